@@ -1,0 +1,47 @@
+package common
+
+import (
+	"fmt"
+
+	"github.com/spf13/cobra"
+
+	"github.com/podlite/podlite/libpod/define"
+)
+
+// NoArgs rejects positional arguments with an error of class ErrInvalidArg.
+func NoArgs(cmd *cobra.Command, args []string) error {
+	if len(args) > 0 {
+		return fmt.Errorf("%q accepts no arguments: %w", cmd.CommandPath(), define.ErrInvalidArg)
+	}
+	return nil
+}
+
+// ExactArgs requires n positional arguments.
+func ExactArgs(n int) cobra.PositionalArgs {
+	return func(cmd *cobra.Command, args []string) error {
+		if len(args) != n {
+			return fmt.Errorf("%q requires exactly %d argument(s): %w", cmd.CommandPath(), n, define.ErrInvalidArg)
+		}
+		return nil
+	}
+}
+
+// MinArgs requires at least n positional arguments.
+func MinArgs(n int) cobra.PositionalArgs {
+	return func(cmd *cobra.Command, args []string) error {
+		if len(args) < n {
+			return fmt.Errorf("%q requires at least %d argument(s): %w", cmd.CommandPath(), n, define.ErrInvalidArg)
+		}
+		return nil
+	}
+}
+
+// RangeArgs requires between min and max positional arguments.
+func RangeArgs(min, max int) cobra.PositionalArgs {
+	return func(cmd *cobra.Command, args []string) error {
+		if len(args) < min || len(args) > max {
+			return fmt.Errorf("%q requires %d to %d arguments: %w", cmd.CommandPath(), min, max, define.ErrInvalidArg)
+		}
+		return nil
+	}
+}

@@ -1,0 +1,128 @@
+package common
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"io"
+	"reflect"
+	"regexp"
+	"strings"
+	"text/tabwriter"
+	"text/template"
+
+	"github.com/podlite/podlite/libpod/define"
+)
+
+// templateFuncs are the helpers podman's --format templates offer.
+var templateFuncs = template.FuncMap{
+	"json": func(v any) (string, error) {
+		b, err := json.Marshal(v)
+		return string(b), err
+	},
+	"upper": strings.ToUpper,
+	"lower": strings.ToLower,
+	"join":  strings.Join,
+	"title": func(s string) string {
+		if s == "" {
+			return s
+		}
+		return strings.ToUpper(s[:1]) + s[1:]
+	},
+	"truncate": func(s string, n int) string {
+		if len(s) > n {
+			return s[:n]
+		}
+		return s
+	},
+}
+
+// IsJSON reports whether a --format value asks for JSON output.
+func IsJSON(format string) bool {
+	return format == "json" || format == "{{json .}}"
+}
+
+// WriteJSON prints v as indented JSON.
+func WriteJSON(w io.Writer, v any) error {
+	b, err := json.MarshalIndent(v, "", "    ")
+	if err != nil {
+		return err
+	}
+	_, err = fmt.Fprintf(w, "%s\n", b)
+	return err
+}
+
+var (
+	action   = regexp.MustCompile(`\{\{.*?\}\}`)
+	fieldRef = regexp.MustCompile(`\.(\w+)`)
+)
+
+// Write prints a slice of items. format may be "json", a Go template applied
+// to each item, or a template starting with "table" that prints a header
+// row and aligned columns. An empty format uses defaultTable. headers
+// overrides column titles by field name ("ID": "CONTAINER ID").
+func Write(w io.Writer, format, defaultTable string, items any, headers map[string]string) error {
+	if IsJSON(format) {
+		return WriteJSON(w, items)
+	}
+	if format == "" {
+		format = defaultTable
+	}
+	table := strings.HasPrefix(format, "table")
+	if table {
+		format = strings.TrimSpace(strings.TrimPrefix(format, "table"))
+	}
+	format = strings.NewReplacer(`\t`, "\t", `\n`, "\n").Replace(format)
+	tmpl, err := template.New("format").Funcs(templateFuncs).Parse(format + "\n")
+	if err != nil {
+		return fmt.Errorf("parsing --format template: %v: %w", err, define.ErrInvalidArg)
+	}
+	out := w
+	var tw *tabwriter.Writer
+	if table {
+		tw = tabwriter.NewWriter(w, 0, 0, 3, ' ', 0)
+		out = tw
+		fmt.Fprintln(out, headerRow(format, headers))
+	}
+	v := reflect.ValueOf(items)
+	for i := 0; i < v.Len(); i++ {
+		var buf bytes.Buffer
+		if err := tmpl.Execute(&buf, v.Index(i).Interface()); err != nil {
+			return fmt.Errorf("executing --format template: %v: %w", err, define.ErrInvalidArg)
+		}
+		if _, err := out.Write(buf.Bytes()); err != nil {
+			return err
+		}
+	}
+	if tw != nil {
+		return tw.Flush()
+	}
+	return nil
+}
+
+// headerRow turns "{{.ID}}\t{{.CreatedAt}}" into "ID\tCREATED AT": each
+// template action becomes the title of the first field it names.
+func headerRow(format string, headers map[string]string) string {
+	return action.ReplaceAllStringFunc(format, func(a string) string {
+		m := fieldRef.FindStringSubmatch(a)
+		if m == nil {
+			return ""
+		}
+		if h, ok := headers[m[1]]; ok {
+			return h
+		}
+		return headerName(m[1])
+	})
+}
+
+// headerName spells a Go field name as a column title: CreatedAt → CREATED AT.
+func headerName(field string) string {
+	var b strings.Builder
+	for i, r := range field {
+		if i > 0 && r >= 'A' && r <= 'Z' && (field[i-1] < 'A' || field[i-1] > 'Z') {
+			b.WriteByte(' ')
+		}
+		b.WriteRune(r)
+	}
+	return strings.ToUpper(b.String())
+}

@@ -1,0 +1,22 @@
+// Command podlite is a daemon-less pod and container manager.
+package main
+
+import (
+	"os"
+
+	"go.podman.io/storage/pkg/reexec"
+
+	"github.com/podlite/podlite/cmd/podlite/cli"
+)
+
+func main() {
+	// Re-exec entry points run before anything else: libcontainer's
+	// container init and containers/storage's helpers.
+	if maybeContainerInit() {
+		return
+	}
+	if reexec.Init() {
+		return
+	}
+	os.Exit(cli.Execute(os.Args[1:]))
+}

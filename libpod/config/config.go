@@ -1,0 +1,104 @@
+// Package config resolves podlite's settings: built-in defaults, then the
+// config file, then command-line flags (applied by the caller).
+package config
+
+import (
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+
+	"github.com/BurntSushi/toml"
+
+	"github.com/podlite/podlite/libpod/define"
+)
+
+// Config is every setting that decides where podlite keeps things and how it
+// runs containers.
+type Config struct {
+	// Root holds persistent data: state DB, storage, volumes, checkpoints.
+	Root string `toml:"root"`
+	// RunRoot holds data that must not survive a reboot (tmpfs in real life):
+	// locks, runtime state, mounts, supervisor sockets.
+	RunRoot string `toml:"runroot"`
+	// StorageDriver is the containers/storage graph driver ("overlay", "vfs").
+	// Empty means overlay where it works, vfs otherwise.
+	StorageDriver string `toml:"storage_driver"`
+	// VolumePath is where named volumes live; default Root/volumes.
+	VolumePath string `toml:"volume_path"`
+	// NetworkConfigDir holds CNI conflists.
+	NetworkConfigDir string `toml:"network_config_dir"`
+	// CNIPluginDirs are searched for CNI plugin binaries.
+	CNIPluginDirs []string `toml:"cni_plugin_dirs"`
+	// Rootless is true when podlite runs as a non-root user.
+	Rootless bool `toml:"-"`
+}
+
+// Default returns the built-in settings for the calling user: system paths
+// for root, XDG paths for everyone else.
+func Default() *Config {
+	c := &Config{
+		Root:             "/var/lib/podlite",
+		RunRoot:          "/run/podlite",
+		NetworkConfigDir: "/etc/podlite/net.d",
+		CNIPluginDirs:    []string{"/usr/local/libexec/cni", "/usr/libexec/cni", "/usr/lib/cni", "/opt/cni/bin"},
+	}
+	if os.Geteuid() != 0 {
+		c.Rootless = true
+		c.Root = filepath.Join(xdgDir("XDG_DATA_HOME", ".local/share"), "podlite")
+		c.RunRoot = filepath.Join(runtimeDir(), "podlite")
+		c.NetworkConfigDir = filepath.Join(xdgDir("XDG_CONFIG_HOME", ".config"), "podlite", "net.d")
+	}
+	return c
+}
+
+// Path returns the config file podlite reads for the calling user.
+func Path() string {
+	if p := os.Getenv("PODLITE_CONFIG"); p != "" {
+		return p
+	}
+	if os.Geteuid() != 0 {
+		return filepath.Join(xdgDir("XDG_CONFIG_HOME", ".config"), "podlite", "podlite.conf")
+	}
+	return "/etc/podlite/podlite.conf"
+}
+
+// Load returns the defaults overlaid with the config file at path. A missing
+// file is not an error.
+func Load(path string) (*Config, error) {
+	c := Default()
+	if _, err := toml.DecodeFile(path, c); err != nil {
+		if errors.Is(err, fs.ErrNotExist) {
+			return c, nil
+		}
+		return nil, fmt.Errorf("reading config file %s: %v: %w", path, err, define.ErrInvalidArg)
+	}
+	return c, nil
+}
+
+// Volumes returns the directory holding named volumes.
+func (c *Config) Volumes() string {
+	if c.VolumePath != "" {
+		return c.VolumePath
+	}
+	return filepath.Join(c.Root, "volumes")
+}
+
+func xdgDir(env, fallback string) string {
+	if d := os.Getenv(env); d != "" {
+		return d
+	}
+	home, err := os.UserHomeDir()
+	if err != nil {
+		home = "/tmp"
+	}
+	return filepath.Join(home, fallback)
+}
+
+func runtimeDir() string {
+	if d := os.Getenv("XDG_RUNTIME_DIR"); d != "" {
+		return d
+	}
+	return filepath.Join(os.TempDir(), fmt.Sprintf("podlite-run-%d", os.Geteuid()))
+}

@@ -1,0 +1,87 @@
+package define
+
+import (
+	"time"
+
+	spec "github.com/opencontainers/runtime-spec/specs-go"
+)
+
+// ContainerConfig is what a container was created with. It never changes
+// after creation (rename is the one exception and goes through the store).
+type ContainerConfig struct {
+	ID    string `json:"id"`
+	Name  string `json:"name"`
+	// ImageName is the image reference as the user gave it; ImageID is the
+	// resolved image. Both are empty for a rootfs-less container.
+	ImageName string `json:"imageName,omitempty"`
+	ImageID   string `json:"imageID,omitempty"`
+	// StorageID is the containers/storage container holding the rootfs.
+	StorageID string `json:"storageID,omitempty"`
+	// Command is the full argv (entrypoint + cmd) the container runs.
+	Command    []string          `json:"command,omitempty"`
+	Entrypoint []string          `json:"entrypoint,omitempty"`
+	Cmd        []string          `json:"cmd,omitempty"`
+	Labels     map[string]string `json:"labels,omitempty"`
+	CreatedAt  time.Time         `json:"createdAt"`
+	// Spec is the OCI spec generated at creation; the rootfs path and
+	// namespace paths are filled in at every start.
+	Spec *spec.Spec `json:"spec"`
+
+	StopSignal    int           `json:"stopSignal,omitempty"`
+	StopTimeout   uint          `json:"stopTimeout"`
+	RestartPolicy RestartPolicy `json:"restartPolicy"`
+	AutoRemove    bool          `json:"autoRemove,omitempty"`
+	Interactive   bool          `json:"interactive,omitempty"`
+	Terminal      bool          `json:"terminal,omitempty"`
+	Init          bool          `json:"init,omitempty"`
+	LogDriver     string        `json:"logDriver"`
+	LogPath       string        `json:"logPath,omitempty"`
+	// NetworkMode is "none", "host", or (later) a CNI network selection.
+	NetworkMode string `json:"networkMode"`
+	// Volumes lists named volumes used by the container, for `rm -v` and
+	// `volume rm` in-use checks.
+	Volumes []string `json:"volumes,omitempty"`
+	// CreateCommand is the podlite command line that created the container.
+	CreateCommand []string `json:"createCommand,omitempty"`
+}
+
+// RestartPolicy says what the supervisor does when the container exits.
+type RestartPolicy struct {
+	// Name is "no", "on-failure", "always" or "unless-stopped".
+	Name string `json:"name"`
+	// MaxRetries bounds on-failure restarts; 0 means no bound.
+	MaxRetries uint `json:"maxRetries,omitempty"`
+}
+
+// ContainerState is the mutable part of a container record.
+type ContainerState struct {
+	Status ContainerStatus `json:"status"`
+	// PID is the container init's PID on the host while it runs.
+	PID int `json:"pid,omitempty"`
+	// SupervisorPID is the process that owns the running container.
+	SupervisorPID int       `json:"supervisorPid,omitempty"`
+	ExitCode      int       `json:"exitCode"`
+	StartedAt     time.Time `json:"startedAt,omitzero"`
+	FinishedAt    time.Time `json:"finishedAt,omitzero"`
+	// Mountpoint is where the rootfs is mounted while it is mounted.
+	Mountpoint   string `json:"mountpoint,omitempty"`
+	RestartCount uint   `json:"restartCount,omitempty"`
+	// StoppedByUser is set by stop/kill so that restart policies other
+	// than "always" leave the container down.
+	StoppedByUser bool   `json:"stoppedByUser,omitempty"`
+	OOMKilled     bool   `json:"oomKilled,omitempty"`
+	Error         string `json:"error,omitempty"`
+	// BootID is the runroot generation the runtime state belongs to; a
+	// container whose BootID differs from the runtime's survived a reboot.
+	BootID string `json:"bootID,omitempty"`
+}
+
+// Volume is a named volume.
+type Volume struct {
+	Name       string            `json:"name"`
+	Driver     string            `json:"driver"`
+	Mountpoint string            `json:"mountpoint"`
+	Labels     map[string]string `json:"labels,omitempty"`
+	Options    map[string]string `json:"options,omitempty"`
+	CreatedAt  time.Time         `json:"createdAt"`
+}
