@@ -1,0 +1,30 @@
+// Package criu is podlite's single door to CRIU: it probes the installed
+// criu binary and, in archive.go, defines the checkpoint archive format.
+//
+// # Probes
+//
+// CRIU's behaviour depends on its version and on the kernel, so podlite asks
+// before it checkpoints:
+//
+//   - [Version] asks criu over its RPC interface (go-criu's VERSION call) and
+//     returns CRIU's integer form, major*10000 + minor*100 + sublevel, so
+//     4.2.1 is 40201. [CheckVersion] compares it with [MinVersion].
+//   - [Features] runs `criu check --feature NAME` for each [Feature] podlite
+//     cares about; [SupportsPreDump] asks for soft-dirty memory tracking,
+//     without which pre-dump (and so iterative migration) cannot work.
+//   - [Probe] gathers all of it into an [Info] for `podlite info`.
+//
+// Every probe runs the first criu found in PATH, as go-criu does.
+//
+// # Errors
+//
+// A missing criu, one older than [MinVersion], or one that lacks the
+// privileges to look at the kernel yields an error wrapping
+// define.ErrNotSupported: checkpoint and restore cannot work on this host.
+// A feature the kernel lacks is not an error: it reads as false.
+//
+// # Invariants
+//
+// This is the only package that imports go-criu (see docs/CODE_STRUCTURE.md).
+// It never prints; callers decide what to show.
+package criu
