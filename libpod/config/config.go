@@ -31,6 +31,8 @@ type Config struct {
 	NetworkConfigDir string `toml:"network_config_dir"`
 	// CNIPluginDirs are searched for CNI plugin binaries.
 	CNIPluginDirs []string `toml:"cni_plugin_dirs"`
+	// InitPath is the static init binary --init mounts into the container.
+	InitPath string `toml:"init_path"`
 	// Rootless is true when podlite runs as a non-root user.
 	Rootless bool `toml:"-"`
 }
@@ -43,6 +45,7 @@ func Default() *Config {
 		RunRoot:          "/run/podlite",
 		NetworkConfigDir: "/etc/podlite/net.d",
 		CNIPluginDirs:    []string{"/usr/local/libexec/cni", "/usr/libexec/cni", "/usr/lib/cni", "/opt/cni/bin"},
+		InitPath:         "/usr/bin/tini-static",
 	}
 	if os.Geteuid() != 0 {
 		c.Rootless = true

@@ -1,6 +1,9 @@
 package define
 
-import "errors"
+import (
+	"errors"
+	"fmt"
+)
 
 // Error classes. Every error podlite returns wraps exactly one of these with
 // fmt.Errorf("...: %w", ...) and names the object it concerns; callers test
@@ -20,10 +23,19 @@ var (
 	ErrUnavailable = errors.New("unavailable")
 )
 
-// ExitCodeError carries the exit code of a container's process to the CLI,
-// which exits with it (podman's `run`, `start -a`, `exec` behaviour).
+// ExitCodeError carries an exit code to the CLI, which exits with it: the
+// container's own code for `run`, `start -a` and `exec`, or 126/127 when
+// the command could not be invoked or was not found (then Err says why).
 type ExitCodeError struct {
 	Code int
+	Err  error
 }
 
-func (e *ExitCodeError) Error() string { return "container exited with a non-zero code" }
+func (e *ExitCodeError) Error() string {
+	if e.Err != nil {
+		return e.Err.Error()
+	}
+	return fmt.Sprintf("container exited with code %d", e.Code)
+}
+
+func (e *ExitCodeError) Unwrap() error { return e.Err }

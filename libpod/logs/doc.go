@@ -1,0 +1,9 @@
+// Package logs writes and reads container logs in the k8s-file format that
+// podman and CRI runtimes use, one record per line:
+//
+//	2026-11-22T07:30:00.123456789+00:00 stdout F hello
+//
+// The flag is F for a full line and P for a partial one (output that did
+// not end in a newline); readers join partial records with the record that
+// follows. The supervisor (C) writes the same format.
+package logs

@@ -1,0 +1,39 @@
+package spec
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/moby/sys/capability"
+
+	"github.com/podlite/podlite/libpod/define"
+)
+
+// allCaps lists every capability the running kernel supports, as
+// --privileged and --cap-add=all grant them.
+func allCaps() []string {
+	supported, err := capability.ListSupported()
+	if err != nil {
+		supported = capability.ListKnown()
+	}
+	out := make([]string, 0, len(supported))
+	for _, c := range supported {
+		out = append(out, "CAP_"+strings.ToUpper(c.String()))
+	}
+	return out
+}
+
+// capName normalises "net_admin", "NET_ADMIN" and "CAP_NET_ADMIN" to the
+// last form and rejects unknown names.
+func capName(c string) (string, error) {
+	name := strings.ToUpper(c)
+	if !strings.HasPrefix(name, "CAP_") {
+		name = "CAP_" + name
+	}
+	for _, k := range capability.ListKnown() {
+		if "CAP_"+strings.ToUpper(k.String()) == name {
+			return name, nil
+		}
+	}
+	return "", fmt.Errorf("unknown capability %q: %w", c, define.ErrInvalidArg)
+}

@@ -1,0 +1,18 @@
+// Package supervisor starts and talks to podlite's per-container
+// supervisor, the process that owns a detached container after the podlite
+// command that started it has exited (conmon's job).
+//
+// The supervisor itself is C (supervisor.c): a constructor that takes over a
+// re-executed podlite before the Go runtime starts, so each running
+// container costs one process of about a megabyte. It starts the container
+// through a second re-execution of podlite (the start command), becomes the
+// container init's parent as a child subreaper, logs its output in k8s-file
+// format, writes the exit code to DIR/exit and then execs the exit command
+// (podlite container cleanup).
+//
+// Files in the container's run directory DIR:
+//
+//	pid      container init's host PID, written by the start command
+//	exit     "CODE UNIXNANOS\n", written once the init has exited
+//	stdin    FIFO feeding the container's stdin (interactive containers)
+package supervisor

@@ -1,0 +1,411 @@
+/*
+ * podlite's container supervisor: conmon's job, in the podlite binary.
+ *
+ * A constructor runs before the Go runtime starts. When _PODLITE_SUPERVISOR
+ * is set it takes over the process and never returns, so a supervised
+ * container costs one small C process (no Go heap, no goroutines) for its
+ * whole life. It:
+ *   - becomes a child subreaper and starts the "start" command (podlite
+ *     re-executed), which creates the container with libcontainer and exits;
+ *     the container's init is then reparented here;
+ *   - owns the container's stdio: writes stdout/stderr (or the terminal) to
+ *     the log file in k8s-file format, and feeds the stdin FIFO to it;
+ *   - when the init exits, writes its exit code to DIR/exit (atomically) and
+ *     execs the "exit" command (podlite container cleanup), which records
+ *     the exit, releases the container's resources and applies the restart
+ *     policy.
+ *
+ * Configuration (environment, removed before anything is executed):
+ *   _PODLITE_SUPERVISOR   "1"
+ *   _PODLITE_SUP_DIR      the container's run directory (exit, pid, stdin)
+ *   _PODLITE_SUP_LOG      log file ("" for none)
+ *   _PODLITE_SUP_STDIO    "pipe" | "tty" | "passthrough" | "null"
+ *   _PODLITE_SUP_STDIN    "1" to keep stdin open through DIR/stdin
+ *   _PODLITE_SUP_NSTART   argv[1..N] is the start command, the rest the exit command
+ * fd 3 is the start command's report pipe to the podlite that spawned us.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/signalfd.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/types.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#define REPORT_FD 3
+#define CONSOLE_FD 4
+
+struct sup {
+	const char *dir;
+	int log_fd;
+	int out_fd, err_fd;   /* container output, -1 once at EOF */
+	int cons_fd;          /* console socket; -1 once the master arrived */
+	int master_fd;        /* terminal master, or -1 */
+	int stdin_fifo;       /* DIR/stdin opened O_RDWR, or -1 */
+	int stdin_fd;         /* write end of the container's stdin, or -1 */
+	pid_t start_pid, ctr_pid;
+	int have_exit, exit_code;
+	/* children reaped before the container's PID was known */
+	pid_t early_pid[16];
+	int early_status[16], nearly;
+};
+
+static void die(const char *what)
+{
+	char msg[512];
+	int n = snprintf(msg, sizeof(msg), "{\"error\":\"supervisor: %s: %s\"}\n", what, strerror(errno));
+	if (write(REPORT_FD, msg, n) < 0) {
+		/* nobody to tell */
+	}
+	_exit(1);
+}
+
+static void write_all(int fd, const char *buf, size_t len)
+{
+	while (len > 0) {
+		ssize_t n = write(fd, buf, len);
+		if (n < 0) {
+			if (errno == EINTR || errno == EAGAIN)
+				continue;
+			return;
+		}
+		buf += n;
+		len -= n;
+	}
+}
+
+/* log_chunk writes one read's worth of output as k8s-file lines:
+ * "TIMESTAMP STREAM F|P TEXT\n"; F ends a line, P is a partial line. */
+static void log_chunk(struct sup *s, const char *stream, const char *buf, size_t len)
+{
+	if (s->log_fd < 0 || len == 0)
+		return;
+	struct timespec ts;
+	struct tm tm;
+	char stamp[64], zone[8];
+	clock_gettime(CLOCK_REALTIME, &ts);
+	localtime_r(&ts.tv_sec, &tm);
+	strftime(stamp, sizeof(stamp), "%Y-%m-%dT%H:%M:%S", &tm);
+	strftime(zone, sizeof(zone), "%z", &tm);
+	char prefix[128];
+	while (len > 0) {
+		const char *nl = memchr(buf, '\n', len);
+		size_t n = nl ? (size_t)(nl - buf) : len;
+		int plen = snprintf(prefix, sizeof(prefix), "%s.%09ld%.3s:%s %s %c ", stamp, ts.tv_nsec,
+				    zone, zone + 3, stream, nl ? 'F' : 'P');
+		write_all(s->log_fd, prefix, plen);
+		write_all(s->log_fd, buf, n);
+		write_all(s->log_fd, "\n", 1);
+		if (!nl)
+			break;
+		buf += n + 1;
+		len -= n + 1;
+	}
+}
+
+/* pump reads what is available on *fd and logs it; closes it at EOF. */
+static void pump(struct sup *s, int *fd, const char *stream)
+{
+	char buf[32768];
+	ssize_t n = read(*fd, buf, sizeof(buf));
+	if (n > 0) {
+		log_chunk(s, stream, buf, n);
+		return;
+	}
+	if (n < 0 && (errno == EINTR || errno == EAGAIN))
+		return;
+	close(*fd);
+	*fd = -1;
+}
+
+/* recv_master takes the terminal master libcontainer's init sends. */
+static void recv_master(struct sup *s)
+{
+	char name[256], cbuf[CMSG_SPACE(sizeof(int))];
+	struct iovec iov = { .iov_base = name, .iov_len = sizeof(name) };
+	struct msghdr msg = { .msg_iov = &iov, .msg_iovlen = 1, .msg_control = cbuf, .msg_controllen = sizeof(cbuf) };
+	ssize_t n = recvmsg(s->cons_fd, &msg, MSG_CMSG_CLOEXEC);
+	if (n < 0 && errno == EINTR)
+		return;
+	struct cmsghdr *c = n > 0 ? CMSG_FIRSTHDR(&msg) : NULL;
+	if (c && c->cmsg_level == SOL_SOCKET && c->cmsg_type == SCM_RIGHTS) {
+		memcpy(&s->master_fd, CMSG_DATA(c), sizeof(int));
+		s->stdin_fd = s->master_fd;
+	}
+	close(s->cons_fd);
+	s->cons_fd = -1;
+}
+
+static void forward_stdin(struct sup *s)
+{
+	char buf[32768];
+	ssize_t n = read(s->stdin_fifo, buf, sizeof(buf));
+	if (n > 0 && s->stdin_fd >= 0)
+		write_all(s->stdin_fd, buf, n);
+}
+
+static pid_t read_pid(const char *dir)
+{
+	char path[4096], buf[32];
+	snprintf(path, sizeof(path), "%s/pid", dir);
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -1;
+	ssize_t n = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	if (n <= 0)
+		return -1;
+	buf[n] = 0;
+	return (pid_t)atoi(buf);
+}
+
+static void write_exit(struct sup *s)
+{
+	char tmp[4096], path[4096], buf[64];
+	struct timespec ts;
+	clock_gettime(CLOCK_REALTIME, &ts);
+	snprintf(tmp, sizeof(tmp), "%s/.exit", s->dir);
+	snprintf(path, sizeof(path), "%s/exit", s->dir);
+	int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+	if (fd < 0)
+		return;
+	int n = snprintf(buf, sizeof(buf), "%d %lld%09ld\n", s->exit_code, (long long)ts.tv_sec, ts.tv_nsec);
+	write_all(fd, buf, n);
+	fsync(fd);
+	close(fd);
+	rename(tmp, path);
+}
+
+static int status_code(int st)
+{
+	if (WIFSIGNALED(st))
+		return 128 + WTERMSIG(st);
+	return WEXITSTATUS(st);
+}
+
+/* reap collects every exited child; returns -1 when the start command
+ * failed (nothing to supervise). */
+static int reap(struct sup *s)
+{
+	int st;
+	pid_t pid;
+	while ((pid = waitpid(-1, &st, WNOHANG)) > 0) {
+		if (pid == s->start_pid) {
+			s->start_pid = 0;
+			if (!WIFEXITED(st) || WEXITSTATUS(st) != 0)
+				return -1;
+			s->ctr_pid = read_pid(s->dir);
+			if (s->ctr_pid <= 0)
+				return -1;
+			/* The init may have died and been reaped before the start
+			 * command's exit was seen. */
+			for (int i = 0; i < s->nearly; i++) {
+				if (s->early_pid[i] == s->ctr_pid) {
+					s->have_exit = 1;
+					s->exit_code = status_code(s->early_status[i]);
+				}
+			}
+		} else if (pid == s->ctr_pid) {
+			s->have_exit = 1;
+			s->exit_code = status_code(st);
+		} else if (s->ctr_pid == 0 && s->nearly < 16) {
+			s->early_pid[s->nearly] = pid;
+			s->early_status[s->nearly++] = st;
+		}
+	}
+	return 0;
+}
+
+static void exec_argv(char **argv)
+{
+	execv("/proc/self/exe", argv);
+	_exit(127);
+}
+
+static void supervise(int argc, char **argv)
+{
+	struct sup s = { .log_fd = -1, .out_fd = -1, .err_fd = -1, .cons_fd = -1, .master_fd = -1,
+			 .stdin_fifo = -1, .stdin_fd = -1 };
+	s.dir = getenv("_PODLITE_SUP_DIR");
+	const char *logp = getenv("_PODLITE_SUP_LOG");
+	const char *stdio = getenv("_PODLITE_SUP_STDIO");
+	const char *keep_stdin = getenv("_PODLITE_SUP_STDIN");
+	const char *nstart_s = getenv("_PODLITE_SUP_NSTART");
+	if (!s.dir || !stdio || !nstart_s) {
+		errno = EINVAL;
+		die("incomplete configuration");
+	}
+	int nstart = atoi(nstart_s);
+	if (nstart < 1 || nstart >= argc) {
+		errno = EINVAL;
+		die("bad command split");
+	}
+	/* Copy what we need before clearing the environment the commands inherit. */
+	char dir[3072]; /* leaves room for the file names appended to it */
+	snprintf(dir, sizeof(dir), "%s", s.dir);
+	s.dir = dir;
+	int want_stdin = keep_stdin && strcmp(keep_stdin, "1") == 0;
+	int tty = strcmp(stdio, "tty") == 0, pipes = strcmp(stdio, "pipe") == 0;
+	int passthrough = strcmp(stdio, "passthrough") == 0;
+	if (logp && *logp) {
+		s.log_fd = open(logp, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0600);
+		if (s.log_fd < 0)
+			die("opening the log file");
+	}
+	char stdio_mode[16];
+	snprintf(stdio_mode, sizeof(stdio_mode), "%s", stdio);
+	unsetenv("_PODLITE_SUPERVISOR");
+	unsetenv("_PODLITE_SUP_DIR");
+	unsetenv("_PODLITE_SUP_LOG");
+	unsetenv("_PODLITE_SUP_STDIO");
+	unsetenv("_PODLITE_SUP_STDIN");
+	unsetenv("_PODLITE_SUP_NSTART");
+
+	/* Detach: the podlite that spawned us returns at once and never has to
+	 * reap us; the start command reports our PID (its parent) instead. */
+	pid_t bg = fork();
+	if (bg < 0)
+		die("fork");
+	if (bg > 0)
+		_exit(0);
+	setsid();
+	if (prctl(PR_SET_CHILD_SUBREAPER, 1) < 0)
+		die("becoming a subreaper");
+	sigset_t mask;
+	sigemptyset(&mask);
+	sigaddset(&mask, SIGCHLD);
+	sigprocmask(SIG_BLOCK, &mask, NULL);
+	int sfd = signalfd(-1, &mask, SFD_CLOEXEC | SFD_NONBLOCK);
+	if (sfd < 0)
+		die("signalfd");
+	signal(SIGPIPE, SIG_IGN);
+	signal(SIGHUP, SIG_IGN);
+
+	int out[2] = { -1, -1 }, err[2] = { -1, -1 }, in[2] = { -1, -1 }, cons[2] = { -1, -1 };
+	if (pipes && (pipe2(out, O_CLOEXEC) < 0 || pipe2(err, O_CLOEXEC) < 0))
+		die("creating output pipes");
+	if (tty && socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, cons) < 0)
+		die("creating the console socket");
+	if (want_stdin) {
+		char fifo[4096];
+		snprintf(fifo, sizeof(fifo), "%s/stdin", dir);
+		unlink(fifo);
+		if (mkfifo(fifo, 0600) < 0)
+			die("creating the stdin fifo");
+		/* O_RDWR keeps the FIFO from reporting EOF between attaches. */
+		s.stdin_fifo = open(fifo, O_RDWR | O_NONBLOCK | O_CLOEXEC);
+		if (s.stdin_fifo < 0)
+			die("opening the stdin fifo");
+		if (!tty && pipe2(in, O_CLOEXEC) < 0)
+			die("creating the stdin pipe");
+	}
+
+	s.start_pid = fork();
+	if (s.start_pid < 0)
+		die("fork");
+	if (s.start_pid == 0) {
+		int null = open("/dev/null", O_RDWR);
+		dup2(in[0] >= 0 ? in[0] : null, 0);
+		if (pipes) {
+			dup2(out[1], 1);
+			dup2(err[1], 2);
+		} else if (!passthrough) {
+			dup2(null, 1);
+			dup2(null, 2);
+		}
+		if (tty) {
+			dup2(cons[1], CONSOLE_FD);
+			setenv("_PODLITE_CONSOLE_FD", "4", 1);
+		}
+		char **start = calloc(nstart + 1, sizeof(char *));
+		for (int i = 0; i < nstart; i++)
+			start[i] = argv[1 + i];
+		exec_argv(start);
+	}
+	close(REPORT_FD);
+	if (out[1] >= 0)
+		close(out[1]);
+	if (err[1] >= 0)
+		close(err[1]);
+	if (in[0] >= 0)
+		close(in[0]);
+	if (cons[1] >= 0)
+		close(cons[1]);
+	s.out_fd = out[0];
+	s.err_fd = err[0];
+	s.stdin_fd = in[1];
+	s.cons_fd = cons[0];
+	int null = open("/dev/null", O_RDWR | O_CLOEXEC);
+	dup2(null, 0);
+	if (!passthrough) {
+		dup2(null, 1);
+		dup2(null, 2);
+	}
+
+	for (;;) {
+		struct pollfd p[5];
+		int n = 0, drain = s.have_exit;
+		p[n++] = (struct pollfd){ .fd = sfd, .events = POLLIN };
+		p[n++] = (struct pollfd){ .fd = s.out_fd, .events = POLLIN };
+		p[n++] = (struct pollfd){ .fd = s.err_fd, .events = POLLIN };
+		p[n++] = (struct pollfd){ .fd = s.cons_fd >= 0 ? s.cons_fd : s.master_fd, .events = POLLIN };
+		p[n++] = (struct pollfd){ .fd = s.stdin_fifo, .events = POLLIN };
+		if (drain && s.out_fd < 0 && s.err_fd < 0 && s.master_fd < 0)
+			break;
+		/* After the exit, output still buffered in the pipes is drained;
+		 * a writer kept alive elsewhere cannot hold the exit up long. */
+		int r = poll(p, n, drain ? 500 : -1);
+		if (r < 0 && errno != EINTR)
+			die("poll");
+		if (r == 0)
+			break;
+		if (p[0].revents & POLLIN) {
+			struct signalfd_siginfo si;
+			while (read(sfd, &si, sizeof(si)) > 0) {
+			}
+			if (reap(&s) < 0)
+				_exit(1); /* the start command reported its failure itself */
+		}
+		if (p[1].revents)
+			pump(&s, &s.out_fd, "stdout");
+		if (p[2].revents)
+			pump(&s, &s.err_fd, "stderr");
+		if (p[3].revents) {
+			if (s.cons_fd >= 0)
+				recv_master(&s);
+			else
+				pump(&s, &s.master_fd, "stdout");
+		}
+		if (p[4].revents & POLLIN)
+			forward_stdin(&s);
+		if (tty && s.master_fd < 0)
+			s.stdin_fd = -1; /* it was the master, now closed */
+	}
+	write_exit(&s);
+	if (s.stdin_fifo >= 0) {
+		char fifo[4096];
+		snprintf(fifo, sizeof(fifo), "%s/stdin", dir);
+		unlink(fifo);
+	}
+	if (s.log_fd >= 0)
+		close(s.log_fd);
+	exec_argv(argv + 1 + nstart);
+}
+
+__attribute__((constructor)) static void podlite_supervisor(int argc, char **argv, char **envp)
+{
+	(void)envp;
+	const char *mode = getenv("_PODLITE_SUPERVISOR");
+	if (mode == NULL || strcmp(mode, "1") != 0)
+		return;
+	supervise(argc, argv);
+}

@@ -1,0 +1,145 @@
+package supervisor
+
+// #cgo CFLAGS: -Wall -std=gnu11
+import "C"
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"syscall"
+	"time"
+
+	"github.com/podlite/podlite/libpod/define"
+)
+
+// Stdio modes of a supervised container.
+const (
+	StdioPipe        = "pipe"        // stdout/stderr logged through pipes
+	StdioTTY         = "tty"         // a terminal, logged as stdout
+	StdioPassthrough = "passthrough" // the supervisor's own stdout/stderr
+	StdioNull        = "null"        // discarded
+)
+
+// Config says how to supervise one container.
+type Config struct {
+	// Dir is the container's run directory.
+	Dir string
+	// LogPath is the k8s-file log ("" for none).
+	LogPath string
+	Stdio   string
+	// KeepStdin keeps the container's stdin open, fed from Dir/stdin.
+	KeepStdin bool
+	// Start and Exit are podlite argv (without the binary) run as the start
+	// command and, after the container exits, the exit command.
+	Start, Exit []string
+}
+
+// Report is what the start command tells the podlite that spawned the
+// supervisor.
+type Report struct {
+	PID           int    `json:"pid,omitempty"`
+	SupervisorPID int    `json:"supervisor,omitempty"`
+	Error         string `json:"error,omitempty"`
+	// ExitCode is set when the container's command could not be run: 126
+	// (cannot invoke) or 127 (not found).
+	ExitCode int `json:"exitCode,omitempty"`
+}
+
+// Spawn starts a detached supervisor for a container and waits until the
+// container runs or failed to start.
+func Spawn(cfg Config) (*Report, error) {
+	r, w, err := os.Pipe()
+	if err != nil {
+		return nil, err
+	}
+	defer r.Close()
+	self, err := os.Executable()
+	if err != nil {
+		self = "/proc/self/exe"
+	}
+	args := append([]string{"podlite-supervisor"}, cfg.Start...)
+	args = append(args, cfg.Exit...)
+	cmd := &exec.Cmd{
+		Path:       self,
+		Args:       args,
+		ExtraFiles: []*os.File{w},
+		Env: append(os.Environ(),
+			"_PODLITE_SUPERVISOR=1",
+			"_PODLITE_SUP_DIR="+cfg.Dir,
+			"_PODLITE_SUP_LOG="+cfg.LogPath,
+			"_PODLITE_SUP_STDIO="+cfg.Stdio,
+			"_PODLITE_SUP_STDIN="+boolString(cfg.KeepStdin),
+			// argv[1..N] is the start command, the rest the exit command.
+			"_PODLITE_SUP_NSTART="+strconv.Itoa(len(cfg.Start)),
+		),
+		SysProcAttr: &syscall.SysProcAttr{Setsid: true},
+	}
+	if err := cmd.Start(); err != nil {
+		w.Close()
+		return nil, fmt.Errorf("starting the supervisor: %w", err)
+	}
+	w.Close()
+	out, readErr := io.ReadAll(r)
+	_ = cmd.Wait() // the supervisor forks into the background at once
+	if readErr != nil {
+		return nil, readErr
+	}
+	return parseReport(out)
+}
+
+func parseReport(out []byte) (*Report, error) {
+	var rep Report
+	if len(strings.TrimSpace(string(out))) == 0 {
+		return nil, fmt.Errorf("the container's supervisor exited without a report: %w", define.ErrUnavailable)
+	}
+	if err := json.Unmarshal(out, &rep); err != nil {
+		return nil, fmt.Errorf("reading the supervisor's report %q: %w", out, err)
+	}
+	if rep.Error != "" {
+		return &rep, errors.New(rep.Error)
+	}
+	return &rep, nil
+}
+
+// WriteReport is how the start command answers Spawn.
+func WriteReport(w io.Writer, rep *Report) error {
+	return json.NewEncoder(w).Encode(rep)
+}
+
+func boolString(b bool) string {
+	if b {
+		return "1"
+	}
+	return "0"
+}
+
+// Exit is a container's recorded exit.
+type Exit struct {
+	Code int
+	At   time.Time
+}
+
+// ReadExit returns the exit the supervisor recorded in dir, or an error
+// wrapping define.ErrNotFound while the container still runs.
+func ReadExit(dir string) (*Exit, error) {
+	b, err := os.ReadFile(filepath.Join(dir, "exit"))
+	if err != nil {
+		if errors.Is(err, os.ErrNotExist) {
+			return nil, fmt.Errorf("no exit recorded in %s: %w", dir, define.ErrNotFound)
+		}
+		return nil, err
+	}
+	var code int
+	var nanos int64
+	if _, err := fmt.Sscanf(string(b), "%d %d", &code, &nanos); err != nil {
+		return nil, fmt.Errorf("parsing exit file in %s: %w", dir, err)
+	}
+	return &Exit{Code: code, At: time.Unix(0, nanos)}, nil
+}
