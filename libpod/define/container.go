@@ -9,8 +9,8 @@ import (
 // ContainerConfig is what a container was created with. It never changes
 // after creation (rename is the one exception and goes through the store).
 type ContainerConfig struct {
-	ID    string `json:"id"`
-	Name  string `json:"name"`
+	ID   string `json:"id"`
+	Name string `json:"name"`
 	// ImageName is the image reference as the user gave it; ImageID is the
 	// resolved image. Both are empty for a rootfs-less container.
 	ImageName string `json:"imageName,omitempty"`
