@@ -1,0 +1,120 @@
+package storage
+
+import (
+	"errors"
+	"fmt"
+	"io"
+
+	cstorage "go.podman.io/storage"
+	"go.podman.io/storage/pkg/archive"
+
+	"github.com/podlite/podlite/libpod/define"
+)
+
+// CreateContainer creates the read-write rootfs of podlite container id,
+// layered on image imageID ("" for an empty rootfs), and returns its
+// storage ID, which is id itself.
+func (s *Store) CreateContainer(id, imageID string) (string, error) {
+	c, err := s.store.CreateContainer(id, nil, imageID, "", "", &cstorage.ContainerOptions{})
+	switch {
+	case errors.Is(err, cstorage.ErrDuplicateID), errors.Is(err, cstorage.ErrDuplicateName):
+		return "", fmt.Errorf("creating rootfs of container %s: %w", id, define.ErrExists)
+	case errors.Is(err, cstorage.ErrImageUnknown):
+		return "", fmt.Errorf("creating rootfs of container %s: image %s: %w", id, imageID, define.ErrNotFound)
+	case err != nil:
+		return "", fmt.Errorf("creating rootfs of container %s: %w", id, err)
+	}
+	return c.ID, nil
+}
+
+// Mount mounts a container's rootfs and returns where. Mounts are counted
+// across processes: each Mount needs an Unmount.
+func (s *Store) Mount(storageID string) (string, error) {
+	dir, err := s.store.Mount(storageID, "")
+	if err != nil {
+		return "", containerError(storageID, "mounting rootfs of", err)
+	}
+	return dir, nil
+}
+
+// Unmount undoes one Mount of a container's rootfs, or with force all of
+// them. Unmounting a rootfs that is not mounted is not an error.
+func (s *Store) Unmount(storageID string, force bool) error {
+	_, err := s.store.Unmount(storageID, force)
+	if err != nil && !errors.Is(err, cstorage.ErrLayerNotMounted) {
+		return containerError(storageID, "unmounting rootfs of", err)
+	}
+	return nil
+}
+
+// Mounted reports whether a container's rootfs is mounted.
+func (s *Store) Mounted(storageID string) (bool, error) {
+	n, err := s.store.Mounted(storageID)
+	if err != nil {
+		return false, containerError(storageID, "checking mounts of", err)
+	}
+	return n > 0, nil
+}
+
+// DeleteContainer unmounts and deletes a container's rootfs. Deleting one
+// that does not exist is not an error.
+func (s *Store) DeleteContainer(storageID string) error {
+	if _, err := s.store.Container(storageID); errors.Is(err, cstorage.ErrContainerUnknown) {
+		return nil
+	} else if err != nil {
+		return containerError(storageID, "looking up rootfs of", err)
+	}
+	if err := s.Unmount(storageID, true); err != nil {
+		return err
+	}
+	if err := s.store.DeleteContainer(storageID); err != nil && !errors.Is(err, cstorage.ErrContainerUnknown) {
+		return containerError(storageID, "deleting rootfs of", err)
+	}
+	return nil
+}
+
+// ExportRootfs writes the container's whole rootfs to w as a tar stream.
+func (s *Store) ExportRootfs(storageID string, w io.Writer) (retErr error) {
+	dir, err := s.Mount(storageID)
+	if err != nil {
+		return err
+	}
+	defer func() {
+		if err := s.Unmount(storageID, false); err != nil && retErr == nil {
+			retErr = err
+		}
+	}()
+	rc, err := archive.Tar(dir, archive.Uncompressed)
+	if err != nil {
+		return fmt.Errorf("exporting rootfs of container %s: %w", storageID, err)
+	}
+	defer rc.Close()
+	if _, err := io.Copy(w, rc); err != nil {
+		return fmt.Errorf("exporting rootfs of container %s: %w", storageID, err)
+	}
+	return nil
+}
+
+// ContainersOfImage returns the storage IDs of the containers whose rootfs
+// is layered on image imageID.
+func (s *Store) ContainersOfImage(imageID string) ([]string, error) {
+	all, err := s.store.Containers()
+	if err != nil {
+		return nil, fmt.Errorf("listing container rootfs: %w", err)
+	}
+	var ids []string
+	for _, c := range all {
+		if c.ImageID == imageID {
+			ids = append(ids, c.ID)
+		}
+	}
+	return ids, nil
+}
+
+// containerError wraps a storage error about container rootfs id.
+func containerError(id, doing string, err error) error {
+	if errors.Is(err, cstorage.ErrContainerUnknown) || errors.Is(err, cstorage.ErrLayerUnknown) {
+		return fmt.Errorf("%s container %s: %w", doing, id, define.ErrNotFound)
+	}
+	return fmt.Errorf("%s container %s: %w", doing, id, err)
+}

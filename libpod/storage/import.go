@@ -1,0 +1,99 @@
+package storage
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"time"
+
+	imgspecv1 "github.com/opencontainers/image-spec/specs-go/v1"
+	"go.podman.io/image/v5/docker/reference"
+	"go.podman.io/image/v5/tarball"
+
+	"github.com/podlite/podlite/libpod/define"
+)
+
+// ImportOptions tune Import.
+type ImportOptions struct {
+	// Reference names the new image ("app" means localhost/app:latest);
+	// empty leaves it without a name.
+	Reference string
+	// Changes are Dockerfile instructions applied to the image config:
+	// CMD, ENTRYPOINT, ENV, EXPOSE, LABEL, STOPSIGNAL, USER, VOLUME,
+	// WORKDIR ("CMD [\"sh\"]", "ENV A=1", also "CMD=sh").
+	Changes []string
+	// Message is the history comment of the image's layer.
+	Message string
+	// Stdin is read when the tarball is "-"; nil means os.Stdin.
+	Stdin io.Reader
+}
+
+// Import creates a one-layer image from a tarball of a root filesystem
+// (possibly compressed), "-" for Stdin, and returns it.
+func (s *Store) Import(ctx context.Context, tarballPath string, o ImportOptions) (*Image, error) {
+	var named reference.Named
+	if o.Reference != "" {
+		n, err := localName(o.Reference)
+		if err != nil {
+			return nil, err
+		}
+		named = n
+	}
+	now := time.Now().UTC()
+	cfg := imgspecv1.Image{Created: &now}
+	if err := applyChanges(&cfg.Config, o.Changes); err != nil {
+		return nil, err
+	}
+	if o.Message != "" {
+		// The tarball transport takes its layer comment from here.
+		cfg.History = []imgspecv1.History{{Comment: o.Message}}
+	}
+	if tarballPath == "-" {
+		tmp, err := spoolStdin(o.Stdin)
+		if err != nil {
+			return nil, err
+		}
+		defer os.Remove(tmp)
+		tarballPath = tmp
+	} else if _, err := os.Stat(tarballPath); errors.Is(err, fs.ErrNotExist) {
+		return nil, fmt.Errorf("importing %s: %w", tarballPath, define.ErrNotFound)
+	}
+	ref, err := tarball.NewReference([]string{tarballPath}, nil)
+	if err != nil {
+		return nil, fmt.Errorf("importing %s: %w: %w", tarballPath, err, define.ErrInvalidArg)
+	}
+	if err := ref.(tarball.ConfigUpdater).ConfigUpdate(cfg, nil); err != nil {
+		return nil, fmt.Errorf("importing %s: %w", tarballPath, err)
+	}
+	sys := s.systemContext(nil)
+	id, err := s.copyIn(ctx, ref, named, copyOptions{sourceCtx: sys, destCtx: sys})
+	if err != nil {
+		return nil, fmt.Errorf("importing %s: %w: %w", tarballPath, err, define.ErrInvalidArg)
+	}
+	return s.Image(id)
+}
+
+// spoolStdin copies r (os.Stdin when nil) to a temp file, so that the
+// tarball can be read twice (digest, then copy) without holding it in
+// memory.
+func spoolStdin(r io.Reader) (string, error) {
+	if r == nil {
+		r = os.Stdin
+	}
+	f, err := os.CreateTemp(bigTempDir(), "podlite-import-")
+	if err != nil {
+		return "", fmt.Errorf("buffering stdin: %w", err)
+	}
+	_, err = io.Copy(f, r)
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		os.Remove(f.Name())
+		return "", fmt.Errorf("buffering stdin: %w", err)
+	}
+	return f.Name(), nil
+}

@@ -1,0 +1,184 @@
+package storage
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"strings"
+
+	"github.com/docker/distribution/registry/api/errcode"
+	v2 "github.com/docker/distribution/registry/api/v2"
+	"go.podman.io/image/v5/docker"
+	dockerarchive "go.podman.io/image/v5/docker/archive"
+	"go.podman.io/image/v5/docker/reference"
+	ociarchive "go.podman.io/image/v5/oci/archive"
+	ocilayout "go.podman.io/image/v5/oci/layout"
+	"go.podman.io/image/v5/transports"
+	"go.podman.io/image/v5/types"
+
+	"github.com/podlite/podlite/libpod/define"
+)
+
+// PullOptions tune Pull.
+type PullOptions struct {
+	// TLSVerify nil keeps the default: verify TLS, except for registries
+	// a registries.conf marks insecure. false also allows plain HTTP.
+	TLSVerify *bool
+	// Quiet suppresses progress output.
+	Quiet bool
+	// Progress receives progress bars (meant for a terminal); nil for none.
+	Progress io.Writer
+}
+
+// PushOptions tune Push; the fields mean what they mean in PullOptions.
+type PushOptions struct {
+	TLSVerify *bool
+	Quiet     bool
+	Progress  io.Writer
+}
+
+// Pull copies an image into the store and returns it. ref is a registry
+// name ("busybox" means docker.io/library/busybox:latest) or a reference
+// with a transport ("docker://…", "oci:DIR[:NAME]",
+// "oci-archive:FILE[:NAME]", "docker-archive:FILE[:NAME]", "dir:DIR").
+func (s *Store) Pull(ctx context.Context, ref string, o PullOptions) (*Image, error) {
+	src, err := parseReference(ref)
+	if err != nil {
+		return nil, err
+	}
+	sys := s.systemContext(o.TLSVerify)
+	report := o.Progress
+	if o.Quiet {
+		report = nil
+	}
+	var extra []string
+	if src.Transport().Name() == dockerarchive.Transport.Name() && src.DockerReference() == nil {
+		var closeReader func()
+		src, extra, closeReader, err = dockerArchiveSource(sys, src)
+		if err != nil {
+			return nil, pullError(ref, err)
+		}
+		defer closeReader()
+	}
+	named := pullName(src)
+	if named == nil && len(extra) > 0 {
+		named, _ = reference.ParseNormalizedNamed(extra[0])
+		extra = extra[1:]
+	}
+	id, err := s.copyIn(ctx, src, named, copyOptions{sourceCtx: sys, destCtx: sys, report: report})
+	if err != nil {
+		return nil, pullError(ref, err)
+	}
+	if err := s.addNames(id, extra); err != nil {
+		return nil, err
+	}
+	return s.Image(id)
+}
+
+// Push copies a stored image to dest, by default the image's name as the
+// user gave it. dest takes the same forms as Pull's ref.
+func (s *Store) Push(ctx context.Context, nameOrID, dest string, o PushOptions) error {
+	img, err := s.lookup(nameOrID)
+	if err != nil {
+		return err
+	}
+	if dest == "" {
+		if isIDPrefix(strings.TrimPrefix(nameOrID, "sha256:")) && !isNameOf(nameOrID, img.Names) {
+			return fmt.Errorf("pushing image %s: give a destination to push an image by ID: %w", nameOrID, define.ErrInvalidArg)
+		}
+		dest = nameOrID
+	}
+	destRef, err := parseReference(dest)
+	if err != nil {
+		return err
+	}
+	srcRef, err := s.idReference(img.ID)
+	if err != nil {
+		return err
+	}
+	sys := s.systemContext(o.TLSVerify)
+	report := o.Progress
+	if o.Quiet {
+		report = nil
+	}
+	if _, err := copyImage(ctx, destRef, srcRef, copyOptions{sourceCtx: sys, destCtx: sys, report: report}); err != nil {
+		return fmt.Errorf("pushing image %s to %s: %w: %w", nameOrID, transports.ImageName(destRef), err, remoteErrorClass(err))
+	}
+	return nil
+}
+
+// pullName is the name an image pulled from src gets, nil for none: the
+// registry name, the NAME of "oci:DIR:NAME", or the tag a docker-archive
+// reference names.
+func pullName(src types.ImageReference) reference.Named {
+	if named := src.DockerReference(); named != nil {
+		return named
+	}
+	switch src.Transport().Name() {
+	case ocilayout.Transport.Name(), ociarchive.Transport.Name():
+		_, name, _ := strings.Cut(src.StringWithinTransport(), ":")
+		return ociRefName(name)
+	}
+	return nil
+}
+
+// dockerArchiveSource opens a docker-archive reference that names no image
+// and returns a reference to its image plus the image's tags.
+func dockerArchiveSource(sys *types.SystemContext, ref types.ImageReference) (types.ImageReference, []string, func(), error) {
+	reader, readerRef, err := dockerarchive.NewReaderForReference(sys, ref)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	tags, err := reader.ManifestTagsForReference(readerRef)
+	if err != nil {
+		_ = reader.Close()
+		return nil, nil, nil, err
+	}
+	return readerRef, tags, func() { _ = reader.Close() }, nil
+}
+
+// pullError explains a failed pull, naming the registry a short name went
+// to, in the error class that fits.
+func pullError(ref string, err error) error {
+	what := ref
+	if isShortName(ref) {
+		if named, nerr := remoteName(ref); nerr == nil {
+			what = fmt.Sprintf("%s (short name %q resolves to %s)", named, ref, reference.Domain(named))
+		}
+	}
+	return fmt.Errorf("pulling %s: %w: %w", what, err, remoteErrorClass(err))
+}
+
+// remoteErrorClass maps a containers/image error to a define class.
+func remoteErrorClass(err error) error {
+	var coder errcode.ErrorCoder
+	if errors.As(err, &coder) {
+		switch coder.ErrorCode() {
+		case v2.ErrorCodeManifestUnknown, v2.ErrorCodeNameUnknown:
+			return define.ErrNotFound
+		}
+	}
+	var noImage ocilayout.ImageNotFoundError
+	if errors.Is(err, fs.ErrNotExist) || errors.As(err, &noImage) {
+		return define.ErrNotFound
+	}
+	var unauthorized docker.ErrUnauthorizedForCredentials
+	if errors.As(err, &unauthorized) {
+		return define.ErrInvalidArg
+	}
+	return define.ErrUnavailable
+}
+
+// isNameOf reports whether s is one of names, in full or as a short name.
+func isNameOf(s string, names []string) bool {
+	for _, cand := range localCandidates(s) {
+		for _, n := range names {
+			if n == cand.String() {
+				return true
+			}
+		}
+	}
+	return false
+}

@@ -1,0 +1,146 @@
+package storage
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"path/filepath"
+	"slices"
+	"strings"
+
+	"go.podman.io/image/v5/copy"
+	"go.podman.io/image/v5/directory"
+	"go.podman.io/image/v5/docker"
+	dockerarchive "go.podman.io/image/v5/docker/archive"
+	ociarchive "go.podman.io/image/v5/oci/archive"
+	ocilayout "go.podman.io/image/v5/oci/layout"
+	"go.podman.io/image/v5/signature"
+	istorage "go.podman.io/image/v5/storage"
+	"go.podman.io/image/v5/transports"
+	"go.podman.io/image/v5/types"
+	"go.podman.io/storage/pkg/configfile"
+
+	"github.com/podlite/podlite/libpod/define"
+)
+
+// storageTransport is containers/image's view of the store.
+var storageTransport = istorage.Transport
+
+// remoteTransports are the transports pull and push accept, by the prefix
+// that names them ("oci-archive:/tmp/x.tar"). A reference without one of
+// these prefixes is a registry reference (docker://).
+var remoteTransports = []string{
+	docker.Transport.Name(),
+	ocilayout.Transport.Name(),
+	ociarchive.Transport.Name(),
+	dockerarchive.Transport.Name(),
+	directory.Transport.Name(),
+}
+
+// parseReference parses what a user gave pull or push: a registry name
+// ("busybox", "127.0.0.1:5000/app:1") or a reference with one of the
+// remoteTransports ("docker://…", "oci:/dir:name", "dir:/path").
+func parseReference(s string) (types.ImageReference, error) {
+	if name, rest, ok := strings.Cut(s, ":"); ok && slices.Contains(remoteTransports, name) {
+		ref, err := transports.Get(name).ParseReference(rest)
+		if err != nil {
+			return nil, fmt.Errorf("parsing image reference %q: %v: %w", s, err, define.ErrInvalidArg)
+		}
+		return ref, nil
+	}
+	named, err := remoteName(s)
+	if err != nil {
+		return nil, err
+	}
+	ref, err := docker.NewReference(named)
+	if err != nil {
+		return nil, fmt.Errorf("parsing image reference %q: %v: %w", s, err, define.ErrInvalidArg)
+	}
+	return ref, nil
+}
+
+// isShortName reports whether a pull reference is a registry name without
+// a registry, which podlite resolves to docker.io.
+func isShortName(s string) bool {
+	name, _, ok := strings.Cut(s, ":")
+	if ok && slices.Contains(remoteTransports, name) {
+		return false
+	}
+	return !hasDomain(s)
+}
+
+// systemContext is the containers/image configuration for one operation.
+// tlsVerify nil keeps the default (verify, except for registries marked
+// insecure in a registries.conf).
+func (s *Store) systemContext(tlsVerify *bool) *types.SystemContext {
+	sys := &types.SystemContext{
+		// Keep the blob-info cache with the store instead of in
+		// /var/lib/containers.
+		BlobInfoCacheDir:        filepath.Join(s.root, "cache"),
+		DockerRegistryUserAgent: "podlite",
+	}
+	if tlsVerify != nil {
+		sys.DockerInsecureSkipTLSVerify = types.NewOptionalBool(!*tlsVerify)
+		sys.OCIInsecureSkipTLSVerify = !*tlsVerify
+	}
+	return sys
+}
+
+// policyContext returns the signature policy: the containers policy.json
+// when one exists, else accept anything (podlite ships no policy file).
+func policyContext(sys *types.SystemContext) (*signature.PolicyContext, error) {
+	policy, err := signature.DefaultPolicy(sys)
+	if errors.Is(err, configfile.ErrConfigFileNotFound) {
+		policy = &signature.Policy{Default: signature.PolicyRequirements{signature.NewPRInsecureAcceptAnything()}}
+	} else if err != nil {
+		return nil, fmt.Errorf("reading signature policy: %v: %w", err, define.ErrInvalidArg)
+	}
+	pc, err := signature.NewPolicyContext(policy)
+	if err != nil {
+		return nil, fmt.Errorf("reading signature policy: %v: %w", err, define.ErrInvalidArg)
+	}
+	return pc, nil
+}
+
+// copyOptions are the knobs of copyImage.
+type copyOptions struct {
+	sourceCtx, destCtx *types.SystemContext
+	// report receives containers/image's progress output; nil for none.
+	report io.Writer
+}
+
+// copyImage copies one image from src to dest under the signature policy
+// and returns the destination's resolved reference (for the storage
+// transport: one naming the image ID), which may be nil.
+func copyImage(ctx context.Context, dest, src types.ImageReference, o copyOptions) (types.ImageReference, error) {
+	pc, err := policyContext(o.sourceCtx)
+	if err != nil {
+		return nil, err
+	}
+	defer func() { _ = pc.Destroy() }()
+	var resolved types.ImageReference
+	_, err = copy.Image(ctx, pc, dest, src, &copy.Options{
+		ReportWriter:            o.report,
+		SourceCtx:               o.sourceCtx,
+		DestinationCtx:          o.destCtx,
+		ReportResolvedReference: &resolved,
+	})
+	if err != nil {
+		return nil, err
+	}
+	return resolved, nil
+}
+
+// resolvedImageID returns the ID of the stored image a copy into the store
+// created.
+func resolvedImageID(ref types.ImageReference) (string, error) {
+	if ref == nil {
+		return "", fmt.Errorf("copy into the store reported no image: %w", define.ErrUnavailable)
+	}
+	_, img, err := istorage.ResolveReference(ref)
+	if err != nil {
+		return "", fmt.Errorf("resolving copied image %s: %w", transports.ImageName(ref), err)
+	}
+	return img.ID, nil
+}
