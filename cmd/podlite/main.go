@@ -7,6 +7,7 @@ import (
 	"go.podman.io/storage/pkg/reexec"
 
 	"github.com/podlite/podlite/cmd/podlite/cli"
+	"github.com/podlite/podlite/libpod"
 )
 
 func main() {
@@ -15,7 +16,7 @@ func main() {
 	if maybeContainerInit() {
 		return
 	}
-	if reexec.Init() {
+	if libpod.MaybeStartCommand() || reexec.Init() {
 		return
 	}
 	os.Exit(cli.Execute(os.Args[1:]))

@@ -6,6 +6,7 @@ import (
 	"os"
 	"syscall"
 
+	_ "github.com/opencontainers/cgroups/devices" // device cgroup rules, as runc's main registers them
 	"github.com/opencontainers/runc/libcontainer"
 	"github.com/opencontainers/runc/libcontainer/configs"
 	_ "github.com/opencontainers/runc/libcontainer/nsenter" // the C half of "podlite init"
@@ -105,7 +106,7 @@ func (r *Runtime) Start(id string, s *specs.Spec, stdio Stdio) (_ *Process, retE
 	}
 	attachStdio(p, stdio)
 	if err := c.Run(p); err != nil {
-		return nil, fmt.Errorf("starting container %s: %w", id, startError(err))
+		return nil, startError(err)
 	}
 	return &Process{p: p}, nil
 }
@@ -123,7 +124,7 @@ func (r *Runtime) Exec(id string, ps *specs.Process, stdio Stdio) (*Process, err
 	}
 	attachStdio(p, stdio)
 	if err := c.Run(p); err != nil {
-		return nil, fmt.Errorf("executing in container %s: %w", id, startError(err))
+		return nil, startError(err)
 	}
 	return &Process{p: p}, nil
 }

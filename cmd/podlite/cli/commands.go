@@ -1,6 +1,14 @@
 package cli
 
+import (
+	"github.com/podlite/podlite/cmd/podlite/containers"
+	"github.com/podlite/podlite/cmd/podlite/images"
+)
+
 // Each noun package registers its commands here, in help order.
 func init() {
-	registrars = append(registrars)
+	registrars = append(registrars,
+		containers.Register,
+		images.Register,
+	)
 }

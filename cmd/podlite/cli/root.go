@@ -4,12 +4,14 @@
 package cli
 
 import (
+	"errors"
 	"fmt"
 	"os"
 
 	"github.com/spf13/cobra"
 
 	"github.com/podlite/podlite/cmd/podlite/common"
+	"github.com/podlite/podlite/libpod/define"
 )
 
 // NewRootCommand returns the whole command tree.
@@ -28,6 +30,8 @@ func NewRootCommand() *cobra.Command {
 		PersistentPostRun: func(*cobra.Command, []string) { g.Shutdown() },
 	}
 	g.AddFlags(root)
+	// No -h shorthand for help: run and create use -h for --hostname, as podman.
+	root.PersistentFlags().Bool("help", false, "show help for the command")
 	for _, add := range registrars {
 		add(root, g)
 	}
@@ -43,12 +47,14 @@ func Execute(args []string) int {
 	root := NewRootCommand()
 	root.SetArgs(args)
 	err := root.Execute()
-	if err != nil {
-		code := exitCode(err)
-		if code == 125 || code < 0 {
-			fmt.Fprintf(os.Stderr, "Error: %v\n", err)
-		}
-		return code
+	if err == nil {
+		return 0
 	}
-	return 0
+	// A container's own exit code passes through silently; every other
+	// failure is one line on stderr.
+	var ec *define.ExitCodeError
+	if !errors.As(err, &ec) || ec.Err != nil {
+		fmt.Fprintf(os.Stderr, "Error: %v\n", err)
+	}
+	return exitCode(err)
 }

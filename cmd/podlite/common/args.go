@@ -45,3 +45,7 @@ func RangeArgs(min, max int) cobra.PositionalArgs {
 		return nil
 	}
 }
+
+// ExitStatus makes the command exit with code and print nothing (as
+// `exists` commands do).
+func ExitStatus(code int) error { return &define.ExitCodeError{Code: code} }

@@ -1,0 +1,78 @@
+package containers
+
+import (
+	"context"
+	"fmt"
+	"os"
+
+	"github.com/spf13/cobra"
+
+	"github.com/podlite/podlite/cmd/podlite/common"
+	"github.com/podlite/podlite/libpod"
+	"github.com/podlite/podlite/libpod/define"
+)
+
+func newRunCommand(g *common.Globals) *cobra.Command {
+	f := &createFlags{}
+	var detach bool
+	cmd := &cobra.Command{
+		Use:   "run [options] IMAGE [COMMAND [ARG...]]",
+		Short: "Run a command in a new container",
+		Args:  common.MinArgs(1),
+		Example: `  podlite run --rm localhost/busybox echo hello
+  podlite run -d --name web localhost/busybox httpd -f -p 80
+  podlite run -it localhost/busybox sh`,
+		ValidArgsFunction: common.Complete(g, common.ImageNames),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			c, err := f.create(cmd, g, args)
+			if err != nil {
+				return err
+			}
+			ctx := context.Background()
+			if detach {
+				if err := c.Start(ctx); err != nil {
+					if f.rm {
+						_ = removeQuietly(g, c)
+					}
+					return err
+				}
+				fmt.Println(c.ID())
+				return nil
+			}
+			return runAttached(ctx, g, c, f.interactive, f.rm)
+		},
+	}
+	cmd.Flags().BoolVarP(&detach, "detach", "d", false, "run in the background and print the container ID")
+	f.register(cmd.Flags())
+	return cmd
+}
+
+// runAttached runs c in the foreground and returns its exit code as an
+// error the CLI exits with.
+func runAttached(ctx context.Context, g *common.Globals, c *libpod.Container, interactive, remove bool) error {
+	streams := libpod.Streams{Stdout: os.Stdout, Stderr: os.Stderr, Terminal: os.Stdin}
+	if interactive {
+		streams.Stdin = os.Stdin
+	}
+	code, err := c.StartAttached(ctx, streams)
+	if remove {
+		if rerr := removeQuietly(g, c); err == nil && rerr != nil {
+			err = rerr
+		}
+	}
+	if err != nil {
+		return err
+	}
+	if code != 0 {
+		return &define.ExitCodeError{Code: code}
+	}
+	return nil
+}
+
+func removeQuietly(g *common.Globals, c *libpod.Container) error {
+	rt, err := g.Runtime()
+	if err != nil {
+		return err
+	}
+	return rt.RemoveContainer(context.Background(), c.ID(), true, false)
+}

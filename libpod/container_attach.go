@@ -1,0 +1,282 @@
+package libpod
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"path/filepath"
+	"strconv"
+	"sync"
+	"syscall"
+	"time"
+
+	"golang.org/x/term"
+
+	"github.com/podlite/podlite/libpod/define"
+	"github.com/podlite/podlite/libpod/logs"
+	"github.com/podlite/podlite/libpod/oci"
+)
+
+// Streams are the caller's ends of an attached container's stdio.
+type Streams struct {
+	// Stdin is nil unless the container is interactive.
+	Stdin          io.Reader
+	Stdout, Stderr io.Writer
+	// Terminal, when the container has a TTY and the caller sits at one,
+	// is put in raw mode and its size copied to the container's.
+	Terminal *os.File
+}
+
+// StartAttached starts the container with this podlite process as its
+// supervisor: the container's output goes to streams and to the log, the
+// process's signals are forwarded to the container, and the call returns
+// the container's exit code once it has exited. A foreground `run` stays
+// alive for the container's life anyway, so it saves spawning a supervisor.
+func (c *Container) StartAttached(ctx context.Context, streams Streams) (int, error) {
+	var p *oci.Process
+	var io *attachedIO
+	err := c.withLock(func() (retErr error) {
+		if c.isActive() {
+			return fmt.Errorf("container %s is already running: %w", c.config.Name, define.ErrInvalidState)
+		}
+		if err := define.CheckTransition(c.state.Status, define.StatusRunning); err != nil {
+			return fmt.Errorf("starting container %s: %w", c.config.Name, err)
+		}
+		s, err := c.prepareLocked()
+		if err != nil {
+			return err
+		}
+		defer func() {
+			if retErr != nil {
+				c.releaseLocked()
+			}
+		}()
+		if io, err = c.newAttachedIO(streams); err != nil {
+			return err
+		}
+		if p, err = c.rt.oci().Start(c.config.ID, s, io.stdio); err != nil {
+			io.close()
+			if code := startErrorCode(err); code != 0 {
+				c.state.Error = err.Error()
+				_ = c.saveLocked()
+				return &define.ExitCodeError{Code: code, Err: fmt.Errorf("starting container %s: %w", c.config.Name, err)}
+			}
+			return fmt.Errorf("starting container %s: %w", c.config.Name, err)
+		}
+		if err := writeFileAtomic(filepath.Join(c.runDir(), "pid"), []byte(strconv.Itoa(p.Pid()))); err != nil {
+			_ = p.Signal(syscall.SIGKILL)
+			_, _ = p.Wait()
+			return err
+		}
+		return c.runningLocked(p.Pid(), os.Getpid())
+	})
+	if err != nil {
+		return -1, err
+	}
+	if err := io.afterStart(); err != nil {
+		_ = p.Signal(syscall.SIGKILL)
+	}
+	stopSignals := forwardSignals(p, io.master)
+	code, _ := p.Wait()
+	stopSignals()
+	io.finish()
+	// Record the exit the way the supervisor would, then let sync pick it up.
+	if err := writeExitFile(c.runDir(), code, time.Now()); err != nil {
+		return code, err
+	}
+	return code, c.Sync()
+}
+
+func startErrorCode(err error) int {
+	var se *oci.StartError
+	if !errors.As(err, &se) {
+		return 0
+	}
+	if se.NotFound {
+		return define.ExitNotFound
+	}
+	return define.ExitCannotInvoke
+}
+
+func writeExitFile(dir string, code int, at time.Time) error {
+	return writeFileAtomic(filepath.Join(dir, "exit"), fmt.Appendf(nil, "%d %d\n", code, at.UnixNano()))
+}
+
+// attachedIO connects an attached container's stdio to the caller's
+// streams and its log.
+type attachedIO struct {
+	streams  Streams
+	stdio    oci.Stdio
+	console  *os.File // our end of the console socket (TTY)
+	master   *os.File // the container's terminal (TTY)
+	restore  func()
+	log      *os.File
+	toClose  []*os.File
+	copies   sync.WaitGroup
+	stdout   io.Writer
+	stderr   io.Writer
+	outR     *os.File
+	errR     *os.File
+	inW      *os.File
+	terminal bool
+}
+
+func (c *Container) newAttachedIO(s Streams) (*attachedIO, error) {
+	a := &attachedIO{streams: s, stdout: s.Stdout, stderr: s.Stderr, terminal: c.config.Terminal}
+	if c.config.LogPath != "" {
+		f, err := os.OpenFile(c.config.LogPath, os.O_WRONLY|os.O_APPEND|os.O_CREATE, 0o600)
+		if err != nil {
+			return nil, fmt.Errorf("opening the log of %s: %w", c.config.Name, err)
+		}
+		a.log = f
+		lo, le := logs.NewWriters(f)
+		a.stdout, a.stderr = io.MultiWriter(s.Stdout, lo), io.MultiWriter(s.Stderr, le)
+	}
+	if err := a.setupPipes(c.config.Terminal, s.Stdin != nil && c.config.Interactive); err != nil {
+		a.close()
+		return nil, err
+	}
+	return a, nil
+}
+
+// setupPipes creates the container's ends of its stdio: a console socket
+// for a terminal, pipes otherwise.
+func (a *attachedIO) setupPipes(tty, stdin bool) error {
+	if tty {
+		parent, child, err := oci.ConsolePair()
+		if err != nil {
+			return err
+		}
+		a.console, a.stdio.ConsoleSocket = parent, child
+		a.toClose = append(a.toClose, child)
+		return nil
+	}
+	outR, outW, err := os.Pipe()
+	if err != nil {
+		return err
+	}
+	a.outR, a.stdio.Stdout = outR, outW
+	a.toClose = append(a.toClose, outW)
+	errR, errW, err := os.Pipe()
+	if err != nil {
+		return err
+	}
+	a.errR, a.stdio.Stderr = errR, errW
+	a.toClose = append(a.toClose, errW)
+	if stdin {
+		inR, inW, err := os.Pipe()
+		if err != nil {
+			return err
+		}
+		a.stdio.Stdin, a.inW = inR, inW
+		a.toClose = append(a.toClose, inR)
+	}
+	return nil
+}
+
+// afterStart closes the container's ends in this process and starts
+// copying.
+func (a *attachedIO) afterStart() error {
+	for _, f := range a.toClose {
+		f.Close()
+	}
+	a.toClose = nil
+	if a.terminal {
+		m, err := oci.ReceiveConsole(a.console)
+		a.console.Close()
+		if err != nil {
+			return err
+		}
+		a.master = m
+		if t := a.streams.Terminal; t != nil && term.IsTerminal(int(t.Fd())) {
+			if st, err := term.MakeRaw(int(t.Fd())); err == nil {
+				a.restore = func() { _ = term.Restore(int(t.Fd()), st) }
+			}
+			resize(t, m)
+		}
+		a.copy(a.stdout, m)
+		if a.streams.Stdin != nil {
+			go func() { _, _ = io.Copy(m, a.streams.Stdin) }()
+		}
+		return nil
+	}
+	a.copy(a.stdout, a.outR)
+	a.copy(a.stderr, a.errR)
+	if a.inW != nil {
+		go func() {
+			_, _ = io.Copy(a.inW, a.streams.Stdin)
+			a.inW.Close()
+		}()
+	}
+	return nil
+}
+
+func (a *attachedIO) copy(dst io.Writer, src io.Reader) {
+	a.copies.Add(1)
+	go func() {
+		defer a.copies.Done()
+		_, _ = io.Copy(dst, src)
+	}()
+}
+
+// finish waits for the output to drain (briefly: a process the container
+// left behind may hold the pipes) and releases everything.
+func (a *attachedIO) finish() {
+	done := make(chan struct{})
+	go func() { a.copies.Wait(); close(done) }()
+	select {
+	case <-done:
+	case <-time.After(time.Second):
+	}
+	a.close()
+}
+
+func (a *attachedIO) close() {
+	if a.restore != nil {
+		a.restore()
+	}
+	for _, f := range append(a.toClose, a.outR, a.errR, a.master, a.log, a.console) {
+		if f != nil {
+			f.Close()
+		}
+	}
+}
+
+func resize(t, master *os.File) {
+	if w, h, err := term.GetSize(int(t.Fd())); err == nil {
+		_ = oci.ResizeConsole(master, uint16(h), uint16(w))
+	}
+}
+
+// forwardSignals passes the signals podlite receives on to the container
+// (podman's --sig-proxy), and terminal size changes to its console.
+func forwardSignals(p *oci.Process, master *os.File) (stop func()) {
+	ch := make(chan os.Signal, 16)
+	signal.Notify(ch)
+	done := make(chan struct{})
+	go func() {
+		for {
+			select {
+			case <-done:
+				return
+			case sig := <-ch:
+				switch sig {
+				case syscall.SIGCHLD, syscall.SIGPIPE, syscall.SIGURG:
+				case syscall.SIGWINCH:
+					if master != nil {
+						resize(os.Stdin, master)
+					}
+				default:
+					_ = p.Signal(sig)
+				}
+			}
+		}
+	}()
+	return func() {
+		signal.Stop(ch)
+		close(done)
+	}
+}

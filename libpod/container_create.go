@@ -1,0 +1,393 @@
+package libpod
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"syscall"
+	"time"
+
+	specs "github.com/opencontainers/runtime-spec/specs-go"
+
+	"github.com/podlite/podlite/libpod/define"
+	"github.com/podlite/podlite/libpod/spec"
+)
+
+// CreateOptions is everything `podlite create` and `run` accept. Slices
+// of raw flag values (Volumes, Mounts, …) are parsed here, so that bad input
+// fails before anything is created.
+type CreateOptions struct {
+	Name  string
+	Image string
+	// Command replaces the image's Cmd when non-empty.
+	Command []string
+	// Entrypoint replaces the image's Entrypoint when non-nil; "" clears it.
+	Entrypoint *string
+	Env        []string
+	WorkDir    string
+	User       string
+	Hostname   string
+
+	Interactive, TTY bool
+
+	Volumes []string
+	Mounts  []string
+	Tmpfs   []string
+	Labels  map[string]string
+
+	Memory    int64
+	CPUs      float64
+	PidsLimit int64
+	ShmSize   int64
+	Ulimits   []string
+
+	StopSignal  string
+	StopTimeout *uint
+	Restart     string
+	Init        bool
+	LogDriver   string
+	Network     string
+
+	Privileged      bool
+	ReadOnly        bool
+	CapAdd, CapDrop []string
+	SecurityOpt     []string
+
+	AutoRemove bool
+	// Replace removes an existing container of the same name first.
+	Replace       bool
+	CreateCommand []string
+}
+
+// CreateContainer creates a container from opts: its rootfs in storage, its
+// generated spec and its record. On any error nothing is left behind.
+func (r *Runtime) CreateContainer(ctx context.Context, opts *CreateOptions) (_ *Container, retErr error) {
+	cfg, specOpts, mounts, err := r.containerConfig(opts)
+	if err != nil {
+		return nil, err
+	}
+	if opts.Replace && opts.Name != "" {
+		if old, err := r.LookupContainer(opts.Name); err == nil && old.Name() == opts.Name {
+			if err := r.RemoveContainer(ctx, old.ID(), true, false); err != nil {
+				return nil, fmt.Errorf("replacing container %s: %w", opts.Name, err)
+			}
+		}
+	}
+	store, err := r.Storage()
+	if err != nil {
+		return nil, err
+	}
+	img, err := store.Image(opts.Image)
+	if err != nil {
+		return nil, err
+	}
+	applyImageConfig(cfg, specOpts, opts, img.Config.Env, img.Config.Entrypoint, img.Config.Cmd, img.Config.WorkingDir, img.Config.User, img.Config.StopSignal)
+	cfg.ImageName, cfg.ImageID = opts.Image, img.ID
+	if len(cfg.Command) == 0 {
+		return nil, fmt.Errorf("no command or entrypoint specified for image %s: %w", opts.Image, define.ErrInvalidArg)
+	}
+
+	for i := range mounts {
+		if mounts[i].VolumeName == "" {
+			continue
+		}
+		v, err := r.EnsureVolume(mounts[i].VolumeName)
+		if err != nil {
+			return nil, err
+		}
+		mounts[i].Source = v.Mountpoint
+		cfg.Volumes = append(cfg.Volumes, v.Name)
+	}
+	for _, m := range mounts {
+		specOpts.Mounts = append(specOpts.Mounts, m.Mount)
+	}
+
+	if err := ensureDir(filepath.Join(r.cfg.Root, "containers", cfg.ID)); err != nil {
+		return nil, err
+	}
+	defer func() {
+		if retErr != nil {
+			_ = os.RemoveAll(filepath.Join(r.cfg.Root, "containers", cfg.ID))
+		}
+	}()
+	c := &Container{rt: r, config: cfg}
+	etcMounts, err := c.writeEtcFiles(cfg.NetworkMode, specOpts.Hostname)
+	if err != nil {
+		return nil, err
+	}
+	specOpts.Mounts = append(etcMounts, specOpts.Mounts...)
+	if cfg.Init {
+		m, err := initMount(r.cfg.InitPath)
+		if err != nil {
+			return nil, err
+		}
+		specOpts.Mounts = append(specOpts.Mounts, m)
+		specOpts.Args = append([]string{initTarget, "--"}, specOpts.Args...)
+	}
+	if cfg.Spec, err = spec.Generate(specOpts); err != nil {
+		return nil, err
+	}
+
+	storageID, err := store.CreateContainer(cfg.ID, img.ID)
+	if err != nil {
+		return nil, fmt.Errorf("creating the rootfs of %s: %w", cfg.Name, err)
+	}
+	cfg.StorageID = storageID
+	defer func() {
+		if retErr != nil {
+			if err := store.DeleteContainer(storageID); err != nil {
+				fmt.Fprintf(os.Stderr, "cleaning up the rootfs of %s: %v\n", cfg.Name, err)
+			}
+		}
+	}()
+	st := &define.ContainerState{Status: define.StatusCreated}
+	if err := r.addContainerWithName(cfg, st, opts.Name == ""); err != nil {
+		return nil, err
+	}
+	return r.containerByID(cfg.ID)
+}
+
+// addContainerWithName stores the container, picking another random name
+// when a generated one is taken.
+func (r *Runtime) addContainerWithName(cfg *define.ContainerConfig, st *define.ContainerState, generated bool) error {
+	for range 10 {
+		err := r.store.AddContainer(cfg, st)
+		if err == nil || !generated || !errors.Is(err, define.ErrExists) {
+			return err
+		}
+		cfg.Name = randomName()
+	}
+	return fmt.Errorf("could not find a free container name: %w", define.ErrExists)
+}
+
+// containerConfig validates opts and turns them into a config and spec
+// options, touching nothing on disk.
+func (r *Runtime) containerConfig(opts *CreateOptions) (*define.ContainerConfig, *spec.Options, []spec.Mount, error) {
+	if opts.Image == "" {
+		return nil, nil, nil, fmt.Errorf("an image is required: %w", define.ErrInvalidArg)
+	}
+	id := newID()
+	name := opts.Name
+	if name == "" {
+		name = randomName()
+	} else if err := checkName(name); err != nil {
+		return nil, nil, nil, err
+	}
+	restart, err := parseRestartPolicy(opts.Restart)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	if opts.AutoRemove && restart.Name != "no" && restart.Name != "" {
+		return nil, nil, nil, fmt.Errorf("the --rm option conflicts with --restart %s: %w", opts.Restart, define.ErrInvalidArg)
+	}
+	logDriver := opts.LogDriver
+	switch logDriver {
+	case "":
+		logDriver = "k8s-file"
+	case "k8s-file", "none", "passthrough":
+	default:
+		return nil, nil, nil, fmt.Errorf("unsupported log driver %q: use k8s-file, none or passthrough: %w", logDriver, define.ErrInvalidArg)
+	}
+	netNS, netMode, err := networkMode(opts.Network)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	var mounts []spec.Mount
+	for _, v := range opts.Volumes {
+		m, err := spec.ParseVolume(v)
+		if err != nil {
+			return nil, nil, nil, err
+		}
+		mounts = append(mounts, m)
+	}
+	for _, v := range opts.Mounts {
+		m, err := spec.ParseMount(v)
+		if err != nil {
+			return nil, nil, nil, err
+		}
+		mounts = append(mounts, m)
+	}
+	for _, v := range opts.Tmpfs {
+		m, err := spec.ParseTmpfs(v)
+		if err != nil {
+			return nil, nil, nil, err
+		}
+		mounts = append(mounts, m)
+	}
+	for _, m := range mounts {
+		if m.VolumeName == "" && m.Type == "bind" {
+			if _, err := os.Stat(m.Source); err != nil {
+				return nil, nil, nil, fmt.Errorf("bind mount source %s: %w", m.Source, define.ErrNotFound)
+			}
+		}
+	}
+	ulimits := make([]specs.POSIXRlimit, 0, len(opts.Ulimits))
+	for _, u := range opts.Ulimits {
+		rl, err := spec.ParseUlimit(u)
+		if err != nil {
+			return nil, nil, nil, err
+		}
+		ulimits = append(ulimits, rl)
+	}
+	so := &spec.Options{
+		ID: id, Hostname: opts.Hostname, Terminal: opts.TTY, User: opts.User, WorkDir: opts.WorkDir,
+		Privileged: opts.Privileged, CapAdd: opts.CapAdd, CapDrop: opts.CapDrop, ReadOnly: opts.ReadOnly,
+		Memory: opts.Memory, CPUs: opts.CPUs, PidsLimit: opts.PidsLimit, ShmSize: opts.ShmSize,
+		Ulimits: ulimits, NetNS: netNS, CgroupsPath: "/podlite/" + id,
+	}
+	for _, o := range opts.SecurityOpt {
+		switch {
+		case o == "no-new-privileges" || o == "no-new-privileges=true" || o == "no-new-privileges:true":
+			so.NoNewPrivileges = true
+		case o == "seccomp=unconfined" || o == "seccomp:unconfined":
+			so.Seccomp = "unconfined"
+		case strings.HasPrefix(o, "label="):
+			// SELinux labels: a no-op where SELinux is disabled.
+		default:
+			return nil, nil, nil, fmt.Errorf("unsupported --security-opt %q: %w", o, define.ErrInvalidArg)
+		}
+	}
+	if so.Hostname == "" && netMode != "host" {
+		so.Hostname = id[:12]
+	}
+	cfg := &define.ContainerConfig{
+		ID: id, Name: name, Labels: opts.Labels, CreatedAt: time.Now(),
+		RestartPolicy: restart, AutoRemove: opts.AutoRemove, Interactive: opts.Interactive,
+		Terminal: opts.TTY, Init: opts.Init, LogDriver: logDriver, NetworkMode: netMode,
+		StopTimeout: 10, CreateCommand: opts.CreateCommand,
+	}
+	if opts.StopTimeout != nil {
+		cfg.StopTimeout = *opts.StopTimeout
+	}
+	if logDriver == "k8s-file" {
+		cfg.LogPath = filepath.Join(r.cfg.Root, "containers", id, "ctr.log")
+	}
+	return cfg, so, mounts, nil
+}
+
+// applyImageConfig merges the image's defaults under the user's choices,
+// with podman's rules: --entrypoint drops the image's Cmd; a command given
+// on the command line replaces the image's Cmd.
+func applyImageConfig(cfg *define.ContainerConfig, so *spec.Options, opts *CreateOptions, imgEnv, imgEntrypoint, imgCmd []string, imgWorkDir, imgUser, imgStopSignal string) {
+	entrypoint, cmd := imgEntrypoint, imgCmd
+	if opts.Entrypoint != nil {
+		entrypoint, cmd = nil, nil
+		if *opts.Entrypoint != "" {
+			entrypoint = []string{*opts.Entrypoint}
+		}
+	}
+	if len(opts.Command) > 0 {
+		cmd = opts.Command
+	}
+	cfg.Entrypoint, cfg.Cmd = entrypoint, cmd
+	cfg.Command = append(append([]string{}, entrypoint...), cmd...)
+	so.Args = cfg.Command
+
+	env := []string{"PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin", "container=podlite"}
+	if opts.TTY {
+		env = append(env, "TERM=xterm")
+	}
+	env = mergeEnv(env, imgEnv)
+	env = mergeEnv(env, expandEnv(opts.Env))
+	if so.Hostname != "" {
+		env = mergeEnv(env, []string{"HOSTNAME=" + so.Hostname})
+	}
+	so.Env = env
+	if so.WorkDir == "" {
+		so.WorkDir = imgWorkDir
+	}
+	if so.WorkDir == "" {
+		so.WorkDir = "/"
+	}
+	if so.User == "" {
+		so.User = imgUser
+	}
+	stop := opts.StopSignal
+	if stop == "" {
+		stop = imgStopSignal
+	}
+	cfg.StopSignal = int(syscall.SIGTERM)
+	if sig, err := ParseSignal(stop); stop != "" && err == nil {
+		cfg.StopSignal = int(sig)
+	}
+}
+
+// mergeEnv overlays KEY=VALUE entries of over onto base.
+func mergeEnv(base, over []string) []string {
+	out := append([]string{}, base...)
+	for _, kv := range over {
+		key, _, _ := strings.Cut(kv, "=")
+		replaced := false
+		for i, e := range out {
+			if k, _, _ := strings.Cut(e, "="); k == key {
+				out[i], replaced = kv, true
+				break
+			}
+		}
+		if !replaced {
+			out = append(out, kv)
+		}
+	}
+	return out
+}
+
+// expandEnv turns a bare "KEY" into KEY=<host value>, as podman's -e KEY.
+func expandEnv(env []string) []string {
+	out := make([]string, 0, len(env))
+	for _, e := range env {
+		if !strings.Contains(e, "=") {
+			v, ok := os.LookupEnv(e)
+			if !ok {
+				continue
+			}
+			e += "=" + v
+		}
+		out = append(out, e)
+	}
+	return out
+}
+
+func parseRestartPolicy(s string) (define.RestartPolicy, error) {
+	name, count, hasCount := strings.Cut(s, ":")
+	p := define.RestartPolicy{Name: name}
+	switch name {
+	case "", "no":
+		p.Name = "no"
+	case "always", "unless-stopped":
+	case "on-failure":
+		if hasCount {
+			n, err := strconv.ParseUint(count, 10, 32)
+			if err != nil {
+				return p, fmt.Errorf("invalid restart policy %q: bad retry count: %w", s, define.ErrInvalidArg)
+			}
+			p.MaxRetries = uint(n)
+		}
+		return p, nil
+	default:
+		return p, fmt.Errorf("invalid restart policy %q: use no, on-failure[:N], always or unless-stopped: %w", s, define.ErrInvalidArg)
+	}
+	if hasCount {
+		return p, fmt.Errorf("invalid restart policy %q: only on-failure takes a retry count: %w", s, define.ErrInvalidArg)
+	}
+	return p, nil
+}
+
+// networkMode returns the spec's network namespace choice and the recorded
+// mode. CNI networks arrive with pkg/network; until then bridge is refused
+// rather than silently given no network.
+func networkMode(n string) (netNS, mode string, err error) {
+	switch n {
+	case "", "none", "private":
+		return "", "none", nil
+	case "host":
+		return "host", "host", nil
+	}
+	if strings.HasPrefix(n, "ns:") {
+		return strings.TrimPrefix(n, "ns:"), n, nil
+	}
+	return "", "", fmt.Errorf("network mode %q: %w: only none, host and ns:PATH are available in this build", n, define.ErrNotSupported)
+}

@@ -1,0 +1,147 @@
+package libpod
+
+import (
+	"time"
+
+	"github.com/podlite/podlite/libpod/define"
+)
+
+// InspectData is `podlite inspect`'s view of a container, with podman's
+// field names so that --format templates written for podman work.
+type InspectData struct {
+	ID              string            `json:"Id"`
+	Created         time.Time         `json:"Created"`
+	Path            string            `json:"Path"`
+	Args            []string          `json:"Args"`
+	State           InspectState      `json:"State"`
+	Image           string            `json:"Image"`
+	ImageName       string            `json:"ImageName"`
+	Rootfs          string            `json:"Rootfs"`
+	Name            string            `json:"Name"`
+	RestartCount    uint              `json:"RestartCount"`
+	Driver          string            `json:"Driver"`
+	LogPath         string            `json:"LogPath"`
+	Mounts          []InspectMount    `json:"Mounts"`
+	Config          InspectConfig     `json:"Config"`
+	HostConfig      InspectHostConfig `json:"HostConfig"`
+	NetworkSettings struct {
+		IPAddress string `json:"IPAddress"`
+	} `json:"NetworkSettings"`
+}
+
+// InspectState is the State block of InspectData.
+type InspectState struct {
+	Status     string    `json:"Status"`
+	Running    bool      `json:"Running"`
+	Paused     bool      `json:"Paused"`
+	Restarting bool      `json:"Restarting"`
+	OOMKilled  bool      `json:"OOMKilled"`
+	Dead       bool      `json:"Dead"`
+	Pid        int       `json:"Pid"`
+	ConmonPid  int       `json:"ConmonPid"`
+	ExitCode   int       `json:"ExitCode"`
+	Error      string    `json:"Error"`
+	StartedAt  time.Time `json:"StartedAt"`
+	FinishedAt time.Time `json:"FinishedAt"`
+}
+
+// InspectMount is one mount in InspectData.
+type InspectMount struct {
+	Type        string   `json:"Type"`
+	Name        string   `json:"Name,omitempty"`
+	Source      string   `json:"Source"`
+	Destination string   `json:"Destination"`
+	Options     []string `json:"Options"`
+	RW          bool     `json:"RW"`
+}
+
+// InspectConfig is the Config block of InspectData.
+type InspectConfig struct {
+	Hostname      string            `json:"Hostname"`
+	User          string            `json:"User"`
+	Env           []string          `json:"Env"`
+	Cmd           []string          `json:"Cmd"`
+	Entrypoint    []string          `json:"Entrypoint"`
+	Image         string            `json:"Image"`
+	WorkingDir    string            `json:"WorkingDir"`
+	Labels        map[string]string `json:"Labels"`
+	StopSignal    int               `json:"StopSignal"`
+	StopTimeout   uint              `json:"StopTimeout"`
+	Tty           bool              `json:"Tty"`
+	OpenStdin     bool              `json:"OpenStdin"`
+	CreateCommand []string          `json:"CreateCommand,omitempty"`
+}
+
+// InspectHostConfig is the HostConfig block of InspectData.
+type InspectHostConfig struct {
+	RestartPolicy  define.RestartPolicy `json:"RestartPolicy"`
+	NetworkMode    string               `json:"NetworkMode"`
+	AutoRemove     bool                 `json:"AutoRemove"`
+	Privileged     bool                 `json:"Privileged"`
+	ReadonlyRootfs bool                 `json:"ReadonlyRootfs"`
+	LogConfig      struct {
+		Type string `json:"Type"`
+		Path string `json:"Path"`
+	} `json:"LogConfig"`
+	Memory    int64 `json:"Memory"`
+	PidsLimit int64 `json:"PidsLimit"`
+}
+
+// Inspect returns the container's inspect data from a fresh state.
+func (c *Container) Inspect() (*InspectData, error) {
+	if err := c.Sync(); err != nil {
+		return nil, err
+	}
+	cfg, st, s := c.config, c.state, c.config.Spec
+	d := &InspectData{
+		ID: cfg.ID, Created: cfg.CreatedAt, Image: cfg.ImageID, ImageName: cfg.ImageName,
+		Name: cfg.Name, RestartCount: st.RestartCount, LogPath: cfg.LogPath, Rootfs: st.Mountpoint,
+	}
+	if len(cfg.Command) > 0 {
+		d.Path, d.Args = cfg.Command[0], cfg.Command[1:]
+	}
+	d.State = InspectState{
+		Status: st.Status.String(), Running: st.Status == define.StatusRunning, Paused: st.Status == define.StatusPaused,
+		OOMKilled: st.OOMKilled, Pid: st.PID, ConmonPid: st.SupervisorPID, ExitCode: st.ExitCode, Error: st.Error,
+		StartedAt: st.StartedAt, FinishedAt: st.FinishedAt,
+	}
+	if c.rt.storage != nil {
+		d.Driver = c.rt.storage.Driver()
+	}
+	d.Config = InspectConfig{
+		Env: s.Process.Env, Cmd: cfg.Cmd, Entrypoint: cfg.Entrypoint, Image: cfg.ImageName,
+		WorkingDir: s.Process.Cwd, Labels: cfg.Labels, StopSignal: cfg.StopSignal, StopTimeout: cfg.StopTimeout,
+		Tty: cfg.Terminal, OpenStdin: cfg.Interactive, Hostname: s.Hostname, User: s.Process.User.Username,
+		CreateCommand: cfg.CreateCommand,
+	}
+	h := &d.HostConfig
+	h.RestartPolicy, h.NetworkMode, h.AutoRemove = cfg.RestartPolicy, cfg.NetworkMode, cfg.AutoRemove
+	h.ReadonlyRootfs = s.Root != nil && s.Root.Readonly
+	h.LogConfig.Type, h.LogConfig.Path = cfg.LogDriver, cfg.LogPath
+	if r := s.Linux.Resources; r != nil {
+		if r.Memory != nil && r.Memory.Limit != nil {
+			h.Memory = *r.Memory.Limit
+		}
+		if r.Pids != nil && r.Pids.Limit != nil {
+			h.PidsLimit = *r.Pids.Limit
+		}
+		h.Privileged = len(r.Devices) == 1 && r.Devices[0].Allow
+	}
+	for _, m := range s.Mounts {
+		if m.Type != "bind" && m.Type != "tmpfs" || isEtcFile(m.Destination) || m.Destination == initTarget {
+			continue
+		}
+		im := InspectMount{Type: m.Type, Source: m.Source, Destination: m.Destination, Options: m.Options, RW: true}
+		for _, o := range m.Options {
+			if o == "ro" {
+				im.RW = false
+			}
+		}
+		d.Mounts = append(d.Mounts, im)
+	}
+	return d, nil
+}
+
+func isEtcFile(dest string) bool {
+	return dest == "/etc/hosts" || dest == "/etc/hostname" || dest == "/etc/resolv.conf"
+}

@@ -1,0 +1,66 @@
+package libpod
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"syscall"
+	"time"
+
+	"github.com/podlite/podlite/libpod/define"
+)
+
+// RemoveContainer removes a container: its rootfs, files and record. A
+// running container is refused unless force, which kills it first.
+// removeVolumes is accepted for anonymous volumes, which podlite does not
+// create yet.
+func (r *Runtime) RemoveContainer(ctx context.Context, nameOrID string, force, removeVolumes bool) error {
+	c, err := r.LookupContainer(nameOrID)
+	if err != nil {
+		return err
+	}
+	return c.withLock(func() error { return c.removeLocked(force) })
+}
+
+func (c *Container) removeLocked(force bool) error {
+	if c.isActive() {
+		if !force {
+			return fmt.Errorf("cannot remove container %s: it is %s; stop it first or use --force: %w", c.config.Name, c.state.Status, define.ErrInvalidState)
+		}
+		if c.state.Status == define.StatusPaused {
+			_ = c.rt.oci().Resume(c.config.ID)
+		}
+		c.state.StoppedByUser = true
+		_ = c.rt.oci().Signal(c.config.ID, syscall.SIGKILL, true)
+		exit := c.waitExitLocked(10 * time.Second)
+		if exit == nil {
+			return fmt.Errorf("container %s did not exit after SIGKILL: %w", c.config.Name, define.ErrUnavailable)
+		}
+		if err := c.exitedLocked(exit.Code, exit.At); err != nil {
+			return err
+		}
+	}
+	if err := c.setStatusLocked(define.StatusRemoving); err != nil {
+		return err
+	}
+	if err := c.saveLocked(); err != nil {
+		return err
+	}
+	c.releaseLocked()
+	if c.config.StorageID != "" {
+		store, err := c.rt.Storage()
+		if err != nil {
+			return err
+		}
+		if err := store.DeleteContainer(c.config.StorageID); err != nil {
+			return fmt.Errorf("removing the rootfs of %s: %w", c.config.Name, err)
+		}
+	}
+	if err := os.RemoveAll(c.userDir()); err != nil {
+		return fmt.Errorf("removing the files of %s: %w", c.config.Name, err)
+	}
+	if err := c.rt.store.RemoveContainer(c.config.ID); err != nil {
+		return err
+	}
+	return c.rt.locks.Free(c.config.ID)
+}

@@ -1,0 +1,265 @@
+package libpod
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strconv"
+	"time"
+
+	specs "github.com/opencontainers/runtime-spec/specs-go"
+
+	"github.com/podlite/podlite/libpod/define"
+	"github.com/podlite/podlite/libpod/oci"
+	"github.com/podlite/podlite/libpod/spec"
+	"github.com/podlite/podlite/libpod/supervisor"
+)
+
+// Start starts a created or exited container under its own supervisor and
+// returns once the container's command runs. Starting a running container
+// does nothing.
+func (c *Container) Start(ctx context.Context) error {
+	return c.withLock(c.startLocked)
+}
+
+func (c *Container) startLocked() (retErr error) {
+	if c.isActive() {
+		return nil
+	}
+	if err := define.CheckTransition(c.state.Status, define.StatusRunning); err != nil {
+		return fmt.Errorf("starting container %s: %w", c.config.Name, err)
+	}
+	if _, err := c.prepareLocked(); err != nil {
+		return err
+	}
+	defer func() {
+		if retErr != nil {
+			c.releaseLocked()
+		}
+	}()
+	rep, err := supervisor.Spawn(supervisor.Config{
+		Dir:       c.runDir(),
+		LogPath:   c.config.LogPath,
+		Stdio:     c.stdioMode(),
+		KeepStdin: c.config.Interactive,
+		Start:     []string{startCommandName, c.rt.ociRoot(), c.config.ID, c.runDir()},
+		Exit:      c.rt.cleanupCommand(c.config.ID),
+	})
+	if err != nil {
+		return c.startFailedLocked(rep, err)
+	}
+	return c.runningLocked(rep.PID, rep.SupervisorPID)
+}
+
+// startFailedLocked records why the command could not run and returns the
+// error, carrying podman's exit code for a command that was not found or
+// could not be invoked.
+func (c *Container) startFailedLocked(rep *supervisor.Report, err error) error {
+	c.state.Error = err.Error()
+	_ = c.saveLocked()
+	if rep != nil && rep.ExitCode != 0 {
+		return &define.ExitCodeError{Code: rep.ExitCode, Err: fmt.Errorf("starting container %s: %w", c.config.Name, err)}
+	}
+	return fmt.Errorf("starting container %s: %w", c.config.Name, err)
+}
+
+func (c *Container) runningLocked(pid, supervisorPID int) error {
+	if err := c.setStatusLocked(define.StatusRunning); err != nil {
+		return err
+	}
+	c.state.PID, c.state.SupervisorPID = pid, supervisorPID
+	c.state.StartedAt, c.state.FinishedAt = time.Now(), time.Time{}
+	c.state.ExitCode, c.state.Error, c.state.StoppedByUser, c.state.OOMKilled = 0, "", false, false
+	return c.saveLocked()
+}
+
+func (c *Container) stdioMode() string {
+	switch {
+	case c.config.Terminal:
+		return supervisor.StdioTTY
+	case c.config.LogDriver == "passthrough":
+		return supervisor.StdioPassthrough
+	case c.config.LogDriver == "none":
+		return supervisor.StdioNull
+	}
+	return supervisor.StdioPipe
+}
+
+// prepareLocked mounts the rootfs and writes the spec for this start into
+// the run directory. releaseLocked undoes it.
+func (c *Container) prepareLocked() (*specs.Spec, error) {
+	store, err := c.rt.Storage()
+	if err != nil {
+		return nil, err
+	}
+	mnt, err := store.Mount(c.config.StorageID)
+	if err != nil {
+		return nil, fmt.Errorf("mounting the rootfs of %s: %w", c.config.Name, err)
+	}
+	c.state.Mountpoint = mnt
+	s, err := copySpec(c.config.Spec)
+	if err == nil {
+		err = spec.Finalize(s, mnt)
+	}
+	if err == nil {
+		err = c.writeRunFiles(s)
+	}
+	if err != nil {
+		c.releaseLocked()
+		return nil, err
+	}
+	return s, nil
+}
+
+func (c *Container) writeRunFiles(s *specs.Spec) error {
+	dir := c.runDir()
+	if err := ensureDir(dir); err != nil {
+		return err
+	}
+	for _, f := range []string{"exit", "pid"} {
+		if err := os.Remove(filepath.Join(dir, f)); err != nil && !errors.Is(err, os.ErrNotExist) {
+			return err
+		}
+	}
+	b, err := json.Marshal(s)
+	if err != nil {
+		return err
+	}
+	return writeFileAtomic(filepath.Join(dir, "config.json"), b)
+}
+
+// releaseLocked gives back what a start took: the runtime's container, the
+// rootfs mount and the run directory. Failures are reported, not returned:
+// release continues so that one stuck piece does not keep the rest.
+func (c *Container) releaseLocked() {
+	if err := c.rt.oci().Delete(c.config.ID); err != nil {
+		fmt.Fprintf(os.Stderr, "releasing container %s: %v\n", c.config.Name, err)
+	}
+	if c.state.Mountpoint != "" {
+		if store, err := c.rt.Storage(); err == nil {
+			if err := store.Unmount(c.config.StorageID, false); err != nil {
+				fmt.Fprintf(os.Stderr, "unmounting the rootfs of %s: %v\n", c.config.Name, err)
+			}
+		}
+		c.state.Mountpoint = ""
+	}
+	if err := os.RemoveAll(c.runDir()); err != nil {
+		fmt.Fprintf(os.Stderr, "removing the run directory of %s: %v\n", c.config.Name, err)
+	}
+}
+
+// exitedLocked records an exit and releases the container's resources.
+func (c *Container) exitedLocked(code int, at time.Time) error {
+	if err := c.setStatusLocked(define.StatusExited); err != nil {
+		return err
+	}
+	c.state.ExitCode, c.state.FinishedAt, c.state.PID = code, at, 0
+	c.releaseLocked()
+	return c.saveLocked()
+}
+
+func copySpec(s *specs.Spec) (*specs.Spec, error) {
+	b, err := json.Marshal(s)
+	if err != nil {
+		return nil, err
+	}
+	var out specs.Spec
+	return &out, json.Unmarshal(b, &out)
+}
+
+// writeFileAtomic writes a file next to path, syncs it and renames it into
+// place, so readers never see half a file.
+func writeFileAtomic(path string, data []byte) error {
+	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+"-")
+	if err != nil {
+		return err
+	}
+	defer os.Remove(tmp.Name())
+	if _, err := tmp.Write(data); err != nil {
+		tmp.Close()
+		return err
+	}
+	if err := tmp.Sync(); err != nil {
+		tmp.Close()
+		return err
+	}
+	if err := tmp.Chmod(0o600); err != nil {
+		tmp.Close()
+		return err
+	}
+	if err := tmp.Close(); err != nil {
+		return err
+	}
+	return os.Rename(tmp.Name(), path)
+}
+
+func (r *Runtime) ociRoot() string { return filepath.Join(r.cfg.RunRoot, "runtime") }
+
+func (r *Runtime) oci() *oci.Runtime { return oci.New(r.ociRoot()) }
+
+// cleanupCommand is what the supervisor execs after the container exits.
+func (r *Runtime) cleanupCommand(id string) []string {
+	args := []string{"podlite", "--root", r.cfg.Root, "--runroot", r.cfg.RunRoot}
+	if r.cfg.StorageDriver != "" {
+		args = append(args, "--storage-driver", r.cfg.StorageDriver)
+	}
+	return append(args, "container", "cleanup", id)
+}
+
+// startCommandName is argv[0] of the start command the supervisor runs.
+const startCommandName = "podlite-start"
+
+// MaybeStartCommand runs the start command when this process is one (see
+// package supervisor) and reports whether it was; it then never returns.
+func MaybeStartCommand() bool {
+	if filepath.Base(os.Args[0]) != startCommandName || len(os.Args) != 4 {
+		return false
+	}
+	rep := runStartCommand(os.Args[1], os.Args[2], os.Args[3])
+	_ = supervisor.WriteReport(os.NewFile(3, "report"), rep)
+	if rep.Error != "" {
+		os.Exit(1)
+	}
+	os.Exit(0)
+	return true
+}
+
+// runStartCommand creates the container with libcontainer, as a child of
+// the supervisor, with the standard streams the supervisor set up.
+func runStartCommand(ociRoot, id, dir string) *supervisor.Report {
+	fail := func(err error) *supervisor.Report {
+		rep := &supervisor.Report{Error: err.Error()}
+		var se *oci.StartError
+		if errors.As(err, &se) {
+			rep.ExitCode = define.ExitCannotInvoke
+			if se.NotFound {
+				rep.ExitCode = define.ExitNotFound
+			}
+		}
+		return rep
+	}
+	b, err := os.ReadFile(filepath.Join(dir, "config.json"))
+	if err != nil {
+		return fail(err)
+	}
+	var s specs.Spec
+	if err := json.Unmarshal(b, &s); err != nil {
+		return fail(err)
+	}
+	stdio := oci.Stdio{Stdin: os.Stdin, Stdout: os.Stdout, Stderr: os.Stderr}
+	if os.Getenv("_PODLITE_CONSOLE_FD") != "" {
+		stdio = oci.Stdio{ConsoleSocket: os.NewFile(4, "console")}
+	}
+	p, err := oci.New(ociRoot).Start(id, &s, stdio)
+	if err != nil {
+		return fail(err)
+	}
+	if err := writeFileAtomic(filepath.Join(dir, "pid"), []byte(strconv.Itoa(p.Pid()))); err != nil {
+		_ = p.Signal(os.Kill)
+		return fail(err)
+	}
+	return &supervisor.Report{PID: p.Pid(), SupervisorPID: os.Getppid()}
+}

@@ -1,0 +1,44 @@
+package libpod
+
+import (
+	"crypto/rand"
+	"encoding/hex"
+	"fmt"
+	"math/big"
+	"regexp"
+
+	"github.com/podlite/podlite/libpod/define"
+)
+
+// newID returns a random 64-hex-digit ID, as podman's.
+func newID() string {
+	b := make([]byte, 32)
+	_, _ = rand.Read(b)
+	return hex.EncodeToString(b)
+}
+
+var (
+	adjectives = []string{"brave", "calm", "eager", "fancy", "gentle", "happy", "jolly", "keen", "lucid", "merry",
+		"nifty", "proud", "quirky", "rapid", "serene", "tender", "upbeat", "vivid", "witty", "zealous"}
+	nouns = []string{"ampere", "bohr", "curie", "darwin", "euler", "fermi", "gauss", "hopper", "joule", "kepler",
+		"lovelace", "maxwell", "newton", "noether", "pascal", "raman", "sagan", "tesla", "turing", "volta"}
+)
+
+// randomName returns a name like "jolly_turing"; callers retry on a clash.
+func randomName() string {
+	pick := func(list []string) string {
+		n, _ := rand.Int(rand.Reader, big.NewInt(int64(len(list))))
+		return list[n.Int64()]
+	}
+	return pick(adjectives) + "_" + pick(nouns)
+}
+
+var validName = regexp.MustCompile(`^[a-zA-Z0-9][a-zA-Z0-9_.-]*$`)
+
+// checkName rejects names podman would reject.
+func checkName(name string) error {
+	if !validName.MatchString(name) {
+		return fmt.Errorf("invalid container name %q: names must match [a-zA-Z0-9][a-zA-Z0-9_.-]*: %w", name, define.ErrInvalidArg)
+	}
+	return nil
+}
