@@ -29,9 +29,11 @@ packages=(
 	build-essential pkg-config libseccomp-dev
 	# Run: container networking and the test image's static busybox.
 	busybox-static containernetworking-plugins iptables iproute2
+	# --init mounts tini-static; ps(1) for `podlite top`.
+	tini procps
 	# Tests: a local registry for pull/push e2e, skopeo to seed it with the
 	# busybox test image, hyperfine for `make bench`.
-	docker-registry skopeo hyperfine
+	docker-registry skopeo hyperfine time
 	# CRIU's build dependencies. Never Debian's criu package itself.
 	libprotobuf-dev libprotobuf-c-dev protobuf-c-compiler protobuf-compiler
 	python3-protobuf libnl-3-dev libcap-dev libnet1-dev libbsd-dev

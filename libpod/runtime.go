@@ -43,6 +43,9 @@ func NewRuntime(cfg *config.Config) (*Runtime, error) {
 		return nil, err
 	}
 	r := &Runtime{cfg: cfg, store: store, locks: locks}
+	if err := r.refreshAfterReboot(); err != nil {
+		return nil, err
+	}
 	return r, nil
 }
 

@@ -1,0 +1,46 @@
+// Package libpod is podlite's engine: the Runtime and its containers.
+//
+// A Runtime is opened per podlite process over one root (persistent) and
+// runroot (volatile). Everything shared between processes lives in the
+// state store (bbolt, opened per operation), the lock files and
+// containers/storage; nothing is cached across processes.
+//
+// # Container lifecycle
+//
+//	        create            start / run
+//	  ──────────────▶ created ──────────▶ running ◀──▶ paused
+//	                     │                 │   ▲
+//	                     │          stop   │   │ start / restart /
+//	                     │          kill   ▼   │ restart policy
+//	                     │   (exit) ──▶ exited ┘
+//	                     ▼                 │
+//	                  removing ◀───────────┘ rm
+//
+// Every status change goes through define.CheckTransition. A running
+// container is owned either by its supervisor (detached: package
+// supervisor) or by the foreground podlite that runs it attached; both
+// write DIR/exit when it exits, and whichever podlite next takes the
+// container's lock records the exit and releases the mount and runtime
+// state (syncLocked). After a reboot the first podlite command resets
+// running containers to exited (refreshAfterReboot).
+//
+// # Locks
+//
+// One flock file per container ID under RUNROOT/locks. Exported Container
+// methods take the container's lock, sync the state, check the status, act
+// and save; unexported methods ending in Locked expect the lock held. Lock
+// order: the runtime refresh lock, then a pod's lock (when pods arrive),
+// then a container's lock, then a store transaction; a volume's lock is
+// never held together with a container's.
+//
+// # Files
+//
+//	ROOT/podlite.db                  state store (libpod/state)
+//	ROOT/storage/                    containers/storage (images, rootfs layers)
+//	ROOT/containers/ID/              ctr.log, hostname, hosts, resolv.conf
+//	ROOT/volumes/NAME/_data          named volumes
+//	RUNROOT/alive                    this boot has been seen
+//	RUNROOT/locks/ID                 per-container locks
+//	RUNROOT/runtime/ID/              libcontainer's state
+//	RUNROOT/containers/ID/           config.json (spec of this start), pid, exit, stdin
+package libpod

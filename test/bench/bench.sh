@@ -1,0 +1,80 @@
+#!/usr/bin/env bash
+# podlite's benchmark (make bench). Prints medians measured in this one run
+# and podlite's figures as ratios to the floor (the same container run
+# through libcontainer by test/bench/floor) and to podman where installed:
+# absolute times on shared machines are noisy, ratios much less so.
+#
+# Needs root, hyperfine and GNU time; PODLITE_BINARY and PODLITE_FLOOR name
+# the binaries (make bench sets both).
+set -euo pipefail
+P_BIN=${PODLITE_BINARY:?set PODLITE_BINARY}
+FLOOR=${PODLITE_FLOOR:?set PODLITE_FLOOR}
+RUNS=${BENCH_RUNS:-20}
+work=$(mktemp -d /var/tmp/podlite-bench.XXXXXX)
+P="$P_BIN --root $work/root --runroot $work/run"
+IMG=localhost/bench-busybox:latest
+cleanup() {
+	$P rm -af >/dev/null 2>&1 || true
+	grep -o "$work[^ ]*" /proc/mounts | sort -r | xargs -r -n1 umount -l 2>/dev/null || true
+	rm -rf "$work"
+}
+trap cleanup EXIT
+
+# One busybox rootfs, used as the floor's rootfs and imported as the image.
+rootfs=$work/rootfs
+mkdir -p "$rootfs/bin" "$rootfs/etc" "$rootfs/proc" "$rootfs/sys" "$rootfs/dev" "$rootfs/tmp"
+cp /bin/busybox "$rootfs/bin/busybox"
+for a in sh true sleep echo; do ln -s busybox "$rootfs/bin/$a"; done
+echo 'root:x:0:0:root:/root:/bin/sh' >"$rootfs/etc/passwd"
+echo 'root:x:0:' >"$rootfs/etc/group"
+tar -C "$rootfs" -cf "$work/rootfs.tar" .
+$P import "$work/rootfs.tar" "$IMG" >/dev/null
+
+median() { python3 -c 'import json,sys; print("%.1f" % (json.load(open(sys.argv[1]))["results"][0]["median"]*1000))' "$1"; }
+measure() { # name, hyperfine args...
+	local name=$1; shift
+	hyperfine -N --runs "$RUNS" --warmup 3 --export-json "$work/$name.json" "$@" >/dev/null 2>&1
+	median "$work/$name.json"
+}
+ratio() { python3 -c 'import sys; a,b=float(sys.argv[1]),float(sys.argv[2]); print("%.2fx" % (a/b) if b>0 else "n/a")' "$1" "$2"; }
+
+echo "podlite benchmark: medians over $RUNS runs, $(nproc) CPUs, $(uname -r)"
+floor=$(measure floor "$FLOOR --rootfs $rootfs true")
+run=$(measure run "$P run --rm --network none $IMG true")
+create=$(measure create --prepare "$P rm -f bc" "$P create --name bc $IMG true")
+start=$(measure start --prepare "sh -c '$P rm -f bs >/dev/null 2>&1; $P create --name bs $IMG sleep 1000 >/dev/null'" "$P start bs")
+stop=$(measure stop --prepare "sh -c '$P rm -f bt >/dev/null 2>&1; $P run -d --name bt $IMG sleep 1000 >/dev/null'" "$P stop -t 0 bt")
+rm_=$(measure rm --prepare "sh -c '$P create --name br $IMG true >/dev/null'" "$P rm br")
+$P rm -af >/dev/null
+
+# Supervisor memory: RSS of each running container's supervisor.
+for i in 1 2 3 4 5; do $P run -d --name sup$i $IMG sleep 1000 >/dev/null; done
+sup_rss=$(ps -o rss= -C podlite-supervisor | sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}')
+$P rm -af >/dev/null
+
+cli_rss=$( { /usr/bin/time -f '%M' $P run --rm --network none $IMG true >/dev/null; } 2>&1 | tail -1)
+
+for i in $(seq 1000); do echo "create --name ps$i $IMG true"; done | while read -r line; do $P $line >/dev/null; done
+ps1000=$(measure ps "$P ps -a")
+
+printf '\n%-44s %10s  %s\n' "measurement" "median" "ratio"
+printf '%-44s %8s ms\n' "floor: libcontainer minimal run of true" "$floor"
+printf '%-44s %8s ms  %s of floor\n' "podlite run --rm --network none IMAGE true" "$run" "$(ratio "$run" "$floor")"
+printf '%-44s %8s ms\n' "podlite create" "$create"
+printf '%-44s %8s ms\n' "podlite start (detached, supervised)" "$start"
+printf '%-44s %8s ms\n' "podlite stop -t 0" "$stop"
+printf '%-44s %8s ms\n' "podlite rm" "$rm_"
+printf '%-44s %8s ms  (target <= 100 ms)\n' "podlite ps -a, 1000 containers" "$ps1000"
+printf '%-44s %8s KB\n' "podlite CLI peak RSS (run --rm)" "$cli_rss"
+printf '%-44s %8s KB  (conmon: ~2100 KB)\n' "supervisor RSS per running container" "$sup_rss"
+
+if command -v podman >/dev/null 2>&1; then
+	PM="podman --root $work/podman --runroot $work/podman-run"
+	$PM import "$work/rootfs.tar" "$IMG" >/dev/null 2>&1 || true
+	if pm=$(measure podman "$PM run --rm --network none $IMG true"); then
+		printf '%-44s %8s ms  podlite is %s of podman\n' "podman run --rm --network none" "$pm" "$(ratio "$run" "$pm")"
+	fi
+	$PM system reset -f >/dev/null 2>&1 || true
+else
+	echo "podman is not installed: no podman ratios"
+fi
