@@ -7,14 +7,14 @@
 //
 // # Container lifecycle
 //
-//	        create            start / run
-//	  ──────────────▶ created ──────────▶ running ◀──▶ paused
-//	                     │                 │   ▲
-//	                     │          stop   │   │ start / restart /
-//	                     │          kill   ▼   │ restart policy
-//	                     │   (exit) ──▶ exited ┘
-//	                     ▼                 │
-//	                  removing ◀───────────┘ rm
+//	      create            start / run
+//	──────────────▶ created ──────────▶ running ◀──▶ paused
+//	                   │                 │   ▲
+//	                   │          stop   │   │ start / restart /
+//	                   │          kill   ▼   │ restart policy
+//	                   │   (exit) ──▶ exited ┘
+//	                   ▼                 │
+//	                removing ◀───────────┘ rm
 //
 // Every status change goes through define.CheckTransition. A running
 // container is owned either by its supervisor (detached: package
