@@ -10,6 +10,7 @@ import (
 	"os"
 	"path"
 	"path/filepath"
+	"slices"
 	"strings"
 
 	dockerarchive "go.podman.io/image/v5/docker/archive"
@@ -29,13 +30,22 @@ const (
 )
 
 // Load copies every image of a docker-archive or oci-archive (detected,
-// possibly compressed) into the store. It returns the loaded images' names;
-// an image without a name is reported as "sha256:ID".
+// possibly compressed; "-" reads it from os.Stdin) into the store. It
+// returns the loaded images' names; an image without a name is reported as
+// "sha256:ID".
 //
 // A docker-archive image takes the names in its RepoTags. An oci-archive
 // image takes its org.opencontainers.image.ref.name annotation when that is
 // an image name ("localhost/app:1"); a bare tag ("latest") names nothing.
 func (s *Store) Load(ctx context.Context, file string) ([]string, error) {
+	if file == "-" {
+		tmp, err := spoolStdin()
+		if err != nil {
+			return nil, err
+		}
+		defer os.Remove(tmp)
+		file = tmp
+	}
 	format, err := archiveFormat(file)
 	if err != nil {
 		return nil, err
@@ -132,22 +142,28 @@ func (s *Store) Save(ctx context.Context, names []string, format, file string) e
 	if format != FormatDockerArchive && format != FormatOCIArchive {
 		return fmt.Errorf("saving images: unknown format %q (want %s or %s): %w", format, FormatDockerArchive, FormatOCIArchive, define.ErrInvalidArg)
 	}
-	srcs := make([]types.ImageReference, len(names))
-	tags := make([]reference.NamedTagged, len(names))
-	for i, name := range names {
+	var images []*savedImage
+	for _, name := range names {
 		img, err := s.lookup(name)
 		if err != nil {
 			return err
 		}
-		if srcs[i], err = s.idReference(img.ID); err != nil {
-			return err
+		i := slices.IndexFunc(images, func(si *savedImage) bool { return si.id == img.ID })
+		if i < 0 {
+			src, err := s.idReference(img.ID)
+			if err != nil {
+				return err
+			}
+			images = append(images, &savedImage{id: img.ID, src: src})
+			i = len(images) - 1
 		}
-		tags[i] = savedName(name, img.Names)
+		if tag := savedName(name, img.Names); tag != nil && !slices.ContainsFunc(images[i].tags, func(t reference.NamedTagged) bool { return t.String() == tag.String() }) {
+			images[i].tags = append(images[i].tags, tag)
+		}
 	}
-	sys := s.systemContext(nil)
-	write := func(tmp string) error { return s.saveDockerArchive(ctx, sys, srcs, tags, tmp) }
+	write := func(tmp string) error { return s.saveDockerArchive(ctx, images, tmp) }
 	if format == FormatOCIArchive {
-		write = func(tmp string) error { return s.saveOCIArchive(ctx, sys, srcs, tags, tmp) }
+		write = func(tmp string) error { return s.saveOCIArchive(ctx, images, tmp) }
 	}
 	if err := writeReplacing(file, write); err != nil {
 		return fmt.Errorf("saving %s %s: %w", format, file, err)
@@ -155,18 +171,33 @@ func (s *Store) Save(ctx context.Context, names []string, format, file string) e
 	return nil
 }
 
-func (s *Store) saveDockerArchive(ctx context.Context, sys *types.SystemContext, srcs []types.ImageReference, tags []reference.NamedTagged, file string) error {
-	w, err := dockerarchive.NewWriter(sys, file)
+// savedImage is one image going into an archive, under every name the user
+// gave it (none when given by ID).
+type savedImage struct {
+	id   string
+	src  types.ImageReference
+	tags []reference.NamedTagged
+}
+
+// saveDockerArchive writes each image once, with all its names: the
+// archive writer cannot take the same image twice.
+func (s *Store) saveDockerArchive(ctx context.Context, images []*savedImage, file string) error {
+	w, err := dockerarchive.NewWriter(s.systemContext(nil), file)
 	if err != nil {
 		return err
 	}
-	for i, src := range srcs {
-		dest, err := w.NewReference(tags[i])
+	for _, img := range images {
+		var first reference.NamedTagged
+		destCtx := s.systemContext(nil)
+		if len(img.tags) > 0 {
+			first, destCtx.DockerArchiveAdditionalTags = img.tags[0], img.tags[1:]
+		}
+		dest, err := w.NewReference(first)
 		if err != nil {
 			_ = w.Close()
 			return err
 		}
-		if _, err := copyImage(ctx, dest, src, copyOptions{sourceCtx: sys, destCtx: sys}); err != nil {
+		if _, err := copyImage(ctx, dest, img.src, copyOptions{sourceCtx: s.systemContext(nil), destCtx: destCtx}); err != nil {
 			_ = w.Close()
 			return err
 		}
@@ -174,23 +205,31 @@ func (s *Store) saveDockerArchive(ctx context.Context, sys *types.SystemContext,
 	return w.Close()
 }
 
-func (s *Store) saveOCIArchive(ctx context.Context, sys *types.SystemContext, srcs []types.ImageReference, tags []reference.NamedTagged, file string) error {
+// saveOCIArchive writes an OCI layout with one index entry per name (one
+// unnamed entry for an image without names) and tars it.
+func (s *Store) saveOCIArchive(ctx context.Context, images []*savedImage, file string) error {
 	dir, err := os.MkdirTemp(bigTempDir(), "podlite-save-")
 	if err != nil {
 		return fmt.Errorf("creating temp dir: %w", err)
 	}
 	defer os.RemoveAll(dir)
-	for i, src := range srcs {
-		name := ""
-		if tags[i] != nil {
-			name = tags[i].String()
+	sys := s.systemContext(nil)
+	for _, img := range images {
+		refNames := []string{""}
+		if len(img.tags) > 0 {
+			refNames = refNames[:0]
+			for _, t := range img.tags {
+				refNames = append(refNames, t.String())
+			}
 		}
-		dest, err := ocilayout.NewReference(dir, name)
-		if err != nil {
-			return err
-		}
-		if _, err := copyImage(ctx, dest, src, copyOptions{sourceCtx: sys, destCtx: sys}); err != nil {
-			return err
+		for _, name := range refNames {
+			dest, err := ocilayout.NewReference(dir, name)
+			if err != nil {
+				return err
+			}
+			if _, err := copyImage(ctx, dest, img.src, copyOptions{sourceCtx: sys, destCtx: sys}); err != nil {
+				return err
+			}
 		}
 	}
 	return tarDirectory(dir, file)

@@ -27,12 +27,10 @@ type ImportOptions struct {
 	Changes []string
 	// Message is the history comment of the image's layer.
 	Message string
-	// Stdin is read when the tarball is "-"; nil means os.Stdin.
-	Stdin io.Reader
 }
 
 // Import creates a one-layer image from a tarball of a root filesystem
-// (possibly compressed), "-" for Stdin, and returns it.
+// (possibly compressed; "-" reads it from os.Stdin) and returns it.
 func (s *Store) Import(ctx context.Context, tarballPath string, o ImportOptions) (*Image, error) {
 	var named reference.Named
 	if o.Reference != "" {
@@ -52,7 +50,7 @@ func (s *Store) Import(ctx context.Context, tarballPath string, o ImportOptions)
 		cfg.History = []imgspecv1.History{{Comment: o.Message}}
 	}
 	if tarballPath == "-" {
-		tmp, err := spoolStdin(o.Stdin)
+		tmp, err := spoolStdin()
 		if err != nil {
 			return nil, err
 		}
@@ -76,18 +74,14 @@ func (s *Store) Import(ctx context.Context, tarballPath string, o ImportOptions)
 	return s.Image(id)
 }
 
-// spoolStdin copies r (os.Stdin when nil) to a temp file, so that the
-// tarball can be read twice (digest, then copy) without holding it in
-// memory.
-func spoolStdin(r io.Reader) (string, error) {
-	if r == nil {
-		r = os.Stdin
-	}
+// spoolStdin copies os.Stdin to a temp file, which archive readers can
+// seek in and read twice without holding it in memory.
+func spoolStdin() (string, error) {
 	f, err := os.CreateTemp(bigTempDir(), "podlite-import-")
 	if err != nil {
 		return "", fmt.Errorf("buffering stdin: %w", err)
 	}
-	_, err = io.Copy(f, r)
+	_, err = io.Copy(f, os.Stdin)
 	if cerr := f.Close(); err == nil {
 		err = cerr
 	}

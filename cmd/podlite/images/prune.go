@@ -1,0 +1,55 @@
+package images
+
+import (
+	"bufio"
+	"fmt"
+	"os"
+	"strings"
+
+	"github.com/spf13/cobra"
+
+	"github.com/podlite/podlite/cmd/podlite/common"
+)
+
+func newPruneCommand(g *common.Globals) *cobra.Command {
+	var all, force bool
+	cmd := &cobra.Command{
+		Use:   "prune [options]",
+		Short: "Remove unused images",
+		Long: `Remove dangling images (without a name) that no container uses, or with
+--all every image no container uses. Asks first unless --force.`,
+		Args:              common.NoArgs,
+		ValidArgsFunction: common.NoCompletion,
+		Example: `  podlite image prune -f
+  podlite image prune -a -f`,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			if !force && !confirm(all) {
+				return nil
+			}
+			rt, err := g.Runtime()
+			if err != nil {
+				return err
+			}
+			removed, err := rt.PruneImages(cmd.Context(), all)
+			for _, id := range removed {
+				fmt.Println(id)
+			}
+			return err
+		},
+	}
+	cmd.Flags().BoolVarP(&all, "all", "a", false, "remove every unused image, not only dangling ones")
+	cmd.Flags().BoolVarP(&force, "force", "f", false, "do not ask for confirmation")
+	return cmd
+}
+
+// confirm asks on stderr and reads the answer from stdin.
+func confirm(all bool) bool {
+	what := "all dangling images"
+	if all {
+		what = "all images without at least one container associated with them"
+	}
+	fmt.Fprintf(os.Stderr, "WARNING! This command removes %s.\nAre you sure you want to continue? [y/N] ", what)
+	answer, _ := bufio.NewReader(os.Stdin).ReadString('\n')
+	answer = strings.ToLower(strings.TrimSpace(answer))
+	return answer == "y" || answer == "yes"
+}

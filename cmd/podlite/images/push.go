@@ -1,0 +1,48 @@
+package images
+
+import (
+	"github.com/spf13/cobra"
+
+	"github.com/podlite/podlite/cmd/podlite/common"
+	"github.com/podlite/podlite/libpod/storage"
+)
+
+func newPushCommand(g *common.Globals) *cobra.Command {
+	var quiet, verify bool
+	cmd := &cobra.Command{
+		Use:   "push [options] IMAGE [DESTINATION]",
+		Short: "Push an image to a registry",
+		Long: `Push a local image to DESTINATION, by default to the registry its name
+names. DESTINATION takes the forms pull accepts.`,
+		Args:              common.RangeArgs(1, 2),
+		ValidArgsFunction: completeFirstImage(g),
+		Example: `  podlite push --tls-verify=false 127.0.0.1:5000/app:1
+  podlite push app oci-archive:/tmp/app.tar`,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			rt, err := g.Runtime()
+			if err != nil {
+				return err
+			}
+			dest := ""
+			if len(args) == 2 {
+				dest = args[1]
+			}
+			opts := storage.PushOptions{TLSVerify: tlsVerify(cmd, verify), Quiet: quiet, Progress: progressOutput(quiet)}
+			return rt.PushImage(cmd.Context(), args[0], dest, opts)
+		},
+	}
+	cmd.Flags().BoolVarP(&quiet, "quiet", "q", false, "do not show progress")
+	cmd.Flags().BoolVar(&verify, "tls-verify", true, "require HTTPS and verify certificates (false also allows plain HTTP)")
+	return cmd
+}
+
+// completeFirstImage completes an image name as the first argument only.
+func completeFirstImage(g *common.Globals) cobra.CompletionFunc {
+	images := completeImages(g)
+	return func(cmd *cobra.Command, args []string, toComplete string) ([]string, cobra.ShellCompDirective) {
+		if len(args) > 0 {
+			return nil, cobra.ShellCompDirectiveNoFileComp
+		}
+		return images(cmd, args, toComplete)
+	}
+}

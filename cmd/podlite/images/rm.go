@@ -1,0 +1,51 @@
+package images
+
+import (
+	"errors"
+	"fmt"
+
+	"github.com/spf13/cobra"
+
+	"github.com/podlite/podlite/cmd/podlite/common"
+	"github.com/podlite/podlite/libpod"
+)
+
+func newRmCommand(g *common.Globals) *cobra.Command {
+	var opts libpod.RemoveImagesOptions
+	cmd := &cobra.Command{
+		Use:   "rmi [options] IMAGE [IMAGE...]",
+		Short: "Remove images",
+		Long: `Remove images. An image named by one of several names only loses that
+name. An image used by a container is kept unless --force, which removes the
+containers too.`,
+		Args: func(cmd *cobra.Command, args []string) error {
+			if opts.All {
+				return common.NoArgs(cmd, args)
+			}
+			return common.MinArgs(1)(cmd, args)
+		},
+		ValidArgsFunction: completeImages(g),
+		Example: `  podlite rmi busybox
+  podlite rmi -f app:1 app:2
+  podlite image rm -a`,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			rt, err := g.Runtime()
+			if err != nil {
+				return err
+			}
+			done, errs := rt.RemoveImages(cmd.Context(), args, opts)
+			for _, d := range done {
+				for _, n := range d.Untagged {
+					fmt.Println("Untagged:", n)
+				}
+				if d.Deleted != "" {
+					fmt.Println("Deleted:", d.Deleted)
+				}
+			}
+			return errors.Join(errs...)
+		},
+	}
+	cmd.Flags().BoolVarP(&opts.Force, "force", "f", false, "remove the containers using the images, and images with several names")
+	cmd.Flags().BoolVarP(&opts.All, "all", "a", false, "remove every image")
+	return cmd
+}

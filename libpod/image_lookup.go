@@ -1,0 +1,178 @@
+package libpod
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"path"
+	"strconv"
+	"strings"
+
+	"github.com/podlite/podlite/libpod/define"
+	"github.com/podlite/podlite/libpod/storage"
+)
+
+// LookupImage resolves a name, short name, digest reference, ID or unique
+// ID prefix to a local image.
+func (r *Runtime) LookupImage(nameOrID string) (*storage.Image, error) {
+	store, err := r.Storage()
+	if err != nil {
+		return nil, err
+	}
+	return store.Image(nameOrID)
+}
+
+// ImageExists reports whether nameOrID resolves to a local image.
+func (r *Runtime) ImageExists(nameOrID string) (bool, error) {
+	_, err := r.LookupImage(nameOrID)
+	if errors.Is(err, define.ErrNotFound) {
+		return false, nil
+	}
+	return err == nil, err
+}
+
+// InspectImage returns the full description of a local image.
+func (r *Runtime) InspectImage(ctx context.Context, nameOrID string) (*storage.ImageInspect, error) {
+	store, err := r.Storage()
+	if err != nil {
+		return nil, err
+	}
+	return store.Inspect(ctx, nameOrID)
+}
+
+// ListImages returns the local images that pass every filter, newest
+// first. Filters are KEY=VALUE:
+//
+//	reference=PATTERN    a name matches the glob, in full
+//	                     ("docker.io/library/busybox:latest"), without tag,
+//	                     or without registry ("busybox", "busybox:latest")
+//	dangling=true|false  the image has no name (or has one)
+//	label=KEY[=VALUE]    the image config has the label (with VALUE)
+//
+// Several values of one key match if any does.
+func (r *Runtime) ListImages(ctx context.Context, filters []string) ([]*storage.Image, error) {
+	match, err := parseImageFilters(filters)
+	if err != nil {
+		return nil, err
+	}
+	store, err := r.Storage()
+	if err != nil {
+		return nil, err
+	}
+	all, err := store.Images()
+	if err != nil {
+		return nil, err
+	}
+	out := all[:0]
+	for _, img := range all {
+		if match(img) {
+			out = append(out, img)
+		}
+	}
+	return out, nil
+}
+
+// TagImage gives a local image another name and returns the full name
+// ("app" becomes "localhost/app:latest").
+func (r *Runtime) TagImage(nameOrID, newName string) (string, error) {
+	store, err := r.Storage()
+	if err != nil {
+		return "", err
+	}
+	return store.Tag(nameOrID, newName)
+}
+
+type imageMatch func(img *storage.Image) bool
+
+func parseImageFilters(filters []string) (imageMatch, error) {
+	byKey := map[string][]string{}
+	for _, f := range filters {
+		key, val, ok := strings.Cut(f, "=")
+		if !ok || key == "" {
+			return nil, fmt.Errorf("image filter %q: want KEY=VALUE: %w", f, define.ErrInvalidArg)
+		}
+		byKey[key] = append(byKey[key], val)
+	}
+	var all []imageMatch
+	for key, vals := range byKey {
+		var one func(img *storage.Image, val string) bool
+		switch key {
+		case "reference":
+			for _, v := range vals {
+				if _, err := path.Match(v, ""); err != nil {
+					return nil, fmt.Errorf("image filter reference=%s: %v: %w", v, err, define.ErrInvalidArg)
+				}
+			}
+			one = matchReference
+		case "dangling":
+			for _, v := range vals {
+				if _, err := strconv.ParseBool(v); err != nil {
+					return nil, fmt.Errorf("image filter dangling=%s: want true or false: %w", v, define.ErrInvalidArg)
+				}
+			}
+			one = func(img *storage.Image, val string) bool {
+				want, _ := strconv.ParseBool(val)
+				return img.Dangling() == want
+			}
+		case "label":
+			one = func(img *storage.Image, val string) bool {
+				k, v, hasValue := strings.Cut(val, "=")
+				got, ok := img.Config.Labels[k]
+				return ok && (!hasValue || got == v)
+			}
+		default:
+			return nil, fmt.Errorf("image filter %q: unknown key (want reference, dangling or label): %w", key, define.ErrInvalidArg)
+		}
+		all = append(all, func(img *storage.Image) bool {
+			for _, v := range vals {
+				if one(img, v) {
+					return true
+				}
+			}
+			return false
+		})
+	}
+	return func(img *storage.Image) bool {
+		for _, m := range all {
+			if !m(img) {
+				return false
+			}
+		}
+		return true
+	}, nil
+}
+
+// matchReference reports whether one of the image's names matches the glob
+// pattern in any of the spellings ListImages documents.
+func matchReference(img *storage.Image, pattern string) bool {
+	for _, name := range img.Names {
+		for _, spelling := range nameSpellings(name) {
+			if ok, _ := path.Match(pattern, spelling); ok {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// nameSpellings returns a full stored name, without tag, without registry,
+// and (for Docker Hub's library) without "library/", each with and without
+// the tag.
+func nameSpellings(name string) []string {
+	repo, tag := name, ""
+	if i := strings.LastIndex(name, ":"); i > strings.LastIndex(name, "/") {
+		repo, tag = name[:i], name[i:]
+	}
+	repos := []string{repo}
+	if _, rest, ok := strings.Cut(repo, "/"); ok {
+		repos = append(repos, rest)
+		if short, ok := strings.CutPrefix(rest, "library/"); ok {
+			repos = append(repos, short)
+		}
+	}
+	out := make([]string, 0, 2*len(repos))
+	for _, r := range repos {
+		out = append(out, r+tag, r)
+	}
+	return out
+}

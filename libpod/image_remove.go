@@ -1,0 +1,121 @@
+package libpod
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+
+	"github.com/podlite/podlite/libpod/define"
+	"github.com/podlite/podlite/libpod/storage"
+)
+
+// ImageRemoval is what RemoveImages did to one image.
+type ImageRemoval struct {
+	// Untagged are the names taken off the image.
+	Untagged []string
+	// Deleted is the image's ID when the image itself went, else "".
+	Deleted string
+}
+
+// RemoveImagesOptions tune RemoveImages.
+type RemoveImagesOptions struct {
+	// Force removes the containers using an image (forcibly, keeping
+	// their volumes) and deletes an image given by ID that has several
+	// names.
+	Force bool
+	// All removes every image; names must then be empty.
+	All bool
+}
+
+// RemoveImages removes images as podman's rmi does: an image named by one
+// of several names only loses that name; otherwise the image goes. An
+// image in use by a container is refused with define.ErrInvalidState
+// unless Force. It keeps going past failures and returns one error per
+// image it could not remove.
+func (r *Runtime) RemoveImages(ctx context.Context, names []string, opts RemoveImagesOptions) ([]ImageRemoval, []error) {
+	store, err := r.Storage()
+	if err != nil {
+		return nil, []error{err}
+	}
+	if opts.All {
+		if len(names) > 0 {
+			return nil, []error{fmt.Errorf("removing images: give image names or all, not both: %w", define.ErrInvalidArg)}
+		}
+		images, err := store.Images()
+		if err != nil {
+			return nil, []error{err}
+		}
+		for _, img := range images {
+			names = append(names, img.ID)
+		}
+	}
+	var done []ImageRemoval
+	var errs []error
+	for _, name := range names {
+		rep, err := r.removeImage(ctx, store, name, opts.Force || opts.All, opts.Force)
+		if err != nil {
+			errs = append(errs, err)
+			continue
+		}
+		done = append(done, *rep)
+	}
+	return done, errs
+}
+
+// removeImage removes one image; allNames allows deleting an image given by
+// ID that has several names.
+func (r *Runtime) removeImage(ctx context.Context, store *storage.Store, name string, allNames, force bool) (*ImageRemoval, error) {
+	img, err := store.Image(name)
+	if err != nil {
+		return nil, err
+	}
+	full := store.NameOf(name, img)
+	if full != "" && len(img.Names) > 1 {
+		if err := store.Untag(img.ID, full); err != nil {
+			return nil, err
+		}
+		return &ImageRemoval{Untagged: []string{full}}, nil
+	}
+	if full == "" && len(img.Names) > 1 && !allNames {
+		return nil, fmt.Errorf("image %s has several names (%s): remove them one by one, or use --force: %w",
+			name, strings.Join(img.Names, ", "), define.ErrInvalidState)
+	}
+	users, err := store.ContainersOfImage(img.ID)
+	if err != nil {
+		return nil, err
+	}
+	if len(users) > 0 && !force {
+		return nil, fmt.Errorf("image %s is in use by container %s: remove the container first, or use --force: %w",
+			name, r.containerName(users[0]), define.ErrInvalidState)
+	}
+	for _, id := range users {
+		// A storage container without a podlite record is an
+		// orphan; store.RemoveImage deletes it below.
+		if err := r.RemoveContainer(ctx, id, true, false); err != nil && !errors.Is(err, define.ErrNotFound) {
+			return nil, fmt.Errorf("removing container %s that uses image %s: %w", r.containerName(id), name, err)
+		}
+	}
+	if err := store.RemoveImage(img.ID, force); err != nil {
+		return nil, err
+	}
+	return &ImageRemoval{Untagged: img.Names, Deleted: img.ID}, nil
+}
+
+// containerName names a container for messages: its name, else its ID.
+func (r *Runtime) containerName(id string) string {
+	if c, err := r.LookupContainer(id); err == nil {
+		return c.Name()
+	}
+	return id
+}
+
+// PruneImages removes the images no container uses that have no name, or
+// with all every one of them, and returns their IDs.
+func (r *Runtime) PruneImages(ctx context.Context, all bool) ([]string, error) {
+	store, err := r.Storage()
+	if err != nil {
+		return nil, err
+	}
+	return store.Prune(all)
+}
