@@ -3,6 +3,7 @@ package cli
 import (
 	"github.com/podlite/podlite/cmd/podlite/containers"
 	"github.com/podlite/podlite/cmd/podlite/images"
+	"github.com/podlite/podlite/cmd/podlite/system"
 )
 
 // Each noun package registers its commands here, in help order.
@@ -10,5 +11,6 @@ func init() {
 	registrars = append(registrars,
 		containers.Register,
 		images.Register,
+		system.Register,
 	)
 }

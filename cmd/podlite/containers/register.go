@@ -12,11 +12,13 @@ var verbs = []func(g *common.Globals) *cobra.Command{
 	newRunCommand, newCreateCommand, newStartCommand, newStopCommand, newKillCommand,
 	newRestartCommand, newRmCommand, newPsCommand, newLogsCommand, newInspectCommand,
 	newWaitCommand, newExecCommand, newPauseCommand, newUnpauseCommand,
+	newAttachCommand, newTopCommand, newPortCommand, newRenameCommand, newMountCommand,
+	newUnmountCommand, newCpCommand, newExportCommand,
 }
 
 // containerOnly are only under `container` (as in podman).
 var containerOnly = []func(g *common.Globals) *cobra.Command{
-	newCleanupCommand, newExistsCommand,
+	newCleanupCommand, newExistsCommand, newPruneCommand,
 }
 
 // Register adds the container commands to root.
