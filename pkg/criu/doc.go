@@ -1,5 +1,6 @@
-// Package criu is podlite's single door to CRIU: it probes the installed
-// criu binary and, in archive.go, defines the checkpoint archive format.
+// Package criu is podlite's single door to CRIU: it finds out whether the
+// installed criu, on this kernel, can checkpoint and restore containers, and
+// with which features.
 //
 // # Probes
 //

@@ -35,9 +35,11 @@ const (
 	// NetworkLockNftables locks a container's network during dump with
 	// nftables rather than iptables.
 	NetworkLockNftables Feature = "network_lock_nftables"
-	// SeccompSuspend and SeccompFilters let criu dump processes confined by
-	// seccomp, as podlite's default profile confines them.
+	// SeccompSuspend lets criu suspend seccomp while it dumps a process
+	// that podlite's default profile confines.
 	SeccompSuspend Feature = "seccomp_suspend"
+	// SeccompFilters lets criu read a process's seccomp filters, to
+	// restore them.
 	SeccompFilters Feature = "seccomp_filters"
 	// CgroupNamespace is needed for containers with a private cgroup
 	// namespace.
