@@ -32,6 +32,9 @@ func newInfoCommand(g *common.Globals) *cobra.Command {
 			if format == "" {
 				return writeInfo(os.Stdout, info)
 			}
+			if common.IsJSON(format) {
+				return common.WriteJSON(os.Stdout, info)
+			}
 			return common.Write(os.Stdout, format, "", []*libpod.Info{info}, nil)
 		},
 	}

@@ -42,6 +42,9 @@ func newVersionCommand() *cobra.Command {
 			if secs, err := strconv.ParseInt(BuildTime, 10, 64); err == nil {
 				v.Built, v.BuiltTime = secs, time.Unix(secs, 0).Format(time.ANSIC)
 			}
+			if common.IsJSON(format) {
+				return common.WriteJSON(os.Stdout, v)
+			}
 			if format == "" {
 				format = "Version:      {{.Version}}\nGo Version:   {{.GoVersion}}\nBuilt:        {{.BuiltTime}}\nOS/Arch:      {{.OsArch}}"
 			}
