@@ -4,6 +4,7 @@ import (
 	"github.com/podlite/podlite/cmd/podlite/containers"
 	"github.com/podlite/podlite/cmd/podlite/images"
 	"github.com/podlite/podlite/cmd/podlite/system"
+	"github.com/podlite/podlite/cmd/podlite/volumes"
 )
 
 // Each noun package registers its commands here, in help order.
@@ -12,5 +13,6 @@ func init() {
 		containers.Register,
 		images.Register,
 		system.Register,
+		volumes.Register,
 	)
 }

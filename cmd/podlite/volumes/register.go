@@ -1,0 +1,142 @@
+package volumes
+
+import (
+	"fmt"
+	"io"
+	"strings"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/podlite/podlite/cmd/podlite/common"
+	"github.com/podlite/podlite/libpod/define"
+)
+
+// Register adds `podlite volume` and its verbs to root.
+func Register(root *cobra.Command, g *common.Globals) {
+	parent := &cobra.Command{
+		Use:               "volume",
+		Short:             "Manage named volumes",
+		Long:              "Create, list, inspect and remove named volumes: directories under the volume path that containers mount with -v NAME:/PATH.",
+		Args:              common.NoArgs,
+		ValidArgsFunction: common.NoCompletion,
+		Example:           "  podlite volume ls",
+		RunE:              func(cmd *cobra.Command, _ []string) error { return cmd.Help() },
+	}
+	parent.AddCommand(
+		newCreateCommand(g),
+		newListCommand(g),
+		newInspectCommand(g),
+		newRmCommand(g),
+		newPruneCommand(g),
+		newExistsCommand(g),
+	)
+	root.AddCommand(parent)
+}
+
+// volumeReport is a volume as `volume inspect` and `volume ls --format`
+// show it: podman's field names, in JSON as in templates.
+type volumeReport struct {
+	Name       string            `json:"Name"`
+	Driver     string            `json:"Driver"`
+	Mountpoint string            `json:"Mountpoint"`
+	CreatedAt  time.Time         `json:"CreatedAt"`
+	Labels     map[string]string `json:"Labels"`
+	Scope      string            `json:"Scope"`
+	Options    map[string]string `json:"Options"`
+}
+
+func newReports(vols []*define.Volume) []volumeReport {
+	out := make([]volumeReport, 0, len(vols))
+	for _, v := range vols {
+		r := volumeReport{
+			Name: v.Name, Driver: v.Driver, Mountpoint: v.Mountpoint, CreatedAt: v.CreatedAt,
+			Labels: v.Labels, Scope: "local", Options: v.Options,
+		}
+		// Podman prints {} rather than null.
+		if r.Labels == nil {
+			r.Labels = map[string]string{}
+		}
+		if r.Options == nil {
+			r.Options = map[string]string{}
+		}
+		out = append(out, r)
+	}
+	return out
+}
+
+// parseKeyValues turns repeated KEY=VALUE flags into a map; a bare KEY
+// maps to "".
+func parseKeyValues(flag string, values []string) (map[string]string, error) {
+	if len(values) == 0 {
+		return nil, nil
+	}
+	m := make(map[string]string, len(values))
+	for _, kv := range values {
+		k, v, _ := strings.Cut(kv, "=")
+		if k == "" {
+			return nil, fmt.Errorf("--%s %q: want KEY=VALUE: %w", flag, kv, define.ErrInvalidArg)
+		}
+		m[k] = v
+	}
+	return m, nil
+}
+
+// reportEach prints every error but the last on stderr and returns the
+// last, for the root command to print and exit 125 on: each failure is
+// reported once.
+func reportEach(stderr io.Writer, errs []error) error {
+	if len(errs) == 0 {
+		return nil
+	}
+	for _, err := range errs[:len(errs)-1] {
+		fmt.Fprintf(stderr, "Error: %v\n", err)
+	}
+	return errs[len(errs)-1]
+}
+
+// namesOrAll requires volume names, or none with --all.
+func namesOrAll(all *bool) cobra.PositionalArgs {
+	return func(cmd *cobra.Command, args []string) error {
+		if *all && len(args) > 0 {
+			return fmt.Errorf("--all takes no volume names: %w", define.ErrInvalidArg)
+		}
+		if *all {
+			return nil
+		}
+		return common.MinArgs(1)(cmd, args)
+	}
+}
+
+// volumeNames lists every volume's name, for completion.
+func volumeNames(g *common.Globals) ([]string, error) {
+	rt, err := g.Runtime()
+	if err != nil {
+		return nil, err
+	}
+	vols, err := rt.Volumes()
+	if err != nil {
+		return nil, err
+	}
+	names := make([]string, 0, len(vols))
+	for _, v := range vols {
+		names = append(names, v.Name)
+	}
+	return names, nil
+}
+
+// completeVolumes completes volume names for every argument.
+func completeVolumes(g *common.Globals) cobra.CompletionFunc {
+	return common.Complete(g, volumeNames)
+}
+
+// completeFirstVolume completes a volume name for the first argument only.
+func completeFirstVolume(g *common.Globals) cobra.CompletionFunc {
+	all := completeVolumes(g)
+	return func(cmd *cobra.Command, args []string, toComplete string) ([]string, cobra.ShellCompDirective) {
+		if len(args) > 0 {
+			return nil, cobra.ShellCompDirectiveNoFileComp
+		}
+		return all(cmd, args, toComplete)
+	}
+}
