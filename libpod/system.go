@@ -175,7 +175,10 @@ func (r *Runtime) Reset() error {
 			errs = append(errs, err)
 		}
 	}
+	// Release the image store for good: shutting it down again later
+	// would recreate its lock files under the emptied directories.
 	r.Shutdown()
+	r.storage, r.storageErr = nil, fmt.Errorf("the image store was reset: %w", define.ErrUnavailable)
 	for _, dir := range []string{r.cfg.Root, r.cfg.RunRoot} {
 		if err := removeContents(dir); err != nil {
 			errs = append(errs, err)
