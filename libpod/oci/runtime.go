@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"strings"
 	"syscall"
 
 	_ "github.com/opencontainers/cgroups/devices" // device cgroup rules, as runc's main registers them
@@ -129,14 +130,19 @@ func (r *Runtime) Exec(id string, ps *specs.Process, stdio Stdio) (*Process, err
 	return &Process{p: p}, nil
 }
 
-// startError classifies why a process could not start: a missing command is
-// ErrNotFound (exit 127), a command that cannot be executed ErrNotSupported
-// standing in for "cannot invoke" (exit 126). The CLI maps both.
+// startError classifies why a process could not start: a missing command
+// (exit 127) or one that cannot be executed (exit 126). libcontainer's init
+// reports its exec failure across the process boundary as text, so the
+// text is all there is to classify.
 func startError(err error) error {
+	msg := err.Error()
+	if !strings.Contains(msg, "exec:") {
+		return err
+	}
 	switch {
-	case errors.Is(err, os.ErrNotExist), errors.Is(err, syscall.ENOENT):
+	case strings.Contains(msg, "no such file or directory"), strings.Contains(msg, "executable file not found"):
 		return &StartError{Err: err, NotFound: true}
-	case errors.Is(err, os.ErrPermission), errors.Is(err, syscall.EACCES), errors.Is(err, syscall.ENOEXEC):
+	case strings.Contains(msg, "permission denied"), strings.Contains(msg, "exec format error"), strings.Contains(msg, "is a directory"):
 		return &StartError{Err: err}
 	}
 	return err

@@ -1,0 +1,84 @@
+package e2e
+
+import (
+	"os"
+	"strconv"
+	"strings"
+	"sync"
+	"syscall"
+	"testing"
+)
+
+// TestSimulatedReboot kills every container process and supervisor,
+// unmounts podlite's mounts and deletes the runroot, as a reboot would.
+func TestSimulatedReboot(t *testing.T) {
+	e := NewEnv(t)
+	img := e.LoadBusybox()
+	e.MustPodlite("run", "-d", "--name", "survivor", img, "sh", "-c", "echo before; sleep 1000")
+	e.MustPodlite("create", "--name", "idle", img, "true")
+	waitFor(t, func() bool { return strings.Contains(e.MustPodlite("logs", "survivor").Stdout, "before") })
+
+	pid, _ := strconv.Atoi(strings.TrimSpace(e.MustPodlite("inspect", "--format", "{{.State.Pid}}", "survivor").Stdout))
+	sup, _ := strconv.Atoi(strings.TrimSpace(e.MustPodlite("inspect", "--format", "{{.State.ConmonPid}}", "survivor").Stdout))
+	for _, p := range []int{sup, pid} {
+		if p > 0 {
+			_ = syscall.Kill(p, syscall.SIGKILL)
+		}
+	}
+	if err := unmountUnder(e.Root); err != nil {
+		t.Fatal(err)
+	}
+	if err := unmountUnder(e.RunRoot); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.RemoveAll(e.RunRoot); err != nil {
+		t.Fatal(err)
+	}
+
+	got := e.MustPodlite("ps", "-a", "--format", "{{.Names}} {{.State}}").Stdout
+	if !strings.Contains(got, "survivor exited") || !strings.Contains(got, "idle created") {
+		t.Fatalf("after the reboot ps -a shows:\n%s", got)
+	}
+	// Persistent data survived: logs, and the container starts again.
+	if !strings.Contains(e.MustPodlite("logs", "survivor").Stdout, "before") {
+		t.Fatal("logs lost across the reboot")
+	}
+	e.MustPodlite("start", "survivor")
+	waitFor(t, func() bool { return strings.Count(e.MustPodlite("logs", "survivor").Stdout, "before") == 2 })
+	e.MustPodlite("rm", "-f", "survivor", "idle")
+}
+
+// TestConcurrentCommands runs several podlite processes at once creating,
+// starting and removing containers; none may fail or corrupt the state.
+func TestConcurrentCommands(t *testing.T) {
+	e := NewEnv(t)
+	img := e.LoadBusybox()
+	var wg sync.WaitGroup
+	errs := make(chan string, 64)
+	for w := range 4 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range 4 {
+				name := "c" + strconv.Itoa(w) + "_" + strconv.Itoa(i)
+				for _, args := range [][]string{
+					{"run", "-d", "--name", name, img, "sleep", "1000"},
+					{"ps", "-a"},
+					{"rm", "-f", name},
+				} {
+					if r := e.Podlite(args...); r.ExitCode != 0 {
+						errs <- strings.Join(args, " ") + ": " + r.Stderr
+					}
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		t.Error(err)
+	}
+	if got := e.MustPodlite("ps", "-aq").Stdout; got != "" {
+		t.Fatalf("containers left: %q", got)
+	}
+}
