@@ -52,7 +52,13 @@ func New(o Options) (*Store, error) {
 			RunRoot:         o.RunRoot,
 			GraphDriverName: driver,
 		}
-		if o.Rootless && driver == DriverVFS {
+		switch {
+		case driver == DriverOverlay:
+			// Otherwise the driver bind-mounts its home onto itself
+			// and only Shutdown undoes it: every podlite process that
+			// fails before Shutdown would leave a mount behind.
+			opts.GraphDriverOptions = []string{"overlay.skip_mount_home=true"}
+		case driver == DriverVFS && o.Rootless:
 			// Layers carry files owned by users an ordinary user
 			// cannot chown to outside a user namespace.
 			opts.GraphDriverOptions = []string{"vfs.ignore_chown_errors=true"}

@@ -2,7 +2,6 @@ package images
 
 import (
 	"encoding/json"
-	"errors"
 	"os"
 
 	"github.com/spf13/cobra"
@@ -41,7 +40,10 @@ func newInspectCommand(g *common.Globals) *cobra.Command {
 			} else {
 				err = writeTemplate(format, out)
 			}
-			return errors.Join(append([]error{err}, errs...)...)
+			if err != nil {
+				errs = append(errs, err)
+			}
+			return lastError(errs)
 		},
 	}
 	cmd.Flags().StringVarP(&format, "format", "f", "", "Go template applied to each image, or json")

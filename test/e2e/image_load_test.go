@@ -1,0 +1,103 @@
+package e2e
+
+import (
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+func TestImageLoadBusybox(t *testing.T) {
+	e := NewEnv(t)
+	e.LoadBusybox()
+	r := e.MustPodlite("images", "--format", "{{.Repository}}:{{.Tag}}")
+	if strings.TrimSpace(r.Stdout) != BusyboxImage {
+		t.Fatalf("images after load = %q, want %s", r.Stdout, BusyboxImage)
+	}
+	// Loading again is harmless and reports the same name.
+	r = e.MustPodlite("load", "-i", busyboxArchive)
+	if strings.TrimSpace(r.Stdout) != "Loaded image: "+BusyboxImage {
+		t.Fatalf("load output = %q", r.Stdout)
+	}
+}
+
+func TestImageLoadStdin(t *testing.T) {
+	e := NewEnv(t)
+	e.LoadBusybox()
+	archive := filepath.Join(t.TempDir(), "bb.tar")
+	e.MustPodlite("save", "-o", archive, BusyboxImage)
+	e.MustPodlite("rmi", BusyboxImage)
+	cmd := e.Command("load")
+	f := openFile(t, archive)
+	cmd.Stdin = f
+	out, err := cmd.CombinedOutput()
+	if err != nil {
+		t.Fatalf("load < %s: %v\n%s", archive, err, out)
+	}
+	if !strings.Contains(string(out), "Loaded image: "+BusyboxImage) {
+		t.Fatalf("load from stdin printed %q", out)
+	}
+	e.MustPodlite("image", "exists", BusyboxImage)
+}
+
+// TestImageSaveLoadRoundTrip saves several images into one archive in each
+// format, removes them, loads the archive back and finds every image with
+// its name and ID.
+func TestImageSaveLoadRoundTrip(t *testing.T) {
+	for _, format := range []string{"docker-archive", "oci-archive"} {
+		t.Run(format, func(t *testing.T) {
+			e := NewEnv(t)
+			e.LoadBusybox()
+			e.MustPodlite("import", rootfsTarball(e, map[string]string{"hello": "one"}), "one:1")
+			e.MustPodlite("import", rootfsTarball(e, map[string]string{"hello": "two"}), "two")
+			e.MustPodlite("tag", "two", "two:second")
+			want := map[string]string{}
+			for _, n := range []string{BusyboxImage, "localhost/one:1", "localhost/two:latest", "localhost/two:second"} {
+				want[n] = imageID(e, n)
+			}
+			if want["localhost/one:1"] == want["localhost/two:latest"] {
+				t.Fatal("imported images share an ID")
+			}
+
+			archive := filepath.Join(t.TempDir(), "images.tar")
+			e.MustPodlite("save", "--format", format, "-o", archive, "busybox", "one:1", "two", "two:second")
+			e.MustPodlite("rmi", "-a", "-f")
+			if r := e.MustPodlite("images", "-q"); r.Stdout != "" {
+				t.Fatalf("images left after rmi -a: %q", r.Stdout)
+			}
+
+			r := e.MustPodlite("load", "-i", archive)
+			for n := range want {
+				if !strings.Contains(r.Stdout, "Loaded image: "+n+"\n") {
+					t.Errorf("load output misses %s:\n%s", n, r.Stdout)
+				}
+			}
+			for n, id := range want {
+				if got := imageID(e, n); got != id {
+					t.Errorf("image %s has ID %s after the round trip, want %s", n, got, id)
+				}
+			}
+			// Loaded images are whole: they save again.
+			e.MustPodlite("save", "--format", format, "-o", archive, "two:second")
+		})
+	}
+}
+
+func TestImageLoadErrors(t *testing.T) {
+	e := NewEnv(t)
+	notTar := filepath.Join(t.TempDir(), "not.tar")
+	writeFile(t, notTar, "this is not an archive\n")
+	emptyTar := rootfsTarball(e, map[string]string{"a": "b"})
+	for name, args := range map[string][]string{
+		"missing file":  {"load", "-i", "/nonexistent/images.tar"},
+		"not a tar":     {"load", "-i", notTar},
+		"no image":      {"load", "-i", emptyTar},
+		"save missing":  {"save", "-o", filepath.Join(t.TempDir(), "x.tar"), "nosuchimage"},
+		"save format":   {"save", "--format", "zip", "-o", filepath.Join(t.TempDir(), "x.tar"), "busybox"},
+		"save no image": {"save", "-o", filepath.Join(t.TempDir(), "x.tar")},
+	} {
+		t.Run(name, func(t *testing.T) {
+			r := e.Podlite(args...)
+			expectOneLineError(t, r)
+		})
+	}
+}

@@ -1,0 +1,88 @@
+package e2e
+
+import (
+	"strings"
+	"testing"
+)
+
+// TestImagePushPull pushes the busybox image to a local registry, removes
+// it, pulls it back and finds the same image.
+func TestImagePushPull(t *testing.T) {
+	registry := StartRegistry(t)
+	e := NewEnv(t)
+	e.LoadBusybox()
+	id := imageID(e, BusyboxImage)
+
+	remote := registry + "/test/busybox:1"
+	e.MustPodlite("push", "--tls-verify=false", BusyboxImage, remote)
+	e.MustPodlite("tag", BusyboxImage, registry+"/test/tagged")
+	e.MustPodlite("image", "push", "-q", "--tls-verify=false", registry+"/test/tagged")
+	e.MustPodlite("rmi", "-a")
+
+	r := e.MustPodlite("pull", "--tls-verify=false", remote)
+	if got := strings.TrimSpace(r.Stdout); got != id {
+		t.Fatalf("pull printed %q, want the image ID %s", got, id)
+	}
+	if got := imageID(e, remote); got != id {
+		t.Fatalf("pulled image has ID %s, want %s", got, id)
+	}
+	// A name without tag means :latest; -q prints only the ID.
+	r = e.MustPodlite("image", "pull", "-q", "--tls-verify=false", registry+"/test/tagged")
+	if got := strings.TrimSpace(r.Stdout); got != id || r.Stderr != "" {
+		t.Fatalf("pull -q printed %q on stdout and %q on stderr", r.Stdout, r.Stderr)
+	}
+	e.MustPodlite("image", "exists", registry+"/test/tagged:latest")
+}
+
+func TestImagePullTransports(t *testing.T) {
+	e := NewEnv(t)
+	e.LoadBusybox()
+	id := imageID(e, BusyboxImage)
+	dir := t.TempDir()
+	for _, dest := range []string{
+		"oci:" + dir + "/layout:localhost/viaoci:1",
+		"oci-archive:" + dir + "/img.tar:localhost/viaociarchive:1",
+		"docker-archive:" + dir + "/docker.tar:localhost/viadocker:1",
+		"dir:" + dir + "/dir",
+	} {
+		e.MustPodlite("push", BusyboxImage, dest)
+	}
+	e.MustPodlite("rmi", "-a")
+	for _, src := range []string{
+		"oci:" + dir + "/layout:localhost/viaoci:1",
+		"oci-archive:" + dir + "/img.tar:localhost/viaociarchive:1",
+		"docker-archive:" + dir + "/docker.tar",
+		"dir:" + dir + "/dir",
+	} {
+		r := e.MustPodlite("pull", "-q", src)
+		if got := strings.TrimSpace(r.Stdout); got != id {
+			t.Errorf("pull %s printed %q, want %s", src, got, id)
+		}
+	}
+	for _, name := range []string{"localhost/viaoci:1", "localhost/viaociarchive:1", "localhost/viadocker:1"} {
+		e.MustPodlite("image", "exists", name)
+	}
+}
+
+func TestImagePullErrors(t *testing.T) {
+	registry := StartRegistry(t)
+	e := NewEnv(t)
+	for name, args := range map[string][]string{
+		"bad reference":    {"pull", "Not/A:Valid:Ref"},
+		"unknown image":    {"pull", "--tls-verify=false", registry + "/no/such:image"},
+		"tls against http": {"pull", registry + "/no/such:image"},
+		"missing archive":  {"pull", "oci-archive:/nonexistent.tar"},
+		"push unknown":     {"push", "--tls-verify=false", "nosuchimage", registry + "/x:1"},
+		"no argument":      {"pull"},
+	} {
+		t.Run(name, func(t *testing.T) {
+			expectOneLineError(t, e.Podlite(args...))
+		})
+	}
+	// A short name goes to docker.io, and the error says so.
+	r := e.Podlite("pull", "podlite-no-such-image")
+	expectOneLineError(t, r)
+	if !strings.Contains(r.Stderr, "docker.io") {
+		t.Errorf("short-name pull error does not mention docker.io: %s", r.Stderr)
+	}
+}
