@@ -33,7 +33,7 @@ $P import "$work/rootfs.tar" "$IMG" >/dev/null
 median() { python3 -c 'import json,sys; print("%.1f" % (json.load(open(sys.argv[1]))["results"][0]["median"]*1000))' "$1"; }
 measure() { # name, hyperfine args...
 	local name=$1; shift
-	hyperfine -N --runs "$RUNS" --warmup 3 --export-json "$work/$name.json" "$@" >/dev/null 2>&1
+	hyperfine -N --runs "$RUNS" --warmup 3 --export-json "$work/$name.json" "$@" >"$work/$name.log" 2>&1 || { cat "$work/$name.log" >&2; return 1; }
 	median "$work/$name.json"
 }
 ratio() { python3 -c 'import sys; a,b=float(sys.argv[1]),float(sys.argv[2]); print("%.2fx" % (a/b) if b>0 else "n/a")' "$1" "$2"; }
@@ -41,7 +41,7 @@ ratio() { python3 -c 'import sys; a,b=float(sys.argv[1]),float(sys.argv[2]); pri
 echo "podlite benchmark: medians over $RUNS runs, $(nproc) CPUs, $(uname -r)"
 floor=$(measure floor "$FLOOR --rootfs $rootfs true")
 run=$(measure run "$P run --rm --network none $IMG true")
-create=$(measure create --prepare "$P rm -f bc" "$P create --name bc $IMG true")
+create=$(measure create --prepare "$P rm -f --ignore bc" "$P create --name bc $IMG true")
 start=$(measure start --prepare "sh -c '$P rm -f bs >/dev/null 2>&1; $P create --name bs $IMG sleep 1000 >/dev/null'" "$P start bs")
 stop=$(measure stop --prepare "sh -c '$P rm -f bt >/dev/null 2>&1; $P run -d --name bt $IMG sleep 1000 >/dev/null'" "$P stop -t 0 bt")
 rm_=$(measure rm --prepare "sh -c '$P create --name br $IMG true >/dev/null'" "$P rm br")
@@ -49,7 +49,9 @@ $P rm -af >/dev/null
 
 # Supervisor memory: RSS of each running container's supervisor.
 for i in 1 2 3 4 5; do $P run -d --name sup$i $IMG sleep 1000 >/dev/null; done
-sup_rss=$(ps -o rss= -C podlite-supervisor | sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}')
+# The supervisor's argv[0] is podlite-supervisor (its comm stays "podlite").
+sup_pids=$(pgrep -d, -f "^podlite-supervisor .*$work" || true)
+sup_rss=$(ps -o rss= -p "$sup_pids" | sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}')
 $P rm -af >/dev/null
 
 cli_rss=$( { /usr/bin/time -f '%M' $P run --rm --network none $IMG true >/dev/null; } 2>&1 | tail -1)
