@@ -159,9 +159,9 @@ func matchReference(img *storage.Image, pattern string) bool {
 // and (for Docker Hub's library) without "library/", each with and without
 // the tag.
 func nameSpellings(name string) []string {
-	repo, tag := name, ""
-	if i := strings.LastIndex(name, ":"); i > strings.LastIndex(name, "/") {
-		repo, tag = name[:i], name[i:]
+	repo, tag := storage.SplitName(name)
+	if tag != "" {
+		tag = ":" + tag
 	}
 	repos := []string{repo}
 	if _, rest, ok := strings.Cut(repo, "/"); ok {

@@ -115,3 +115,13 @@ func isIDPrefix(s string) bool {
 
 // isFullID reports whether s is a full image ID.
 func isFullID(s string) bool { return len(s) == 64 && isIDPrefix(s) }
+
+// SplitName splits a stored name into repository and tag:
+// "quay.io:443/org/app:1" → "quay.io:443/org/app", "1". The tag is ""
+// when the name has none.
+func SplitName(name string) (repo, tag string) {
+	if i := strings.LastIndex(name, ":"); i > strings.LastIndex(name, "/") {
+		return name[:i], name[i+1:]
+	}
+	return name, ""
+}

@@ -176,3 +176,16 @@ func TestOCIRefName(t *testing.T) {
 		}
 	}
 }
+
+func TestSplitName(t *testing.T) {
+	for name, want := range map[string][2]string{
+		"docker.io/library/busybox:latest": {"docker.io/library/busybox", "latest"},
+		"quay.io:443/org/app:1":            {"quay.io:443/org/app", "1"},
+		"localhost:5000/app":               {"localhost:5000/app", ""},
+		"app":                              {"app", ""},
+	} {
+		if repo, tag := SplitName(name); repo != want[0] || tag != want[1] {
+			t.Errorf("SplitName(%q) = %q, %q; want %q, %q", name, repo, tag, want[0], want[1])
+		}
+	}
+}

@@ -85,7 +85,7 @@ func (s *Store) Push(ctx context.Context, nameOrID, dest string, o PushOptions) 
 		return err
 	}
 	if dest == "" {
-		if isIDPrefix(strings.TrimPrefix(nameOrID, "sha256:")) && !isNameOf(nameOrID, img.Names) {
+		if isIDPrefix(strings.TrimPrefix(nameOrID, "sha256:")) && savedName(nameOrID, img.Names) == nil {
 			return fmt.Errorf("pushing image %s: give a destination to push an image by ID: %w", nameOrID, define.ErrInvalidArg)
 		}
 		dest = nameOrID
@@ -169,16 +169,4 @@ func remoteErrorClass(err error) error {
 		return define.ErrInvalidArg
 	}
 	return define.ErrUnavailable
-}
-
-// isNameOf reports whether s is one of names, in full or as a short name.
-func isNameOf(s string, names []string) bool {
-	for _, cand := range localCandidates(s) {
-		for _, n := range names {
-			if n == cand.String() {
-				return true
-			}
-		}
-	}
-	return false
 }

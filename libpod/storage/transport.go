@@ -42,7 +42,7 @@ var remoteTransports = []string{
 // ("busybox", "127.0.0.1:5000/app:1") or a reference with one of the
 // remoteTransports ("docker://…", "oci:/dir:name", "dir:/path").
 func parseReference(s string) (types.ImageReference, error) {
-	if name, rest, ok := strings.Cut(s, ":"); ok && slices.Contains(remoteTransports, name) {
+	if name, rest, ok := transportPrefix(s); ok {
 		ref, err := transports.Get(name).ParseReference(rest)
 		if err != nil {
 			return nil, fmt.Errorf("parsing image reference %q: %v: %w", s, err, define.ErrInvalidArg)
@@ -60,14 +60,18 @@ func parseReference(s string) (types.ImageReference, error) {
 	return ref, nil
 }
 
+// transportPrefix splits "oci-archive:/tmp/x.tar" into one of the
+// remoteTransports and the rest.
+func transportPrefix(s string) (transport, rest string, ok bool) {
+	transport, rest, ok = strings.Cut(s, ":")
+	return transport, rest, ok && slices.Contains(remoteTransports, transport)
+}
+
 // isShortName reports whether a pull reference is a registry name without
 // a registry, which podlite resolves to docker.io.
 func isShortName(s string) bool {
-	name, _, ok := strings.Cut(s, ":")
-	if ok && slices.Contains(remoteTransports, name) {
-		return false
-	}
-	return !hasDomain(s)
+	_, _, hasTransport := transportPrefix(s)
+	return !hasTransport && !hasDomain(s)
 }
 
 // systemContext is the containers/image configuration for one operation.

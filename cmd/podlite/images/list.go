@@ -3,7 +3,6 @@ package images
 import (
 	"fmt"
 	"os"
-	"strings"
 	"time"
 
 	"github.com/docker/go-units"
@@ -117,7 +116,10 @@ func newImageRows(img *storage.Image, noTrunc bool) []imageRow {
 	rows := make([]imageRow, 0, len(img.Names))
 	for _, name := range img.Names {
 		r := base
-		r.Repository, r.Tag = splitName(name)
+		r.Repository, r.Tag = storage.SplitName(name)
+		if r.Tag == "" {
+			r.Tag = "<none>"
+		}
 		rows = append(rows, r)
 	}
 	return rows
@@ -133,14 +135,6 @@ func newImageJSON(img *storage.Image) imageJSON {
 		Created: img.Created.Unix(), CreatedAt: img.Created.Format(time.RFC3339Nano),
 		Size: img.Size, VirtualSize: img.Size, Labels: img.Config.Labels, Dangling: img.Dangling(),
 	}
-}
-
-// splitName splits "quay.io:443/org/app:1" into repository and tag.
-func splitName(name string) (repo, tag string) {
-	if i := strings.LastIndex(name, ":"); i > strings.LastIndex(name, "/") {
-		return name[:i], name[i+1:]
-	}
-	return name, "<none>"
 }
 
 // displayID is an image ID as `images` shows it: 12 hex digits, or the
