@@ -127,7 +127,9 @@ func (c *Container) syncLocked() error {
 	if err != nil {
 		return err
 	}
-	c.state = rec.State
+	// Listings load configs without their specs (for speed); a container
+	// that is acted on gets its full record here, renames included.
+	c.config, c.state = rec.Config, rec.State
 	if !c.isActive() {
 		return nil
 	}

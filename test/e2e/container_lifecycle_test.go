@@ -128,3 +128,21 @@ func waitFor(t *testing.T, cond func() bool) {
 		time.Sleep(50 * time.Millisecond)
 	}
 }
+
+// TestAllFlags acts on containers found through listings (--all), whose
+// records are loaded without their specs until they are locked.
+func TestAllFlags(t *testing.T) {
+	e := NewEnv(t)
+	img := e.LoadBusybox()
+	e.MustPodlite("create", "--name", "a1", img, "sleep", "1000")
+	e.MustPodlite("create", "--name", "a2", img, "sleep", "1000")
+	e.MustPodlite("start", "--all")
+	if got := len(strings.Fields(e.MustPodlite("ps", "-q").Stdout)); got != 2 {
+		t.Fatalf("%d running after start --all, want 2", got)
+	}
+	e.MustPodlite("stop", "-t", "0", "--all")
+	if got := e.MustPodlite("ps", "-q").Stdout; got != "" {
+		t.Fatalf("running after stop --all: %q", got)
+	}
+	e.MustPodlite("rm", "--all")
+}
