@@ -117,7 +117,7 @@ func (s *Store) loadOCIArchive(ctx context.Context, sys *types.SystemContext, fi
 	}
 	var loaded []string
 	for _, e := range entries {
-		named := ociRefName(e.ManifestDescriptor.Annotations["org.opencontainers.image.ref.name"])
+		named := archiveName(e.ManifestDescriptor.Annotations["org.opencontainers.image.ref.name"])
 		id, err := s.copyIn(ctx, e.Reference, named, copyOptions{sourceCtx: sys, destCtx: sys})
 		if err != nil {
 			return loaded, err
@@ -349,9 +349,10 @@ func loadedNames(id string, names []string) []string {
 	return names
 }
 
-// ociRefName turns an OCI ref.name annotation into an image name, or nil
-// when it is a bare tag ("latest", "v1") or no valid name.
-func ociRefName(s string) reference.Named {
+// archiveName turns a name found in an archive (an OCI ref.name
+// annotation, a docker-archive RepoTag) into a full image name, or nil when
+// it is a bare tag ("latest", "v1") or no valid name.
+func archiveName(s string) reference.Named {
 	if !strings.ContainsAny(s, "/:") {
 		return nil
 	}

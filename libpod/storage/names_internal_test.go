@@ -157,7 +157,7 @@ func TestParseReference(t *testing.T) {
 	}
 }
 
-func TestOCIRefName(t *testing.T) {
+func TestArchiveName(t *testing.T) {
 	for in, want := range map[string]string{
 		"localhost/busybox:latest": "localhost/busybox:latest",
 		"busybox:1":                "docker.io/library/busybox:1",
@@ -168,11 +168,11 @@ func TestOCIRefName(t *testing.T) {
 		"Bad/Name":                 "",
 	} {
 		got := ""
-		if n := ociRefName(in); n != nil {
+		if n := archiveName(in); n != nil {
 			got = n.String()
 		}
 		if got != want {
-			t.Errorf("ociRefName(%q) = %q, want %q", in, got, want)
+			t.Errorf("archiveName(%q) = %q, want %q", in, got, want)
 		}
 	}
 }

@@ -64,7 +64,7 @@ func (s *Store) Pull(ctx context.Context, ref string, o PullOptions) (*Image, er
 	}
 	named := pullName(src)
 	if named == nil && len(extra) > 0 {
-		named, _ = reference.ParseNormalizedNamed(extra[0])
+		named = archiveName(extra[0])
 		extra = extra[1:]
 	}
 	id, err := s.copyIn(ctx, src, named, copyOptions{sourceCtx: sys, destCtx: sys, report: report})
@@ -119,13 +119,13 @@ func pullName(src types.ImageReference) reference.Named {
 	switch src.Transport().Name() {
 	case ocilayout.Transport.Name(), ociarchive.Transport.Name():
 		_, name, _ := strings.Cut(src.StringWithinTransport(), ":")
-		return ociRefName(name)
+		return archiveName(name)
 	}
 	return nil
 }
 
 // dockerArchiveSource opens a docker-archive reference that names no image
-// and returns a reference to its image plus the image's tags.
+// and returns a reference to its image plus the image's tags as full names.
 func dockerArchiveSource(sys *types.SystemContext, ref types.ImageReference) (types.ImageReference, []string, func(), error) {
 	reader, readerRef, err := dockerarchive.NewReaderForReference(sys, ref)
 	if err != nil {
@@ -136,7 +136,13 @@ func dockerArchiveSource(sys *types.SystemContext, ref types.ImageReference) (ty
 		_ = reader.Close()
 		return nil, nil, nil, err
 	}
-	return readerRef, tags, func() { _ = reader.Close() }, nil
+	var names []string
+	for _, tag := range tags {
+		if named := archiveName(tag); named != nil {
+			names = append(names, named.String())
+		}
+	}
+	return readerRef, names, func() { _ = reader.Close() }, nil
 }
 
 // pullError explains a failed pull, naming the registry a short name went

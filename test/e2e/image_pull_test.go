@@ -43,6 +43,7 @@ func TestImagePullTransports(t *testing.T) {
 		"oci:" + dir + "/layout:localhost/viaoci:1",
 		"oci-archive:" + dir + "/img.tar:localhost/viaociarchive:1",
 		"docker-archive:" + dir + "/docker.tar:localhost/viadocker:1",
+		"docker-archive:" + dir + "/hub.tar:docker.io/library/viahub:2",
 		"dir:" + dir + "/dir",
 	} {
 		e.MustPodlite("push", BusyboxImage, dest)
@@ -52,6 +53,7 @@ func TestImagePullTransports(t *testing.T) {
 		"oci:" + dir + "/layout:localhost/viaoci:1",
 		"oci-archive:" + dir + "/img.tar:localhost/viaociarchive:1",
 		"docker-archive:" + dir + "/docker.tar",
+		"docker-archive:" + dir + "/hub.tar",
 		"dir:" + dir + "/dir",
 	} {
 		r := e.MustPodlite("pull", "-q", src)
@@ -59,8 +61,12 @@ func TestImagePullTransports(t *testing.T) {
 			t.Errorf("pull %s printed %q, want %s", src, got, id)
 		}
 	}
-	for _, name := range []string{"localhost/viaoci:1", "localhost/viaociarchive:1", "localhost/viadocker:1"} {
-		e.MustPodlite("image", "exists", name)
+	// An archive's familiar Docker Hub tag ("viahub:2") becomes a full name.
+	r := e.MustPodlite("images", "--format", "{{.Repository}}:{{.Tag}}")
+	for _, name := range []string{"localhost/viaoci:1", "localhost/viaociarchive:1", "localhost/viadocker:1", "docker.io/library/viahub:2"} {
+		if !strings.Contains(r.Stdout, name+"\n") {
+			t.Errorf("images misses %s:\n%s", name, r.Stdout)
+		}
 	}
 }
 
