@@ -17,8 +17,8 @@ func (r *Runtime) LoadImages(ctx context.Context, path string) ([]string, error)
 	return store.Load(ctx, path)
 }
 
-// SaveImages writes local images into one archive file; format is
-// storage.FormatDockerArchive or storage.FormatOCIArchive.
+// SaveImages writes local images into one archive file ("-" for stdout);
+// format is storage.FormatDockerArchive or storage.FormatOCIArchive.
 func (r *Runtime) SaveImages(ctx context.Context, names []string, format, path string) error {
 	store, err := r.Storage()
 	if err != nil {

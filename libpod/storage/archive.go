@@ -131,7 +131,8 @@ func (s *Store) loadOCIArchive(ctx context.Context, sys *types.SystemContext, fi
 	return loaded, nil
 }
 
-// Save writes the named images into one archive at file, replacing it.
+// Save writes the named images into one archive at file ("-" for
+// os.Stdout), replacing it.
 // format is FormatDockerArchive or FormatOCIArchive; both hold several
 // images. An image given by name is saved under that name, one given by
 // ID without a name.
@@ -258,12 +259,13 @@ func tarDirectory(dir, file string) error {
 }
 
 // writeReplacing has write fill a new file that then replaces file: a
-// failed save leaves no half-written archive behind. When file is a pipe
-// or device (/dev/stdout), the finished archive is copied into it.
+// failed save leaves no half-written archive behind. "-" means os.Stdout.
+// A file that is not a regular one (a pipe, a device, a symlink such as
+// /dev/stdout) is not replaced: the finished archive is copied into it.
 func writeReplacing(file string, write func(tmp string) error) error {
 	dir := filepath.Dir(file)
-	special := false
-	if fi, err := os.Stat(file); err == nil && !fi.Mode().IsRegular() {
+	special := file == "-"
+	if fi, err := os.Lstat(file); special || err == nil && !fi.Mode().IsRegular() {
 		dir, special = bigTempDir(), true
 	}
 	f, err := os.CreateTemp(dir, ".podlite-save-")
@@ -285,16 +287,21 @@ func writeReplacing(file string, write func(tmp string) error) error {
 	if !special {
 		return os.Rename(tmp, file)
 	}
-	return copyFile(tmp, file)
+	return copyInto(file, tmp)
 }
 
-func copyFile(src, dst string) error {
+// copyInto copies file src into dst ("-" for os.Stdout).
+func copyInto(dst, src string) error {
 	in, err := os.Open(src)
 	if err != nil {
 		return err
 	}
 	defer in.Close()
-	out, err := os.OpenFile(dst, os.O_WRONLY, 0)
+	if dst == "-" {
+		_, err = io.Copy(os.Stdout, in)
+		return err
+	}
+	out, err := os.OpenFile(dst, os.O_WRONLY|os.O_TRUNC, 0)
 	if err != nil {
 		return err
 	}

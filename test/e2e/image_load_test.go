@@ -1,6 +1,7 @@
 package e2e
 
 import (
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -79,6 +80,58 @@ func TestImageSaveLoadRoundTrip(t *testing.T) {
 			// Loaded images are whole: they save again.
 			e.MustPodlite("save", "--format", format, "-o", archive, "two:second")
 		})
+	}
+}
+
+// TestImageSaveOutputs saves to stdout (a file and a pipe) and over an
+// existing file.
+func TestImageSaveOutputs(t *testing.T) {
+	e := NewEnv(t)
+	e.LoadBusybox()
+	dir := t.TempDir()
+
+	viaStdout := filepath.Join(dir, "stdout.tar")
+	f, err := os.Create(viaStdout)
+	if err != nil {
+		t.Fatal(err)
+	}
+	save := e.Command("save", "--format", "oci-archive", BusyboxImage)
+	var stderr strings.Builder
+	save.Stdout, save.Stderr = f, &stderr
+	if err := save.Run(); err != nil {
+		t.Fatalf("save > file: %v\n%s", err, stderr.String())
+	}
+	f.Close()
+
+	// save | load through a pipe, in another store.
+	other := NewEnv(t)
+	save = e.Command("save", BusyboxImage)
+	load := other.Command("load")
+	pipe, err := save.StdoutPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	load.Stdin = pipe
+	if err := save.Start(); err != nil {
+		t.Fatal(err)
+	}
+	if out, err := load.CombinedOutput(); err != nil {
+		t.Fatalf("save | load: %v\n%s", err, out)
+	}
+	if err := save.Wait(); err != nil {
+		t.Fatalf("save | load: save: %v", err)
+	}
+	other.MustPodlite("image", "exists", BusyboxImage)
+
+	// -o replaces an existing file.
+	existing := filepath.Join(dir, "existing.tar")
+	writeFile(t, existing, "old content")
+	e.MustPodlite("save", "-o", existing, BusyboxImage)
+
+	e.MustPodlite("rmi", BusyboxImage)
+	for _, archive := range []string{viaStdout, existing} {
+		e.MustPodlite("load", "-i", archive)
+		e.MustPodlite("rmi", BusyboxImage)
 	}
 }
 

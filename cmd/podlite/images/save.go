@@ -28,7 +28,7 @@ given by name is saved under that name.`,
 				if term.IsTerminal(int(os.Stdout.Fd())) {
 					return fmt.Errorf("refusing to write an archive to a terminal: use -o FILE: %w", define.ErrInvalidArg)
 				}
-				output = "/dev/stdout"
+				output = "-"
 			}
 			rt, err := g.Runtime()
 			if err != nil {
