@@ -16,7 +16,10 @@ import (
 
 // NewRootCommand returns the whole command tree.
 func NewRootCommand() *cobra.Command {
-	g := &common.Globals{}
+	return newRootCommand(&common.Globals{})
+}
+
+func newRootCommand(g *common.Globals) *cobra.Command {
 	root := &cobra.Command{
 		Use:           "podlite",
 		Short:         "Manage pods, containers and images without a daemon",
@@ -27,7 +30,6 @@ func NewRootCommand() *cobra.Command {
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			return cmd.Help()
 		},
-		PersistentPostRun: func(*cobra.Command, []string) { g.Shutdown() },
 	}
 	g.AddFlags(root)
 	// No -h shorthand for help: run and create use -h for --hostname, as podman.
@@ -44,9 +46,13 @@ var registrars []func(root *cobra.Command, g *common.Globals)
 
 // Execute runs the command line and returns the process exit code.
 func Execute(args []string) int {
-	root := NewRootCommand()
+	g := &common.Globals{}
+	root := newRootCommand(g)
 	root.SetArgs(args)
 	err := root.Execute()
+	// Shut the store down on failures too, or a failed command leaves
+	// storage's bookkeeping (and mounts) behind.
+	g.Shutdown()
 	if err == nil {
 		return 0
 	}

@@ -92,7 +92,7 @@ func (f *createFlags) options(cmd *cobra.Command, args []string) (*libpod.Create
 	}
 	o.Env = append(o.Env, f.env...)
 	var err error
-	if o.Labels, err = keyValues(f.labels, "label"); err != nil {
+	if o.Labels, err = common.KeyValues("label", f.labels); err != nil {
 		return nil, err
 	}
 	if f.memory != "" {
@@ -152,21 +152,6 @@ func readEnvFile(path string) ([]string, error) {
 		env = append(env, line)
 	}
 	return env, sc.Err()
-}
-
-func keyValues(list []string, what string) (map[string]string, error) {
-	if len(list) == 0 {
-		return nil, nil
-	}
-	m := make(map[string]string, len(list))
-	for _, kv := range list {
-		k, v, _ := strings.Cut(kv, "=")
-		if k == "" {
-			return nil, fmt.Errorf("invalid %s %q: want KEY=VALUE: %w", what, kv, define.ErrInvalidArg)
-		}
-		m[k] = v
-	}
-	return m, nil
 }
 
 func newCreateCommand(g *common.Globals) *cobra.Command {

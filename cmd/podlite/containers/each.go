@@ -59,28 +59,35 @@ func (s selection) resolve(g *common.Globals, args []string) ([]*libpod.Containe
 // user gave it on success and each failure on stderr, and fails (exit 125)
 // if any failed — it never stops at the first error.
 func forEach(g *common.Globals, sel selection, args []string, fn func(*libpod.Container) error) error {
+	return forEachOutput(g, sel, args, func(c *libpod.Container) (string, error) { return "", fn(c) })
+}
+
+// forEachOutput is forEach for commands that print a result per container
+// (mount prints the mountpoint); an empty result prints the name.
+func forEachOutput(g *common.Globals, sel selection, args []string, fn func(*libpod.Container) (string, error)) error {
 	ctrs, names, err := sel.resolve(g, args)
 	if err != nil {
 		return err
 	}
 	rt, _ := g.Runtime()
-	var failed error
+	var errs []error
 	for i, c := range ctrs {
+		out := names[i]
 		if c == nil {
 			_, err = rt.LookupContainer(names[i])
 		} else {
-			err = fn(c)
+			var res string
+			if res, err = fn(c); res != "" {
+				out = res
+			}
 		}
 		if err != nil {
-			if failed != nil {
-				fmt.Fprintf(os.Stderr, "Error: %v\n", failed)
-			}
-			failed = err
+			errs = append(errs, err)
 			continue
 		}
-		fmt.Println(names[i])
+		fmt.Println(out)
 	}
-	return failed
+	return common.ReportEach(os.Stderr, errs)
 }
 
 // ignoreMissing drops not-found errors (for --ignore).

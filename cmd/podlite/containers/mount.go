@@ -1,12 +1,10 @@
 package containers
 
 import (
-	"fmt"
-	"os"
-
 	"github.com/spf13/cobra"
 
 	"github.com/podlite/podlite/cmd/podlite/common"
+	"github.com/podlite/podlite/libpod"
 )
 
 // mounted is one row of `podlite mount` without arguments.
@@ -28,24 +26,7 @@ func newMountCommand(g *common.Globals) *cobra.Command {
 		ValidArgsFunction: common.Complete(g, common.ContainerNames),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if len(args) > 0 || sel.latest || sel.all {
-				ctrs, names, err := sel.resolve(g, args)
-				if err != nil {
-					return err
-				}
-				var failed error
-				for i, c := range ctrs {
-					if c == nil {
-						failed = reportFailure(failed, fmt.Errorf("no container %s", names[i]), g, names[i])
-						continue
-					}
-					mnt, err := c.Mount()
-					if err != nil {
-						failed = reportFailure(failed, err, g, "")
-						continue
-					}
-					fmt.Println(mnt)
-				}
-				return failed
+				return forEachOutput(g, sel, args, func(c *libpod.Container) (string, error) { return c.Mount() })
 			}
 			rt, err := g.Runtime()
 			if err != nil {
@@ -76,21 +57,4 @@ func newMountCommand(g *common.Globals) *cobra.Command {
 	f.StringVar(&format, "format", "", "print the mounted containers as json or with a Go template")
 	f.BoolVar(&noTrunc, "no-trunc", false, "do not truncate container IDs")
 	return cmd
-}
-
-// reportFailure prints the previous failure and keeps the latest, as
-// forEach does; for a missing container it re-resolves the name to get the
-// store's not-found error.
-func reportFailure(prev, err error, g *common.Globals, missing string) error {
-	if missing != "" {
-		if rt, rerr := g.Runtime(); rerr == nil {
-			if _, lerr := rt.LookupContainer(missing); lerr != nil {
-				err = lerr
-			}
-		}
-	}
-	if prev != nil {
-		fmt.Fprintf(os.Stderr, "Error: %v\n", prev)
-	}
-	return err
 }

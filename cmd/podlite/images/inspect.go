@@ -43,7 +43,7 @@ func newInspectCommand(g *common.Globals) *cobra.Command {
 			if err != nil {
 				errs = append(errs, err)
 			}
-			return lastError(errs)
+			return common.ReportEach(os.Stderr, errs)
 		},
 	}
 	cmd.Flags().StringVarP(&format, "format", "f", "", "Go template applied to each image, or json")

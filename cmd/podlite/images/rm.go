@@ -42,23 +42,10 @@ containers too.`,
 					fmt.Println("Deleted:", d.Deleted)
 				}
 			}
-			return lastError(errs)
+			return common.ReportEach(os.Stderr, errs)
 		},
 	}
 	cmd.Flags().BoolVarP(&opts.Force, "force", "f", false, "remove the containers using the images, and images with several names")
 	cmd.Flags().BoolVarP(&opts.All, "all", "a", false, "remove every image")
 	return cmd
-}
-
-// lastError prints every error but the last on stderr, as the root command
-// prints the one it returns, and returns the last: a command over several
-// images reports each failure and exits 125 if any failed.
-func lastError(errs []error) error {
-	if len(errs) == 0 {
-		return nil
-	}
-	for _, err := range errs[:len(errs)-1] {
-		fmt.Fprintf(os.Stderr, "Error: %v\n", err)
-	}
-	return errs[len(errs)-1]
 }

@@ -29,7 +29,7 @@ func newPruneCommand(g *common.Globals) *cobra.Command {
 				if volumes {
 					warning += "\n        - all volumes not used by at least one container"
 				}
-				ok, err := confirm(os.Stdin, os.Stdout, warning)
+				ok, err := common.Confirm(os.Stdin, os.Stdout, warning)
 				if err != nil || !ok {
 					return err
 				}

@@ -18,7 +18,7 @@ func newResetCommand(g *common.Globals) *cobra.Command {
 		ValidArgsFunction: common.NoCompletion,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if !force {
-				ok, err := confirm(os.Stdin, os.Stdout, `WARNING! This will remove:
+				ok, err := common.Confirm(os.Stdin, os.Stdout, `WARNING! This will remove:
         - all containers
         - all images
         - all volumes

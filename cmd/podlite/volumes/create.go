@@ -31,11 +31,11 @@ directory) and copy / nocopy.`,
 			if driver != libpod.VolumeDriver {
 				return fmt.Errorf("volume driver %q: only %q is available: %w", driver, libpod.VolumeDriver, define.ErrNotSupported)
 			}
-			labelMap, err := parseKeyValues("label", labels)
+			labelMap, err := common.KeyValues("label", labels)
 			if err != nil {
 				return err
 			}
-			optMap, err := parseKeyValues("opt", opts)
+			optMap, err := common.KeyValues("opt", opts)
 			if err != nil {
 				return err
 			}

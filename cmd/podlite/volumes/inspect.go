@@ -50,7 +50,7 @@ reported on stderr and the command exits 125.`,
 			if err != nil {
 				return err
 			}
-			return reportEach(cmd.ErrOrStderr(), errs)
+			return common.ReportEach(cmd.ErrOrStderr(), errs)
 		},
 	}
 	f := cmd.Flags()

@@ -1,17 +1,11 @@
 package volumes
 
 import (
-	"bufio"
 	"fmt"
-	"io"
-	"os"
-	"strings"
 
 	"github.com/spf13/cobra"
-	"golang.org/x/term"
 
 	"github.com/podlite/podlite/cmd/podlite/common"
-	"github.com/podlite/podlite/libpod/define"
 )
 
 func newPruneCommand(g *common.Globals) *cobra.Command {
@@ -30,7 +24,7 @@ required.`,
   podlite volume prune -f --filter label=tmp`,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			if !force {
-				ok, err := confirm(cmd.InOrStdin(), cmd.ErrOrStderr())
+				ok, err := common.Confirm(cmd.InOrStdin(), cmd.ErrOrStderr(), "WARNING! This will remove all volumes not used by at least one container.")
 				if err != nil || !ok {
 					return err
 				}
@@ -50,16 +44,4 @@ required.`,
 	f.BoolVarP(&force, "force", "f", false, "do not ask for confirmation")
 	f.StringArrayVar(&filters, "filter", nil, "prune only volumes passing the filter KEY=VALUE (repeatable), as for volume ls")
 	return cmd
-}
-
-// confirm asks on stderr and reads the answer from stdin, which must be a
-// terminal: a script that pipes in "y" should say --force instead.
-func confirm(stdin io.Reader, stderr io.Writer) (bool, error) {
-	if f, ok := stdin.(*os.File); !ok || !term.IsTerminal(int(f.Fd())) {
-		return false, fmt.Errorf("refusing to prune volumes without --force: stdin is not a terminal to confirm on: %w", define.ErrInvalidArg)
-	}
-	fmt.Fprint(stderr, "WARNING! This will remove all volumes not used by at least one container.\nAre you sure you want to continue? [y/N] ")
-	answer, _ := bufio.NewReader(stdin).ReadString('\n')
-	answer = strings.ToLower(strings.TrimSpace(answer))
-	return answer == "y" || answer == "yes", nil
 }

@@ -2,8 +2,6 @@ package volumes
 
 import (
 	"fmt"
-	"io"
-	"strings"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -63,36 +61,6 @@ func newReports(vols []*define.Volume) []volumeReport {
 		out = append(out, r)
 	}
 	return out
-}
-
-// parseKeyValues turns repeated KEY=VALUE flags into a map; a bare KEY
-// maps to "".
-func parseKeyValues(flag string, values []string) (map[string]string, error) {
-	if len(values) == 0 {
-		return nil, nil
-	}
-	m := make(map[string]string, len(values))
-	for _, kv := range values {
-		k, v, _ := strings.Cut(kv, "=")
-		if k == "" {
-			return nil, fmt.Errorf("--%s %q: want KEY=VALUE: %w", flag, kv, define.ErrInvalidArg)
-		}
-		m[k] = v
-	}
-	return m, nil
-}
-
-// reportEach prints every error but the last on stderr and returns the
-// last, for the root command to print and exit 125 on: each failure is
-// reported once.
-func reportEach(stderr io.Writer, errs []error) error {
-	if len(errs) == 0 {
-		return nil
-	}
-	for _, err := range errs[:len(errs)-1] {
-		fmt.Fprintf(stderr, "Error: %v\n", err)
-	}
-	return errs[len(errs)-1]
 }
 
 // namesOrAll requires volume names, or none with --all.

@@ -42,7 +42,7 @@ exits 125 if any failed.`,
 				}
 				fmt.Fprintln(cmd.OutOrStdout(), name)
 			}
-			return reportEach(cmd.ErrOrStderr(), errs)
+			return common.ReportEach(cmd.ErrOrStderr(), errs)
 		},
 	}
 	f := cmd.Flags()
