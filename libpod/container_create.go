@@ -91,17 +91,12 @@ func (r *Runtime) CreateContainer(ctx context.Context, opts *CreateOptions) (_ *
 		return nil, fmt.Errorf("no command or entrypoint specified for image %s: %w", opts.Image, define.ErrInvalidArg)
 	}
 
-	for i := range mounts {
-		if mounts[i].VolumeName == "" {
-			continue
-		}
-		v, err := r.EnsureVolume(mounts[i].VolumeName)
-		if err != nil {
-			return nil, err
-		}
-		mounts[i].Source = v.Mountpoint
-		cfg.Volumes = append(cfg.Volumes, v.Name)
+	vols, mounts, err := r.resolveVolumes(mounts, img.Config.Volumes)
+	if err != nil {
+		return nil, err
 	}
+	defer func() { vols.release(retErr != nil) }()
+	cfg.Volumes, cfg.AnonymousVolumes = vols.names(mounts), vols.anonymous
 	for _, m := range mounts {
 		specOpts.Mounts = append(specOpts.Mounts, m.Mount)
 	}

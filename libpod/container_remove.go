@@ -12,14 +12,21 @@ import (
 
 // RemoveContainer removes a container: its rootfs, files and record. A
 // running container is refused unless force, which kills it first.
-// removeVolumes is accepted for anonymous volumes, which podlite does not
-// create yet.
+// removeVolumes also removes its anonymous volumes (those made for the
+// image's VOLUME paths), after the container's lock is released: volume
+// locks never nest inside container locks.
 func (r *Runtime) RemoveContainer(ctx context.Context, nameOrID string, force, removeVolumes bool) error {
 	c, err := r.LookupContainer(nameOrID)
 	if err != nil {
 		return err
 	}
-	return c.withLock(func() error { return c.removeLocked(force) })
+	if err := c.withLock(func() error { return c.removeLocked(force) }); err != nil {
+		return err
+	}
+	if removeVolumes {
+		return r.removeAnonymousVolumes(c.config)
+	}
+	return nil
 }
 
 func (c *Container) removeLocked(force bool) error {

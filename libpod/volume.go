@@ -50,21 +50,6 @@ func (r *Runtime) CreateVolume(name string, labels, options map[string]string) (
 	return v, err
 }
 
-// EnsureVolume returns the named volume, creating it with no labels or
-// options if it does not exist yet (`-v NAME:/path` on container creation).
-func (r *Runtime) EnsureVolume(name string) (*define.Volume, error) {
-	v, err := r.store.Volume(name)
-	if !errors.Is(err, define.ErrNotFound) {
-		return v, err
-	}
-	v, err = r.CreateVolume(name, nil, nil)
-	if errors.Is(err, define.ErrExists) {
-		// Another process created it between our lookup and our lock.
-		return r.store.Volume(name)
-	}
-	return v, err
-}
-
 // Volume returns the named volume.
 func (r *Runtime) Volume(name string) (*define.Volume, error) {
 	return r.store.Volume(name)

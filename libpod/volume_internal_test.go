@@ -14,7 +14,9 @@ import (
 	"testing"
 	"time"
 
+	specs "github.com/opencontainers/runtime-spec/specs-go"
 	"github.com/podlite/podlite/libpod/define"
+	"github.com/podlite/podlite/libpod/spec"
 	"github.com/podlite/podlite/libpod/state"
 	"github.com/podlite/podlite/libpod/state/statetest"
 )
@@ -172,22 +174,46 @@ func TestCreateVolumeConcurrent(t *testing.T) {
 	checkVolumeOnDisk(t, r, v)
 }
 
-func TestEnsureVolume(t *testing.T) {
+func TestResolveVolumes(t *testing.T) {
 	r := newTestRuntime(t)
-	created, err := r.EnsureVolume("data")
+	existing := mustCreateVolume(t, r, "data")
+	mounts := []spec.Mount{
+		{Mount: specs.Mount{Destination: "/data"}, VolumeName: "data"},
+		{Mount: specs.Mount{Destination: "/new"}, VolumeName: "fresh"},
+	}
+	cv, got, err := r.resolveVolumes(mounts, []string{"/data", "/var/cache"})
 	if err != nil {
 		t.Fatal(err)
 	}
-	checkVolumeOnDisk(t, r, created)
-	again, err := r.EnsureVolume("data")
+	if got[0].Source != existing.Mountpoint {
+		t.Errorf("existing volume mounted from %q, want %q", got[0].Source, existing.Mountpoint)
+	}
+	if len(cv.anonymous) != 1 || len(got) != 3 || got[2].Destination != "/var/cache" {
+		t.Fatalf("image VOLUME /data is covered by a user mount and /var/cache is not: anonymous %v, mounts %+v", cv.anonymous, got)
+	}
+	cv.release(false)
+	for _, name := range []string{"fresh", cv.anonymous[0]} {
+		v, err := r.Volume(name)
+		if err != nil {
+			t.Fatalf("volume %s after a successful create: %v", name, err)
+		}
+		checkVolumeOnDisk(t, r, v)
+	}
+
+	// A failed create takes back the volumes it made, and only those.
+	cv, _, err = r.resolveVolumes([]spec.Mount{{Mount: specs.Mount{Destination: "/x"}, VolumeName: "temp"}, {Mount: specs.Mount{Destination: "/d"}, VolumeName: "data"}}, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !again.CreatedAt.Equal(created.CreatedAt) || again.Mountpoint != created.Mountpoint {
-		t.Errorf("EnsureVolume on an existing volume = %+v, want %+v", again, created)
+	cv.release(true)
+	if _, err := r.Volume("temp"); !errors.Is(err, define.ErrNotFound) {
+		t.Errorf("volume made by a failed create: %v, want ErrNotFound", err)
 	}
-	if _, err := r.EnsureVolume("no/such"); !errors.Is(err, define.ErrInvalidArg) {
-		t.Errorf("EnsureVolume(bad name) = %v, want ErrInvalidArg", err)
+	if _, err := r.Volume("data"); err != nil {
+		t.Errorf("pre-existing volume lost by a failed create: %v", err)
+	}
+	if _, _, err := r.resolveVolumes([]spec.Mount{{Mount: specs.Mount{Destination: "/x"}, VolumeName: "no/such"}}, nil); !errors.Is(err, define.ErrInvalidArg) {
+		t.Errorf("bad volume name: %v, want ErrInvalidArg", err)
 	}
 }
 

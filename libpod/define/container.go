@@ -41,6 +41,9 @@ type ContainerConfig struct {
 	// Volumes lists named volumes used by the container, for `rm -v` and
 	// `volume rm` in-use checks.
 	Volumes []string `json:"volumes,omitempty"`
+	// AnonymousVolumes are the volumes created for the image's VOLUME
+	// paths; `rm -v` and --rm remove them with the container.
+	AnonymousVolumes []string `json:"anonymousVolumes,omitempty"`
 	// CreateCommand is the podlite command line that created the container.
 	CreateCommand []string `json:"createCommand,omitempty"`
 }

@@ -129,7 +129,7 @@ func (f *createFlags) create(cmd *cobra.Command, g *common.Globals, args []strin
 	}
 	if f.cidfile != "" {
 		if err := os.WriteFile(f.cidfile, []byte(c.ID()), 0o644); err != nil {
-			_ = rt.RemoveContainer(context.Background(), c.ID(), true, false)
+			_ = rt.RemoveContainer(context.Background(), c.ID(), true, true)
 			return nil, fmt.Errorf("writing container ID file %s: %w", f.cidfile, err)
 		}
 	}

@@ -74,5 +74,5 @@ func removeQuietly(g *common.Globals, c *libpod.Container) error {
 	if err != nil {
 		return err
 	}
-	return rt.RemoveContainer(context.Background(), c.ID(), true, false)
+	return rt.RemoveContainer(context.Background(), c.ID(), true, true)
 }
