@@ -2,8 +2,10 @@ package spec_test
 
 import (
 	"errors"
+	"runtime"
 	"testing"
 
+	specs "github.com/opencontainers/runtime-spec/specs-go"
 	"github.com/podlite/podlite/libpod/define"
 	"github.com/podlite/podlite/libpod/spec"
 )
@@ -88,5 +90,16 @@ func TestGenerateDefaults(t *testing.T) {
 	}
 	if _, err := spec.Generate(&spec.Options{}); !errors.Is(err, define.ErrInvalidArg) {
 		t.Errorf("no command: err = %v, want ErrInvalidArg", err)
+	}
+}
+
+func TestDefaultSeccompArchitectures(t *testing.T) {
+	s, err := spec.Generate(&spec.Options{Args: []string{"true"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	arches := s.Linux.Seccomp.Architectures
+	if runtime.GOARCH == "amd64" && (len(arches) < 2 || arches[0] != specs.ArchX86_64 || arches[1] != specs.ArchX86) {
+		t.Fatalf("architectures = %v, want x86_64 and x86 first", arches)
 	}
 }

@@ -7,7 +7,6 @@ import (
 
 	specs "github.com/opencontainers/runtime-spec/specs-go"
 	"github.com/opencontainers/runtime-tools/generate"
-	"github.com/opencontainers/runtime-tools/generate/seccomp"
 
 	"github.com/podlite/podlite/libpod/define"
 )
@@ -88,7 +87,7 @@ func Generate(o *Options) (*specs.Spec, error) {
 	if o.Privileged || o.Seccomp == "unconfined" {
 		s.Linux.Seccomp = nil
 	} else {
-		s.Linux.Seccomp = seccomp.DefaultProfile(s)
+		s.Linux.Seccomp = defaultSeccomp(s)
 	}
 	for k, v := range o.Annotations {
 		g.AddAnnotation(k, v)
