@@ -15,4 +15,5 @@
 //	pid      container init's host PID, written by the start command
 //	exit     "CODE UNIXNANOS\n", written once the init has exited
 //	stdin    FIFO feeding the container's stdin (interactive containers)
+//	ctl      FIFO of "ROWS COLS\n" lines resizing the container's terminal (TTY)
 package supervisor

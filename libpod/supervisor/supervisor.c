@@ -32,6 +32,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <sys/prctl.h>
 #include <sys/signalfd.h>
 #include <sys/socket.h>
@@ -52,6 +53,7 @@ struct sup {
 	int master_fd;        /* terminal master, or -1 */
 	int stdin_fifo;       /* DIR/stdin opened O_RDWR, or -1 */
 	int stdin_fd;         /* write end of the container's stdin, or -1 */
+	int ctl_fifo;         /* DIR/ctl for a terminal: "ROWS COLS\n" resizes it */
 	pid_t start_pid, ctr_pid;
 	int have_exit, exit_code;
 	/* children reaped before the container's PID was known */
@@ -153,6 +155,25 @@ static void forward_stdin(struct sup *s)
 		write_all(s->stdin_fd, buf, n);
 }
 
+/* resize applies the "ROWS COLS" lines written to the control FIFO to
+ * the container's terminal. */
+static void resize(struct sup *s)
+{
+	char buf[256];
+	ssize_t n = read(s->ctl_fifo, buf, sizeof(buf) - 1);
+	if (n <= 0)
+		return;
+	buf[n] = 0;
+	char *line = buf, *nl;
+	while ((nl = strchr(line, '\n')) != NULL) {
+		*nl = 0;
+		struct winsize ws = { 0 };
+		if (sscanf(line, "%hu %hu", &ws.ws_row, &ws.ws_col) == 2 && s->master_fd >= 0)
+			ioctl(s->master_fd, TIOCSWINSZ, &ws);
+		line = nl + 1;
+	}
+}
+
 static pid_t read_pid(const char *dir)
 {
 	char path[4096], buf[32];
@@ -234,7 +255,7 @@ static void exec_argv(char **argv)
 static void supervise(int argc, char **argv)
 {
 	struct sup s = { .log_fd = -1, .out_fd = -1, .err_fd = -1, .cons_fd = -1, .master_fd = -1,
-			 .stdin_fifo = -1, .stdin_fd = -1 };
+			 .stdin_fifo = -1, .stdin_fd = -1, .ctl_fifo = -1 };
 	s.dir = getenv("_PODLITE_SUP_DIR");
 	const char *logp = getenv("_PODLITE_SUP_LOG");
 	const char *stdio = getenv("_PODLITE_SUP_STDIO");
@@ -295,6 +316,16 @@ static void supervise(int argc, char **argv)
 		die("creating output pipes");
 	if (tty && socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, cons) < 0)
 		die("creating the console socket");
+	if (tty) {
+		char ctl[4096];
+		snprintf(ctl, sizeof(ctl), "%s/ctl", dir);
+		unlink(ctl);
+		if (mkfifo(ctl, 0600) < 0)
+			die("creating the control fifo");
+		s.ctl_fifo = open(ctl, O_RDWR | O_NONBLOCK | O_CLOEXEC);
+		if (s.ctl_fifo < 0)
+			die("opening the control fifo");
+	}
 	if (want_stdin) {
 		char fifo[4096];
 		snprintf(fifo, sizeof(fifo), "%s/stdin", dir);
@@ -352,13 +383,14 @@ static void supervise(int argc, char **argv)
 	}
 
 	for (;;) {
-		struct pollfd p[5];
+		struct pollfd p[6];
 		int n = 0, drain = s.have_exit;
 		p[n++] = (struct pollfd){ .fd = sfd, .events = POLLIN };
 		p[n++] = (struct pollfd){ .fd = s.out_fd, .events = POLLIN };
 		p[n++] = (struct pollfd){ .fd = s.err_fd, .events = POLLIN };
 		p[n++] = (struct pollfd){ .fd = s.cons_fd >= 0 ? s.cons_fd : s.master_fd, .events = POLLIN };
 		p[n++] = (struct pollfd){ .fd = s.stdin_fifo, .events = POLLIN };
+		p[n++] = (struct pollfd){ .fd = s.ctl_fifo, .events = POLLIN };
 		if (drain && s.out_fd < 0 && s.err_fd < 0 && s.master_fd < 0)
 			break;
 		/* After the exit, output still buffered in the pipes is drained;
@@ -387,6 +419,8 @@ static void supervise(int argc, char **argv)
 		}
 		if (p[4].revents & POLLIN)
 			forward_stdin(&s);
+		if (p[5].revents & POLLIN)
+			resize(&s);
 		if (tty && s.master_fd < 0)
 			s.stdin_fd = -1; /* it was the master, now closed */
 	}

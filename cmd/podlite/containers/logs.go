@@ -1,6 +1,7 @@
 package containers
 
 import (
+	"context"
 	"fmt"
 	"os"
 	"os/signal"
@@ -35,9 +36,6 @@ func newLogsCommand(g *common.Globals) *cobra.Command {
 				return err
 			}
 			c := ctrs[0]
-			if c.Config().LogPath == "" {
-				return fmt.Errorf("container %s logs with driver %q; only k8s-file logs can be read: %w", c.Name(), c.Config().LogDriver, define.ErrNotSupported)
-			}
 			opts := logs.Options{Tail: tail, Follow: follow}
 			if opts.Since, err = parseTime(since); err != nil {
 				return err
@@ -45,12 +43,9 @@ func newLogsCommand(g *common.Globals) *cobra.Command {
 			if opts.Until, err = parseTime(until); err != nil {
 				return err
 			}
-			if follow {
-				stop := make(chan struct{})
-				opts.Stop = stop
-				go followUntilExit(c, stop)
-			}
-			return logs.Read(c.Config().LogPath, opts, func(l logs.Line) error {
+			ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGINT, syscall.SIGTERM)
+			defer stop()
+			return c.Logs(ctx, opts, func(l logs.Line) error {
 				out := os.Stdout
 				if l.Stream == "stderr" {
 					out = os.Stderr
@@ -76,30 +71,6 @@ func newLogsCommand(g *common.Globals) *cobra.Command {
 	f.StringVar(&until, "until", "", "show output until a time")
 	f.BoolVarP(&latest, "latest", "l", false, "act on the latest container")
 	return cmd
-}
-
-// followUntilExit closes stop once the container is no longer running (or
-// on Ctrl-C), so `logs -f` ends with the container as podman's does.
-func followUntilExit(c interface {
-	Sync() error
-	IsRunning() bool
-}, stop chan struct{}) {
-	sigs := make(chan os.Signal, 1)
-	signal.Notify(sigs, syscall.SIGINT, syscall.SIGTERM)
-	for {
-		select {
-		case <-sigs:
-			close(stop)
-			return
-		case <-time.After(100 * time.Millisecond):
-		}
-		if c.Sync() != nil || !c.IsRunning() {
-			// Give the last output a moment to reach the log.
-			time.Sleep(100 * time.Millisecond)
-			close(stop)
-			return
-		}
-	}
 }
 
 func parseTime(s string) (time.Time, error) {
