@@ -126,6 +126,11 @@ func (r *Runtime) CreateContainer(ctx context.Context, opts *CreateOptions) (_ *
 	if cfg.Spec, err = spec.Generate(specOpts); err != nil {
 		return nil, err
 	}
+	for _, m := range mounts {
+		if err := spec.Relabel(m, cfg.Spec.Linux.MountLabel); err != nil {
+			return nil, err
+		}
+	}
 
 	storageID, err := store.CreateContainer(cfg.ID, img.ID)
 	if err != nil {
@@ -240,8 +245,8 @@ func (r *Runtime) containerConfig(opts *CreateOptions) (*define.ContainerConfig,
 			so.NoNewPrivileges = true
 		case o == "seccomp=unconfined" || o == "seccomp:unconfined":
 			so.Seccomp = "unconfined"
-		case strings.HasPrefix(o, "label="):
-			// SELinux labels: a no-op where SELinux is disabled.
+		case strings.HasPrefix(o, "label="), strings.HasPrefix(o, "label:"):
+			so.SELinuxOpts = append(so.SELinuxOpts, o[len("label="):])
 		default:
 			return nil, nil, nil, fmt.Errorf("unsupported --security-opt %q: %w", o, define.ErrInvalidArg)
 		}

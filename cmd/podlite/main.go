@@ -4,10 +4,9 @@ package main
 import (
 	"os"
 
-	"go.podman.io/storage/pkg/reexec"
-
 	"github.com/podlite/podlite/cmd/podlite/cli"
 	"github.com/podlite/podlite/libpod"
+	"github.com/podlite/podlite/libpod/storage"
 )
 
 func main() {
@@ -16,7 +15,7 @@ func main() {
 	if maybeContainerInit() {
 		return
 	}
-	if libpod.MaybeStartCommand() || reexec.Init() {
+	if libpod.MaybeStartCommand() || storage.ReexecInit() {
 		return
 	}
 	os.Exit(cli.Execute(os.Args[1:]))

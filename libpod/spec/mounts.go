@@ -15,6 +15,9 @@ import (
 type Mount struct {
 	specs.Mount
 	VolumeName string
+	// Relabel is "z" (shared) or "Z" (private) when the source must be
+	// relabelled for SELinux.
+	Relabel string
 }
 
 // ParseVolume parses -v SRC:DEST[:OPTS] where SRC is a host path (absolute)
@@ -42,7 +45,7 @@ func bindOrVolume(orig, src, dest string, opts []string) (Mount, error) {
 		case "ro", "rw":
 			mode = o
 		case "z", "Z":
-			// SELinux relabelling: a no-op where SELinux is disabled.
+			m.Relabel = o
 		case "rprivate", "private", "rshared", "shared", "rslave", "slave", "nosuid", "nodev", "noexec", "suid", "dev", "exec":
 			m.Options = append(m.Options, o)
 		case "":

@@ -70,6 +70,15 @@ func TestParseVolume(t *testing.T) {
 	}
 }
 
+func TestParseVolumeRelabel(t *testing.T) {
+	for in, want := range map[string]string{"/a:/b": "", "/a:/b:z": "z", "/a:/b:ro,Z": "Z"} {
+		m, err := spec.ParseVolume(in)
+		if err != nil || m.Relabel != want {
+			t.Errorf("%q: Relabel = %q, %v; want %q", in, m.Relabel, err, want)
+		}
+	}
+}
+
 func TestGenerateDefaults(t *testing.T) {
 	s, err := spec.Generate(&spec.Options{Args: []string{"true"}, Hostname: "h", WorkDir: "/"})
 	if err != nil {

@@ -45,6 +45,9 @@ type Options struct {
 	// path to join.
 	NetNS       string
 	CgroupsPath string
+	// SELinuxOpts are --security-opt label=… values (user:, role:, type:,
+	// level:, disable).
+	SELinuxOpts []string
 	Annotations map[string]string
 }
 
@@ -88,6 +91,9 @@ func Generate(o *Options) (*specs.Spec, error) {
 		s.Linux.Seccomp = nil
 	} else {
 		s.Linux.Seccomp = defaultSeccomp(s)
+	}
+	if err := withSELinux(s, o); err != nil {
+		return nil, err
 	}
 	for k, v := range o.Annotations {
 		g.AddAnnotation(k, v)
