@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"encoding/json"
 	"os/exec"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -346,10 +347,20 @@ func TestExecDetachAndUser(t *testing.T) {
 		t.Fatalf("exec -u 65534:0: %q", out)
 	}
 	r := e.MustPodlite("exec", "-d", "ex", "sleep", "777")
-	if strings.TrimSpace(r.Stdout) == "" || strings.Contains(strings.TrimSpace(r.Stdout), "\n") {
-		t.Fatalf("exec -d printed %q, want one line", r.Stdout)
+	pid := strings.TrimSuffix(r.Stdout, "\n")
+	if _, err := strconv.Atoi(pid); err != nil {
+		t.Fatalf("exec -d printed %q, want a PID", r.Stdout)
 	}
-	waitFor(t, func() bool { return strings.Contains(e.MustPodlite("top", "ex").Stdout, "sleep 777") })
+	// top lists host PIDs: the printed one runs sleep 777.
+	waitFor(t, func() bool {
+		for _, line := range strings.Split(e.MustPodlite("top", "ex").Stdout, "\n") {
+			f := strings.Fields(line)
+			if len(f) > 1 && f[1] == pid && strings.HasSuffix(line, "sleep 777") {
+				return true
+			}
+		}
+		return false
+	})
 	if out := e.MustPodlite("exec", "ex", "sh", "-c", "ps -o comm,args | grep -c '^sleep *sleep 777'").Stdout; out != "1\n" {
 		t.Fatalf("exec -d process not visible inside: %q", out)
 	}
