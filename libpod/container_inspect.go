@@ -74,7 +74,7 @@ type InspectConfig struct {
 
 // InspectHostConfig is the HostConfig block of InspectData.
 type InspectHostConfig struct {
-	RestartPolicy  define.RestartPolicy `json:"RestartPolicy"`
+	RestartPolicy  InspectRestartPolicy `json:"RestartPolicy"`
 	NetworkMode    string               `json:"NetworkMode"`
 	AutoRemove     bool                 `json:"AutoRemove"`
 	Privileged     bool                 `json:"Privileged"`
@@ -85,6 +85,12 @@ type InspectHostConfig struct {
 	} `json:"LogConfig"`
 	Memory    int64 `json:"Memory"`
 	PidsLimit int64 `json:"PidsLimit"`
+}
+
+// InspectRestartPolicy is the restart policy with podman's field names.
+type InspectRestartPolicy struct {
+	Name              string `json:"Name"`
+	MaximumRetryCount uint   `json:"MaximumRetryCount"`
 }
 
 // Inspect returns the container's inspect data from a fresh state.
@@ -115,7 +121,8 @@ func (c *Container) Inspect() (*InspectData, error) {
 		CreateCommand: cfg.CreateCommand,
 	}
 	h := &d.HostConfig
-	h.RestartPolicy, h.NetworkMode, h.AutoRemove = cfg.RestartPolicy, cfg.NetworkMode, cfg.AutoRemove
+	h.RestartPolicy = InspectRestartPolicy{Name: cfg.RestartPolicy.Name, MaximumRetryCount: cfg.RestartPolicy.MaxRetries}
+	h.NetworkMode, h.AutoRemove = cfg.NetworkMode, cfg.AutoRemove
 	h.ReadonlyRootfs = s.Root != nil && s.Root.Readonly
 	h.LogConfig.Type, h.LogConfig.Path = cfg.LogDriver, cfg.LogPath
 	if r := s.Linux.Resources; r != nil {

@@ -95,7 +95,7 @@ func (c *Container) Restart(ctx context.Context, timeout *uint) error {
 		if err := c.stopLocked(time.Duration(t) * time.Second); err != nil {
 			return err
 		}
-		c.state.RestartCount++
+		// RestartCount counts restarts by the policy only, as in podman.
 		return c.startLocked()
 	})
 }

@@ -357,6 +357,11 @@ static void supervise(int argc, char **argv)
 			dup2(cons[1], CONSOLE_FD);
 			setenv("_PODLITE_CONSOLE_FD", "4", 1);
 		}
+		/* Undo the supervisor's own signal set-up: an ignored signal stays
+		 * ignored across exec, and a container could then never trap it. */
+		signal(SIGHUP, SIG_DFL);
+		signal(SIGPIPE, SIG_DFL);
+		sigprocmask(SIG_UNBLOCK, &mask, NULL);
 		char **start = calloc(nstart + 1, sizeof(char *));
 		for (int i = 0; i < nstart; i++)
 			start[i] = argv[1 + i];

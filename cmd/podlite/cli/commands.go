@@ -3,6 +3,7 @@ package cli
 import (
 	"github.com/podlite/podlite/cmd/podlite/containers"
 	"github.com/podlite/podlite/cmd/podlite/images"
+	"github.com/podlite/podlite/cmd/podlite/inspect"
 	"github.com/podlite/podlite/cmd/podlite/system"
 	"github.com/podlite/podlite/cmd/podlite/volumes"
 )
@@ -12,6 +13,7 @@ func init() {
 	registrars = append(registrars,
 		containers.Register,
 		images.Register,
+		inspect.Register,
 		system.Register,
 		volumes.Register,
 	)

@@ -126,3 +126,39 @@ func headerName(field string) string {
 	}
 	return strings.ToUpper(b.String())
 }
+
+// WriteJSONTemplate applies format to each item's JSON form, so templates
+// use the names the JSON output shows ({{.Id}}, {{.State.Pid}}), as in
+// podman and docker. Numbers keep their JSON spelling (no 1e+06 PIDs).
+func WriteJSONTemplate(w io.Writer, format string, items any) error {
+	b, err := json.Marshal(items)
+	if err != nil {
+		return err
+	}
+	dec := json.NewDecoder(bytes.NewReader(b))
+	dec.UseNumber()
+	var generic []any
+	if err := dec.Decode(&generic); err != nil {
+		return err
+	}
+	// Templates written for podman say {{.ID}}, for docker {{.Id}}: both work.
+	for _, item := range generic {
+		if m, ok := item.(map[string]any); ok {
+			if id, ok := m["Id"]; ok {
+				if _, taken := m["ID"]; !taken {
+					m["ID"] = id
+				}
+			}
+		}
+	}
+	return Write(w, format, "", generic, nil)
+}
+
+// WriteInspect prints inspect data as a JSON array, or each item through a
+// --format template applied to its JSON form.
+func WriteInspect(w io.Writer, format string, items any) error {
+	if format == "" || IsJSON(format) {
+		return WriteJSON(w, items)
+	}
+	return WriteJSONTemplate(w, format, items)
+}

@@ -50,13 +50,7 @@ func inspectContainers(g *common.Globals, ctrs []*libpod.Container, names []stri
 		}
 		data = append(data, d)
 	}
-	var err error
-	if format == "" || common.IsJSON(format) {
-		err = common.WriteJSON(os.Stdout, data)
-	} else {
-		err = common.Write(os.Stdout, format, "", data, nil)
-	}
-	if err != nil {
+	if err := common.WriteInspect(os.Stdout, format, data); err != nil {
 		return err
 	}
 	return missing

@@ -16,7 +16,8 @@ import (
 
 // psRow is one line of `ps`; the fields are podman's template names.
 type psRow struct {
-	ID         string            `json:"Id"`
+	ID         string            `json:"-"` // as shown: 12 digits unless --no-trunc
+	FullID     string            `json:"Id"`
 	Image      string            `json:"Image"`
 	ImageID    string            `json:"ImageID"`
 	Command    string            `json:"-"`
@@ -102,7 +103,7 @@ func newPsCommand(g *common.Globals) *cobra.Command {
 func newPsRow(c *libpod.Container, noTrunc bool) psRow {
 	cfg, st := c.Config(), c.State()
 	r := psRow{
-		ID: cfg.ID, Image: cfg.ImageName, ImageID: cfg.ImageID, CommandArr: cfg.Command,
+		ID: cfg.ID, FullID: cfg.ID, Image: cfg.ImageName, ImageID: cfg.ImageID, CommandArr: cfg.Command,
 		Command: strings.Join(cfg.Command, " "), CreatedAt: cfg.CreatedAt.Format("2006-01-02 15:04:05.999999999 -0700 MST"),
 		CreatedTS: cfg.CreatedAt.Unix(), Created: units.HumanDuration(time.Since(cfg.CreatedAt)) + " ago",
 		State: st.Status.String(), Names: cfg.Name, NamesArr: []string{cfg.Name}, Labels: cfg.Labels,

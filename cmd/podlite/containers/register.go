@@ -10,7 +10,7 @@ import (
 // `container` and at the top level, like podman's aliases.
 var verbs = []func(g *common.Globals) *cobra.Command{
 	newRunCommand, newCreateCommand, newStartCommand, newStopCommand, newKillCommand,
-	newRestartCommand, newRmCommand, newPsCommand, newLogsCommand, newInspectCommand,
+	newRestartCommand, newRmCommand, newPsCommand, newLogsCommand,
 	newWaitCommand, newExecCommand, newPauseCommand, newUnpauseCommand,
 	newAttachCommand, newTopCommand, newPortCommand, newRenameCommand, newMountCommand,
 	newUnmountCommand, newCpCommand, newExportCommand,
@@ -18,7 +18,7 @@ var verbs = []func(g *common.Globals) *cobra.Command{
 
 // containerOnly are only under `container` (as in podman).
 var containerOnly = []func(g *common.Globals) *cobra.Command{
-	newCleanupCommand, newExistsCommand, newPruneCommand,
+	newCleanupCommand, newExistsCommand, newInspectCommand, newPruneCommand,
 }
 
 // Register adds the container commands to root.

@@ -1,7 +1,6 @@
 package images
 
 import (
-	"encoding/json"
 	"os"
 
 	"github.com/spf13/cobra"
@@ -35,12 +34,7 @@ func newInspectCommand(g *common.Globals) *cobra.Command {
 				}
 				out = append(out, data)
 			}
-			if format == "" || common.IsJSON(format) {
-				err = common.WriteJSON(os.Stdout, out)
-			} else {
-				err = writeTemplate(format, out)
-			}
-			if err != nil {
+			if err := common.WriteInspect(os.Stdout, format, out); err != nil {
 				errs = append(errs, err)
 			}
 			return common.ReportEach(os.Stderr, errs)
@@ -48,19 +42,4 @@ func newInspectCommand(g *common.Globals) *cobra.Command {
 	}
 	cmd.Flags().StringVarP(&format, "format", "f", "", "Go template applied to each image, or json")
 	return cmd
-}
-
-// writeTemplate applies format to each item's JSON form, so that templates
-// use the names the JSON output shows ({{.Id}}, {{.Config.Cmd}}), as in
-// podman and docker.
-func writeTemplate(format string, items any) error {
-	b, err := json.Marshal(items)
-	if err != nil {
-		return err
-	}
-	var generic []map[string]any
-	if err := json.Unmarshal(b, &generic); err != nil {
-		return err
-	}
-	return common.Write(os.Stdout, format, "", generic, nil)
 }

@@ -41,13 +41,7 @@ reported on stderr and the command exits 125.`,
 				}
 				vols = append(vols, v)
 			}
-			out := cmd.OutOrStdout()
-			if format == "" || common.IsJSON(format) {
-				err = common.WriteJSON(out, newReports(vols))
-			} else {
-				err = common.Write(out, format, "", newReports(vols), nil)
-			}
-			if err != nil {
+			if err := common.WriteInspect(cmd.OutOrStdout(), format, Reports(vols)); err != nil {
 				return err
 			}
 			return common.ReportEach(cmd.ErrOrStderr(), errs)

@@ -52,11 +52,11 @@ func newListCommand(g *common.Globals) *cobra.Command {
 			}
 			headers := map[string]string{"Name": "VOLUME NAME"}
 			if !noHeading || format != "" && !strings.HasPrefix(format, "table") {
-				return common.Write(out, format, volumesTable, newReports(vols), headers)
+				return common.Write(out, format, volumesTable, Reports(vols), headers)
 			}
 			// Keep the table's alignment, drop its header row.
 			var buf bytes.Buffer
-			if err := common.Write(&buf, format, volumesTable, newReports(vols), headers); err != nil {
+			if err := common.Write(&buf, format, volumesTable, Reports(vols), headers); err != nil {
 				return err
 			}
 			_, rows, _ := strings.Cut(buf.String(), "\n")

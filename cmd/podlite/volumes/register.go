@@ -32,9 +32,9 @@ func Register(root *cobra.Command, g *common.Globals) {
 	root.AddCommand(parent)
 }
 
-// volumeReport is a volume as `volume inspect` and `volume ls --format`
+// Report is a volume as `volume inspect` and `volume ls --format`
 // show it: podman's field names, in JSON as in templates.
-type volumeReport struct {
+type Report struct {
 	Name       string            `json:"Name"`
 	Driver     string            `json:"Driver"`
 	Mountpoint string            `json:"Mountpoint"`
@@ -44,10 +44,12 @@ type volumeReport struct {
 	Options    map[string]string `json:"Options"`
 }
 
-func newReports(vols []*define.Volume) []volumeReport {
-	out := make([]volumeReport, 0, len(vols))
+// Reports turns volumes into what `volume inspect` prints (podman's
+// fields), for `podlite inspect` too.
+func Reports(vols []*define.Volume) []Report {
+	out := make([]Report, 0, len(vols))
 	for _, v := range vols {
-		r := volumeReport{
+		r := Report{
 			Name: v.Name, Driver: v.Driver, Mountpoint: v.Mountpoint, CreatedAt: v.CreatedAt,
 			Labels: v.Labels, Scope: "local", Options: v.Options,
 		}

@@ -1,0 +1,120 @@
+// Package inspect holds the top-level `podlite inspect`, which shows
+// containers, images and volumes alike, as podman's does.
+package inspect
+
+import (
+	"context"
+	"fmt"
+	"os"
+
+	"github.com/spf13/cobra"
+
+	"github.com/podlite/podlite/cmd/podlite/common"
+	"github.com/podlite/podlite/cmd/podlite/volumes"
+	"github.com/podlite/podlite/libpod"
+	"github.com/podlite/podlite/libpod/define"
+)
+
+// Register adds `podlite inspect` to root.
+func Register(root *cobra.Command, g *common.Globals) {
+	root.AddCommand(newInspectCommand(g))
+}
+
+var kinds = []string{"container", "image", "volume", "all"}
+
+func newInspectCommand(g *common.Globals) *cobra.Command {
+	var format, kind string
+	var latest bool
+	cmd := &cobra.Command{
+		Use:   "inspect [options] NAME [NAME...]",
+		Short: "Show the configuration and state of containers, images or volumes",
+		Long: `Print each named object as JSON, or through a Go template applied to its
+JSON form. With --type all (the default) a name is looked up as a container,
+then an image, then a volume.`,
+		Args: common.MinArgs(0),
+		Example: `  podlite inspect web
+  podlite inspect --type image --format '{{.Id}}' localhost/busybox
+  podlite inspect --format '{{.State.Pid}}' -l`,
+		ValidArgsFunction: common.Complete(g, common.ContainerNames),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if !validKind(kind) {
+				return fmt.Errorf("invalid --type %q: use container, image, volume or all: %w", kind, define.ErrInvalidArg)
+			}
+			rt, err := g.Runtime()
+			if err != nil {
+				return err
+			}
+			if latest {
+				if len(args) > 0 {
+					return fmt.Errorf("--latest takes no names: %w", define.ErrInvalidArg)
+				}
+				c, err := rt.LatestContainer()
+				if err != nil {
+					return err
+				}
+				args, kind = []string{c.ID()}, "container"
+			}
+			if len(args) == 0 {
+				return fmt.Errorf("specify at least one name or ID: %w", define.ErrInvalidArg)
+			}
+			var out []any
+			var errs []error
+			for _, name := range args {
+				data, err := lookup(cmd.Context(), rt, kind, name)
+				if err != nil {
+					errs = append(errs, err)
+					continue
+				}
+				out = append(out, data)
+			}
+			if out == nil {
+				out = []any{}
+			}
+			if err := common.WriteInspect(os.Stdout, format, out); err != nil {
+				return err
+			}
+			return common.ReportEach(os.Stderr, errs)
+		},
+	}
+	cmd.Flags().StringVarP(&format, "format", "f", "", "Go template or json")
+	cmd.Flags().StringVarP(&kind, "type", "t", "all", "kind of object: container, image, volume or all")
+	cmd.Flags().BoolVarP(&latest, "latest", "l", false, "inspect the latest container")
+	_ = cmd.RegisterFlagCompletionFunc("type", cobra.FixedCompletions(kinds, cobra.ShellCompDirectiveNoFileComp))
+	return cmd
+}
+
+func validKind(k string) bool {
+	for _, v := range kinds {
+		if k == v {
+			return true
+		}
+	}
+	return false
+}
+
+// lookup finds name as the given kind, or as each kind in turn.
+func lookup(ctx context.Context, rt *libpod.Runtime, kind, name string) (any, error) {
+	if kind == "container" || kind == "all" {
+		c, err := rt.LookupContainer(name)
+		if err == nil {
+			return c.Inspect()
+		}
+		if kind == "container" {
+			return nil, err
+		}
+	}
+	if kind == "image" || kind == "all" {
+		img, err := rt.InspectImage(ctx, name)
+		if err == nil || kind == "image" {
+			return img, err
+		}
+	}
+	v, err := rt.Volume(name)
+	if err != nil {
+		if kind == "all" {
+			return nil, fmt.Errorf("no container, image or volume named %q: %w", name, define.ErrNotFound)
+		}
+		return nil, err
+	}
+	return volumes.Reports([]*define.Volume{v})[0], nil
+}
