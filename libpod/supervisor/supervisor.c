@@ -246,6 +246,21 @@ static int reap(struct sup *s)
 	return 0;
 }
 
+/* reset_signals gives every signal its default disposition and an empty
+ * mask. An ignored signal stays ignored across exec, so whatever the
+ * supervisor or podlite's own caller (nohup, a shell, make) ignored would
+ * otherwise reach the container, which could then never trap it. */
+static void reset_signals(void)
+{
+	sigset_t none;
+	for (int sig = 1; sig < NSIG; sig++) {
+		if (sig != SIGKILL && sig != SIGSTOP)
+			signal(sig, SIG_DFL);
+	}
+	sigemptyset(&none);
+	sigprocmask(SIG_SETMASK, &none, NULL);
+}
+
 static void exec_argv(char **argv)
 {
 	execv("/proc/self/exe", argv);
@@ -357,11 +372,7 @@ static void supervise(int argc, char **argv)
 			dup2(cons[1], CONSOLE_FD);
 			setenv("_PODLITE_CONSOLE_FD", "4", 1);
 		}
-		/* Undo the supervisor's own signal set-up: an ignored signal stays
-		 * ignored across exec, and a container could then never trap it. */
-		signal(SIGHUP, SIG_DFL);
-		signal(SIGPIPE, SIG_DFL);
-		sigprocmask(SIG_UNBLOCK, &mask, NULL);
+		reset_signals();
 		char **start = calloc(nstart + 1, sizeof(char *));
 		for (int i = 0; i < nstart; i++)
 			start[i] = argv[1 + i];
@@ -438,6 +449,14 @@ static void supervise(int argc, char **argv)
 	if (s.log_fd >= 0)
 		close(s.log_fd);
 	exec_argv(argv + 1 + nstart);
+}
+
+/* A container's processes ("podlite init", for its first process and for
+ * exec) start from default signal dispositions, whatever podlite inherited. */
+__attribute__((constructor)) static void podlite_init_signals(void)
+{
+	if (getenv("_LIBCONTAINER_INITPIPE") != NULL)
+		reset_signals();
 }
 
 __attribute__((constructor)) static void podlite_supervisor(int argc, char **argv, char **envp)

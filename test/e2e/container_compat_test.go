@@ -2,6 +2,7 @@ package e2e
 
 import (
 	"encoding/json"
+	"os/exec"
 	"strings"
 	"testing"
 )
@@ -32,7 +33,15 @@ func TestKillHUP(t *testing.T) {
 	if out := e.MustPodlite("exec", "hup", "grep", "SigIgn", "/proc/1/status").Stdout; out != "SigIgn:\t0000000000000000\n" {
 		t.Errorf("container process starts with ignored signals: %q", out)
 	}
-	e.MustPodlite("run", "-d", "--name", "hup2", img, "sh", "-c", trapScript("HUP"))
+	// Started by a caller that ignores SIGHUP (as nohup does), the
+	// container must still get default dispositions.
+	run := e.Command("run", "-d", "--name", "hup2", img, "sh", "-c", trapScript("HUP"))
+	ignoring := exec.Command("sh", "-c", `trap "" HUP; exec "$@"`, "sh")
+	ignoring.Args = append(ignoring.Args, run.Args...)
+	ignoring.Args[4] = run.Path
+	if out, err := ignoring.CombinedOutput(); err != nil {
+		t.Fatalf("run under an ignored SIGHUP: %v: %s", err, out)
+	}
 	waitFor(t, func() bool { return e.MustPodlite("logs", "hup2").Stdout == "ready\n" })
 	e.MustPodlite("kill", "-s", "HUP", "hup2")
 	waitFor(t, func() bool { return inspectField(e, "hup2", "{{.State.Status}}") == "exited" })
