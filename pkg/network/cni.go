@@ -1,0 +1,102 @@
+package network
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/containernetworking/cni/libcni"
+	"github.com/containernetworking/cni/pkg/invoke"
+	"github.com/containernetworking/cni/pkg/version"
+
+	"github.com/podlite/podlite/libpod/define"
+)
+
+// DefaultPluginDirs are searched for CNI plugins when Options names none.
+var DefaultPluginDirs = []string{"/usr/local/libexec/cni", "/usr/libexec/cni", "/usr/local/lib/cni", "/usr/lib/cni", "/opt/cni/bin"}
+
+// Options configure a CNI manager.
+type Options struct {
+	// ConfigDir holds the conflists, one NAME.conflist per network, and
+	// the lock file that serialises network configuration changes.
+	ConfigDir string
+	// PluginDirs are searched for plugin binaries (DefaultPluginDirs if empty).
+	PluginDirs []string
+	// StateDir is persistent state under podlite's root (ROOT/networks):
+	// host-local leases in StateDir/ipam/NETWORK/IP and libcni's cache of
+	// what was added (StateDir/cache), which DEL uses, also after a reboot.
+	StateDir string
+	// RunDir is for state that dies with a reboot (under the runroot).
+	RunDir string
+	// Trace, if set, is called after every plugin execution with the
+	// plugin, the CNI command (ADD, DEL...) and how long it ran. Plugin runs
+	// are also logged with slog at debug level.
+	Trace func(plugin, command string, d time.Duration, err error)
+}
+
+// CNI is the Manager that runs CNI plugins through libcni. Its methods
+// are safe for concurrent use; see Manager for the locking contract.
+type CNI struct {
+	opts Options
+	cni  *libcni.CNIConfig
+}
+
+var _ Manager = (*CNI)(nil)
+
+// New returns a CNI manager, creating its directories.
+func New(opts Options) (*CNI, error) {
+	if opts.ConfigDir == "" || opts.StateDir == "" {
+		return nil, fmt.Errorf("network: ConfigDir and StateDir are required: %w", define.ErrInvalidArg)
+	}
+	if len(opts.PluginDirs) == 0 {
+		opts.PluginDirs = DefaultPluginDirs
+	}
+	dirs := []string{opts.ConfigDir, opts.StateDir}
+	if opts.RunDir != "" {
+		dirs = append(dirs, opts.RunDir)
+	}
+	for _, d := range dirs {
+		if err := os.MkdirAll(d, 0o755); err != nil {
+			return nil, fmt.Errorf("creating network directory %s: %w", d, err)
+		}
+	}
+	exec := &timedExec{
+		DefaultExec: invoke.DefaultExec{RawExec: &invoke.RawExec{Stderr: os.Stderr}, PluginDecoder: version.PluginDecoder{}},
+		trace:       opts.Trace,
+	}
+	return &CNI{
+		opts: opts,
+		cni:  libcni.NewCNIConfigWithCacheDir(opts.PluginDirs, filepath.Join(opts.StateDir, "cache"), exec),
+	}, nil
+}
+
+func (c *CNI) ipamDir() string { return filepath.Join(c.opts.StateDir, "ipam") }
+
+// timedExec runs plugins like libcni's default and reports how long each
+// took: network setup time is mostly plugin executions.
+type timedExec struct {
+	invoke.DefaultExec
+	trace func(plugin, command string, d time.Duration, err error)
+}
+
+func (e *timedExec) ExecPlugin(ctx context.Context, pluginPath string, stdin []byte, environ []string) ([]byte, error) {
+	start := time.Now()
+	out, err := e.DefaultExec.ExecPlugin(ctx, pluginPath, stdin, environ)
+	d := time.Since(start)
+	command := ""
+	for _, kv := range environ {
+		if v, ok := strings.CutPrefix(kv, "CNI_COMMAND="); ok {
+			command = v
+		}
+	}
+	plugin := filepath.Base(pluginPath)
+	slog.Debug("cni plugin", "plugin", plugin, "command", command, "duration", d, "error", err)
+	if e.trace != nil {
+		e.trace(plugin, command, d, err)
+	}
+	return out, err
+}

@@ -1,0 +1,248 @@
+package network
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"sort"
+
+	"github.com/containernetworking/cni/libcni"
+	cnitypes "github.com/containernetworking/cni/pkg/types"
+	types100 "github.com/containernetworking/cni/pkg/types/100"
+
+	"github.com/podlite/podlite/libpod/define"
+)
+
+// attachment is one network of a request, ready for libcni.
+type attachment struct {
+	name string
+	list *libcni.NetworkConfigList
+	rt   *libcni.RuntimeConf
+}
+
+// Setup implements Manager. Networks are added in name order; port
+// mappings go to the first of them only (as in podman).
+func (c *CNI) Setup(ctx context.Context, req Request) (_ Status, retErr error) {
+	atts, err := c.plan(req, true)
+	if err != nil {
+		return nil, err
+	}
+	var added []attachment
+	defer func() {
+		if retErr == nil {
+			return
+		}
+		// DEL must run even when ctx is what failed.
+		delCtx := context.WithoutCancel(ctx)
+		for i := len(added) - 1; i >= 0; i-- {
+			if err := c.cni.DelNetworkList(delCtx, added[i].list, added[i].rt); err != nil {
+				slog.Warn("undoing network setup", "container", req.ContainerID, "network", added[i].name, "error", err)
+			}
+		}
+	}()
+	status := make(Status, len(atts))
+	for _, a := range atts {
+		// A failed ADD can leave a veth or a lease behind: DEL it too.
+		added = append(added, a)
+		res, err := c.cni.AddNetworkList(ctx, a.list, a.rt)
+		if err != nil {
+			return nil, fmt.Errorf("setting up network %s for container %s: %w", a.name, req.ContainerID, classify(err))
+		}
+		st, err := statusFrom(res, a.rt)
+		if err != nil {
+			return nil, fmt.Errorf("setting up network %s for container %s: %w", a.name, req.ContainerID, err)
+		}
+		status[a.name] = st
+	}
+	return status, nil
+}
+
+// Teardown implements Manager. It prefers the configuration and runtime
+// arguments libcni cached at ADD (so DEL sees the same port mappings,
+// even if the network was changed or removed since), falling back to the
+// current conflist. A missing network namespace is fine: the plugins
+// release the lease and host-side rules without it.
+func (c *CNI) Teardown(ctx context.Context, req Request) error {
+	atts, err := c.plan(req, false)
+	if err != nil {
+		return err
+	}
+	var errs []error
+	for _, a := range atts {
+		if a.list == nil {
+			continue // neither cached nor configured: nothing to do
+		}
+		if err := c.cni.DelNetworkList(ctx, a.list, a.rt); err != nil {
+			errs = append(errs, fmt.Errorf("tearing down network %s of container %s: %w", a.name, req.ContainerID, classify(err)))
+		}
+	}
+	return errors.Join(errs...)
+}
+
+// plan builds the libcni calls of req in network name order. For Setup
+// (add) it validates the request and static IPs; for Teardown it uses the
+// cached configuration where there is one and leaves list nil for
+// networks it knows nothing about.
+func (c *CNI) plan(req Request, add bool) ([]attachment, error) {
+	if req.ContainerID == "" {
+		return nil, fmt.Errorf("network request without container ID: %w", define.ErrInvalidArg)
+	}
+	ports, err := expandPorts(req.Ports)
+	if err != nil {
+		return nil, fmt.Errorf("container %s: %w", req.ContainerID, err)
+	}
+	names := make([]string, 0, len(req.Networks))
+	for name := range req.Networks {
+		names = append(names, name)
+	}
+	sort.Strings(names)
+	atts := make([]attachment, 0, len(names))
+	for i, name := range names {
+		att := req.Networks[name]
+		rt, err := runtimeConf(req, att, i, ports)
+		if err != nil {
+			return nil, err
+		}
+		a := attachment{name: name, rt: rt}
+		if !add {
+			if cached, cachedRT, err := c.cni.GetNetworkListCachedConfig(&libcni.NetworkConfigList{Name: name}, rt); err == nil && cached != nil {
+				if list, err := libcni.ConfListFromBytes(cached); err == nil {
+					a.list = list
+					if cachedRT != nil {
+						cachedRT.NetNS = req.NetNS
+						a.rt = cachedRT
+					}
+					atts = append(atts, a)
+					continue
+				}
+			}
+		}
+		n, data, err := readConflist(c.conflistPath(name))
+		if err != nil {
+			if !add && errors.Is(err, define.ErrNotFound) {
+				atts = append(atts, a)
+				continue
+			}
+			return nil, err
+		}
+		if add {
+			if err := checkStaticIPs(n, att.StaticIPs, req.ContainerID, c.ipamDir()); err != nil {
+				return nil, err
+			}
+			if ips := staticIPArgs(n, att.StaticIPs); len(ips) > 0 {
+				rt.CapabilityArgs["ips"] = ips
+			}
+		}
+		if a.list, err = libcni.ConfListFromBytes(data); err != nil {
+			return nil, fmt.Errorf("network %s: %w: %w", name, define.ErrInvalidArg, err)
+		}
+		atts = append(atts, a)
+	}
+	return atts, nil
+}
+
+// runtimeConf is the per-call part of a CNI invocation: CNI_ARGS (the
+// first static IPv4 as IP=, for host-local) and the capability arguments
+// portMappings (first network only), mac and, added by plan, ips.
+func runtimeConf(req Request, att Attachment, index int, ports []portMapEntry) (*libcni.RuntimeConf, error) {
+	ifname := att.InterfaceName
+	if ifname == "" {
+		ifname = fmt.Sprintf("eth%d", index)
+	}
+	rt := &libcni.RuntimeConf{
+		ContainerID:    req.ContainerID,
+		NetNS:          req.NetNS,
+		IfName:         ifname,
+		Args:           [][2]string{{"IgnoreUnknown", "1"}},
+		CapabilityArgs: map[string]any{},
+	}
+	for _, ip := range att.StaticIPs {
+		if ip.To4() != nil {
+			rt.Args = append(rt.Args, [2]string{"IP", ip.String()})
+			break
+		}
+	}
+	if index == 0 && len(ports) > 0 {
+		rt.CapabilityArgs["portMappings"] = ports
+	}
+	if att.StaticMAC != "" {
+		mac, err := net.ParseMAC(att.StaticMAC)
+		if err != nil {
+			return nil, fmt.Errorf("container %s: mac address %q: %w", req.ContainerID, att.StaticMAC, define.ErrInvalidArg)
+		}
+		rt.CapabilityArgs["mac"] = mac.String()
+	}
+	return rt, nil
+}
+
+// staticIPArgs renders the requested IPs in CIDR form with the prefix of
+// the subnet they are in (checkStaticIPs has made sure there is one).
+func staticIPArgs(n *Network, ips []net.IP) []string {
+	var out []string
+	for _, ip := range ips {
+		for _, s := range n.Subnets {
+			if _, ipnet, err := net.ParseCIDR(s.Subnet); err == nil && ipnet.Contains(ip) {
+				out = append(out, (&net.IPNet{IP: ip, Mask: ipnet.Mask}).String())
+				break
+			}
+		}
+	}
+	return out
+}
+
+// statusFrom converts a plugin chain's result to the current result type
+// and picks the container's interface (the one in rt.NetNS named
+// rt.IfName) and its addresses.
+func statusFrom(res cnitypes.Result, rt *libcni.RuntimeConf) (NetworkStatus, error) {
+	r, err := types100.NewResultFromResult(res)
+	if err != nil {
+		return NetworkStatus{}, fmt.Errorf("converting CNI result: %w", err)
+	}
+	st := NetworkStatus{Interface: rt.IfName}
+	idx := -1
+	for i, iface := range r.Interfaces {
+		if iface.Sandbox != "" && iface.Sandbox == rt.NetNS && iface.Name == rt.IfName {
+			idx = i
+			break
+		}
+		if iface.Sandbox != "" && idx < 0 {
+			idx = i
+		}
+	}
+	if idx >= 0 {
+		st.MAC = r.Interfaces[idx].Mac
+	}
+	for _, ip := range r.IPs {
+		if ip.Interface != nil && *ip.Interface != idx {
+			continue
+		}
+		a := Address{IP: ip.Address.String()}
+		if ip.Gateway != nil {
+			a.Gateway = ip.Gateway.String()
+		}
+		st.Addresses = append(st.Addresses, a)
+	}
+	if st.CNIResult, err = json.Marshal(r); err != nil {
+		return NetworkStatus{}, fmt.Errorf("encoding CNI result: %w", err)
+	}
+	return st, nil
+}
+
+// classify wraps a libcni or plugin error in a define class: bad
+// configuration or arguments are ErrInvalidArg, anything else (a plugin
+// that failed or is missing) ErrUnavailable.
+func classify(err error) error {
+	var cniErr *cnitypes.Error
+	if errors.As(err, &cniErr) {
+		switch cniErr.Code {
+		case cnitypes.ErrIncompatibleCNIVersion, cnitypes.ErrUnsupportedField, cnitypes.ErrInvalidEnvironmentVariables,
+			cnitypes.ErrDecodingFailure, cnitypes.ErrInvalidNetworkConfig:
+			return fmt.Errorf("%w: %w", define.ErrInvalidArg, err)
+		}
+		return fmt.Errorf("%w: %w", define.ErrUnavailable, err)
+	}
+	return fmt.Errorf("%w: %w", define.ErrUnavailable, err)
+}
