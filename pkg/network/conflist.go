@@ -52,13 +52,13 @@ func conflistFor(n *Network, ipamDir string) (*conflist, error) {
 	switch n.Driver {
 	case DriverBridge:
 		bridge := map[string]any{
-			"type":        "bridge",
-			"bridge":      n.NetworkInterface,
-			"isGateway":   true,
-			"ipMasq":      !n.Internal,
-			"hairpinMode": true,
+			"type":         "bridge",
+			"bridge":       n.NetworkInterface,
+			"isGateway":    true,
+			"ipMasq":       !n.Internal,
+			"hairpinMode":  true,
 			"capabilities": map[string]bool{"ips": true},
-			"ipam":        ipam,
+			"ipam":         ipam,
 		}
 		if mtu > 0 {
 			bridge["mtu"] = mtu

@@ -75,6 +75,10 @@ func (c *CNI) Teardown(ctx context.Context, req Request) error {
 		if a.list == nil {
 			continue // neither cached nor configured: nothing to do
 		}
+		if namespaceGone(a.rt.NetNS) {
+			// Before DEL: DEL drops the cached result this needs.
+			c.removeStaleMasquerade(a)
+		}
 		if err := c.cni.DelNetworkList(ctx, a.list, a.rt); err != nil {
 			errs = append(errs, fmt.Errorf("tearing down network %s of container %s: %w", a.name, req.ContainerID, classify(err)))
 		}
