@@ -36,8 +36,10 @@ type ContainerConfig struct {
 	Init          bool          `json:"init,omitempty"`
 	LogDriver     string        `json:"logDriver"`
 	LogPath       string        `json:"logPath,omitempty"`
-	// NetworkMode is "none", "host", or (later) a CNI network selection.
-	NetworkMode string `json:"networkMode"`
+	// NetworkMode is "none", "host", "ns:PATH", "container:ID", or
+	// "bridge" for the CNI networks in Network.Networks.
+	NetworkMode string        `json:"networkMode"`
+	Network     NetworkConfig `json:"network"`
 	// Volumes lists named volumes used by the container, for `rm -v` and
 	// `volume rm` in-use checks.
 	Volumes []string `json:"volumes,omitempty"`
@@ -71,12 +73,10 @@ type ContainerState struct {
 	RestartCount uint   `json:"restartCount,omitempty"`
 	// StoppedByUser is set by stop/kill so that restart policies other
 	// than "always" leave the container down.
-	StoppedByUser bool   `json:"stoppedByUser,omitempty"`
-	OOMKilled     bool   `json:"oomKilled,omitempty"`
-	Error         string `json:"error,omitempty"`
-	// BootID is the runroot generation the runtime state belongs to; a
-	// container whose BootID differs from the runtime's survived a reboot.
-	BootID string `json:"bootID,omitempty"`
+	StoppedByUser bool         `json:"stoppedByUser,omitempty"`
+	OOMKilled     bool         `json:"oomKilled,omitempty"`
+	Error         string       `json:"error,omitempty"`
+	Network       NetworkState `json:"network"`
 }
 
 // Volume is a named volume.

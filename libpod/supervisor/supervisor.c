@@ -37,6 +37,7 @@
 #include <sys/signalfd.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <sys/types.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -246,17 +247,30 @@ static int reap(struct sup *s)
 	return 0;
 }
 
-/* reset_signals gives every signal its default disposition and an empty
- * mask. An ignored signal stays ignored across exec, so whatever the
- * supervisor or podlite's own caller (nohup, a shell, make) ignored would
- * otherwise reach the container, which could then never trap it. */
+/* reset_signals gives every ignored signal its default disposition back
+ * and empties the mask. An ignored signal stays ignored across exec, so
+ * whatever the supervisor or podlite's own caller (nohup, a shell, make)
+ * ignored would otherwise reach the container, which could never trap it.
+ * The raw system call reaches the signals glibc keeps to itself (32, 33);
+ * handlers already installed are left alone. */
 static void reset_signals(void)
 {
-	sigset_t none;
+	struct {
+		void *handler;
+		unsigned long flags;
+		void *restorer;
+		unsigned long mask;
+	} act, old;
 	for (int sig = 1; sig < NSIG; sig++) {
-		if (sig != SIGKILL && sig != SIGSTOP)
-			signal(sig, SIG_DFL);
+		if (sig == SIGKILL || sig == SIGSTOP)
+			continue;
+		if (syscall(SYS_rt_sigaction, sig, NULL, &old, sizeof(old.mask)) != 0 || old.handler != SIG_IGN)
+			continue;
+		memset(&act, 0, sizeof(act));
+		act.handler = SIG_DFL;
+		syscall(SYS_rt_sigaction, sig, &act, NULL, sizeof(act.mask));
 	}
+	sigset_t none;
 	sigemptyset(&none);
 	sigprocmask(SIG_SETMASK, &none, NULL);
 }

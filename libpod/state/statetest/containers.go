@@ -151,7 +151,6 @@ func testSaveContainerState(t *testing.T, s state.Store) {
 		Status:    define.StatusRunning,
 		PID:       4242,
 		StartedAt: time.Date(2025, 2, 3, 4, 5, 6, 7, time.UTC),
-		BootID:    "boot-1",
 	}
 	tests := []struct {
 		name string
