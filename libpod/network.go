@@ -1,0 +1,321 @@
+package libpod
+
+import (
+	"context"
+	"encoding/binary"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"regexp"
+	"strings"
+
+	"github.com/podlite/podlite/libpod/define"
+	"github.com/podlite/podlite/pkg/network"
+)
+
+// CreateNetwork writes a new CNI network; the manager validates it and
+// fills in what n leaves empty (subnet, gateway, bridge name, ID). Bad
+// subnets, gateways and overlaps are ErrInvalidArg, a taken name ErrExists.
+func (r *Runtime) CreateNetwork(n network.Network) (*network.Network, error) {
+	mgr, err := r.Network()
+	if err != nil {
+		return nil, err
+	}
+	// The manager's errors name the network and what is wrong with it.
+	return mgr.CreateNetwork(n)
+}
+
+// NetworkByName returns a network by name, full ID or unique ID prefix.
+// The default network is created on first look, as podman always lists
+// its default network.
+func (r *Runtime) NetworkByName(name string) (*network.Network, error) {
+	mgr, err := r.Network()
+	if err != nil {
+		return nil, err
+	}
+	if name == network.DefaultName {
+		return mgr.EnsureDefault()
+	}
+	return mgr.Network(name)
+}
+
+// Networks returns the networks that pass every filter, ordered by name;
+// the default network is always among them. Filters are KEY=VALUE as
+// `network ls --filter` takes them: name=REGEXP, id=PREFIX,
+// label=KEY[=VALUE], label!=KEY[=VALUE], driver=NAME. Different keys must
+// all match; several values of one key match if any does, except labels,
+// which must all hold. A malformed filter is an ErrInvalidArg.
+func (r *Runtime) Networks(filters ...string) ([]*network.Network, error) {
+	match, err := parseNetworkFilters(filters)
+	if err != nil {
+		return nil, err
+	}
+	mgr, err := r.Network()
+	if err != nil {
+		return nil, err
+	}
+	if _, err := mgr.EnsureDefault(); err != nil {
+		// Listing must work on a read-only configuration directory too.
+		slog.Warn("creating the default network", "network", network.DefaultName, "error", err)
+	}
+	all, err := mgr.Networks()
+	if err != nil {
+		return nil, err
+	}
+	out := all[:0]
+	for _, n := range all {
+		if match(n) {
+			out = append(out, n)
+		}
+	}
+	return out, nil
+}
+
+// NetworkUsers returns the IDs of the containers that use the network
+// (name, ID or ID prefix), in creation order.
+func (r *Runtime) NetworkUsers(name string) ([]string, error) {
+	n, err := r.NetworkByName(name)
+	if err != nil {
+		return nil, err
+	}
+	users, err := r.networkUsers()
+	if err != nil {
+		return nil, err
+	}
+	ids := make([]string, 0, len(users[n.Name]))
+	for _, u := range users[n.Name] {
+		ids = append(ids, u.id)
+	}
+	return ids, nil
+}
+
+// RemoveNetwork removes a network (name, ID or ID prefix). A network that
+// containers use is refused with an ErrInvalidState naming them, unless
+// force is set: then those containers are removed first, forcibly. The
+// default network cannot be removed (ErrInvalidArg), and no container is
+// touched trying.
+//
+// The in-use check and the removal are not one transaction: a container
+// created in between keeps a network that is gone, and fails to start.
+func (r *Runtime) RemoveNetwork(ctx context.Context, name string, force bool) error {
+	n, err := r.NetworkByName(name)
+	if err != nil {
+		return fmt.Errorf("removing network: %w", err)
+	}
+	if n.Name == network.DefaultName {
+		return fmt.Errorf("removing network %s: the default network cannot be removed: %w", n.Name, define.ErrInvalidArg)
+	}
+	users, err := r.networkUsers()
+	if err != nil {
+		return err
+	}
+	if u := users[n.Name]; len(u) > 0 {
+		if !force {
+			names := make([]string, 0, len(u))
+			for _, c := range u {
+				names = append(names, c.name)
+			}
+			return fmt.Errorf("removing network %s: in use by container(s) %s: %w", n.Name, strings.Join(names, ", "), define.ErrInvalidState)
+		}
+		for _, c := range u {
+			err := r.RemoveContainer(ctx, c.id, true, false)
+			if err != nil && !errors.Is(err, define.ErrNotFound) {
+				return fmt.Errorf("removing network %s: %w", n.Name, err)
+			}
+		}
+	}
+	mgr, err := r.Network()
+	if err != nil {
+		return err
+	}
+	if err := mgr.RemoveNetwork(n.Name); err != nil {
+		return fmt.Errorf("removing network %s: %w", n.Name, err)
+	}
+	return nil
+}
+
+// PruneNetworks removes every network but the default that passes the
+// filters (see Networks) and that no container uses, and returns the names
+// it removed. It keeps going past a network it cannot remove and returns
+// all such errors joined.
+func (r *Runtime) PruneNetworks(filters ...string) ([]string, error) {
+	nets, err := r.Networks(filters...)
+	if err != nil {
+		return nil, err
+	}
+	users, err := r.networkUsers()
+	if err != nil {
+		return nil, err
+	}
+	mgr, err := r.Network()
+	if err != nil {
+		return nil, err
+	}
+	var pruned []string
+	var errs []error
+	for _, n := range nets {
+		if n.Name == network.DefaultName || len(users[n.Name]) > 0 {
+			continue
+		}
+		err := mgr.RemoveNetwork(n.Name)
+		switch {
+		case err == nil:
+			pruned = append(pruned, n.Name)
+		case errors.Is(err, define.ErrNotFound):
+			// Removed by someone else since we listed it.
+		default:
+			errs = append(errs, fmt.Errorf("pruning network %s: %w", n.Name, err))
+		}
+	}
+	return pruned, errors.Join(errs...)
+}
+
+// NetworkIPRange turns an --ip-range CIDR into the first and last address
+// a network may hand out, as podman does: from the address after the
+// range's network address up to its last address, leaving out the
+// subnet's own network and broadcast addresses. The range must lie within
+// subnet.
+func NetworkIPRange(subnet, ipRange string) (start, end string, err error) {
+	_, sn, err := net.ParseCIDR(subnet)
+	if err != nil {
+		return "", "", fmt.Errorf("subnet %q: %w", subnet, define.ErrInvalidArg)
+	}
+	_, rn, err := net.ParseCIDR(ipRange)
+	if err != nil {
+		return "", "", fmt.Errorf("ip range %q: %w", ipRange, define.ErrInvalidArg)
+	}
+	rIP, sIP := rn.IP.To4(), sn.IP.To4()
+	if rIP == nil || sIP == nil {
+		return "", "", fmt.Errorf("ip range %s: only IPv4 ranges are supported: %w", ipRange, define.ErrNotSupported)
+	}
+	rOnes, _ := rn.Mask.Size()
+	sOnes, _ := sn.Mask.Size()
+	if !sn.Contains(rIP) || rOnes < sOnes {
+		return "", "", fmt.Errorf("ip range %s is not within subnet %s: %w", ipRange, sn, define.ErrInvalidArg)
+	}
+	first := binary.BigEndian.Uint32(rIP)
+	last := first | ^binary.BigEndian.Uint32(net.IP(rn.Mask).To4())
+	subnetLast := binary.BigEndian.Uint32(sIP) | ^binary.BigEndian.Uint32(net.IP(sn.Mask).To4())
+	if rOnes < 31 || first == binary.BigEndian.Uint32(sIP) {
+		first++
+	}
+	if last == subnetLast {
+		last--
+	}
+	if first > last {
+		return "", "", fmt.Errorf("ip range %s leaves no addresses in subnet %s: %w", ipRange, sn, define.ErrInvalidArg)
+	}
+	return uint32IP(first).String(), uint32IP(last).String(), nil
+}
+
+func uint32IP(v uint32) net.IP {
+	ip := make(net.IP, 4)
+	binary.BigEndian.PutUint32(ip, v)
+	return ip
+}
+
+// networkUser is a container that uses a network.
+type networkUser struct {
+	id, name string
+}
+
+// networkUsers maps each network name to the containers using it, read
+// from every container record in one store transaction. A container
+// recorded under "bridge" uses the default network.
+func (r *Runtime) networkUsers() (map[string][]networkUser, error) {
+	recs, err := r.store.AllContainers()
+	if err != nil {
+		return nil, err
+	}
+	users := map[string][]networkUser{}
+	for _, rec := range recs {
+		for name := range rec.Config.Network.Networks {
+			if name == define.NetworkBridge {
+				name = network.DefaultName
+			}
+			users[name] = append(users[name], networkUser{id: rec.Config.ID, name: rec.Config.Name})
+		}
+	}
+	return users, nil
+}
+
+// networkMatch reports whether a network passes a filter.
+type networkMatch func(n *network.Network) bool
+
+// parseNetworkFilters turns `network ls|prune --filter KEY=VALUE` strings
+// into one predicate; see Networks for the keys.
+func parseNetworkFilters(filters []string) (networkMatch, error) {
+	byKey := map[string][]string{}
+	for _, f := range filters {
+		key, val, ok := strings.Cut(f, "=")
+		if !ok || key == "" {
+			return nil, fmt.Errorf("network filter %q: want KEY=VALUE: %w", f, define.ErrInvalidArg)
+		}
+		byKey[key] = append(byKey[key], val)
+	}
+	var all []networkMatch
+	for key, vals := range byKey {
+		m, err := networkFilter(key, vals)
+		if err != nil {
+			return nil, err
+		}
+		all = append(all, m)
+	}
+	return func(n *network.Network) bool {
+		for _, m := range all {
+			if !m(n) {
+				return false
+			}
+		}
+		return true
+	}, nil
+}
+
+// networkFilter builds the predicate for one filter key.
+func networkFilter(key string, vals []string) (networkMatch, error) {
+	anyVal := func(match func(n *network.Network, val string) bool) networkMatch {
+		return func(n *network.Network) bool {
+			for _, v := range vals {
+				if match(n, v) {
+					return true
+				}
+			}
+			return false
+		}
+	}
+	switch key {
+	case "name":
+		res := make([]*regexp.Regexp, 0, len(vals))
+		for _, val := range vals {
+			re, err := regexp.Compile(val)
+			if err != nil {
+				return nil, fmt.Errorf("network filter name=%s: %v: %w", val, err, define.ErrInvalidArg)
+			}
+			res = append(res, re)
+		}
+		return func(n *network.Network) bool {
+			for _, re := range res {
+				if re.MatchString(n.Name) {
+					return true
+				}
+			}
+			return false
+		}, nil
+	case "id":
+		return anyVal(func(n *network.Network, v string) bool { return strings.HasPrefix(n.ID, v) }), nil
+	case "driver":
+		return anyVal(func(n *network.Network, v string) bool { return n.Driver == v }), nil
+	case "label", "label!":
+		want := key == "label"
+		return func(n *network.Network) bool {
+			for _, v := range vals {
+				if hasKeyValue(n.Labels, v) != want {
+					return false
+				}
+			}
+			return true
+		}, nil
+	}
+	return nil, fmt.Errorf("network filter %q: unknown key; want name, id, driver, label or label!: %w", key, define.ErrInvalidArg)
+}
