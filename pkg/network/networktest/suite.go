@@ -52,8 +52,9 @@ func RunManagerTests(t *testing.T, newManager func(t *testing.T) network.Manager
 	})
 
 	t.Run("CreateNetwork", func(t *testing.T) {
+		// Names are not hex: Network falls back to ID prefixes.
 		m := newManager(t)
-		a, err := m.CreateNetwork(network.Network{Name: "a", Labels: map[string]string{"k": "v"}})
+		a, err := m.CreateNetwork(network.Network{Name: "net-a", Labels: map[string]string{"k": "v"}})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -61,22 +62,22 @@ func RunManagerTests(t *testing.T, newManager func(t *testing.T) network.Manager
 			a.Subnets[0].Gateway == "" || a.Created.IsZero() {
 			t.Errorf("defaults not filled in: %+v", a)
 		}
-		b, err := m.CreateNetwork(network.Network{Name: "b"})
+		b, err := m.CreateNetwork(network.Network{Name: "net-b"})
 		if err != nil {
 			t.Fatal(err)
 		}
 		if b.Subnets[0].Subnet == a.Subnets[0].Subnet || b.NetworkInterface == a.NetworkInterface {
 			t.Errorf("a and b share subnet or bridge: %+v %+v", a, b)
 		}
-		got, err := m.Network("a")
+		got, err := m.Network("net-a")
 		if err != nil || got.ID != a.ID || got.Labels["k"] != "v" || !got.Created.Equal(a.Created) {
 			t.Errorf("Network(a) = %+v, %v; want %+v", got, err, a)
 		}
-		if got, err := m.Network(a.ID[:12]); err != nil || got.Name != "a" {
+		if got, err := m.Network(a.ID[:12]); err != nil || got.Name != "net-a" {
 			t.Errorf("Network(ID prefix) = %+v, %v", got, err)
 		}
 		all, err := m.Networks()
-		if err != nil || len(all) != 2 || all[0].Name != "a" || all[1].Name != "b" {
+		if err != nil || len(all) != 2 || all[0].Name != "net-a" || all[1].Name != "net-b" {
 			t.Errorf("Networks() = %v, %v", all, err)
 		}
 
@@ -85,28 +86,28 @@ func RunManagerTests(t *testing.T, newManager func(t *testing.T) network.Manager
 			n    network.Network
 			want error
 		}{
-			{"duplicate", network.Network{Name: "a"}, define.ErrExists},
+			{"duplicate", network.Network{Name: "net-a"}, define.ErrExists},
 			{"bad name", network.Network{Name: "-x"}, define.ErrInvalidArg},
 			{"name with slash", network.Network{Name: "x/y"}, define.ErrInvalidArg},
-			{"overlapping subnet", network.Network{Name: "c", Subnets: []network.Subnet{{Subnet: a.Subnets[0].Subnet}}}, define.ErrInvalidArg},
-			{"bad subnet", network.Network{Name: "c", Subnets: []network.Subnet{{Subnet: "10.250.0.0/33"}}}, define.ErrInvalidArg},
-			{"gateway outside", network.Network{Name: "c", Subnets: []network.Subnet{{Subnet: "10.250.0.0/24", Gateway: "10.251.0.1"}}}, define.ErrInvalidArg},
+			{"overlapping subnet", network.Network{Name: "net-c", Subnets: []network.Subnet{{Subnet: a.Subnets[0].Subnet}}}, define.ErrInvalidArg},
+			{"bad subnet", network.Network{Name: "net-c", Subnets: []network.Subnet{{Subnet: "10.250.0.0/33"}}}, define.ErrInvalidArg},
+			{"gateway outside", network.Network{Name: "net-c", Subnets: []network.Subnet{{Subnet: "10.250.0.0/24", Gateway: "10.251.0.1"}}}, define.ErrInvalidArg},
 		} {
 			if _, err := m.CreateNetwork(tc.n); !errors.Is(err, tc.want) {
 				t.Errorf("%s: %v, want %v", tc.name, err, tc.want)
 			}
 		}
 
-		if err := m.RemoveNetwork("a"); err != nil {
+		if err := m.RemoveNetwork("net-a"); err != nil {
 			t.Fatal(err)
 		}
-		if _, err := m.Network("a"); !errors.Is(err, define.ErrNotFound) {
+		if _, err := m.Network("net-a"); !errors.Is(err, define.ErrNotFound) {
 			t.Errorf("Network after remove: %v, want ErrNotFound", err)
 		}
-		if err := m.RemoveNetwork("a"); !errors.Is(err, define.ErrNotFound) {
+		if err := m.RemoveNetwork("net-a"); !errors.Is(err, define.ErrNotFound) {
 			t.Errorf("second remove: %v, want ErrNotFound", err)
 		}
-		c, err := m.CreateNetwork(network.Network{Name: "c", Subnets: []network.Subnet{{Subnet: "10.250.0.0/24"}}})
+		c, err := m.CreateNetwork(network.Network{Name: "net-c", Subnets: []network.Subnet{{Subnet: "10.250.0.0/24"}}})
 		if err != nil || c.Subnets[0].Gateway != "10.250.0.1" {
 			t.Errorf("explicit subnet: %+v, %v", c, err)
 		}
@@ -114,7 +115,7 @@ func RunManagerTests(t *testing.T, newManager func(t *testing.T) network.Manager
 
 	t.Run("SetupErrors", func(t *testing.T) {
 		m := newManager(t)
-		n, err := m.CreateNetwork(network.Network{Name: "n", Subnets: []network.Subnet{{Subnet: "10.251.0.0/24"}}})
+		n, err := m.CreateNetwork(network.Network{Name: "net-n", Subnets: []network.Subnet{{Subnet: "10.251.0.0/24"}}})
 		if err != nil {
 			t.Fatal(err)
 		}
