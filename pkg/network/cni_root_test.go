@@ -21,7 +21,7 @@ import (
 // testNetwork creates a bridge network with a unique bridge (pltestXXXXXX)
 // and subnet (10.213.X.0/24) and removes it, its bridge and, if the host
 // had no CNI rules before, the CNI base chains the plugins leave behind.
-func testNetwork(t *testing.T, m *network.CNI) (*network.Network, *net.IPNet) {
+func testNetwork(t testing.TB, m *network.CNI) (*network.Network, *net.IPNet) {
 	t.Helper()
 	cniBefore := len(iptablesLines(t, "CNI"))
 	var ipnet *net.IPNet
@@ -80,7 +80,7 @@ func hostUses(n *net.IPNet) bool {
 // plugins create once and never remove (CNI-FORWARD, CNI-ADMIN,
 // CNI-HOSTPORT-*) and the jumps to them. Only called when the host had
 // no CNI rules before the test, so nobody else uses them.
-func removeCNIBaseChains(t *testing.T) {
+func removeCNIBaseChains(t testing.TB) {
 	t.Helper()
 	for _, table := range []string{"filter", "nat"} {
 		out, err := exec.Command("iptables-save", "-t", table).Output()

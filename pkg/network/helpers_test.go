@@ -22,7 +22,7 @@ import (
 // requiresRoot skips t unless it runs as root with PODLITE_TEST_ROOT=1
 // (make test-root): these tests create namespaces, bridges and iptables
 // rules on the host.
-func requiresRoot(t *testing.T) {
+func requiresRoot(t testing.TB) {
 	t.Helper()
 	if os.Getenv("PODLITE_TEST_ROOT") == "" || os.Geteuid() != 0 {
 		t.Skip("needs root and PODLITE_TEST_ROOT=1 (make test-root)")
@@ -32,7 +32,7 @@ func requiresRoot(t *testing.T) {
 	}
 }
 
-func randomHex(t *testing.T, n int) string {
+func randomHex(t testing.TB, n int) string {
 	t.Helper()
 	b := make([]byte, n)
 	if _, err := rand.Read(b); err != nil {
@@ -79,7 +79,7 @@ func formatCalls(calls []pluginCall) string {
 }
 
 // newTestCNI is a CNI manager with its own directories and plugin timing.
-func newTestCNI(t *testing.T) (*network.CNI, network.Options, *pluginTimes) {
+func newTestCNI(t testing.TB) (*network.CNI, network.Options, *pluginTimes) {
 	t.Helper()
 	dir := t.TempDir()
 	times := &pluginTimes{}
@@ -99,7 +99,7 @@ func newTestCNI(t *testing.T) (*network.CNI, network.Options, *pluginTimes) {
 
 // newNamespaceDir is a directory for namespaces; NewNamespace bind-mounts
 // it onto itself, which the cleanup undoes.
-func newNamespaceDir(t *testing.T) string {
+func newNamespaceDir(t testing.TB) string {
 	t.Helper()
 	dir := filepath.Join(t.TempDir(), "netns")
 	t.Cleanup(func() {
@@ -135,7 +135,7 @@ func inNamespace(t *testing.T, path string, fn func() error) error {
 }
 
 // iptablesLines returns the lines of iptables-save that contain any of subs.
-func iptablesLines(t *testing.T, subs ...string) []string {
+func iptablesLines(t testing.TB, subs ...string) []string {
 	t.Helper()
 	out, err := exec.Command("iptables-save").Output()
 	if err != nil {
