@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"net"
 	"regexp"
+	"strconv"
 	"strings"
 
 	"github.com/podlite/podlite/libpod/define"
@@ -15,16 +16,43 @@ import (
 )
 
 // CreateNetwork writes a new CNI network; the manager validates it and
-// fills in what n leaves empty (subnet, gateway, bridge name, ID). Bad
-// subnets, gateways and overlaps are ErrInvalidArg, a taken name ErrExists.
+// fills in what n leaves empty (subnet, gateway, bridge name, ID). Without
+// a name the network gets the first free podliteN, N from 1, as podman
+// names its networks podmanN. Bad subnets, gateways and overlaps are
+// ErrInvalidArg, a taken name ErrExists.
 func (r *Runtime) CreateNetwork(n network.Network) (*network.Network, error) {
 	mgr, err := r.Network()
 	if err != nil {
 		return nil, err
 	}
-	// The manager's errors name the network and what is wrong with it.
-	return mgr.CreateNetwork(n)
+	if n.Name != "" {
+		// The manager's errors name the network and what is wrong with it.
+		return mgr.CreateNetwork(n)
+	}
+	existing, err := mgr.Networks()
+	if err != nil {
+		return nil, err
+	}
+	taken := map[string]bool{}
+	for _, e := range existing {
+		taken[e.Name] = true
+	}
+	for i := 1; ; i++ {
+		n.Name = network.DefaultName + strconv.Itoa(i)
+		if taken[n.Name] {
+			continue
+		}
+		created, err := mgr.CreateNetwork(n)
+		// Another process may have taken the name since we listed: try on.
+		if !errors.Is(err, define.ErrExists) || i > len(existing)+maxNameRetries {
+			return created, err
+		}
+	}
 }
+
+// maxNameRetries bounds how many generated names CreateNetwork tries past
+// the ones it saw taken.
+const maxNameRetries = 16
 
 // NetworkByName returns a network by name, full ID or unique ID prefix.
 // The default network is created on first look, as podman always lists

@@ -245,3 +245,15 @@ func TestNetworkIPRange(t *testing.T) {
 		}
 	}
 }
+
+func TestCreateNetworkGeneratedName(t *testing.T) {
+	r, _ := newNetworkTestRuntime(t)
+	mustCreateNetwork(t, r, network.Network{Name: "podlite2"})
+	var names []string
+	for range 3 {
+		names = append(names, mustCreateNetwork(t, r, network.Network{}).Name)
+	}
+	if want := []string{"podlite1", "podlite3", "podlite4"}; !slices.Equal(names, want) {
+		t.Errorf("generated names %v, want %v", names, want)
+	}
+}

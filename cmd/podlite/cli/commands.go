@@ -4,6 +4,7 @@ import (
 	"github.com/podlite/podlite/cmd/podlite/containers"
 	"github.com/podlite/podlite/cmd/podlite/images"
 	"github.com/podlite/podlite/cmd/podlite/inspect"
+	"github.com/podlite/podlite/cmd/podlite/networks"
 	"github.com/podlite/podlite/cmd/podlite/system"
 	"github.com/podlite/podlite/cmd/podlite/volumes"
 )
@@ -14,6 +15,7 @@ func init() {
 		containers.Register,
 		images.Register,
 		inspect.Register,
+		networks.Register,
 		system.Register,
 		volumes.Register,
 	)
