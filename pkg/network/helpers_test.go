@@ -119,6 +119,12 @@ func inNamespace(t *testing.T, path string, fn func() error) error {
 	errCh := make(chan error, 1)
 	go func() {
 		runtime.LockOSThread() // never unlocked: the thread dies with the goroutine
+		if unix.Gettid() == unix.Getpid() {
+			// The main thread cannot die: keep it here, do the work on another.
+			errCh <- inNamespace(t, path, fn)
+			runtime.UnlockOSThread()
+			return
+		}
 		f, err := os.Open(path)
 		if err != nil {
 			errCh <- err

@@ -24,7 +24,7 @@ import (
 // of the host; it is harmless and shared by every namespace in dir.
 //
 // The namespace is created by unshare(CLONE_NEWNET) on a locked OS thread
-// of a fresh goroutine; that thread is never unlocked, so the Go runtime
+// (never the main thread) that is never unlocked, so the Go runtime
 // discards it instead of reusing a thread in the wrong namespace. There is
 // no fallback: if any step fails, nothing is left and an error returned.
 func NewNamespace(dir, name string) (_ string, retErr error) {
@@ -49,17 +49,39 @@ func NewNamespace(dir, name string) (_ string, retErr error) {
 		}
 	}()
 
-	errCh := make(chan error, 1)
-	go func() {
-		runtime.LockOSThread()
-		// No UnlockOSThread: this thread's namespace changes, so it must die
-		// with the goroutine.
-		errCh <- unshareAndMount(path)
-	}()
-	if err := <-errCh; err != nil {
+	if err := onThrowawayThread(func() error { return unshareAndMount(path) }); err != nil {
 		return "", fmt.Errorf("creating network namespace %s: %w", path, err)
 	}
 	return path, nil
+}
+
+// onThrowawayThread runs fn on a locked OS thread that the Go runtime
+// discards afterwards, for fn to change the thread's namespaces. That
+// thread must not be the main thread: Go cannot end the main thread, so it
+// would park it in the changed namespace for good, and /proc/self (the
+// thread group leader's view: /proc/self/ns/net, /proc/net/*) would show
+// the container's namespace to the whole process. If the goroutine lands
+// on the main thread, it keeps it locked while a nested goroutine, which
+// then cannot get the main thread, does the work.
+func onThrowawayThread(fn func() error) error {
+	errCh := make(chan error, 1)
+	go func() {
+		runtime.LockOSThread()
+		if unix.Gettid() != unix.Getpid() {
+			// No UnlockOSThread: the thread dies with the goroutine.
+			errCh <- fn()
+			return
+		}
+		inner := make(chan error, 1)
+		go func() {
+			runtime.LockOSThread()
+			inner <- fn()
+		}()
+		err := <-inner
+		runtime.UnlockOSThread() // the main thread was not changed
+		errCh <- err
+	}()
+	return <-errCh
 }
 
 // unshareAndMount runs on a locked thread: it moves the thread into a

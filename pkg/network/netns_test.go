@@ -31,7 +31,7 @@ func TestNamespace(t *testing.T) {
 		t.Fatal(err)
 	}
 	if host.Ino == ns.Ino {
-		t.Fatal("the namespace file is the host's network namespace")
+		t.Fatalf("the namespace file is the host's network namespace (%d/%d, %d/%d)", host.Dev, host.Ino, ns.Dev, ns.Ino)
 	}
 	if err := inNamespace(t, path, func() error {
 		ifaces, err := net.Interfaces()

@@ -100,6 +100,9 @@ func freeSubnet(used []*net.IPNet) (*net.IPNet, error) {
 	return nil, fmt.Errorf("no free subnet left between %s/24 and %s/24: %w", autoSubnetFirst, autoSubnetLast, define.ErrUnavailable)
 }
 
+// /proc/thread-self/net, not /proc/net (= /proc/self/net, the main
+// thread's namespace): the calling thread is in the host's namespace.
+
 // hostNetworks lists the networks of the host's interface addresses and
 // IPv4 routes (except default routes), which automatic subnets avoid.
 func hostNetworks() []*net.IPNet {
@@ -111,7 +114,7 @@ func hostNetworks() []*net.IPNet {
 			}
 		}
 	}
-	if f, err := os.Open("/proc/net/route"); err == nil {
+	if f, err := os.Open("/proc/thread-self/net/route"); err == nil {
 		defer f.Close()
 		out = append(out, parseProcRoutes(bufio.NewScanner(f))...)
 	}
@@ -144,7 +147,7 @@ func parseProcRoutes(sc *bufio.Scanner) []*net.IPNet {
 // defaultRouteInterface is the interface of the host's IPv4 default
 // route, the parent of macvlan networks that name none.
 func defaultRouteInterface() string {
-	data, err := os.ReadFile("/proc/net/route")
+	data, err := os.ReadFile("/proc/thread-self/net/route")
 	if err != nil {
 		return ""
 	}
