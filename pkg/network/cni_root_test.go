@@ -56,7 +56,7 @@ func testNetwork(t testing.TB, m *network.CNI) (*network.Network, *net.IPNet) {
 		if left := iptablesLines(t, prefix, n.NetworkInterface); len(left) > 0 {
 			t.Errorf("iptables rules of the test network left:\n%s", strings.Join(left, "\n"))
 		}
-		if cniBefore == 0 {
+		if cniBefore == 0 && onlyBaseChains(t) {
 			removeCNIBaseChains(t)
 			if left := iptablesLines(t, "CNI"); len(left) > 0 {
 				t.Errorf("CNI rules left after the test:\n%s", strings.Join(left, "\n"))
@@ -64,6 +64,33 @@ func testNetwork(t testing.TB, m *network.CNI) (*network.Network, *net.IPNet) {
 		}
 	})
 	return n, ipnet
+}
+
+// baseRules are the rules the portmap and firewall plugins put into
+// their shared chains once.
+var baseRules = map[string]bool{
+	`-A FORWARD -m comment --comment "CNI firewall plugin rules" -j CNI-FORWARD`:                                   true,
+	`-A CNI-FORWARD -m comment --comment "CNI firewall plugin admin overrides" -j CNI-ADMIN`:                       true,
+	`-A PREROUTING -m addrtype --dst-type LOCAL -j CNI-HOSTPORT-DNAT`:                                              true,
+	`-A OUTPUT -m addrtype --dst-type LOCAL -j CNI-HOSTPORT-DNAT`:                                                  true,
+	`-A POSTROUTING -m comment --comment "CNI portfwd requiring masquerade" -j CNI-HOSTPORT-MASQ`:                  true,
+	`-A CNI-HOSTPORT-MASQ -m mark --mark 0x2000/0x2000 -j MASQUERADE`:                                              true,
+	`-A CNI-HOSTPORT-SETMARK -m comment --comment "CNI portfwd masquerade mark" -j MARK --set-xmark 0x2000/0x2000`: true,
+}
+
+// onlyBaseChains reports whether the host's CNI rules are only the shared
+// base chains: if anything else is there, another podlite (or CNI user)
+// started meanwhile and the base chains are left alone.
+func onlyBaseChains(t testing.TB) bool {
+	t.Helper()
+	for _, l := range iptablesLines(t, "CNI") {
+		if strings.HasPrefix(l, ":CNI-ADMIN ") || strings.HasPrefix(l, ":CNI-FORWARD ") || strings.HasPrefix(l, ":CNI-HOSTPORT-") || baseRules[l] {
+			continue
+		}
+		t.Logf("leaving the CNI base chains: someone else uses them (%s)", l)
+		return false
+	}
+	return true
 }
 
 func hostUses(n *net.IPNet) bool {
