@@ -1,0 +1,323 @@
+package e2e
+
+import (
+	"encoding/json"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"slices"
+	"strings"
+	"testing"
+)
+
+// Network tests keep to 10.214.0.0/16 and name their bridges pltest*, so
+// that they clash neither with the host nor with other tests.
+
+// netEnv is an Env whose networks live in its own configuration
+// directory, given to podlite in a config file; --root and --runroot
+// still come from the harness's flags, which win over the file.
+type netEnv struct {
+	*Env
+	config string
+}
+
+// newNetEnv returns a netEnv for t. On cleanup it removes the containers
+// and networks the test left and the bridge links named in links.
+func newNetEnv(t *testing.T, links ...string) *netEnv {
+	t.Helper()
+	e := NewEnv(t)
+	dir := filepath.Dir(e.Root)
+	config := filepath.Join(dir, "podlite.conf")
+	writeFile(t, config, "network_config_dir = \""+filepath.Join(dir, "net.d")+"\"\n")
+	n := &netEnv{Env: e, config: config}
+	// Registered after NewEnv's, so it runs first: containers go while
+	// their networks are still configured.
+	t.Cleanup(func() {
+		n.podlite("rm", "-a", "-f")
+		n.podlite("network", "prune", "-f")
+		for _, l := range links {
+			if err := exec.Command("ip", "link", "show", l).Run(); err == nil {
+				if out, err := exec.Command("ip", "link", "del", l).CombinedOutput(); err != nil {
+					t.Errorf("deleting link %s: %v: %s", l, err, out)
+				}
+			}
+		}
+	})
+	return n
+}
+
+func (n *netEnv) podlite(args ...string) *Result {
+	n.T.Helper()
+	return n.Podlite(append([]string{"--config", n.config}, args...)...)
+}
+
+func (n *netEnv) mustPodlite(args ...string) *Result {
+	n.T.Helper()
+	return n.MustPodlite(append([]string{"--config", n.config}, args...)...)
+}
+
+// networkJSON is one element of `network inspect`, in podman's shape.
+type networkJSON struct {
+	Name             string `json:"name"`
+	ID               string `json:"id"`
+	Driver           string `json:"driver"`
+	NetworkInterface string `json:"network_interface"`
+	Created          string `json:"created"`
+	Subnets          []struct {
+		Subnet     string `json:"subnet"`
+		Gateway    string `json:"gateway"`
+		LeaseRange *struct {
+			StartIP string `json:"start_ip"`
+			EndIP   string `json:"end_ip"`
+		} `json:"lease_range"`
+	} `json:"subnets"`
+	IPv6Enabled *bool             `json:"ipv6_enabled"`
+	Internal    bool              `json:"internal"`
+	DNSEnabled  *bool             `json:"dns_enabled"`
+	Labels      map[string]string `json:"labels"`
+	Options     map[string]string `json:"options"`
+	IPAMOptions map[string]string `json:"ipam_options"`
+}
+
+func (n *netEnv) inspectNetworks(args ...string) []networkJSON {
+	n.T.Helper()
+	r := n.mustPodlite(append([]string{"network", "inspect"}, args...)...)
+	var nets []networkJSON
+	if err := json.Unmarshal([]byte(r.Stdout), &nets); err != nil {
+		n.T.Fatalf("network inspect %v printed invalid JSON: %v\n%s", args, err, r.Stdout)
+	}
+	return nets
+}
+
+func outputLines(s string) []string {
+	var out []string
+	for _, l := range strings.Split(s, "\n") {
+		if l = strings.TrimSpace(l); l != "" {
+			out = append(out, l)
+		}
+	}
+	return out
+}
+
+func TestNetworkLifecycle(t *testing.T) {
+	n := newNetEnv(t, "pltestlc0", "pltestlc1")
+	r := n.mustPodlite("network", "create", "--subnet", "10.214.1.0/24", "--gateway", "10.214.1.254",
+		"--ip-range", "10.214.1.128/25", "--label", "app=web", "-l", "tier", "--internal",
+		"--interface-name", "pltestlc0", "web")
+	if got := strings.TrimSpace(r.Stdout); got != "web" {
+		t.Fatalf("network create printed %q, want web", got)
+	}
+	r = n.mustPodlite("network", "create", "--subnet", "10.214.2.0/24", "--interface-name", "pltestlc1")
+	if got := strings.TrimSpace(r.Stdout); got != "podlite1" {
+		t.Fatalf("network create without a name printed %q, want podlite1", got)
+	}
+
+	nets := n.inspectNetworks("web")
+	if len(nets) != 1 {
+		t.Fatalf("network inspect web: %d networks", len(nets))
+	}
+	w := nets[0]
+	if w.Name != "web" || !regexp.MustCompile(`^[0-9a-f]{64}$`).MatchString(w.ID) || w.Driver != "bridge" ||
+		w.NetworkInterface != "pltestlc0" || !w.Internal || w.Created == "" {
+		t.Errorf("network inspect web = %+v", w)
+	}
+	if len(w.Subnets) != 1 || w.Subnets[0].Subnet != "10.214.1.0/24" || w.Subnets[0].Gateway != "10.214.1.254" ||
+		w.Subnets[0].LeaseRange == nil || w.Subnets[0].LeaseRange.StartIP != "10.214.1.129" || w.Subnets[0].LeaseRange.EndIP != "10.214.1.254" {
+		t.Errorf("network inspect web subnets = %+v", w.Subnets)
+	}
+	if w.IPv6Enabled == nil || *w.IPv6Enabled || w.DNSEnabled == nil || *w.DNSEnabled {
+		t.Errorf("ipv6_enabled and dns_enabled must be present and false: %+v", w)
+	}
+	if w.Labels["app"] != "web" || w.Labels["tier"] != "" || len(w.Labels) != 2 || w.Options == nil ||
+		w.IPAMOptions["driver"] != "host-local" {
+		t.Errorf("network inspect web labels/options = %v %v %v", w.Labels, w.Options, w.IPAMOptions)
+	}
+
+	r = n.mustPodlite("network", "inspect", "--format", "{{.name}} {{(index .subnets 0).gateway}} {{.labels.app}}", "web", "podlite1")
+	if want := []string{"web 10.214.1.254 web", "podlite1 10.214.2.1 <no value>"}; !slices.Equal(outputLines(r.Stdout), want) {
+		t.Errorf("network inspect --format printed %q, want %q", r.Stdout, want)
+	}
+	// By ID prefix too.
+	if got := n.inspectNetworks(w.ID[:12]); len(got) != 1 || got[0].Name != "web" {
+		t.Errorf("network inspect by ID prefix = %+v", got)
+	}
+
+	// ls: the default network is always listed.
+	r = n.mustPodlite("network", "ls")
+	lines := outputLines(r.Stdout)
+	if len(lines) != 4 || !regexp.MustCompile(`^NETWORK ID\s+NAME\s+DRIVER$`).MatchString(lines[0]) {
+		t.Fatalf("network ls printed:\n%s", r.Stdout)
+	}
+	if !regexp.MustCompile(`^` + w.ID[:12] + `\s+web\s+bridge$`).MatchString(lines[3]) {
+		t.Errorf("network ls row %q, want %s web bridge", lines[3], w.ID[:12])
+	}
+	r = n.mustPodlite("network", "ls", "-q")
+	if want := []string{"podlite", "podlite1", "web"}; !slices.Equal(outputLines(r.Stdout), want) {
+		t.Errorf("network ls -q printed %q, want %q", r.Stdout, want)
+	}
+	r = n.mustPodlite("network", "ls", "--filter", "label=app=web", "--format", "{{.Name}} {{.Driver}} {{.NetworkInterface}}")
+	if want := []string{"web bridge pltestlc0"}; !slices.Equal(outputLines(r.Stdout), want) {
+		t.Errorf("network ls --filter label=app=web printed %q, want %q", r.Stdout, want)
+	}
+	r = n.mustPodlite("network", "ls", "--filter", "name=^podlite", "-q")
+	if want := []string{"podlite", "podlite1"}; !slices.Equal(outputLines(r.Stdout), want) {
+		t.Errorf("network ls --filter name=^podlite printed %q, want %q", r.Stdout, want)
+	}
+	r = n.mustPodlite("network", "ls", "--no-trunc", "--filter", "name=web", "--format", "{{.ID}}")
+	if got := strings.TrimSpace(r.Stdout); got != w.ID {
+		t.Errorf("network ls --no-trunc printed %q, want %s", got, w.ID)
+	}
+	r = n.mustPodlite("network", "ls", "--format", "json")
+	var listed []networkJSON
+	if err := json.Unmarshal([]byte(r.Stdout), &listed); err != nil || len(listed) != 3 || listed[2].ID != w.ID {
+		t.Errorf("network ls --format json: %v\n%s", err, r.Stdout)
+	}
+
+	// exists: silent 0 or 1.
+	if r := n.podlite("network", "exists", "web"); r.ExitCode != 0 || r.Stdout != "" || r.Stderr != "" {
+		t.Errorf("network exists web: %+v", r)
+	}
+	if r := n.podlite("network", "exists", "nope"); r.ExitCode != 1 || r.Stdout != "" || r.Stderr != "" {
+		t.Errorf("network exists nope: %+v", r)
+	}
+
+	// rm keeps going over the names and exits 125 if any failed.
+	r = n.podlite("network", "rm", "web", "nope", "podlite1")
+	if r.ExitCode != 125 || !slices.Equal(outputLines(r.Stdout), []string{"web", "podlite1"}) ||
+		!strings.Contains(r.Stderr, "nope") {
+		t.Errorf("network rm web nope podlite1: %+v", r)
+	}
+	if r := n.podlite("network", "exists", "web"); r.ExitCode != 1 {
+		t.Errorf("network exists after rm: exit %d", r.ExitCode)
+	}
+	r = n.mustPodlite("network", "ls", "-q")
+	if want := []string{"podlite"}; !slices.Equal(outputLines(r.Stdout), want) {
+		t.Errorf("network ls -q after rm printed %q, want %q", r.Stdout, want)
+	}
+}
+
+func TestNetworkCreateErrors(t *testing.T) {
+	n := newNetEnv(t, "pltesterr0")
+	n.mustPodlite("network", "create", "--subnet", "10.214.10.0/24", "--interface-name", "pltesterr0", "taken")
+	tests := []struct {
+		name string
+		args []string
+		want string // in the error message
+	}{
+		{"invalid subnet", []string{"--subnet", "10.214.11.0/33", "bad"}, "10.214.11.0/33"},
+		{"subnet not a network address", []string{"--subnet", "10.214.11.5/24", "bad"}, "10.214.11.5/24"},
+		{"gateway outside the subnet", []string{"--subnet", "10.214.11.0/24", "--gateway", "10.214.12.1", "bad"}, "10.214.12.1"},
+		{"gateway without subnet", []string{"--gateway", "10.214.11.1", "bad"}, "--gateway"},
+		{"ip range outside the subnet", []string{"--subnet", "10.214.11.0/24", "--ip-range", "10.214.12.0/25", "bad"}, "10.214.12.0/25"},
+		{"overlapping subnets", []string{"--subnet", "10.214.0.0/16", "bad"}, "overlaps"},
+		{"duplicate name", []string{"--subnet", "10.214.11.0/24", "taken"}, "taken"},
+		{"bad name", []string{"a/b"}, "a/b"},
+		{"unknown driver", []string{"-d", "overlay", "--subnet", "10.214.11.0/24", "bad"}, "overlay"},
+		{"unknown option", []string{"-o", "color=red", "--subnet", "10.214.11.0/24", "bad"}, "color"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			r := n.podlite(append([]string{"network", "create"}, tc.args...)...)
+			expectOneLineError(t, r)
+			if !strings.Contains(r.Stderr, tc.want) {
+				t.Errorf("error %q does not mention %q", r.Stderr, tc.want)
+			}
+		})
+	}
+	if r := n.mustPodlite("network", "ls", "-q"); !slices.Equal(outputLines(r.Stdout), []string{"podlite", "taken"}) {
+		t.Errorf("failed creates left networks: %q", r.Stdout)
+	}
+	for _, args := range [][]string{{"inspect", "unknown"}, {"rm", "unknown"}, {"rm", "podlite"}} {
+		r := n.podlite(append([]string{"network"}, args...)...)
+		expectOneLineError(t, r)
+	}
+	// The default network survives rm and prune.
+	n.mustPodlite("network", "exists", "podlite")
+	n.mustPodlite("network", "rm", "taken")
+}
+
+func TestNetworkCreateMacvlan(t *testing.T) {
+	const parent = "pltestmv0"
+	n := newNetEnv(t, parent)
+	// Any link will do as the parent: creating the network does not
+	// attach to it. Kernels without the dummy module have bridges.
+	if out, err := exec.Command("ip", "link", "add", parent, "type", "dummy").CombinedOutput(); err != nil {
+		if out2, err2 := exec.Command("ip", "link", "add", parent, "type", "bridge").CombinedOutput(); err2 != nil {
+			t.Skipf("cannot create a link for the macvlan parent: %v: %s; %v: %s", err, out, err2, out2)
+		}
+	}
+	n.mustPodlite("network", "create", "-d", "macvlan", "-o", "parent="+parent, "-o", "mode=bridge", "--subnet", "10.214.20.0/24", "lan")
+	nets := n.inspectNetworks("lan")
+	if len(nets) != 1 || nets[0].Driver != "macvlan" || nets[0].NetworkInterface != parent || nets[0].Options["mode"] != "bridge" {
+		t.Errorf("network inspect lan = %+v", nets)
+	}
+	r := n.podlite("network", "create", "-d", "macvlan", "-o", "parent=pltestnone0", "--subnet", "10.214.21.0/24", "lan2")
+	expectOneLineError(t, r)
+	n.mustPodlite("network", "rm", "lan")
+}
+
+func TestNetworkPrune(t *testing.T) {
+	n := newNetEnv(t, "pltestpr0", "pltestpr1")
+	n.mustPodlite("network", "create", "--subnet", "10.214.30.0/24", "--interface-name", "pltestpr0", "tmp")
+	n.mustPodlite("network", "create", "--subnet", "10.214.31.0/24", "--interface-name", "pltestpr1", "-l", "keep", "kept")
+
+	// Without a terminal, prune wants --force.
+	r := n.podlite("network", "prune")
+	expectOneLineError(t, r)
+	r = n.mustPodlite("network", "prune", "-f", "--filter", "label!=keep")
+	if want := []string{"tmp"}; !slices.Equal(outputLines(r.Stdout), want) {
+		t.Errorf("network prune printed %q, want %q", r.Stdout, want)
+	}
+	r = n.mustPodlite("network", "ls", "-q")
+	if want := []string{"kept", "podlite"}; !slices.Equal(outputLines(r.Stdout), want) {
+		t.Errorf("network ls -q after prune printed %q, want %q", r.Stdout, want)
+	}
+	r = n.mustPodlite("network", "prune", "-f")
+	if want := []string{"kept"}; !slices.Equal(outputLines(r.Stdout), want) {
+		t.Errorf("network prune -f printed %q, want %q", r.Stdout, want)
+	}
+	n.mustPodlite("network", "exists", "podlite")
+	entries, err := os.ReadDir(filepath.Join(filepath.Dir(n.Root), "net.d"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, e := range entries {
+		if strings.HasSuffix(e.Name(), ".conflist") && e.Name() != "podlite.conflist" {
+			t.Errorf("prune left %s", e.Name())
+		}
+	}
+}
+
+func TestNetworkRmInUse(t *testing.T) {
+	n := newNetEnv(t, "pltestuse0")
+	n.mustPodlite("network", "create", "--subnet", "10.214.40.0/24", "--interface-name", "pltestuse0", "used")
+	n.LoadBusybox()
+	if r := n.podlite("create", "--name", "user", "--network", "used", BusyboxImage, "true"); r.ExitCode != 0 {
+		t.Skipf("podlite create --network NAME does not work yet: exit %d: %s", r.ExitCode, r.Stderr)
+	}
+	n.mustPodlite("create", "--name", "bystander", BusyboxImage, "true")
+
+	r := n.podlite("network", "rm", "used")
+	expectOneLineError(t, r)
+	if !strings.Contains(r.Stderr, "user") {
+		t.Errorf("refusal %q does not name the container", r.Stderr)
+	}
+	n.mustPodlite("network", "exists", "used")
+	n.mustPodlite("container", "exists", "user")
+	if r := n.podlite("network", "prune", "-f"); r.ExitCode != 0 || strings.Contains(r.Stdout, "used") {
+		t.Errorf("network prune removed a network in use: %+v", r)
+	}
+
+	r = n.mustPodlite("network", "rm", "-f", "used")
+	if got := strings.TrimSpace(r.Stdout); got != "used" {
+		t.Errorf("network rm -f printed %q, want used", got)
+	}
+	if r := n.podlite("container", "exists", "user"); r.ExitCode != 1 {
+		t.Errorf("container on the removed network: container exists exit %d, want 1", r.ExitCode)
+	}
+	n.mustPodlite("container", "exists", "bystander")
+	if r := n.podlite("network", "exists", "used"); r.ExitCode != 1 {
+		t.Errorf("network exists after rm -f: exit %d, want 1", r.ExitCode)
+	}
+}
