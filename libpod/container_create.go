@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"net"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -50,7 +51,17 @@ type CreateOptions struct {
 	Restart     string
 	Init        bool
 	LogDriver   string
-	Network     string
+	// Network is --network; IP and MAC are --ip and --mac-address.
+	Network, IP, MAC string
+	// Publish are -p values; PublishAll publishes the image's exposed ports
+	// and Expose to random host ports (-P).
+	Publish    []string
+	PublishAll bool
+	Expose     []string
+	DNS        []string
+	DNSSearch  []string
+	DNSOption  []string
+	AddHost    []string
 
 	Privileged      bool
 	ReadOnly        bool
@@ -110,7 +121,10 @@ func (r *Runtime) CreateContainer(ctx context.Context, opts *CreateOptions) (_ *
 		}
 	}()
 	c := &Container{rt: r, config: cfg}
-	etcMounts, err := c.writeEtcFiles(cfg.NetworkMode, specOpts.Hostname)
+	if err := r.finishNetworkConfig(cfg, opts, img.Config.ExposedPorts); err != nil {
+		return nil, err
+	}
+	etcMounts, err := c.writeEtcFiles(specOpts.Hostname)
 	if err != nil {
 		return nil, err
 	}
@@ -192,9 +206,27 @@ func (r *Runtime) containerConfig(opts *CreateOptions) (*define.ContainerConfig,
 	default:
 		return nil, nil, nil, fmt.Errorf("unsupported log driver %q: use k8s-file, none or passthrough: %w", logDriver, define.ErrInvalidArg)
 	}
-	netNS, netMode, err := networkMode(opts.Network)
+	netChoice, err := parseNetworkMode(opts.Network, opts.IP, opts.MAC)
 	if err != nil {
 		return nil, nil, nil, err
+	}
+	netNS, netMode := netChoice.netNS, netChoice.mode
+	ports, err := ParsePortMappings(opts.Publish)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	if (len(ports) > 0 || opts.PublishAll) && netChoice.networks == nil {
+		return nil, nil, nil, fmt.Errorf("publishing ports needs a CNI network, not --network %s: %w", netMode, define.ErrInvalidArg)
+	}
+	for _, h := range opts.AddHost {
+		if name, ip, ok := strings.Cut(h, ":"); !ok || name == "" || net.ParseIP(ip) == nil {
+			return nil, nil, nil, fmt.Errorf("invalid --add-host %q: want NAME:IP: %w", h, define.ErrInvalidArg)
+		}
+	}
+	for _, d := range opts.DNS {
+		if net.ParseIP(d) == nil {
+			return nil, nil, nil, fmt.Errorf("invalid --dns %q: not an IP address: %w", d, define.ErrInvalidArg)
+		}
 	}
 	var mounts []spec.Mount
 	for _, v := range opts.Volumes {
@@ -258,6 +290,8 @@ func (r *Runtime) containerConfig(opts *CreateOptions) (*define.ContainerConfig,
 		ID: id, Name: name, Labels: opts.Labels, CreatedAt: time.Now(),
 		RestartPolicy: restart, AutoRemove: opts.AutoRemove, Interactive: opts.Interactive,
 		Terminal: opts.TTY, Init: opts.Init, LogDriver: logDriver, NetworkMode: netMode,
+		Network: define.NetworkConfig{Networks: netChoice.networks, Ports: ports, DNSServers: opts.DNS,
+			DNSSearch: opts.DNSSearch, DNSOptions: opts.DNSOption, HostAdd: opts.AddHost},
 		StopTimeout: 10, CreateCommand: opts.CreateCommand,
 	}
 	if opts.StopTimeout != nil {
@@ -374,20 +408,4 @@ func parseRestartPolicy(s string) (define.RestartPolicy, error) {
 		return p, fmt.Errorf("invalid restart policy %q: only on-failure takes a retry count: %w", s, define.ErrInvalidArg)
 	}
 	return p, nil
-}
-
-// networkMode returns the spec's network namespace choice and the recorded
-// mode. CNI networks arrive with pkg/network; until then bridge is refused
-// rather than silently given no network.
-func networkMode(n string) (netNS, mode string, err error) {
-	switch n {
-	case "", "none", "private":
-		return "", "none", nil
-	case "host":
-		return "host", "host", nil
-	}
-	if strings.HasPrefix(n, "ns:") {
-		return strings.TrimPrefix(n, "ns:"), n, nil
-	}
-	return "", "", fmt.Errorf("network mode %q: %w: only none, host and ns:PATH are available in this build", n, define.ErrNotSupported)
 }

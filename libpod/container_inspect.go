@@ -1,6 +1,11 @@
 package libpod
 
 import (
+	"fmt"
+	"maps"
+	"net"
+	"slices"
+	"strconv"
 	"time"
 
 	"github.com/podlite/podlite/libpod/define"
@@ -9,24 +14,22 @@ import (
 // InspectData is `podlite inspect`'s view of a container, with podman's
 // field names so that --format templates written for podman work.
 type InspectData struct {
-	ID              string            `json:"Id"`
-	Created         time.Time         `json:"Created"`
-	Path            string            `json:"Path"`
-	Args            []string          `json:"Args"`
-	State           InspectState      `json:"State"`
-	Image           string            `json:"Image"`
-	ImageName       string            `json:"ImageName"`
-	Rootfs          string            `json:"Rootfs"`
-	Name            string            `json:"Name"`
-	RestartCount    uint              `json:"RestartCount"`
-	Driver          string            `json:"Driver"`
-	LogPath         string            `json:"LogPath"`
-	Mounts          []InspectMount    `json:"Mounts"`
-	Config          InspectConfig     `json:"Config"`
-	HostConfig      InspectHostConfig `json:"HostConfig"`
-	NetworkSettings struct {
-		IPAddress string `json:"IPAddress"`
-	} `json:"NetworkSettings"`
+	ID              string                 `json:"Id"`
+	Created         time.Time              `json:"Created"`
+	Path            string                 `json:"Path"`
+	Args            []string               `json:"Args"`
+	State           InspectState           `json:"State"`
+	Image           string                 `json:"Image"`
+	ImageName       string                 `json:"ImageName"`
+	Rootfs          string                 `json:"Rootfs"`
+	Name            string                 `json:"Name"`
+	RestartCount    uint                   `json:"RestartCount"`
+	Driver          string                 `json:"Driver"`
+	LogPath         string                 `json:"LogPath"`
+	Mounts          []InspectMount         `json:"Mounts"`
+	Config          InspectConfig          `json:"Config"`
+	HostConfig      InspectHostConfig      `json:"HostConfig"`
+	NetworkSettings InspectNetworkSettings `json:"NetworkSettings"`
 }
 
 // InspectState is the State block of InspectData.
@@ -85,6 +88,37 @@ type InspectHostConfig struct {
 	} `json:"LogConfig"`
 	Memory    int64 `json:"Memory"`
 	PidsLimit int64 `json:"PidsLimit"`
+}
+
+// InspectNetworkSettings is the NetworkSettings block of InspectData: the
+// first network's addresses at the top, as podman shows them, and each
+// network under Networks.
+type InspectNetworkSettings struct {
+	InspectEndpoint
+	SandboxKey string                          `json:"SandboxKey"`
+	Ports      map[string][]InspectHostPort    `json:"Ports"`
+	Networks   map[string]InspectNetworkDetail `json:"Networks,omitempty"`
+}
+
+// InspectEndpoint is a container's addresses on one network.
+type InspectEndpoint struct {
+	IPAddress   string `json:"IPAddress"`
+	IPPrefixLen int    `json:"IPPrefixLen"`
+	Gateway     string `json:"Gateway"`
+	MacAddress  string `json:"MacAddress"`
+}
+
+// InspectNetworkDetail is one network in NetworkSettings.Networks.
+type InspectNetworkDetail struct {
+	InspectEndpoint
+	NetworkID string   `json:"NetworkID"`
+	Aliases   []string `json:"Aliases,omitempty"`
+}
+
+// InspectHostPort is where a container port is published.
+type InspectHostPort struct {
+	HostIP   string `json:"HostIp"`
+	HostPort string `json:"HostPort"`
 }
 
 // InspectRestartPolicy is the restart policy with podman's field names.
@@ -146,7 +180,39 @@ func (c *Container) Inspect() (*InspectData, error) {
 		}
 		d.Mounts = append(d.Mounts, im)
 	}
+	d.NetworkSettings = c.inspectNetwork()
 	return d, nil
+}
+
+func (c *Container) inspectNetwork() InspectNetworkSettings {
+	ns := InspectNetworkSettings{SandboxKey: c.state.Network.NetNS, Ports: map[string][]InspectHostPort{}}
+	for _, p := range c.config.Network.Ports {
+		for i := uint16(0); i < max(p.Range, 1); i++ {
+			key := fmt.Sprintf("%d/%s", p.ContainerPort+i, p.Protocol)
+			ns.Ports[key] = append(ns.Ports[key], InspectHostPort{HostIP: p.HostIP, HostPort: strconv.Itoa(int(p.HostPort + i))})
+		}
+	}
+	status, err := c.NetworkStatus()
+	if err != nil || len(status) == 0 {
+		return ns
+	}
+	ns.Networks = map[string]InspectNetworkDetail{}
+	for _, name := range slices.Sorted(maps.Keys(status)) {
+		st := status[name]
+		ep := InspectEndpoint{MacAddress: st.MAC}
+		if len(st.Addresses) > 0 {
+			if ip, n, err := net.ParseCIDR(st.Addresses[0].IP); err == nil {
+				ep.IPAddress = ip.String()
+				ep.IPPrefixLen, _ = n.Mask.Size()
+			}
+			ep.Gateway = st.Addresses[0].Gateway
+		}
+		ns.Networks[name] = InspectNetworkDetail{InspectEndpoint: ep, NetworkID: name, Aliases: c.config.Network.Networks[name].Aliases}
+		if ns.IPAddress == "" {
+			ns.InspectEndpoint = ep
+		}
+	}
+	return ns
 }
 
 func isEtcFile(dest string) bool {

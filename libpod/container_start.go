@@ -105,6 +105,9 @@ func (c *Container) prepareLocked() (*specs.Spec, error) {
 		err = spec.Finalize(s, mnt)
 	}
 	if err == nil {
+		err = c.setupNetworkLocked(context.Background(), s)
+	}
+	if err == nil {
 		err = c.writeRunFiles(s)
 	}
 	if err != nil {
@@ -131,11 +134,14 @@ func (c *Container) writeRunFiles(s *specs.Spec) error {
 	return writeFileAtomic(filepath.Join(dir, "config.json"), b)
 }
 
-// releaseLocked gives back what a start took: the runtime's container, the
-// rootfs mount and the run directory. Failures are reported, not returned:
+// releaseLocked gives back what a start took: the runtime's container, its
+// networks and namespace, the rootfs mount and the run directory. Failures are reported, not returned:
 // release continues so that one stuck piece does not keep the rest.
 func (c *Container) releaseLocked() {
 	if err := c.rt.oci().Delete(c.config.ID); err != nil {
+		fmt.Fprintf(os.Stderr, "releasing container %s: %v\n", c.config.Name, err)
+	}
+	if err := c.teardownNetworkLocked(context.Background()); err != nil {
 		fmt.Fprintf(os.Stderr, "releasing container %s: %v\n", c.config.Name, err)
 	}
 	if c.state.Mountpoint != "" {

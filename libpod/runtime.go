@@ -23,6 +23,8 @@ type Runtime struct {
 	storageOnce sync.Once
 	storage     *storage.Store
 	storageErr  error
+
+	net networkManager
 }
 
 // NewRuntime opens the state store and lock manager under cfg's paths. The

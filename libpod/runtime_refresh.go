@@ -1,6 +1,7 @@
 package libpod
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -64,7 +65,16 @@ func (r *Runtime) resetAfterReboot(id string) error {
 		return err
 	}
 	st := rec.State
-	changed := st.Mountpoint != "" || st.PID != 0
+	c.config, c.state = rec.Config, st
+	// The reboot took the namespace and veths, but host-local leases live
+	// on disk: CNI DEL without the namespace gives the addresses back.
+	networked := st.Network.NetNS != "" || len(st.Network.Status) > 0
+	if networked {
+		if err := c.teardownNetworkLocked(context.Background()); err != nil {
+			return err
+		}
+	}
+	changed := networked || st.Mountpoint != "" || st.PID != 0
 	switch st.Status {
 	case define.StatusRunning, define.StatusPaused, define.StatusStopping:
 		st.Status = define.StatusExited

@@ -14,6 +14,7 @@ import (
 	"golang.org/x/sys/unix"
 
 	"github.com/podlite/podlite/libpod/define"
+	"github.com/podlite/podlite/pkg/network"
 )
 
 // Info describes the host and the store, as `podlite info` shows them.
@@ -179,6 +180,9 @@ func (r *Runtime) Reset() error {
 	// would recreate its lock files under the emptied directories.
 	r.Shutdown()
 	r.storage, r.storageErr = nil, fmt.Errorf("the image store was reset: %w", define.ErrUnavailable)
+	if err := network.ReleaseNamespaceDir(r.netnsDir()); err != nil {
+		errs = append(errs, err)
+	}
 	for _, dir := range []string{r.cfg.Root, r.cfg.RunRoot} {
 		if err := removeContents(dir); err != nil {
 			errs = append(errs, err)

@@ -171,3 +171,14 @@ func RemoveNamespace(path string) error {
 	}
 	return nil
 }
+
+// ReleaseNamespaceDir undoes the shared bind mount NewNamespace puts on
+// dir, for `system reset` and whoever removes the runroot. Namespaces still
+// pinned under it are detached with it. A dir that is not mounted, or
+// missing, is fine.
+func ReleaseNamespaceDir(dir string) error {
+	if err := unix.Unmount(dir, unix.MNT_DETACH); err != nil && !errors.Is(err, unix.EINVAL) && !errors.Is(err, unix.ENOENT) {
+		return fmt.Errorf("unmounting %s: %w", dir, err)
+	}
+	return nil
+}

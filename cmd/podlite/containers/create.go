@@ -23,6 +23,10 @@ type createFlags struct {
 	logDriver, network, cidfile                 string
 	env, envFile, volumes, mounts, tmpfs        []string
 	labels, capAdd, capDrop, securityOpt, ulims []string
+	publish, expose, dns, dnsSearch, dnsOption  []string
+	addHost                                     []string
+	ip, mac                                     string
+	publishAll                                  bool
 	interactive, tty, rm, init, privileged      bool
 	readOnly, replace                           bool
 	cpus                                        float64
@@ -55,7 +59,16 @@ func (f *createFlags) register(fs *pflag.FlagSet) {
 	fs.StringVar(&f.restart, "restart", "", "restart policy: no, on-failure[:N], always, unless-stopped")
 	fs.BoolVar(&f.init, "init", false, "run an init inside the container that reaps zombies and forwards signals")
 	fs.StringVar(&f.logDriver, "log-driver", "", "logging driver: k8s-file, none, passthrough")
-	fs.StringVar(&f.network, "network", "", "network mode: none, host or ns:PATH")
+	fs.StringVar(&f.network, "network", "", "network: bridge (default), none, host, ns:PATH, container:NAME, or NAME[:ip=IP,mac=MAC][,NAME...]")
+	fs.StringVar(&f.ip, "ip", "", "static IPv4 address on the container's network")
+	fs.StringVar(&f.mac, "mac-address", "", "static MAC address on the container's network")
+	fs.StringArrayVarP(&f.publish, "publish", "p", nil, "publish a port: [[IP:][HOSTPORT]:]CONTAINERPORT[/PROTO]")
+	fs.BoolVarP(&f.publishAll, "publish-all", "P", false, "publish every exposed port to a random host port")
+	fs.StringArrayVar(&f.expose, "expose", nil, "expose a port (PORT[/PROTO]) for -P")
+	fs.StringArrayVar(&f.dns, "dns", nil, "DNS server for the container's resolv.conf")
+	fs.StringArrayVar(&f.dnsSearch, "dns-search", nil, "DNS search domain")
+	fs.StringArrayVar(&f.dnsOption, "dns-option", nil, "DNS resolver option")
+	fs.StringArrayVar(&f.addHost, "add-host", nil, "add a NAME:IP line to /etc/hosts")
 	fs.BoolVar(&f.privileged, "privileged", false, "give the container all capabilities and devices")
 	fs.BoolVar(&f.readOnly, "read-only", false, "mount the root filesystem read-only")
 	fs.StringArrayVar(&f.capAdd, "cap-add", nil, "add a capability")
@@ -73,7 +86,9 @@ func (f *createFlags) options(cmd *cobra.Command, args []string) (*libpod.Create
 		Hostname: f.hostname, Interactive: f.interactive, TTY: f.tty, Volumes: f.volumes,
 		Mounts: f.mounts, Tmpfs: f.tmpfs, CPUs: f.cpus, PidsLimit: f.pidsLimit, Ulimits: f.ulims,
 		StopSignal: f.stopSignal, Restart: f.restart, Init: f.init, LogDriver: f.logDriver,
-		Network: f.network, Privileged: f.privileged, ReadOnly: f.readOnly, CapAdd: f.capAdd,
+		Network: f.network, IP: f.ip, MAC: f.mac, Publish: f.publish, PublishAll: f.publishAll,
+		Expose: f.expose, DNS: f.dns, DNSSearch: f.dnsSearch, DNSOption: f.dnsOption, AddHost: f.addHost,
+		Privileged: f.privileged, ReadOnly: f.readOnly, CapAdd: f.capAdd,
 		CapDrop: f.capDrop, SecurityOpt: f.securityOpt, AutoRemove: f.rm, Replace: f.replace,
 		CreateCommand: os.Args,
 	}

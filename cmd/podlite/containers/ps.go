@@ -107,6 +107,7 @@ func newPsRow(c *libpod.Container, noTrunc bool) psRow {
 		Command: strings.Join(cfg.Command, " "), CreatedAt: cfg.CreatedAt.Format("2006-01-02 15:04:05.999999999 -0700 MST"),
 		CreatedTS: cfg.CreatedAt.Unix(), Created: units.HumanDuration(time.Since(cfg.CreatedAt)) + " ago",
 		State: st.Status.String(), Names: cfg.Name, NamesArr: []string{cfg.Name}, Labels: cfg.Labels,
+		Ports:    psPorts(cfg.Network.Ports),
 		ExitCode: st.ExitCode, Exited: st.Status == define.StatusExited, Pid: st.PID, AutoRemove: cfg.AutoRemove,
 	}
 	if !noTrunc {
@@ -182,4 +183,21 @@ func anyMatch(c *libpod.Container, key string, vals []string) bool {
 		}
 	}
 	return false
+}
+
+// psPorts renders published ports as podman's ps does: 0.0.0.0:8080->80/tcp.
+func psPorts(ports []define.PortMapping) string {
+	var out []string
+	for _, p := range ports {
+		host := p.HostIP
+		if host == "" {
+			host = "0.0.0.0"
+		}
+		if n := max(p.Range, 1); n > 1 {
+			out = append(out, fmt.Sprintf("%s:%d-%d->%d-%d/%s", host, p.HostPort, p.HostPort+n-1, p.ContainerPort, p.ContainerPort+n-1, p.Protocol))
+			continue
+		}
+		out = append(out, fmt.Sprintf("%s:%d->%d/%s", host, p.HostPort, p.ContainerPort, p.Protocol))
+	}
+	return strings.Join(out, ", ")
 }
