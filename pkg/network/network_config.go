@@ -45,7 +45,20 @@ func (c *CNI) CreateNetwork(n Network) (*Network, error) {
 		return nil, err
 	}
 	defer unlock()
-	return c.createLocked(n)
+	return c.createAndIsolateLocked(n)
+}
+
+// createAndIsolateLocked creates a network and brings the isolation rules
+// up to date; a failure of the latter is retried by the next Setup.
+func (c *CNI) createAndIsolateLocked(n Network) (*Network, error) {
+	created, err := c.createLocked(n)
+	if err != nil {
+		return nil, err
+	}
+	if err := c.syncIsolation(); err != nil {
+		slog.Warn("isolating the new network", "network", created.Name, "error", err)
+	}
+	return created, nil
 }
 
 // EnsureDefault implements Manager: a lock-free look first, then under
@@ -62,7 +75,7 @@ func (c *CNI) EnsureDefault() (*Network, error) {
 	if n, err := c.Network(DefaultName); err == nil || !errors.Is(err, define.ErrNotFound) {
 		return n, err
 	}
-	return c.createLocked(Network{Name: DefaultName})
+	return c.createAndIsolateLocked(Network{Name: DefaultName})
 }
 
 func (c *CNI) createLocked(n Network) (*Network, error) {
@@ -304,6 +317,9 @@ func (c *CNI) RemoveNetwork(name string) error {
 		if err := deleteBridge(n.NetworkInterface); err != nil {
 			slog.Warn("removing bridge of network", "network", n.Name, "bridge", n.NetworkInterface, "error", err)
 		}
+	}
+	if err := c.syncIsolation(); err != nil {
+		slog.Warn("updating network isolation", "network", n.Name, "error", err)
 	}
 	return nil
 }

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"net"
 	"reflect"
+	"slices"
 	"strings"
 	"testing"
 
@@ -305,5 +306,56 @@ func TestMasqChain(t *testing.T) {
 	}
 	if got := masqComment("n", "id"); got != `name: "n" id: "id"` {
 		t.Errorf("comment %s", got)
+	}
+}
+
+func TestTrimChain(t *testing.T) {
+	conf := []byte(`{"cniVersion":"1.0.0","name":"n","plugins":[{"type":"bridge"},{"type":"portmap","capabilities":{"portMappings":true}},{"type":"firewall"},{"type":"tuning","capabilities":{"mac":true}}]}`)
+	for _, tc := range []struct {
+		caps map[string]any
+		want string
+	}{
+		{map[string]any{}, "bridge firewall"},
+		{map[string]any{"portMappings": []int{1}}, "bridge portmap firewall"},
+		{map[string]any{"mac": "02:00:00:00:00:01"}, "bridge firewall tuning"},
+	} {
+		out, err := trimChain(conf, tc.caps)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var got struct{ Plugins []struct{ Type string } }
+		if err := json.Unmarshal(out, &got); err != nil {
+			t.Fatal(err)
+		}
+		var types []string
+		for _, p := range got.Plugins {
+			types = append(types, p.Type)
+		}
+		if strings.Join(types, " ") != tc.want {
+			t.Errorf("caps %v: chain %v, want %s", tc.caps, types, tc.want)
+		}
+	}
+}
+
+func TestIsolationRules(t *testing.T) {
+	c := &CNI{opts: Options{ConfigDir: "/etc/podlite/net.d"}}
+	nets := []*Network{
+		{Name: "a", Driver: DriverBridge, NetworkInterface: "br-a"},
+		{Name: "b", Driver: DriverBridge, NetworkInterface: "br-b"},
+		{Name: "m", Driver: "macvlan", NetworkInterface: "eth0"},
+	}
+	chain, rules := c.isolationRules(nets)
+	want := []string{
+		"-A " + chain + " -i br-a -o br-b -j DROP",
+		"-A " + chain + " -i br-b -o br-a -j DROP",
+	}
+	if !slices.Equal(rules, want) {
+		t.Fatalf("rules = %q, want %q", rules, want)
+	}
+	if other, _ := (&CNI{opts: Options{ConfigDir: "/tmp/x"}}).isolationRules(nets); other == chain || len(chain) > 28 {
+		t.Errorf("chain %q: one chain per configuration directory, within iptables' 28 characters", chain)
+	}
+	if _, rules := c.isolationRules(nets[:1]); len(rules) != 0 {
+		t.Errorf("one bridge needs no isolation, got %q", rules)
 	}
 }

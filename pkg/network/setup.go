@@ -30,6 +30,9 @@ func (c *CNI) Setup(ctx context.Context, req Request) (_ Status, retErr error) {
 	if err != nil {
 		return nil, err
 	}
+	if err := c.ensureIsolation(); err != nil {
+		return nil, err
+	}
 	var added []attachment
 	defer func() {
 		if retErr == nil {
@@ -138,6 +141,11 @@ func (c *CNI) plan(req Request, add bool) ([]attachment, error) {
 			}
 			if ips := staticIPArgs(n, att.StaticIPs); len(ips) > 0 {
 				rt.CapabilityArgs["ips"] = ips
+			}
+		}
+		if add {
+			if data, err = trimChain(data, rt.CapabilityArgs); err != nil {
+				return nil, fmt.Errorf("network %s: %w: %w", name, define.ErrInvalidArg, err)
 			}
 		}
 		if a.list, err = libcni.ConfListFromBytes(data); err != nil {
@@ -249,4 +257,33 @@ func classify(err error) error {
 		return fmt.Errorf("%w: %w", define.ErrUnavailable, err)
 	}
 	return fmt.Errorf("%w: %w", define.ErrUnavailable, err)
+}
+
+// optionalPlugins are chain members that only act on a capability: a
+// container without published ports or a static MAC skips them. Each
+// plugin run is a process start and, for portmap, several iptables calls
+// on ADD and on DEL; libcni caches the trimmed chain, so DEL runs exactly
+// what ADD ran.
+var optionalPlugins = map[string]string{"portmap": "portMappings", "tuning": "mac"}
+
+// trimChain drops the optional plugins whose capability the call does not
+// use from a conflist.
+func trimChain(conflist []byte, caps map[string]any) ([]byte, error) {
+	var raw map[string]any
+	if err := json.Unmarshal(conflist, &raw); err != nil {
+		return nil, err
+	}
+	plugins, _ := raw["plugins"].([]any)
+	kept := plugins[:0]
+	for _, p := range plugins {
+		typ, _ := p.(map[string]any)["type"].(string)
+		if capName, optional := optionalPlugins[typ]; optional {
+			if _, used := caps[capName]; !used {
+				continue
+			}
+		}
+		kept = append(kept, p)
+	}
+	raw["plugins"] = kept
+	return json.Marshal(raw)
 }
