@@ -207,7 +207,7 @@ func (c *Container) inspectNetwork() InspectNetworkSettings {
 			}
 			ep.Gateway = st.Addresses[0].Gateway
 		}
-		ns.Networks[name] = InspectNetworkDetail{InspectEndpoint: ep, NetworkID: name, Aliases: c.config.Network.Networks[name].Aliases}
+		ns.Networks[name] = InspectNetworkDetail{InspectEndpoint: ep, NetworkID: name, Aliases: c.networks()[name].Aliases}
 		if ns.IPAddress == "" {
 			ns.InspectEndpoint = ep
 		}

@@ -175,25 +175,37 @@ func (r *Runtime) resolvePorts(ports []define.PortMapping) error {
 	return nil
 }
 
+// networks is the container's current CNI network list.
+func (c *Container) networks() map[string]define.NetworkAttachment {
+	if c.state != nil && c.state.Networks != nil {
+		return c.state.Networks
+	}
+	return c.config.Network.Networks
+}
+
 // usesCNI reports whether the container's networking goes through CNI.
-func (c *Container) usesCNI() bool { return len(c.config.Network.Networks) > 0 }
+func (c *Container) usesCNI() bool { return len(c.networks()) > 0 }
 
 // request is the container's CNI request for a namespace.
 func (c *Container) request(netns string) network.Request {
 	req := network.Request{ContainerID: c.config.ID, ContainerName: c.config.Name, NetNS: netns,
 		Networks: map[string]network.Attachment{}}
-	for name, a := range c.config.Network.Networks {
-		att := network.Attachment{InterfaceName: a.InterfaceName, StaticMAC: a.StaticMAC, Aliases: a.Aliases}
-		for _, ip := range a.StaticIPs {
-			att.StaticIPs = append(att.StaticIPs, net.ParseIP(ip))
-		}
-		req.Networks[name] = att
+	for name, a := range c.networks() {
+		req.Networks[name] = toAttachment(a)
 	}
 	for _, p := range c.config.Network.Ports {
 		req.Ports = append(req.Ports, network.PortMapping{HostIP: p.HostIP, HostPort: p.HostPort,
 			ContainerPort: p.ContainerPort, Protocol: p.Protocol, Range: max(p.Range, 1)})
 	}
 	return req
+}
+
+func toAttachment(a define.NetworkAttachment) network.Attachment {
+	att := network.Attachment{InterfaceName: a.InterfaceName, StaticMAC: a.StaticMAC, Aliases: a.Aliases}
+	for _, ip := range a.StaticIPs {
+		att.StaticIPs = append(att.StaticIPs, net.ParseIP(ip))
+	}
+	return att
 }
 
 // setupNetworkLocked gives a starting container its network namespace:

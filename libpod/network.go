@@ -258,7 +258,11 @@ func (r *Runtime) networkUsers() (map[string][]networkUser, error) {
 	}
 	users := map[string][]networkUser{}
 	for _, rec := range recs {
-		for name := range rec.Config.Network.Networks {
+		nets := rec.Config.Network.Networks
+		if rec.State.Networks != nil {
+			nets = rec.State.Networks
+		}
+		for name := range nets {
 			if name == define.NetworkBridge {
 				name = network.DefaultName
 			}

@@ -77,6 +77,9 @@ type ContainerState struct {
 	OOMKilled     bool         `json:"oomKilled,omitempty"`
 	Error         string       `json:"error,omitempty"`
 	Network       NetworkState `json:"network"`
+	// Networks is the container's network list after `network connect` or
+	// `disconnect`; nil means the list it was created with.
+	Networks map[string]NetworkAttachment `json:"networks,omitempty"`
 }
 
 // Volume is a named volume.

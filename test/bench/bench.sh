@@ -11,7 +11,8 @@ P_BIN=${PODLITE_BINARY:?set PODLITE_BINARY}
 FLOOR=${PODLITE_FLOOR:?set PODLITE_FLOOR}
 RUNS=${BENCH_RUNS:-20}
 work=$(mktemp -d /var/tmp/podlite-bench.XXXXXX)
-P="$P_BIN --root $work/root --runroot $work/run"
+printf 'network_config_dir = "%s/net.d"\n' "$work" >"$work/podlite.conf"
+P="$P_BIN --config $work/podlite.conf --root $work/root --runroot $work/run"
 IMG=localhost/bench-busybox:latest
 cleanup() {
 	$P rm -af >/dev/null 2>&1 || true
@@ -41,14 +42,16 @@ ratio() { python3 -c 'import sys; a,b=float(sys.argv[1]),float(sys.argv[2]); pri
 echo "podlite benchmark: medians over $RUNS runs, $(nproc) CPUs, $(uname -r)"
 floor=$(measure floor "$FLOOR --rootfs $rootfs true")
 run=$(measure run "$P run --rm --network none $IMG true")
-create=$(measure create --prepare "$P rm -f --ignore bc" "$P create --name bc $IMG true")
-start=$(measure start --prepare "sh -c '$P rm -f bs >/dev/null 2>&1; $P create --name bs $IMG sleep 1000 >/dev/null'" "$P start bs")
-stop=$(measure stop --prepare "sh -c '$P rm -f bt >/dev/null 2>&1; $P run -d --name bt $IMG sleep 1000 >/dev/null'" "$P stop -t 0 bt")
-rm_=$(measure rm --prepare "sh -c '$P create --name br $IMG true >/dev/null'" "$P rm br")
+bridge=$(measure bridge "$P run --rm $IMG true")
+bridge_port=$(measure bridge_port "$P run --rm -p 18080:80 $IMG true")
+create=$(measure create --prepare "$P rm -f --ignore bc" "$P create --network none --name bc $IMG true")
+start=$(measure start --prepare "sh -c '$P rm -f bs >/dev/null 2>&1; $P create --network none --name bs $IMG sleep 1000 >/dev/null'" "$P start bs")
+stop=$(measure stop --prepare "sh -c '$P rm -f bt >/dev/null 2>&1; $P run -d --network none --name bt $IMG sleep 1000 >/dev/null'" "$P stop -t 0 bt")
+rm_=$(measure rm --prepare "sh -c '$P create --network none --name br $IMG true >/dev/null'" "$P rm br")
 $P rm -af >/dev/null
 
 # Supervisor memory: RSS of each running container's supervisor.
-for i in 1 2 3 4 5; do $P run -d --name sup$i $IMG sleep 1000 >/dev/null; done
+for i in 1 2 3 4 5; do $P run -d --network none --name sup$i $IMG sleep 1000 >/dev/null; done
 # The supervisor's argv[0] is podlite-supervisor (its comm stays "podlite").
 sup_pids=$(pgrep -d, -f "^podlite-supervisor .*$work" || true)
 sup_rss=$(ps -o rss= -p "$sup_pids" | sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}')
@@ -56,12 +59,14 @@ $P rm -af >/dev/null
 
 cli_rss=$( { /usr/bin/time -f '%M' $P run --rm --network none $IMG true >/dev/null; } 2>&1 | tail -1)
 
-for i in $(seq 1000); do echo "create --name ps$i $IMG true"; done | while read -r line; do $P $line >/dev/null; done
+for i in $(seq 1000); do echo "create --network none --name ps$i $IMG true"; done | while read -r line; do $P $line >/dev/null; done
 ps1000=$(measure ps "$P ps -a")
 
 printf '\n%-44s %10s  %s\n' "measurement" "median" "ratio"
 printf '%-44s %8s ms\n' "floor: libcontainer minimal run of true" "$floor"
 printf '%-44s %8s ms  %s of floor\n' "podlite run --rm --network none IMAGE true" "$run" "$(ratio "$run" "$floor")"
+printf '%-44s %8s ms  %s of --network none\n' "podlite run --rm IMAGE true (bridge network)" "$bridge" "$(ratio "$bridge" "$run")"
+printf '%-44s %8s ms  %s of --network none\n' "  ... with -p 18080:80" "$bridge_port" "$(ratio "$bridge_port" "$run")"
 printf '%-44s %8s ms\n' "podlite create" "$create"
 printf '%-44s %8s ms\n' "podlite start (detached, supervised)" "$start"
 printf '%-44s %8s ms\n' "podlite stop -t 0" "$stop"
@@ -75,6 +80,9 @@ if command -v podman >/dev/null 2>&1; then
 	$PM import "$work/rootfs.tar" "$IMG" >/dev/null 2>&1 || true
 	if pm=$(measure podman "$PM run --rm --network none $IMG true"); then
 		printf '%-44s %8s ms  podlite is %s of podman\n' "podman run --rm --network none" "$pm" "$(ratio "$run" "$pm")"
+	fi
+	if pmb=$(measure podman_bridge "$PM run --rm $IMG true"); then
+		printf '%-44s %8s ms  podlite is %s of podman\n' "podman run --rm (default network)" "$pmb" "$(ratio "$bridge" "$pmb")"
 	fi
 	$PM system reset -f >/dev/null 2>&1 || true
 else

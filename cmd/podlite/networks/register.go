@@ -30,6 +30,8 @@ directory (network_config_dir). The default network, ` + network.DefaultName + `
 		newRmCommand(g),
 		newPruneCommand(g),
 		newExistsCommand(g),
+		newConnectCommand(g),
+		newDisconnectCommand(g),
 	)
 	root.AddCommand(parent)
 }

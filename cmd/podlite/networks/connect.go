@@ -1,0 +1,64 @@
+package networks
+
+import (
+	"context"
+
+	"github.com/spf13/cobra"
+
+	"github.com/podlite/podlite/cmd/podlite/common"
+	"github.com/podlite/podlite/libpod/define"
+)
+
+func newConnectCommand(g *common.Globals) *cobra.Command {
+	var ip, mac string
+	var aliases []string
+	cmd := &cobra.Command{
+		Use:               "connect [options] NETWORK CONTAINER",
+		Short:             "Connect a container to a network",
+		Args:              common.ExactArgs(2),
+		Example:           "  podlite network connect backend web\n  podlite network connect --ip 10.91.0.20 backend web",
+		ValidArgsFunction: completeNetworks(g),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			rt, err := g.Runtime()
+			if err != nil {
+				return err
+			}
+			c, err := rt.LookupContainer(args[1])
+			if err != nil {
+				return err
+			}
+			att := define.NetworkAttachment{StaticMAC: mac, Aliases: aliases}
+			if ip != "" {
+				att.StaticIPs = []string{ip}
+			}
+			return c.Connect(context.Background(), args[0], att)
+		},
+	}
+	cmd.Flags().StringVar(&ip, "ip", "", "static IPv4 address on the network")
+	cmd.Flags().StringVar(&mac, "mac-address", "", "static MAC address on the network")
+	cmd.Flags().StringArrayVar(&aliases, "alias", nil, "network alias of the container")
+	return cmd
+}
+
+func newDisconnectCommand(g *common.Globals) *cobra.Command {
+	cmd := &cobra.Command{
+		Use:               "disconnect [options] NETWORK CONTAINER",
+		Short:             "Disconnect a container from a network",
+		Args:              common.ExactArgs(2),
+		Example:           "  podlite network disconnect backend web",
+		ValidArgsFunction: completeNetworks(g),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			rt, err := g.Runtime()
+			if err != nil {
+				return err
+			}
+			c, err := rt.LookupContainer(args[1])
+			if err != nil {
+				return err
+			}
+			return c.Disconnect(context.Background(), args[0])
+		},
+	}
+	cmd.Flags().BoolP("force", "f", false, "accepted for podman compatibility")
+	return cmd
+}
