@@ -707,3 +707,29 @@ func ntIptablesRules(t *testing.T) []string {
 	}
 	return rules
 }
+
+func TestNetExitReleasesWithoutCommand(t *testing.T) {
+	n := newNetEnv(t)
+	img := n.LoadBusybox()
+	hp := strconv.Itoa(ntFreePort(t))
+	// The container exits on its own; its supervisor disconnects it with
+	// no podlite command run meanwhile.
+	n.mustPodlite("run", "-d", "--name", "brief", "-p", hp+":80", img, "sh", "-c", "sleep 2")
+	id := n.ntInspect("brief", "{{.Id}}")
+	if got := n.ntLeases("podlite"); len(got) != 1 {
+		t.Fatalf("while running, leases %v", got)
+	}
+	waitFor(t, func() bool {
+		return len(n.ntLeases("podlite")) == 0 && len(n.ntNetnsFiles()) == 0 && len(ntRulesMentioning(t, id)) == 0
+	})
+	if got := n.ntInspect("brief", "{{.State.Status}}"); got != "exited" {
+		t.Errorf("state %q, want exited", got)
+	}
+	// Started again, it is connected again.
+	n.mustPodlite("start", "brief")
+	if ip := n.ntInspect("brief", "{{.NetworkSettings.IPAddress}}"); net.ParseIP(ip) == nil {
+		t.Errorf("after start, address %q", ip)
+	}
+	n.mustPodlite("rm", "-f", "brief")
+	n.ntExpectNothingLeft("podlite")
+}
