@@ -22,7 +22,7 @@ const defaultLeakCycles = 200
 type netCounts struct {
 	leases  int      // files under ROOT/networks/ipam/*/ named as an IP
 	netns   int      // namespace files under RUNROOT/netns
-	veths   []string // `ip -o link show type veth`, host-wide
+	veths   []string // `ip -o link show type veth master podlite0`, host-wide
 	subnet  []string // iptables rules mentioning 10.90., host-wide
 	cniRule []string // iptables rules mentioning a CNI- chain, host-wide
 }
@@ -35,9 +35,9 @@ func (n *netEnv) countNet() netCounts {
 		c.leases += len(n.ntLeases(d.Name()))
 	}
 	c.netns = len(n.ntNetnsFiles())
-	out, err := exec.Command("ip", "-o", "link", "show", "type", "veth").Output()
+	out, err := exec.Command("ip", "-o", "link", "show", "type", "veth", "master", "podlite0").Output()
 	if err != nil {
-		n.T.Fatalf("ip link show type veth: %v", err)
+		n.T.Fatalf("ip link show type veth master podlite0: %v", err)
 	}
 	for _, l := range outputLines(string(out)) {
 		if f := strings.Fields(l); len(f) > 1 {
@@ -97,7 +97,8 @@ func otherPodlites() []string {
 // or iptables rule, and none naming any of the containers.
 //
 // veth and iptables counts are host-wide: containers others start on the
-// host meanwhile change them, so the final comparison waits up to a minute
+// host meanwhile change them (veths are counted on podlite0 only, where
+// the test's containers are, to ignore other bridges), so the final comparison waits up to a minute
 // for them to settle, and on failure names what was added and which
 // podlite processes were running. The checks of leases, namespace files
 // and rules naming the test's containers are exact.
