@@ -176,6 +176,13 @@ func (r *Runtime) Reset() error {
 			errs = append(errs, err)
 		}
 	}
+	// Networks go after the containers that used them. The default
+	// network's bridge may serve other podlite roots and stays.
+	if mgr, err := r.Network(); err != nil {
+		errs = append(errs, err)
+	} else if err := mgr.Reset(); err != nil {
+		errs = append(errs, err)
+	}
 	// Release the image store for good: shutting it down again later
 	// would recreate its lock files under the emptied directories.
 	r.Shutdown()

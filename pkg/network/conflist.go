@@ -27,7 +27,7 @@ const cniVersion = "1.0.0"
 //	  "cniVersion": "1.0.0",
 //	  "name": "podlite",
 //	  "plugins": [ {"type": "bridge", ...}, {"type": "portmap", ...},
-//	               {"type": "firewall", ...}, {"type": "tuning", ...} ],
+//	               {"type": "tuning", ...} ],
 //	  "podlite": { "name": "podlite", "id": "...", "driver": "bridge", ... }
 //	}
 type conflist struct {
@@ -52,10 +52,12 @@ func conflistFor(n *Network, ipamDir string) (*conflist, error) {
 	switch n.Driver {
 	case DriverBridge:
 		bridge := map[string]any{
-			"type":         "bridge",
-			"bridge":       n.NetworkInterface,
-			"isGateway":    true,
-			"ipMasq":       !n.Internal,
+			"type":      "bridge",
+			"bridge":    n.NetworkInterface,
+			"isGateway": true,
+			// Masquerading and forwarding are per network (firewall.go),
+			// not per container.
+			"ipMasq":       false,
 			"hairpinMode":  true,
 			"capabilities": map[string]bool{"ips": true},
 			"ipam":         ipam,
@@ -65,7 +67,6 @@ func conflistFor(n *Network, ipamDir string) (*conflist, error) {
 		}
 		plugins = append(plugins, bridge,
 			map[string]any{"type": "portmap", "capabilities": map[string]bool{"portMappings": true}, "snat": true},
-			map[string]any{"type": "firewall", "backend": "iptables"},
 			map[string]any{"type": "tuning", "capabilities": map[string]bool{"mac": true}},
 		)
 	case DriverMacvlan:

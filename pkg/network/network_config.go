@@ -55,8 +55,8 @@ func (c *CNI) createAndIsolateLocked(n Network) (*Network, error) {
 	if err != nil {
 		return nil, err
 	}
-	if err := c.syncIsolation(); err != nil {
-		slog.Warn("isolating the new network", "network", created.Name, "error", err)
+	if err := c.syncFirewall(); err != nil {
+		slog.Warn("adding the new network to the firewall", "network", created.Name, "error", err)
 	}
 	return created, nil
 }
@@ -318,10 +318,42 @@ func (c *CNI) RemoveNetwork(name string) error {
 			slog.Warn("removing bridge of network", "network", n.Name, "bridge", n.NetworkInterface, "error", err)
 		}
 	}
-	if err := c.syncIsolation(); err != nil {
-		slog.Warn("updating network isolation", "network", n.Name, "error", err)
+	if err := c.syncFirewall(); err != nil {
+		slog.Warn("updating the networks' firewall", "network", n.Name, "error", err)
 	}
 	return nil
+}
+
+// Reset implements Manager: every conflist goes, with the networks'
+// leases, bridges and firewall chains.
+func (c *CNI) Reset() error {
+	unlock, err := c.lockConfig()
+	if err != nil {
+		return err
+	}
+	defer unlock()
+	nets, err := c.Networks()
+	if err != nil {
+		return err
+	}
+	var errs []error
+	for _, n := range nets {
+		if err := os.Remove(c.conflistPath(n.Name)); err != nil && !errors.Is(err, os.ErrNotExist) {
+			errs = append(errs, fmt.Errorf("removing network %s: %w", n.Name, err))
+		}
+		if n.Driver == DriverBridge && n.Name != DefaultName {
+			if err := deleteBridge(n.NetworkInterface); err != nil {
+				slog.Warn("removing bridge of network", "network", n.Name, "error", err)
+			}
+		}
+	}
+	if err := os.RemoveAll(c.ipamDir()); err != nil {
+		errs = append(errs, err)
+	}
+	if err := c.syncFirewall(); err != nil {
+		errs = append(errs, err)
+	}
+	return errors.Join(errs...)
 }
 
 func linkExists(name string) bool {

@@ -174,10 +174,10 @@ func TestConflistFor(t *testing.T) {
 	for _, p := range list.Plugins {
 		types = append(types, p.Network.Type)
 	}
-	if list.Name != "web" || list.CNIVersion != "1.0.0" || !reflect.DeepEqual(types, []string{"bridge", "portmap", "firewall", "tuning"}) {
+	if list.Name != "web" || list.CNIVersion != "1.0.0" || !reflect.DeepEqual(types, []string{"bridge", "portmap", "tuning"}) {
 		t.Fatalf("list %s %s %v", list.Name, list.CNIVersion, types)
 	}
-	if !list.Plugins[1].Network.Capabilities["portMappings"] || !list.Plugins[3].Network.Capabilities["mac"] || !list.Plugins[0].Network.Capabilities["ips"] {
+	if !list.Plugins[1].Network.Capabilities["portMappings"] || !list.Plugins[2].Network.Capabilities["mac"] || !list.Plugins[0].Network.Capabilities["ips"] {
 		t.Errorf("capabilities: %s", data)
 	}
 	var bridge struct {
@@ -196,7 +196,8 @@ func TestConflistFor(t *testing.T) {
 	if err := json.Unmarshal(list.Plugins[0].Bytes, &bridge); err != nil {
 		t.Fatal(err)
 	}
-	if bridge.Bridge != "podlite1" || !bridge.IsGateway || !bridge.IPMasq || !bridge.HairpinMode || bridge.MTU != 1400 ||
+	// Masquerading is per network (firewall.go), not per container.
+	if bridge.Bridge != "podlite1" || !bridge.IsGateway || bridge.IPMasq || !bridge.HairpinMode || bridge.MTU != 1400 ||
 		bridge.IPAM.Type != "host-local" || bridge.IPAM.DataDir != "/state/ipam" || len(bridge.IPAM.Ranges) != 2 ||
 		bridge.IPAM.Ranges[0][0]["gateway"] != "10.91.0.1" || len(bridge.IPAM.Routes) != 2 {
 		t.Errorf("bridge plugin: %+v", bridge)
@@ -337,25 +338,34 @@ func TestTrimChain(t *testing.T) {
 	}
 }
 
-func TestIsolationRules(t *testing.T) {
+func TestFirewallRules(t *testing.T) {
 	c := &CNI{opts: Options{ConfigDir: "/etc/podlite/net.d"}}
 	nets := []*Network{
-		{Name: "a", Driver: DriverBridge, NetworkInterface: "br-a"},
-		{Name: "b", Driver: DriverBridge, NetworkInterface: "br-b"},
+		{Name: "a", Driver: DriverBridge, NetworkInterface: "br-a", Subnets: []Subnet{{Subnet: "10.1.0.0/24"}}},
+		{Name: "b", Driver: DriverBridge, NetworkInterface: "br-b", Internal: true, Subnets: []Subnet{{Subnet: "10.2.0.0/24"}}},
 		{Name: "m", Driver: "macvlan", NetworkInterface: "eth0"},
 	}
-	chain, rules := c.isolationRules(nets)
-	want := []string{
-		"-A " + chain + " -i br-a -o br-b -j DROP",
-		"-A " + chain + " -i br-b -o br-a -j DROP",
+	fw, natChain, filter, nat := c.firewallRules(nets)
+	wantFilter := []string{
+		"-A " + fw + " -i br-a -o br-b -j REJECT",
+		"-A " + fw + " -i br-b -o br-a -j REJECT",
+		"-A " + fw + " -o br-a -m conntrack --ctstate RELATED,ESTABLISHED -j ACCEPT",
+		"-A " + fw + " -i br-a -j ACCEPT",
+		"-A " + fw + " -i br-b -o br-b -j ACCEPT",
+		"-A " + fw + " -i br-b -j REJECT",
+		"-A " + fw + " -o br-b -j REJECT",
 	}
-	if !slices.Equal(rules, want) {
-		t.Fatalf("rules = %q, want %q", rules, want)
+	if !slices.Equal(filter, wantFilter) {
+		t.Errorf("filter rules:\n%s\nwant:\n%s", strings.Join(filter, "\n"), strings.Join(wantFilter, "\n"))
 	}
-	if other, _ := (&CNI{opts: Options{ConfigDir: "/tmp/x"}}).isolationRules(nets); other == chain || len(chain) > 28 {
-		t.Errorf("chain %q: one chain per configuration directory, within iptables' 28 characters", chain)
+	if want := []string{"-A " + natChain + " -s 10.1.0.0/24 ! -d 10.1.0.0/24 -j MASQUERADE"}; !slices.Equal(nat, want) {
+		t.Errorf("nat rules %q, want %q (an internal network is not masqueraded)", nat, want)
 	}
-	if _, rules := c.isolationRules(nets[:1]); len(rules) != 0 {
-		t.Errorf("one bridge needs no isolation, got %q", rules)
+	other, _, _, _ := (&CNI{opts: Options{ConfigDir: "/tmp/x"}}).firewallRules(nets)
+	if other == fw || len(fw) > 28 || len(natChain) > 28 {
+		t.Errorf("chains %q/%q: one pair per configuration directory, within iptables' 28 characters", fw, natChain)
+	}
+	if _, _, f, n := c.firewallRules(nil); len(f)+len(n) != 0 {
+		t.Errorf("no networks, rules %q %q", f, n)
 	}
 }

@@ -30,7 +30,7 @@ func (c *CNI) Setup(ctx context.Context, req Request) (_ Status, retErr error) {
 	if err != nil {
 		return nil, err
 	}
-	if err := c.ensureIsolation(); err != nil {
+	if err := c.ensureFirewall(); err != nil {
 		return nil, err
 	}
 	var added []attachment
@@ -144,6 +144,16 @@ func (c *CNI) plan(req Request, add bool) ([]attachment, error) {
 			}
 		}
 		if add {
+			// The chain comes from the network's record, not the file's
+			// plugin list, so a network written by an older podlite gets
+			// today's chain.
+			fresh, err := conflistFor(n, c.ipamDir())
+			if err != nil {
+				return nil, err
+			}
+			if data, err = json.Marshal(fresh); err != nil {
+				return nil, err
+			}
 			if data, err = trimChain(data, rt.CapabilityArgs); err != nil {
 				return nil, fmt.Errorf("network %s: %w: %w", name, define.ErrInvalidArg, err)
 			}

@@ -109,4 +109,8 @@ type Manager interface {
 	Network(name string) (*Network, error)
 	Networks() ([]*Network, error)
 	RemoveNetwork(name string) error
+	// Reset removes every network, the default one included, with its
+	// leases and firewall rules (`system reset`); no container may be
+	// connected.
+	Reset() error
 }

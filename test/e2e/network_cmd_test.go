@@ -34,8 +34,12 @@ func newNetEnv(t *testing.T, links ...string) *netEnv {
 	// Registered after NewEnv's, so it runs first: containers go while
 	// their networks are still configured.
 	t.Cleanup(func() {
-		n.podlite("rm", "-a", "-f")
-		n.podlite("network", "prune", "-f")
+		// system reset removes the containers, then the networks with
+		// their leases and firewall chains, which would otherwise outlive
+		// this test's configuration directory.
+		if r := n.podlite("system", "reset", "-f"); r.ExitCode != 0 {
+			t.Errorf("system reset: %s", r.Stderr)
+		}
 		for _, l := range links {
 			if err := exec.Command("ip", "link", "show", l).Run(); err == nil {
 				if out, err := exec.Command("ip", "link", "del", l).CombinedOutput(); err != nil {

@@ -733,3 +733,41 @@ func TestNetExitReleasesWithoutCommand(t *testing.T) {
 	n.mustPodlite("rm", "-f", "brief")
 	n.ntExpectNothingLeft("podlite")
 }
+
+// Two user networks are isolated from each other (and from the default
+// network); a connection across fails at once.
+func TestNetUserNetworksIsolated(t *testing.T) {
+	n := newNetEnv(t, "pltestipa", "pltestipb")
+	img := n.LoadBusybox()
+	n.mustPodlite("network", "create", "--subnet", "10.215.11.0/24", "--interface-name", "pltestipa", "neta")
+	n.mustPodlite("network", "create", "--subnet", "10.215.12.0/24", "--interface-name", "pltestipb", "netb")
+
+	n.ntServeWeb(img, "a1", "on a\n", "--network", "neta")
+	n.ntServeWeb(img, "b1", "on b\n", "--network", "netb")
+	a1, b1 := n.ntIP("a1"), n.ntIP("b1")
+	if !strings.HasPrefix(a1, "10.215.11.") || !strings.HasPrefix(b1, "10.215.12.") {
+		t.Fatalf("addresses a1=%s b1=%s, want them in their networks' subnets", a1, b1)
+	}
+	if got := n.ntInspect("a1", "{{.NetworkSettings.Networks.neta.IPAddress}}"); got != a1 {
+		t.Errorf(".NetworkSettings.Networks.neta.IPAddress = %q, want %s", got, a1)
+	}
+	// Same network: reachable.
+	if got := n.ntFetch(img, a1, "--network", "neta"); got != "on a\n" {
+		t.Errorf("from neta, a1 served %q", got)
+	}
+	if got := n.ntFetch(img, b1, "--network", "netb"); got != "on b\n" {
+		t.Errorf("from netb, b1 served %q", got)
+	}
+	// Across networks: not.
+	n.ntUnreachable(img, b1, "--network", "neta")
+	n.ntUnreachable(img, a1, "--network", "netb")
+	n.ntUnreachable(img, a1, "--network", "bridge")
+
+	n.mustPodlite("rm", "-f", "a1", "b1")
+	for _, net := range []string{"neta", "netb"} {
+		if got := n.ntLeases(net); len(got) != 0 {
+			t.Errorf("leases left on %s: %v", net, got)
+		}
+	}
+	n.mustPodlite("network", "rm", "neta", "netb")
+}

@@ -287,6 +287,15 @@ func (m *Manager) RemoveNetwork(name string) error {
 	return nil
 }
 
+// Reset implements network.Manager.
+func (m *Manager) Reset() error {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	clear(m.networks)
+	clear(m.leases)
+	return nil
+}
+
 func (m *Manager) freeIP(name string, ipnet *net.IPNet, gateway string) net.IP {
 	base := binary.BigEndian.Uint32(ipnet.IP.To4())
 	ones, bits := ipnet.Mask.Size()
