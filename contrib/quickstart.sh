@@ -25,7 +25,7 @@ rm -f "$rootfs.tar"
 set -x
 "$podlite" images
 "$podlite" run --rm "$image" echo "hello from podlite"
-"$podlite" run -d --replace --name web --network host "$image" httpd -f -p 127.0.0.1:8088 -h /www
+"$podlite" run -d --replace --name web -p 8088:80 "$image" httpd -f -p 80 -h /www
 "$podlite" ps
 sleep 0.5
 busybox wget -q -O - http://127.0.0.1:8088/
