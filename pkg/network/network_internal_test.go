@@ -345,27 +345,30 @@ func TestFirewallRules(t *testing.T) {
 		{Name: "b", Driver: DriverBridge, NetworkInterface: "br-b", Internal: true, Subnets: []Subnet{{Subnet: "10.2.0.0/24"}}},
 		{Name: "m", Driver: "macvlan", NetworkInterface: "eth0"},
 	}
-	fw, natChain, filter, nat := c.firewallRules(nets)
-	wantFilter := []string{
-		"-A " + fw + " -i br-a -o br-b -j REJECT",
-		"-A " + fw + " -i br-b -o br-a -j REJECT",
-		"-A " + fw + " -o br-a -m conntrack --ctstate RELATED,ESTABLISHED -j ACCEPT",
-		"-A " + fw + " -i br-a -j ACCEPT",
-		"-A " + fw + " -i br-b -o br-b -j ACCEPT",
-		"-A " + fw + " -i br-b -j REJECT",
-		"-A " + fw + " -o br-b -j REJECT",
+	f := c.firewallRules(nets)
+	iso, fw := "-A "+f.isoChain, "-A "+f.fwChain
+	wantIso := []string{
+		iso + " -i br-a -o br-b -j REJECT",
+		iso + " -i br-b -o br-a -j REJECT",
+		iso + " -i br-b -o br-b -j ACCEPT",
+		iso + " -i br-b -j REJECT",
+		iso + " -o br-b -j REJECT",
 	}
-	if !slices.Equal(filter, wantFilter) {
-		t.Errorf("filter rules:\n%s\nwant:\n%s", strings.Join(filter, "\n"), strings.Join(wantFilter, "\n"))
+	wantFwd := []string{
+		fw + " -o br-a -m conntrack --ctstate RELATED,ESTABLISHED -j ACCEPT",
+		fw + " -i br-a -j ACCEPT",
 	}
-	if want := []string{"-A " + natChain + " -s 10.1.0.0/24 ! -d 10.1.0.0/24 -j MASQUERADE"}; !slices.Equal(nat, want) {
-		t.Errorf("nat rules %q, want %q (an internal network is not masqueraded)", nat, want)
+	if !slices.Equal(f.iso, wantIso) || !slices.Equal(f.fwd, wantFwd) {
+		t.Errorf("rules:\n%s\n%s\nwant:\n%s\n%s", strings.Join(f.iso, "\n"), strings.Join(f.fwd, "\n"), strings.Join(wantIso, "\n"), strings.Join(wantFwd, "\n"))
 	}
-	other, _, _, _ := (&CNI{opts: Options{ConfigDir: "/tmp/x"}}).firewallRules(nets)
-	if other == fw || len(fw) > 28 || len(natChain) > 28 {
-		t.Errorf("chains %q/%q: one pair per configuration directory, within iptables' 28 characters", fw, natChain)
+	if want := []string{"-A " + f.natChain + " -s 10.1.0.0/24 ! -d 10.1.0.0/24 -j MASQUERADE"}; !slices.Equal(f.nat, want) {
+		t.Errorf("nat rules %q, want %q (an internal network is not masqueraded)", f.nat, want)
 	}
-	if _, _, f, n := c.firewallRules(nil); len(f)+len(n) != 0 {
-		t.Errorf("no networks, rules %q %q", f, n)
+	other := (&CNI{opts: Options{ConfigDir: "/tmp/x"}}).firewallRules(nets)
+	if other.fwChain == f.fwChain || len(f.isoChain) > 28 || len(f.natChain) > 28 {
+		t.Errorf("chains %+v: one set per configuration directory, within iptables' 28 characters", f)
+	}
+	if empty := c.firewallRules(nil); len(empty.all()) != 0 {
+		t.Errorf("no networks, rules %q", empty.all())
 	}
 }
