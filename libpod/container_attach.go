@@ -45,7 +45,7 @@ func (c *Container) StartAttached(ctx context.Context, streams Streams) (int, er
 		if err := define.CheckTransition(c.state.Status, define.StatusRunning); err != nil {
 			return fmt.Errorf("starting container %s: %w", c.config.Name, err)
 		}
-		s, err := c.prepareLocked()
+		s, err := c.prepareLocked(nil)
 		if err != nil {
 			return err
 		}

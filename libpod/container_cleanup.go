@@ -13,7 +13,7 @@ func (c *Container) Cleanup(ctx context.Context) error {
 	remove := false
 	err := c.withLock(func() error {
 		ownExit := c.state.SupervisorPID == os.Getpid()
-		if !ownExit || c.isActive() {
+		if !ownExit || c.isActive() || c.state.Checkpointed {
 			return nil
 		}
 		if c.config.AutoRemove {

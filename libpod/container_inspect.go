@@ -46,6 +46,13 @@ type InspectState struct {
 	Error      string    `json:"Error"`
 	StartedAt  time.Time `json:"StartedAt"`
 	FinishedAt time.Time `json:"FinishedAt"`
+	// Checkpoint state, as podman shows it.
+	Checkpointed   bool      `json:"Checkpointed"`
+	CheckpointedAt time.Time `json:"CheckpointedAt,omitzero"`
+	RestoredAt     time.Time `json:"RestoredAt,omitzero"`
+	CheckpointPath string    `json:"CheckpointPath,omitempty"`
+	CheckpointLog  string    `json:"CheckpointLog,omitempty"`
+	RestoreLog     string    `json:"RestoreLog,omitempty"`
 }
 
 // InspectMount is one mount in InspectData.
@@ -144,6 +151,8 @@ func (c *Container) Inspect() (*InspectData, error) {
 		Status: st.Status.String(), Running: st.Status == define.StatusRunning, Paused: st.Status == define.StatusPaused,
 		OOMKilled: st.OOMKilled, Pid: st.PID, ConmonPid: st.SupervisorPID, ExitCode: st.ExitCode, Error: st.Error,
 		StartedAt: st.StartedAt, FinishedAt: st.FinishedAt,
+		Checkpointed: st.Checkpointed, CheckpointedAt: st.CheckpointedAt, RestoredAt: st.RestoredAt,
+		CheckpointPath: st.CheckpointPath, CheckpointLog: st.CheckpointLog, RestoreLog: st.RestoreLog,
 	}
 	if c.rt.storage != nil {
 		d.Driver = c.rt.storage.Driver()

@@ -208,10 +208,33 @@ func toAttachment(a define.NetworkAttachment) network.Attachment {
 	return att
 }
 
+// withSavedAddresses asks each network of req for the address and MAC a
+// checkpointed container had there (restore --ignore-static-ip/mac clear
+// them from saved beforehand).
+func withSavedAddresses(req network.Request, saved network.Status) {
+	for name, att := range req.Networks {
+		st, ok := saved[name]
+		if !ok {
+			continue
+		}
+		if len(att.StaticIPs) == 0 {
+			for _, a := range st.Addresses {
+				if ip, _, err := net.ParseCIDR(a.IP); err == nil {
+					att.StaticIPs = append(att.StaticIPs, ip)
+				}
+			}
+		}
+		if att.StaticMAC == "" {
+			att.StaticMAC = st.MAC
+		}
+		req.Networks[name] = att
+	}
+}
+
 // setupNetworkLocked gives a starting container its network namespace:
 // a new one joined to its CNI networks, another container's, or the path it
 // was created with. It sets the spec's namespace path accordingly.
-func (c *Container) setupNetworkLocked(ctx context.Context, s *specs.Spec) error {
+func (c *Container) setupNetworkLocked(ctx context.Context, s *specs.Spec, restore *network.Status) error {
 	var path string
 	switch {
 	case c.usesCNI():
@@ -223,7 +246,11 @@ func (c *Container) setupNetworkLocked(ctx context.Context, s *specs.Spec) error
 		if err != nil {
 			return err
 		}
-		status, err := mgr.Setup(ctx, c.request(ns))
+		req := c.request(ns)
+		if restore != nil {
+			withSavedAddresses(req, *restore)
+		}
+		status, err := mgr.Setup(ctx, req)
 		if err != nil {
 			_ = network.RemoveNamespace(ns)
 			return fmt.Errorf("connecting container %s to its networks: %w", c.config.Name, err)

@@ -54,6 +54,14 @@ func (c *Container) removeLocked(force bool) error {
 		return err
 	}
 	c.releaseLocked()
+	if c.state.Checkpointed {
+		// Its addresses were held for a restore that will not come.
+		if saved, err := c.savedNetworkStatus(); err == nil && len(saved) > 0 {
+			if mgr, err := c.rt.Network(); err == nil {
+				_ = mgr.Release(c.config.ID, saved)
+			}
+		}
+	}
 	if c.config.StorageID != "" {
 		store, err := c.rt.Storage()
 		if err != nil {

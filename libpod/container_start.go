@@ -16,6 +16,7 @@ import (
 	"github.com/podlite/podlite/libpod/oci"
 	"github.com/podlite/podlite/libpod/spec"
 	"github.com/podlite/podlite/libpod/supervisor"
+	"github.com/podlite/podlite/pkg/network"
 )
 
 // Start starts a created or exited container under its own supervisor and
@@ -32,7 +33,7 @@ func (c *Container) startLocked() (retErr error) {
 	if err := define.CheckTransition(c.state.Status, define.StatusRunning); err != nil {
 		return fmt.Errorf("starting container %s: %w", c.config.Name, err)
 	}
-	if _, err := c.prepareLocked(); err != nil {
+	if _, err := c.prepareLocked(nil); err != nil {
 		return err
 	}
 	defer func() {
@@ -88,9 +89,11 @@ func (c *Container) stdioMode() string {
 	return supervisor.StdioPipe
 }
 
-// prepareLocked mounts the rootfs and writes the spec for this start into
-// the run directory. releaseLocked undoes it.
-func (c *Container) prepareLocked() (*specs.Spec, error) {
+// prepareLocked mounts the rootfs, connects the networks and writes the
+// spec for this start into the run directory; releaseLocked undoes it.
+// restore, when set, holds the addresses a restored container must get
+// back.
+func (c *Container) prepareLocked(restore *network.Status) (*specs.Spec, error) {
 	store, err := c.rt.Storage()
 	if err != nil {
 		return nil, err
@@ -105,7 +108,7 @@ func (c *Container) prepareLocked() (*specs.Spec, error) {
 		err = spec.Finalize(s, mnt)
 	}
 	if err == nil {
-		err = c.setupNetworkLocked(context.Background(), s)
+		err = c.setupNetworkLocked(context.Background(), s, restore)
 	}
 	if err == nil {
 		err = c.writeRunFiles(s)
@@ -259,8 +262,15 @@ func runStartCommand(ociRoot, id, dir string) *supervisor.Report {
 	if os.Getenv("_PODLITE_CONSOLE_FD") != "" {
 		stdio = oci.Stdio{ConsoleSocket: os.NewFile(4, "console")}
 	}
-	p, err := oci.New(ociRoot).Start(id, &s, stdio)
-	if err != nil {
+	var p *oci.Process
+	if restore, ok, err := readRestoreFile(dir); err != nil {
+		return fail(err)
+	} else if ok {
+		p, err = oci.New(ociRoot).Restore(id, &s, stdio, restore)
+		if err != nil {
+			return fail(err)
+		}
+	} else if p, err = oci.New(ociRoot).Start(id, &s, stdio); err != nil {
 		return fail(err)
 	}
 	if err := writeFileAtomic(filepath.Join(dir, "pid"), []byte(strconv.Itoa(p.Pid()))); err != nil {

@@ -77,6 +77,16 @@ type ContainerState struct {
 	OOMKilled     bool         `json:"oomKilled,omitempty"`
 	Error         string       `json:"error,omitempty"`
 	Network       NetworkState `json:"network"`
+	// Checkpointed is set while a checkpoint of the container waits to be
+	// restored; the container shows as exited meanwhile.
+	Checkpointed   bool      `json:"checkpointed,omitempty"`
+	CheckpointedAt time.Time `json:"checkpointedAt,omitzero"`
+	RestoredAt     time.Time `json:"restoredAt,omitzero"`
+	// CheckpointPath holds CRIU's images; CheckpointLog and RestoreLog
+	// CRIU's logs of the last dump and restore.
+	CheckpointPath string `json:"checkpointPath,omitempty"`
+	CheckpointLog  string `json:"checkpointLog,omitempty"`
+	RestoreLog     string `json:"restoreLog,omitempty"`
 	// Networks is the container's network list after `network connect` or
 	// `disconnect`; nil means the list it was created with.
 	Networks map[string]NetworkAttachment `json:"networks,omitempty"`

@@ -78,10 +78,20 @@ func ExitCode(ws syscall.WaitStatus) int {
 // Start creates container id from spec s and starts its first process.
 // The calling process becomes the init's parent. On error nothing is left
 // behind in the runtime root.
-func (r *Runtime) Start(id string, s *specs.Spec, stdio Stdio) (_ *Process, retErr error) {
+func (r *Runtime) Start(id string, s *specs.Spec, stdio Stdio) (*Process, error) {
+	return r.createAnd(id, s, stdio, func(c *libcontainer.Container, p *libcontainer.Process) error {
+		if err := c.Run(p); err != nil {
+			return startError(err)
+		}
+		return nil
+	})
+}
+
+// createAnd creates container id from spec s in the runtime and runs act
+// (Run or Restore) on its first process; on error nothing is left behind.
+func (r *Runtime) createAnd(id string, s *specs.Spec, stdio Stdio, act func(*libcontainer.Container, *libcontainer.Process) error) (_ *Process, retErr error) {
 	cfg, err := specconv.CreateLibcontainerConfig(&specconv.CreateOpts{
 		CgroupName:   id,
-		NoNewKeyring: false,
 		Spec:         s,
 		RootlessEUID: os.Geteuid() != 0,
 	})
@@ -106,8 +116,8 @@ func (r *Runtime) Start(id string, s *specs.Spec, stdio Stdio) (_ *Process, retE
 		return nil, err
 	}
 	attachStdio(p, stdio)
-	if err := c.Run(p); err != nil {
-		return nil, startError(err)
+	if err := act(c, p); err != nil {
+		return nil, err
 	}
 	return &Process{p: p}, nil
 }

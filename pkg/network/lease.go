@@ -60,3 +60,52 @@ func subnetList(n *Network) string {
 	}
 	return b.String()
 }
+
+// Hold keeps the addresses in st leased to the container after its
+// networks were torn down, so that a checkpointed container gets them back
+// on restore (also after a reboot) and no other container takes them.
+// The lease files are written in host-local's own format.
+func (c *CNI) Hold(containerID string, st Status) error {
+	for name, ns := range st {
+		dir := filepath.Join(c.ipamDir(), name)
+		if err := os.MkdirAll(dir, 0o755); err != nil {
+			return err
+		}
+		for _, a := range ns.Addresses {
+			ip, _, err := net.ParseCIDR(a.IP)
+			if err != nil {
+				continue
+			}
+			data := []byte(containerID + "\r\n" + ns.Interface)
+			if err := os.WriteFile(filepath.Join(dir, ip.String()), data, 0o644); err != nil {
+				return fmt.Errorf("holding %s on network %s for container %s: %w", ip, name, containerID, err)
+			}
+		}
+	}
+	return nil
+}
+
+// Release gives up the addresses Hold kept: before a restore asks for them
+// again (host-local refuses an address its owner already holds), or when
+// the checkpointed container is removed. Leases of other owners stay.
+func (c *CNI) Release(containerID string, st Status) error {
+	for name, ns := range st {
+		for _, a := range ns.Addresses {
+			ip, _, err := net.ParseCIDR(a.IP)
+			if err != nil {
+				continue
+			}
+			path := filepath.Join(c.ipamDir(), name, ip.String())
+			data, err := os.ReadFile(path)
+			if err != nil {
+				continue
+			}
+			if owner, _, _ := bytes.Cut(data, []byte("\r\n")); string(bytes.TrimSpace(owner)) == containerID {
+				if err := os.Remove(path); err != nil {
+					return err
+				}
+			}
+		}
+	}
+	return nil
+}

@@ -109,6 +109,10 @@ type Manager interface {
 	Network(name string) (*Network, error)
 	Networks() ([]*Network, error)
 	RemoveNetwork(name string) error
+	// Hold keeps the addresses of a torn-down container leased to it (a
+	// checkpointed container); Release gives them up again.
+	Hold(containerID string, st Status) error
+	Release(containerID string, st Status) error
 	// Reset removes every network, the default one included, with its
 	// leases and firewall rules (`system reset`); no container may be
 	// connected.

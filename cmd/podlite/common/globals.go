@@ -3,6 +3,7 @@
 package common
 
 import (
+	"github.com/sirupsen/logrus"
 	"github.com/spf13/cobra"
 
 	"github.com/podlite/podlite/libpod"
@@ -27,7 +28,7 @@ func (g *Globals) AddFlags(cmd *cobra.Command) {
 	f.StringVar(&g.Root, "root", "", "path to the persistent storage root")
 	f.StringVar(&g.RunRoot, "runroot", "", "path to the volatile runtime state root")
 	f.StringVar(&g.StorageDriver, "storage-driver", "", "storage driver: overlay or vfs")
-	f.StringVar(&g.LogLevel, "log-level", "warn", "log messages at or above this level: debug, info, warn, error")
+	f.StringVar(&g.LogLevel, "log-level", "error", "log messages at or above this level: debug, info, warn, error")
 }
 
 // Config returns the effective configuration: file, then flags.
@@ -56,6 +57,11 @@ func (g *Globals) Config() (*config.Config, error) {
 func (g *Globals) Runtime() (*libpod.Runtime, error) {
 	if g.rt != nil {
 		return g.rt, nil
+	}
+	// libcontainer logs through logrus; at warn it would copy whole CRIU
+	// logs onto stderr, which podlite's errors summarise instead.
+	if lvl, err := logrus.ParseLevel(g.LogLevel); err == nil {
+		logrus.SetLevel(lvl)
 	}
 	cfg, err := g.Config()
 	if err != nil {

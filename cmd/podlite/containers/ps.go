@@ -35,6 +35,8 @@ type psRow struct {
 	Exited     bool              `json:"Exited"`
 	Pid        int               `json:"Pid"`
 	AutoRemove bool              `json:"AutoRemove"`
+	// Checkpointed is set while a checkpoint waits to be restored.
+	Checkpointed bool `json:"Checkpointed"`
 }
 
 const psTable = "table {{.ID}}\t{{.Image}}\t{{.Command}}\t{{.Created}}\t{{.Status}}\t{{.Ports}}\t{{.Names}}"
@@ -123,6 +125,9 @@ func newPsRow(c *libpod.Container, noTrunc bool) psRow {
 		r.Status = "Up " + units.HumanDuration(time.Since(st.StartedAt)) + " (paused)"
 	case define.StatusExited:
 		r.Status = fmt.Sprintf("Exited (%d) %s ago", st.ExitCode, units.HumanDuration(time.Since(st.FinishedAt)))
+		if st.Checkpointed {
+			r.Status += " (checkpointed)"
+		}
 	default:
 		r.Status = strings.ToUpper(st.Status.String()[:1]) + st.Status.String()[1:]
 	}

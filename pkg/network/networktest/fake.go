@@ -287,6 +287,37 @@ func (m *Manager) RemoveNetwork(name string) error {
 	return nil
 }
 
+// Hold implements network.Manager.
+func (m *Manager) Hold(containerID string, st network.Status) error {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	for name, ns := range st {
+		for _, a := range ns.Addresses {
+			if ip, _, err := net.ParseCIDR(a.IP); err == nil {
+				if m.leases[name] == nil {
+					m.leases[name] = map[string]string{}
+				}
+				m.leases[name][ip.String()] = containerID
+			}
+		}
+	}
+	return nil
+}
+
+// Release implements network.Manager.
+func (m *Manager) Release(containerID string, st network.Status) error {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	for name, ns := range st {
+		for _, a := range ns.Addresses {
+			if ip, _, err := net.ParseCIDR(a.IP); err == nil && m.leases[name][ip.String()] == containerID {
+				delete(m.leases[name], ip.String())
+			}
+		}
+	}
+	return nil
+}
+
 // Reset implements network.Manager.
 func (m *Manager) Reset() error {
 	m.mu.Lock()

@@ -1,0 +1,162 @@
+package libpod
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"time"
+
+	"github.com/podlite/podlite/libpod/define"
+	"github.com/podlite/podlite/libpod/oci"
+	"github.com/podlite/podlite/pkg/criu"
+	"github.com/podlite/podlite/pkg/network"
+)
+
+// CheckpointOptions are `container checkpoint`'s flags.
+type CheckpointOptions struct {
+	// Keep keeps CRIU's logs and statistics after a successful dump.
+	Keep           bool
+	LeaveRunning   bool
+	TCPEstablished bool
+	FileLocks      bool
+	// PreCheckpoint and WithPrevious ask for iterative dumps, which need
+	// the kernel's soft-dirty memory tracking.
+	PreCheckpoint, WithPrevious bool
+}
+
+// Files of a checkpoint, in the container's persistent directory (never
+// the runroot: a checkpoint must survive a reboot). Member names are those
+// of podman's archives (checkpointctl).
+const (
+	checkpointDir    = "checkpoint" // CRIU's images
+	checkpointSpec   = "spec.dump"
+	checkpointConfig = "config.dump"
+	networkStatus    = "network.status"
+	dumpLog          = "dump.log"
+	restoreLog       = "restore.log"
+)
+
+// Checkpoint dumps the running container with CRIU into its directory, with
+// its spec, config and network status beside the images. Unless
+// LeaveRunning, the container then shows as exited and checkpointed, and
+// its addresses stay leased to it until it is restored or removed.
+func (c *Container) Checkpoint(ctx context.Context, opts CheckpointOptions) error {
+	if opts.PreCheckpoint || opts.WithPrevious {
+		ok, err := criu.SupportsPreDump()
+		if err != nil {
+			return err
+		}
+		if !ok {
+			return fmt.Errorf("pre-checkpoints need soft-dirty memory tracking, which this kernel lacks (CONFIG_MEM_SOFT_DIRTY): %w", define.ErrNotSupported)
+		}
+		return fmt.Errorf("pre-checkpoints are not implemented yet: %w", define.ErrNotSupported)
+	}
+	if err := criu.CheckVersion(); err != nil {
+		return err
+	}
+	return c.withLock(func() error {
+		if c.state.Status != define.StatusRunning {
+			return fmt.Errorf("cannot checkpoint container %s: it is %s, not running: %w", c.config.Name, c.state.Status, define.ErrInvalidState)
+		}
+		dir := c.userDir()
+		images := filepath.Join(dir, checkpointDir)
+		if err := os.RemoveAll(images); err != nil {
+			return err
+		}
+		if err := c.writeCheckpointMetadata(dir); err != nil {
+			return err
+		}
+		saved, err := c.NetworkStatus()
+		if err != nil {
+			return err
+		}
+		// Set before the dump: the supervisor's cleanup, which runs when
+		// CRIU has taken the processes, must not apply a restart policy.
+		c.state.Checkpointed = !opts.LeaveRunning
+		if err := c.saveLocked(); err != nil {
+			return err
+		}
+		err = c.rt.oci().Checkpoint(c.config.ID, oci.CheckpointOptions{
+			ImagesDir: images, WorkDir: dir, LeaveRunning: opts.LeaveRunning,
+			TCPEstablished: opts.TCPEstablished, FileLocks: opts.FileLocks,
+		})
+		if err != nil {
+			c.state.Checkpointed = false
+			_ = c.saveLocked()
+			return criuError(err, filepath.Join(dir, dumpLog))
+		}
+		c.state.CheckpointedAt, c.state.CheckpointPath = time.Now(), images
+		c.state.CheckpointLog = filepath.Join(dir, dumpLog)
+		if opts.LeaveRunning {
+			return c.saveLocked()
+		}
+		exit := c.waitExitLocked(10 * time.Second)
+		if exit == nil {
+			return fmt.Errorf("container %s still runs after its checkpoint: %w", c.config.Name, define.ErrUnavailable)
+		}
+		if err := c.exitedLocked(exit.Code, exit.At); err != nil {
+			return err
+		}
+		if len(saved) > 0 {
+			mgr, err := c.rt.Network()
+			if err != nil {
+				return err
+			}
+			if err := mgr.Hold(c.config.ID, saved); err != nil {
+				return err
+			}
+		}
+		if !opts.Keep {
+			_ = os.Remove(filepath.Join(dir, "stats-dump"))
+		}
+		return nil
+	})
+}
+
+// writeCheckpointMetadata puts what a restore needs besides CRIU's images
+// next to them: the spec of the running container and its config.
+func (c *Container) writeCheckpointMetadata(dir string) error {
+	spec, err := os.ReadFile(filepath.Join(c.runDir(), "config.json"))
+	if err != nil {
+		return fmt.Errorf("reading the spec of %s: %w", c.config.Name, err)
+	}
+	cfg, err := json.Marshal(c.config)
+	if err != nil {
+		return err
+	}
+	for name, data := range map[string][]byte{checkpointSpec: spec, checkpointConfig: cfg} {
+		if err := writeFileAtomic(filepath.Join(dir, name), data); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// savedNetworkStatus reads the network.status saved beside a checkpoint.
+func (c *Container) savedNetworkStatus() (network.Status, error) {
+	b, err := os.ReadFile(filepath.Join(c.userDir(), networkStatus))
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	var st network.Status
+	if err := json.Unmarshal(b, &st); err != nil {
+		return nil, fmt.Errorf("reading the saved network status of %s: %w", c.config.Name, err)
+	}
+	return st, nil
+}
+
+// criuError says why CRIU failed, from its log, in one line that names the
+// log for the rest.
+func criuError(err error, log string) error {
+	if reason := criu.LogReason(log); reason != "" {
+		return fmt.Errorf("%s (CRIU's log: %s): %w", reason, log, define.ErrUnavailable)
+	}
+	return fmt.Errorf("%w (CRIU's log: %s)", err, log)
+}

@@ -1,0 +1,131 @@
+package libpod
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io/fs"
+	"maps"
+	"os"
+	"path/filepath"
+	"time"
+
+	"github.com/podlite/podlite/libpod/define"
+	"github.com/podlite/podlite/libpod/oci"
+	"github.com/podlite/podlite/libpod/supervisor"
+	"github.com/podlite/podlite/pkg/criu"
+)
+
+// RestoreOptions are `container restore`'s flags.
+type RestoreOptions struct {
+	// Keep keeps the checkpoint so the container can be restored again.
+	Keep            bool
+	TCPEstablished  bool
+	FileLocks       bool
+	IgnoreStaticIP  bool
+	IgnoreStaticMAC bool
+}
+
+// Restore brings a checkpointed container back: same rootfs, a new network
+// namespace with the addresses it had, and its processes restored by CRIU
+// under a new supervisor that appends to the same log. A failed restore
+// leaves the container checkpointed and restorable, with nothing else left
+// behind.
+func (c *Container) Restore(ctx context.Context, opts RestoreOptions) error {
+	if err := criu.CheckVersion(); err != nil {
+		return err
+	}
+	return c.withLock(func() (retErr error) {
+		if !c.state.Checkpointed {
+			return fmt.Errorf("container %s is not checkpointed: %w", c.config.Name, define.ErrInvalidState)
+		}
+		images := filepath.Join(c.userDir(), checkpointDir)
+		if _, err := os.Stat(filepath.Join(images, "inventory.img")); err != nil {
+			return fmt.Errorf("the checkpoint of %s is missing or incomplete (%s): %w", c.config.Name, images, define.ErrNotFound)
+		}
+		saved, err := c.savedNetworkStatus()
+		if err != nil {
+			return err
+		}
+		// The addresses were held for us; give them up so that CNI can
+		// hand them out again, and hold them again if the restore fails.
+		if len(saved) > 0 {
+			mgr, err := c.rt.Network()
+			if err != nil {
+				return err
+			}
+			if err := mgr.Release(c.config.ID, saved); err != nil {
+				return err
+			}
+			defer func() {
+				if retErr != nil {
+					_ = mgr.Hold(c.config.ID, saved)
+				}
+			}()
+		}
+		wanted := maps.Clone(saved)
+		for name, st := range wanted {
+			if opts.IgnoreStaticIP {
+				st.Addresses = nil
+			}
+			if opts.IgnoreStaticMAC {
+				st.MAC = ""
+			}
+			wanted[name] = st
+		}
+		if _, err := c.prepareLocked(&wanted); err != nil {
+			return err
+		}
+		defer func() {
+			if retErr != nil {
+				c.releaseLocked()
+			}
+		}()
+		restore := oci.CheckpointOptions{ImagesDir: images, WorkDir: c.userDir(),
+			TCPEstablished: opts.TCPEstablished, FileLocks: opts.FileLocks}
+		if err := writeRestoreFile(c.runDir(), restore); err != nil {
+			return err
+		}
+		rep, err := supervisor.Spawn(supervisor.Config{
+			Dir: c.runDir(), LogPath: c.config.LogPath, Stdio: c.stdioMode(), KeepStdin: c.config.Interactive,
+			Start: []string{startCommandName, c.rt.ociRoot(), c.config.ID, c.runDir()},
+			Exit:  c.rt.cleanupCommand(c.config.ID),
+		})
+		if err != nil {
+			return fmt.Errorf("restoring container %s: %w", c.config.Name, criuError(err, filepath.Join(c.userDir(), restoreLog)))
+		}
+		c.state.Checkpointed = false
+		c.state.RestoredAt, c.state.RestoreLog = time.Now(), filepath.Join(c.userDir(), restoreLog)
+		if !opts.Keep {
+			if err := os.RemoveAll(images); err != nil {
+				return err
+			}
+			c.state.CheckpointPath = ""
+		}
+		return c.runningLocked(rep.PID, rep.SupervisorPID)
+	})
+}
+
+const restoreFile = "restore.json"
+
+// writeRestoreFile tells the start command to restore rather than start.
+func writeRestoreFile(dir string, o oci.CheckpointOptions) error {
+	b, err := json.Marshal(o)
+	if err != nil {
+		return err
+	}
+	return writeFileAtomic(filepath.Join(dir, restoreFile), b)
+}
+
+func readRestoreFile(dir string) (oci.CheckpointOptions, bool, error) {
+	var o oci.CheckpointOptions
+	b, err := os.ReadFile(filepath.Join(dir, restoreFile))
+	if errors.Is(err, fs.ErrNotExist) {
+		return o, false, nil
+	}
+	if err != nil {
+		return o, false, err
+	}
+	return o, true, json.Unmarshal(b, &o)
+}
