@@ -57,6 +57,23 @@ sup_pids=$(pgrep -d, -f "^podlite-supervisor .*$work" || true)
 sup_rss=$(ps -o rss= -p "$sup_pids" | sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}')
 $P rm -af >/dev/null
 
+# Checkpoint/restore of a small container: podlite (no network, as the
+# floor, and on the default bridge) vs libcontainer directly.
+crfloor=$("$FLOOR" --rootfs "$rootfs" --checkpoint-cycles "$RUNS" sleep 100000)
+floor_ck=$(echo "$crfloor" | awk '{print $2}')
+floor_rs=$(echo "$crfloor" | awk '{print $4}')
+cr_pair() { # name, run flags...: prints "checkpoint_ms restore_ms"
+	local name=$1; shift
+	$P run -d --name "$name" "$@" "$IMG" sleep 100000 >/dev/null
+	local ck rs
+	ck=$(measure "ck-$name" --prepare "sh -c '$P container restore $name >/dev/null 2>&1 || true'" "$P container checkpoint $name")
+	rs=$(measure "rs-$name" --prepare "sh -c '$P container checkpoint $name >/dev/null 2>&1 || true'" "$P container restore $name")
+	$P rm -f "$name" >/dev/null
+	echo "$ck $rs"
+}
+read -r ck rs <<<"$(cr_pair crnone --network none)"
+read -r ckb rsb <<<"$(cr_pair crbridge)"
+
 cli_rss=$( { /usr/bin/time -f '%M' $P run --rm --network none $IMG true >/dev/null; } 2>&1 | tail -1)
 
 for i in $(seq 1000); do echo "create --network none --name ps$i $IMG true"; done | while read -r line; do $P $line >/dev/null; done
@@ -72,6 +89,12 @@ printf '%-44s %8s ms\n' "podlite start (detached, supervised)" "$start"
 printf '%-44s %8s ms\n' "podlite stop -t 0" "$stop"
 printf '%-44s %8s ms\n' "podlite rm" "$rm_"
 printf '%-44s %8s ms  (target <= 100 ms)\n' "podlite ps -a, 1000 containers" "$ps1000"
+printf '%-44s %8s ms\n' "floor: libcontainer checkpoint (CRIU dump)" "$floor_ck"
+printf '%-44s %8s ms\n' "floor: libcontainer restore" "$floor_rs"
+printf '%-44s %8s ms  %s of floor\n' "podlite container checkpoint (no network)" "$ck" "$(ratio "$ck" "$floor_ck")"
+printf '%-44s %8s ms  %s of floor\n' "podlite container restore (no network)" "$rs" "$(ratio "$rs" "$floor_rs")"
+printf '%-44s %8s ms  %s of floor\n' "podlite container checkpoint (bridge)" "$ckb" "$(ratio "$ckb" "$floor_ck")"
+printf '%-44s %8s ms  %s of floor\n' "podlite container restore (bridge, same IP)" "$rsb" "$(ratio "$rsb" "$floor_rs")"
 printf '%-44s %8s KB\n' "podlite CLI peak RSS (run --rm)" "$cli_rss"
 printf '%-44s %8s KB  (conmon: ~2100 KB)\n' "supervisor RSS per running container" "$sup_rss"
 
@@ -83,6 +106,12 @@ if command -v podman >/dev/null 2>&1; then
 	fi
 	if pmb=$(measure podman_bridge "$PM run --rm $IMG true"); then
 		printf '%-44s %8s ms  podlite is %s of podman\n' "podman run --rm (default network)" "$pmb" "$(ratio "$bridge" "$pmb")"
+	fi
+	if $PM run -d --name crp "$IMG" sleep 100000 >/dev/null 2>&1; then
+		pck=$(measure pck --prepare "sh -c '$PM container restore crp >/dev/null 2>&1 || true'" "$PM container checkpoint crp") &&
+			printf '%-44s %8s ms  podlite is %s of podman\n' "podman container checkpoint" "$pck" "$(ratio "$ckb" "$pck")"
+		prs=$(measure prs --prepare "sh -c '$PM container checkpoint crp >/dev/null 2>&1 || true'" "$PM container restore crp") &&
+			printf '%-44s %8s ms  podlite is %s of podman\n' "podman container restore" "$prs" "$(ratio "$rsb" "$prs")"
 	fi
 	$PM system reset -f >/dev/null 2>&1 || true
 else

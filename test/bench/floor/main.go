@@ -9,6 +9,8 @@
 // none of podlite's own code is in the measurement.
 //
 // Usage (as root): floor --rootfs DIR [--state-root DIR] [--] ARGV...
+//
+//	floor --rootfs DIR --checkpoint-cycles N [--] ARGV...   (see checkpoint.go)
 package main
 
 import (
@@ -43,6 +45,7 @@ func init() {
 func main() {
 	rootfs := flag.String("rootfs", "", "container root filesystem `dir` (required)")
 	stateRoot := flag.String("state-root", "", "libcontainer state `dir` (default: a new temporary directory under /run, removed on exit)")
+	cycles := flag.Int("checkpoint-cycles", 0, "checkpoint and restore the (long-running) process `n` times and print the median of each")
 	flag.Usage = func() {
 		fmt.Fprintf(os.Stderr, "usage: %s --rootfs DIR [--state-root DIR] [--] ARGV...\n", os.Args[0])
 		flag.PrintDefaults()
@@ -51,6 +54,13 @@ func main() {
 	if *rootfs == "" || flag.NArg() == 0 {
 		flag.Usage()
 		os.Exit(2)
+	}
+	if *cycles > 0 {
+		if err := checkpointCycles(*rootfs, *stateRoot, flag.Args(), *cycles); err != nil {
+			fmt.Fprintf(os.Stderr, "floor: %v\n", err)
+			os.Exit(125)
+		}
+		return
 	}
 	code, err := run(*rootfs, *stateRoot, flag.Args())
 	if err != nil {
