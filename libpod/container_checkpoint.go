@@ -44,21 +44,22 @@ const (
 // its spec, config and network status beside the images. Unless
 // LeaveRunning, the container then shows as exited and checkpointed, and
 // its addresses stay leased to it until it is restored or removed.
-func (c *Container) Checkpoint(ctx context.Context, opts CheckpointOptions) error {
+func (c *Container) Checkpoint(ctx context.Context, opts CheckpointOptions) (*CRReport, error) {
 	if opts.PreCheckpoint || opts.WithPrevious {
 		ok, err := criu.SupportsPreDump()
 		if err != nil {
-			return err
+			return nil, err
 		}
 		if !ok {
-			return fmt.Errorf("pre-checkpoints need soft-dirty memory tracking, which this kernel lacks (CONFIG_MEM_SOFT_DIRTY): %w", define.ErrNotSupported)
+			return nil, fmt.Errorf("pre-checkpoints need soft-dirty memory tracking, which this kernel lacks (CONFIG_MEM_SOFT_DIRTY): %w", define.ErrNotSupported)
 		}
-		return fmt.Errorf("pre-checkpoints are not implemented yet: %w", define.ErrNotSupported)
+		return nil, fmt.Errorf("pre-checkpoints are not implemented yet: %w", define.ErrNotSupported)
 	}
 	if err := criu.CheckVersion(); err != nil {
-		return err
+		return nil, err
 	}
-	return c.withLock(func() error {
+	report := &CRReport{ID: c.config.ID}
+	err := c.withLock(func() error {
 		if c.state.Status != define.StatusRunning {
 			return fmt.Errorf("cannot checkpoint container %s: it is %s, not running: %w", c.config.Name, c.state.Status, define.ErrInvalidState)
 		}
@@ -80,6 +81,7 @@ func (c *Container) Checkpoint(ctx context.Context, opts CheckpointOptions) erro
 		if err := c.saveLocked(); err != nil {
 			return err
 		}
+		start := time.Now()
 		err = c.rt.oci().Checkpoint(c.config.ID, oci.CheckpointOptions{
 			ImagesDir: images, WorkDir: dir, LeaveRunning: opts.LeaveRunning,
 			TCPEstablished: opts.TCPEstablished, FileLocks: opts.FileLocks,
@@ -89,6 +91,8 @@ func (c *Container) Checkpoint(ctx context.Context, opts CheckpointOptions) erro
 			_ = c.saveLocked()
 			return criuError(err, filepath.Join(dir, dumpLog))
 		}
+		report.RuntimeDuration = time.Since(start).Microseconds()
+		report.DumpStats, _ = criu.ReadDumpStats(dir)
 		c.state.CheckpointedAt, c.state.CheckpointPath = time.Now(), images
 		c.state.CheckpointLog = filepath.Join(dir, dumpLog)
 		if opts.LeaveRunning {
@@ -115,6 +119,21 @@ func (c *Container) Checkpoint(ctx context.Context, opts CheckpointOptions) erro
 		}
 		return nil
 	})
+	if err != nil {
+		return nil, err
+	}
+	return report, nil
+}
+
+// CRReport is what a checkpoint or restore took, for --print-stats:
+// libcontainer's whole call and CRIU's own statistics, with podman's JSON
+// names.
+type CRReport struct {
+	ID              string             `json:"Id"`
+	RuntimeDuration int64              `json:"runtime_checkpoint_duration,omitempty"`
+	RestoreDuration int64              `json:"runtime_restore_duration,omitempty"`
+	DumpStats       *criu.DumpStats    `json:"criu_statistics,omitempty"`
+	RestoreStats    *criu.RestoreStats `json:"criu_restore_statistics,omitempty"`
 }
 
 // writeCheckpointMetadata puts what a restore needs besides CRIU's images

@@ -32,11 +32,12 @@ type RestoreOptions struct {
 // under a new supervisor that appends to the same log. A failed restore
 // leaves the container checkpointed and restorable, with nothing else left
 // behind.
-func (c *Container) Restore(ctx context.Context, opts RestoreOptions) error {
+func (c *Container) Restore(ctx context.Context, opts RestoreOptions) (*CRReport, error) {
 	if err := criu.CheckVersion(); err != nil {
-		return err
+		return nil, err
 	}
-	return c.withLock(func() (retErr error) {
+	report := &CRReport{ID: c.config.ID}
+	err := c.withLock(func() (retErr error) {
 		if !c.state.Checkpointed {
 			return fmt.Errorf("container %s is not checkpointed: %w", c.config.Name, define.ErrInvalidState)
 		}
@@ -87,6 +88,7 @@ func (c *Container) Restore(ctx context.Context, opts RestoreOptions) error {
 		if err := writeRestoreFile(c.runDir(), restore); err != nil {
 			return err
 		}
+		start := time.Now()
 		rep, err := supervisor.Spawn(supervisor.Config{
 			Dir: c.runDir(), LogPath: c.config.LogPath, Stdio: c.stdioMode(), KeepStdin: c.config.Interactive,
 			Start: []string{startCommandName, c.rt.ociRoot(), c.config.ID, c.runDir()},
@@ -95,6 +97,8 @@ func (c *Container) Restore(ctx context.Context, opts RestoreOptions) error {
 		if err != nil {
 			return fmt.Errorf("restoring container %s: %w", c.config.Name, criuError(err, filepath.Join(c.userDir(), restoreLog)))
 		}
+		report.RestoreDuration = time.Since(start).Microseconds()
+		report.RestoreStats, _ = criu.ReadRestoreStats(c.userDir())
 		c.state.Checkpointed = false
 		c.state.RestoredAt, c.state.RestoreLog = time.Now(), filepath.Join(c.userDir(), restoreLog)
 		if !opts.Keep {
@@ -105,6 +109,10 @@ func (c *Container) Restore(ctx context.Context, opts RestoreOptions) error {
 		}
 		return c.runningLocked(rep.PID, rep.SupervisorPID)
 	})
+	if err != nil {
+		return nil, err
+	}
+	return report, nil
 }
 
 const restoreFile = "restore.json"

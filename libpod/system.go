@@ -14,6 +14,7 @@ import (
 	"golang.org/x/sys/unix"
 
 	"github.com/podlite/podlite/libpod/define"
+	"github.com/podlite/podlite/pkg/criu"
 	"github.com/podlite/podlite/pkg/network"
 )
 
@@ -35,6 +36,10 @@ type HostInfo struct {
 	MemFree       int64  `json:"memFree"`
 	CgroupVersion string `json:"cgroupVersion"`
 	Rootless      bool   `json:"rootless"`
+	// CRIU is what checkpoint/restore can use here; CRIUError says why
+	// not when CRIU is missing or too old.
+	CRIU      criu.Info `json:"criu"`
+	CRIUError string    `json:"criuError,omitempty"`
 }
 
 // StoreInfo is the storage part of Info.
@@ -81,6 +86,11 @@ func (r *Runtime) Info() (*Info, error) {
 		info.Host.Kernel = unix.ByteSliceToString(uts.Release[:])
 	}
 	info.Host.Hostname, _ = os.Hostname()
+	if ci, err := criu.Probe(); err != nil {
+		info.Host.CRIU, info.Host.CRIUError = ci, err.Error()
+	} else {
+		info.Host.CRIU = ci
+	}
 	info.Host.MemTotal, info.Host.MemFree = memInfo()
 
 	store, err := r.Storage()

@@ -2,8 +2,10 @@ package e2e
 
 import (
 	"bufio"
+	"encoding/json"
 	"net"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strconv"
 	"strings"
@@ -283,4 +285,74 @@ func TestCheckpointTCPEstablished(t *testing.T) {
 	e.MustPodlite("container", "checkpoint", "--tcp-established", "echo")
 	e.MustPodlite("container", "restore", "--tcp-established", "echo")
 	exchange("after")
+}
+
+func TestCheckpointPrintStatsAndInfo(t *testing.T) {
+	e := NewEnv(t)
+	img := e.LoadBusybox()
+	if v := e.MustPodlite("info", "--format", "{{.Host.CRIU.Version}} {{.Host.CRIU.Usable}}").Stdout; v != "4.2.1 true\n" {
+		t.Fatalf("info reports CRIU as %q", v)
+	}
+	e.MustPodlite("run", "-d", "--name", "s", "--network", "none", img, "sleep", "1000")
+	var ck struct {
+		Duration int64 `json:"checkpoint_duration"`
+		Stats    []struct {
+			ID   string `json:"Id"`
+			Criu struct {
+				PagesWritten int `json:"pages_written"`
+			} `json:"criu_statistics"`
+		} `json:"container_statistics"`
+	}
+	out := e.MustPodlite("container", "checkpoint", "--print-stats", "s").Stdout
+	if err := json.Unmarshal([]byte(out), &ck); err != nil || ck.Duration <= 0 || len(ck.Stats) != 1 || ck.Stats[0].Criu.PagesWritten <= 0 {
+		t.Fatalf("checkpoint --print-stats: %v\n%s", err, out)
+	}
+	out = e.MustPodlite("container", "restore", "--print-stats", "s").Stdout
+	if !strings.Contains(out, `"restore_duration"`) || !strings.Contains(out, `"pages_restored"`) {
+		t.Fatalf("restore --print-stats:\n%s", out)
+	}
+}
+
+// TestCheckpointNamedNamespace restores a container created with
+// --network ns:PATH into exactly that namespace, and fails clearly when
+// the namespace is gone.
+func TestCheckpointNamedNamespace(t *testing.T) {
+	e := NewEnv(t)
+	img := e.LoadBusybox()
+	name := "pltestns" + strconv.Itoa(os.Getpid()%10000)
+	if out, err := exec.Command("ip", "netns", "add", name).CombinedOutput(); err != nil {
+		t.Fatalf("ip netns add: %v: %s", err, out)
+	}
+	t.Cleanup(func() { _ = exec.Command("ip", "netns", "del", name).Run() })
+	path := "/run/netns/" + name
+	if out, err := exec.Command("ip", "netns", "exec", name, "ip", "link", "set", "lo", "up").CombinedOutput(); err != nil {
+		t.Fatalf("lo up: %v: %s", err, out)
+	}
+	e.MustPodlite("run", "-d", "--name", "inns", "--network", "ns:"+path, img, "sh", "-c", counterScript)
+	inode := func() string {
+		out := e.MustPodlite("exec", "inns", "readlink", "/proc/1/ns/net").Stdout
+		return strings.TrimSpace(out)
+	}
+	before := inode()
+	var st syscall.Stat_t
+	if err := syscall.Stat(path, &st); err != nil {
+		t.Fatal(err)
+	}
+	if want := "net:[" + strconv.FormatUint(st.Ino, 10) + "]"; before != want {
+		t.Fatalf("container runs in %s, want the named namespace %s", before, want)
+	}
+	e.MustPodlite("container", "checkpoint", "inns")
+	e.MustPodlite("container", "restore", "inns")
+	if after := inode(); after != before {
+		t.Fatalf("restored into %s, want %s", after, before)
+	}
+	assertContinuous(t, e, "inns")
+	e.MustPodlite("container", "checkpoint", "inns")
+	if out, err := exec.Command("ip", "netns", "del", name).CombinedOutput(); err != nil {
+		t.Fatalf("ip netns del: %v: %s", err, out)
+	}
+	expectOneLineError(t, e.Podlite("container", "restore", "inns"))
+	if st := e.MustPodlite("inspect", "--format", "{{.State.Checkpointed}}", "inns").Stdout; st != "true\n" {
+		t.Fatalf("the failed restore lost the checkpoint: %q", st)
+	}
 }

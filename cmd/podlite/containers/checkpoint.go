@@ -2,6 +2,8 @@ package containers
 
 import (
 	"context"
+	"os"
+	"time"
 
 	"github.com/spf13/cobra"
 
@@ -11,6 +13,7 @@ import (
 
 func newCheckpointCommand(g *common.Globals) *cobra.Command {
 	var o libpod.CheckpointOptions
+	var printStats bool
 	sel := selection{}
 	cmd := &cobra.Command{
 		Use:               "checkpoint [options] CONTAINER [CONTAINER...]",
@@ -19,7 +22,10 @@ func newCheckpointCommand(g *common.Globals) *cobra.Command {
 		Example:           "  podlite container checkpoint web\n  podlite container checkpoint --leave-running --tcp-established web",
 		ValidArgsFunction: common.Complete(g, common.ContainerNames),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			return forEach(g, sel, args, func(c *libpod.Container) error { return c.Checkpoint(context.Background(), o) })
+			sel.quiet = printStats // the JSON replaces the names
+			return withStats(printStats, "checkpoint_duration", func(collect func(*libpod.CRReport, error) error) error {
+				return forEach(g, sel, args, func(c *libpod.Container) error { return collect(c.Checkpoint(context.Background(), o)) })
+			})
 		},
 	}
 	f := cmd.Flags()
@@ -31,11 +37,13 @@ func newCheckpointCommand(g *common.Globals) *cobra.Command {
 	f.BoolVar(&o.FileLocks, "file-locks", false, "checkpoint file locks")
 	f.BoolVarP(&o.PreCheckpoint, "pre-checkpoint", "P", false, "dump memory only, as a base for a later checkpoint")
 	f.BoolVar(&o.WithPrevious, "with-previous", false, "checkpoint on top of a pre-checkpoint")
+	f.BoolVar(&printStats, "print-stats", false, "print CRIU's statistics and the durations as JSON")
 	return cmd
 }
 
 func newRestoreCommand(g *common.Globals) *cobra.Command {
 	var o libpod.RestoreOptions
+	var printStats bool
 	sel := selection{}
 	cmd := &cobra.Command{
 		Use:               "restore [options] CONTAINER [CONTAINER...]",
@@ -44,10 +52,14 @@ func newRestoreCommand(g *common.Globals) *cobra.Command {
 		Example:           "  podlite container restore web\n  podlite container restore --keep --tcp-established web",
 		ValidArgsFunction: common.Complete(g, common.ContainerNames),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			if sel.all {
-				return restoreAll(g, o)
-			}
-			return forEach(g, sel, args, func(c *libpod.Container) error { return c.Restore(context.Background(), o) })
+			sel.quiet = printStats // the JSON replaces the names
+			return withStats(printStats, "restore_duration", func(collect func(*libpod.CRReport, error) error) error {
+				restore := func(c *libpod.Container) error { return collect(c.Restore(context.Background(), o)) }
+				if sel.all {
+					return restoreAll(g, sel.quiet, restore)
+				}
+				return forEach(g, sel, args, restore)
+			})
 		},
 	}
 	f := cmd.Flags()
@@ -58,11 +70,12 @@ func newRestoreCommand(g *common.Globals) *cobra.Command {
 	f.BoolVar(&o.FileLocks, "file-locks", false, "restore file locks")
 	f.BoolVar(&o.IgnoreStaticIP, "ignore-static-ip", false, "let the network choose new addresses")
 	f.BoolVar(&o.IgnoreStaticMAC, "ignore-static-mac", false, "let the network choose new MAC addresses")
+	f.BoolVar(&printStats, "print-stats", false, "print CRIU's statistics and the durations as JSON")
 	return cmd
 }
 
 // restoreAll restores every checkpointed container, as podman's --all.
-func restoreAll(g *common.Globals, o libpod.RestoreOptions) error {
+func restoreAll(g *common.Globals, quiet bool, restore func(*libpod.Container) error) error {
 	rt, err := g.Runtime()
 	if err != nil {
 		return err
@@ -80,5 +93,26 @@ func restoreAll(g *common.Globals, o libpod.RestoreOptions) error {
 	if len(names) == 0 {
 		return nil
 	}
-	return forEach(g, selection{}, names, func(c *libpod.Container) error { return c.Restore(context.Background(), o) })
+	return forEach(g, selection{quiet: quiet}, names, restore)
+}
+
+// withStats runs a checkpoint or restore over containers, collecting their
+// reports, and with --print-stats prints them as JSON instead of the names:
+// {"checkpoint_duration": µs, "container_statistics": [...]}.
+func withStats(print bool, durationKey string, run func(collect func(*libpod.CRReport, error) error) error) error {
+	var reports []*libpod.CRReport
+	start := time.Now()
+	err := run(func(r *libpod.CRReport, err error) error {
+		if r != nil {
+			reports = append(reports, r)
+		}
+		return err
+	})
+	if print {
+		out := map[string]any{durationKey: time.Since(start).Microseconds(), "container_statistics": reports}
+		if werr := common.WriteJSON(os.Stdout, out); werr != nil && err == nil {
+			err = werr
+		}
+	}
+	return err
 }

@@ -14,6 +14,8 @@ import (
 // --latest.
 type selection struct {
 	all, latest bool
+	// quiet prints nothing for each success (the command prints a report).
+	quiet bool
 }
 
 // resolve returns the named containers, every container, or the latest.
@@ -85,7 +87,9 @@ func forEachOutput(g *common.Globals, sel selection, args []string, fn func(*lib
 			errs = append(errs, err)
 			continue
 		}
-		fmt.Println(out)
+		if !sel.quiet {
+			fmt.Println(out)
+		}
 	}
 	return common.ReportEach(os.Stderr, errs)
 }

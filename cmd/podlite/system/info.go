@@ -1,9 +1,14 @@
 package system
 
 import (
+	"bytes"
+	"encoding/json"
 	"fmt"
 	"io"
+	"maps"
 	"os"
+	"slices"
+	"strings"
 
 	"github.com/spf13/cobra"
 
@@ -42,38 +47,38 @@ func newInfoCommand(g *common.Globals) *cobra.Command {
 	return cmd
 }
 
-// writeInfo prints info in podman's default YAML-like layout.
+// writeInfo prints info in podman's default YAML-like layout: every field
+// of the JSON form, keys sorted, nested blocks indented.
 func writeInfo(w io.Writer, i *libpod.Info) error {
-	h, s, v := i.Host, i.Store, i.Version
-	_, err := fmt.Fprintf(w, `host:
-  arch: %s
-  cgroupVersion: %s
-  cpus: %d
-  hostname: %s
-  kernel: %s
-  memFree: %d
-  memTotal: %d
-  os: %s
-  rootless: %t
-store:
-  containerStore:
-    number: %d
-    paused: %d
-    running: %d
-    stopped: %d
-  graphDriverName: %s
-  graphRoot: %s
-  imageStore:
-    number: %d
-  runRoot: %s
-  volumeCount: %d
-version:
-  GoVersion: %s
-  OsArch: %s
-  Version: %s
-`, h.Arch, h.CgroupVersion, h.CPUs, h.Hostname, h.Kernel, h.MemFree, h.MemTotal, h.OS, h.Rootless,
-		s.ContainerStore.Number, s.ContainerStore.Paused, s.ContainerStore.Running, s.ContainerStore.Stopped,
-		s.GraphDriverName, s.GraphRoot, s.ImageStore.Number, s.RunRoot, s.VolumeCount,
-		v.GoVersion, v.OsArch, v.Version)
+	b, err := json.Marshal(i)
+	if err != nil {
+		return err
+	}
+	dec := json.NewDecoder(bytes.NewReader(b))
+	dec.UseNumber()
+	var tree map[string]any
+	if err := dec.Decode(&tree); err != nil {
+		return err
+	}
+	var out strings.Builder
+	writeYAML(&out, tree, "")
+	_, err = io.WriteString(w, out.String())
 	return err
+}
+
+func writeYAML(out *strings.Builder, v map[string]any, indent string) {
+	for _, k := range slices.Sorted(maps.Keys(v)) {
+		switch val := v[k].(type) {
+		case map[string]any:
+			fmt.Fprintf(out, "%s%s:\n", indent, k)
+			writeYAML(out, val, indent+"  ")
+		case []any:
+			fmt.Fprintf(out, "%s%s:\n", indent, k)
+			for _, item := range val {
+				fmt.Fprintf(out, "%s- %v\n", indent+"  ", item)
+			}
+		default:
+			fmt.Fprintf(out, "%s%s: %v\n", indent, k, val)
+		}
+	}
 }
