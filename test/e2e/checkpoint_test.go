@@ -282,6 +282,9 @@ func TestCheckpointTCPEstablished(t *testing.T) {
 	exchange("before")
 	r1 := e.Podlite("container", "checkpoint", "echo")
 	expectOneLineError(t, r1) // an established connection needs --tcp-established
+	if !strings.Contains(r1.Stderr, "tcp-established") {
+		t.Fatalf("the refusal does not give CRIU's reason: %s", r1.Stderr)
+	}
 	e.MustPodlite("container", "checkpoint", "--tcp-established", "echo")
 	e.MustPodlite("container", "restore", "--tcp-established", "echo")
 	exchange("after")
@@ -354,5 +357,24 @@ func TestCheckpointNamedNamespace(t *testing.T) {
 	expectOneLineError(t, e.Podlite("container", "restore", "inns"))
 	if st := e.MustPodlite("inspect", "--format", "{{.State.Checkpointed}}", "inns").Stdout; st != "true\n" {
 		t.Fatalf("the failed restore lost the checkpoint: %q", st)
+	}
+}
+
+func TestCheckpointRestoreAll(t *testing.T) {
+	e := NewEnv(t)
+	img := e.LoadBusybox()
+	for _, n := range []string{"a1", "a2", "a3"} {
+		e.MustPodlite("run", "-d", "--name", n, img, "sh", "-c", counterScript)
+	}
+	e.MustPodlite("create", "--name", "idle", img, "true")
+	if out := e.MustPodlite("container", "checkpoint", "-a").Stdout; strings.Count(out, "\n") != 3 {
+		t.Fatalf("checkpoint -a printed %q, want the three running containers", out)
+	}
+	e.MustPodlite("container", "restore", "-a")
+	for _, n := range []string{"a1", "a2", "a3"} {
+		if st := e.MustPodlite("inspect", "--format", "{{.State.Status}}", n).Stdout; st != "running\n" {
+			t.Fatalf("%s after restore -a: %q", n, st)
+		}
+		assertContinuous(t, e, n)
 	}
 }

@@ -24,7 +24,11 @@ func newCheckpointCommand(g *common.Globals) *cobra.Command {
 		RunE: func(cmd *cobra.Command, args []string) error {
 			sel.quiet = printStats // the JSON replaces the names
 			return withStats(printStats, "checkpoint_duration", func(collect func(*libpod.CRReport, error) error) error {
-				return forEach(g, sel, args, func(c *libpod.Container) error { return collect(c.Checkpoint(context.Background(), o)) })
+				checkpoint := func(c *libpod.Container) error { return collect(c.Checkpoint(context.Background(), o)) }
+				if sel.all { // every running container
+					return forEachWhere(g, sel.quiet, (*libpod.Container).IsRunning, checkpoint)
+				}
+				return forEach(g, sel, args, checkpoint)
 			})
 		},
 	}
@@ -55,8 +59,8 @@ func newRestoreCommand(g *common.Globals) *cobra.Command {
 			sel.quiet = printStats // the JSON replaces the names
 			return withStats(printStats, "restore_duration", func(collect func(*libpod.CRReport, error) error) error {
 				restore := func(c *libpod.Container) error { return collect(c.Restore(context.Background(), o)) }
-				if sel.all {
-					return restoreAll(g, sel.quiet, restore)
+				if sel.all { // every checkpointed container
+					return forEachWhere(g, sel.quiet, func(c *libpod.Container) bool { return c.State().Checkpointed }, restore)
 				}
 				return forEach(g, sel, args, restore)
 			})
@@ -74,8 +78,8 @@ func newRestoreCommand(g *common.Globals) *cobra.Command {
 	return cmd
 }
 
-// restoreAll restores every checkpointed container, as podman's --all.
-func restoreAll(g *common.Globals, quiet bool, restore func(*libpod.Container) error) error {
+// forEachWhere runs fn, as forEach, on every container that passes keep.
+func forEachWhere(g *common.Globals, quiet bool, keep func(*libpod.Container) bool, fn func(*libpod.Container) error) error {
 	rt, err := g.Runtime()
 	if err != nil {
 		return err
@@ -84,16 +88,16 @@ func restoreAll(g *common.Globals, quiet bool, restore func(*libpod.Container) e
 	if err != nil {
 		return err
 	}
-	var names []string
+	var ids []string
 	for _, c := range ctrs {
-		if c.State().Checkpointed {
-			names = append(names, c.ID())
+		if keep(c) {
+			ids = append(ids, c.ID())
 		}
 	}
-	if len(names) == 0 {
+	if len(ids) == 0 {
 		return nil
 	}
-	return forEach(g, selection{quiet: quiet}, names, restore)
+	return forEach(g, selection{quiet: quiet}, ids, fn)
 }
 
 // withStats runs a checkpoint or restore over containers, collecting their
