@@ -17,12 +17,27 @@
 //
 // Every probe runs the first criu found in PATH, as go-criu does.
 //
+// # Checkpoint archives
+//
+// [Pack] writes a checkpoint directory as one archive (podlite's
+// `checkpoint --export`), [ReadMetadata] reads its manifest and small
+// members without decompressing the rest, and [Unpack] extracts it for
+// restore, refusing anything that could write or point outside the target
+// directory. The format (tar, zstd by default, podman's member names read by
+// checkpointctl, plus a versioned podlite.manifest, metadata first) is
+// documented at the top of archive.go; version 1 archives are kept in
+// testdata/ and read by the tests. These functions need neither root nor
+// criu.
+//
 // # Errors
 //
 // A missing criu, one older than [MinVersion], or one that lacks the
 // privileges to look at the kernel yields an error wrapping
 // define.ErrNotSupported: checkpoint and restore cannot work on this host.
 // A feature the kernel lacks is not an error: it reads as false.
+// A malformed or hostile archive yields an error wrapping
+// define.ErrInvalidArg that names the offending member; an archive of a
+// format version podlite does not know, define.ErrNotSupported.
 //
 // # Invariants
 //

@@ -1,0 +1,851 @@
+package criu
+
+// Checkpoint archive format, version 1
+//
+// A checkpoint archive (what `podlite container checkpoint --export` writes
+// and `podlite container restore --import` reads) is a POSIX (PAX) tar
+// stream, compressed with zstd (the default), gzip, or not at all. Readers
+// detect the compression from the first bytes: 28 b5 2f fd is zstd, 1f 8b is
+// gzip, anything else is read as plain tar.
+//
+// Members carry the names podman gives them, which checkpointctl reads, plus
+// podlite's manifest, and appear in this order:
+//
+//	podlite.manifest        JSON, see [Manifest]; always the first member
+//	config.dump             the container's configuration
+//	spec.dump               the OCI runtime spec the container ran with
+//	network.status          the container's network attachments (IPs, MACs)
+//	stats-dump              CRIU's dump statistics
+//	deleted.files           JSON list of rootfs paths deleted since creation
+//	checkpoint/...          CRIU's image directory, any depth
+//	rootfs-diff.tar         rootfs changes since the container was created
+//	volumes/<name>.tar      one tar per named volume, when exported
+//	devshm-checkpoint.tar   the contents of the container's /dev/shm
+//	ctr.log                 the container's log
+//
+// The small members come first so that [ReadMetadata] can show or
+// validate an archive after decompressing a few kilobytes, and stop there:
+// podman puts them wherever the directory walk finds them, so reading the
+// metadata of a 10-100 GB archive decompresses all of it.
+//
+// podlite.manifest is {"version": 1, "created": RFC 3339 time, "id", "name",
+// "image", "imageID", "members": [top-level names in the archive]}.
+// [ManifestVersion] is bumped whenever a reader of the old version would
+// misread the new one; readers refuse versions they do not know, with
+// define.ErrNotSupported. Archives of each version are kept as fixtures in
+// testdata/ and read by TestFixtureV1 and its successors.
+//
+// Members are regular files and directories and, inside checkpoint/ only,
+// symbolic links ([Pack] writes them) and hard links ([Unpack] accepts them).
+// [Unpack] refuses anything else (see its comment).
+// Extracted files are 0600 and directories 0700, whatever the archive says:
+// the images hold process memory, as does the archive, which [CreateArchive]
+// creates 0600.
+
+import (
+	"archive/tar"
+	"bufio"
+	"bytes"
+	"compress/gzip"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"path"
+	"path/filepath"
+	"runtime"
+	"slices"
+	"strings"
+	"syscall"
+	"time"
+
+	securejoin "github.com/cyphar/filepath-securejoin"
+	"github.com/klauspost/compress/zstd"
+	"github.com/klauspost/pgzip"
+
+	"github.com/podlite/podlite/libpod/define"
+)
+
+// ManifestVersion is the archive format version this package writes and the
+// only one it reads.
+const ManifestVersion = 1
+
+// Archive member names, shared with podman and checkpointctl except for
+// MemberManifest.
+const (
+	MemberManifest      = "podlite.manifest"
+	MemberConfig        = "config.dump"
+	MemberSpec          = "spec.dump"
+	MemberNetworkStatus = "network.status"
+	MemberStats         = "stats-dump"
+	MemberDeletedFiles  = "deleted.files"
+	MemberCheckpoint    = "checkpoint"
+	MemberRootfsDiff    = "rootfs-diff.tar"
+	MemberVolumes       = "volumes"
+	MemberDevShm        = "devshm-checkpoint.tar"
+	MemberLog           = "ctr.log"
+)
+
+// memberOrder is the order members are written in: metadata first.
+var memberOrder = []string{
+	MemberManifest,
+	MemberConfig,
+	MemberSpec,
+	MemberNetworkStatus,
+	MemberStats,
+	MemberDeletedFiles,
+	MemberCheckpoint,
+	MemberRootfsDiff,
+	MemberVolumes,
+	MemberDevShm,
+	MemberLog,
+}
+
+// metadataMembers are the leading members [ReadMetadata] reads.
+var metadataMembers = []string{MemberManifest, MemberConfig, MemberSpec, MemberNetworkStatus, MemberStats}
+
+// MaxMetadataSize bounds each member [ReadMetadata] reads into memory.
+const MaxMetadataSize = 16 << 20
+
+// zstdMaxWindow bounds the memory a zstd frame may ask the decoder for; the
+// encoder's default levels use at most 8 MiB.
+const zstdMaxWindow = 64 << 20
+
+// Compression is the compression of a checkpoint archive.
+type Compression string
+
+// The compressions podlite writes; the names are those of podman's
+// `checkpoint --compress`.
+const (
+	// CompressionZstd is the default: multi-threaded, fast to decompress.
+	CompressionZstd Compression = "zstd"
+	// CompressionGzip is for tools that do not know zstd.
+	CompressionGzip Compression = "gzip"
+	// CompressionNone writes plain tar.
+	CompressionNone Compression = "none"
+)
+
+// ParseCompression returns the Compression named s; the empty string is the
+// default, zstd.
+func ParseCompression(s string) (Compression, error) {
+	switch c := Compression(s); c {
+	case "":
+		return CompressionZstd, nil
+	case CompressionZstd, CompressionGzip, CompressionNone:
+		return c, nil
+	}
+	return "", fmt.Errorf("unknown checkpoint compression %q (want zstd, gzip or none): %w", s, define.ErrInvalidArg)
+}
+
+// Manifest is the content of podlite.manifest.
+type Manifest struct {
+	// Version is the archive format version, [ManifestVersion] when written.
+	Version int `json:"version"`
+	// Created is when the archive was written.
+	Created time.Time `json:"created"`
+	// ID, Name, Image and ImageID describe the checkpointed container.
+	ID      string `json:"id"`
+	Name    string `json:"name"`
+	Image   string `json:"image"`
+	ImageID string `json:"imageID"`
+	// Members are the top-level member names, in archive order, the
+	// manifest included.
+	Members []string `json:"members"`
+}
+
+// Metadata is what [ReadMetadata] finds at the head of an archive: the
+// manifest and the raw bytes of the small members (nil when absent).
+type Metadata struct {
+	Manifest      Manifest
+	Config        []byte
+	Spec          []byte
+	NetworkStatus []byte
+	Stats         []byte
+}
+
+// Limits bound what [Unpack] accepts. A zero field takes its value from
+// [DefaultLimits].
+type Limits struct {
+	// MaxMemberSize bounds the size of each file in the archive.
+	MaxMemberSize int64
+	// MaxTotalSize bounds the sum of the sizes of all files.
+	MaxTotalSize int64
+}
+
+// DefaultLimits returns limits large enough for any container podlite can
+// checkpoint on an ordinary host, and small enough that a hostile archive
+// cannot fill a disk.
+func DefaultLimits() Limits {
+	return Limits{MaxMemberSize: 256 << 30, MaxTotalSize: 1 << 40}
+}
+
+// CreateArchive creates (or truncates) the file at path for an archive,
+// readable by its owner only: the archive holds process memory.
+func CreateArchive(path string) (*os.File, error) {
+	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_TRUNC, 0o600)
+	if err != nil {
+		return nil, fmt.Errorf("creating checkpoint archive: %w", err)
+	}
+	// An existing file keeps its mode through O_TRUNC.
+	if err := f.Chmod(0o600); err != nil {
+		f.Close()
+		return nil, fmt.Errorf("creating checkpoint archive %s: %w", path, err)
+	}
+	return f, nil
+}
+
+// Pack writes to w an archive of the members (top-level names from the list
+// above, the manifest excepted) found in srcDir, in format order whatever
+// the order of members, compressed with c (zstd when empty). It writes
+// podlite.manifest from m, filling in Version, Members and, when zero,
+// Created. Files are read as they are found: the caller keeps srcDir still.
+func Pack(w io.Writer, srcDir string, members []string, m Manifest, c Compression) (retErr error) {
+	c, err := ParseCompression(string(c))
+	if err != nil {
+		return err
+	}
+	ordered := []string{MemberManifest}
+	for _, name := range members {
+		if !slices.Contains(memberOrder, name) || name == MemberManifest {
+			return fmt.Errorf("packing checkpoint member %q: not a checkpoint archive member: %w", name, define.ErrInvalidArg)
+		}
+		if slices.Contains(ordered, name) {
+			return fmt.Errorf("packing checkpoint member %q: listed twice: %w", name, define.ErrInvalidArg)
+		}
+		ordered = append(ordered, name)
+	}
+	slices.SortStableFunc(ordered, func(a, b string) int {
+		return slices.Index(memberOrder, a) - slices.Index(memberOrder, b)
+	})
+
+	m.Version = ManifestVersion
+	m.Members = ordered
+	if m.Created.IsZero() {
+		m.Created = time.Now()
+	}
+	m.Created = m.Created.UTC().Truncate(time.Second)
+	manifest, err := json.MarshalIndent(m, "", "  ")
+	if err != nil {
+		return fmt.Errorf("encoding checkpoint manifest: %w", err)
+	}
+
+	cw, err := compressWriter(w, c)
+	if err != nil {
+		return err
+	}
+	defer func() {
+		if err := cw.Close(); err != nil && retErr == nil {
+			retErr = fmt.Errorf("compressing checkpoint archive: %w", err)
+		}
+	}()
+	tw := tar.NewWriter(cw)
+	if err := tw.WriteHeader(&tar.Header{
+		Typeflag: tar.TypeReg,
+		Name:     MemberManifest,
+		Mode:     0o600,
+		Size:     int64(len(manifest)),
+		ModTime:  m.Created,
+		Format:   tar.FormatPAX,
+	}); err != nil {
+		return fmt.Errorf("writing checkpoint member %s: %w", MemberManifest, err)
+	}
+	if _, err := tw.Write(manifest); err != nil {
+		return fmt.Errorf("writing checkpoint member %s: %w", MemberManifest, err)
+	}
+	for _, name := range ordered[1:] {
+		if err := packMember(tw, srcDir, name); err != nil {
+			return err
+		}
+	}
+	if err := tw.Close(); err != nil {
+		return fmt.Errorf("writing checkpoint archive: %w", err)
+	}
+	return nil
+}
+
+// packMember writes srcDir/name, and its subtree when it is a directory.
+func packMember(tw *tar.Writer, srcDir, name string) error {
+	root := filepath.Join(srcDir, name)
+	fi, err := os.Lstat(root)
+	if err != nil {
+		if errors.Is(err, fs.ErrNotExist) {
+			return fmt.Errorf("packing checkpoint member %s: %w", name, define.ErrNotFound)
+		}
+		return fmt.Errorf("packing checkpoint member %s: %w", name, err)
+	}
+	isDirMember := name == MemberCheckpoint || name == MemberVolumes
+	if fi.IsDir() != isDirMember || (!fi.IsDir() && !fi.Mode().IsRegular()) {
+		return fmt.Errorf("packing checkpoint member %s: unexpected file type %s: %w", name, fi.Mode().Type(), define.ErrInvalidArg)
+	}
+	return filepath.WalkDir(root, func(p string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return fmt.Errorf("packing checkpoint member %s: %w", name, err)
+		}
+		rel, err := filepath.Rel(srcDir, p)
+		if err != nil {
+			return err
+		}
+		rel = filepath.ToSlash(rel)
+		fi, err := d.Info()
+		if err != nil {
+			return fmt.Errorf("packing checkpoint member %s: %w", rel, err)
+		}
+		hdr := &tar.Header{Name: rel, ModTime: fi.ModTime().Truncate(time.Second), Format: tar.FormatPAX}
+		switch {
+		case fi.IsDir():
+			hdr.Typeflag, hdr.Name, hdr.Mode = tar.TypeDir, rel+"/", 0o700
+		case fi.Mode().IsRegular():
+			hdr.Typeflag, hdr.Mode, hdr.Size = tar.TypeReg, 0o600, fi.Size()
+		case fi.Mode()&fs.ModeSymlink != 0 && name == MemberCheckpoint:
+			target, err := os.Readlink(p)
+			if err != nil {
+				return fmt.Errorf("packing checkpoint member %s: %w", rel, err)
+			}
+			hdr.Typeflag, hdr.Mode, hdr.Linkname = tar.TypeSymlink, 0o777, target
+		default:
+			return fmt.Errorf("packing checkpoint member %s: unexpected file type %s: %w", rel, fi.Mode().Type(), define.ErrInvalidArg)
+		}
+		if err := tw.WriteHeader(hdr); err != nil {
+			return fmt.Errorf("writing checkpoint member %s: %w", rel, err)
+		}
+		if hdr.Typeflag != tar.TypeReg {
+			return nil
+		}
+		f, err := os.Open(p)
+		if err != nil {
+			return fmt.Errorf("packing checkpoint member %s: %w", rel, err)
+		}
+		defer f.Close()
+		if _, err := io.CopyN(tw, f, hdr.Size); err != nil {
+			return fmt.Errorf("writing checkpoint member %s: %w", rel, err)
+		}
+		return nil
+	})
+}
+
+func compressWriter(w io.Writer, c Compression) (io.WriteCloser, error) {
+	switch c {
+	case CompressionZstd:
+		zw, err := zstd.NewWriter(w, zstd.WithEncoderConcurrency(runtime.GOMAXPROCS(0)))
+		if err != nil {
+			return nil, fmt.Errorf("starting zstd compression: %w", err)
+		}
+		return zw, nil
+	case CompressionGzip:
+		gw := pgzip.NewWriter(w)
+		if err := gw.SetConcurrency(1<<20, runtime.GOMAXPROCS(0)); err != nil {
+			return nil, fmt.Errorf("starting gzip compression: %w", err)
+		}
+		return gw, nil
+	default:
+		return nopWriteCloser{w}, nil
+	}
+}
+
+type nopWriteCloser struct{ io.Writer }
+
+func (nopWriteCloser) Close() error { return nil }
+
+// decompressReader detects the compression of r. streaming selects
+// decoders that read ahead in other goroutines, for Unpack; without it the
+// decoders read no further than the caller asks (give or take a block), for
+// ReadMetadata. close releases the decoder.
+func decompressReader(r io.Reader, streaming bool) (_ io.Reader, closeFn func(), _ error) {
+	br := bufio.NewReader(r)
+	magic, err := br.Peek(4)
+	if err != nil && !errors.Is(err, io.EOF) {
+		return nil, nil, fmt.Errorf("reading checkpoint archive: %w", err)
+	}
+	switch {
+	case bytes.HasPrefix(magic, []byte{0x28, 0xb5, 0x2f, 0xfd}):
+		opts := []zstd.DOption{zstd.WithDecoderMaxWindow(zstdMaxWindow), zstd.WithDecoderMaxMemory(zstdMaxWindow)}
+		if !streaming {
+			opts = append(opts, zstd.WithDecoderConcurrency(1))
+		}
+		zr, err := zstd.NewReader(br, opts...)
+		if err != nil {
+			return nil, nil, fmt.Errorf("reading zstd checkpoint archive: %w: %w", define.ErrInvalidArg, err)
+		}
+		return zr, zr.Close, nil
+	case bytes.HasPrefix(magic, []byte{0x1f, 0x8b}):
+		if streaming {
+			gr, err := pgzip.NewReader(br)
+			if err != nil {
+				return nil, nil, fmt.Errorf("reading gzip checkpoint archive: %w: %w", define.ErrInvalidArg, err)
+			}
+			return gr, func() { gr.Close() }, nil
+		}
+		gr, err := gzip.NewReader(br)
+		if err != nil {
+			return nil, nil, fmt.Errorf("reading gzip checkpoint archive: %w: %w", define.ErrInvalidArg, err)
+		}
+		return gr, func() { gr.Close() }, nil
+	}
+	return br, func() {}, nil
+}
+
+// invalid returns an error wrapping define.ErrInvalidArg that names member.
+func invalid(member, format string, args ...any) error {
+	return fmt.Errorf("checkpoint archive member %q: %s: %w", member, fmt.Sprintf(format, args...), define.ErrInvalidArg)
+}
+
+// corrupt wraps an error from the decompressor or the tar reader.
+func corrupt(err error) error {
+	return fmt.Errorf("reading checkpoint archive: %w: %w", define.ErrInvalidArg, err)
+}
+
+// readManifest reads the first member, which must be the manifest.
+func readManifest(tr *tar.Reader) (Manifest, []byte, error) {
+	var m Manifest
+	hdr, err := tr.Next()
+	if errors.Is(err, io.EOF) {
+		return m, nil, fmt.Errorf("reading checkpoint archive: empty, no %s: %w", MemberManifest, define.ErrInvalidArg)
+	}
+	if err != nil {
+		return m, nil, corrupt(err)
+	}
+	if hdr.Name != MemberManifest {
+		return m, nil, invalid(hdr.Name, "archive must start with %s", MemberManifest)
+	}
+	data, err := readSmall(tr, hdr)
+	if err != nil {
+		return m, nil, err
+	}
+	if err := json.Unmarshal(data, &m); err != nil {
+		return m, nil, invalid(MemberManifest, "decoding: %v", err)
+	}
+	if m.Version != ManifestVersion {
+		return m, nil, fmt.Errorf("checkpoint archive format version %d (podlite reads %d): %w", m.Version, ManifestVersion, define.ErrNotSupported)
+	}
+	for _, name := range m.Members {
+		if !slices.Contains(memberOrder, name) {
+			return m, nil, invalid(MemberManifest, "lists unknown member %q", name)
+		}
+	}
+	return m, data, nil
+}
+
+func readSmall(tr *tar.Reader, hdr *tar.Header) ([]byte, error) {
+	if hdr.Typeflag != tar.TypeReg {
+		return nil, invalid(hdr.Name, "not a regular file")
+	}
+	if hdr.Size > MaxMetadataSize {
+		return nil, invalid(hdr.Name, "%d bytes, more than the %d allowed for metadata", hdr.Size, MaxMetadataSize)
+	}
+	data, err := io.ReadAll(tr)
+	if err != nil {
+		return nil, corrupt(err)
+	}
+	return data, nil
+}
+
+// ReadMetadata reads the manifest and the metadata members (config.dump,
+// spec.dump, network.status, stats-dump) at the head of the archive in r and
+// stops at the first other member: it neither decompresses nor reads the
+// rest of r beyond a block or so of read-ahead, so it is cheap on archives of
+// any size, and succeeds on one whose tail is missing.
+func ReadMetadata(r io.Reader) (*Metadata, error) {
+	dr, closeFn, err := decompressReader(r, false)
+	if err != nil {
+		return nil, err
+	}
+	defer closeFn()
+	tr := tar.NewReader(dr)
+	m, _, err := readManifest(tr)
+	if err != nil {
+		return nil, err
+	}
+	md := &Metadata{Manifest: m}
+	for {
+		hdr, err := tr.Next()
+		if errors.Is(err, io.EOF) {
+			return md, nil
+		}
+		if err != nil {
+			return nil, corrupt(err)
+		}
+		var dst *[]byte
+		switch hdr.Name {
+		case MemberConfig:
+			dst = &md.Config
+		case MemberSpec:
+			dst = &md.Spec
+		case MemberNetworkStatus:
+			dst = &md.NetworkStatus
+		case MemberStats:
+			dst = &md.Stats
+		case MemberManifest:
+			return nil, invalid(hdr.Name, "appears twice")
+		default:
+			return md, nil
+		}
+		if *dst != nil {
+			return nil, invalid(hdr.Name, "appears twice")
+		}
+		data, err := readSmall(tr, hdr)
+		if err != nil {
+			return nil, err
+		}
+		if data == nil {
+			data = []byte{}
+		}
+		*dst = data
+	}
+}
+
+// Unpack extracts the archive in r into dstDir, which must be empty or
+// absent; it is created 0700. It refuses, with an error wrapping
+// define.ErrInvalidArg that names the member:
+//   - an archive that does not start with podlite.manifest, or holds a
+//     member the manifest does not list;
+//   - names that are absolute, hold a ".." or "." component, or are not
+//     one of the members above or inside checkpoint/ or volumes/;
+//   - device nodes, FIFOs and any type but regular files, directories and,
+//     inside checkpoint/ only, symbolic and hard links;
+//   - symbolic links that are absolute or resolve outside dstDir, hard
+//     links to anything but a regular file already extracted;
+//   - a file larger than limits.MaxMemberSize, or files adding up to more
+//     than limits.MaxTotalSize;
+//   - a name that appears twice.
+//
+// Symbolic links are created last, so no file is ever written through one,
+// and every path is resolved with securejoin inside dstDir: nothing is
+// written outside it. On error dstDir holds what was extracted so far; the
+// caller removes it.
+func Unpack(r io.Reader, dstDir string, limits Limits) error {
+	def := DefaultLimits()
+	if limits.MaxMemberSize <= 0 {
+		limits.MaxMemberSize = def.MaxMemberSize
+	}
+	if limits.MaxTotalSize <= 0 {
+		limits.MaxTotalSize = def.MaxTotalSize
+	}
+	root, err := prepareDst(dstDir)
+	if err != nil {
+		return err
+	}
+	dr, closeFn, err := decompressReader(r, true)
+	if err != nil {
+		return err
+	}
+	defer closeFn()
+	tr := tar.NewReader(dr)
+	m, raw, err := readManifest(tr)
+	if err != nil {
+		return err
+	}
+	u := &unpacker{root: root, limits: limits, manifest: m, seen: map[string]bool{MemberManifest: true}}
+	if err := u.writeFile(MemberManifest, bytes.NewReader(raw), int64(len(raw))); err != nil {
+		return err
+	}
+	for {
+		hdr, err := tr.Next()
+		if errors.Is(err, io.EOF) {
+			break
+		}
+		if err != nil {
+			return corrupt(err)
+		}
+		if err := u.entry(hdr, tr); err != nil {
+			return err
+		}
+	}
+	return u.finishSymlinks()
+}
+
+func prepareDst(dstDir string) (string, error) {
+	if err := os.MkdirAll(dstDir, 0o700); err != nil {
+		return "", fmt.Errorf("creating checkpoint directory: %w", err)
+	}
+	root, err := filepath.Abs(dstDir)
+	if err == nil {
+		root, err = filepath.EvalSymlinks(root)
+	}
+	if err != nil {
+		return "", fmt.Errorf("resolving checkpoint directory %s: %w", dstDir, err)
+	}
+	entries, err := os.ReadDir(root)
+	if err != nil {
+		return "", fmt.Errorf("reading checkpoint directory: %w", err)
+	}
+	if len(entries) > 0 {
+		return "", fmt.Errorf("checkpoint directory %s is not empty: %w", dstDir, define.ErrInvalidArg)
+	}
+	return root, nil
+}
+
+type pendingLink struct {
+	name, target string
+}
+
+type unpacker struct {
+	root     string
+	limits   Limits
+	manifest Manifest
+	total    int64
+	seen     map[string]bool
+	links    []pendingLink
+}
+
+// cleanName validates a tar name and returns it without trailing slash.
+func cleanName(name string) (string, error) {
+	n := strings.TrimSuffix(name, "/")
+	if n == "" {
+		return "", invalid(name, "empty name")
+	}
+	if strings.HasPrefix(n, "/") {
+		return "", invalid(name, "absolute path")
+	}
+	if strings.ContainsRune(n, 0) {
+		return "", invalid(name, "NUL in name")
+	}
+	for _, c := range strings.Split(n, "/") {
+		switch c {
+		case "..":
+			return "", invalid(name, "\"..\" in path")
+		case ".", "":
+			return "", invalid(name, "not a clean path")
+		}
+	}
+	return n, nil
+}
+
+func (u *unpacker) entry(hdr *tar.Header, tr *tar.Reader) error {
+	name, err := cleanName(hdr.Name)
+	if err != nil {
+		return err
+	}
+	if u.seen[name] {
+		return invalid(name, "appears twice")
+	}
+	u.seen[name] = true
+	parts := strings.Split(name, "/")
+	top := parts[0]
+	if !slices.Contains(memberOrder, top) || top == MemberManifest {
+		return invalid(name, "not a checkpoint archive member")
+	}
+	if !slices.Contains(u.manifest.Members, top) {
+		return invalid(name, "not listed in %s", MemberManifest)
+	}
+	switch hdr.Typeflag {
+	case tar.TypeReg, tar.TypeDir, tar.TypeSymlink, tar.TypeLink:
+	case tar.TypeChar, tar.TypeBlock:
+		return invalid(name, "device node")
+	case tar.TypeFifo:
+		return invalid(name, "FIFO")
+	default:
+		return invalid(name, "unsupported type %q", hdr.Typeflag)
+	}
+	switch top {
+	case MemberCheckpoint:
+		if len(parts) == 1 && hdr.Typeflag != tar.TypeDir {
+			return invalid(name, "must be a directory")
+		}
+	case MemberVolumes:
+		switch {
+		case len(parts) == 1 && hdr.Typeflag != tar.TypeDir:
+			return invalid(name, "must be a directory")
+		case len(parts) > 2 || (len(parts) == 2 && (hdr.Typeflag != tar.TypeReg || !strings.HasSuffix(parts[1], ".tar"))):
+			return invalid(name, "volumes/ holds only <name>.tar files")
+		}
+	default:
+		if len(parts) > 1 || hdr.Typeflag != tar.TypeReg {
+			return invalid(name, "must be a regular file")
+		}
+	}
+
+	switch hdr.Typeflag {
+	case tar.TypeDir:
+		p, err := u.join(name)
+		if err != nil {
+			return err
+		}
+		if err := os.Mkdir(p, 0o700); err != nil && !errors.Is(err, fs.ErrExist) {
+			return fmt.Errorf("extracting checkpoint member %s: %w", name, err)
+		}
+		if fi, err := os.Lstat(p); err != nil || !fi.IsDir() {
+			return invalid(name, "directory over an existing file")
+		}
+		return nil
+	case tar.TypeReg:
+		if hdr.Size > u.limits.MaxMemberSize {
+			return invalid(name, "%d bytes, more than the limit of %d", hdr.Size, u.limits.MaxMemberSize)
+		}
+		u.total += hdr.Size
+		if u.total > u.limits.MaxTotalSize {
+			return invalid(name, "archive holds more than the limit of %d bytes", u.limits.MaxTotalSize)
+		}
+		return u.writeFile(name, tr, hdr.Size)
+	case tar.TypeLink:
+		target, err := cleanName(hdr.Linkname)
+		if err != nil {
+			return invalid(name, "hard link to %q, not a clean relative path", hdr.Linkname)
+		}
+		src, err := u.join(target)
+		if err != nil {
+			return err
+		}
+		if fi, err := os.Lstat(src); err != nil || !fi.Mode().IsRegular() {
+			return invalid(name, "hard link to %q, not an extracted regular file", hdr.Linkname)
+		}
+		p, err := u.join(name)
+		if err != nil {
+			return err
+		}
+		if err := u.mkParents(name); err != nil {
+			return err
+		}
+		if err := os.Link(src, p); err != nil {
+			return u.createErr(name, err)
+		}
+		return nil
+	default: // tar.TypeSymlink
+		if hdr.Linkname == "" || path.IsAbs(hdr.Linkname) || strings.ContainsRune(hdr.Linkname, 0) {
+			return invalid(name, "symbolic link to %q", hdr.Linkname)
+		}
+		u.links = append(u.links, pendingLink{name: name, target: hdr.Linkname})
+		return nil
+	}
+}
+
+// join resolves name inside the root; final symlinks too, which is fine as
+// no symlink exists while files are written.
+func (u *unpacker) join(name string) (string, error) {
+	p, err := securejoin.SecureJoin(u.root, name)
+	if err != nil {
+		return "", fmt.Errorf("resolving checkpoint member %s: %w: %w", name, define.ErrInvalidArg, err)
+	}
+	return p, nil
+}
+
+func (u *unpacker) mkParents(name string) error {
+	dir := path.Dir(name)
+	if dir == "." {
+		return nil
+	}
+	p, err := u.join(dir)
+	if err != nil {
+		return err
+	}
+	if err := os.MkdirAll(p, 0o700); err != nil {
+		return u.createErr(name, err)
+	}
+	return nil
+}
+
+func (u *unpacker) createErr(name string, err error) error {
+	if errors.Is(err, fs.ErrExist) || errors.Is(err, fs.ErrNotExist) || errors.Is(err, syscall.ENOTDIR) {
+		return invalid(name, "clashes with another member: %v", err)
+	}
+	return fmt.Errorf("extracting checkpoint member %s: %w", name, err)
+}
+
+// writeFile creates name from size bytes of r.
+func (u *unpacker) writeFile(name string, r io.Reader, size int64) error {
+	if err := u.mkParents(name); err != nil {
+		return err
+	}
+	p, err := u.join(name)
+	if err != nil {
+		return err
+	}
+	f, err := os.OpenFile(p, os.O_WRONLY|os.O_CREATE|os.O_EXCL|syscall.O_NOFOLLOW, 0o600)
+	if err != nil {
+		return u.createErr(name, err)
+	}
+	_, err = io.CopyN(f, r, size)
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		if errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) {
+			return corrupt(err)
+		}
+		var wErr *fs.PathError
+		if errors.As(err, &wErr) {
+			return fmt.Errorf("extracting checkpoint member %s: %w", name, err)
+		}
+		return corrupt(err)
+	}
+	return nil
+}
+
+// finishSymlinks creates the symbolic links, then checks that each resolves
+// inside the root as the kernel would follow it, through the others.
+func (u *unpacker) finishSymlinks() error {
+	for _, l := range u.links {
+		if err := u.mkParents(l.name); err != nil {
+			return err
+		}
+		dir, err := u.join(path.Dir(l.name))
+		if err != nil {
+			return err
+		}
+		if err := os.Symlink(l.target, filepath.Join(dir, path.Base(l.name))); err != nil {
+			return u.createErr(l.name, err)
+		}
+	}
+	for _, l := range u.links {
+		dir, err := u.join(path.Dir(l.name))
+		if err != nil {
+			return err
+		}
+		rel, err := filepath.Rel(u.root, dir)
+		if err != nil || rel == ".." || strings.HasPrefix(rel, "../") {
+			return invalid(l.name, "outside the checkpoint directory")
+		}
+		if err := u.checkInside(rel, l.target); err != nil {
+			os.Remove(filepath.Join(dir, path.Base(l.name)))
+			return invalid(l.name, "symbolic link to %q: %v", l.target, err)
+		}
+	}
+	return nil
+}
+
+var errEscapes = errors.New("resolves outside the checkpoint directory")
+
+// checkInside follows target from dir (relative to the root, "." for the
+// root), through symbolic links, as the kernel would; it fails if the walk
+// leaves the root. Missing components count as directories.
+func (u *unpacker) checkInside(dir, target string) error {
+	var cur []string
+	if dir != "." {
+		cur = strings.Split(filepath.ToSlash(dir), "/")
+	}
+	queue := strings.Split(target, "/")
+	hops := 0
+	for len(queue) > 0 {
+		c := queue[0]
+		queue = queue[1:]
+		switch c {
+		case "", ".":
+			continue
+		case "..":
+			if len(cur) == 0 {
+				return errEscapes
+			}
+			cur = cur[:len(cur)-1]
+			continue
+		}
+		next := append(slices.Clone(cur), c)
+		fi, err := os.Lstat(filepath.Join(u.root, filepath.Join(next...)))
+		if err != nil || fi.Mode()&fs.ModeSymlink == 0 {
+			cur = next
+			continue
+		}
+		if hops++; hops > 255 {
+			return errors.New("too many levels of symbolic links")
+		}
+		t, err := os.Readlink(filepath.Join(u.root, filepath.Join(next...)))
+		if err != nil {
+			return err
+		}
+		if path.IsAbs(t) {
+			return errEscapes
+		}
+		queue = append(strings.Split(t, "/"), queue...)
+	}
+	return nil
+}
