@@ -27,7 +27,7 @@ TESTFLAGS ?= $(if $(CI),-v)
 # Unit-test packages: everything but test/e2e, which needs the binary.
 UNIT_PKGS := ./cmd/... ./libpod/... ./pkg/... ./hack/... ./test/bench/...
 
-.PHONY: all build floor test test-root test-e2e test-all check-generated \
+.PHONY: all build floor test test-root test-e2e test-fuzz test-all check-generated \
 	bench docs completions generate lint fmt vet install clean
 
 all: build
@@ -56,7 +56,13 @@ test-e2e: build
 		$(GO) test $(TESTFLAGS) -tags "$(BUILDTAGS)" -count=1 -timeout 40m ./test/e2e/...; \
 	fi
 
-test-all: test test-root check-generated test-e2e
+# Short, bounded fuzz runs of the checkpoint archive reader (pkg/criu).
+FUZZTIME ?= 10s
+test-fuzz:
+	$(GO) test -tags "$(BUILDTAGS)" -run '^$$' -fuzz '^FuzzUnpack$$' -fuzztime $(FUZZTIME) ./pkg/criu/
+	$(GO) test -tags "$(BUILDTAGS)" -run '^$$' -fuzz '^FuzzReadMetadata$$' -fuzztime $(FUZZTIME) ./pkg/criu/
+
+test-all: test test-root check-generated test-fuzz test-e2e
 
 # Fails when docs/commands or completions differ from what the command tree
 # generates: run `make docs completions` and commit the result.

@@ -26,16 +26,21 @@ type CheckpointOptions struct {
 	// PreCheckpoint and WithPrevious ask for iterative dumps, which need
 	// the kernel's soft-dirty memory tracking.
 	PreCheckpoint, WithPrevious bool
+	// Export writes the checkpoint to this archive too (--export), with
+	// Compression; IgnoreRootfs and IgnoreVolumes leave those out of it.
+	Export                      string
+	Compression                 criu.Compression
+	IgnoreRootfs, IgnoreVolumes bool
 }
 
 // Files of a checkpoint, in the container's persistent directory (never
 // the runroot: a checkpoint must survive a reboot). Member names are those
 // of podman's archives (checkpointctl).
 const (
-	checkpointDir    = "checkpoint" // CRIU's images
-	checkpointSpec   = "spec.dump"
-	checkpointConfig = "config.dump"
-	networkStatus    = "network.status"
+	checkpointDir    = criu.MemberCheckpoint // CRIU's images
+	checkpointSpec   = criu.MemberSpec
+	checkpointConfig = criu.MemberConfig
+	networkStatus    = criu.MemberNetworkStatus
 	dumpLog          = "dump.log"
 	restoreLog       = "restore.log"
 )
@@ -96,6 +101,11 @@ func (c *Container) Checkpoint(ctx context.Context, opts CheckpointOptions) (*CR
 		c.state.CheckpointedAt, c.state.CheckpointPath = time.Now(), images
 		c.state.CheckpointLog = filepath.Join(dir, dumpLog)
 		if opts.LeaveRunning {
+			if opts.Export != "" {
+				if err := c.exportCheckpointLocked(opts.Export, opts.Compression, opts.IgnoreRootfs, opts.IgnoreVolumes); err != nil {
+					return err
+				}
+			}
 			return c.saveLocked()
 		}
 		exit := c.waitExitLocked(10 * time.Second)
@@ -114,8 +124,13 @@ func (c *Container) Checkpoint(ctx context.Context, opts CheckpointOptions) (*CR
 				return err
 			}
 		}
+		if opts.Export != "" {
+			if err := c.exportCheckpointLocked(opts.Export, opts.Compression, opts.IgnoreRootfs, opts.IgnoreVolumes); err != nil {
+				return err
+			}
+		}
 		if !opts.Keep {
-			_ = os.Remove(filepath.Join(dir, "stats-dump"))
+			_ = os.Remove(filepath.Join(dir, criu.MemberStats))
 		}
 		return nil
 	})

@@ -95,6 +95,39 @@ func (s *Store) ExportRootfs(storageID string, w io.Writer) (retErr error) {
 	return nil
 }
 
+// RootfsDiff writes the container's changes to its image as an
+// uncompressed tar in the layer format (deletions as .wh. whiteouts), for
+// checkpoint archives.
+func (s *Store) RootfsDiff(storageID string, w io.Writer) error {
+	c, err := s.store.Container(storageID)
+	if err != nil {
+		return fmt.Errorf("diffing rootfs of container %s: %w", storageID, err)
+	}
+	uncompressed := archive.Uncompressed
+	rc, err := s.store.Diff("", c.LayerID, &cstorage.DiffOptions{Compression: &uncompressed})
+	if err != nil {
+		return fmt.Errorf("diffing rootfs of container %s: %w", storageID, err)
+	}
+	defer rc.Close()
+	if _, err := io.Copy(w, rc); err != nil {
+		return fmt.Errorf("diffing rootfs of container %s: %w", storageID, err)
+	}
+	return nil
+}
+
+// ApplyRootfsDiff applies a tar from RootfsDiff to the container's rootfs
+// layer (on import, before the restore).
+func (s *Store) ApplyRootfsDiff(storageID string, r io.Reader) error {
+	c, err := s.store.Container(storageID)
+	if err != nil {
+		return fmt.Errorf("applying rootfs changes to container %s: %w", storageID, err)
+	}
+	if _, err := s.store.ApplyDiff(c.LayerID, r); err != nil {
+		return fmt.Errorf("applying rootfs changes to container %s: %w", storageID, err)
+	}
+	return nil
+}
+
 // ContainersOfImage returns the storage IDs of the containers whose rootfs
 // is layered on image imageID.
 func (s *Store) ContainersOfImage(imageID string) ([]string, error) {
@@ -117,4 +150,25 @@ func containerError(id, doing string, err error) error {
 		return fmt.Errorf("%s container %s: %w", doing, id, define.ErrNotFound)
 	}
 	return fmt.Errorf("%s container %s: %w", doing, id, err)
+}
+
+// TarDirectory writes the contents of dir as an uncompressed tar (named
+// volumes in checkpoint archives).
+func TarDirectory(dir string, w io.Writer) error {
+	rc, err := archive.Tar(dir, archive.Uncompressed)
+	if err != nil {
+		return fmt.Errorf("archiving %s: %w", dir, err)
+	}
+	defer rc.Close()
+	_, err = io.Copy(w, rc)
+	return err
+}
+
+// UntarDirectory unpacks a tar from TarDirectory into dir, keeping every
+// entry inside it.
+func UntarDirectory(r io.Reader, dir string) error {
+	if err := archive.Untar(r, dir, &archive.TarOptions{}); err != nil {
+		return fmt.Errorf("unpacking into %s: %w", dir, err)
+	}
+	return nil
 }

@@ -196,6 +196,10 @@ func TestCheckpointAcrossReboot(t *testing.T) {
 	if err := os.RemoveAll(e.RunRoot); err != nil {
 		t.Fatal(err)
 	}
+	// The reboot takes the bridge (and with it the veths) too.
+	if out, err := exec.Command("ip", "link", "del", "podlite0").CombinedOutput(); err != nil {
+		t.Fatalf("deleting the bridge: %v: %s", err, out)
+	}
 
 	if st := e.MustPodlite("inspect", "--format", "{{.State.Status}} {{.State.Checkpointed}}", "web").Stdout; st != "exited true\n" {
 		t.Fatalf("after the reboot: %q", st)

@@ -2,6 +2,7 @@ package containers
 
 import (
 	"context"
+	"fmt"
 	"os"
 	"time"
 
@@ -9,6 +10,7 @@ import (
 
 	"github.com/podlite/podlite/cmd/podlite/common"
 	"github.com/podlite/podlite/libpod"
+	"github.com/podlite/podlite/libpod/define"
 )
 
 func newCheckpointCommand(g *common.Globals) *cobra.Command {
@@ -22,6 +24,12 @@ func newCheckpointCommand(g *common.Globals) *cobra.Command {
 		Example:           "  podlite container checkpoint web\n  podlite container checkpoint --leave-running --tcp-established web",
 		ValidArgsFunction: common.Complete(g, common.ContainerNames),
 		RunE: func(cmd *cobra.Command, args []string) error {
+			if (o.IgnoreRootfs || o.IgnoreVolumes) && o.Export == "" {
+				return fmt.Errorf("--ignore-rootfs and --ignore-volumes need --export: %w", define.ErrInvalidArg)
+			}
+			if o.Export != "" && (len(args) != 1 || sel.all) {
+				return fmt.Errorf("--export takes exactly one container: %w", define.ErrInvalidArg)
+			}
 			sel.quiet = printStats // the JSON replaces the names
 			return withStats(printStats, "checkpoint_duration", func(collect func(*libpod.CRReport, error) error) error {
 				checkpoint := func(c *libpod.Container) error { return collect(c.Checkpoint(context.Background(), o)) }
@@ -42,12 +50,17 @@ func newCheckpointCommand(g *common.Globals) *cobra.Command {
 	f.BoolVarP(&o.PreCheckpoint, "pre-checkpoint", "P", false, "dump memory only, as a base for a later checkpoint")
 	f.BoolVar(&o.WithPrevious, "with-previous", false, "checkpoint on top of a pre-checkpoint")
 	f.BoolVar(&printStats, "print-stats", false, "print CRIU's statistics and the durations as JSON")
+	f.StringVarP(&o.Export, "export", "e", "", "also write the checkpoint to this archive")
+	f.StringVarP((*string)(&o.Compression), "compress", "c", "zstd", "archive compression: zstd, gzip or none")
+	f.BoolVar(&o.IgnoreRootfs, "ignore-rootfs", false, "leave the rootfs changes out of the archive")
+	f.BoolVar(&o.IgnoreVolumes, "ignore-volumes", false, "leave the named volumes out of the archive")
 	return cmd
 }
 
 func newRestoreCommand(g *common.Globals) *cobra.Command {
 	var o libpod.RestoreOptions
 	var printStats bool
+	var imp importFlags
 	sel := selection{}
 	cmd := &cobra.Command{
 		Use:               "restore [options] CONTAINER [CONTAINER...]",
@@ -56,6 +69,9 @@ func newRestoreCommand(g *common.Globals) *cobra.Command {
 		Example:           "  podlite container restore web\n  podlite container restore --keep --tcp-established web",
 		ValidArgsFunction: common.Complete(g, common.ContainerNames),
 		RunE: func(cmd *cobra.Command, args []string) error {
+			if imp.path != "" {
+				return importAndRestore(g, imp, o, printStats)
+			}
 			sel.quiet = printStats // the JSON replaces the names
 			return withStats(printStats, "restore_duration", func(collect func(*libpod.CRReport, error) error) error {
 				restore := func(c *libpod.Container) error { return collect(c.Restore(context.Background(), o)) }
@@ -74,6 +90,10 @@ func newRestoreCommand(g *common.Globals) *cobra.Command {
 	f.BoolVar(&o.FileLocks, "file-locks", false, "restore file locks")
 	f.BoolVar(&o.IgnoreStaticIP, "ignore-static-ip", false, "let the network choose new addresses")
 	f.BoolVar(&o.IgnoreStaticMAC, "ignore-static-mac", false, "let the network choose new MAC addresses")
+	f.StringVarP(&imp.path, "import", "i", "", "restore from a checkpoint archive (written by checkpoint --export)")
+	f.StringVarP(&imp.opts.Name, "name", "n", "", "with --import: restore a copy under this name (and a new ID)")
+	f.BoolVar(&imp.opts.IgnoreRootfs, "ignore-rootfs", false, "with --import: leave out the archive's rootfs changes")
+	f.BoolVar(&imp.opts.IgnoreVolumes, "ignore-volumes", false, "with --import: leave out the archive's volumes")
 	f.BoolVar(&printStats, "print-stats", false, "print CRIU's statistics and the durations as JSON")
 	return cmd
 }
@@ -119,4 +139,37 @@ func withStats(print bool, durationKey string, run func(collect func(*libpod.CRR
 		}
 	}
 	return err
+}
+
+type importFlags struct {
+	path string
+	opts libpod.ImportOptions
+}
+
+// importAndRestore creates the container from an archive and restores it;
+// if the restore fails, the imported container goes again.
+func importAndRestore(g *common.Globals, imp importFlags, o libpod.RestoreOptions, printStats bool) error {
+	rt, err := g.Runtime()
+	if err != nil {
+		return err
+	}
+	ctx := context.Background()
+	c, err := rt.ImportCheckpoint(ctx, imp.path, imp.opts)
+	if err != nil {
+		return err
+	}
+	if imp.opts.Name != "" && !o.IgnoreStaticIP {
+		// A copy beside the original must not claim its addresses.
+		o.IgnoreStaticIP, o.IgnoreStaticMAC = true, true
+	}
+	return withStats(printStats, "restore_duration", func(collect func(*libpod.CRReport, error) error) error {
+		if err := collect(c.Restore(ctx, o)); err != nil {
+			_ = rt.RemoveContainer(ctx, c.ID(), true, true)
+			return err
+		}
+		if !printStats {
+			fmt.Println(c.Name())
+		}
+		return nil
+	})
 }

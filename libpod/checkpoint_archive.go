@@ -1,0 +1,236 @@
+package libpod
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/podlite/podlite/libpod/define"
+	"github.com/podlite/podlite/pkg/criu"
+)
+
+// Members a podlite archive carries besides the metadata and CRIU's images.
+const (
+	rootfsDiffMember = criu.MemberRootfsDiff
+	volumesMember    = criu.MemberVolumes
+	logMember        = criu.MemberLog
+)
+
+// exportCheckpoint writes the container's checkpoint (taken just before,
+// under the lock) to an archive at path: metadata first, then CRIU's
+// images, the rootfs changes and the named volumes' contents.
+func (c *Container) exportCheckpointLocked(path string, compression criu.Compression, ignoreRootfs, ignoreVolumes bool) (retErr error) {
+	dir := c.userDir()
+	members := []string{checkpointConfig, checkpointSpec, networkStatus, criu.MemberStats, checkpointDir, logMember}
+	var cleanup []string
+	defer func() {
+		for _, p := range cleanup {
+			_ = os.RemoveAll(p)
+		}
+	}()
+	if !ignoreRootfs && c.config.StorageID != "" {
+		store, err := c.rt.Storage()
+		if err != nil {
+			return err
+		}
+		diff := filepath.Join(dir, rootfsDiffMember)
+		f, err := os.OpenFile(diff, os.O_WRONLY|os.O_CREATE|os.O_TRUNC, 0o600)
+		if err != nil {
+			return err
+		}
+		cleanup = append(cleanup, diff)
+		err = store.RootfsDiff(c.config.StorageID, f)
+		if cerr := f.Close(); err == nil {
+			err = cerr
+		}
+		if err != nil {
+			return err
+		}
+		members = append(members, rootfsDiffMember)
+	}
+	if !ignoreVolumes && len(c.config.Volumes) > 0 {
+		vdir := filepath.Join(dir, volumesMember)
+		cleanup = append(cleanup, vdir)
+		if err := c.rt.tarVolumes(c.config.Volumes, vdir); err != nil {
+			return err
+		}
+		members = append(members, volumesMember)
+	}
+	var present []string
+	for _, m := range members {
+		if _, err := os.Stat(filepath.Join(dir, m)); err == nil {
+			present = append(present, m)
+		}
+	}
+	f, err := criu.CreateArchive(path)
+	if err != nil {
+		return fmt.Errorf("creating checkpoint archive %s: %w", path, err)
+	}
+	defer func() {
+		if cerr := f.Close(); retErr == nil {
+			retErr = cerr
+		}
+		if retErr != nil {
+			_ = os.Remove(path)
+		}
+	}()
+	manifest := criu.Manifest{ID: c.config.ID, Name: c.config.Name, Image: c.config.ImageName, ImageID: c.config.ImageID, Created: time.Now()}
+	if err := criu.Pack(f, dir, present, manifest, compression); err != nil {
+		return fmt.Errorf("writing checkpoint archive %s: %w", path, err)
+	}
+	return nil
+}
+
+// ImportOptions shape `container restore --import`.
+type ImportOptions struct {
+	// Name restores a copy under a new name and ID (with new addresses
+	// unless RestoreOptions asks otherwise).
+	Name          string
+	IgnoreRootfs  bool
+	IgnoreVolumes bool
+}
+
+// ImportCheckpoint creates a checkpointed container from an archive
+// written by `checkpoint --export`, ready for Restore. A failed import
+// leaves no container, layer, volume or file behind.
+func (r *Runtime) ImportCheckpoint(ctx context.Context, path string, opts ImportOptions) (_ *Container, retErr error) {
+	meta, err := readArchiveMetadata(path)
+	if err != nil {
+		return nil, err
+	}
+	var cfg define.ContainerConfig
+	if err := json.Unmarshal(meta.Config, &cfg); err != nil {
+		return nil, fmt.Errorf("reading the container config in %s: %v: %w", path, err, define.ErrInvalidArg)
+	}
+	oldID, oldUserDir, oldVolumes := cfg.ID, filepath.Join("containers", cfg.ID), ""
+	if opts.Name != "" {
+		if err := checkName(opts.Name); err != nil {
+			return nil, err
+		}
+		cfg.ID, cfg.Name = newID(), opts.Name
+	}
+	if _, err := r.store.LookupContainer(cfg.Name); err == nil {
+		return nil, fmt.Errorf("a container named %s exists already: use --name: %w", cfg.Name, define.ErrExists)
+	}
+	store, err := r.Storage()
+	if err != nil {
+		return nil, err
+	}
+	img, err := store.Image(cfg.ImageID)
+	if err != nil {
+		if img, err = store.Image(cfg.ImageName); err != nil {
+			return nil, fmt.Errorf("the checkpoint needs image %s, which is not here (pull it first): %w", cfg.ImageName, define.ErrNotFound)
+		}
+	}
+	cfg.ImageID = img.ID
+	retargetConfig(&cfg, oldID, oldUserDir, oldVolumes, r)
+	userDir := filepath.Join(r.cfg.Root, "containers", cfg.ID)
+	if err := ensureDir(userDir); err != nil {
+		return nil, err
+	}
+	defer func() {
+		if retErr != nil {
+			_ = os.RemoveAll(userDir)
+		}
+	}()
+	if err := unpackArchive(path, userDir); err != nil {
+		return nil, err
+	}
+	// /etc/hostname, hosts and resolv.conf are this host's to write.
+	hostname := ""
+	if cfg.Spec != nil {
+		hostname = cfg.Spec.Hostname
+	}
+	if _, err := (&Container{rt: r, config: &cfg}).writeEtcFiles(hostname); err != nil {
+		return nil, err
+	}
+	storageID, err := store.CreateContainer(cfg.ID, img.ID)
+	if err != nil {
+		return nil, err
+	}
+	cfg.StorageID = storageID
+	defer func() {
+		if retErr != nil {
+			_ = store.DeleteContainer(storageID)
+		}
+	}()
+	diff := filepath.Join(userDir, rootfsDiffMember)
+	if !opts.IgnoreRootfs {
+		if f, err := os.Open(diff); err == nil {
+			err = store.ApplyRootfsDiff(storageID, f)
+			f.Close()
+			if err != nil {
+				return nil, err
+			}
+		}
+	}
+	_ = os.Remove(diff)
+	vdir := filepath.Join(userDir, volumesMember)
+	if !opts.IgnoreVolumes {
+		if err := r.untarVolumes(cfg.Volumes, vdir); err != nil {
+			return nil, err
+		}
+	}
+	_ = os.RemoveAll(vdir)
+	st := &define.ContainerState{Status: define.StatusExited, Checkpointed: true, CheckpointedAt: time.Now(),
+		CheckpointPath: filepath.Join(userDir, checkpointDir), CheckpointLog: filepath.Join(userDir, dumpLog)}
+	if err := r.store.AddContainer(&cfg, st); err != nil {
+		return nil, err
+	}
+	return r.containerByID(cfg.ID)
+}
+
+// retargetConfig moves the paths a config (and its spec) names from the
+// exporting host's container directory and ID to this runtime's.
+func retargetConfig(cfg *define.ContainerConfig, oldID, oldUserDir, _ string, r *Runtime) {
+	newDir := filepath.Join(r.cfg.Root, "containers", cfg.ID)
+	fix := func(p string) string {
+		if i := strings.Index(p, oldUserDir+"/"); i >= 0 {
+			return filepath.Join(newDir, p[i+len(oldUserDir)+1:])
+		}
+		return p
+	}
+	cfg.LogPath = fix(cfg.LogPath)
+	if s := cfg.Spec; s != nil {
+		for i := range s.Mounts {
+			s.Mounts[i].Source = fix(s.Mounts[i].Source)
+		}
+		if s.Linux != nil {
+			s.Linux.CgroupsPath = strings.ReplaceAll(s.Linux.CgroupsPath, oldID, cfg.ID)
+		}
+		for _, name := range cfg.Volumes {
+			for i := range s.Mounts {
+				if strings.HasSuffix(s.Mounts[i].Source, "/"+name+"/_data") {
+					s.Mounts[i].Source = filepath.Join(r.cfg.Volumes(), name, "_data")
+				}
+			}
+		}
+	}
+}
+
+func readArchiveMetadata(path string) (*criu.Metadata, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		if errors.Is(err, fs.ErrNotExist) {
+			return nil, fmt.Errorf("checkpoint archive %s: %w", path, define.ErrNotFound)
+		}
+		return nil, err
+	}
+	defer f.Close()
+	return criu.ReadMetadata(f)
+}
+
+func unpackArchive(path, dir string) error {
+	f, err := os.Open(path)
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	return criu.Unpack(f, dir, criu.DefaultLimits())
+}

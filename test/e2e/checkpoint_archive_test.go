@@ -1,0 +1,73 @@
+package e2e
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// TestCheckpointExportImport moves a container between two podlite roots
+// (two "hosts" on this machine) through a checkpoint archive.
+func TestCheckpointExportImport(t *testing.T) {
+	a, b := NewEnv(t), NewEnv(t)
+	img := a.LoadBusybox()
+	b.LoadBusybox()
+	a.MustPodlite("run", "-d", "--name", "mover", "-v", "carried:/data", img, "sh", "-c",
+		"echo in-volume > /data/f; echo in-rootfs > /etc/motd; "+counterScript)
+	waitFor(t, func() bool { return lastCount(t, a, "mover") >= 5 })
+	ip := strings.Fields(netOf(a, "mover"))[0]
+	archive := filepath.Join(t.TempDir(), "mover.tar.zst")
+	a.MustPodlite("container", "checkpoint", "--export", archive, "mover")
+	if st, err := os.Stat(archive); err != nil || st.Mode().Perm() != 0o600 {
+		t.Fatalf("archive: %v, mode %v; want mode 0600", err, st.Mode().Perm())
+	}
+	at := lastCount(t, a, "mover")
+	a.MustPodlite("rm", "-f", "mover") // host A is done with it: its address is free again
+
+	if out := b.MustPodlite("container", "restore", "--import", archive).Stdout; out != "mover\n" {
+		t.Fatalf("restore --import printed %q", out)
+	}
+	waitFor(t, func() bool { return lastCount(t, b, "mover") >= at+3 })
+	assertContinuous(t, b, "mover")
+	if got := strings.Fields(netOf(b, "mover"))[0]; got != ip {
+		t.Fatalf("restored with %s, want the exported %s", got, ip)
+	}
+	if out := b.MustPodlite("exec", "mover", "cat", "/etc/motd", "/data/f").Stdout; out != "in-rootfs\nin-volume\n" {
+		t.Fatalf("rootfs changes and volume data after the import: %q", out)
+	}
+
+	// Two copies from one archive, each under a new name and ID with its
+	// own address.
+	b.MustPodlite("container", "restore", "-i", archive, "-n", "copy1")
+	b.MustPodlite("container", "restore", "-i", archive, "-n", "copy2")
+	ips := map[string]bool{}
+	for _, n := range []string{"mover", "copy1", "copy2"} {
+		ips[strings.Fields(netOf(b, n))[0]] = true
+		if st := b.MustPodlite("inspect", "--format", "{{.State.Status}}", n).Stdout; st != "running\n" {
+			t.Fatalf("%s is %q", n, st)
+		}
+	}
+	if len(ips) != 3 {
+		t.Fatalf("the copies share addresses: %v", ips)
+	}
+	expectOneLineError(t, b.Podlite("container", "restore", "-i", archive)) // the name is taken
+
+	// --ignore-rootfs leaves the rootfs changes behind.
+	b.MustPodlite("container", "restore", "-i", archive, "-n", "bare", "--ignore-rootfs")
+	if out := b.Podlite("exec", "bare", "cat", "/etc/motd").Stdout; strings.Contains(out, "in-rootfs") {
+		t.Fatalf("--ignore-rootfs restored the rootfs changes")
+	}
+
+	// Bad input: a missing archive, an archive that is not one; nothing
+	// half-created.
+	before := b.MustPodlite("ps", "-aq").Stdout
+	expectOneLineError(t, b.Podlite("container", "restore", "-i", "/no/such/archive", "-n", "x"))
+	junk := filepath.Join(t.TempDir(), "junk")
+	writeFile(t, junk, "not an archive")
+	expectOneLineError(t, b.Podlite("container", "restore", "-i", junk, "-n", "y"))
+	if after := b.MustPodlite("ps", "-aq").Stdout; after != before {
+		t.Fatalf("failed imports left containers: %q, was %q", after, before)
+	}
+	expectOneLineError(t, a.Podlite("container", "checkpoint", "--ignore-rootfs", "x"))
+}
