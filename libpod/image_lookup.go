@@ -2,7 +2,6 @@ package libpod
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"path"
 	"strconv"
@@ -20,15 +19,6 @@ func (r *Runtime) LookupImage(nameOrID string) (*storage.Image, error) {
 		return nil, err
 	}
 	return store.Image(nameOrID)
-}
-
-// ImageExists reports whether nameOrID resolves to a local image.
-func (r *Runtime) ImageExists(nameOrID string) (bool, error) {
-	_, err := r.LookupImage(nameOrID)
-	if errors.Is(err, define.ErrNotFound) {
-		return false, nil
-	}
-	return err == nil, err
 }
 
 // InspectImage returns the full description of a local image.

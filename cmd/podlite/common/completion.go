@@ -60,3 +60,14 @@ func ImageNames(g *Globals) ([]string, error) {
 	}
 	return names, nil
 }
+
+// CompleteFirst completes names from source for the first argument only.
+func CompleteFirst(g *Globals, source Completer) cobra.CompletionFunc {
+	all := Complete(g, source)
+	return func(cmd *cobra.Command, args []string, toComplete string) ([]string, cobra.ShellCompDirective) {
+		if len(args) > 0 {
+			return nil, cobra.ShellCompDirectiveNoFileComp
+		}
+		return all(cmd, args, toComplete)
+	}
+}

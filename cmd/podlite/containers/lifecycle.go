@@ -250,21 +250,9 @@ func newCleanupCommand(g *common.Globals) *cobra.Command {
 }
 
 func newExistsCommand(g *common.Globals) *cobra.Command {
-	return &cobra.Command{
-		Use:               "exists CONTAINER",
-		Short:             "Check whether a container exists (exit 0) or not (exit 1)",
-		Args:              common.ExactArgs(1),
-		Example:           "  podlite container exists web",
-		ValidArgsFunction: common.Complete(g, common.ContainerNames),
-		RunE: func(cmd *cobra.Command, args []string) error {
-			rt, err := g.Runtime()
-			if err != nil {
-				return err
-			}
-			if _, err := rt.LookupContainer(args[0]); err != nil {
-				return common.ExitStatus(1)
-			}
-			return nil
-		},
-	}
+	return common.NewExistsCommand(g, "container", "  podlite container exists web", common.ContainerNames,
+		func(rt *libpod.Runtime, name string) error {
+			_, err := rt.LookupContainer(name)
+			return err
+		})
 }

@@ -4,30 +4,13 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/podlite/podlite/cmd/podlite/common"
-	"github.com/podlite/podlite/libpod/define"
+	"github.com/podlite/podlite/libpod"
 )
 
 func newExistsCommand(g *common.Globals) *cobra.Command {
-	return &cobra.Command{
-		Use:               "exists IMAGE",
-		Short:             "Check whether an image exists locally",
-		Long:              "Exit with 0 when the image exists locally, 1 when it does not, 125 on other errors.",
-		Args:              common.ExactArgs(1),
-		ValidArgsFunction: completeFirstImage(g),
-		Example:           "  podlite image exists busybox || podlite pull busybox",
-		RunE: func(_ *cobra.Command, args []string) error {
-			rt, err := g.Runtime()
-			if err != nil {
-				return err
-			}
-			ok, err := rt.ImageExists(args[0])
-			if err != nil {
-				return err
-			}
-			if !ok {
-				return &define.ExitCodeError{Code: 1}
-			}
-			return nil
-		},
-	}
+	return common.NewExistsCommand(g, "image", "  podlite image exists busybox || podlite pull busybox", common.ImageNames,
+		func(rt *libpod.Runtime, name string) error {
+			_, err := rt.LookupImage(name)
+			return err
+		})
 }

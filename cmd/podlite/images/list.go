@@ -49,7 +49,7 @@ func newListCommand(g *common.Globals) *cobra.Command {
 		Use:               "images [options] [IMAGE]",
 		Short:             "List images",
 		Args:              common.RangeArgs(0, 1),
-		ValidArgsFunction: completeFirstImage(g),
+		ValidArgsFunction: common.CompleteFirst(g, common.ImageNames),
 		Example: `  podlite images
   podlite images -q --filter dangling=true
   podlite images --format '{{.Repository}}:{{.Tag}} {{.Size}}'

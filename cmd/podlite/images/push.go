@@ -15,7 +15,7 @@ func newPushCommand(g *common.Globals) *cobra.Command {
 		Long: `Push a local image to DESTINATION, by default to the registry its name
 names. DESTINATION takes the forms pull accepts.`,
 		Args:              common.RangeArgs(1, 2),
-		ValidArgsFunction: completeFirstImage(g),
+		ValidArgsFunction: common.CompleteFirst(g, common.ImageNames),
 		Example: `  podlite push --tls-verify=false 127.0.0.1:5000/app:1
   podlite push app oci-archive:/tmp/app.tar`,
 		RunE: func(cmd *cobra.Command, args []string) error {
@@ -34,15 +34,4 @@ names. DESTINATION takes the forms pull accepts.`,
 	cmd.Flags().BoolVarP(&quiet, "quiet", "q", false, "do not show progress")
 	cmd.Flags().BoolVar(&verify, "tls-verify", true, "require HTTPS and verify certificates (false also allows plain HTTP)")
 	return cmd
-}
-
-// completeFirstImage completes an image name as the first argument only.
-func completeFirstImage(g *common.Globals) cobra.CompletionFunc {
-	images := completeImages(g)
-	return func(cmd *cobra.Command, args []string, toComplete string) ([]string, cobra.ShellCompDirective) {
-		if len(args) > 0 {
-			return nil, cobra.ShellCompDirectiveNoFileComp
-		}
-		return images(cmd, args, toComplete)
-	}
 }

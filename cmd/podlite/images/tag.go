@@ -13,7 +13,7 @@ func newTagCommand(g *common.Globals) *cobra.Command {
 		Long: `Add one or more names to a local image. A name without registry goes under
 localhost/ and a name without tag gets :latest.`,
 		Args:              common.MinArgs(2),
-		ValidArgsFunction: completeFirstImage(g),
+		ValidArgsFunction: common.CompleteFirst(g, common.ImageNames),
 		Example: `  podlite tag busybox mybox
   podlite tag app:1 127.0.0.1:5000/app:1 app:stable`,
 		RunE: func(_ *cobra.Command, args []string) error {

@@ -117,14 +117,3 @@ func networkNames(g *common.Globals) ([]string, error) {
 func completeNetworks(g *common.Globals) cobra.CompletionFunc {
 	return common.Complete(g, networkNames)
 }
-
-// completeFirstNetwork completes a network name for the first argument only.
-func completeFirstNetwork(g *common.Globals) cobra.CompletionFunc {
-	all := completeNetworks(g)
-	return func(cmd *cobra.Command, args []string, toComplete string) ([]string, cobra.ShellCompDirective) {
-		if len(args) > 0 {
-			return nil, cobra.ShellCompDirectiveNoFileComp
-		}
-		return all(cmd, args, toComplete)
-	}
-}

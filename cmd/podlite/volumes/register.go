@@ -99,14 +99,3 @@ func volumeNames(g *common.Globals) ([]string, error) {
 func completeVolumes(g *common.Globals) cobra.CompletionFunc {
 	return common.Complete(g, volumeNames)
 }
-
-// completeFirstVolume completes a volume name for the first argument only.
-func completeFirstVolume(g *common.Globals) cobra.CompletionFunc {
-	all := completeVolumes(g)
-	return func(cmd *cobra.Command, args []string, toComplete string) ([]string, cobra.ShellCompDirective) {
-		if len(args) > 0 {
-			return nil, cobra.ShellCompDirectiveNoFileComp
-		}
-		return all(cmd, args, toComplete)
-	}
-}
