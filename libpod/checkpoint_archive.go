@@ -234,3 +234,41 @@ func unpackArchive(path, dir string) error {
 	defer f.Close()
 	return criu.Unpack(f, dir, criu.DefaultLimits())
 }
+
+// ArchiveInfo is what `checkpoint inspect` shows of an archive, read from
+// its metadata alone (the rest is never decompressed).
+type ArchiveInfo struct {
+	Manifest    criu.Manifest        `json:"manifest"`
+	Created     time.Time            `json:"containerCreated"`
+	Command     []string             `json:"command,omitempty"`
+	NetworkMode string               `json:"networkMode,omitempty"`
+	Networks    map[string][]string  `json:"networks,omitempty"`
+	Ports       []define.PortMapping `json:"ports,omitempty"`
+}
+
+// InspectArchive reads a checkpoint archive's metadata.
+func InspectArchive(path string) (*ArchiveInfo, error) {
+	meta, err := readArchiveMetadata(path)
+	if err != nil {
+		return nil, err
+	}
+	info := &ArchiveInfo{Manifest: meta.Manifest}
+	var cfg define.ContainerConfig
+	if err := json.Unmarshal(meta.Config, &cfg); err == nil {
+		info.Created, info.Command, info.NetworkMode, info.Ports = cfg.CreatedAt, cfg.Command, cfg.NetworkMode, cfg.Network.Ports
+	}
+	var st map[string]struct {
+		Addresses []struct {
+			IP string `json:"ip"`
+		} `json:"addresses"`
+	}
+	if err := json.Unmarshal(meta.NetworkStatus, &st); err == nil && len(st) > 0 {
+		info.Networks = map[string][]string{}
+		for name, ns := range st {
+			for _, a := range ns.Addresses {
+				info.Networks[name] = append(info.Networks[name], a.IP)
+			}
+		}
+	}
+	return info, nil
+}

@@ -22,6 +22,9 @@ func TestCheckpointExportImport(t *testing.T) {
 	if st, err := os.Stat(archive); err != nil || st.Mode().Perm() != 0o600 {
 		t.Fatalf("archive: %v, mode %v; want mode 0600", err, st.Mode().Perm())
 	}
+	if got := a.MustPodlite("container", "checkpoint", "inspect", "--format", "{{.manifest.name}} {{.manifest.version}}", archive).Stdout; got != "mover 1\n" {
+		t.Fatalf("checkpoint inspect: %q", got)
+	}
 	at := lastCount(t, a, "mover")
 	a.MustPodlite("rm", "-f", "mover") // host A is done with it: its address is free again
 

@@ -54,6 +54,31 @@ func newCheckpointCommand(g *common.Globals) *cobra.Command {
 	f.StringVarP((*string)(&o.Compression), "compress", "c", "zstd", "archive compression: zstd, gzip or none")
 	f.BoolVar(&o.IgnoreRootfs, "ignore-rootfs", false, "leave the rootfs changes out of the archive")
 	f.BoolVar(&o.IgnoreVolumes, "ignore-volumes", false, "leave the named volumes out of the archive")
+	cmd.AddCommand(newCheckpointInspectCommand())
+	return cmd
+}
+
+func newCheckpointInspectCommand() *cobra.Command {
+	var format string
+	cmd := &cobra.Command{
+		Use:   "inspect [options] FILE",
+		Short: "Show what a checkpoint archive holds, from its metadata alone",
+		Long: `Read the metadata at the head of an archive written by checkpoint --export:
+the container's name, ID and image, when it was checkpointed, its command,
+networks, addresses and ports. The checkpoint images
+behind the metadata are never decompressed, however large the archive.`,
+		Args:              common.ExactArgs(1),
+		Example:           "  podlite container checkpoint inspect web.tar.zst\n  podlite container checkpoint inspect --format '{{.manifest.name}}' web.tar.zst",
+		ValidArgsFunction: cobra.NoFileCompletions,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			info, err := libpod.InspectArchive(args[0])
+			if err != nil {
+				return err
+			}
+			return common.WriteInspect(os.Stdout, format, []*libpod.ArchiveInfo{info})
+		},
+	}
+	cmd.Flags().StringVarP(&format, "format", "f", "", "Go template or json")
 	return cmd
 }
 
