@@ -81,6 +81,7 @@ func (c *Container) exportCheckpointLocked(path string, compression criu.Compres
 		}
 	}()
 	manifest := criu.Manifest{ID: c.config.ID, Name: c.config.Name, Image: c.config.ImageName, ImageID: c.config.ImageID, Created: time.Now()}
+	hostManifest(&manifest)
 	if err := criu.Pack(f, dir, present, manifest, compression); err != nil {
 		return fmt.Errorf("writing checkpoint archive %s: %w", path, err)
 	}
@@ -94,6 +95,9 @@ type ImportOptions struct {
 	Name          string
 	IgnoreRootfs  bool
 	IgnoreVolumes bool
+	// IgnoreStaticIP: the restore will not ask for the saved addresses
+	// (restore --ignore-static-ip), so the preflight does not check them.
+	IgnoreStaticIP bool
 }
 
 // ImportCheckpoint creates a checkpointed container from an archive
@@ -104,10 +108,11 @@ func (r *Runtime) ImportCheckpoint(ctx context.Context, path string, opts Import
 	if err != nil {
 		return nil, err
 	}
-	var cfg define.ContainerConfig
-	if err := json.Unmarshal(meta.Config, &cfg); err != nil {
-		return nil, fmt.Errorf("reading the container config in %s: %v: %w", path, err, define.ErrInvalidArg)
+	decoded, err := decodeConfig(meta.Config, path)
+	if err != nil {
+		return nil, err
 	}
+	cfg := *decoded
 	oldID, oldUserDir, oldVolumes := cfg.ID, filepath.Join("containers", cfg.ID), ""
 	if opts.Name != "" {
 		if err := checkName(opts.Name); err != nil {
@@ -173,7 +178,15 @@ func (r *Runtime) ImportCheckpoint(ctx context.Context, path string, opts Import
 	_ = os.Remove(diff)
 	vdir := filepath.Join(userDir, volumesMember)
 	if !opts.IgnoreVolumes {
-		if err := r.untarVolumes(cfg.Volumes, vdir); err != nil {
+		created, err := r.untarVolumes(cfg.Volumes, vdir)
+		defer func() {
+			if retErr != nil {
+				for _, v := range created {
+					_ = r.RemoveVolume(v, false)
+				}
+			}
+		}()
+		if err != nil {
 			return nil, err
 		}
 	}

@@ -37,32 +37,37 @@ func (r *Runtime) tarVolumes(names []string, dir string) error {
 	return nil
 }
 
-// untarVolumes creates the named volumes an imported container uses and
-// fills those that the archive carries from dir/NAME.tar.
-func (r *Runtime) untarVolumes(names []string, dir string) error {
+// untarVolumes creates the named volumes an imported container uses that
+// do not exist here, filled from dir/NAME.tar when the archive carries it.
+func (r *Runtime) untarVolumes(names []string, dir string) (created []string, _ error) {
 	for _, name := range names {
 		if !spec.ValidVolumeName(name) {
-			return fmt.Errorf("invalid volume name %q in the archive: %w", name, define.ErrInvalidArg)
+			return created, fmt.Errorf("invalid volume name %q in the archive: %w", name, define.ErrInvalidArg)
 		}
-		v, err := r.store.Volume(name)
-		if errors.Is(err, define.ErrNotFound) {
-			v, err = r.CreateVolume(name, nil, nil)
+		// An existing volume is used as it is: its data may belong to
+		// other containers (a copy restored beside the original).
+		if _, err := r.store.Volume(name); err == nil {
+			continue
+		} else if !errors.Is(err, define.ErrNotFound) {
+			return created, err
 		}
+		v, err := r.CreateVolume(name, nil, nil)
 		if err != nil {
-			return err
+			return created, err
 		}
+		created = append(created, name)
 		f, err := os.Open(filepath.Join(dir, name+".tar"))
 		if errors.Is(err, fs.ErrNotExist) {
 			continue
 		}
 		if err != nil {
-			return err
+			return created, err
 		}
 		err = storage.UntarDirectory(f, v.Mountpoint)
 		f.Close()
 		if err != nil {
-			return fmt.Errorf("restoring volume %s: %w", name, err)
+			return created, fmt.Errorf("restoring volume %s: %w", name, err)
 		}
 	}
-	return nil
+	return created, nil
 }

@@ -149,6 +149,13 @@ type Manifest struct {
 	// Members are the top-level member names, in archive order, the
 	// manifest included.
 	Members []string `json:"members"`
+	// The checkpointing host, for restore --check: CRIU's version (integer
+	// form), the kernel release, the architecture and the cgroup version.
+	// Empty in archives written before these fields existed.
+	CRIUVersion   int    `json:"criuVersion,omitempty"`
+	Kernel        string `json:"kernel,omitempty"`
+	Arch          string `json:"arch,omitempty"`
+	CgroupVersion string `json:"cgroupVersion,omitempty"`
 }
 
 // Metadata is what [ReadMetadata] finds at the head of an archive: the

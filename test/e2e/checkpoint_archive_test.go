@@ -28,6 +28,9 @@ func TestCheckpointExportImport(t *testing.T) {
 	at := lastCount(t, a, "mover")
 	a.MustPodlite("rm", "-f", "mover") // host A is done with it: its address is free again
 
+	if out := b.MustPodlite("container", "restore", "--check", "--import", archive).Stdout; !strings.Contains(out, "can be restored") {
+		t.Fatalf("restore --check on a host that can take it: %q", out)
+	}
 	if out := b.MustPodlite("container", "restore", "--import", archive).Stdout; out != "mover\n" {
 		t.Fatalf("restore --import printed %q", out)
 	}
@@ -54,7 +57,15 @@ func TestCheckpointExportImport(t *testing.T) {
 	if len(ips) != 3 {
 		t.Fatalf("the copies share addresses: %v", ips)
 	}
-	expectOneLineError(t, b.Podlite("container", "restore", "-i", archive)) // the name is taken
+	// The preflight reports every problem at once, then fails: here the
+	// name is taken (the addresses are the existing container's own).
+	r := b.Podlite("container", "restore", "--check", "-i", archive)
+	if r.ExitCode != 125 || !strings.Contains(r.Stderr, "problem: a container named mover exists already") {
+		t.Fatalf("restore --check with the name taken: exit %d\n%s", r.ExitCode, r.Stderr)
+	}
+	if r := b.Podlite("container", "restore", "-i", archive); r.ExitCode != 125 || !strings.Contains(r.Stderr, "exists already") {
+		t.Fatalf("restore -i with the name taken: exit %d\n%s", r.ExitCode, r.Stderr)
+	}
 
 	// --ignore-rootfs leaves the rootfs changes behind.
 	b.MustPodlite("container", "restore", "-i", archive, "-n", "bare", "--ignore-rootfs")

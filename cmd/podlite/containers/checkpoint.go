@@ -84,7 +84,7 @@ behind the metadata are never decompressed, however large the archive.`,
 
 func newRestoreCommand(g *common.Globals) *cobra.Command {
 	var o libpod.RestoreOptions
-	var printStats bool
+	var printStats, check bool
 	var imp importFlags
 	sel := selection{}
 	cmd := &cobra.Command{
@@ -94,8 +94,12 @@ func newRestoreCommand(g *common.Globals) *cobra.Command {
 		Example:           "  podlite container restore web\n  podlite container restore --keep --tcp-established web",
 		ValidArgsFunction: common.Complete(g, common.ContainerNames),
 		RunE: func(cmd *cobra.Command, args []string) error {
+			if check && imp.path == "" {
+				return fmt.Errorf("--check compares an archive with this host: it needs --import: %w", define.ErrInvalidArg)
+			}
 			if imp.path != "" {
-				return importAndRestore(g, imp, o, printStats)
+				imp.opts.IgnoreStaticIP = o.IgnoreStaticIP
+				return importAndRestore(g, imp, o, printStats, check)
 			}
 			sel.quiet = printStats // the JSON replaces the names
 			return withStats(printStats, "restore_duration", func(collect func(*libpod.CRReport, error) error) error {
@@ -116,6 +120,7 @@ func newRestoreCommand(g *common.Globals) *cobra.Command {
 	f.BoolVar(&o.IgnoreStaticIP, "ignore-static-ip", false, "let the network choose new addresses")
 	f.BoolVar(&o.IgnoreStaticMAC, "ignore-static-mac", false, "let the network choose new MAC addresses")
 	f.StringVarP(&imp.path, "import", "i", "", "restore from a checkpoint archive (written by checkpoint --export)")
+	f.BoolVar(&check, "check", false, "with --import: only compare the archive with this host and report every problem")
 	f.StringVarP(&imp.opts.Name, "name", "n", "", "with --import: restore a copy under this name (and a new ID)")
 	f.BoolVar(&imp.opts.IgnoreRootfs, "ignore-rootfs", false, "with --import: leave out the archive's rootfs changes")
 	f.BoolVar(&imp.opts.IgnoreVolumes, "ignore-volumes", false, "with --import: leave out the archive's volumes")
@@ -173,10 +178,29 @@ type importFlags struct {
 
 // importAndRestore creates the container from an archive and restores it;
 // if the restore fails, the imported container goes again.
-func importAndRestore(g *common.Globals, imp importFlags, o libpod.RestoreOptions, printStats bool) error {
+func importAndRestore(g *common.Globals, imp importFlags, o libpod.RestoreOptions, printStats, checkOnly bool) error {
 	rt, err := g.Runtime()
 	if err != nil {
 		return err
+	}
+	// The preflight runs before every import: all problems at once,
+	// before anything is touched.
+	problems, notes, err := rt.CheckImport(imp.path, imp.opts)
+	if err != nil {
+		return err
+	}
+	for _, n := range notes {
+		fmt.Fprintf(os.Stderr, "note: %s\n", n)
+	}
+	for _, p := range problems {
+		fmt.Fprintf(os.Stderr, "problem: %s\n", p)
+	}
+	if len(problems) > 0 {
+		return libpod.ChecksFailed(len(problems))
+	}
+	if checkOnly {
+		fmt.Println("the checkpoint can be restored on this host")
+		return nil
 	}
 	ctx := context.Background()
 	c, err := rt.ImportCheckpoint(ctx, imp.path, imp.opts)

@@ -1,0 +1,126 @@
+package libpod
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net"
+	"os"
+	"path/filepath"
+	"runtime"
+
+	"golang.org/x/sys/unix"
+
+	"github.com/podlite/podlite/libpod/define"
+	"github.com/podlite/podlite/pkg/criu"
+	"github.com/podlite/podlite/pkg/network"
+)
+
+// hostManifest records the checkpointing host in an archive's manifest.
+func hostManifest(m *criu.Manifest) {
+	m.CRIUVersion, _ = criu.Version()
+	m.Kernel, m.Arch, m.CgroupVersion = kernelRelease(), runtime.GOARCH, cgroupVersion()
+}
+
+func kernelRelease() string {
+	var uts unix.Utsname
+	if err := unix.Uname(&uts); err != nil {
+		return ""
+	}
+	return unix.ByteSliceToString(uts.Release[:])
+}
+
+// CheckImport compares what an archive recorded with this host and
+// returns every problem a restore --import would meet, before touching
+// anything: CRIU, architecture, cgroup version, the image, the name, the
+// saved addresses and the volumes. Differences that do not stop a restore
+// (another kernel release) come back as notes.
+func (r *Runtime) CheckImport(path string, opts ImportOptions) (problems, notes []string, err error) {
+	meta, err := readArchiveMetadata(path)
+	if err != nil {
+		return nil, nil, err
+	}
+	m := meta.Manifest
+	cfg, err := decodeConfig(meta.Config, path)
+	if err != nil {
+		return nil, nil, err
+	}
+	if err := criu.CheckVersion(); err != nil {
+		problems = append(problems, err.Error())
+	} else if v, _ := criu.Version(); m.CRIUVersion > v {
+		problems = append(problems, fmt.Sprintf("the checkpoint was taken with CRIU %s, newer than this host's %s", criu.FormatVersion(m.CRIUVersion), criu.FormatVersion(v)))
+	}
+	if m.Arch != "" && m.Arch != runtime.GOARCH {
+		problems = append(problems, fmt.Sprintf("the checkpoint is of %s processes; this host is %s", m.Arch, runtime.GOARCH))
+	}
+	if m.CgroupVersion != "" && m.CgroupVersion != cgroupVersion() {
+		problems = append(problems, fmt.Sprintf("the checkpoint was taken under cgroups %s; this host has %s", m.CgroupVersion, cgroupVersion()))
+	}
+	if k := kernelRelease(); m.Kernel != "" && m.Kernel != k {
+		notes = append(notes, fmt.Sprintf("the checkpoint was taken on kernel %s; this host runs %s", m.Kernel, k))
+	}
+	if store, err := r.Storage(); err != nil {
+		problems = append(problems, err.Error())
+	} else if _, err := store.Image(cfg.ImageID); err != nil {
+		if _, err := store.Image(cfg.ImageName); err != nil {
+			problems = append(problems, fmt.Sprintf("image %s is not on this host: pull it first", cfg.ImageName))
+		}
+	}
+	name := cfg.Name
+	if opts.Name != "" {
+		name = opts.Name
+	}
+	if _, err := r.store.LookupContainer(name); err == nil {
+		problems = append(problems, fmt.Sprintf("a container named %s exists already: use --name", name))
+	}
+	if opts.Name == "" && !opts.IgnoreStaticIP {
+		problems = append(problems, r.heldAddresses(meta.NetworkStatus, cfg.ID)...)
+	}
+	if !opts.IgnoreVolumes {
+		for _, v := range cfg.Volumes {
+			if _, err := r.store.Volume(v); err == nil {
+				notes = append(notes, fmt.Sprintf("volume %s exists here: the container uses it as it is, not the archive's copy", v))
+			}
+		}
+	}
+	return problems, notes, nil
+}
+
+// heldAddresses lists the saved addresses another container holds here.
+func (r *Runtime) heldAddresses(raw []byte, id string) []string {
+	var st network.Status
+	if len(raw) == 0 || json.Unmarshal(raw, &st) != nil {
+		return nil
+	}
+	var out []string
+	for name, ns := range st {
+		for _, a := range ns.Addresses {
+			ip, _, err := net.ParseCIDR(a.IP)
+			if err != nil {
+				continue
+			}
+			lease, err := os.ReadFile(filepath.Join(r.cfg.Root, "networks", "ipam", name, ip.String()))
+			if err == nil && !bytes.HasPrefix(lease, []byte(id)) {
+				out = append(out, fmt.Sprintf("address %s on network %s is held by another container here: use --ignore-static-ip", ip, name))
+			}
+		}
+	}
+	return out
+}
+
+func decodeConfig(raw []byte, path string) (*define.ContainerConfig, error) {
+	var cfg define.ContainerConfig
+	if err := json.Unmarshal(raw, &cfg); err != nil {
+		return nil, fmt.Errorf("reading the container config in %s: %v: %w", path, err, define.ErrInvalidArg)
+	}
+	return &cfg, nil
+}
+
+// errChecksFailed wraps the count of problems CheckImport found.
+var errChecksFailed = errors.New("the checkpoint cannot be restored here")
+
+// ChecksFailed returns the error a failed preflight reports.
+func ChecksFailed(n int) error {
+	return fmt.Errorf("%w: %d problem(s) found: %w", errChecksFailed, n, define.ErrInvalidState)
+}
