@@ -75,13 +75,9 @@ func (r *Runtime) TagImage(nameOrID, newName string) (string, error) {
 type imageMatch func(img *storage.Image) bool
 
 func parseImageFilters(filters []string) (imageMatch, error) {
-	byKey := map[string][]string{}
-	for _, f := range filters {
-		key, val, ok := strings.Cut(f, "=")
-		if !ok || key == "" {
-			return nil, fmt.Errorf("image filter %q: want KEY=VALUE: %w", f, define.ErrInvalidArg)
-		}
-		byKey[key] = append(byKey[key], val)
+	byKey, err := groupFilters("image", filters)
+	if err != nil {
+		return nil, err
 	}
 	var all []imageMatch
 	for key, vals := range byKey {

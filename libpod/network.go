@@ -278,13 +278,9 @@ type networkMatch func(n *network.Network) bool
 // parseNetworkFilters turns `network ls|prune --filter KEY=VALUE` strings
 // into one predicate; see Networks for the keys.
 func parseNetworkFilters(filters []string) (networkMatch, error) {
-	byKey := map[string][]string{}
-	for _, f := range filters {
-		key, val, ok := strings.Cut(f, "=")
-		if !ok || key == "" {
-			return nil, fmt.Errorf("network filter %q: want KEY=VALUE: %w", f, define.ErrInvalidArg)
-		}
-		byKey[key] = append(byKey[key], val)
+	byKey, err := groupFilters("network", filters)
+	if err != nil {
+		return nil, err
 	}
 	var all []networkMatch
 	for key, vals := range byKey {

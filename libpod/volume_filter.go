@@ -27,13 +27,9 @@ type volumeMatch func(v *define.Volume, inUse bool) bool
 //	until=TIME           created before TIME: RFC 3339, Unix seconds, or a
 //	                     duration back from now (24h)
 func parseVolumeFilters(filters []string) (volumeMatch, error) {
-	byKey := map[string][]string{}
-	for _, f := range filters {
-		key, val, ok := strings.Cut(f, "=")
-		if !ok || key == "" {
-			return nil, fmt.Errorf("volume filter %q: want KEY=VALUE: %w", f, define.ErrInvalidArg)
-		}
-		byKey[key] = append(byKey[key], val)
+	byKey, err := groupFilters("volume", filters)
+	if err != nil {
+		return nil, err
 	}
 	var all []volumeMatch
 	for key, vals := range byKey {
