@@ -1,47 +1,14 @@
 package volumes
 
 import (
-	"fmt"
-
 	"github.com/spf13/cobra"
 
 	"github.com/podlite/podlite/cmd/podlite/common"
+	"github.com/podlite/podlite/libpod"
 )
 
 func newPruneCommand(g *common.Globals) *cobra.Command {
-	var force bool
-	var filters []string
-	cmd := &cobra.Command{
-		Use:   "prune [options]",
-		Short: "Remove volumes no container uses",
-		Long: `Remove every volume that no container uses, optionally only those passing
-the filters (as for volume ls), and print their names. Asks for
-confirmation on a terminal unless --force; without a terminal --force is
-required.`,
-		Args:              common.NoArgs,
-		ValidArgsFunction: common.NoCompletion,
-		Example: `  podlite volume prune
-  podlite volume prune -f --filter label=tmp`,
-		RunE: func(cmd *cobra.Command, _ []string) error {
-			if !force {
-				ok, err := common.Confirm(cmd.InOrStdin(), cmd.ErrOrStderr(), "WARNING! This will remove all volumes not used by at least one container.")
-				if err != nil || !ok {
-					return err
-				}
-			}
-			rt, err := g.Runtime()
-			if err != nil {
-				return err
-			}
-			pruned, err := rt.PruneVolumes(filters...)
-			for _, name := range pruned {
-				fmt.Fprintln(cmd.OutOrStdout(), name)
-			}
-			return err
-		},
-	}
-	f := cmd.Flags()
-	f.BoolVarP(&force, "force", "f", false, "do not ask for confirmation")
-	f.StringArrayVar(&filters, "filter", nil, "prune only volumes passing the filter KEY=VALUE (repeatable), as for volume ls")
-	return cmd
+	return common.NewPruneCommand(g, "volumes", "every volume that no container uses",
+		"  podlite volume prune\n  podlite volume prune -f --filter label=tmp",
+		func(rt *libpod.Runtime, filters []string) ([]string, error) { return rt.PruneVolumes(filters...) })
 }
