@@ -69,13 +69,14 @@ type Request struct {
 // NetworkSettings in inspect), keyed by network name.
 type Status map[string]NetworkStatus
 
-// NetworkStatus is one network's part of Status.
+// NetworkStatus is one network's part of Status. Its JSON is podman's
+// network.status shape (status_json.go).
 type NetworkStatus struct {
-	Interface string    `json:"interface"`
-	MAC       string    `json:"mac_address"`
-	Addresses []Address `json:"addresses"`
+	Interface string
+	MAC       string
+	Addresses []Address
 	// CNIResult is the plugin chain's result, as returned by CNI ADD.
-	CNIResult json.RawMessage `json:"cni_result,omitempty"`
+	CNIResult json.RawMessage
 }
 
 // Address is one IP a container got on a network.
