@@ -13,6 +13,7 @@ import (
 
 	"github.com/podlite/podlite/libpod/define"
 	"github.com/podlite/podlite/pkg/criu"
+	"github.com/podlite/podlite/pkg/network"
 )
 
 // Members a podlite archive carries besides the metadata and CRIU's images.
@@ -61,6 +62,12 @@ func (c *Container) exportCheckpointLocked(path string, compression criu.Compres
 			return err
 		}
 		members = append(members, volumesMember)
+	}
+	// checkpointctl needs network.status even when there is no network.
+	if ns := filepath.Join(dir, networkStatus); fileMissing(ns) {
+		if err := writeFileAtomic(ns, []byte("{}")); err != nil {
+			return err
+		}
 	}
 	var present []string
 	for _, m := range members {
@@ -227,6 +234,11 @@ func retargetConfig(cfg *define.ContainerConfig, oldID, oldUserDir, _ string, r 
 	}
 }
 
+func fileMissing(path string) bool {
+	_, err := os.Stat(path)
+	return errors.Is(err, fs.ErrNotExist)
+}
+
 func readArchiveMetadata(path string) (*criu.Metadata, error) {
 	f, err := os.Open(path)
 	if err != nil {
@@ -270,11 +282,7 @@ func InspectArchive(path string) (*ArchiveInfo, error) {
 	if err := json.Unmarshal(meta.Config, &cfg); err == nil {
 		info.Created, info.Command, info.NetworkMode, info.Ports = cfg.CreatedAt, cfg.Command, cfg.NetworkMode, cfg.Network.Ports
 	}
-	var st map[string]struct {
-		Addresses []struct {
-			IP string `json:"ip"`
-		} `json:"addresses"`
-	}
+	var st network.Status
 	if err := json.Unmarshal(meta.NetworkStatus, &st); err == nil && len(st) > 0 {
 		info.Networks = map[string][]string{}
 		for name, ns := range st {

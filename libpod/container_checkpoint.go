@@ -154,11 +154,15 @@ type CRReport struct {
 // writeCheckpointMetadata puts what a restore needs besides CRIU's images
 // next to them: the spec of the running container and its config.
 func (c *Container) writeCheckpointMetadata(dir string) error {
-	spec, err := os.ReadFile(filepath.Join(c.runDir(), "config.json"))
+	raw, err := os.ReadFile(filepath.Join(c.runDir(), "config.json"))
 	if err != nil {
 		return fmt.Errorf("reading the spec of %s: %w", c.config.Name, err)
 	}
-	cfg, err := json.Marshal(c.config)
+	spec, err := encodeSpecDump(raw)
+	if err != nil {
+		return err
+	}
+	cfg, err := c.encodeConfigDump(time.Now())
 	if err != nil {
 		return err
 	}

@@ -68,6 +68,16 @@ func (s *Store) Image(nameOrID string) (*Image, error) {
 	return s.newImage(context.Background(), img)
 }
 
+// ImageNames returns the full names of the image nameOrID, without reading
+// its config or sizes.
+func (s *Store) ImageNames(nameOrID string) ([]string, error) {
+	img, err := s.lookup(nameOrID)
+	if err != nil {
+		return nil, err
+	}
+	return slices.Clone(img.Names), nil
+}
+
 // Images returns every image in the store, newest first.
 func (s *Store) Images() ([]*Image, error) {
 	all, err := s.store.Images()
