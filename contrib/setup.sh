@@ -34,6 +34,9 @@ packages=(
 	# Tests: a local registry for pull/push e2e, skopeo to seed it with the
 	# busybox test image, hyperfine for `make bench`.
 	docker-registry skopeo hyperfine time
+	# Tests: podman, with runc and conmon, makes the archives podlite must
+	# import; recommends are off, so Debian's criu stays out.
+	podman runc conmon
 	# CRIU's build dependencies. Never Debian's criu package itself.
 	libprotobuf-dev libprotobuf-c-dev protobuf-c-compiler protobuf-compiler
 	python3-protobuf libnl-3-dev libcap-dev libnet1-dev libbsd-dev
@@ -112,8 +115,24 @@ build_criu() {
 	trap - EXIT
 }
 
+# checkpointctl reads podman-format checkpoint archives; the e2e suite
+# checks that it reads podlite's. Pinned: its output is what the test reads.
+checkpointctl_version=v1.6.0
+install_checkpointctl() {
+	local stamp=/usr/local/share/podlite/checkpointctl.version
+	if [ -x /usr/local/bin/checkpointctl ] && [ "$(cat "$stamp" 2>/dev/null)" = "$checkpointctl_version" ]; then
+		log "checkpointctl $checkpointctl_version is installed"
+		return
+	fi
+	log "installing checkpointctl $checkpointctl_version"
+	GOBIN=/usr/local/bin go install "github.com/checkpoint-restore/checkpointctl@$checkpointctl_version"
+	install -D -m 0644 /dev/null "$stamp"
+	echo "$checkpointctl_version" >"$stamp"
+}
+
 install_packages
 check_go
+install_checkpointctl
 if ! criu_ok; then
 	build_criu
 	criu_ok || die "criu at $criu_dest is still not usable"
