@@ -82,6 +82,9 @@ const (
 	MemberVolumes       = "volumes"
 	MemberDevShm        = "devshm-checkpoint.tar"
 	MemberLog           = "ctr.log"
+	// MemberArtifacts is a directory podman's archives carry; podlite
+	// accepts it on import and uses nothing in it.
+	MemberArtifacts = "artifacts"
 )
 
 // memberOrder is the order members are written in: metadata first.
@@ -161,7 +164,10 @@ type Manifest struct {
 // Metadata is what [ReadMetadata] finds at the head of an archive: the
 // manifest and the raw bytes of the small members (nil when absent).
 type Metadata struct {
-	Manifest      Manifest
+	Manifest Manifest
+	// Podman is set for an archive podman wrote: it has no manifest (the
+	// Manifest is zero) and may hold members in any order.
+	Podman        bool
 	Config        []byte
 	Spec          []byte
 	NetworkStatus []byte
@@ -399,35 +405,38 @@ func corrupt(err error) error {
 	return fmt.Errorf("reading checkpoint archive: %w: %w", define.ErrInvalidArg, err)
 }
 
-// readManifest reads the first member, which must be the manifest.
-func readManifest(tr *tar.Reader) (Manifest, []byte, error) {
+// readHead reads the first member. In a podlite archive it is the
+// manifest, which it returns with its raw bytes. An archive that starts
+// with another member is podman's (it has no manifest): readHead returns
+// a zero Manifest and that member's header, still to be read.
+func readHead(tr *tar.Reader) (Manifest, []byte, *tar.Header, error) {
 	var m Manifest
 	hdr, err := tr.Next()
 	if errors.Is(err, io.EOF) {
-		return m, nil, fmt.Errorf("reading checkpoint archive: empty, no %s: %w", MemberManifest, define.ErrInvalidArg)
+		return m, nil, nil, fmt.Errorf("reading checkpoint archive: empty, no %s: %w", MemberManifest, define.ErrInvalidArg)
 	}
 	if err != nil {
-		return m, nil, corrupt(err)
+		return m, nil, nil, corrupt(err)
 	}
 	if hdr.Name != MemberManifest {
-		return m, nil, invalid(hdr.Name, "archive must start with %s", MemberManifest)
+		return m, nil, hdr, nil
 	}
 	data, err := readSmall(tr, hdr)
 	if err != nil {
-		return m, nil, err
+		return m, nil, nil, err
 	}
 	if err := json.Unmarshal(data, &m); err != nil {
-		return m, nil, invalid(MemberManifest, "decoding: %v", err)
+		return m, nil, nil, invalid(MemberManifest, "decoding: %v", err)
 	}
 	if m.Version != ManifestVersion {
-		return m, nil, fmt.Errorf("checkpoint archive format version %d (podlite reads %d): %w", m.Version, ManifestVersion, define.ErrNotSupported)
+		return m, nil, nil, fmt.Errorf("checkpoint archive format version %d (podlite reads %d): %w", m.Version, ManifestVersion, define.ErrNotSupported)
 	}
 	for _, name := range m.Members {
 		if !slices.Contains(memberOrder, name) {
-			return m, nil, invalid(MemberManifest, "lists unknown member %q", name)
+			return m, nil, nil, invalid(MemberManifest, "lists unknown member %q", name)
 		}
 	}
-	return m, data, nil
+	return m, data, nil, nil
 }
 
 func readSmall(tr *tar.Reader, hdr *tar.Header) ([]byte, error) {
@@ -449,6 +458,9 @@ func readSmall(tr *tar.Reader, hdr *tar.Header) ([]byte, error) {
 // stops at the first other member: it neither decompresses nor reads the
 // rest of r beyond a block or so of read-ahead, so it is cheap on archives of
 // any size, and succeeds on one whose tail is missing.
+//
+// A podman archive has no manifest and no order: ReadMetadata reads it
+// until it has all four metadata members or reaches the end.
 func ReadMetadata(r io.Reader) (*Metadata, error) {
 	dr, closeFn, err := decompressReader(r, false)
 	if err != nil {
@@ -456,18 +468,19 @@ func ReadMetadata(r io.Reader) (*Metadata, error) {
 	}
 	defer closeFn()
 	tr := tar.NewReader(dr)
-	m, _, err := readManifest(tr)
+	m, _, hdr, err := readHead(tr)
 	if err != nil {
 		return nil, err
 	}
-	md := &Metadata{Manifest: m}
-	for {
-		hdr, err := tr.Next()
-		if errors.Is(err, io.EOF) {
-			return md, nil
-		}
-		if err != nil {
-			return nil, corrupt(err)
+	md := &Metadata{Manifest: m, Podman: hdr != nil}
+	found := 0
+	for ; ; hdr = nil {
+		if hdr == nil {
+			if hdr, err = tr.Next(); errors.Is(err, io.EOF) {
+				return md, nil
+			} else if err != nil {
+				return nil, corrupt(err)
+			}
 		}
 		var dst *[]byte
 		switch hdr.Name {
@@ -482,6 +495,9 @@ func ReadMetadata(r io.Reader) (*Metadata, error) {
 		case MemberManifest:
 			return nil, invalid(hdr.Name, "appears twice")
 		default:
+			if md.Podman {
+				continue
+			}
 			return md, nil
 		}
 		if *dst != nil {
@@ -495,5 +511,8 @@ func ReadMetadata(r io.Reader) (*Metadata, error) {
 			data = []byte{}
 		}
 		*dst = data
+		if found++; md.Podman && found == len(metadataMembers)-1 {
+			return md, nil
+		}
 	}
 }

@@ -4,6 +4,7 @@ import (
 	"archive/tar"
 	"bytes"
 	"errors"
+	"os"
 	"path/filepath"
 	"testing"
 
@@ -33,6 +34,12 @@ func fuzzSeeds(f *testing.F) [][]byte {
 		link(tar.TypeLink, "checkpoint/hard.img", "checkpoint/a/b/c.img"),
 		link(tar.TypeSymlink, "checkpoint/a/b/up", "../../a"),
 	))
+	// podman's: a real one, and a manifest-less tar with its artifacts/.
+	podman, err := os.ReadFile("testdata/podman-4.3.1.tar.zst")
+	if err != nil {
+		f.Fatal(err)
+	}
+	seeds = append(seeds, podman, rawTar(f, dir("artifacts/"), reg("spec.dump", "{}"), reg("config.dump", "{}"), dir("checkpoint/"), reg("checkpoint/x.img", "x")))
 	return seeds
 }
 
@@ -54,7 +61,7 @@ func FuzzUnpack(f *testing.F) {
 }
 
 // FuzzReadMetadata checks that no input makes ReadMetadata panic, and that
-// what it accepts is a version 1 manifest.
+// what it accepts is a version 1 manifest or a podman archive.
 func FuzzReadMetadata(f *testing.F) {
 	for _, s := range fuzzSeeds(f) {
 		f.Add(s)
@@ -67,8 +74,8 @@ func FuzzReadMetadata(f *testing.F) {
 			}
 			return
 		}
-		if md.Manifest.Version != criu.ManifestVersion {
-			t.Errorf("accepted manifest version %d", md.Manifest.Version)
+		if md.Podman != (md.Manifest.Version == 0) || (!md.Podman && md.Manifest.Version != criu.ManifestVersion) {
+			t.Errorf("accepted manifest version %d (podman %v)", md.Manifest.Version, md.Podman)
 		}
 	})
 }

@@ -428,9 +428,9 @@ var rejectCases = map[string][]entry{
 func TestUnpackRejects(t *testing.T) {
 	limits := criu.Limits{MaxMemberSize: 1000, MaxTotalSize: 2000}
 	archives := map[string][]byte{
-		"no manifest":    rawTar(t, reg("config.dump", "{}"), reg(criu.MemberManifest, manifestAll)),
-		"empty":          rawTar(t),
-		"not an archive": []byte("hello"),
+		"manifest not first": rawTar(t, reg("config.dump", "{}"), reg(criu.MemberManifest, manifestAll)),
+		"empty":              rawTar(t),
+		"not an archive":     []byte("hello"),
 	}
 	for name, entries := range rejectCases {
 		archives[name] = rawArchive(t, entries...)
@@ -533,4 +533,58 @@ func checkConfined(t testing.TB, parent string) {
 		}
 		return nil
 	})
+}
+
+// TestPodmanArchive reads an archive podman 4.3.1 exported (`podman
+// container checkpoint --export` of a busybox container with a named
+// volume, a changed rootfs and a deleted file): no manifest, members in
+// podman's order, an artifacts/ directory.
+func TestPodmanArchive(t *testing.T) {
+	data, err := os.ReadFile("testdata/podman-4.3.1.tar.zst")
+	if err != nil {
+		t.Fatal(err)
+	}
+	md, err := criu.ReadMetadata(bytes.NewReader(data))
+	if err != nil {
+		t.Fatalf("ReadMetadata: %v", err)
+	}
+	if !md.Podman || md.Manifest.Version != 0 {
+		t.Errorf("Podman %v, manifest version %d; want a podman archive", md.Podman, md.Manifest.Version)
+	}
+	for name, b := range map[string][]byte{"config.dump": md.Config, "spec.dump": md.Spec, "network.status": md.NetworkStatus, "stats-dump": md.Stats} {
+		if len(b) == 0 {
+			t.Errorf("%s not read", name)
+		}
+	}
+	if !bytes.Contains(md.Config, []byte(`"name": "pd"`)) {
+		t.Errorf("config.dump: %.200s", md.Config)
+	}
+	dst := filepath.Join(t.TempDir(), "out")
+	if err := criu.Unpack(bytes.NewReader(data), dst, criu.Limits{}); err != nil {
+		t.Fatalf("Unpack: %v", err)
+	}
+	for _, p := range []string{"checkpoint/inventory.img", "volumes/pvol.tar", "rootfs-diff.tar", "deleted.files", "devshm-checkpoint.tar", "artifacts"} {
+		if _, err := os.Stat(filepath.Join(dst, p)); err != nil {
+			t.Errorf("unpacked archive lacks %s: %v", p, err)
+		}
+	}
+}
+
+func TestUnpackPodmanRejects(t *testing.T) {
+	for name, entries := range map[string][]entry{
+		"unknown member":      {reg("config.dump", "{}"), reg("evil", "x")},
+		"artifacts a file":    {reg("config.dump", "{}"), reg("artifacts", "x")},
+		"artifacts a symlink": {reg("config.dump", "{}"), dir("artifacts/"), link(tar.TypeSymlink, "artifacts/l", "../../etc")},
+		"device":              {reg("config.dump", "{}"), entry{hdr: tar.Header{Typeflag: tar.TypeChar, Name: "ctr.log"}}},
+		"escape":              {reg("config.dump", "{}"), reg("checkpoint/../../x", "x")},
+	} {
+		t.Run(name, func(t *testing.T) {
+			parent := t.TempDir()
+			err := criu.Unpack(bytes.NewReader(rawTar(t, entries...)), filepath.Join(parent, "out"), criu.Limits{})
+			if !errors.Is(err, define.ErrInvalidArg) {
+				t.Fatalf("Unpack = %v, want ErrInvalidArg", err)
+			}
+			checkConfined(t, parent)
+		})
+	}
 }

@@ -21,8 +21,9 @@ import (
 // Unpack extracts the archive in r into dstDir, which must be empty or
 // absent; it is created 0700. It refuses, with an error wrapping
 // define.ErrInvalidArg that names the member:
-//   - an archive that does not start with podlite.manifest, or holds a
-//     member the manifest does not list;
+//   - a podlite archive (one that starts with podlite.manifest) that holds
+//     a member the manifest does not list; an archive without a manifest is
+//     podman's, whose artifacts/ directory is accepted too;
 //   - names that are absolute, hold a ".." or "." component, or are not
 //     one of the members above or inside checkpoint/ or volumes/;
 //   - device nodes, FIFOs and any type but regular files, directories and,
@@ -55,21 +56,23 @@ func Unpack(r io.Reader, dstDir string, limits Limits) error {
 	}
 	defer closeFn()
 	tr := tar.NewReader(dr)
-	m, raw, err := readManifest(tr)
+	m, raw, hdr, err := readHead(tr)
 	if err != nil {
 		return err
 	}
-	u := &unpacker{root: root, limits: limits, manifest: m, seen: map[string]bool{MemberManifest: true}}
-	if err := u.writeFile(MemberManifest, bytes.NewReader(raw), int64(len(raw))); err != nil {
-		return err
-	}
-	for {
-		hdr, err := tr.Next()
-		if errors.Is(err, io.EOF) {
-			break
+	u := &unpacker{root: root, limits: limits, manifest: m, podman: hdr != nil, seen: map[string]bool{MemberManifest: true}}
+	if !u.podman {
+		if err := u.writeFile(MemberManifest, bytes.NewReader(raw), int64(len(raw))); err != nil {
+			return err
 		}
-		if err != nil {
-			return corrupt(err)
+	}
+	for ; ; hdr = nil {
+		if hdr == nil {
+			if hdr, err = tr.Next(); errors.Is(err, io.EOF) {
+				break
+			} else if err != nil {
+				return corrupt(err)
+			}
 		}
 		if err := u.entry(hdr, tr); err != nil {
 			return err
@@ -107,9 +110,11 @@ type unpacker struct {
 	root     string
 	limits   Limits
 	manifest Manifest
-	total    int64
-	seen     map[string]bool
-	links    []pendingLink
+	// podman: the archive has no manifest to check members against.
+	podman bool
+	total  int64
+	seen   map[string]bool
+	links  []pendingLink
 }
 
 // cleanName validates a tar name and returns it without trailing slash.
@@ -146,10 +151,11 @@ func (u *unpacker) entry(hdr *tar.Header, tr *tar.Reader) error {
 	u.seen[name] = true
 	parts := strings.Split(name, "/")
 	top := parts[0]
-	if !slices.Contains(memberOrder, top) || top == MemberManifest {
+	switch {
+	case u.podman && top == MemberArtifacts:
+	case !slices.Contains(memberOrder, top) || top == MemberManifest:
 		return invalid(name, "not a checkpoint archive member")
-	}
-	if !slices.Contains(u.manifest.Members, top) {
+	case !u.podman && !slices.Contains(u.manifest.Members, top):
 		return invalid(name, "not listed in %s", MemberManifest)
 	}
 	switch hdr.Typeflag {
@@ -162,6 +168,10 @@ func (u *unpacker) entry(hdr *tar.Header, tr *tar.Reader) error {
 		return invalid(name, "unsupported type %q", hdr.Typeflag)
 	}
 	switch top {
+	case MemberArtifacts:
+		if (len(parts) == 1 && hdr.Typeflag != tar.TypeDir) || (hdr.Typeflag != tar.TypeDir && hdr.Typeflag != tar.TypeReg) {
+			return invalid(name, "artifacts/ holds only files and directories")
+		}
 	case MemberCheckpoint:
 		if len(parts) == 1 && hdr.Typeflag != tar.TypeDir {
 			return invalid(name, "must be a directory")
