@@ -1,9 +1,13 @@
 package storage
 
 import (
+	"archive/tar"
+	"bytes"
 	"errors"
 	"fmt"
 	"io"
+	"path"
+	"strings"
 
 	cstorage "go.podman.io/storage"
 	"go.podman.io/storage/pkg/archive"
@@ -171,4 +175,28 @@ func UntarDirectory(r io.Reader, dir string) error {
 		return fmt.Errorf("unpacking into %s: %w", dir, err)
 	}
 	return nil
+}
+
+// DeletePaths removes paths (relative to the rootfs, as podman's
+// deleted.files lists them) from the container's rootfs layer, by
+// applying a diff of whiteouts: the layer records the deletions as its own
+// changes would.
+func (s *Store) DeletePaths(storageID string, paths []string) error {
+	var buf bytes.Buffer
+	tw := tar.NewWriter(&buf)
+	for _, p := range paths {
+		clean := path.Clean("/" + p)
+		if clean == "/" {
+			continue
+		}
+		dir, base := path.Split(clean)
+		hdr := &tar.Header{Typeflag: tar.TypeReg, Name: strings.TrimPrefix(dir, "/") + archive.WhiteoutPrefix + base, Mode: 0o600}
+		if err := tw.WriteHeader(hdr); err != nil {
+			return err
+		}
+	}
+	if err := tw.Close(); err != nil {
+		return err
+	}
+	return s.ApplyRootfsDiff(storageID, &buf)
 }
