@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/podlite/podlite/libpod/define"
+	"github.com/podlite/podlite/libpod/storage"
 	"github.com/podlite/podlite/pkg/criu"
 	"github.com/podlite/podlite/pkg/network"
 )
@@ -115,17 +116,9 @@ func (r *Runtime) ImportCheckpoint(ctx context.Context, path string, opts Import
 	if err != nil {
 		return nil, err
 	}
-	decoded, err := decodeConfig(meta.Config, path)
+	cfg, err := r.importedConfig(meta, path, opts)
 	if err != nil {
 		return nil, err
-	}
-	cfg := *decoded
-	oldID, oldUserDir, oldVolumes := cfg.ID, filepath.Join("containers", cfg.ID), ""
-	if opts.Name != "" {
-		if err := checkName(opts.Name); err != nil {
-			return nil, err
-		}
-		cfg.ID, cfg.Name = newID(), opts.Name
 	}
 	if _, err := r.store.LookupContainer(cfg.Name); err == nil {
 		return nil, fmt.Errorf("a container named %s exists already: use --name: %w", cfg.Name, define.ErrExists)
@@ -134,14 +127,11 @@ func (r *Runtime) ImportCheckpoint(ctx context.Context, path string, opts Import
 	if err != nil {
 		return nil, err
 	}
-	img, err := store.Image(cfg.ImageID)
+	img, err := r.checkpointImage(ctx, store, cfg)
 	if err != nil {
-		if img, err = store.Image(cfg.ImageName); err != nil {
-			return nil, fmt.Errorf("the checkpoint needs image %s, which is not here (pull it first): %w", cfg.ImageName, define.ErrNotFound)
-		}
+		return nil, err
 	}
 	cfg.ImageID = img.ID
-	retargetConfig(&cfg, oldID, oldUserDir, oldVolumes, r)
 	userDir := filepath.Join(r.cfg.Root, "containers", cfg.ID)
 	if err := ensureDir(userDir); err != nil {
 		return nil, err
@@ -154,12 +144,17 @@ func (r *Runtime) ImportCheckpoint(ctx context.Context, path string, opts Import
 	if err := unpackArchive(path, userDir); err != nil {
 		return nil, err
 	}
+	if meta.Podman {
+		if _, err := r.adoptPodmanFiles(cfg, userDir); err != nil {
+			return nil, err
+		}
+	}
 	// /etc/hostname, hosts and resolv.conf are this host's to write.
 	hostname := ""
 	if cfg.Spec != nil {
 		hostname = cfg.Spec.Hostname
 	}
-	if _, err := (&Container{rt: r, config: &cfg}).writeEtcFiles(hostname); err != nil {
+	if _, err := (&Container{rt: r, config: cfg}).writeEtcFiles(hostname); err != nil {
 		return nil, err
 	}
 	storageID, err := store.CreateContainer(cfg.ID, img.ID)
@@ -172,17 +167,15 @@ func (r *Runtime) ImportCheckpoint(ctx context.Context, path string, opts Import
 			_ = store.DeleteContainer(storageID)
 		}
 	}()
-	diff := filepath.Join(userDir, rootfsDiffMember)
+	diff, deleted := filepath.Join(userDir, rootfsDiffMember), filepath.Join(userDir, criu.MemberDeletedFiles)
 	if !opts.IgnoreRootfs {
-		if f, err := os.Open(diff); err == nil {
-			err = store.ApplyRootfsDiff(storageID, f)
-			f.Close()
-			if err != nil {
-				return nil, err
-			}
+		if err := applyRootfsChanges(store, storageID, diff, deleted); err != nil {
+			return nil, err
 		}
 	}
 	_ = os.Remove(diff)
+	_ = os.Remove(deleted)
+	_ = os.Remove(filepath.Join(userDir, criu.MemberDevShm))
 	vdir := filepath.Join(userDir, volumesMember)
 	if !opts.IgnoreVolumes {
 		created, err := r.untarVolumes(cfg.Volumes, vdir)
@@ -200,15 +193,80 @@ func (r *Runtime) ImportCheckpoint(ctx context.Context, path string, opts Import
 	_ = os.RemoveAll(vdir)
 	st := &define.ContainerState{Status: define.StatusExited, Checkpointed: true, CheckpointedAt: time.Now(),
 		CheckpointPath: filepath.Join(userDir, checkpointDir), CheckpointLog: filepath.Join(userDir, dumpLog)}
-	if err := r.store.AddContainer(&cfg, st); err != nil {
+	if err := r.store.AddContainer(cfg, st); err != nil {
 		return nil, err
 	}
 	return r.containerByID(cfg.ID)
 }
 
+// checkpointImage finds the image an imported container was created from,
+// by ID, then by name; failing both, it pulls the image by name.
+func (r *Runtime) checkpointImage(ctx context.Context, store *storage.Store, cfg *define.ContainerConfig) (*storage.Image, error) {
+	if img, err := store.Image(cfg.ImageID); err == nil {
+		return img, nil
+	}
+	if img, err := store.Image(cfg.ImageName); err == nil {
+		return img, nil
+	}
+	img, err := r.PullImage(ctx, cfg.ImageName, storage.PullOptions{})
+	if err != nil {
+		return nil, fmt.Errorf("the checkpoint needs image %s, which is not here and cannot be pulled: %w", cfg.ImageName, err)
+	}
+	return img, nil
+}
+
+// importedConfig is the config of the container an archive creates here:
+// podlite's or podman's, under its new name and ID with --name, its paths
+// moved to this runtime's directories.
+func (r *Runtime) importedConfig(meta *criu.Metadata, path string, opts ImportOptions) (*define.ContainerConfig, error) {
+	decoded, err := decodeConfig(meta, path)
+	if err != nil {
+		return nil, err
+	}
+	cfg := *decoded
+	oldID, oldUserDir := cfg.ID, filepath.Join("containers", cfg.ID)
+	if opts.Name != "" {
+		if err := checkName(opts.Name); err != nil {
+			return nil, err
+		}
+		cfg.ID, cfg.Name = newID(), opts.Name
+	}
+	if meta.Podman {
+		r.adoptPodmanSpec(&cfg)
+	} else {
+		retargetConfig(&cfg, oldID, oldUserDir, r)
+	}
+	return &cfg, nil
+}
+
+// applyRootfsChanges applies the archive's rootfs changes to the new
+// container's layer: rootfs-diff.tar (a layer diff from podlite, a plain
+// tar of changed files from podman), then podman's deleted.files.
+func applyRootfsChanges(store *storage.Store, storageID, diff, deleted string) error {
+	if f, err := os.Open(diff); err == nil {
+		err = store.ApplyRootfsDiff(storageID, f)
+		f.Close()
+		if err != nil {
+			return err
+		}
+	}
+	b, err := os.ReadFile(deleted)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	var paths []string
+	if err := json.Unmarshal(b, &paths); err != nil {
+		return fmt.Errorf("reading %s of the archive: %v: %w", criu.MemberDeletedFiles, err, define.ErrInvalidArg)
+	}
+	return store.DeletePaths(storageID, paths)
+}
+
 // retargetConfig moves the paths a config (and its spec) names from the
 // exporting host's container directory and ID to this runtime's.
-func retargetConfig(cfg *define.ContainerConfig, oldID, oldUserDir, _ string, r *Runtime) {
+func retargetConfig(cfg *define.ContainerConfig, oldID, oldUserDir string, r *Runtime) {
 	newDir := filepath.Join(r.cfg.Root, "containers", cfg.ID)
 	fix := func(p string) string {
 		if i := strings.Index(p, oldUserDir+"/"); i >= 0 {

@@ -5,10 +5,13 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"maps"
 	"net"
 	"os"
 	"path/filepath"
 	"runtime"
+	"slices"
+	"strings"
 
 	"golang.org/x/sys/unix"
 
@@ -42,7 +45,7 @@ func (r *Runtime) CheckImport(path string, opts ImportOptions) (problems, notes 
 		return nil, nil, err
 	}
 	m := meta.Manifest
-	cfg, err := decodeConfig(meta.Config, path)
+	cfg, err := r.importedConfig(meta, path, opts)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -64,18 +67,28 @@ func (r *Runtime) CheckImport(path string, opts ImportOptions) (problems, notes 
 		problems = append(problems, err.Error())
 	} else if _, err := store.Image(cfg.ImageID); err != nil {
 		if _, err := store.Image(cfg.ImageName); err != nil {
-			problems = append(problems, fmt.Sprintf("image %s is not on this host: pull it first", cfg.ImageName))
+			notes = append(notes, fmt.Sprintf("image %s is not on this host: the restore pulls it", cfg.ImageName))
 		}
 	}
-	name := cfg.Name
-	if opts.Name != "" {
-		name = opts.Name
+	if _, err := r.store.LookupContainer(cfg.Name); err == nil {
+		problems = append(problems, fmt.Sprintf("a container named %s exists already: use --name", cfg.Name))
 	}
-	if _, err := r.store.LookupContainer(name); err == nil {
-		problems = append(problems, fmt.Sprintf("a container named %s exists already: use --name", name))
+	problems = append(problems, r.missingNetworks(cfg)...)
+	problems = append(problems, missingBindSources(cfg, r)...)
+	saved, err := decodeNetworkStatus(meta)
+	if err != nil {
+		problems = append(problems, err.Error())
+	}
+	if meta.Podman {
+		for name, ns := range saved {
+			_, dropped := r.addressesInSubnet(name, ns.Addresses)
+			for _, a := range dropped {
+				notes = append(notes, fmt.Sprintf("address %s is outside network %s here: the container gets a new one", a.IP, name))
+			}
+		}
 	}
 	if opts.Name == "" && !opts.IgnoreStaticIP {
-		problems = append(problems, r.heldAddresses(meta.NetworkStatus, cfg.ID)...)
+		problems = append(problems, r.heldAddresses(saved, cfg.ID)...)
 	}
 	if !opts.IgnoreVolumes {
 		for _, v := range cfg.Volumes {
@@ -87,12 +100,58 @@ func (r *Runtime) CheckImport(path string, opts ImportOptions) (problems, notes 
 	return problems, notes, nil
 }
 
-// heldAddresses lists the saved addresses another container holds here.
-func (r *Runtime) heldAddresses(raw []byte, id string) []string {
+// decodeNetworkStatus reads an archive's network.status, under podlite's
+// network names.
+func decodeNetworkStatus(meta *criu.Metadata) (network.Status, error) {
+	if meta.Podman {
+		return renamePodmanNetworks(meta.NetworkStatus)
+	}
 	var st network.Status
-	if len(raw) == 0 || json.Unmarshal(raw, &st) != nil {
+	if len(meta.NetworkStatus) > 0 {
+		if err := json.Unmarshal(meta.NetworkStatus, &st); err != nil {
+			return nil, fmt.Errorf("reading the archive's network.status: %v: %w", err, define.ErrInvalidArg)
+		}
+	}
+	return st, nil
+}
+
+// missingNetworks lists the networks the container joins that do not
+// exist here (the default one is created on first use).
+func (r *Runtime) missingNetworks(cfg *define.ContainerConfig) []string {
+	mgr, err := r.Network()
+	if err != nil {
+		return []string{err.Error()}
+	}
+	var out []string
+	for _, name := range slices.Sorted(maps.Keys(cfg.Network.Networks)) {
+		if _, err := mgr.Network(name); err != nil && name != network.DefaultName {
+			out = append(out, fmt.Sprintf("network %s does not exist here: create it first", name))
+		}
+	}
+	return out
+}
+
+// missingBindSources lists bind mounts whose host path is missing here,
+// apart from the files and volumes the import itself creates.
+func missingBindSources(cfg *define.ContainerConfig, r *Runtime) []string {
+	if cfg.Spec == nil {
 		return nil
 	}
+	own := []string{filepath.Join(r.cfg.Root, "containers", cfg.ID) + "/", r.cfg.Volumes() + "/"}
+	var out []string
+	for _, m := range cfg.Spec.Mounts {
+		if m.Type != "bind" || slices.ContainsFunc(own, func(p string) bool { return strings.HasPrefix(m.Source, p) }) {
+			continue
+		}
+		if _, err := os.Stat(m.Source); err != nil {
+			out = append(out, fmt.Sprintf("bind mount %s of %s is missing on this host", m.Source, m.Destination))
+		}
+	}
+	return out
+}
+
+// heldAddresses lists the saved addresses another container holds here.
+func (r *Runtime) heldAddresses(st network.Status, id string) []string {
 	var out []string
 	for name, ns := range st {
 		for _, a := range ns.Addresses {
@@ -109,9 +168,12 @@ func (r *Runtime) heldAddresses(raw []byte, id string) []string {
 	return out
 }
 
-func decodeConfig(raw []byte, path string) (*define.ContainerConfig, error) {
+func decodeConfig(meta *criu.Metadata, path string) (*define.ContainerConfig, error) {
+	if meta.Podman {
+		return fromPodman(meta, path)
+	}
 	var cfg define.ContainerConfig
-	if err := json.Unmarshal(raw, &cfg); err != nil {
+	if err := json.Unmarshal(meta.Config, &cfg); err != nil {
 		return nil, fmt.Errorf("reading the container config in %s: %v: %w", path, err, define.ErrInvalidArg)
 	}
 	return &cfg, nil
