@@ -56,11 +56,13 @@ test-e2e: build
 		$(GO) test $(TESTFLAGS) -tags "$(BUILDTAGS)" -count=1 -timeout 40m ./test/e2e/...; \
 	fi
 
-# Short, bounded fuzz runs of the checkpoint archive reader (pkg/criu).
+# Short, bounded fuzz runs of the checkpoint archive reader (pkg/criu) and
+# of the parsers of imported metadata (libpod).
 FUZZTIME ?= 10s
 test-fuzz:
 	$(GO) test -tags "$(BUILDTAGS)" -run '^$$' -fuzz '^FuzzUnpack$$' -fuzztime $(FUZZTIME) ./pkg/criu/
 	$(GO) test -tags "$(BUILDTAGS)" -run '^$$' -fuzz '^FuzzReadMetadata$$' -fuzztime $(FUZZTIME) ./pkg/criu/
+	$(GO) test -tags "$(BUILDTAGS)" -run '^$$' -fuzz '^FuzzPodmanMetadata$$' -fuzztime $(FUZZTIME) ./libpod/
 
 test-all: test test-root check-generated test-fuzz test-e2e
 
