@@ -51,8 +51,17 @@ func (r *Runtime) CheckImport(path string, opts ImportOptions) (problems, notes 
 	}
 	if err := criu.CheckVersion(); err != nil {
 		problems = append(problems, err.Error())
-	} else if v, _ := criu.Version(); m.CRIUVersion > v {
-		problems = append(problems, fmt.Sprintf("the checkpoint was taken with CRIU %s, newer than this host's %s", criu.FormatVersion(m.CRIUVersion), criu.FormatVersion(v)))
+	} else {
+		if v, _ := criu.Version(); m.CRIUVersion > v {
+			problems = append(problems, fmt.Sprintf("the checkpoint was taken with CRIU %s, newer than this host's %s", criu.FormatVersion(m.CRIUVersion), criu.FormatVersion(v)))
+		}
+		// ReadMetadata returns cpuinfo.img (Pack writes it first under
+		// checkpoint/), so the check costs no unpacking of the archive.
+		if meta.CPUInfo == nil {
+			notes = append(notes, "the checkpoint records no CPU features: they are not checked")
+		} else if err := criu.CheckCPUInfoImage(meta.CPUInfo); err != nil {
+			problems = append(problems, err.Error())
+		}
 	}
 	if m.Arch != "" && m.Arch != runtime.GOARCH {
 		problems = append(problems, fmt.Sprintf("the checkpoint is of %s processes; this host is %s", m.Arch, runtime.GOARCH))

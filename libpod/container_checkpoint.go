@@ -73,6 +73,13 @@ func (c *Container) Checkpoint(ctx context.Context, opts CheckpointOptions) (*CR
 		if err := os.RemoveAll(images); err != nil {
 			return err
 		}
+		if opts.Export != "" {
+			// For the importing host's preflight; taken before the dump
+			// so that a failure leaves the container running untouched.
+			if err := criu.DumpCPUInfo(images); err != nil {
+				return err
+			}
+		}
 		if err := c.writeCheckpointMetadata(dir); err != nil {
 			return err
 		}

@@ -17,14 +17,17 @@ package criu
 //	network.status          the container's network attachments (IPs, MACs)
 //	stats-dump              CRIU's dump statistics
 //	deleted.files           JSON list of rootfs paths deleted since creation
+//	checkpoint/cpuinfo.img  the dumping CPU's features, when recorded;
+//	                        always the first file under checkpoint/
 //	checkpoint/...          CRIU's image directory, any depth
 //	rootfs-diff.tar         rootfs changes since the container was created
 //	volumes/<name>.tar      one tar per named volume, when exported
 //	devshm-checkpoint.tar   the contents of the container's /dev/shm
 //	ctr.log                 the container's log
 //
-// The small members come first so that [ReadMetadata] can show or
-// validate an archive after decompressing a few kilobytes, and stop there:
+// The small members (cpuinfo.img included) come first so that
+// [ReadMetadata] can show or validate an archive after decompressing a few
+// kilobytes, and stop there:
 // podman puts them wherever the directory walk finds them, so reading the
 // metadata of a 10-100 GB archive decompresses all of it.
 //
@@ -172,6 +175,8 @@ type Metadata struct {
 	Spec          []byte
 	NetworkStatus []byte
 	Stats         []byte
+	// CPUInfo is checkpoint/cpuinfo.img, for [CheckCPUInfoImage].
+	CPUInfo []byte
 }
 
 // Limits bound what [Unpack] accepts. A zero field takes its value from
@@ -288,50 +293,76 @@ func packMember(tw *tar.Writer, srcDir, name string) error {
 	if fi.IsDir() != isDirMember || (!fi.IsDir() && !fi.Mode().IsRegular()) {
 		return fmt.Errorf("packing checkpoint member %s: unexpected file type %s: %w", name, fi.Mode().Type(), define.ErrInvalidArg)
 	}
+	// cpuinfo.img leads checkpoint/, right after its directory entry, so
+	// that ReadMetadata finds it without reading CRIU's other images.
+	cpuinfo := ""
+	if name == MemberCheckpoint {
+		if fi, err := os.Lstat(filepath.Join(root, CPUInfoImage)); err == nil && fi.Mode().IsRegular() {
+			cpuinfo = filepath.Join(root, CPUInfoImage)
+		}
+	}
 	return filepath.WalkDir(root, func(p string, d fs.DirEntry, err error) error {
 		if err != nil {
 			return fmt.Errorf("packing checkpoint member %s: %w", name, err)
 		}
-		rel, err := filepath.Rel(srcDir, p)
-		if err != nil {
-			return err
+		if p == cpuinfo {
+			return nil // written already
 		}
-		rel = filepath.ToSlash(rel)
 		fi, err := d.Info()
 		if err != nil {
-			return fmt.Errorf("packing checkpoint member %s: %w", rel, err)
+			return fmt.Errorf("packing checkpoint member %s: %w", p, err)
 		}
-		hdr := &tar.Header{Name: rel, ModTime: fi.ModTime().Truncate(time.Second), Format: tar.FormatPAX}
-		switch {
-		case fi.IsDir():
-			hdr.Typeflag, hdr.Name, hdr.Mode = tar.TypeDir, rel+"/", 0o700
-		case fi.Mode().IsRegular():
-			hdr.Typeflag, hdr.Mode, hdr.Size = tar.TypeReg, 0o600, fi.Size()
-		case fi.Mode()&fs.ModeSymlink != 0 && name == MemberCheckpoint:
-			target, err := os.Readlink(p)
+		if err := packEntry(tw, srcDir, name, p, fi); err != nil {
+			return err
+		}
+		if p == root && cpuinfo != "" {
+			fi, err := os.Lstat(cpuinfo)
 			if err != nil {
-				return fmt.Errorf("packing checkpoint member %s: %w", rel, err)
+				return fmt.Errorf("packing checkpoint member %s: %w", cpuinfo, err)
 			}
-			hdr.Typeflag, hdr.Mode, hdr.Linkname = tar.TypeSymlink, 0o777, target
-		default:
-			return fmt.Errorf("packing checkpoint member %s: unexpected file type %s: %w", rel, fi.Mode().Type(), define.ErrInvalidArg)
-		}
-		if err := tw.WriteHeader(hdr); err != nil {
-			return fmt.Errorf("writing checkpoint member %s: %w", rel, err)
-		}
-		if hdr.Typeflag != tar.TypeReg {
-			return nil
-		}
-		f, err := os.Open(p)
-		if err != nil {
-			return fmt.Errorf("packing checkpoint member %s: %w", rel, err)
-		}
-		defer f.Close()
-		if _, err := io.CopyN(tw, f, hdr.Size); err != nil {
-			return fmt.Errorf("writing checkpoint member %s: %w", rel, err)
+			return packEntry(tw, srcDir, name, cpuinfo, fi)
 		}
 		return nil
 	})
+}
+
+// packEntry writes the file, directory or link at p, part of member name.
+func packEntry(tw *tar.Writer, srcDir, name, p string, fi fs.FileInfo) error {
+	rel, err := filepath.Rel(srcDir, p)
+	if err != nil {
+		return err
+	}
+	rel = filepath.ToSlash(rel)
+	hdr := &tar.Header{Name: rel, ModTime: fi.ModTime().Truncate(time.Second), Format: tar.FormatPAX}
+	switch {
+	case fi.IsDir():
+		hdr.Typeflag, hdr.Name, hdr.Mode = tar.TypeDir, rel+"/", 0o700
+	case fi.Mode().IsRegular():
+		hdr.Typeflag, hdr.Mode, hdr.Size = tar.TypeReg, 0o600, fi.Size()
+	case fi.Mode()&fs.ModeSymlink != 0 && name == MemberCheckpoint:
+		target, err := os.Readlink(p)
+		if err != nil {
+			return fmt.Errorf("packing checkpoint member %s: %w", rel, err)
+		}
+		hdr.Typeflag, hdr.Mode, hdr.Linkname = tar.TypeSymlink, 0o777, target
+	default:
+		return fmt.Errorf("packing checkpoint member %s: unexpected file type %s: %w", rel, fi.Mode().Type(), define.ErrInvalidArg)
+	}
+	if err := tw.WriteHeader(hdr); err != nil {
+		return fmt.Errorf("writing checkpoint member %s: %w", rel, err)
+	}
+	if hdr.Typeflag != tar.TypeReg {
+		return nil
+	}
+	f, err := os.Open(p)
+	if err != nil {
+		return fmt.Errorf("packing checkpoint member %s: %w", rel, err)
+	}
+	defer f.Close()
+	if _, err := io.CopyN(tw, f, hdr.Size); err != nil {
+		return fmt.Errorf("writing checkpoint member %s: %w", rel, err)
+	}
+	return nil
 }
 
 func compressWriter(w io.Writer, c Compression) (io.WriteCloser, error) {
@@ -454,10 +485,11 @@ func readSmall(tr *tar.Reader, hdr *tar.Header) ([]byte, error) {
 }
 
 // ReadMetadata reads the manifest and the metadata members (config.dump,
-// spec.dump, network.status, stats-dump) at the head of the archive in r and
-// stops at the first other member: it neither decompresses nor reads the
-// rest of r beyond a block or so of read-ahead, so it is cheap on archives of
-// any size, and succeeds on one whose tail is missing.
+// spec.dump, network.status, stats-dump; past deleted.files, the
+// checkpoint/cpuinfo.img that leads checkpoint/) at the head of the archive
+// in r and stops at the first other member: it neither decompresses nor
+// reads the rest of r beyond a block or so of read-ahead, so it is cheap on
+// archives of any size, and succeeds on one whose tail is missing.
 //
 // A podman archive has no manifest and no order: ReadMetadata reads it
 // until it has all four metadata members or reaches the end.
@@ -473,10 +505,11 @@ func ReadMetadata(r io.Reader) (*Metadata, error) {
 		return nil, err
 	}
 	md := &Metadata{Manifest: m, Podman: hdr != nil}
-	found := 0
+	found, inCheckpoint := 0, false
 	for ; ; hdr = nil {
 		if hdr == nil {
-			if hdr, err = tr.Next(); errors.Is(err, io.EOF) {
+			if hdr, err = tr.Next(); errors.Is(err, io.EOF) || (err != nil && inCheckpoint) {
+				// Past the metadata proper, a damaged tail is Unpack's to report.
 				return md, nil
 			} else if err != nil {
 				return nil, corrupt(err)
@@ -492,6 +525,18 @@ func ReadMetadata(r io.Reader) (*Metadata, error) {
 			dst = &md.NetworkStatus
 		case MemberStats:
 			dst = &md.Stats
+		case MemberDeletedFiles:
+			// Small by nature, and between the metadata and cpuinfo.img.
+			if hdr.Size > MaxMetadataSize && !md.Podman {
+				return md, nil
+			}
+			continue
+		case MemberCheckpoint + "/":
+			// The directory entry: cpuinfo.img, if any, comes next.
+			inCheckpoint = !md.Podman
+			continue
+		case MemberCheckpoint + "/" + CPUInfoImage:
+			dst = &md.CPUInfo
 		case MemberManifest:
 			return nil, invalid(hdr.Name, "appears twice")
 		default:
@@ -511,6 +556,9 @@ func ReadMetadata(r io.Reader) (*Metadata, error) {
 			data = []byte{}
 		}
 		*dst = data
+		if dst == &md.CPUInfo {
+			continue
+		}
 		if found++; md.Podman && found == len(metadataMembers)-1 {
 			return md, nil
 		}

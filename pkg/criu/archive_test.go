@@ -58,6 +58,8 @@ func makeCheckpointDir(t testing.TB, bigPages int) string {
 		"network.status":               []byte(`[{"ips":["10.88.0.5/16"]}]`),
 		"stats-dump":                   []byte("stats"),
 		"deleted.files":                []byte(`["/etc/motd"]`),
+		"checkpoint/cgroup.img":        []byte("cgroup"),
+		"checkpoint/cpuinfo.img":       []byte("cpuinfo"),
 		"checkpoint/inventory.img":     []byte("inventory"),
 		"checkpoint/pages-1.img":       pages,
 		"checkpoint/sub/dir/extra.img": []byte("extra"),
@@ -167,7 +169,8 @@ func TestRoundTrip(t *testing.T) {
 				t.Errorf("manifest members = %v, want %v", m.Members, wantOrder)
 			}
 			if string(md.Config) != want["config.dump"] || string(md.Spec) != want["spec.dump"] ||
-				string(md.NetworkStatus) != want["network.status"] || string(md.Stats) != want["stats-dump"] {
+				string(md.NetworkStatus) != want["network.status"] || string(md.Stats) != want["stats-dump"] ||
+				string(md.CPUInfo) != want["checkpoint/cpuinfo.img"] {
 				t.Errorf("metadata = %+v", md)
 			}
 		})
@@ -195,6 +198,53 @@ func TestMemberOrder(t *testing.T) {
 	}
 	if !slices.Equal(tops, wantOrder) {
 		t.Errorf("member order = %v, want %v", tops, wantOrder)
+	}
+}
+
+// TestCPUInfoLeadsCheckpoint checks Pack writes cpuinfo.img first under
+// checkpoint/, and ReadMetadata takes it from there only.
+func TestCPUInfoLeadsCheckpoint(t *testing.T) {
+	tr := tar.NewReader(bytes.NewReader(pack(t, makeCheckpointDir(t, 10), criu.CompressionNone)))
+	var names []string
+	for {
+		hdr, err := tr.Next()
+		if errors.Is(err, io.EOF) {
+			break
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+		if strings.HasPrefix(hdr.Name, "checkpoint/") {
+			names = append(names, hdr.Name)
+		}
+	}
+	if len(names) < 3 || names[0] != "checkpoint/" || names[1] != "checkpoint/cpuinfo.img" || slices.Index(names, "checkpoint/cpuinfo.img") != 1 {
+		t.Errorf("checkpoint/ is written as %v, want cpuinfo.img first and once", names)
+	}
+
+	for _, tc := range []struct {
+		name    string
+		entries []entry
+		want    string
+	}{
+		{"leading", []entry{reg("config.dump", "{}"), dir("checkpoint/"), reg("checkpoint/cpuinfo.img", "cpu"), reg("checkpoint/core-1.img", "c")}, "cpu"},
+		{"after other images", []entry{dir("checkpoint/"), reg("checkpoint/core-1.img", "c"), reg("checkpoint/cpuinfo.img", "cpu")}, ""},
+		{"absent", []entry{dir("checkpoint/"), reg("checkpoint/core-1.img", "c")}, ""},
+		{"tail cut off", []entry{dir("checkpoint/")}, ""},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			data := rawArchive(t, tc.entries...)
+			if tc.name == "tail cut off" {
+				data = append(data[:len(data)-1024], bytes.Repeat([]byte("garbage!"), 100)...)
+			}
+			md, err := criu.ReadMetadata(bytes.NewReader(data))
+			if err != nil {
+				t.Fatalf("ReadMetadata: %v", err)
+			}
+			if string(md.CPUInfo) != tc.want {
+				t.Errorf("CPUInfo = %q, want %q", md.CPUInfo, tc.want)
+			}
+		})
 	}
 }
 

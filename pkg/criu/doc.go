@@ -14,6 +14,9 @@
 //     cares about; [SupportsPreDump] asks for soft-dirty memory tracking,
 //     without which pre-dump (and so iterative migration) cannot work.
 //   - [Probe] gathers all of it into an [Info] for `podlite info`.
+//   - [DumpCPUInfo] records this CPU's features beside a checkpoint's
+//     images, and [CheckCPUInfo] tells whether another CPU has them all
+//     (`criu cpuinfo dump` and `check`).
 //
 // Every probe runs the first criu found in PATH, as go-criu does.
 //

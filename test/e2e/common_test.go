@@ -102,6 +102,11 @@ type Env struct {
 	T       *testing.T
 	Root    string
 	RunRoot string
+	// Netns, when set, is a network namespace file (/run/netns/NAME)
+	// podlite runs in, as on a host of its own. It is joined with
+	// nsenter --net, not ip netns exec, whose private mount namespace
+	// would hide the mounts one command makes from the next.
+	Netns string
 }
 
 // NewEnv creates temp --root and --runroot dirs for t. On cleanup it
@@ -144,7 +149,15 @@ type Result struct {
 // Command returns an unstarted podlite command for this env, for callers
 // that stream its output or run it in the background.
 func (e *Env) Command(args ...string) *exec.Cmd {
-	return exec.Command(podliteBinary, e.args(args)...)
+	return e.commandContext(context.Background(), args)
+}
+
+func (e *Env) commandContext(ctx context.Context, args []string) *exec.Cmd {
+	if e.Netns != "" {
+		argv := append([]string{"--net=" + e.Netns, "--", podliteBinary}, e.args(args)...)
+		return exec.CommandContext(ctx, "nsenter", argv...)
+	}
+	return exec.CommandContext(ctx, podliteBinary, e.args(args)...)
 }
 
 func (e *Env) args(args []string) []string {
@@ -181,7 +194,7 @@ func (e *Env) run(stdin *strings.Reader, args []string) *Result {
 	e.T.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), commandTimeout)
 	defer cancel()
-	cmd := exec.CommandContext(ctx, podliteBinary, e.args(args)...)
+	cmd := e.commandContext(ctx, args)
 	if stdin != nil {
 		cmd.Stdin = stdin
 	}
