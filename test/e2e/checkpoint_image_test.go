@@ -114,6 +114,15 @@ func TestCheckpointCreateImage(t *testing.T) {
 	if got := strings.Fields(netOf(e, "copy"))[0]; got == ip {
 		t.Fatalf("the copy took the original's address %s", ip)
 	}
+	// --leave-running: the image is made and the container keeps running.
+	e.MustPodlite("container", "checkpoint", "--leave-running", "--create-image", "ckimg2", "copy")
+	if st := e.MustPodlite("inspect", "--format", "{{.State.Status}}", "copy").Stdout; st != "running\n" {
+		t.Fatalf("after --leave-running --create-image: %q", st)
+	}
+	if got := inspectCheckpointImage(t, e, "ckimg2").Annotations[annCheckpointName]; got != "copy" {
+		t.Fatalf("--leave-running image names container %q", got)
+	}
+	checkTempEmpty(t, e)
 	// A container of the image's name wins over the image: "counter" is
 	// running, not checkpointed, so restoring it fails as a container.
 	e.MustPodlite("tag", "ckimg", "counter")
