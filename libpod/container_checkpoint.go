@@ -31,6 +31,10 @@ type CheckpointOptions struct {
 	Export                      string
 	Compression                 criu.Compression
 	IgnoreRootfs, IgnoreVolumes bool
+	// CreateImage stores the checkpoint as a local image of this name too
+	// (--create-image); EngineVersion, podlite's version, goes into its
+	// annotations.
+	CreateImage, EngineVersion string
 }
 
 // Files of a checkpoint, in the container's persistent directory (never
@@ -62,6 +66,11 @@ func (c *Container) Checkpoint(ctx context.Context, opts CheckpointOptions) (*CR
 	}
 	if err := criu.CheckVersion(); err != nil {
 		return nil, err
+	}
+	if opts.CreateImage != "" {
+		if err := c.rt.checkImageNameFree(opts.CreateImage); err != nil {
+			return nil, err
+		}
 	}
 	report := &CRReport{ID: c.config.ID}
 	err := c.withLock(func() error {
@@ -113,6 +122,11 @@ func (c *Container) Checkpoint(ctx context.Context, opts CheckpointOptions) (*CR
 					return err
 				}
 			}
+			if opts.CreateImage != "" {
+				if err := c.createCheckpointImageLocked(ctx, opts); err != nil {
+					return err
+				}
+			}
 			return c.saveLocked()
 		}
 		exit := c.waitExitLocked(10 * time.Second)
@@ -133,6 +147,11 @@ func (c *Container) Checkpoint(ctx context.Context, opts CheckpointOptions) (*CR
 		}
 		if opts.Export != "" {
 			if err := c.exportCheckpointLocked(opts.Export, opts.Compression, opts.IgnoreRootfs, opts.IgnoreVolumes); err != nil {
+				return err
+			}
+		}
+		if opts.CreateImage != "" {
+			if err := c.createCheckpointImageLocked(ctx, opts); err != nil {
 				return err
 			}
 		}

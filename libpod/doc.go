@@ -39,6 +39,7 @@
 //	ROOT/storage/                    containers/storage (images, rootfs layers)
 //	ROOT/containers/ID/              ctr.log, hostname, hosts, resolv.conf
 //	ROOT/volumes/NAME/_data          named volumes
+//	ROOT/tmp/                        temporary archives (checkpoint images), removed after use
 //	RUNROOT/alive                    this boot has been seen
 //	RUNROOT/locks/ID                 per-container locks
 //	RUNROOT/runtime/ID/              libcontainer's state

@@ -27,7 +27,9 @@
 // copies to and from registries and the oci:, oci-archive:,
 // docker-archive: and dir: transports; archive.go loads and saves
 // multi-image docker-archive and oci-archive files; import.go makes an
-// image from a rootfs tarball, with Dockerfile-style changes (change.go).
+// image from a rootfs tarball, with Dockerfile-style changes (change.go);
+// layer_image.go makes a one-layer image that carries data (checkpoint
+// images) and reads its layer back as the very tar it was made from.
 //
 // # Containers
 //

@@ -9,6 +9,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/podlite/podlite/cmd/podlite/common"
+	"github.com/podlite/podlite/cmd/podlite/system"
 	"github.com/podlite/podlite/libpod"
 	"github.com/podlite/podlite/libpod/define"
 )
@@ -24,12 +25,13 @@ func newCheckpointCommand(g *common.Globals) *cobra.Command {
 		Example:           "  podlite container checkpoint web\n  podlite container checkpoint --leave-running --tcp-established web",
 		ValidArgsFunction: common.Complete(g, common.ContainerNames),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			if (o.IgnoreRootfs || o.IgnoreVolumes) && o.Export == "" {
-				return fmt.Errorf("--ignore-rootfs and --ignore-volumes need --export: %w", define.ErrInvalidArg)
+			if (o.IgnoreRootfs || o.IgnoreVolumes) && o.Export == "" && o.CreateImage == "" {
+				return fmt.Errorf("--ignore-rootfs and --ignore-volumes need --export or --create-image: %w", define.ErrInvalidArg)
 			}
-			if o.Export != "" && (len(args) != 1 || sel.all) {
-				return fmt.Errorf("--export takes exactly one container: %w", define.ErrInvalidArg)
+			if (o.Export != "" || o.CreateImage != "") && (len(args) != 1 || sel.all) {
+				return fmt.Errorf("--export and --create-image take exactly one container: %w", define.ErrInvalidArg)
 			}
+			o.EngineVersion = system.Version
 			sel.quiet = printStats // the JSON replaces the names
 			return withStats(printStats, "checkpoint_duration", func(collect func(*libpod.CRReport, error) error) error {
 				checkpoint := func(c *libpod.Container) error { return collect(c.Checkpoint(context.Background(), o)) }
@@ -52,8 +54,9 @@ func newCheckpointCommand(g *common.Globals) *cobra.Command {
 	f.BoolVar(&printStats, "print-stats", false, "print CRIU's statistics and the durations as JSON")
 	f.StringVarP(&o.Export, "export", "e", "", "also write the checkpoint to this archive")
 	f.StringVarP((*string)(&o.Compression), "compress", "c", "zstd", "archive compression: zstd, gzip or none")
-	f.BoolVar(&o.IgnoreRootfs, "ignore-rootfs", false, "leave the rootfs changes out of the archive")
-	f.BoolVar(&o.IgnoreVolumes, "ignore-volumes", false, "leave the named volumes out of the archive")
+	f.BoolVar(&o.IgnoreRootfs, "ignore-rootfs", false, "leave the rootfs changes out of the archive or image")
+	f.BoolVar(&o.IgnoreVolumes, "ignore-volumes", false, "leave the named volumes out of the archive or image")
+	f.StringVar(&o.CreateImage, "create-image", "", "also store the checkpoint as a new local image of this name")
 	cmd.AddCommand(newCheckpointInspectCommand())
 	return cmd
 }
@@ -88,18 +91,29 @@ func newRestoreCommand(g *common.Globals) *cobra.Command {
 	var imp importFlags
 	sel := selection{}
 	cmd := &cobra.Command{
-		Use:               "restore [options] CONTAINER [CONTAINER...]",
-		Short:             "Restore one or more checkpointed containers",
+		Use:   "restore [options] CONTAINER|IMAGE [CONTAINER|IMAGE...]",
+		Short: "Restore one or more checkpointed containers",
+		Long: `Restore checkpointed containers. When no argument names a container, the
+arguments name checkpoint images (made by checkpoint --create-image, here or
+pulled from a registry): each makes a new container, as restore --import
+does with an archive.`,
 		Args:              common.MinArgs(0),
 		Example:           "  podlite container restore web\n  podlite container restore --keep --tcp-established web",
 		ValidArgsFunction: common.Complete(g, common.ContainerNames),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			if check && imp.path == "" {
-				return fmt.Errorf("--check compares an archive with this host: it needs --import: %w", define.ErrInvalidArg)
+			images, err := checkpointImageArgs(g, sel, imp, args)
+			if err != nil {
+				return err
 			}
+			if check && imp.path == "" && images == nil {
+				return fmt.Errorf("--check compares an archive with this host: it needs --import or a checkpoint image: %w", define.ErrInvalidArg)
+			}
+			imp.opts.IgnoreStaticIP = o.IgnoreStaticIP
 			if imp.path != "" {
-				imp.opts.IgnoreStaticIP = o.IgnoreStaticIP
 				return importAndRestore(g, imp, o, printStats, check)
+			}
+			if images != nil {
+				return restoreImages(g, images, imp, o, printStats, check)
 			}
 			sel.quiet = printStats // the JSON replaces the names
 			return withStats(printStats, "restore_duration", func(collect func(*libpod.CRReport, error) error) error {
@@ -120,10 +134,10 @@ func newRestoreCommand(g *common.Globals) *cobra.Command {
 	f.BoolVar(&o.IgnoreStaticIP, "ignore-static-ip", false, "let the network choose new addresses")
 	f.BoolVar(&o.IgnoreStaticMAC, "ignore-static-mac", false, "let the network choose new MAC addresses")
 	f.StringVarP(&imp.path, "import", "i", "", "restore from a checkpoint archive (written by checkpoint --export)")
-	f.BoolVar(&check, "check", false, "with --import: only compare the archive with this host and report every problem")
-	f.StringVarP(&imp.opts.Name, "name", "n", "", "with --import: restore a copy under this name (and a new ID)")
-	f.BoolVar(&imp.opts.IgnoreRootfs, "ignore-rootfs", false, "with --import: leave out the archive's rootfs changes")
-	f.BoolVar(&imp.opts.IgnoreVolumes, "ignore-volumes", false, "with --import: leave out the archive's volumes")
+	f.BoolVar(&check, "check", false, "with --import or an image: only compare the checkpoint with this host and report every problem")
+	f.StringVarP(&imp.opts.Name, "name", "n", "", "with --import or an image: restore a copy under this name (and a new ID)")
+	f.BoolVar(&imp.opts.IgnoreRootfs, "ignore-rootfs", false, "with --import or an image: leave out the checkpoint's rootfs changes")
+	f.BoolVar(&imp.opts.IgnoreVolumes, "ignore-volumes", false, "with --import or an image: leave out the checkpoint's volumes")
 	f.BoolVar(&printStats, "print-stats", false, "print CRIU's statistics and the durations as JSON")
 	return cmd
 }
