@@ -106,6 +106,9 @@ type ImportOptions struct {
 	// IgnoreStaticIP: the restore will not ask for the saved addresses
 	// (restore --ignore-static-ip), so the preflight does not check them.
 	IgnoreStaticIP bool
+	// Publish, when set, replaces the container's published ports (-p
+	// values, as for run).
+	Publish []string
 }
 
 // ImportCheckpoint creates a checkpointed container from an archive
@@ -235,6 +238,16 @@ func (r *Runtime) importedConfig(meta *criu.Metadata, path string, opts ImportOp
 		r.adoptPodmanSpec(&cfg)
 	} else {
 		retargetConfig(&cfg, oldID, oldUserDir, r)
+	}
+	if len(opts.Publish) > 0 {
+		ports, err := ParsePortMappings(opts.Publish)
+		if err != nil {
+			return nil, err
+		}
+		if len(cfg.Network.Networks) == 0 {
+			return nil, fmt.Errorf("--publish needs a container on a CNI network; %s has network mode %s: %w", cfg.Name, cfg.NetworkMode, define.ErrInvalidArg)
+		}
+		cfg.Network.Ports = ports
 	}
 	return &cfg, nil
 }

@@ -1,6 +1,7 @@
 package e2e
 
 import (
+	"net"
 	"os"
 	"path/filepath"
 	"strings"
@@ -84,4 +85,34 @@ func TestCheckpointExportImport(t *testing.T) {
 		t.Fatalf("failed imports left containers: %q, was %q", after, before)
 	}
 	expectOneLineError(t, a.Podlite("container", "checkpoint", "--ignore-rootfs", "x"))
+}
+
+// TestRestoreImportPublish: restore --import -p replaces the ports the
+// container was published on; without an import, -p is refused.
+func TestRestoreImportPublish(t *testing.T) {
+	e := NewEnv(t)
+	img := e.LoadBusybox()
+	oldAddr, newAddr := freeAddr(t), freeAddr(t)
+	_, oldPort, _ := net.SplitHostPort(oldAddr)
+	_, newPort, _ := net.SplitHostPort(newAddr)
+	e.MustPodlite("run", "-d", "--name", "web", "-p", oldPort+":80", img, "sh", "-c",
+		"mkdir /www; echo served > /www/index.html; httpd -f -p 80 -h /www")
+	waitFor(t, func() bool { return httpGet(oldAddr) == "served\n" })
+	archive := filepath.Join(t.TempDir(), "web.tar")
+	e.MustPodlite("container", "checkpoint", "-e", archive, "web")
+	e.MustPodlite("rm", "web")
+
+	expectOneLineError(t, e.Podlite("container", "restore", "-p", newPort+":80", "web"))
+	expectOneLineError(t, e.Podlite("container", "restore", "-i", archive, "-p", "notaport"))
+	if n := e.MustPodlite("ps", "-a", "-q").Stdout; n != "" {
+		t.Fatalf("a refused restore left containers: %q", n)
+	}
+	e.MustPodlite("container", "restore", "-i", archive, "-p", newPort+":80")
+	waitFor(t, func() bool { return httpGet(newAddr) == "served\n" })
+	if got := httpGet(oldAddr); got != "" {
+		t.Fatalf("the replaced port %s still serves %q", oldPort, got)
+	}
+	if got := e.MustPodlite("port", "web").Stdout; !strings.Contains(got, ":"+newPort) || strings.Contains(got, ":"+oldPort) {
+		t.Fatalf("podlite port after the import: %q", got)
+	}
 }

@@ -108,6 +108,9 @@ does with an archive.`,
 			if check && imp.path == "" && images == nil {
 				return fmt.Errorf("--check compares an archive with this host: it needs --import or a checkpoint image: %w", define.ErrInvalidArg)
 			}
+			if len(imp.opts.Publish) > 0 && imp.path == "" && images == nil {
+				return fmt.Errorf("--publish replaces the ports of an imported container: it needs --import or a checkpoint image: %w", define.ErrInvalidArg)
+			}
 			imp.opts.IgnoreStaticIP = o.IgnoreStaticIP
 			if imp.path != "" {
 				return importAndRestore(g, imp, o, printStats, check)
@@ -138,6 +141,7 @@ does with an archive.`,
 	f.StringVarP(&imp.opts.Name, "name", "n", "", "with --import or an image: restore a copy under this name (and a new ID)")
 	f.BoolVar(&imp.opts.IgnoreRootfs, "ignore-rootfs", false, "with --import or an image: leave out the checkpoint's rootfs changes")
 	f.BoolVar(&imp.opts.IgnoreVolumes, "ignore-volumes", false, "with --import or an image: leave out the checkpoint's volumes")
+	f.StringArrayVarP(&imp.opts.Publish, "publish", "p", nil, "with --import or an image: replace the published ports ([[IP:][HOSTPORT]:]CONTAINERPORT[/PROTO])")
 	f.BoolVar(&printStats, "print-stats", false, "print CRIU's statistics and the durations as JSON")
 	return cmd
 }
