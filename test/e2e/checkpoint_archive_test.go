@@ -8,6 +8,25 @@ import (
 	"testing"
 )
 
+// importMover restores the archive of the "mover" container (a counter,
+// in-rootfs in /etc/motd, in-volume in its volume at /data) on e, and
+// checks it comes back whole: the counter goes on from at without a
+// restart, with the address ip and its files.
+func importMover(t *testing.T, e *Env, archive string, at int, ip string) {
+	t.Helper()
+	if out := e.MustPodlite("container", "restore", "--import", archive).Stdout; out != "mover\n" {
+		t.Fatalf("restore --import printed %q", out)
+	}
+	waitFor(t, func() bool { return lastCount(t, e, "mover") >= at+3 })
+	assertContinuous(t, e, "mover")
+	if got := strings.Fields(netOf(e, "mover"))[0]; got != ip {
+		t.Fatalf("restored with %s, want the exported %s", got, ip)
+	}
+	if out := e.MustPodlite("exec", "mover", "cat", "/etc/motd", "/data/f").Stdout; out != "in-rootfs\nin-volume\n" {
+		t.Fatalf("rootfs changes and volume data after the import: %q", out)
+	}
+}
+
 // TestCheckpointExportImport moves a container between two podlite roots
 // (two "hosts" on this machine) through a checkpoint archive.
 func TestCheckpointExportImport(t *testing.T) {
@@ -32,17 +51,7 @@ func TestCheckpointExportImport(t *testing.T) {
 	if out := b.MustPodlite("container", "restore", "--check", "--import", archive).Stdout; !strings.Contains(out, "can be restored") {
 		t.Fatalf("restore --check on a host that can take it: %q", out)
 	}
-	if out := b.MustPodlite("container", "restore", "--import", archive).Stdout; out != "mover\n" {
-		t.Fatalf("restore --import printed %q", out)
-	}
-	waitFor(t, func() bool { return lastCount(t, b, "mover") >= at+3 })
-	assertContinuous(t, b, "mover")
-	if got := strings.Fields(netOf(b, "mover"))[0]; got != ip {
-		t.Fatalf("restored with %s, want the exported %s", got, ip)
-	}
-	if out := b.MustPodlite("exec", "mover", "cat", "/etc/motd", "/data/f").Stdout; out != "in-rootfs\nin-volume\n" {
-		t.Fatalf("rootfs changes and volume data after the import: %q", out)
-	}
+	importMover(t, b, archive, at, ip)
 
 	// Two copies from one archive, each under a new name and ID with its
 	// own address.

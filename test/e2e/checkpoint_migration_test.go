@@ -181,17 +181,7 @@ func TestCheckpointMigrationTwoHosts(t *testing.T) {
 	if !strings.Contains(r.Stdout, "can be restored") || strings.Contains(r.Stderr, "CPU") {
 		t.Fatalf("restore --check on host B:\nstdout: %s\nstderr: %s", r.Stdout, r.Stderr)
 	}
-	if out := b.MustPodlite("container", "restore", "--import", archive).Stdout; out != "mover\n" {
-		t.Fatalf("restore --import printed %q", out)
-	}
-	waitFor(t, func() bool { return lastCount(t, b, "mover") >= at+3 })
-	assertContinuous(t, b, "mover")
-	if got := strings.Fields(netOf(b, "mover"))[0]; got != ip {
-		t.Fatalf("restored on host B with %s, want host A's %s", got, ip)
-	}
-	if out := b.MustPodlite("exec", "mover", "cat", "/etc/motd", "/data/f").Stdout; out != "in-rootfs\nin-volume\n" {
-		t.Fatalf("rootfs changes and volume data on host B: %q", out)
-	}
+	importMover(t, b, archive, at, ip)
 	if vols := b.MustPodlite("volume", "ls", "-q").Stdout; vols != "carried\n" {
 		t.Fatalf("host B's volumes after the import: %q, want carried", vols)
 	}
