@@ -32,17 +32,24 @@ const containerManagerAnnotation = "io.container.manager"
 // encodeConfigDump returns config.dump for c, checkpointed at at.
 func (c *Container) encodeConfigDump(at time.Time) ([]byte, error) {
 	d := configDump{ContainerConfig: c.config, RawImageName: c.config.ImageName,
-		RootfsImageID: c.config.ImageID, RootfsImageName: c.config.ImageName,
+		RootfsImageID: c.config.ImageID, RootfsImageName: c.imageFullName(),
 		// The runtime is runc's libcontainer, linked in.
 		OCIRuntime: "runc", CreatedTime: c.config.CreatedAt, CheckpointedTime: at}
+	return json.Marshal(d)
+}
+
+// imageFullName is the full name of the container's image
+// ("localhost/busybox:latest"), or the name it was created with when the
+// image has no name left.
+func (c *Container) imageFullName() string {
 	if c.config.ImageID != "" {
 		if store, err := c.rt.Storage(); err == nil {
 			if names, err := store.ImageNames(c.config.ImageID); err == nil && len(names) > 0 {
-				d.RootfsImageName = names[0]
+				return names[0]
 			}
 		}
 	}
-	return json.Marshal(d)
+	return c.config.ImageName
 }
 
 // encodeSpecDump returns spec.dump: the spec the container runs with,

@@ -91,12 +91,7 @@ func (c *Container) createCheckpointImageLocked(ctx context.Context, opts Checkp
 func (c *Container) checkpointAnnotations(engineVersion string) map[string]string {
 	var host criu.Manifest
 	hostManifest(&host)
-	rootfsImageName := c.config.ImageName
-	if store, err := c.rt.Storage(); err == nil {
-		if img, err := store.Image(c.config.ImageID); err == nil && len(img.Names) > 0 {
-			rootfsImageName = img.Names[0]
-		}
-	}
+	rootfsImageName := c.imageFullName()
 	a := map[string]string{
 		annotationCheckpointName:  c.config.Name,
 		annotationRawImageName:    c.config.ImageName,
