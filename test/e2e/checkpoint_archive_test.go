@@ -125,3 +125,42 @@ func TestRestoreImportPublish(t *testing.T) {
 		t.Fatalf("podlite port after the import: %q", got)
 	}
 }
+
+// TestImportPullsMissingImage: an import on a host without the image pulls
+// it; where the pull fails, the import says so and leaves nothing behind.
+func TestImportPullsMissingImage(t *testing.T) {
+	reg := StartRegistry(t)
+	a, b := NewEnv(t), NewEnv(t)
+	remote := reg + "/busybox:migrate"
+	a.MustPodlite("tag", a.LoadBusybox(), remote)
+	a.MustPodlite("push", "-q", "--tls-verify=false", remote)
+	a.MustPodlite("run", "-d", "--name", "far", remote, "sh", "-c", counterScript)
+	waitFor(t, func() bool { return lastCount(t, a, "far") >= 3 })
+	archive := filepath.Join(t.TempDir(), "far.tar.zst")
+	a.MustPodlite("container", "checkpoint", "-e", archive, "far")
+	at := lastCount(t, a, "far")
+
+	// The registry speaks plain HTTP, which B refuses until told otherwise.
+	// The preflight notes the missing image, then the import fails.
+	r := b.Podlite("container", "restore", "-i", archive)
+	if r.ExitCode != 125 || strings.Count(r.Stderr, "Error: ") != 1 || !strings.Contains(r.Stderr, "cannot be pulled") ||
+		!strings.Contains(r.Stderr, "note: image "+remote+" is not on this host") {
+		t.Fatalf("import without a pullable image: exit %d\n%s", r.ExitCode, r.Stderr)
+	}
+	for _, list := range [][]string{{"ps", "-a", "-q"}, {"images", "-q"}, {"volume", "ls", "-q"}} {
+		if out := b.MustPodlite(list...).Stdout; out != "" {
+			t.Fatalf("a failed import left %s: %q", strings.Join(list, " "), out)
+		}
+	}
+	conf := filepath.Join(t.TempDir(), "registries.conf")
+	if err := os.WriteFile(conf, []byte("[[registry]]\nlocation = \""+reg+"\"\ninsecure = true\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	t.Setenv("CONTAINERS_REGISTRIES_CONF", conf)
+	b.MustPodlite("container", "restore", "-i", archive)
+	waitFor(t, func() bool { return lastCount(t, b, "far") >= at+3 })
+	assertContinuous(t, b, "far")
+	if out := b.MustPodlite("images", "--format", "{{.Repository}}:{{.Tag}}").Stdout; out != remote+"\n" {
+		t.Fatalf("images on B after the import: %q", out)
+	}
+}
