@@ -25,6 +25,13 @@ package libpod
 // anyone connects, and CRIU resumes the processes. Either way the
 // container here ends exited, not checkpointed (its images lack the
 // memory), with its addresses given back: it lives on elsewhere.
+//
+// Known hazard (CRIU 4.2.1): the lazy page server listens on every address
+// without authentication, and a connection closed without a word counts as
+// a finished transfer. A stray connection, or a restore side that fails
+// after its daemon connected, ends the dump as a success and the processes
+// here are killed: the container is lost. Serve lazy pages on trusted
+// networks only.
 
 import (
 	"fmt"

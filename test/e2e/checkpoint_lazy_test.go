@@ -282,6 +282,7 @@ func TestCheckpointRemoteFlagErrors(t *testing.T) {
 		"page server not ADDR:PORT":  {"checkpoint", "--page-server", "127.0.0.1", "--export", archive, "stays"},
 		"page server a name":         {"checkpoint", "--page-server", "localhost:80", "--export", archive, "stays"},
 		"status fd without lazy":     {"checkpoint", "--status-fd", "1", "--page-server", "127.0.0.1:1", "--export", archive, "stays"},
+		"status fd negative":         {"checkpoint", "--status-fd", "-5", "--lazy-pages", "--page-server", "127.0.0.1:1", "--export", archive, "stays"},
 		"status fd not open":         {"checkpoint", "--status-fd", "99", "--lazy-pages", "--page-server", "127.0.0.1:1", "--export", archive, "stays"},
 		"pre-checkpoint":             {"checkpoint", "--pre-checkpoint", "--page-server", "127.0.0.1:1", "--export", archive, "stays"},
 		"restore lazy no server":     {"restore", "--import", archive, "--lazy-pages"},

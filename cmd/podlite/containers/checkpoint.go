@@ -34,7 +34,10 @@ Moving a container to another host without its memory in the archive:
   start (on --status-fd N: one zero byte, then N is closed), and waits with
   the container frozen until the other host, running
   restore --import FILE --lazy-pages --page-server ADDR:PORT, has pulled every
-  page. Either way the container here ends exited and no longer checkpointed.`,
+  page. Either way the container here ends exited and no longer checkpointed.
+  The lazy page server takes any connection on PORT, and CRIU counts one
+  that closes without a word as the end of the transfer: use it on trusted
+  networks only.`,
 		Args:              common.MinArgs(0),
 		Example:           "  podlite container checkpoint web\n  podlite container checkpoint --leave-running --tcp-established web\n  podlite container checkpoint --export web.tar.zst --lazy-pages --page-server 192.0.2.10:27000 --status-fd 3 web 3>ready",
 		ValidArgsFunction: common.Complete(g, common.ContainerNames),
@@ -103,8 +106,12 @@ func checkRemoteFlags(o *libpod.CheckpointOptions, statusFD int) error {
 	}
 	var status *os.File
 	if statusFD != -1 {
-		flags, err := unix.FcntlInt(uintptr(statusFD), unix.F_GETFL, 0)
-		if statusFD < 0 || err != nil || flags&(unix.O_WRONLY|unix.O_RDWR) == 0 {
+		var flags int
+		var err error = unix.EBADF
+		if statusFD >= 0 {
+			flags, err = unix.FcntlInt(uintptr(statusFD), unix.F_GETFL, 0)
+		}
+		if err != nil || flags&(unix.O_WRONLY|unix.O_RDWR) == 0 {
 			return fmt.Errorf("--status-fd %d is not a descriptor open for writing: %w", statusFD, define.ErrInvalidArg)
 		}
 		status = os.NewFile(uintptr(statusFD), "status")
