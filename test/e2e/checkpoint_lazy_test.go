@@ -275,25 +275,32 @@ func TestCheckpointRemoteFlagErrors(t *testing.T) {
 	img := e.LoadBusybox()
 	e.MustPodlite("run", "-d", "--name", "stays", img, "sh", "-c", counterScript)
 	archive := filepath.Join(t.TempDir(), "x.tar")
-	for name, args := range map[string][]string{
-		"lazy without page server":   {"checkpoint", "--lazy-pages", "--export", archive, "stays"},
-		"lazy leave running":         {"checkpoint", "--lazy-pages", "--page-server", "127.0.0.1:1", "-R", "--export", archive, "stays"},
-		"page server without export": {"checkpoint", "--page-server", "127.0.0.1:1", "stays"},
-		"page server not ADDR:PORT":  {"checkpoint", "--page-server", "127.0.0.1", "--export", archive, "stays"},
-		"page server a name":         {"checkpoint", "--page-server", "localhost:80", "--export", archive, "stays"},
-		"status fd without lazy":     {"checkpoint", "--status-fd", "1", "--page-server", "127.0.0.1:1", "--export", archive, "stays"},
-		"status fd negative":         {"checkpoint", "--status-fd", "-5", "--lazy-pages", "--page-server", "127.0.0.1:1", "--export", archive, "stays"},
-		"status fd not open":         {"checkpoint", "--status-fd", "99", "--lazy-pages", "--page-server", "127.0.0.1:1", "--export", archive, "stays"},
-		"pre-checkpoint":             {"checkpoint", "--pre-checkpoint", "--page-server", "127.0.0.1:1", "--export", archive, "stays"},
-		"restore lazy no server":     {"restore", "--import", archive, "--lazy-pages"},
-		"restore server no lazy":     {"restore", "--import", archive, "--page-server", "127.0.0.1:1"},
-		"restore lazy no import":     {"restore", "--lazy-pages", "--page-server", "127.0.0.1:1", "stays"},
-		"restore pages no import":    {"restore", "--import-pages", t.TempDir(), "stays"},
-		"restore lazy and pages":     {"restore", "--import", archive, "--lazy-pages", "--page-server", "127.0.0.1:1", "--import-pages", t.TempDir()},
-		"restore bad port":           {"restore", "--import", archive, "--lazy-pages", "--page-server", "127.0.0.1:99999"},
+	for name, tc := range map[string]struct {
+		args []string
+		want string // in the one error line
+	}{
+		"lazy without page server":   {[]string{"checkpoint", "--lazy-pages", "--export", archive, "stays"}, "needs --page-server"},
+		"lazy leave running":         {[]string{"checkpoint", "--lazy-pages", "--page-server", "127.0.0.1:1", "-R", "--export", archive, "stays"}, "--leave-running"},
+		"page server without export": {[]string{"checkpoint", "--page-server", "127.0.0.1:1", "stays"}, "needs --export"},
+		"page server not ADDR:PORT":  {[]string{"checkpoint", "--page-server", "127.0.0.1", "--export", archive, "stays"}, "not ADDR:PORT"},
+		"page server a name":         {[]string{"checkpoint", "--page-server", "localhost:80", "--export", archive, "stays"}, "not an IP address"},
+		"status fd without lazy":     {[]string{"checkpoint", "--status-fd", "1", "--page-server", "127.0.0.1:1", "--export", archive, "stays"}, "--status-fd needs --lazy-pages"},
+		"status fd negative":         {[]string{"checkpoint", "--status-fd=-5", "--lazy-pages", "--page-server", "127.0.0.1:1", "--export", archive, "stays"}, "not a descriptor open for writing"},
+		"status fd not open":         {[]string{"checkpoint", "--status-fd", "99", "--lazy-pages", "--page-server", "127.0.0.1:1", "--export", archive, "stays"}, "not a descriptor open for writing"},
+		"pre-checkpoint":             {[]string{"checkpoint", "--pre-checkpoint", "--page-server", "127.0.0.1:1", "--export", archive, "stays"}, "--pre-checkpoint"},
+		"restore lazy no server":     {[]string{"restore", "--import", archive, "--lazy-pages"}, "needs --page-server"},
+		"restore server no lazy":     {[]string{"restore", "--import", archive, "--page-server", "127.0.0.1:1"}, "needs --lazy-pages"},
+		"restore lazy no import":     {[]string{"restore", "--lazy-pages", "--page-server", "127.0.0.1:1", "stays"}, "need --import"},
+		"restore pages no import":    {[]string{"restore", "--import-pages", t.TempDir(), "stays"}, "need --import"},
+		"restore lazy and pages":     {[]string{"restore", "--import", archive, "--lazy-pages", "--page-server", "127.0.0.1:1", "--import-pages", t.TempDir()}, "cannot be combined"},
+		"restore bad port":           {[]string{"restore", "--import", archive, "--lazy-pages", "--page-server", "127.0.0.1:99999"}, "not a port number"},
 	} {
 		t.Run(name, func(t *testing.T) {
-			expectOneLineError(t, e.Podlite(append([]string{"container"}, args...)...))
+			r := e.Podlite(append([]string{"container"}, tc.args...)...)
+			expectOneLineError(t, r)
+			if !strings.Contains(r.Stderr, tc.want) {
+				t.Fatalf("error %q does not say %q", r.Stderr, tc.want)
+			}
 		})
 	}
 	if _, err := os.Stat(archive); err == nil {

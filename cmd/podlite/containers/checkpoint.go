@@ -98,12 +98,6 @@ func checkRemoteFlags(o *libpod.CheckpointOptions, statusFD int) error {
 	case statusFD != -1 && !o.LazyPages:
 		return fmt.Errorf("--status-fd needs --lazy-pages: %w", define.ErrInvalidArg)
 	}
-	if err := o.Validate(); err != nil {
-		return err
-	}
-	if !o.LazyPages {
-		return nil
-	}
 	var status *os.File
 	if statusFD != -1 {
 		var flags int
@@ -115,6 +109,12 @@ func checkRemoteFlags(o *libpod.CheckpointOptions, statusFD int) error {
 			return fmt.Errorf("--status-fd %d is not a descriptor open for writing: %w", statusFD, define.ErrInvalidArg)
 		}
 		status = os.NewFile(uintptr(statusFD), "status")
+	}
+	if err := o.Validate(); err != nil {
+		return err
+	}
+	if !o.LazyPages {
+		return nil
 	}
 	server := o.PageServer
 	o.Ready = func() {
