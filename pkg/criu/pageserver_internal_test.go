@@ -2,6 +2,8 @@ package criu
 
 import (
 	"errors"
+	"os"
+	"path/filepath"
 	"testing"
 
 	"github.com/podlite/podlite/libpod/define"
@@ -47,4 +49,63 @@ func TestLazyPipeProblem(t *testing.T) {
 			}
 		})
 	}
+}
+
+func TestAddPages(t *testing.T) {
+	write := func(t *testing.T, dir string, names ...string) {
+		t.Helper()
+		for _, n := range names {
+			if err := os.WriteFile(filepath.Join(dir, n), []byte(n), 0o600); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	t.Run("adds only memory images", func(t *testing.T) {
+		pages, images := t.TempDir(), t.TempDir()
+		write(t, pages, "pagemap-1.img", "pages-1.img", "page-server.log", "stats-dump")
+		write(t, images, "inventory.img")
+		if err := AddPages(pages, images); err != nil {
+			t.Fatal(err)
+		}
+		got, _ := filepath.Glob(filepath.Join(images, "*"))
+		if len(got) != 3 {
+			t.Fatalf("images after AddPages: %v", got)
+		}
+		if b, _ := os.ReadFile(filepath.Join(images, "pages-1.img")); string(b) != "pages-1.img" {
+			t.Fatalf("pages-1.img holds %q", b)
+		}
+		if _, err := os.Stat(filepath.Join(pages, "pages-1.img")); err != nil {
+			t.Fatalf("AddPages took the pages away: %v", err)
+		}
+	})
+	t.Run("an image of the checkpoint's own", func(t *testing.T) {
+		pages, images := t.TempDir(), t.TempDir()
+		write(t, pages, "pagemap-1.img", "pages-1.img", "pages-2.img")
+		write(t, images, "pages-2.img")
+		if err := AddPages(pages, images); !errors.Is(err, define.ErrInvalidArg) {
+			t.Fatalf("AddPages: %v, want ErrInvalidArg", err)
+		}
+		if got, _ := filepath.Glob(filepath.Join(images, "*")); len(got) != 1 {
+			t.Fatalf("a refused AddPages added %v", got)
+		}
+	})
+	t.Run("no memory images", func(t *testing.T) {
+		pages := t.TempDir()
+		write(t, pages, "page-server.log")
+		if err := AddPages(pages, t.TempDir()); !errors.Is(err, define.ErrNotFound) {
+			t.Fatalf("AddPages: %v, want ErrNotFound", err)
+		}
+		if err := AddPages(filepath.Join(pages, "missing"), t.TempDir()); !errors.Is(err, define.ErrNotFound) {
+			t.Fatalf("AddPages of a missing directory: %v, want ErrNotFound", err)
+		}
+	})
+	t.Run("a symlink", func(t *testing.T) {
+		pages := t.TempDir()
+		if err := os.Symlink("/etc/passwd", filepath.Join(pages, "pages-1.img")); err != nil {
+			t.Fatal(err)
+		}
+		if err := AddPages(pages, t.TempDir()); !errors.Is(err, define.ErrInvalidArg) {
+			t.Fatalf("AddPages: %v, want ErrInvalidArg", err)
+		}
+	})
 }
