@@ -35,6 +35,13 @@ type CheckpointOptions struct {
 	// (--create-image); EngineVersion, podlite's version, goes into its
 	// annotations.
 	CreateImage, EngineVersion string
+	// PageServer (ADDR:PORT) sends the memory pages to a page server
+	// instead of the checkpoint; with LazyPages the checkpoint serves
+	// them itself on that port, and Ready is called once the restore
+	// side may start (see checkpoint_lazy.go).
+	PageServer string
+	LazyPages  bool
+	Ready      func()
 }
 
 // Files of a checkpoint, in the container's persistent directory (never
@@ -72,8 +79,12 @@ func (c *Container) Checkpoint(ctx context.Context, opts CheckpointOptions) (*CR
 			return nil, err
 		}
 	}
+	remote, err := checkRemoteCheckpoint(opts)
+	if err != nil {
+		return nil, err
+	}
 	report := &CRReport{ID: c.config.ID}
-	err := c.withLock(func() error {
+	err = c.withLock(func() error {
 		if c.state.Status != define.StatusRunning {
 			return fmt.Errorf("cannot checkpoint container %s: it is %s, not running: %w", c.config.Name, c.state.Status, define.ErrInvalidState)
 		}
@@ -103,14 +114,10 @@ func (c *Container) Checkpoint(ctx context.Context, opts CheckpointOptions) (*CR
 			return err
 		}
 		start := time.Now()
-		err = c.rt.oci().Checkpoint(c.config.ID, oci.CheckpointOptions{
-			ImagesDir: images, WorkDir: dir, LeaveRunning: opts.LeaveRunning,
-			TCPEstablished: opts.TCPEstablished, FileLocks: opts.FileLocks,
-		})
-		if err != nil {
+		if err := c.dumpLocked(opts, remote, images); err != nil {
 			c.state.Checkpointed = false
 			_ = c.saveLocked()
-			return criuError(err, filepath.Join(dir, dumpLog))
+			return err
 		}
 		report.RuntimeDuration = time.Since(start).Microseconds()
 		report.DumpStats, _ = criu.ReadDumpStats(dir)
@@ -135,6 +142,10 @@ func (c *Container) Checkpoint(ctx context.Context, opts CheckpointOptions) (*CR
 		}
 		if err := c.exitedLocked(exit.Code, exit.At); err != nil {
 			return err
+		}
+		if remote != nil {
+			// The container lives on where its memory went.
+			return c.movedLocked(opts)
 		}
 		if len(saved) > 0 {
 			mgr, err := c.rt.Network()
@@ -164,6 +175,34 @@ func (c *Container) Checkpoint(ctx context.Context, opts CheckpointOptions) (*CR
 		return nil, err
 	}
 	return report, nil
+}
+
+// dumpLocked has CRIU dump the container into images, through the page
+// server remote if there is one.
+func (c *Container) dumpLocked(opts CheckpointOptions, remote *criu.PageServer, images string) error {
+	dump := oci.CheckpointOptions{
+		ImagesDir: images, WorkDir: c.userDir(), LeaveRunning: opts.LeaveRunning,
+		TCPEstablished: opts.TCPEstablished, FileLocks: opts.FileLocks,
+	}
+	var lazy *lazyDump
+	if remote != nil {
+		dump.PageServerAddress, dump.PageServerPort, dump.LazyPages = remote.Address, remote.Port, opts.LazyPages
+		if opts.LazyPages {
+			lazy = &lazyDump{c: c, opts: opts, ps: *remote}
+			dump.Ready = lazy.ready
+		}
+	}
+	err := c.rt.oci().Checkpoint(c.config.ID, dump)
+	if lazy != nil && (err != nil || lazy.err != nil) {
+		lazy.failed()
+		if lazy.err != nil {
+			return lazy.err
+		}
+	}
+	if err != nil {
+		return criuError(err, filepath.Join(c.userDir(), dumpLog))
+	}
+	return nil
 }
 
 // CRReport is what a checkpoint or restore took, for --print-stats:

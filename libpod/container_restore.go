@@ -25,6 +25,13 @@ type RestoreOptions struct {
 	FileLocks       bool
 	IgnoreStaticIP  bool
 	IgnoreStaticMAC bool
+	// LazyPages restores with the memory pages fetched on demand from the
+	// lazy checkpoint serving them at PageServer (ADDR:PORT); PagesDir
+	// holds the pages a page server received instead (see
+	// checkpoint_lazy.go).
+	LazyPages  bool
+	PageServer string
+	PagesDir   string
 }
 
 // Restore brings a checkpointed container back: same rootfs, a new network
@@ -36,8 +43,12 @@ func (c *Container) Restore(ctx context.Context, opts RestoreOptions) (*CRReport
 	if err := criu.CheckVersion(); err != nil {
 		return nil, err
 	}
+	remote, err := checkRemoteRestore(opts)
+	if err != nil {
+		return nil, err
+	}
 	report := &CRReport{ID: c.config.ID}
-	err := c.withLock(func() (retErr error) {
+	err = c.withLock(func() (retErr error) {
 		if !c.state.Checkpointed {
 			return fmt.Errorf("container %s is not checkpointed: %w", c.config.Name, define.ErrInvalidState)
 		}
@@ -85,6 +96,11 @@ func (c *Container) Restore(ctx context.Context, opts RestoreOptions) (*CRReport
 		}()
 		restore := oci.CheckpointOptions{ImagesDir: images, WorkDir: c.userDir(),
 			TCPEstablished: opts.TCPEstablished, FileLocks: opts.FileLocks}
+		pagesDone, err := c.remotePagesLocked(opts, remote, &restore)
+		if err != nil {
+			return err
+		}
+		defer func() { pagesDone(retErr != nil) }()
 		if err := writeRestoreFile(c.runDir(), restore); err != nil {
 			return err
 		}

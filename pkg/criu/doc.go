@@ -32,6 +32,17 @@
 // testdata/ and read by the tests. These functions need neither root nor
 // criu.
 //
+// # Page servers
+//
+// A checkpoint can send its memory away instead of writing it: to a page
+// server ([PageServer], read from ADDR:PORT by [ParsePageServer]) that
+// runs `criu page-server` on the receiving host, after which [AddPages]
+// puts the received pages beside the rest of the images; or lazily, with
+// the dumping CRIU serving the pages until a restore's `criu lazy-pages`
+// daemon ([StartLazyPages]) has fetched them all. [SupportsLazyPages] and
+// [CanServeLazyPages] say beforehand whether this host can take part, and
+// [AbortLazyDump] calls off a lazy dump nobody has connected to yet.
+//
 // # Errors
 //
 // A missing criu, one older than [MinVersion], or one that lacks the

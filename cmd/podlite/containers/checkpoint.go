@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/spf13/cobra"
+	"golang.org/x/sys/unix"
 
 	"github.com/podlite/podlite/cmd/podlite/common"
 	"github.com/podlite/podlite/cmd/podlite/system"
@@ -17,12 +18,29 @@ import (
 func newCheckpointCommand(g *common.Globals) *cobra.Command {
 	var o libpod.CheckpointOptions
 	var printStats bool
+	statusFD := -1
 	sel := selection{}
 	cmd := &cobra.Command{
-		Use:               "checkpoint [options] CONTAINER [CONTAINER...]",
-		Short:             "Checkpoint one or more running containers with CRIU",
+		Use:   "checkpoint [options] CONTAINER [CONTAINER...]",
+		Short: "Checkpoint one or more running containers with CRIU",
+		Long: `Checkpoint running containers with CRIU.
+
+Moving a container to another host without its memory in the archive:
+  --page-server ADDR:PORT --export FILE sends the memory pages to a page
+  server that runs on the other host before the checkpoint:
+    criu page-server --images-dir DIR --address ADDR --port PORT
+  and writes the rest to FILE; there, restore --import FILE --import-pages DIR.
+  With --lazy-pages as well, the checkpoint serves the pages itself on PORT
+  (on every address of this host); it writes FILE, then says the restore may
+  start (on --status-fd N: one zero byte, then N is closed), and waits with
+  the container frozen until the other host, running
+  restore --import FILE --lazy-pages --page-server ADDR:PORT, has pulled every
+  page. Either way the container here ends exited and no longer checkpointed.
+  The lazy page server takes any connection on PORT, and CRIU counts one
+  that closes without a word as the end of the transfer: use it on trusted
+  networks only.`,
 		Args:              common.MinArgs(0),
-		Example:           "  podlite container checkpoint web\n  podlite container checkpoint --leave-running --tcp-established web",
+		Example:           "  podlite container checkpoint web\n  podlite container checkpoint --leave-running --tcp-established web\n  podlite container checkpoint --export web.tar.zst --lazy-pages --page-server 192.0.2.10:27000 --status-fd 3 web 3>ready",
 		ValidArgsFunction: common.Complete(g, common.ContainerNames),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if (o.IgnoreRootfs || o.IgnoreVolumes) && o.Export == "" && o.CreateImage == "" {
@@ -32,6 +50,9 @@ func newCheckpointCommand(g *common.Globals) *cobra.Command {
 				return fmt.Errorf("--export and --create-image take exactly one container: %w", define.ErrInvalidArg)
 			}
 			o.EngineVersion = system.Version
+			if err := checkRemoteFlags(&o, statusFD); err != nil {
+				return err
+			}
 			sel.quiet = printStats // the JSON replaces the names
 			return withStats(printStats, "checkpoint_duration", func(collect func(*libpod.CRReport, error) error) error {
 				checkpoint := func(c *libpod.Container) error { return collect(c.Checkpoint(context.Background(), o)) }
@@ -57,8 +78,58 @@ func newCheckpointCommand(g *common.Globals) *cobra.Command {
 	f.BoolVar(&o.IgnoreRootfs, "ignore-rootfs", false, "leave the rootfs changes out of the archive or image")
 	f.BoolVar(&o.IgnoreVolumes, "ignore-volumes", false, "leave the named volumes out of the archive or image")
 	f.StringVar(&o.CreateImage, "create-image", "", "also store the checkpoint as a new local image of this name")
+	f.StringVar(&o.PageServer, "page-server", "", "send the memory pages to the page server at `ADDR:PORT` (with --lazy-pages: serve them on PORT)")
+	f.BoolVar(&o.LazyPages, "lazy-pages", false, "with --page-server: keep the pages until the restore side pulls them")
+	f.IntVar(&statusFD, "status-fd", -1, "with --lazy-pages: write a zero byte to descriptor `N` when the restore may start")
 	cmd.AddCommand(newCheckpointInspectCommand())
 	return cmd
+}
+
+// checkRemoteFlags rejects page-server flags that do not go together
+// before anything happens, and sets o.Ready to announce a lazy
+// checkpoint's readiness on stderr and the status descriptor.
+func checkRemoteFlags(o *libpod.CheckpointOptions, statusFD int) error {
+	switch {
+	case o.LazyPages && o.PageServer == "":
+		return fmt.Errorf("--lazy-pages needs --page-server ADDR:PORT to serve the pages on: %w", define.ErrInvalidArg)
+	case o.LazyPages && o.LeaveRunning:
+		return fmt.Errorf("--lazy-pages cannot be combined with --leave-running: the container stays frozen until its pages are pulled: %w", define.ErrInvalidArg)
+	case o.PageServer != "" && o.Export == "":
+		return fmt.Errorf("--page-server needs --export: the images other than memory travel in the archive: %w", define.ErrInvalidArg)
+	case o.PageServer != "" && o.CreateImage != "":
+		return fmt.Errorf("--page-server cannot be combined with --create-image: the image would lack the memory: %w", define.ErrInvalidArg)
+	case o.PageServer != "" && (o.PreCheckpoint || o.WithPrevious):
+		return fmt.Errorf("--page-server cannot be combined with --pre-checkpoint or --with-previous: %w", define.ErrInvalidArg)
+	case statusFD != -1 && !o.LazyPages:
+		return fmt.Errorf("--status-fd needs --lazy-pages: %w", define.ErrInvalidArg)
+	}
+	var status *os.File
+	if statusFD != -1 {
+		var flags int
+		var err error = unix.EBADF
+		if statusFD >= 0 {
+			flags, err = unix.FcntlInt(uintptr(statusFD), unix.F_GETFL, 0)
+		}
+		if err != nil || flags&(unix.O_WRONLY|unix.O_RDWR) == 0 {
+			return fmt.Errorf("--status-fd %d is not a descriptor open for writing: %w", statusFD, define.ErrInvalidArg)
+		}
+		status = os.NewFile(uintptr(statusFD), "status")
+	}
+	if err := o.Validate(); err != nil {
+		return err
+	}
+	if !o.LazyPages {
+		return nil
+	}
+	server := o.PageServer
+	o.Ready = func() {
+		fmt.Fprintf(os.Stderr, "%s: the archive is written and the pages are served on %s: the restore may start\n", o.Export, server)
+		if status != nil {
+			_, _ = status.Write([]byte{0})
+			_ = status.Close()
+		}
+	}
+	return nil
 }
 
 func newCheckpointInspectCommand() *cobra.Command {
@@ -111,6 +182,9 @@ does with an archive.`,
 			if len(imp.opts.Publish) > 0 && imp.path == "" && images == nil {
 				return fmt.Errorf("--publish replaces the ports of an imported container: it needs --import or a checkpoint image: %w", define.ErrInvalidArg)
 			}
+			if err := checkRemoteRestoreFlags(o, imp.path); err != nil {
+				return err
+			}
 			imp.opts.IgnoreStaticIP = o.IgnoreStaticIP
 			if imp.path != "" {
 				return importAndRestore(g, imp, o, printStats, check)
@@ -143,7 +217,26 @@ does with an archive.`,
 	f.BoolVar(&imp.opts.IgnoreVolumes, "ignore-volumes", false, "with --import or an image: leave out the checkpoint's volumes")
 	f.StringArrayVarP(&imp.opts.Publish, "publish", "p", nil, "with --import or an image: replace the published ports ([[IP:][HOSTPORT]:]CONTAINERPORT[/PROTO])")
 	f.BoolVar(&printStats, "print-stats", false, "print CRIU's statistics and the durations as JSON")
+	f.BoolVar(&o.LazyPages, "lazy-pages", false, "with --import and --page-server: fetch the memory pages on demand from a lazy checkpoint")
+	f.StringVar(&o.PageServer, "page-server", "", "with --lazy-pages: the `ADDR:PORT` the lazy checkpoint serves its pages on")
+	f.StringVar(&o.PagesDir, "import-pages", "", "with --import: the memory images a page server received into `DIR`")
 	return cmd
+}
+
+// checkRemoteRestoreFlags rejects lazy-pages flags that do not go together
+// before anything happens.
+func checkRemoteRestoreFlags(o libpod.RestoreOptions, importPath string) error {
+	switch {
+	case o.LazyPages && o.PageServer == "":
+		return fmt.Errorf("--lazy-pages needs --page-server ADDR:PORT, where the checkpoint serves the pages: %w", define.ErrInvalidArg)
+	case o.PageServer != "" && !o.LazyPages:
+		return fmt.Errorf("--page-server on restore names where lazy pages come from: it needs --lazy-pages: %w", define.ErrInvalidArg)
+	case (o.LazyPages || o.PagesDir != "") && importPath == "":
+		return fmt.Errorf("--lazy-pages and --import-pages restore a checkpoint from another host: they need --import: %w", define.ErrInvalidArg)
+	case o.LazyPages && o.PagesDir != "":
+		return fmt.Errorf("--lazy-pages and --import-pages cannot be combined: the pages come from one or the other: %w", define.ErrInvalidArg)
+	}
+	return o.Validate()
 }
 
 // forEachWhere runs fn, as forEach, on every container that passes keep.
