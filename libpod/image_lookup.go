@@ -2,12 +2,8 @@ package libpod
 
 import (
 	"context"
-	"fmt"
-	"path"
-	"strconv"
-	"strings"
 
-	"github.com/podlite/podlite/libpod/define"
+	"github.com/podlite/podlite/libpod/filter"
 	"github.com/podlite/podlite/libpod/storage"
 )
 
@@ -41,7 +37,7 @@ func (r *Runtime) InspectImage(ctx context.Context, nameOrID string) (*storage.I
 //
 // Several values of one key match if any does.
 func (r *Runtime) ListImages(ctx context.Context, filters []string) ([]*storage.Image, error) {
-	match, err := parseImageFilters(filters)
+	match, err := filter.Images(filters)
 	if err != nil {
 		return nil, err
 	}
@@ -70,95 +66,4 @@ func (r *Runtime) TagImage(nameOrID, newName string) (string, error) {
 		return "", err
 	}
 	return store.Tag(nameOrID, newName)
-}
-
-type imageMatch func(img *storage.Image) bool
-
-func parseImageFilters(filters []string) (imageMatch, error) {
-	byKey, err := groupFilters("image", filters)
-	if err != nil {
-		return nil, err
-	}
-	var all []imageMatch
-	for key, vals := range byKey {
-		var one func(img *storage.Image, val string) bool
-		switch key {
-		case "reference":
-			for _, v := range vals {
-				if _, err := path.Match(v, ""); err != nil {
-					return nil, fmt.Errorf("image filter reference=%s: %v: %w", v, err, define.ErrInvalidArg)
-				}
-			}
-			one = matchReference
-		case "dangling":
-			for _, v := range vals {
-				if _, err := strconv.ParseBool(v); err != nil {
-					return nil, fmt.Errorf("image filter dangling=%s: want true or false: %w", v, define.ErrInvalidArg)
-				}
-			}
-			one = func(img *storage.Image, val string) bool {
-				want, _ := strconv.ParseBool(val)
-				return img.Dangling() == want
-			}
-		case "label":
-			one = func(img *storage.Image, val string) bool {
-				k, v, hasValue := strings.Cut(val, "=")
-				got, ok := img.Config.Labels[k]
-				return ok && (!hasValue || got == v)
-			}
-		default:
-			return nil, fmt.Errorf("image filter %q: unknown key (want reference, dangling or label): %w", key, define.ErrInvalidArg)
-		}
-		all = append(all, func(img *storage.Image) bool {
-			for _, v := range vals {
-				if one(img, v) {
-					return true
-				}
-			}
-			return false
-		})
-	}
-	return func(img *storage.Image) bool {
-		for _, m := range all {
-			if !m(img) {
-				return false
-			}
-		}
-		return true
-	}, nil
-}
-
-// matchReference reports whether one of the image's names matches the glob
-// pattern in any of the spellings ListImages documents.
-func matchReference(img *storage.Image, pattern string) bool {
-	for _, name := range img.Names {
-		for _, spelling := range nameSpellings(name) {
-			if ok, _ := path.Match(pattern, spelling); ok {
-				return true
-			}
-		}
-	}
-	return false
-}
-
-// nameSpellings returns a full stored name, without tag, without registry,
-// and (for Docker Hub's library) without "library/", each with and without
-// the tag.
-func nameSpellings(name string) []string {
-	repo, tag := storage.SplitName(name)
-	if tag != "" {
-		tag = ":" + tag
-	}
-	repos := []string{repo}
-	if _, rest, ok := strings.Cut(repo, "/"); ok {
-		repos = append(repos, rest)
-		if short, ok := strings.CutPrefix(rest, "library/"); ok {
-			repos = append(repos, short)
-		}
-	}
-	out := make([]string, 0, 2*len(repos))
-	for _, r := range repos {
-		out = append(out, r+tag, r)
-	}
-	return out
 }

@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/podlite/podlite/libpod/define"
+	"github.com/podlite/podlite/libpod/filter"
 	"github.com/podlite/podlite/libpod/lock"
 	"github.com/podlite/podlite/libpod/spec"
 )
@@ -60,7 +61,7 @@ func (r *Runtime) Volume(name string) (*define.Volume, error) {
 // label, label!, opt, driver, scope, dangling, until); a malformed filter
 // is an ErrInvalidArg.
 func (r *Runtime) Volumes(filters ...string) ([]*define.Volume, error) {
-	match, err := parseVolumeFilters(filters)
+	match, err := filter.Volumes(filters)
 	if err != nil {
 		return nil, err
 	}
