@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/podlite/podlite/libpod/define"
+	"github.com/podlite/podlite/libpod/netconf"
 	"github.com/podlite/podlite/libpod/storage"
 	"github.com/podlite/podlite/pkg/criu"
 	"github.com/podlite/podlite/pkg/network"
@@ -240,7 +241,7 @@ func (r *Runtime) importedConfig(meta *criu.Metadata, path string, opts ImportOp
 		retargetConfig(&cfg, oldID, oldUserDir, r)
 	}
 	if len(opts.Publish) > 0 {
-		ports, err := ParsePortMappings(opts.Publish)
+		ports, err := netconf.ParsePorts(opts.Publish)
 		if err != nil {
 			return nil, err
 		}

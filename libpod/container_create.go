@@ -15,6 +15,7 @@ import (
 	specs "github.com/opencontainers/runtime-spec/specs-go"
 
 	"github.com/podlite/podlite/libpod/define"
+	"github.com/podlite/podlite/libpod/netconf"
 	"github.com/podlite/podlite/libpod/spec"
 )
 
@@ -206,16 +207,16 @@ func (r *Runtime) containerConfig(opts *CreateOptions) (*define.ContainerConfig,
 	default:
 		return nil, nil, nil, fmt.Errorf("unsupported log driver %q: use k8s-file, none or passthrough: %w", logDriver, define.ErrInvalidArg)
 	}
-	netChoice, err := parseNetworkMode(opts.Network, opts.IP, opts.MAC)
+	netChoice, err := netconf.ParseNetwork(opts.Network, opts.IP, opts.MAC)
 	if err != nil {
 		return nil, nil, nil, err
 	}
-	netNS, netMode := netChoice.netNS, netChoice.mode
-	ports, err := ParsePortMappings(opts.Publish)
+	netNS, netMode := netChoice.NetNS, netChoice.Mode
+	ports, err := netconf.ParsePorts(opts.Publish)
 	if err != nil {
 		return nil, nil, nil, err
 	}
-	if (len(ports) > 0 || opts.PublishAll) && netChoice.networks == nil {
+	if (len(ports) > 0 || opts.PublishAll) && netChoice.Networks == nil {
 		return nil, nil, nil, fmt.Errorf("publishing ports needs a CNI network, not --network %s: %w", netMode, define.ErrInvalidArg)
 	}
 	for _, h := range opts.AddHost {
@@ -290,7 +291,7 @@ func (r *Runtime) containerConfig(opts *CreateOptions) (*define.ContainerConfig,
 		ID: id, Name: name, Labels: opts.Labels, CreatedAt: time.Now(),
 		RestartPolicy: restart, AutoRemove: opts.AutoRemove, Interactive: opts.Interactive,
 		Terminal: opts.TTY, Init: opts.Init, LogDriver: logDriver, NetworkMode: netMode,
-		Network: define.NetworkConfig{Networks: netChoice.networks, Ports: ports, DNSServers: opts.DNS,
+		Network: define.NetworkConfig{Networks: netChoice.Networks, Ports: ports, DNSServers: opts.DNS,
 			DNSSearch: opts.DNSSearch, DNSOptions: opts.DNSOption, HostAdd: opts.AddHost},
 		StopTimeout: 10, CreateCommand: opts.CreateCommand,
 	}
@@ -408,4 +409,15 @@ func parseRestartPolicy(s string) (define.RestartPolicy, error) {
 		return p, fmt.Errorf("invalid restart policy %q: only on-failure takes a retry count: %w", s, define.ErrInvalidArg)
 	}
 	return p, nil
+}
+
+// initTarget is where --init mounts the init binary.
+const initTarget = "/run/podlite-init"
+
+// initMount bind-mounts the static init binary for --init.
+func initMount(path string) (specs.Mount, error) {
+	if _, err := os.Stat(path); err != nil {
+		return specs.Mount{}, fmt.Errorf("--init needs the static init binary %s (Debian package tini): %w", path, define.ErrNotFound)
+	}
+	return specs.Mount{Destination: initTarget, Type: "bind", Source: path, Options: []string{"bind", "ro"}}, nil
 }
