@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/podlite/podlite/libpod/define"
+	"github.com/podlite/podlite/libpod/names"
 	"github.com/podlite/podlite/libpod/netconf"
 	"github.com/podlite/podlite/libpod/storage"
 	"github.com/podlite/podlite/pkg/criu"
@@ -230,10 +231,10 @@ func (r *Runtime) importedConfig(meta *criu.Metadata, path string, opts ImportOp
 	cfg := *decoded
 	oldID, oldUserDir := cfg.ID, filepath.Join("containers", cfg.ID)
 	if opts.Name != "" {
-		if err := checkName(opts.Name); err != nil {
+		if err := names.Check(opts.Name); err != nil {
 			return nil, err
 		}
-		cfg.ID, cfg.Name = newID(), opts.Name
+		cfg.ID, cfg.Name = names.NewID(), opts.Name
 	}
 	if meta.Podman {
 		r.adoptPodmanSpec(&cfg)

@@ -15,6 +15,7 @@ import (
 	specs "github.com/opencontainers/runtime-spec/specs-go"
 
 	"github.com/podlite/podlite/libpod/define"
+	"github.com/podlite/podlite/libpod/names"
 	"github.com/podlite/podlite/libpod/netconf"
 	"github.com/podlite/podlite/libpod/spec"
 )
@@ -174,7 +175,7 @@ func (r *Runtime) addContainerWithName(cfg *define.ContainerConfig, st *define.C
 		if err == nil || !generated || !errors.Is(err, define.ErrExists) {
 			return err
 		}
-		cfg.Name = randomName()
+		cfg.Name = names.Random()
 	}
 	return fmt.Errorf("could not find a free container name: %w", define.ErrExists)
 }
@@ -185,11 +186,11 @@ func (r *Runtime) containerConfig(opts *CreateOptions) (*define.ContainerConfig,
 	if opts.Image == "" {
 		return nil, nil, nil, fmt.Errorf("an image is required: %w", define.ErrInvalidArg)
 	}
-	id := newID()
+	id := names.NewID()
 	name := opts.Name
 	if name == "" {
-		name = randomName()
-	} else if err := checkName(name); err != nil {
+		name = names.Random()
+	} else if err := names.Check(name); err != nil {
 		return nil, nil, nil, err
 	}
 	restart, err := parseRestartPolicy(opts.Restart)

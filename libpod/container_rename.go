@@ -2,12 +2,14 @@ package libpod
 
 import (
 	"fmt"
+
+	"github.com/podlite/podlite/libpod/names"
 )
 
 // RenameContainer gives a container a new name; running containers may be
 // renamed too. The new name must be valid and unused.
 func (r *Runtime) RenameContainer(nameOrID, newName string) error {
-	if err := checkName(newName); err != nil {
+	if err := names.Check(newName); err != nil {
 		return err
 	}
 	c, err := r.LookupContainer(nameOrID)
