@@ -10,6 +10,7 @@ import (
 	"path/filepath"
 	"time"
 
+	"github.com/podlite/podlite/libpod/checkpoint"
 	"github.com/podlite/podlite/libpod/define"
 	"github.com/podlite/podlite/libpod/oci"
 	"github.com/podlite/podlite/pkg/criu"
@@ -223,7 +224,7 @@ func (c *Container) writeCheckpointMetadata(dir string) error {
 	if err != nil {
 		return fmt.Errorf("reading the spec of %s: %w", c.config.Name, err)
 	}
-	spec, err := encodeSpecDump(raw)
+	spec, err := checkpoint.SpecDump(raw)
 	if err != nil {
 		return err
 	}
@@ -237,6 +238,29 @@ func (c *Container) writeCheckpointMetadata(dir string) error {
 		}
 	}
 	return nil
+}
+
+// encodeConfigDump returns config.dump for c, checkpointed at at.
+func (c *Container) encodeConfigDump(at time.Time) ([]byte, error) {
+	d := checkpoint.ConfigDump{ContainerConfig: c.config, RawImageName: c.config.ImageName,
+		RootfsImageID: c.config.ImageID, RootfsImageName: c.imageFullName(),
+		// The runtime is runc's libcontainer, linked in.
+		OCIRuntime: "runc", CreatedTime: c.config.CreatedAt, CheckpointedTime: at}
+	return json.Marshal(d)
+}
+
+// imageFullName is the full name of the container's image
+// ("localhost/busybox:latest"), or the name it was created with when the
+// image has no name left.
+func (c *Container) imageFullName() string {
+	if c.config.ImageID != "" {
+		if store, err := c.rt.Storage(); err == nil {
+			if names, err := store.ImageNames(c.config.ImageID); err == nil && len(names) > 0 {
+				return names[0]
+			}
+		}
+	}
+	return c.config.ImageName
 }
 
 // savedNetworkStatus reads the network.status saved beside a checkpoint.
