@@ -148,20 +148,7 @@ func (r *Runtime) ImportCheckpoint(ctx context.Context, path string, opts Import
 			_ = os.RemoveAll(userDir)
 		}
 	}()
-	if err := unpackArchive(path, userDir); err != nil {
-		return nil, err
-	}
-	if meta.Podman {
-		if _, err := r.adoptPodmanFiles(cfg, userDir); err != nil {
-			return nil, err
-		}
-	}
-	// /etc/hostname, hosts and resolv.conf are this host's to write.
-	hostname := ""
-	if cfg.Spec != nil {
-		hostname = cfg.Spec.Hostname
-	}
-	if _, err := (&Container{rt: r, config: cfg}).writeEtcFiles(hostname); err != nil {
+	if err := r.fillImportDir(path, userDir, meta.Podman, cfg); err != nil {
 		return nil, err
 	}
 	storageID, err := store.CreateContainer(cfg.ID, img.ID)
@@ -204,6 +191,26 @@ func (r *Runtime) ImportCheckpoint(ctx context.Context, path string, opts Import
 		return nil, err
 	}
 	return r.containerByID(cfg.ID)
+}
+
+// fillImportDir unpacks the archive at path into the imported container's
+// directory, adopts what a podman archive left there, and writes this
+// host's /etc/hostname, hosts and resolv.conf for the container.
+func (r *Runtime) fillImportDir(path, userDir string, podman bool, cfg *define.ContainerConfig) error {
+	if err := unpackArchive(path, userDir); err != nil {
+		return err
+	}
+	if podman {
+		if _, err := r.adoptPodmanFiles(cfg, userDir); err != nil {
+			return err
+		}
+	}
+	hostname := ""
+	if cfg.Spec != nil {
+		hostname = cfg.Spec.Hostname
+	}
+	_, err := (&Container{rt: r, config: cfg}).writeEtcFiles(hostname)
+	return err
 }
 
 // checkpointImage finds the image an imported container was created from,
