@@ -2,6 +2,7 @@ package filter
 
 import (
 	"fmt"
+	"regexp"
 	"strconv"
 	"strings"
 	"time"
@@ -22,6 +23,73 @@ func Group(what string, filters []string) (map[string][]string, error) {
 		byKey[key] = append(byKey[key], val)
 	}
 	return byKey, nil
+}
+
+// compile groups filters by key (see Group) and builds one predicate per
+// key with build.
+func compile[P any](what string, filters []string, build func(key string, vals []string) (P, error)) ([]P, error) {
+	byKey, err := Group(what, filters)
+	if err != nil {
+		return nil, err
+	}
+	all := make([]P, 0, len(byKey))
+	for key, vals := range byKey {
+		p, err := build(key, vals)
+		if err != nil {
+			return nil, err
+		}
+		all = append(all, p)
+	}
+	return all, nil
+}
+
+// every is the predicate that holds when each of preds does.
+func every[T any, P ~func(T) bool](preds []P) P {
+	return func(x T) bool {
+		for _, p := range preds {
+			if !p(x) {
+				return false
+			}
+		}
+		return true
+	}
+}
+
+// anyValue is the predicate that holds when match does for one of vals.
+func anyValue[T any](vals []string, match func(x T, val string) bool) func(T) bool {
+	return func(x T) bool {
+		for _, v := range vals {
+			if match(x, v) {
+				return true
+			}
+		}
+		return false
+	}
+}
+
+// nameRegexps compiles name=REGEXP values; what names the kind of object
+// in errors.
+func nameRegexps(what string, vals []string) ([]*regexp.Regexp, error) {
+	res := make([]*regexp.Regexp, 0, len(vals))
+	for _, val := range vals {
+		re, err := regexp.Compile(val)
+		if err != nil {
+			return nil, fmt.Errorf("%s filter name=%s: %v: %w", what, val, err, define.ErrInvalidArg)
+		}
+		res = append(res, re)
+	}
+	return res, nil
+}
+
+// labelsHold reports whether labels has every KEY[=VALUE] of vals (want)
+// or none of them (!want, for label!=).
+func labelsHold(labels map[string]string, vals []string, want bool) bool {
+	for _, v := range vals {
+		if hasKeyValue(labels, v) != want {
+			return false
+		}
+	}
+	return true
 }
 
 // hasKeyValue reports whether m has KEY, or KEY set to VALUE for "KEY=VALUE".

@@ -21,53 +21,37 @@ type Image func(img *storage.Image) bool
 //	dangling=true|false  the image has no name (or has one)
 //	label=KEY[=VALUE]    the image config has the label (with VALUE)
 func Images(filters []string) (Image, error) {
-	byKey, err := Group("image", filters)
+	all, err := compile("image", filters, imageFilter)
 	if err != nil {
 		return nil, err
 	}
-	var all []Image
-	for key, vals := range byKey {
-		var one func(img *storage.Image, val string) bool
-		switch key {
-		case "reference":
-			for _, v := range vals {
-				if _, err := path.Match(v, ""); err != nil {
-					return nil, fmt.Errorf("image filter reference=%s: %v: %w", v, err, define.ErrInvalidArg)
-				}
+	return every[*storage.Image](all), nil
+}
+
+// imageFilter builds the predicate for one filter key.
+func imageFilter(key string, vals []string) (Image, error) {
+	switch key {
+	case "reference":
+		for _, v := range vals {
+			if _, err := path.Match(v, ""); err != nil {
+				return nil, fmt.Errorf("image filter reference=%s: %v: %w", v, err, define.ErrInvalidArg)
 			}
-			one = matchReference
-		case "dangling":
-			for _, v := range vals {
-				if _, err := strconv.ParseBool(v); err != nil {
-					return nil, fmt.Errorf("image filter dangling=%s: want true or false: %w", v, define.ErrInvalidArg)
-				}
-			}
-			one = func(img *storage.Image, val string) bool {
-				want, _ := strconv.ParseBool(val)
-				return img.Dangling() == want
-			}
-		case "label":
-			one = func(img *storage.Image, val string) bool { return hasKeyValue(img.Config.Labels, val) }
-		default:
-			return nil, fmt.Errorf("image filter %q: unknown key (want reference, dangling or label): %w", key, define.ErrInvalidArg)
 		}
-		all = append(all, func(img *storage.Image) bool {
-			for _, v := range vals {
-				if one(img, v) {
-					return true
-				}
+		return anyValue(vals, matchReference), nil
+	case "dangling":
+		for _, v := range vals {
+			if _, err := strconv.ParseBool(v); err != nil {
+				return nil, fmt.Errorf("image filter dangling=%s: want true or false: %w", v, define.ErrInvalidArg)
 			}
-			return false
-		})
+		}
+		return anyValue(vals, func(img *storage.Image, val string) bool {
+			want, _ := strconv.ParseBool(val)
+			return img.Dangling() == want
+		}), nil
+	case "label":
+		return anyValue(vals, func(img *storage.Image, val string) bool { return hasKeyValue(img.Config.Labels, val) }), nil
 	}
-	return func(img *storage.Image) bool {
-		for _, m := range all {
-			if !m(img) {
-				return false
-			}
-		}
-		return true
-	}, nil
+	return nil, fmt.Errorf("image filter %q: unknown key (want reference, dangling or label): %w", key, define.ErrInvalidArg)
 }
 
 // matchReference reports whether one of the image's names matches the glob

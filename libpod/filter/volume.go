@@ -2,7 +2,6 @@ package filter
 
 import (
 	"fmt"
-	"regexp"
 	"strconv"
 	"time"
 
@@ -26,17 +25,9 @@ type Volume func(v *define.Volume, inUse bool) bool
 //	until=TIME           created before TIME: RFC 3339, Unix seconds, or a
 //	                     duration back from now (24h)
 func Volumes(filters []string) (Volume, error) {
-	byKey, err := Group("volume", filters)
+	all, err := compile("volume", filters, volumeFilter)
 	if err != nil {
 		return nil, err
-	}
-	var all []Volume
-	for key, vals := range byKey {
-		m, err := volumeFilter(key, vals)
-		if err != nil {
-			return nil, err
-		}
-		all = append(all, m)
 	}
 	return func(v *define.Volume, inUse bool) bool {
 		for _, m := range all {
@@ -52,25 +43,14 @@ func Volumes(filters []string) (Volume, error) {
 func volumeFilter(key string, vals []string) (Volume, error) {
 	switch key {
 	case "name":
-		res := make([]*regexp.Regexp, 0, len(vals))
-		for _, val := range vals {
-			re, err := regexp.Compile(val)
-			if err != nil {
-				return nil, fmt.Errorf("volume filter name=%s: %v: %w", val, err, define.ErrInvalidArg)
-			}
-			res = append(res, re)
+		res, err := nameRegexps("volume", vals)
+		if err != nil {
+			return nil, err
 		}
 		return anyOf(vals, func(v *define.Volume, i int) bool { return res[i].MatchString(v.Name) }), nil
 	case "label", "label!":
 		want := key == "label"
-		return func(v *define.Volume, _ bool) bool {
-			for _, val := range vals {
-				if hasKeyValue(v.Labels, val) != want {
-					return false
-				}
-			}
-			return true
-		}, nil
+		return func(v *define.Volume, _ bool) bool { return labelsHold(v.Labels, vals, want) }, nil
 	case "opt":
 		return anyOf(vals, func(v *define.Volume, i int) bool { return hasKeyValue(v.Options, vals[i]) }), nil
 	case "driver":
