@@ -126,26 +126,8 @@ func (r *Runtime) CreateContainer(ctx context.Context, opts *CreateOptions) (_ *
 	if err := r.finishNetworkConfig(cfg, opts, img.Config.ExposedPorts); err != nil {
 		return nil, err
 	}
-	etcMounts, err := c.writeEtcFiles(specOpts.Hostname)
-	if err != nil {
+	if err := c.generateSpec(specOpts, mounts); err != nil {
 		return nil, err
-	}
-	specOpts.Mounts = append(etcMounts, specOpts.Mounts...)
-	if cfg.Init {
-		m, err := initMount(r.cfg.InitPath)
-		if err != nil {
-			return nil, err
-		}
-		specOpts.Mounts = append(specOpts.Mounts, m)
-		specOpts.Args = append([]string{initTarget, "--"}, specOpts.Args...)
-	}
-	if cfg.Spec, err = spec.Generate(specOpts); err != nil {
-		return nil, err
-	}
-	for _, m := range mounts {
-		if err := spec.Relabel(m, cfg.Spec.Linux.MountLabel); err != nil {
-			return nil, err
-		}
 	}
 
 	storageID, err := store.CreateContainer(cfg.ID, img.ID)
@@ -208,82 +190,18 @@ func (r *Runtime) containerConfig(opts *CreateOptions) (*define.ContainerConfig,
 	default:
 		return nil, nil, nil, fmt.Errorf("unsupported log driver %q: use k8s-file, none or passthrough: %w", logDriver, define.ErrInvalidArg)
 	}
-	netChoice, err := netconf.ParseNetwork(opts.Network, opts.IP, opts.MAC)
+	netChoice, ports, err := networkFlags(opts)
 	if err != nil {
 		return nil, nil, nil, err
 	}
-	netNS, netMode := netChoice.NetNS, netChoice.Mode
-	ports, err := netconf.ParsePorts(opts.Publish)
+	netMode := netChoice.Mode
+	mounts, err := mountFlags(opts)
 	if err != nil {
 		return nil, nil, nil, err
 	}
-	if (len(ports) > 0 || opts.PublishAll) && netChoice.Networks == nil {
-		return nil, nil, nil, fmt.Errorf("publishing ports needs a CNI network, not --network %s: %w", netMode, define.ErrInvalidArg)
-	}
-	for _, h := range opts.AddHost {
-		if name, ip, ok := strings.Cut(h, ":"); !ok || name == "" || net.ParseIP(ip) == nil {
-			return nil, nil, nil, fmt.Errorf("invalid --add-host %q: want NAME:IP: %w", h, define.ErrInvalidArg)
-		}
-	}
-	for _, d := range opts.DNS {
-		if net.ParseIP(d) == nil {
-			return nil, nil, nil, fmt.Errorf("invalid --dns %q: not an IP address: %w", d, define.ErrInvalidArg)
-		}
-	}
-	var mounts []spec.Mount
-	for _, v := range opts.Volumes {
-		m, err := spec.ParseVolume(v)
-		if err != nil {
-			return nil, nil, nil, err
-		}
-		mounts = append(mounts, m)
-	}
-	for _, v := range opts.Mounts {
-		m, err := spec.ParseMount(v)
-		if err != nil {
-			return nil, nil, nil, err
-		}
-		mounts = append(mounts, m)
-	}
-	for _, v := range opts.Tmpfs {
-		m, err := spec.ParseTmpfs(v)
-		if err != nil {
-			return nil, nil, nil, err
-		}
-		mounts = append(mounts, m)
-	}
-	for _, m := range mounts {
-		if m.VolumeName == "" && m.Type == "bind" {
-			if _, err := os.Stat(m.Source); err != nil {
-				return nil, nil, nil, fmt.Errorf("bind mount source %s: %w", m.Source, define.ErrNotFound)
-			}
-		}
-	}
-	ulimits := make([]specs.POSIXRlimit, 0, len(opts.Ulimits))
-	for _, u := range opts.Ulimits {
-		rl, err := spec.ParseUlimit(u)
-		if err != nil {
-			return nil, nil, nil, err
-		}
-		ulimits = append(ulimits, rl)
-	}
-	so := &spec.Options{
-		ID: id, Hostname: opts.Hostname, Terminal: opts.TTY, User: opts.User, WorkDir: opts.WorkDir,
-		Privileged: opts.Privileged, CapAdd: opts.CapAdd, CapDrop: opts.CapDrop, ReadOnly: opts.ReadOnly,
-		Memory: opts.Memory, CPUs: opts.CPUs, PidsLimit: opts.PidsLimit, ShmSize: opts.ShmSize,
-		Ulimits: ulimits, NetNS: netNS, CgroupsPath: "/podlite/" + id,
-	}
-	for _, o := range opts.SecurityOpt {
-		switch {
-		case o == "no-new-privileges" || o == "no-new-privileges=true" || o == "no-new-privileges:true":
-			so.NoNewPrivileges = true
-		case o == "seccomp=unconfined" || o == "seccomp:unconfined":
-			so.Seccomp = "unconfined"
-		case strings.HasPrefix(o, "label="), strings.HasPrefix(o, "label:"):
-			so.SELinuxOpts = append(so.SELinuxOpts, o[len("label="):])
-		default:
-			return nil, nil, nil, fmt.Errorf("unsupported --security-opt %q: %w", o, define.ErrInvalidArg)
-		}
+	so, err := specOptions(opts, id, netChoice.NetNS)
+	if err != nil {
+		return nil, nil, nil, err
 	}
 	if so.Hostname == "" && netMode != "host" {
 		so.Hostname = id[:12]
@@ -303,6 +221,118 @@ func (r *Runtime) containerConfig(opts *CreateOptions) (*define.ContainerConfig,
 		cfg.LogPath = filepath.Join(r.cfg.Root, "containers", id, "ctr.log")
 	}
 	return cfg, so, mounts, nil
+}
+
+// generateSpec writes the new container's etc files, adds them and --init
+// to the spec options, generates its spec and relabels its mounts.
+func (c *Container) generateSpec(specOpts *spec.Options, mounts []spec.Mount) error {
+	etcMounts, err := c.writeEtcFiles(specOpts.Hostname)
+	if err != nil {
+		return err
+	}
+	specOpts.Mounts = append(etcMounts, specOpts.Mounts...)
+	if c.config.Init {
+		m, err := initMount(c.rt.cfg.InitPath)
+		if err != nil {
+			return err
+		}
+		specOpts.Mounts = append(specOpts.Mounts, m)
+		specOpts.Args = append([]string{initTarget, "--"}, specOpts.Args...)
+	}
+	if c.config.Spec, err = spec.Generate(specOpts); err != nil {
+		return err
+	}
+	for _, m := range mounts {
+		if err := spec.Relabel(m, c.config.Spec.Linux.MountLabel); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// networkFlags reads --network, --ip, --mac-address and -p, and checks
+// --add-host and --dns.
+func networkFlags(opts *CreateOptions) (netconf.Choice, []define.PortMapping, error) {
+	netChoice, err := netconf.ParseNetwork(opts.Network, opts.IP, opts.MAC)
+	if err != nil {
+		return netconf.Choice{}, nil, err
+	}
+	ports, err := netconf.ParsePorts(opts.Publish)
+	if err != nil {
+		return netconf.Choice{}, nil, err
+	}
+	if (len(ports) > 0 || opts.PublishAll) && netChoice.Networks == nil {
+		return netconf.Choice{}, nil, fmt.Errorf("publishing ports needs a CNI network, not --network %s: %w", netChoice.Mode, define.ErrInvalidArg)
+	}
+	for _, h := range opts.AddHost {
+		if name, ip, ok := strings.Cut(h, ":"); !ok || name == "" || net.ParseIP(ip) == nil {
+			return netconf.Choice{}, nil, fmt.Errorf("invalid --add-host %q: want NAME:IP: %w", h, define.ErrInvalidArg)
+		}
+	}
+	for _, d := range opts.DNS {
+		if net.ParseIP(d) == nil {
+			return netconf.Choice{}, nil, fmt.Errorf("invalid --dns %q: not an IP address: %w", d, define.ErrInvalidArg)
+		}
+	}
+	return netChoice, ports, nil
+}
+
+// mountFlags reads -v, --mount and --tmpfs, and checks that bind mount
+// sources exist.
+func mountFlags(opts *CreateOptions) ([]spec.Mount, error) {
+	var mounts []spec.Mount
+	for _, flag := range []struct {
+		vals  []string
+		parse func(string) (spec.Mount, error)
+	}{{opts.Volumes, spec.ParseVolume}, {opts.Mounts, spec.ParseMount}, {opts.Tmpfs, spec.ParseTmpfs}} {
+		for _, v := range flag.vals {
+			m, err := flag.parse(v)
+			if err != nil {
+				return nil, err
+			}
+			mounts = append(mounts, m)
+		}
+	}
+	for _, m := range mounts {
+		if m.VolumeName == "" && m.Type == "bind" {
+			if _, err := os.Stat(m.Source); err != nil {
+				return nil, fmt.Errorf("bind mount source %s: %w", m.Source, define.ErrNotFound)
+			}
+		}
+	}
+	return mounts, nil
+}
+
+// specOptions are the spec generator's options for container id from the
+// flags, --ulimit and --security-opt parsed.
+func specOptions(opts *CreateOptions, id, netNS string) (*spec.Options, error) {
+	ulimits := make([]specs.POSIXRlimit, 0, len(opts.Ulimits))
+	for _, u := range opts.Ulimits {
+		rl, err := spec.ParseUlimit(u)
+		if err != nil {
+			return nil, err
+		}
+		ulimits = append(ulimits, rl)
+	}
+	so := &spec.Options{
+		ID: id, Hostname: opts.Hostname, Terminal: opts.TTY, User: opts.User, WorkDir: opts.WorkDir,
+		Privileged: opts.Privileged, CapAdd: opts.CapAdd, CapDrop: opts.CapDrop, ReadOnly: opts.ReadOnly,
+		Memory: opts.Memory, CPUs: opts.CPUs, PidsLimit: opts.PidsLimit, ShmSize: opts.ShmSize,
+		Ulimits: ulimits, NetNS: netNS, CgroupsPath: "/podlite/" + id,
+	}
+	for _, o := range opts.SecurityOpt {
+		switch {
+		case o == "no-new-privileges" || o == "no-new-privileges=true" || o == "no-new-privileges:true":
+			so.NoNewPrivileges = true
+		case o == "seccomp=unconfined" || o == "seccomp:unconfined":
+			so.Seccomp = "unconfined"
+		case strings.HasPrefix(o, "label="), strings.HasPrefix(o, "label:"):
+			so.SELinuxOpts = append(so.SELinuxOpts, o[len("label="):])
+		default:
+			return nil, fmt.Errorf("unsupported --security-opt %q: %w", o, define.ErrInvalidArg)
+		}
+	}
+	return so, nil
 }
 
 // applyImageConfig merges the image's defaults under the user's choices,
