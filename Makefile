@@ -62,7 +62,7 @@ FUZZTIME ?= 10s
 test-fuzz:
 	$(GO) test -tags "$(BUILDTAGS)" -run '^$$' -fuzz '^FuzzUnpack$$' -fuzztime $(FUZZTIME) ./pkg/criu/
 	$(GO) test -tags "$(BUILDTAGS)" -run '^$$' -fuzz '^FuzzReadMetadata$$' -fuzztime $(FUZZTIME) ./pkg/criu/
-	$(GO) test -tags "$(BUILDTAGS)" -run '^$$' -fuzz '^FuzzPodmanMetadata$$' -fuzztime $(FUZZTIME) ./libpod/
+	$(GO) test -tags "$(BUILDTAGS)" -run '^$$' -fuzz '^FuzzPodmanMetadata$$' -fuzztime $(FUZZTIME) ./libpod/checkpoint/
 
 test-all: test test-root check-generated test-fuzz test-e2e
 

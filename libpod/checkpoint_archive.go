@@ -6,12 +6,16 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"net"
 	"os"
 	"path/filepath"
-	"strings"
 	"time"
 
+	"github.com/podlite/podlite/libpod/checkpoint"
 	"github.com/podlite/podlite/libpod/define"
+	"github.com/podlite/podlite/libpod/names"
+	"github.com/podlite/podlite/libpod/netconf"
+	"github.com/podlite/podlite/libpod/spec"
 	"github.com/podlite/podlite/libpod/storage"
 	"github.com/podlite/podlite/pkg/criu"
 	"github.com/podlite/podlite/pkg/network"
@@ -144,20 +148,7 @@ func (r *Runtime) ImportCheckpoint(ctx context.Context, path string, opts Import
 			_ = os.RemoveAll(userDir)
 		}
 	}()
-	if err := unpackArchive(path, userDir); err != nil {
-		return nil, err
-	}
-	if meta.Podman {
-		if _, err := r.adoptPodmanFiles(cfg, userDir); err != nil {
-			return nil, err
-		}
-	}
-	// /etc/hostname, hosts and resolv.conf are this host's to write.
-	hostname := ""
-	if cfg.Spec != nil {
-		hostname = cfg.Spec.Hostname
-	}
-	if _, err := (&Container{rt: r, config: cfg}).writeEtcFiles(hostname); err != nil {
+	if err := r.fillImportDir(path, userDir, meta.Podman, cfg); err != nil {
 		return nil, err
 	}
 	storageID, err := store.CreateContainer(cfg.ID, img.ID)
@@ -202,6 +193,26 @@ func (r *Runtime) ImportCheckpoint(ctx context.Context, path string, opts Import
 	return r.containerByID(cfg.ID)
 }
 
+// fillImportDir unpacks the archive at path into the imported container's
+// directory, adopts what a podman archive left there, and writes this
+// host's /etc/hostname, hosts and resolv.conf for the container.
+func (r *Runtime) fillImportDir(path, userDir string, podman bool, cfg *define.ContainerConfig) error {
+	if err := unpackArchive(path, userDir); err != nil {
+		return err
+	}
+	if podman {
+		if _, err := r.adoptPodmanFiles(cfg, userDir); err != nil {
+			return err
+		}
+	}
+	hostname := ""
+	if cfg.Spec != nil {
+		hostname = cfg.Spec.Hostname
+	}
+	_, err := (&Container{rt: r, config: cfg}).writeEtcFiles(hostname)
+	return err
+}
+
 // checkpointImage finds the image an imported container was created from,
 // by ID, then by name; failing both, it pulls the image by name.
 func (r *Runtime) checkpointImage(ctx context.Context, store *storage.Store, cfg *define.ContainerConfig) (*storage.Image, error) {
@@ -222,25 +233,26 @@ func (r *Runtime) checkpointImage(ctx context.Context, store *storage.Store, cfg
 // podlite's or podman's, under its new name and ID with --name, its paths
 // moved to this runtime's directories.
 func (r *Runtime) importedConfig(meta *criu.Metadata, path string, opts ImportOptions) (*define.ContainerConfig, error) {
-	decoded, err := decodeConfig(meta, path)
+	decoded, err := checkpoint.DecodeConfig(meta, path)
 	if err != nil {
 		return nil, err
 	}
 	cfg := *decoded
 	oldID, oldUserDir := cfg.ID, filepath.Join("containers", cfg.ID)
 	if opts.Name != "" {
-		if err := checkName(opts.Name); err != nil {
+		if err := names.Check(opts.Name); err != nil {
 			return nil, err
 		}
-		cfg.ID, cfg.Name = newID(), opts.Name
+		cfg.ID, cfg.Name = names.NewID(), opts.Name
 	}
+	newDir := filepath.Join(r.cfg.Root, "containers", cfg.ID)
 	if meta.Podman {
-		r.adoptPodmanSpec(&cfg)
+		checkpoint.AdoptPodmanSpec(&cfg, newDir, r.cfg.Volumes())
 	} else {
-		retargetConfig(&cfg, oldID, oldUserDir, r)
+		checkpoint.Retarget(&cfg, oldID, oldUserDir, newDir, r.cfg.Volumes())
 	}
 	if len(opts.Publish) > 0 {
-		ports, err := ParsePortMappings(opts.Publish)
+		ports, err := netconf.ParsePorts(opts.Publish)
 		if err != nil {
 			return nil, err
 		}
@@ -275,34 +287,6 @@ func applyRootfsChanges(store *storage.Store, storageID, diff, deleted string) e
 		return fmt.Errorf("reading %s of the archive: %v: %w", criu.MemberDeletedFiles, err, define.ErrInvalidArg)
 	}
 	return store.DeletePaths(storageID, paths)
-}
-
-// retargetConfig moves the paths a config (and its spec) names from the
-// exporting host's container directory and ID to this runtime's.
-func retargetConfig(cfg *define.ContainerConfig, oldID, oldUserDir string, r *Runtime) {
-	newDir := filepath.Join(r.cfg.Root, "containers", cfg.ID)
-	fix := func(p string) string {
-		if i := strings.Index(p, oldUserDir+"/"); i >= 0 {
-			return filepath.Join(newDir, p[i+len(oldUserDir)+1:])
-		}
-		return p
-	}
-	cfg.LogPath = fix(cfg.LogPath)
-	if s := cfg.Spec; s != nil {
-		for i := range s.Mounts {
-			s.Mounts[i].Source = fix(s.Mounts[i].Source)
-		}
-		if s.Linux != nil {
-			s.Linux.CgroupsPath = strings.ReplaceAll(s.Linux.CgroupsPath, oldID, cfg.ID)
-		}
-		for _, name := range cfg.Volumes {
-			for i := range s.Mounts {
-				if strings.HasSuffix(s.Mounts[i].Source, "/"+name+"/_data") {
-					s.Mounts[i].Source = filepath.Join(r.cfg.Volumes(), name, "_data")
-				}
-			}
-		}
-	}
 }
 
 func fileMissing(path string) bool {
@@ -363,4 +347,159 @@ func InspectArchive(path string) (*ArchiveInfo, error) {
 		}
 	}
 	return info, nil
+}
+
+// adoptPodmanFiles prepares what podman's archive left in the container's
+// directory here: network.status under podlite's network names, without
+// addresses those networks cannot give (another subnet), /dev/shm's
+// contents and the .containerenv file podman mounts.
+func (r *Runtime) adoptPodmanFiles(cfg *define.ContainerConfig, dir string) (notes []string, _ error) {
+	st, err := r.podmanNetworkStatus(filepath.Join(dir, networkStatus))
+	if err != nil {
+		return nil, err
+	}
+	for name, ns := range st {
+		kept, dropped := r.addressesInSubnet(name, ns.Addresses)
+		for _, a := range dropped {
+			notes = append(notes, fmt.Sprintf("address %s is outside network %s here: the container gets a new one", a.IP, name))
+		}
+		ns.Addresses = kept
+		st[name] = ns
+		if att, ok := cfg.Network.Networks[name]; ok && len(kept) == 0 {
+			att.StaticIPs = nil
+			cfg.Network.Networks[name] = att
+		}
+	}
+	raw, err := json.Marshal(st)
+	if err != nil {
+		return nil, err
+	}
+	if err := writeFileAtomic(filepath.Join(dir, networkStatus), raw); err != nil {
+		return nil, err
+	}
+	if err := os.WriteFile(filepath.Join(dir, checkpoint.PodmanCRIUConfig), []byte("skip-file-rwx-check\n"), 0o600); err != nil {
+		return nil, err
+	}
+	shm := filepath.Join(dir, "shm")
+	if err := ensureDir(shm); err != nil {
+		return nil, err
+	}
+	if f, err := os.Open(filepath.Join(dir, criu.MemberDevShm)); err == nil {
+		err = storage.UntarDirectory(f, shm)
+		f.Close()
+		if err != nil {
+			return nil, fmt.Errorf("restoring /dev/shm of %s: %w", cfg.Name, err)
+		}
+	}
+	env := fmt.Sprintf("engine=\"podlite\"\nname=%q\nid=%q\nimage=%q\nimageid=%q\nrootless=0\n", cfg.Name, cfg.ID, cfg.ImageName, cfg.ImageID)
+	if err := os.WriteFile(filepath.Join(dir, ".containerenv"), []byte(env), 0o644); err != nil {
+		return nil, err
+	}
+	return notes, nil
+}
+
+// podmanNetworkStatus reads podman's network.status with its network names
+// mapped to podlite's.
+func (r *Runtime) podmanNetworkStatus(path string) (network.Status, error) {
+	b, err := os.ReadFile(path)
+	if os.IsNotExist(err) {
+		return network.Status{}, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	return checkpoint.RenamePodmanNetworks(b)
+}
+
+// addressesInSubnet splits addresses into those inside a subnet of the
+// network name here and the others (all of them when the network does not
+// exist; the default one is created on first use, as by a run).
+func (r *Runtime) addressesInSubnet(name string, addrs []network.Address) (kept, dropped []network.Address) {
+	var subnets []string
+	if mgr, err := r.Network(); err == nil {
+		n, err := mgr.Network(name)
+		if err != nil && name == network.DefaultName {
+			n, err = mgr.EnsureDefault()
+		}
+		if err == nil {
+			for _, s := range n.Subnets {
+				subnets = append(subnets, s.Subnet)
+			}
+		}
+	}
+	for _, a := range addrs {
+		ip, _, err := net.ParseCIDR(a.IP)
+		in := false
+		for _, s := range subnets {
+			if _, sn, perr := net.ParseCIDR(s); err == nil && perr == nil && sn.Contains(ip) {
+				in = true
+			}
+		}
+		if in {
+			kept = append(kept, a)
+		} else {
+			dropped = append(dropped, a)
+		}
+	}
+	return kept, dropped
+}
+
+// tarVolumes writes each named volume's data to dir/NAME.tar.
+func (r *Runtime) tarVolumes(names []string, dir string) error {
+	if err := ensureDir(dir); err != nil {
+		return err
+	}
+	for _, name := range names {
+		v, err := r.store.Volume(name)
+		if err != nil {
+			return err
+		}
+		f, err := os.OpenFile(filepath.Join(dir, name+".tar"), os.O_WRONLY|os.O_CREATE|os.O_TRUNC, 0o600)
+		if err != nil {
+			return err
+		}
+		err = storage.TarDirectory(v.Mountpoint, f)
+		if cerr := f.Close(); err == nil {
+			err = cerr
+		}
+		if err != nil {
+			return fmt.Errorf("archiving volume %s: %w", name, err)
+		}
+	}
+	return nil
+}
+
+// untarVolumes creates the named volumes an imported container uses that
+// do not exist here, filled from dir/NAME.tar when the archive carries it.
+func (r *Runtime) untarVolumes(names []string, dir string) (created []string, _ error) {
+	for _, name := range names {
+		if !spec.ValidVolumeName(name) {
+			return created, fmt.Errorf("invalid volume name %q in the archive: %w", name, define.ErrInvalidArg)
+		}
+		// An existing volume is used as it is: its data may belong to
+		// other containers (a copy restored beside the original).
+		if _, err := r.store.Volume(name); err == nil {
+			continue
+		} else if !errors.Is(err, define.ErrNotFound) {
+			return created, err
+		}
+		v, err := r.CreateVolume(name, nil, nil)
+		if err != nil {
+			return created, err
+		}
+		created = append(created, name)
+		f, err := os.Open(filepath.Join(dir, name+".tar"))
+		if errors.Is(err, fs.ErrNotExist) {
+			continue
+		}
+		if err != nil {
+			return created, err
+		}
+		err = storage.UntarDirectory(f, v.Mountpoint)
+		f.Close()
+		if err != nil {
+			return created, fmt.Errorf("restoring volume %s: %w", name, err)
+		}
+	}
+	return created, nil
 }

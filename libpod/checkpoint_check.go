@@ -2,7 +2,6 @@ package libpod
 
 import (
 	"bytes"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"maps"
@@ -15,6 +14,7 @@ import (
 
 	"golang.org/x/sys/unix"
 
+	"github.com/podlite/podlite/libpod/checkpoint"
 	"github.com/podlite/podlite/libpod/define"
 	"github.com/podlite/podlite/pkg/criu"
 	"github.com/podlite/podlite/pkg/network"
@@ -84,7 +84,7 @@ func (r *Runtime) CheckImport(path string, opts ImportOptions) (problems, notes 
 	}
 	problems = append(problems, r.missingNetworks(cfg)...)
 	problems = append(problems, missingBindSources(cfg, r)...)
-	saved, err := decodeNetworkStatus(meta)
+	saved, err := checkpoint.DecodeNetworkStatus(meta)
 	if err != nil {
 		problems = append(problems, err.Error())
 	}
@@ -107,21 +107,6 @@ func (r *Runtime) CheckImport(path string, opts ImportOptions) (problems, notes 
 		}
 	}
 	return problems, notes, nil
-}
-
-// decodeNetworkStatus reads an archive's network.status, under podlite's
-// network names.
-func decodeNetworkStatus(meta *criu.Metadata) (network.Status, error) {
-	if meta.Podman {
-		return renamePodmanNetworks(meta.NetworkStatus)
-	}
-	var st network.Status
-	if len(meta.NetworkStatus) > 0 {
-		if err := json.Unmarshal(meta.NetworkStatus, &st); err != nil {
-			return nil, fmt.Errorf("reading the archive's network.status: %v: %w", err, define.ErrInvalidArg)
-		}
-	}
-	return st, nil
 }
 
 // missingNetworks lists the networks the container joins that do not
@@ -175,17 +160,6 @@ func (r *Runtime) heldAddresses(st network.Status, id string) []string {
 		}
 	}
 	return out
-}
-
-func decodeConfig(meta *criu.Metadata, path string) (*define.ContainerConfig, error) {
-	if meta.Podman {
-		return fromPodman(meta, path)
-	}
-	var cfg define.ContainerConfig
-	if err := json.Unmarshal(meta.Config, &cfg); err != nil {
-		return nil, fmt.Errorf("reading the container config in %s: %v: %w", path, err, define.ErrInvalidArg)
-	}
-	return &cfg, nil
 }
 
 // errChecksFailed wraps the count of problems CheckImport found.

@@ -6,41 +6,11 @@ import (
 	"os"
 	"path/filepath"
 	"runtime/debug"
-	"strconv"
 
+	"github.com/podlite/podlite/libpod/checkpoint"
 	"github.com/podlite/podlite/libpod/define"
 	"github.com/podlite/podlite/libpod/storage"
 	"github.com/podlite/podlite/pkg/criu"
-)
-
-// Checkpoint images
-//
-// `checkpoint --create-image NAME` stores a checkpoint as a local OCI image
-// that can be pushed and pulled like any other: one uncompressed layer
-// whose files are the members of an `--export` archive, at the layer root
-// and in the archive's order (podlite.manifest first, so that the layer's
-// tar is itself a valid archive), no command, and podman's annotations on
-// the manifest. `restore NAME`, when NAME is no container, restores from
-// such an image: its layer goes to a temporary archive, which then takes
-// the `restore --import` path.
-//
-// The annotation keys are podman's (libpod/define/annotations.go there),
-// so that tools which read podman's checkpoint images read these too. The
-// values describe podlite: podman.version holds "podlite VERSION" and
-// runtime.name "podlite", since the runtime is libcontainer inside podlite
-// and the image restores only where podlite's config.dump is understood.
-const (
-	annotationCheckpointName  = "io.podman.annotations.checkpoint.name"
-	annotationRawImageName    = "io.podman.annotations.checkpoint.rawImageName"
-	annotationRootfsImageID   = "io.podman.annotations.checkpoint.rootfsImageID"
-	annotationRootfsImageName = "io.podman.annotations.checkpoint.rootfsImageName"
-	annotationEngineVersion   = "io.podman.annotations.checkpoint.podman.version"
-	annotationCRIUVersion     = "io.podman.annotations.checkpoint.criu.version"
-	annotationRuntimeName     = "io.podman.annotations.checkpoint.runtime.name"
-	annotationRuntimeVersion  = "io.podman.annotations.checkpoint.runtime.version"
-	annotationHostArch        = "io.podman.annotations.checkpoint.host.arch"
-	annotationHostKernel      = "io.podman.annotations.checkpoint.host.kernel"
-	annotationCgroupVersion   = "io.podman.annotations.checkpoint.cgroups.version"
 )
 
 // checkpointImageTemp prefixes the temporary archives of checkpoint images
@@ -61,7 +31,7 @@ func (r *Runtime) checkImageNameFree(name string) error {
 }
 
 // createCheckpointImageLocked stores the checkpoint just taken as the
-// image opts.CreateImage (see "Checkpoint images" above).
+// image opts.CreateImage (see "Checkpoint images" in package checkpoint).
 func (c *Container) createCheckpointImageLocked(ctx context.Context, opts CheckpointOptions) error {
 	store, err := c.rt.Storage()
 	if err != nil {
@@ -87,34 +57,15 @@ func (c *Container) createCheckpointImageLocked(ctx context.Context, opts Checkp
 }
 
 // checkpointAnnotations describe the container and this host on a
-// checkpoint image; empty values are left out.
+// checkpoint image (see checkpoint.ImageAnnotations).
 func (c *Container) checkpointAnnotations(engineVersion string) map[string]string {
 	var host criu.Manifest
 	hostManifest(&host)
-	rootfsImageName := c.imageFullName()
-	a := map[string]string{
-		annotationCheckpointName:  c.config.Name,
-		annotationRawImageName:    c.config.ImageName,
-		annotationRootfsImageID:   c.config.ImageID,
-		annotationRootfsImageName: rootfsImageName,
-		annotationRuntimeName:     "podlite",
-		annotationRuntimeVersion:  libcontainerVersion(),
-		annotationHostArch:        host.Arch,
-		annotationHostKernel:      host.Kernel,
-		annotationCgroupVersion:   host.CgroupVersion,
-	}
-	if engineVersion != "" {
-		a[annotationEngineVersion] = "podlite " + engineVersion
-	}
-	if host.CRIUVersion > 0 {
-		a[annotationCRIUVersion] = strconv.Itoa(host.CRIUVersion)
-	}
-	for k, v := range a {
-		if v == "" {
-			delete(a, k)
-		}
-	}
-	return a
+	return checkpoint.ImageAnnotations(checkpoint.ImageInfo{
+		Name: c.config.Name, RawImageName: c.config.ImageName,
+		RootfsImageID: c.config.ImageID, RootfsImageName: c.imageFullName(),
+		EngineVersion: engineVersion, RuntimeVersion: libcontainerVersion(), Host: host,
+	})
 }
 
 // libcontainerVersion is the version of the libcontainer linked into
@@ -147,8 +98,8 @@ func (r *Runtime) CheckpointImageArchive(ctx context.Context, nameOrID string) (
 	if err != nil {
 		return "", err
 	}
-	if _, ok := img.Annotations[annotationCheckpointName]; !ok {
-		return "", fmt.Errorf("image %s is not a checkpoint image (it has no %s annotation): %w", nameOrID, annotationCheckpointName, define.ErrInvalidArg)
+	if _, ok := img.Annotations[checkpoint.AnnotationCheckpointName]; !ok {
+		return "", fmt.Errorf("image %s is not a checkpoint image (it has no %s annotation): %w", nameOrID, checkpoint.AnnotationCheckpointName, define.ErrInvalidArg)
 	}
 	path, err := r.tempFile(checkpointImageTemp)
 	if err != nil {

@@ -6,6 +6,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/podlite/podlite/libpod/checkpoint"
 	"github.com/podlite/podlite/libpod/define"
 )
 
@@ -14,12 +15,12 @@ func TestCheckpointAnnotations(t *testing.T) {
 	c := &Container{rt: r, config: &define.ContainerConfig{Name: "web", ImageName: "busybox", ImageID: strings.Repeat("a", 64)}}
 	a := c.checkpointAnnotations("1.2.3")
 	for key, want := range map[string]string{
-		annotationCheckpointName:  "web",
-		annotationRawImageName:    "busybox",
-		annotationRootfsImageID:   strings.Repeat("a", 64),
-		annotationRootfsImageName: "busybox", // the image is not in the store: the name as given
-		annotationEngineVersion:   "podlite 1.2.3",
-		annotationRuntimeName:     "podlite",
+		checkpoint.AnnotationCheckpointName:  "web",
+		checkpoint.AnnotationRawImageName:    "busybox",
+		checkpoint.AnnotationRootfsImageID:   strings.Repeat("a", 64),
+		checkpoint.AnnotationRootfsImageName: "busybox", // the image is not in the store: the name as given
+		checkpoint.AnnotationEngineVersion:   "podlite 1.2.3",
+		checkpoint.AnnotationRuntimeName:     "podlite",
 	} {
 		if a[key] != want {
 			t.Errorf("%s = %q, want %q", key, a[key], want)
@@ -30,7 +31,7 @@ func TestCheckpointAnnotations(t *testing.T) {
 			t.Errorf("annotation %s = %q", key, v)
 		}
 	}
-	if _, ok := c.checkpointAnnotations("")[annotationEngineVersion]; ok {
+	if _, ok := c.checkpointAnnotations("")[checkpoint.AnnotationEngineVersion]; ok {
 		t.Error("an unknown engine version was recorded")
 	}
 }

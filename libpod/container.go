@@ -10,6 +10,7 @@ import (
 
 	"github.com/podlite/podlite/libpod/define"
 	"github.com/podlite/podlite/libpod/lock"
+	"github.com/podlite/podlite/libpod/names"
 	"github.com/podlite/podlite/libpod/supervisor"
 )
 
@@ -200,3 +201,22 @@ func ensureDir(path string) error {
 
 // IsRunning reports whether the last loaded state is running or paused.
 func (c *Container) IsRunning() bool { return c.isActive() }
+
+// RenameContainer gives a container a new name; running containers may be
+// renamed too. The new name must be valid and unused.
+func (r *Runtime) RenameContainer(nameOrID, newName string) error {
+	if err := names.Check(newName); err != nil {
+		return err
+	}
+	c, err := r.LookupContainer(nameOrID)
+	if err != nil {
+		return err
+	}
+	return c.withLock(func() error {
+		if err := r.store.RenameContainer(c.config.ID, newName); err != nil {
+			return fmt.Errorf("renaming container %s to %s: %w", c.config.Name, newName, err)
+		}
+		c.config.Name = newName
+		return nil
+	})
+}

@@ -10,6 +10,7 @@ import (
 	"path/filepath"
 	"time"
 
+	"github.com/podlite/podlite/libpod/checkpoint"
 	"github.com/podlite/podlite/libpod/define"
 	"github.com/podlite/podlite/libpod/oci"
 	"github.com/podlite/podlite/pkg/criu"
@@ -61,6 +62,52 @@ const (
 // LeaveRunning, the container then shows as exited and checkpointed, and
 // its addresses stay leased to it until it is restored or removed.
 func (c *Container) Checkpoint(ctx context.Context, opts CheckpointOptions) (*CRReport, error) {
+	remote, err := c.checkCheckpoint(opts)
+	if err != nil {
+		return nil, err
+	}
+	report := &CRReport{ID: c.config.ID}
+	err = c.withLock(func() error {
+		if c.state.Status != define.StatusRunning {
+			return fmt.Errorf("cannot checkpoint container %s: it is %s, not running: %w", c.config.Name, c.state.Status, define.ErrInvalidState)
+		}
+		images, saved, err := c.prepareCheckpointLocked(opts)
+		if err != nil {
+			return err
+		}
+		// Set before the dump: the supervisor's cleanup, which runs when
+		// CRIU has taken the processes, must not apply a restart policy.
+		c.state.Checkpointed = !opts.LeaveRunning
+		if err := c.saveLocked(); err != nil {
+			return err
+		}
+		start := time.Now()
+		if err := c.dumpLocked(opts, remote, images); err != nil {
+			c.state.Checkpointed = false
+			_ = c.saveLocked()
+			return err
+		}
+		report.RuntimeDuration = time.Since(start).Microseconds()
+		report.DumpStats, _ = criu.ReadDumpStats(c.userDir())
+		c.state.CheckpointedAt, c.state.CheckpointPath = time.Now(), images
+		c.state.CheckpointLog = filepath.Join(c.userDir(), dumpLog)
+		if opts.LeaveRunning {
+			if err := c.copyCheckpointLocked(ctx, opts); err != nil {
+				return err
+			}
+			return c.saveLocked()
+		}
+		return c.finishCheckpointLocked(ctx, opts, remote, saved)
+	})
+	if err != nil {
+		return nil, err
+	}
+	return report, nil
+}
+
+// checkCheckpoint refuses, before the lock is taken, what this host or the
+// options cannot do, and returns the page server to dump to, if any.
+func (c *Container) checkCheckpoint(opts CheckpointOptions) (*criu.PageServer, error) {
 	if opts.PreCheckpoint || opts.WithPrevious {
 		ok, err := criu.SupportsPreDump()
 		if err != nil {
@@ -79,102 +126,80 @@ func (c *Container) Checkpoint(ctx context.Context, opts CheckpointOptions) (*CR
 			return nil, err
 		}
 	}
-	remote, err := checkRemoteCheckpoint(opts)
-	if err != nil {
-		return nil, err
+	return checkRemoteCheckpoint(opts)
+}
+
+// prepareCheckpointLocked clears the last checkpoint's images and writes
+// what goes beside the new ones; it returns their directory and the
+// network status the container has now.
+func (c *Container) prepareCheckpointLocked(opts CheckpointOptions) (images string, saved network.Status, _ error) {
+	dir := c.userDir()
+	images = filepath.Join(dir, checkpointDir)
+	if err := os.RemoveAll(images); err != nil {
+		return "", nil, err
 	}
-	report := &CRReport{ID: c.config.ID}
-	err = c.withLock(func() error {
-		if c.state.Status != define.StatusRunning {
-			return fmt.Errorf("cannot checkpoint container %s: it is %s, not running: %w", c.config.Name, c.state.Status, define.ErrInvalidState)
+	if opts.Export != "" {
+		// For the importing host's preflight; taken before the dump
+		// so that a failure leaves the container running untouched.
+		if err := criu.DumpCPUInfo(images); err != nil {
+			return "", nil, err
 		}
-		dir := c.userDir()
-		images := filepath.Join(dir, checkpointDir)
-		if err := os.RemoveAll(images); err != nil {
-			return err
-		}
-		if opts.Export != "" {
-			// For the importing host's preflight; taken before the dump
-			// so that a failure leaves the container running untouched.
-			if err := criu.DumpCPUInfo(images); err != nil {
-				return err
-			}
-		}
-		if err := c.writeCheckpointMetadata(dir); err != nil {
-			return err
-		}
-		saved, err := c.NetworkStatus()
+	}
+	if err := c.writeCheckpointMetadata(dir); err != nil {
+		return "", nil, err
+	}
+	saved, err := c.NetworkStatus()
+	if err != nil {
+		return "", nil, err
+	}
+	return images, saved, nil
+}
+
+// finishCheckpointLocked follows a dump that stopped the container: it
+// records the exit, then, unless its memory went to a page server, holds
+// its addresses and writes the archive and image asked for.
+func (c *Container) finishCheckpointLocked(ctx context.Context, opts CheckpointOptions, remote *criu.PageServer, saved network.Status) error {
+	exit := c.waitExitLocked(10 * time.Second)
+	if exit == nil {
+		return fmt.Errorf("container %s still runs after its checkpoint: %w", c.config.Name, define.ErrUnavailable)
+	}
+	if err := c.exitedLocked(exit.Code, exit.At); err != nil {
+		return err
+	}
+	if remote != nil {
+		// The container lives on where its memory went.
+		return c.movedLocked(opts)
+	}
+	if len(saved) > 0 {
+		mgr, err := c.rt.Network()
 		if err != nil {
 			return err
 		}
-		// Set before the dump: the supervisor's cleanup, which runs when
-		// CRIU has taken the processes, must not apply a restart policy.
-		c.state.Checkpointed = !opts.LeaveRunning
-		if err := c.saveLocked(); err != nil {
+		if err := mgr.Hold(c.config.ID, saved); err != nil {
 			return err
 		}
-		start := time.Now()
-		if err := c.dumpLocked(opts, remote, images); err != nil {
-			c.state.Checkpointed = false
-			_ = c.saveLocked()
-			return err
-		}
-		report.RuntimeDuration = time.Since(start).Microseconds()
-		report.DumpStats, _ = criu.ReadDumpStats(dir)
-		c.state.CheckpointedAt, c.state.CheckpointPath = time.Now(), images
-		c.state.CheckpointLog = filepath.Join(dir, dumpLog)
-		if opts.LeaveRunning {
-			if opts.Export != "" {
-				if err := c.exportCheckpointLocked(opts.Export, opts.Compression, opts.IgnoreRootfs, opts.IgnoreVolumes); err != nil {
-					return err
-				}
-			}
-			if opts.CreateImage != "" {
-				if err := c.createCheckpointImageLocked(ctx, opts); err != nil {
-					return err
-				}
-			}
-			return c.saveLocked()
-		}
-		exit := c.waitExitLocked(10 * time.Second)
-		if exit == nil {
-			return fmt.Errorf("container %s still runs after its checkpoint: %w", c.config.Name, define.ErrUnavailable)
-		}
-		if err := c.exitedLocked(exit.Code, exit.At); err != nil {
-			return err
-		}
-		if remote != nil {
-			// The container lives on where its memory went.
-			return c.movedLocked(opts)
-		}
-		if len(saved) > 0 {
-			mgr, err := c.rt.Network()
-			if err != nil {
-				return err
-			}
-			if err := mgr.Hold(c.config.ID, saved); err != nil {
-				return err
-			}
-		}
-		if opts.Export != "" {
-			if err := c.exportCheckpointLocked(opts.Export, opts.Compression, opts.IgnoreRootfs, opts.IgnoreVolumes); err != nil {
-				return err
-			}
-		}
-		if opts.CreateImage != "" {
-			if err := c.createCheckpointImageLocked(ctx, opts); err != nil {
-				return err
-			}
-		}
-		if !opts.Keep {
-			_ = os.Remove(filepath.Join(dir, criu.MemberStats))
-		}
-		return nil
-	})
-	if err != nil {
-		return nil, err
 	}
-	return report, nil
+	if err := c.copyCheckpointLocked(ctx, opts); err != nil {
+		return err
+	}
+	if !opts.Keep {
+		_ = os.Remove(filepath.Join(c.userDir(), criu.MemberStats))
+	}
+	return nil
+}
+
+// copyCheckpointLocked writes the checkpoint just taken to the archive
+// (--export) and the image (--create-image) asked for.
+func (c *Container) copyCheckpointLocked(ctx context.Context, opts CheckpointOptions) error {
+	if opts.Export != "" {
+		if err := c.exportCheckpointLocked(opts.Export, opts.Compression, opts.IgnoreRootfs, opts.IgnoreVolumes); err != nil {
+			return err
+		}
+	}
+	if opts.CreateImage != "" {
+		return c.createCheckpointImageLocked(ctx, opts)
+	}
+	return nil
 }
 
 // dumpLocked has CRIU dump the container into images, through the page
@@ -223,7 +248,7 @@ func (c *Container) writeCheckpointMetadata(dir string) error {
 	if err != nil {
 		return fmt.Errorf("reading the spec of %s: %w", c.config.Name, err)
 	}
-	spec, err := encodeSpecDump(raw)
+	spec, err := checkpoint.SpecDump(raw)
 	if err != nil {
 		return err
 	}
@@ -237,6 +262,29 @@ func (c *Container) writeCheckpointMetadata(dir string) error {
 		}
 	}
 	return nil
+}
+
+// encodeConfigDump returns config.dump for c, checkpointed at at.
+func (c *Container) encodeConfigDump(at time.Time) ([]byte, error) {
+	d := checkpoint.ConfigDump{ContainerConfig: c.config, RawImageName: c.config.ImageName,
+		RootfsImageID: c.config.ImageID, RootfsImageName: c.imageFullName(),
+		// The runtime is runc's libcontainer, linked in.
+		OCIRuntime: "runc", CreatedTime: c.config.CreatedAt, CheckpointedTime: at}
+	return json.Marshal(d)
+}
+
+// imageFullName is the full name of the container's image
+// ("localhost/busybox:latest"), or the name it was created with when the
+// image has no name left.
+func (c *Container) imageFullName() string {
+	if c.config.ImageID != "" {
+		if store, err := c.rt.Storage(); err == nil {
+			if names, err := store.ImageNames(c.config.ImageID); err == nil && len(names) > 0 {
+				return names[0]
+			}
+		}
+	}
+	return c.config.ImageName
 }
 
 // savedNetworkStatus reads the network.status saved beside a checkpoint.

@@ -15,6 +15,8 @@ import (
 	specs "github.com/opencontainers/runtime-spec/specs-go"
 
 	"github.com/podlite/podlite/libpod/define"
+	"github.com/podlite/podlite/libpod/names"
+	"github.com/podlite/podlite/libpod/netconf"
 	"github.com/podlite/podlite/libpod/spec"
 )
 
@@ -124,26 +126,8 @@ func (r *Runtime) CreateContainer(ctx context.Context, opts *CreateOptions) (_ *
 	if err := r.finishNetworkConfig(cfg, opts, img.Config.ExposedPorts); err != nil {
 		return nil, err
 	}
-	etcMounts, err := c.writeEtcFiles(specOpts.Hostname)
-	if err != nil {
+	if err := c.generateSpec(specOpts, mounts); err != nil {
 		return nil, err
-	}
-	specOpts.Mounts = append(etcMounts, specOpts.Mounts...)
-	if cfg.Init {
-		m, err := initMount(r.cfg.InitPath)
-		if err != nil {
-			return nil, err
-		}
-		specOpts.Mounts = append(specOpts.Mounts, m)
-		specOpts.Args = append([]string{initTarget, "--"}, specOpts.Args...)
-	}
-	if cfg.Spec, err = spec.Generate(specOpts); err != nil {
-		return nil, err
-	}
-	for _, m := range mounts {
-		if err := spec.Relabel(m, cfg.Spec.Linux.MountLabel); err != nil {
-			return nil, err
-		}
 	}
 
 	storageID, err := store.CreateContainer(cfg.ID, img.ID)
@@ -173,7 +157,7 @@ func (r *Runtime) addContainerWithName(cfg *define.ContainerConfig, st *define.C
 		if err == nil || !generated || !errors.Is(err, define.ErrExists) {
 			return err
 		}
-		cfg.Name = randomName()
+		cfg.Name = names.Random()
 	}
 	return fmt.Errorf("could not find a free container name: %w", define.ErrExists)
 }
@@ -184,11 +168,11 @@ func (r *Runtime) containerConfig(opts *CreateOptions) (*define.ContainerConfig,
 	if opts.Image == "" {
 		return nil, nil, nil, fmt.Errorf("an image is required: %w", define.ErrInvalidArg)
 	}
-	id := newID()
+	id := names.NewID()
 	name := opts.Name
 	if name == "" {
-		name = randomName()
-	} else if err := checkName(name); err != nil {
+		name = names.Random()
+	} else if err := names.Check(name); err != nil {
 		return nil, nil, nil, err
 	}
 	restart, err := parseRestartPolicy(opts.Restart)
@@ -206,62 +190,127 @@ func (r *Runtime) containerConfig(opts *CreateOptions) (*define.ContainerConfig,
 	default:
 		return nil, nil, nil, fmt.Errorf("unsupported log driver %q: use k8s-file, none or passthrough: %w", logDriver, define.ErrInvalidArg)
 	}
-	netChoice, err := parseNetworkMode(opts.Network, opts.IP, opts.MAC)
+	netChoice, ports, err := networkFlags(opts)
 	if err != nil {
 		return nil, nil, nil, err
 	}
-	netNS, netMode := netChoice.netNS, netChoice.mode
-	ports, err := ParsePortMappings(opts.Publish)
+	netMode := netChoice.Mode
+	mounts, err := mountFlags(opts)
 	if err != nil {
 		return nil, nil, nil, err
 	}
-	if (len(ports) > 0 || opts.PublishAll) && netChoice.networks == nil {
-		return nil, nil, nil, fmt.Errorf("publishing ports needs a CNI network, not --network %s: %w", netMode, define.ErrInvalidArg)
+	so, err := specOptions(opts, id, netChoice.NetNS)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	if so.Hostname == "" && netMode != "host" {
+		so.Hostname = id[:12]
+	}
+	cfg := &define.ContainerConfig{
+		ID: id, Name: name, Labels: opts.Labels, CreatedAt: time.Now(),
+		RestartPolicy: restart, AutoRemove: opts.AutoRemove, Interactive: opts.Interactive,
+		Terminal: opts.TTY, Init: opts.Init, LogDriver: logDriver, NetworkMode: netMode,
+		Network: define.NetworkConfig{Networks: netChoice.Networks, Ports: ports, DNSServers: opts.DNS,
+			DNSSearch: opts.DNSSearch, DNSOptions: opts.DNSOption, HostAdd: opts.AddHost},
+		StopTimeout: 10, CreateCommand: opts.CreateCommand,
+	}
+	if opts.StopTimeout != nil {
+		cfg.StopTimeout = *opts.StopTimeout
+	}
+	if logDriver == "k8s-file" {
+		cfg.LogPath = filepath.Join(r.cfg.Root, "containers", id, "ctr.log")
+	}
+	return cfg, so, mounts, nil
+}
+
+// generateSpec writes the new container's etc files, adds them and --init
+// to the spec options, generates its spec and relabels its mounts.
+func (c *Container) generateSpec(specOpts *spec.Options, mounts []spec.Mount) error {
+	etcMounts, err := c.writeEtcFiles(specOpts.Hostname)
+	if err != nil {
+		return err
+	}
+	specOpts.Mounts = append(etcMounts, specOpts.Mounts...)
+	if c.config.Init {
+		m, err := initMount(c.rt.cfg.InitPath)
+		if err != nil {
+			return err
+		}
+		specOpts.Mounts = append(specOpts.Mounts, m)
+		specOpts.Args = append([]string{initTarget, "--"}, specOpts.Args...)
+	}
+	if c.config.Spec, err = spec.Generate(specOpts); err != nil {
+		return err
+	}
+	for _, m := range mounts {
+		if err := spec.Relabel(m, c.config.Spec.Linux.MountLabel); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// networkFlags reads --network, --ip, --mac-address and -p, and checks
+// --add-host and --dns.
+func networkFlags(opts *CreateOptions) (netconf.Choice, []define.PortMapping, error) {
+	netChoice, err := netconf.ParseNetwork(opts.Network, opts.IP, opts.MAC)
+	if err != nil {
+		return netconf.Choice{}, nil, err
+	}
+	ports, err := netconf.ParsePorts(opts.Publish)
+	if err != nil {
+		return netconf.Choice{}, nil, err
+	}
+	if (len(ports) > 0 || opts.PublishAll) && netChoice.Networks == nil {
+		return netconf.Choice{}, nil, fmt.Errorf("publishing ports needs a CNI network, not --network %s: %w", netChoice.Mode, define.ErrInvalidArg)
 	}
 	for _, h := range opts.AddHost {
 		if name, ip, ok := strings.Cut(h, ":"); !ok || name == "" || net.ParseIP(ip) == nil {
-			return nil, nil, nil, fmt.Errorf("invalid --add-host %q: want NAME:IP: %w", h, define.ErrInvalidArg)
+			return netconf.Choice{}, nil, fmt.Errorf("invalid --add-host %q: want NAME:IP: %w", h, define.ErrInvalidArg)
 		}
 	}
 	for _, d := range opts.DNS {
 		if net.ParseIP(d) == nil {
-			return nil, nil, nil, fmt.Errorf("invalid --dns %q: not an IP address: %w", d, define.ErrInvalidArg)
+			return netconf.Choice{}, nil, fmt.Errorf("invalid --dns %q: not an IP address: %w", d, define.ErrInvalidArg)
 		}
 	}
+	return netChoice, ports, nil
+}
+
+// mountFlags reads -v, --mount and --tmpfs, and checks that bind mount
+// sources exist.
+func mountFlags(opts *CreateOptions) ([]spec.Mount, error) {
 	var mounts []spec.Mount
-	for _, v := range opts.Volumes {
-		m, err := spec.ParseVolume(v)
-		if err != nil {
-			return nil, nil, nil, err
+	for _, flag := range []struct {
+		vals  []string
+		parse func(string) (spec.Mount, error)
+	}{{opts.Volumes, spec.ParseVolume}, {opts.Mounts, spec.ParseMount}, {opts.Tmpfs, spec.ParseTmpfs}} {
+		for _, v := range flag.vals {
+			m, err := flag.parse(v)
+			if err != nil {
+				return nil, err
+			}
+			mounts = append(mounts, m)
 		}
-		mounts = append(mounts, m)
-	}
-	for _, v := range opts.Mounts {
-		m, err := spec.ParseMount(v)
-		if err != nil {
-			return nil, nil, nil, err
-		}
-		mounts = append(mounts, m)
-	}
-	for _, v := range opts.Tmpfs {
-		m, err := spec.ParseTmpfs(v)
-		if err != nil {
-			return nil, nil, nil, err
-		}
-		mounts = append(mounts, m)
 	}
 	for _, m := range mounts {
 		if m.VolumeName == "" && m.Type == "bind" {
 			if _, err := os.Stat(m.Source); err != nil {
-				return nil, nil, nil, fmt.Errorf("bind mount source %s: %w", m.Source, define.ErrNotFound)
+				return nil, fmt.Errorf("bind mount source %s: %w", m.Source, define.ErrNotFound)
 			}
 		}
 	}
+	return mounts, nil
+}
+
+// specOptions are the spec generator's options for container id from the
+// flags, --ulimit and --security-opt parsed.
+func specOptions(opts *CreateOptions, id, netNS string) (*spec.Options, error) {
 	ulimits := make([]specs.POSIXRlimit, 0, len(opts.Ulimits))
 	for _, u := range opts.Ulimits {
 		rl, err := spec.ParseUlimit(u)
 		if err != nil {
-			return nil, nil, nil, err
+			return nil, err
 		}
 		ulimits = append(ulimits, rl)
 	}
@@ -280,27 +329,10 @@ func (r *Runtime) containerConfig(opts *CreateOptions) (*define.ContainerConfig,
 		case strings.HasPrefix(o, "label="), strings.HasPrefix(o, "label:"):
 			so.SELinuxOpts = append(so.SELinuxOpts, o[len("label="):])
 		default:
-			return nil, nil, nil, fmt.Errorf("unsupported --security-opt %q: %w", o, define.ErrInvalidArg)
+			return nil, fmt.Errorf("unsupported --security-opt %q: %w", o, define.ErrInvalidArg)
 		}
 	}
-	if so.Hostname == "" && netMode != "host" {
-		so.Hostname = id[:12]
-	}
-	cfg := &define.ContainerConfig{
-		ID: id, Name: name, Labels: opts.Labels, CreatedAt: time.Now(),
-		RestartPolicy: restart, AutoRemove: opts.AutoRemove, Interactive: opts.Interactive,
-		Terminal: opts.TTY, Init: opts.Init, LogDriver: logDriver, NetworkMode: netMode,
-		Network: define.NetworkConfig{Networks: netChoice.networks, Ports: ports, DNSServers: opts.DNS,
-			DNSSearch: opts.DNSSearch, DNSOptions: opts.DNSOption, HostAdd: opts.AddHost},
-		StopTimeout: 10, CreateCommand: opts.CreateCommand,
-	}
-	if opts.StopTimeout != nil {
-		cfg.StopTimeout = *opts.StopTimeout
-	}
-	if logDriver == "k8s-file" {
-		cfg.LogPath = filepath.Join(r.cfg.Root, "containers", id, "ctr.log")
-	}
-	return cfg, so, mounts, nil
+	return so, nil
 }
 
 // applyImageConfig merges the image's defaults under the user's choices,
@@ -408,4 +440,15 @@ func parseRestartPolicy(s string) (define.RestartPolicy, error) {
 		return p, fmt.Errorf("invalid restart policy %q: only on-failure takes a retry count: %w", s, define.ErrInvalidArg)
 	}
 	return p, nil
+}
+
+// initTarget is where --init mounts the init binary.
+const initTarget = "/run/podlite-init"
+
+// initMount bind-mounts the static init binary for --init.
+func initMount(path string) (specs.Mount, error) {
+	if _, err := os.Stat(path); err != nil {
+		return specs.Mount{}, fmt.Errorf("--init needs the static init binary %s (Debian package tini): %w", path, define.ErrNotFound)
+	}
+	return specs.Mount{Destination: initTarget, Type: "bind", Source: path, Options: []string{"bind", "ro"}}, nil
 }

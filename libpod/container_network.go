@@ -3,127 +3,21 @@ package libpod
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
-	"maps"
+	"io/fs"
 	"net"
 	"os"
 	"path/filepath"
 	"slices"
-	"strconv"
 	"strings"
 
 	specs "github.com/opencontainers/runtime-spec/specs-go"
 
 	"github.com/podlite/podlite/libpod/define"
+	"github.com/podlite/podlite/libpod/netconf"
 	"github.com/podlite/podlite/pkg/network"
 )
-
-// networkChoice is what --network, --ip and --mac-address ask for.
-type networkChoice struct {
-	mode string // define.NetworkNone, NetworkHost, NetworkBridge, "ns:PATH", "container:ID"
-	// netNS is the spec's network namespace: "" for a new one, "host", or
-	// a path.
-	netNS    string
-	networks map[string]define.NetworkAttachment
-}
-
-// parseNetworkMode reads --network: bridge (the default network), none,
-// host, ns:PATH, container:NAME, or NAME[:ip=IP,mac=MAC][,NAME…].
-func parseNetworkMode(n, ip, mac string) (networkChoice, error) {
-	switch n {
-	case "none", "private":
-		return networkChoice{mode: define.NetworkNone}, onlyWithCNI(ip, mac, n)
-	case "host":
-		return networkChoice{mode: define.NetworkHost, netNS: "host"}, onlyWithCNI(ip, mac, n)
-	case "", define.NetworkBridge:
-		n = network.DefaultName
-	}
-	if path, ok := strings.CutPrefix(n, "ns:"); ok {
-		if !filepath.IsAbs(path) {
-			return networkChoice{}, fmt.Errorf("network namespace path %q is not absolute: %w", path, define.ErrInvalidArg)
-		}
-		return networkChoice{mode: n, netNS: path}, onlyWithCNI(ip, mac, n)
-	}
-	if strings.HasPrefix(n, "container:") {
-		return networkChoice{mode: n}, onlyWithCNI(ip, mac, n)
-	}
-	c := networkChoice{mode: define.NetworkBridge, networks: map[string]define.NetworkAttachment{}}
-	var order []string
-	for _, item := range splitNetworks(n) {
-		name, opts, _ := strings.Cut(item, ":")
-		if name == "" || c.networks[name].InterfaceName != "" {
-			return networkChoice{}, fmt.Errorf("invalid --network %q: empty or repeated network name: %w", n, define.ErrInvalidArg)
-		}
-		att := define.NetworkAttachment{InterfaceName: "eth" + strconv.Itoa(len(order))}
-		for _, kv := range strings.Split(opts, ",") {
-			if kv == "" {
-				continue
-			}
-			k, v, _ := strings.Cut(kv, "=")
-			switch k {
-			case "ip":
-				if net.ParseIP(v) == nil {
-					return networkChoice{}, fmt.Errorf("invalid --network %q: %q is not an IP address: %w", n, v, define.ErrInvalidArg)
-				}
-				att.StaticIPs = append(att.StaticIPs, v)
-			case "mac":
-				if _, err := net.ParseMAC(v); err != nil {
-					return networkChoice{}, fmt.Errorf("invalid --network %q: %q is not a MAC address: %w", n, v, define.ErrInvalidArg)
-				}
-				att.StaticMAC = v
-			case "alias":
-				att.Aliases = append(att.Aliases, v)
-			case "interface_name":
-				att.InterfaceName = v
-			default:
-				return networkChoice{}, fmt.Errorf("invalid --network %q: unknown option %q: %w", n, k, define.ErrInvalidArg)
-			}
-		}
-		c.networks[name] = att
-		order = append(order, name)
-	}
-	if ip != "" || mac != "" {
-		if len(order) != 1 {
-			return networkChoice{}, fmt.Errorf("--ip and --mac-address need exactly one network: %w", define.ErrInvalidArg)
-		}
-		att := c.networks[order[0]]
-		if ip != "" {
-			if net.ParseIP(ip) == nil {
-				return networkChoice{}, fmt.Errorf("invalid --ip %q: %w", ip, define.ErrInvalidArg)
-			}
-			att.StaticIPs = append(att.StaticIPs, ip)
-		}
-		if mac != "" {
-			if _, err := net.ParseMAC(mac); err != nil {
-				return networkChoice{}, fmt.Errorf("invalid --mac-address %q: %w", mac, define.ErrInvalidArg)
-			}
-			att.StaticMAC = mac
-		}
-		c.networks[order[0]] = att
-	}
-	return c, nil
-}
-
-// splitNetworks splits "a:ip=1,mac=2,b" into "a:ip=1,mac=2" and "b": a
-// comma starts a new network unless what follows is an option.
-func splitNetworks(s string) []string {
-	var out []string
-	for _, part := range strings.Split(s, ",") {
-		if k, _, ok := strings.Cut(part, "="); ok && len(out) > 0 && !strings.Contains(k, ":") {
-			out[len(out)-1] += "," + part
-			continue
-		}
-		out = append(out, part)
-	}
-	return out
-}
-
-func onlyWithCNI(ip, mac, mode string) error {
-	if ip != "" || mac != "" {
-		return fmt.Errorf("--ip and --mac-address need a CNI network, not --network %s: %w", mode, define.ErrInvalidArg)
-	}
-	return nil
-}
 
 // checkNetworks makes sure the container's networks exist, creating the
 // default network on first use.
@@ -149,6 +43,25 @@ func (r *Runtime) checkNetworks(nets map[string]define.NetworkAttachment) error 
 	return nil
 }
 
+// freeHostPort asks the kernel for an unused port for a mapping without one.
+func freeHostPort(proto, hostIP string) (uint16, error) {
+	addr := net.JoinHostPort(hostIP, "0")
+	if proto == "udp" {
+		c, err := net.ListenPacket("udp", addr)
+		if err != nil {
+			return 0, err
+		}
+		defer c.Close()
+		return uint16(c.LocalAddr().(*net.UDPAddr).Port), nil
+	}
+	l, err := net.Listen("tcp", addr)
+	if err != nil {
+		return 0, err
+	}
+	defer l.Close()
+	return uint16(l.Addr().(*net.TCPAddr).Port), nil
+}
+
 // resolvePorts fills in random host ports and refuses a host port another
 // container already publishes.
 func (r *Runtime) resolvePorts(ports []define.PortMapping) error {
@@ -166,7 +79,7 @@ func (r *Runtime) resolvePorts(ports []define.PortMapping) error {
 		}
 		for _, rec := range recs {
 			for _, q := range rec.Config.Network.Ports {
-				if portsOverlap(*p, q) {
+				if netconf.PortsOverlap(*p, q) {
 					return fmt.Errorf("host port %d/%s is already published by container %s: %w", p.HostPort, p.Protocol, rec.Config.Name, define.ErrExists)
 				}
 			}
@@ -330,33 +243,56 @@ func (c *Container) NetworkStatus() (network.Status, error) {
 // address on its first network (host.containers.internal) to its
 // /etc/hosts, before the container starts.
 func (c *Container) writeHostsWithIPs(status network.Status) error {
-	path := filepath.Join(c.userDir(), "hosts")
 	base, err := os.ReadFile(filepath.Join(c.userDir(), "hosts.base"))
 	if err != nil {
 		return err
 	}
-	var b strings.Builder
-	b.Write(base)
-	names := slices.Sorted(maps.Keys(status))
-	hostname := c.config.Spec.Hostname
-	for _, name := range names {
-		for _, a := range status[name].Addresses {
-			ip, _, _ := net.ParseCIDR(a.IP)
-			if ip == nil {
-				continue
-			}
-			fmt.Fprintf(&b, "%s\t%s %s\n", ip, hostname, c.config.Name)
+	hosts := netconf.HostsWithAddresses(string(base), c.config.Spec.Hostname, c.config.Name, status)
+	return os.WriteFile(filepath.Join(c.userDir(), "hosts"), []byte(hosts), 0o644)
+}
+
+// writeEtcFiles writes the container's /etc/hostname, /etc/hosts and
+// /etc/resolv.conf into its persistent directory (so they survive restarts
+// and reboots) and returns the bind mounts that place them. A container on
+// CNI networks gets its own addresses added to /etc/hosts at each start,
+// from hosts.base.
+func (c *Container) writeEtcFiles(hostname string) ([]specs.Mount, error) {
+	netCfg, host := c.config.Network, c.config.NetworkMode == define.NetworkHost
+	if hostname == "" {
+		hostname, _ = os.Hostname()
+	}
+	from := netconf.LoopbackHosts
+	if host {
+		if b, err := os.ReadFile("/etc/hosts"); err == nil {
+			from = string(b)
 		}
 	}
-	for _, name := range names {
-		for _, a := range status[name].Addresses {
-			if a.Gateway != "" {
-				fmt.Fprintf(&b, "%s\thost.containers.internal\n", a.Gateway)
-				return os.WriteFile(path, []byte(b.String()), 0o644)
-			}
+	base := netconf.BaseHosts(from, netCfg.HostAdd)
+	hosts := base
+	if !c.usesCNI() {
+		hosts = netconf.HostsWithOwnName(base, hostname, c.config.Name)
+	}
+	hostResolv, err := os.ReadFile("/etc/resolv.conf")
+	if err != nil && !errors.Is(err, fs.ErrNotExist) {
+		return nil, fmt.Errorf("reading the host's resolv.conf: %w", err)
+	}
+	files := []struct{ name, dest, content string }{
+		{"hostname", "/etc/hostname", hostname + "\n"},
+		{"hosts.base", "", base},
+		{"hosts", "/etc/hosts", hosts},
+		{"resolv.conf", "/etc/resolv.conf", netconf.ResolvConf(hostResolv, host, netCfg)},
+	}
+	var mounts []specs.Mount
+	for _, f := range files {
+		path := filepath.Join(c.userDir(), f.name)
+		if err := os.WriteFile(path, []byte(f.content), 0o644); err != nil {
+			return nil, fmt.Errorf("writing %s of %s: %w", f.name, c.config.Name, err)
+		}
+		if f.dest != "" {
+			mounts = append(mounts, specs.Mount{Destination: f.dest, Type: "bind", Source: path, Options: []string{"bind", "rprivate"}})
 		}
 	}
-	return os.WriteFile(path, []byte(b.String()), 0o644)
+	return mounts, nil
 }
 
 // finishNetworkConfig completes the network part of a new container's
@@ -371,7 +307,7 @@ func (r *Runtime) finishNetworkConfig(cfg *define.ContainerConfig, opts *CreateO
 			if proto == "" {
 				proto = "tcp"
 			}
-			m, err := ParsePortMappings([]string{port + "/" + proto})
+			m, err := netconf.ParsePorts([]string{port + "/" + proto})
 			if err != nil {
 				return fmt.Errorf("exposed port %q: %w", e, err)
 			}

@@ -15,6 +15,7 @@ import (
 	"github.com/podlite/podlite/libpod/oci"
 	"github.com/podlite/podlite/libpod/supervisor"
 	"github.com/podlite/podlite/pkg/criu"
+	"github.com/podlite/podlite/pkg/network"
 )
 
 // RestoreOptions are `container restore`'s flags.
@@ -56,36 +57,15 @@ func (c *Container) Restore(ctx context.Context, opts RestoreOptions) (*CRReport
 		if _, err := os.Stat(filepath.Join(images, "inventory.img")); err != nil {
 			return fmt.Errorf("the checkpoint of %s is missing or incomplete (%s): %w", c.config.Name, images, define.ErrNotFound)
 		}
-		saved, err := c.savedNetworkStatus()
+		wanted, holdAgain, err := c.releaseHeldAddressesLocked(opts)
 		if err != nil {
 			return err
 		}
-		// The addresses were held for us; give them up so that CNI can
-		// hand them out again, and hold them again if the restore fails.
-		if len(saved) > 0 {
-			mgr, err := c.rt.Network()
-			if err != nil {
-				return err
+		defer func() {
+			if retErr != nil {
+				holdAgain()
 			}
-			if err := mgr.Release(c.config.ID, saved); err != nil {
-				return err
-			}
-			defer func() {
-				if retErr != nil {
-					_ = mgr.Hold(c.config.ID, saved)
-				}
-			}()
-		}
-		wanted := maps.Clone(saved)
-		for name, st := range wanted {
-			if opts.IgnoreStaticIP {
-				st.Addresses = nil
-			}
-			if opts.IgnoreStaticMAC {
-				st.MAC = ""
-			}
-			wanted[name] = st
-		}
+		}()
 		if _, err := c.prepareLocked(&wanted); err != nil {
 			return err
 		}
@@ -101,34 +81,82 @@ func (c *Container) Restore(ctx context.Context, opts RestoreOptions) (*CRReport
 			return err
 		}
 		defer func() { pagesDone(retErr != nil) }()
-		if err := writeRestoreFile(c.runDir(), restore); err != nil {
-			return err
-		}
-		start := time.Now()
-		rep, err := supervisor.Spawn(supervisor.Config{
-			Dir: c.runDir(), LogPath: c.config.LogPath, Stdio: c.stdioMode(), KeepStdin: c.config.Interactive,
-			Start: []string{startCommandName, c.rt.ociRoot(), c.config.ID, c.runDir()},
-			Exit:  c.rt.cleanupCommand(c.config.ID),
-		})
-		if err != nil {
-			return fmt.Errorf("restoring container %s: %w", c.config.Name, criuError(err, filepath.Join(c.userDir(), restoreLog)))
-		}
-		report.RestoreDuration = time.Since(start).Microseconds()
-		report.RestoreStats, _ = criu.ReadRestoreStats(c.userDir())
-		c.state.Checkpointed = false
-		c.state.RestoredAt, c.state.RestoreLog = time.Now(), filepath.Join(c.userDir(), restoreLog)
-		if !opts.Keep {
-			if err := os.RemoveAll(images); err != nil {
-				return err
-			}
-			c.state.CheckpointPath = ""
-		}
-		return c.runningLocked(rep.PID, rep.SupervisorPID)
+		return c.spawnRestoreLocked(opts, restore, report)
 	})
 	if err != nil {
 		return nil, err
 	}
 	return report, nil
+}
+
+// releaseHeldAddressesLocked gives up the addresses held for the
+// checkpointed container, so that CNI can hand them out again, and returns
+// what the restore asks its networks for (the saved addresses and MACs
+// unless --ignore-static-ip/mac) with a function that holds them again
+// should the restore fail.
+func (c *Container) releaseHeldAddressesLocked(opts RestoreOptions) (wanted network.Status, holdAgain func(), _ error) {
+	saved, err := c.savedNetworkStatus()
+	if err != nil {
+		return nil, nil, err
+	}
+	holdAgain = func() {}
+	if len(saved) > 0 {
+		mgr, err := c.rt.Network()
+		if err != nil {
+			return nil, nil, err
+		}
+		if err := mgr.Release(c.config.ID, saved); err != nil {
+			return nil, nil, err
+		}
+		holdAgain = func() { _ = mgr.Hold(c.config.ID, saved) }
+	}
+	return restoreWants(saved, opts), holdAgain, nil
+}
+
+// restoreWants is the saved network status less what the options tell the
+// restore to leave to CNI: addresses (IgnoreStaticIP) and MACs
+// (IgnoreStaticMAC).
+func restoreWants(saved network.Status, opts RestoreOptions) network.Status {
+	wanted := maps.Clone(saved)
+	for name, st := range wanted {
+		if opts.IgnoreStaticIP {
+			st.Addresses = nil
+		}
+		if opts.IgnoreStaticMAC {
+			st.MAC = ""
+		}
+		wanted[name] = st
+	}
+	return wanted
+}
+
+// spawnRestoreLocked has a new supervisor run the start command in restore
+// mode, then records the restored container as running; unless Keep, the
+// checkpoint goes.
+func (c *Container) spawnRestoreLocked(opts RestoreOptions, restore oci.CheckpointOptions, report *CRReport) error {
+	if err := writeRestoreFile(c.runDir(), restore); err != nil {
+		return err
+	}
+	start := time.Now()
+	rep, err := supervisor.Spawn(supervisor.Config{
+		Dir: c.runDir(), LogPath: c.config.LogPath, Stdio: c.stdioMode(), KeepStdin: c.config.Interactive,
+		Start: []string{startCommandName, c.rt.ociRoot(), c.config.ID, c.runDir()},
+		Exit:  c.rt.cleanupCommand(c.config.ID),
+	})
+	if err != nil {
+		return fmt.Errorf("restoring container %s: %w", c.config.Name, criuError(err, filepath.Join(c.userDir(), restoreLog)))
+	}
+	report.RestoreDuration = time.Since(start).Microseconds()
+	report.RestoreStats, _ = criu.ReadRestoreStats(c.userDir())
+	c.state.Checkpointed = false
+	c.state.RestoredAt, c.state.RestoreLog = time.Now(), filepath.Join(c.userDir(), restoreLog)
+	if !opts.Keep {
+		if err := os.RemoveAll(restore.ImagesDir); err != nil {
+			return err
+		}
+		c.state.CheckpointPath = ""
+	}
+	return c.runningLocked(rep.PID, rep.SupervisorPID)
 }
 
 const restoreFile = "restore.json"

@@ -3,8 +3,12 @@ package libpod
 import (
 	"context"
 	"fmt"
+	"strconv"
+	"strings"
 	"syscall"
 	"time"
+
+	"golang.org/x/sys/unix"
 
 	"github.com/podlite/podlite/libpod/define"
 	"github.com/podlite/podlite/libpod/supervisor"
@@ -147,4 +151,22 @@ func (c *Container) Wait(ctx context.Context) (int, error) {
 		case <-time.After(delay):
 		}
 	}
+}
+
+// ParseSignal accepts "SIGTERM", "TERM", "term" and "15".
+func ParseSignal(s string) (syscall.Signal, error) {
+	if n, err := strconv.Atoi(s); err == nil {
+		if n <= 0 || n > 64 {
+			return 0, fmt.Errorf("invalid signal %q: %w", s, define.ErrInvalidArg)
+		}
+		return syscall.Signal(n), nil
+	}
+	name := strings.ToUpper(s)
+	if !strings.HasPrefix(name, "SIG") {
+		name = "SIG" + name
+	}
+	if sig := unix.SignalNum(name); sig != 0 {
+		return sig, nil
+	}
+	return 0, fmt.Errorf("invalid signal %q: %w", s, define.ErrInvalidArg)
 }

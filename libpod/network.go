@@ -7,11 +7,13 @@ import (
 	"fmt"
 	"log/slog"
 	"net"
-	"regexp"
+	"path/filepath"
 	"strconv"
 	"strings"
+	"sync"
 
 	"github.com/podlite/podlite/libpod/define"
+	"github.com/podlite/podlite/libpod/filter"
 	"github.com/podlite/podlite/pkg/network"
 )
 
@@ -75,7 +77,7 @@ func (r *Runtime) NetworkByName(name string) (*network.Network, error) {
 // all match; several values of one key match if any does, except labels,
 // which must all hold. A malformed filter is an ErrInvalidArg.
 func (r *Runtime) Networks(filters ...string) ([]*network.Network, error) {
-	match, err := parseNetworkFilters(filters)
+	match, err := filter.Networks(filters)
 	if err != nil {
 		return nil, err
 	}
@@ -272,78 +274,26 @@ func (r *Runtime) networkUsers() (map[string][]networkUser, error) {
 	return users, nil
 }
 
-// networkMatch reports whether a network passes a filter.
-type networkMatch func(n *network.Network) bool
-
-// parseNetworkFilters turns `network ls|prune --filter KEY=VALUE` strings
-// into one predicate; see Networks for the keys.
-func parseNetworkFilters(filters []string) (networkMatch, error) {
-	byKey, err := groupFilters("network", filters)
-	if err != nil {
-		return nil, err
-	}
-	var all []networkMatch
-	for key, vals := range byKey {
-		m, err := networkFilter(key, vals)
-		if err != nil {
-			return nil, err
-		}
-		all = append(all, m)
-	}
-	return func(n *network.Network) bool {
-		for _, m := range all {
-			if !m(n) {
-				return false
-			}
-		}
-		return true
-	}, nil
+// networkManager is opened on first use, like storage: commands that never
+// touch CNI networks do not pay for it.
+type networkManager struct {
+	once sync.Once
+	mgr  network.Manager
+	err  error
 }
 
-// networkFilter builds the predicate for one filter key.
-func networkFilter(key string, vals []string) (networkMatch, error) {
-	anyVal := func(match func(n *network.Network, val string) bool) networkMatch {
-		return func(n *network.Network) bool {
-			for _, v := range vals {
-				if match(n, v) {
-					return true
-				}
-			}
-			return false
-		}
-	}
-	switch key {
-	case "name":
-		res := make([]*regexp.Regexp, 0, len(vals))
-		for _, val := range vals {
-			re, err := regexp.Compile(val)
-			if err != nil {
-				return nil, fmt.Errorf("network filter name=%s: %v: %w", val, err, define.ErrInvalidArg)
-			}
-			res = append(res, re)
-		}
-		return func(n *network.Network) bool {
-			for _, re := range res {
-				if re.MatchString(n.Name) {
-					return true
-				}
-			}
-			return false
-		}, nil
-	case "id":
-		return anyVal(func(n *network.Network, v string) bool { return strings.HasPrefix(n.ID, v) }), nil
-	case "driver":
-		return anyVal(func(n *network.Network, v string) bool { return n.Driver == v }), nil
-	case "label", "label!":
-		want := key == "label"
-		return func(n *network.Network) bool {
-			for _, v := range vals {
-				if hasKeyValue(n.Labels, v) != want {
-					return false
-				}
-			}
-			return true
-		}, nil
-	}
-	return nil, fmt.Errorf("network filter %q: unknown key; want name, id, driver, label or label!: %w", key, define.ErrInvalidArg)
+// Network returns the CNI network manager, opening it on first use.
+func (r *Runtime) Network() (network.Manager, error) {
+	r.net.once.Do(func() {
+		r.net.mgr, r.net.err = network.New(network.Options{
+			ConfigDir:  r.cfg.NetworkConfigDir,
+			PluginDirs: r.cfg.CNIPluginDirs,
+			StateDir:   filepath.Join(r.cfg.Root, "networks"),
+			RunDir:     filepath.Join(r.cfg.RunRoot, "networks"),
+		})
+	})
+	return r.net.mgr, r.net.err
 }
+
+// netnsDir holds the containers' bind-mounted network namespaces.
+func (r *Runtime) netnsDir() string { return filepath.Join(r.cfg.RunRoot, "netns") }

@@ -1,12 +1,16 @@
 package libpod
 
 import (
+	"context"
+	"errors"
 	"fmt"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"sync"
 
 	"github.com/podlite/podlite/libpod/config"
+	"github.com/podlite/podlite/libpod/define"
 	"github.com/podlite/podlite/libpod/lock"
 	"github.com/podlite/podlite/libpod/state"
 	"github.com/podlite/podlite/libpod/storage"
@@ -72,4 +76,80 @@ func (r *Runtime) Shutdown() {
 	if r.storage != nil {
 		r.storage.Shutdown()
 	}
+}
+
+// aliveFile marks a runroot this boot has already seen. The runroot is a
+// tmpfs in real life, so its absence means the machine rebooted (or the
+// runroot was wiped, which podlite treats the same).
+const aliveFile = "alive"
+
+// refreshAfterReboot runs once per boot, in the first podlite command: every
+// container that was running is reset to exited, since the reboot killed its
+// processes and took its mounts, runtime state and supervisor with it.
+// Everything on persistent storage (configs, rootfs layers, logs, volumes)
+// is kept.
+func (r *Runtime) refreshAfterReboot() error {
+	marker := filepath.Join(r.cfg.RunRoot, aliveFile)
+	if _, err := os.Stat(marker); err == nil {
+		return nil
+	} else if !errors.Is(err, fs.ErrNotExist) {
+		return err
+	}
+	l, err := r.locks.Locker("runtime-refresh")
+	if err != nil {
+		return err
+	}
+	if err := l.Lock(); err != nil {
+		return err
+	}
+	defer l.Unlock()
+	if _, err := os.Stat(marker); err == nil {
+		return nil // another podlite refreshed while we waited
+	}
+	recs, err := r.store.AllContainers()
+	if err != nil {
+		return err
+	}
+	for _, rec := range recs {
+		if err := r.resetAfterReboot(rec.Config.ID); err != nil {
+			return fmt.Errorf("resetting container %s after a reboot: %w", rec.Config.Name, err)
+		}
+	}
+	return os.WriteFile(marker, nil, 0o600)
+}
+
+func (r *Runtime) resetAfterReboot(id string) error {
+	c, err := r.containerByID(id)
+	if err != nil {
+		return err
+	}
+	if err := c.lock.Lock(); err != nil {
+		return err
+	}
+	defer c.lock.Unlock()
+	rec, err := r.store.Container(id)
+	if err != nil {
+		return err
+	}
+	st := rec.State
+	c.config, c.state = rec.Config, st
+	// The reboot took the namespace and veths, but host-local leases live
+	// on disk: CNI DEL without the namespace gives the addresses back.
+	networked := st.Network.NetNS != "" || len(st.Network.Status) > 0
+	if networked {
+		if err := c.teardownNetworkLocked(context.Background()); err != nil {
+			return err
+		}
+	}
+	changed := networked || st.Mountpoint != "" || st.PID != 0
+	switch st.Status {
+	case define.StatusRunning, define.StatusPaused, define.StatusStopping:
+		st.Status = define.StatusExited
+		changed = true
+	}
+	if !changed {
+		return nil
+	}
+	st.PID, st.SupervisorPID, st.Mountpoint = 0, 0, ""
+	return r.store.SaveContainerState(id, st)
 }

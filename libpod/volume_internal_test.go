@@ -15,6 +15,7 @@ import (
 	"time"
 
 	specs "github.com/opencontainers/runtime-spec/specs-go"
+
 	"github.com/podlite/podlite/libpod/define"
 	"github.com/podlite/podlite/libpod/spec"
 	"github.com/podlite/podlite/libpod/state"

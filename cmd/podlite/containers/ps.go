@@ -12,6 +12,7 @@ import (
 	"github.com/podlite/podlite/cmd/podlite/common"
 	"github.com/podlite/podlite/libpod"
 	"github.com/podlite/podlite/libpod/define"
+	"github.com/podlite/podlite/libpod/filter"
 )
 
 // psRow is one line of `ps`; the fields are podman's template names.
@@ -62,7 +63,7 @@ func newPsCommand(g *common.Globals) *cobra.Command {
 			if err != nil {
 				return err
 			}
-			match, err := psFilter(filters)
+			match, err := filter.Containers(filters)
 			if err != nil {
 				return err
 			}
@@ -71,7 +72,7 @@ func newPsCommand(g *common.Globals) *cobra.Command {
 				if !all && c.State().Status != define.StatusRunning && c.State().Status != define.StatusPaused && len(filters) == 0 {
 					continue
 				}
-				if !match(c) {
+				if !match(c.Config(), c.State()) {
 					continue
 				}
 				rows = append(rows, newPsRow(c, noTrunc))
@@ -132,62 +133,6 @@ func newPsRow(c *libpod.Container, noTrunc bool) psRow {
 		r.Status = strings.ToUpper(st.Status.String()[:1]) + st.Status.String()[1:]
 	}
 	return r
-}
-
-// psFilter compiles --filter values; filters of the same key are ORed,
-// different keys ANDed, as in podman.
-func psFilter(filters []string) (func(*libpod.Container) bool, error) {
-	byKey := map[string][]string{}
-	for _, f := range filters {
-		k, v, ok := strings.Cut(f, "=")
-		if !ok {
-			return nil, fmt.Errorf("invalid filter %q: want KEY=VALUE: %w", f, define.ErrInvalidArg)
-		}
-		switch k {
-		case "name", "id", "label", "status":
-		default:
-			return nil, fmt.Errorf("invalid filter %q: unknown key %q: %w", f, k, define.ErrInvalidArg)
-		}
-		if k == "status" {
-			if _, err := define.ParseStatus(v); err != nil {
-				return nil, err
-			}
-		}
-		byKey[k] = append(byKey[k], v)
-	}
-	return func(c *libpod.Container) bool {
-		for k, vals := range byKey {
-			if !anyMatch(c, k, vals) {
-				return false
-			}
-		}
-		return true
-	}, nil
-}
-
-func anyMatch(c *libpod.Container, key string, vals []string) bool {
-	for _, v := range vals {
-		switch key {
-		case "name":
-			if strings.Contains(c.Name(), v) {
-				return true
-			}
-		case "id":
-			if strings.HasPrefix(c.ID(), v) {
-				return true
-			}
-		case "status":
-			if s, _ := define.ParseStatus(v); s == c.State().Status {
-				return true
-			}
-		case "label":
-			k, want, hasValue := strings.Cut(v, "=")
-			if got, ok := c.Config().Labels[k]; ok && (!hasValue || got == want) {
-				return true
-			}
-		}
-	}
-	return false
 }
 
 // psPorts renders published ports as podman's ps does: 0.0.0.0:8080->80/tcp.

@@ -1,10 +1,8 @@
-package libpod
+package checkpoint
 
 import (
 	"encoding/json"
 	"fmt"
-	"net"
-	"os"
 	"path/filepath"
 	"strings"
 	"time"
@@ -12,7 +10,6 @@ import (
 	spec "github.com/opencontainers/runtime-spec/specs-go"
 
 	"github.com/podlite/podlite/libpod/define"
-	"github.com/podlite/podlite/libpod/storage"
 	"github.com/podlite/podlite/pkg/criu"
 	"github.com/podlite/podlite/pkg/network"
 )
@@ -73,10 +70,10 @@ type podmanNamedVolume struct {
 	Dest string `json:"dest"`
 }
 
-// fromPodman builds a podlite container config from podman's config.dump
-// and spec.dump. Paths still name podman's directories: adoptPodmanSpec
+// FromPodman builds a podlite container config from podman's config.dump
+// and spec.dump. Paths still name podman's directories: AdoptPodmanSpec
 // moves them once the container has its directory here.
-func fromPodman(meta *criu.Metadata, path string) (*define.ContainerConfig, error) {
+func FromPodman(meta *criu.Metadata, path string) (*define.ContainerConfig, error) {
 	var pc podmanConfig
 	if err := json.Unmarshal(meta.Config, &pc); err != nil {
 		return nil, fmt.Errorf("reading podman's container config in %s: %v: %w", path, err, define.ErrInvalidArg)
@@ -109,7 +106,7 @@ func fromPodman(meta *criu.Metadata, path string) (*define.ContainerConfig, erro
 		cfg.NetworkMode = define.NetworkBridge
 		cfg.Network.Networks = map[string]define.NetworkAttachment{}
 		for name, o := range pc.Networks {
-			cfg.Network.Networks[podliteNetworkName(name)] = define.NetworkAttachment{
+			cfg.Network.Networks[PodliteNetworkName(name)] = define.NetworkAttachment{
 				InterfaceName: o.InterfaceName, StaticIPs: o.StaticIPs, StaticMAC: o.StaticMAC, Aliases: o.Aliases}
 		}
 	case define.NetworkNone, define.NetworkHost:
@@ -127,7 +124,10 @@ func fromPodman(meta *criu.Metadata, path string) (*define.ContainerConfig, erro
 	return cfg, nil
 }
 
-func podliteNetworkName(podmanName string) string {
+// PodliteNetworkName is the network here that stands for podman's
+// network podmanName: the default network for podman's, the same name
+// otherwise.
+func PodliteNetworkName(podmanName string) string {
 	if podmanName == podmanDefaultNetwork {
 		return network.DefaultName
 	}
@@ -148,17 +148,18 @@ var podmanBindFiles = map[string]string{
 // libcontainer hands to CRIU.
 const criuConfigAnnotation = "org.criu.config"
 
-// podmanCRIUConfig is the CRIU configuration of containers imported from
+// PodmanCRIUConfig is the CRIU configuration of containers imported from
 // podman. The modes of their files here may differ from those CRIU
 // recorded (the rootfs directory of the same image is 0555 in podman's
 // storage, for one), and CRIU refuses a mode mismatch unless told so.
-const podmanCRIUConfig = "criu.conf"
+const PodmanCRIUConfig = "criu.conf"
 
-// adoptPodmanSpec points podman's spec at this host: bind mounts of
-// podman's own files and of named volumes at their podlite counterparts,
+// AdoptPodmanSpec points podman's spec at this host: bind mounts of
+// podman's own files and of named volumes at their podlite counterparts
+// (the container's directory dir and the volumes' directory volumesDir),
 // the cgroup at podlite's, and no hooks (they name podman's programs).
-func (r *Runtime) adoptPodmanSpec(cfg *define.ContainerConfig) {
-	s, dir := cfg.Spec, filepath.Join(r.cfg.Root, "containers", cfg.ID)
+func AdoptPodmanSpec(cfg *define.ContainerConfig, dir, volumesDir string) {
+	s := cfg.Spec
 	volumes := map[string]bool{}
 	for _, v := range cfg.Volumes {
 		volumes[v] = true
@@ -173,14 +174,14 @@ func (r *Runtime) adoptPodmanSpec(cfg *define.ContainerConfig) {
 		}
 		// podman's volumes live in …/volumes/NAME/_data.
 		if rest, ok := strings.CutSuffix(m.Source, "/_data"); ok && volumes[filepath.Base(rest)] {
-			s.Mounts[i].Source = filepath.Join(r.cfg.Volumes(), filepath.Base(rest), "_data")
+			s.Mounts[i].Source = filepath.Join(volumesDir, filepath.Base(rest), "_data")
 		}
 	}
 	s.Hooks = nil
 	if s.Annotations == nil {
 		s.Annotations = map[string]string{}
 	}
-	s.Annotations[criuConfigAnnotation] = filepath.Join(dir, podmanCRIUConfig)
+	s.Annotations[criuConfigAnnotation] = filepath.Join(dir, PodmanCRIUConfig)
 	s.Linux.CgroupsPath = "/podlite/" + cfg.ID
 	for i := range s.Linux.Namespaces {
 		s.Linux.Namespaces[i].Path = ""
@@ -188,69 +189,9 @@ func (r *Runtime) adoptPodmanSpec(cfg *define.ContainerConfig) {
 	cfg.LogPath = filepath.Join(dir, "ctr.log")
 }
 
-// adoptPodmanFiles prepares what podman's archive left in the container's
-// directory here: network.status under podlite's network names, without
-// addresses those networks cannot give (another subnet), /dev/shm's
-// contents and the .containerenv file podman mounts.
-func (r *Runtime) adoptPodmanFiles(cfg *define.ContainerConfig, dir string) (notes []string, _ error) {
-	st, err := r.podmanNetworkStatus(filepath.Join(dir, networkStatus))
-	if err != nil {
-		return nil, err
-	}
-	for name, ns := range st {
-		kept, dropped := r.addressesInSubnet(name, ns.Addresses)
-		for _, a := range dropped {
-			notes = append(notes, fmt.Sprintf("address %s is outside network %s here: the container gets a new one", a.IP, name))
-		}
-		ns.Addresses = kept
-		st[name] = ns
-		if att, ok := cfg.Network.Networks[name]; ok && len(kept) == 0 {
-			att.StaticIPs = nil
-			cfg.Network.Networks[name] = att
-		}
-	}
-	raw, err := json.Marshal(st)
-	if err != nil {
-		return nil, err
-	}
-	if err := writeFileAtomic(filepath.Join(dir, networkStatus), raw); err != nil {
-		return nil, err
-	}
-	if err := os.WriteFile(filepath.Join(dir, podmanCRIUConfig), []byte("skip-file-rwx-check\n"), 0o600); err != nil {
-		return nil, err
-	}
-	shm := filepath.Join(dir, "shm")
-	if err := ensureDir(shm); err != nil {
-		return nil, err
-	}
-	if f, err := os.Open(filepath.Join(dir, criu.MemberDevShm)); err == nil {
-		err = storage.UntarDirectory(f, shm)
-		f.Close()
-		if err != nil {
-			return nil, fmt.Errorf("restoring /dev/shm of %s: %w", cfg.Name, err)
-		}
-	}
-	env := fmt.Sprintf("engine=\"podlite\"\nname=%q\nid=%q\nimage=%q\nimageid=%q\nrootless=0\n", cfg.Name, cfg.ID, cfg.ImageName, cfg.ImageID)
-	if err := os.WriteFile(filepath.Join(dir, ".containerenv"), []byte(env), 0o644); err != nil {
-		return nil, err
-	}
-	return notes, nil
-}
-
-// podmanNetworkStatus reads podman's network.status with its network names
-// mapped to podlite's.
-func (r *Runtime) podmanNetworkStatus(path string) (network.Status, error) {
-	b, err := os.ReadFile(path)
-	if os.IsNotExist(err) {
-		return network.Status{}, nil
-	}
-	if err != nil {
-		return nil, err
-	}
-	return renamePodmanNetworks(b)
-}
-
-func renamePodmanNetworks(raw []byte) (network.Status, error) {
+// RenamePodmanNetworks reads podman's network.status with its network
+// names mapped to podlite's (see PodliteNetworkName).
+func RenamePodmanNetworks(raw []byte) (network.Status, error) {
 	var in network.Status
 	if len(raw) > 0 {
 		if err := json.Unmarshal(raw, &in); err != nil {
@@ -259,40 +200,7 @@ func renamePodmanNetworks(raw []byte) (network.Status, error) {
 	}
 	out := network.Status{}
 	for name, st := range in {
-		out[podliteNetworkName(name)] = st
+		out[PodliteNetworkName(name)] = st
 	}
 	return out, nil
-}
-
-// addressesInSubnet splits addresses into those inside a subnet of the
-// network name here and the others (all of them when the network does not
-// exist; the default one is created on first use, as by a run).
-func (r *Runtime) addressesInSubnet(name string, addrs []network.Address) (kept, dropped []network.Address) {
-	var subnets []string
-	if mgr, err := r.Network(); err == nil {
-		n, err := mgr.Network(name)
-		if err != nil && name == network.DefaultName {
-			n, err = mgr.EnsureDefault()
-		}
-		if err == nil {
-			for _, s := range n.Subnets {
-				subnets = append(subnets, s.Subnet)
-			}
-		}
-	}
-	for _, a := range addrs {
-		ip, _, err := net.ParseCIDR(a.IP)
-		in := false
-		for _, s := range subnets {
-			if _, sn, perr := net.ParseCIDR(s); err == nil && perr == nil && sn.Contains(ip) {
-				in = true
-			}
-		}
-		if in {
-			kept = append(kept, a)
-		} else {
-			dropped = append(dropped, a)
-		}
-	}
-	return kept, dropped
 }

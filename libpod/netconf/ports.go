@@ -1,4 +1,4 @@
-package libpod
+package netconf
 
 import (
 	"fmt"
@@ -9,10 +9,10 @@ import (
 	"github.com/podlite/podlite/libpod/define"
 )
 
-// ParsePortMappings parses -p values: [[IP:][HOSTPORT]:]CONTAINERPORT[/PROTO]
+// ParsePorts parses -p values: [[IP:][HOSTPORT]:]CONTAINERPORT[/PROTO]
 // where ports may be ranges (8080-8081:80-81). An empty host port is
 // chosen at start (HostPort 0).
-func ParsePortMappings(specs []string) ([]define.PortMapping, error) {
+func ParsePorts(specs []string) ([]define.PortMapping, error) {
 	var out []define.PortMapping
 	for _, s := range specs {
 		m, err := parsePortMapping(s)
@@ -100,7 +100,7 @@ func portRange(s string) (start, count uint16, err error) {
 func checkPortClashes(ms []define.PortMapping) error {
 	for i, a := range ms {
 		for _, b := range ms[i+1:] {
-			if portsOverlap(a, b) {
+			if PortsOverlap(a, b) {
 				return fmt.Errorf("host port %d/%s is published twice: %w", b.HostPort, b.Protocol, define.ErrInvalidArg)
 			}
 		}
@@ -108,8 +108,8 @@ func checkPortClashes(ms []define.PortMapping) error {
 	return nil
 }
 
-// portsOverlap reports whether two mappings claim a common host port.
-func portsOverlap(a, b define.PortMapping) bool {
+// PortsOverlap reports whether two mappings claim a common host port.
+func PortsOverlap(a, b define.PortMapping) bool {
 	if a.Protocol != b.Protocol || a.HostPort == 0 || b.HostPort == 0 {
 		return false
 	}
@@ -118,23 +118,4 @@ func portsOverlap(a, b define.PortMapping) bool {
 	}
 	aEnd, bEnd := a.HostPort+max(a.Range, 1)-1, b.HostPort+max(b.Range, 1)-1
 	return a.HostPort <= bEnd && b.HostPort <= aEnd
-}
-
-// freeHostPort asks the kernel for an unused port for a mapping without one.
-func freeHostPort(proto, hostIP string) (uint16, error) {
-	addr := net.JoinHostPort(hostIP, "0")
-	if proto == "udp" {
-		c, err := net.ListenPacket("udp", addr)
-		if err != nil {
-			return 0, err
-		}
-		defer c.Close()
-		return uint16(c.LocalAddr().(*net.UDPAddr).Port), nil
-	}
-	l, err := net.Listen("tcp", addr)
-	if err != nil {
-		return 0, err
-	}
-	defer l.Close()
-	return uint16(l.Addr().(*net.TCPAddr).Port), nil
 }

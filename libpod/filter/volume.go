@@ -1,20 +1,18 @@
-package libpod
+package filter
 
 import (
 	"fmt"
-	"regexp"
 	"strconv"
-	"strings"
 	"time"
 
 	"github.com/podlite/podlite/libpod/define"
 )
 
-// volumeMatch reports whether a volume passes a filter; inUse says whether
-// any container uses it.
-type volumeMatch func(v *define.Volume, inUse bool) bool
+// Volume reports whether a volume passes a filter; inUse says whether any
+// container uses it.
+type Volume func(v *define.Volume, inUse bool) bool
 
-// parseVolumeFilters turns `volume ls|prune --filter KEY=VALUE` strings into
+// Volumes turns `volume ls|prune --filter KEY=VALUE` strings into
 // one predicate, with podman's semantics: different keys must all match;
 // several values of one key match if any does, except label and label!,
 // which must all hold.
@@ -26,18 +24,10 @@ type volumeMatch func(v *define.Volume, inUse bool) bool
 //	dangling=true|false  no container uses the volume (or one does)
 //	until=TIME           created before TIME: RFC 3339, Unix seconds, or a
 //	                     duration back from now (24h)
-func parseVolumeFilters(filters []string) (volumeMatch, error) {
-	byKey, err := groupFilters("volume", filters)
+func Volumes(filters []string) (Volume, error) {
+	all, err := compile("volume", filters, volumeFilter)
 	if err != nil {
 		return nil, err
-	}
-	var all []volumeMatch
-	for key, vals := range byKey {
-		m, err := volumeFilter(key, vals)
-		if err != nil {
-			return nil, err
-		}
-		all = append(all, m)
 	}
 	return func(v *define.Volume, inUse bool) bool {
 		for _, m := range all {
@@ -50,28 +40,17 @@ func parseVolumeFilters(filters []string) (volumeMatch, error) {
 }
 
 // volumeFilter builds the predicate for one filter key.
-func volumeFilter(key string, vals []string) (volumeMatch, error) {
+func volumeFilter(key string, vals []string) (Volume, error) {
 	switch key {
 	case "name":
-		res := make([]*regexp.Regexp, 0, len(vals))
-		for _, val := range vals {
-			re, err := regexp.Compile(val)
-			if err != nil {
-				return nil, fmt.Errorf("volume filter name=%s: %v: %w", val, err, define.ErrInvalidArg)
-			}
-			res = append(res, re)
+		res, err := nameRegexps("volume", vals)
+		if err != nil {
+			return nil, err
 		}
 		return anyOf(vals, func(v *define.Volume, i int) bool { return res[i].MatchString(v.Name) }), nil
 	case "label", "label!":
 		want := key == "label"
-		return func(v *define.Volume, _ bool) bool {
-			for _, val := range vals {
-				if hasKeyValue(v.Labels, val) != want {
-					return false
-				}
-			}
-			return true
-		}, nil
+		return func(v *define.Volume, _ bool) bool { return labelsHold(v.Labels, vals, want) }, nil
 	case "opt":
 		return anyOf(vals, func(v *define.Volume, i int) bool { return hasKeyValue(v.Options, vals[i]) }), nil
 	case "driver":
@@ -98,7 +77,7 @@ func volumeFilter(key string, vals []string) (volumeMatch, error) {
 	case "until":
 		times := make([]time.Time, len(vals))
 		for i, val := range vals {
-			t, err := parseFilterTime(val)
+			t, err := parseTime(val)
 			if err != nil {
 				return nil, err
 			}
@@ -110,7 +89,7 @@ func volumeFilter(key string, vals []string) (volumeMatch, error) {
 }
 
 // anyOf matches when match holds for the volume and any of the values' indices.
-func anyOf(vals []string, match func(v *define.Volume, i int) bool) volumeMatch {
+func anyOf(vals []string, match func(v *define.Volume, i int) bool) Volume {
 	return func(v *define.Volume, _ bool) bool {
 		for i := range vals {
 			if match(v, i) {
@@ -119,26 +98,4 @@ func anyOf(vals []string, match func(v *define.Volume, i int) bool) volumeMatch 
 		}
 		return false
 	}
-}
-
-// hasKeyValue reports whether m has KEY, or KEY set to VALUE for "KEY=VALUE".
-func hasKeyValue(m map[string]string, kv string) bool {
-	k, want, hasValue := strings.Cut(kv, "=")
-	got, ok := m[k]
-	return ok && (!hasValue || got == want)
-}
-
-// parseFilterTime reads an until= value: RFC 3339, Unix seconds, or a Go
-// duration counted back from now.
-func parseFilterTime(val string) (time.Time, error) {
-	if d, err := time.ParseDuration(val); err == nil {
-		return time.Now().Add(-d), nil
-	}
-	if t, err := time.Parse(time.RFC3339Nano, val); err == nil {
-		return t, nil
-	}
-	if secs, err := strconv.ParseInt(val, 10, 64); err == nil {
-		return time.Unix(secs, 0), nil
-	}
-	return time.Time{}, fmt.Errorf("volume filter until=%s: want a duration, an RFC 3339 time or Unix seconds: %w", val, define.ErrInvalidArg)
 }

@@ -1,4 +1,4 @@
-package libpod
+package names
 
 import (
 	"crypto/rand"
@@ -10,8 +10,8 @@ import (
 	"github.com/podlite/podlite/libpod/define"
 )
 
-// newID returns a random 64-hex-digit ID, as podman's.
-func newID() string {
+// NewID returns a random 64-hex-digit ID, as podman's.
+func NewID() string {
 	b := make([]byte, 32)
 	_, _ = rand.Read(b)
 	return hex.EncodeToString(b)
@@ -24,8 +24,8 @@ var (
 		"lovelace", "maxwell", "newton", "noether", "pascal", "raman", "sagan", "tesla", "turing", "volta"}
 )
 
-// randomName returns a name like "jolly_turing"; callers retry on a clash.
-func randomName() string {
+// Random returns a name like "jolly_turing"; callers retry on a clash.
+func Random() string {
 	pick := func(list []string) string {
 		n, _ := rand.Int(rand.Reader, big.NewInt(int64(len(list))))
 		return list[n.Int64()]
@@ -35,8 +35,8 @@ func randomName() string {
 
 var validName = regexp.MustCompile(`^[a-zA-Z0-9][a-zA-Z0-9_.-]*$`)
 
-// checkName rejects names podman would reject.
-func checkName(name string) error {
+// Check rejects names podman would reject.
+func Check(name string) error {
 	if !validName.MatchString(name) {
 		return fmt.Errorf("invalid container name %q: names must match [a-zA-Z0-9][a-zA-Z0-9_.-]*: %w", name, define.ErrInvalidArg)
 	}

@@ -1,14 +1,15 @@
-package libpod
+package filter_test
 
 import (
 	"errors"
 	"testing"
 
 	"github.com/podlite/podlite/libpod/define"
+	"github.com/podlite/podlite/libpod/filter"
 	"github.com/podlite/podlite/libpod/storage"
 )
 
-func TestParseImageFilters(t *testing.T) {
+func TestImages(t *testing.T) {
 	busybox := &storage.Image{
 		Names:  []string{"docker.io/library/busybox:latest", "localhost/mine:2"},
 		Config: storage.ImageConfig{Labels: map[string]string{"team": "core"}},
@@ -36,9 +37,9 @@ func TestParseImageFilters(t *testing.T) {
 		{[]string{"label=team", "dangling=true"}, false, false},
 	}
 	for _, tt := range tests {
-		match, err := parseImageFilters(tt.filters)
+		match, err := filter.Images(tt.filters)
 		if err != nil {
-			t.Fatalf("parseImageFilters(%q): %v", tt.filters, err)
+			t.Fatalf("filter.Images(%q): %v", tt.filters, err)
 		}
 		if got := match(busybox); got != tt.busybox {
 			t.Errorf("filters %q on busybox = %v, want %v", tt.filters, got, tt.busybox)
@@ -49,10 +50,10 @@ func TestParseImageFilters(t *testing.T) {
 	}
 }
 
-func TestParseImageFiltersErrors(t *testing.T) {
+func TestImagesErrors(t *testing.T) {
 	for _, f := range []string{"dangling", "=x", "color=red", "dangling=maybe", "reference=[", "since=busybox"} {
-		if _, err := parseImageFilters([]string{f}); !errors.Is(err, define.ErrInvalidArg) {
-			t.Errorf("parseImageFilters(%q) error = %v, want ErrInvalidArg", f, err)
+		if _, err := filter.Images([]string{f}); !errors.Is(err, define.ErrInvalidArg) {
+			t.Errorf("filter.Images(%q) error = %v, want ErrInvalidArg", f, err)
 		}
 	}
 }

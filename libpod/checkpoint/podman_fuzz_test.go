@@ -1,4 +1,4 @@
-package libpod
+package checkpoint_test
 
 import (
 	"bytes"
@@ -6,16 +6,17 @@ import (
 	"os"
 	"testing"
 
+	"github.com/podlite/podlite/libpod/checkpoint"
 	"github.com/podlite/podlite/pkg/criu"
 	"github.com/podlite/podlite/pkg/network"
 )
 
 // FuzzPodmanMetadata feeds the parsers of an imported archive's metadata
 // (podman's config.dump and spec.dump, network.status in either shape)
-// arbitrary bytes: they may refuse them, never panic, and what fromPodman
+// arbitrary bytes: they may refuse them, never panic, and what FromPodman
 // accepts names a container and has a spec.
 func FuzzPodmanMetadata(f *testing.F) {
-	data, err := os.ReadFile("../pkg/criu/testdata/podman-4.3.1.tar.zst")
+	data, err := os.ReadFile("../../pkg/criu/testdata/podman-4.3.1.tar.zst")
 	if err != nil {
 		f.Fatal(err)
 	}
@@ -29,12 +30,12 @@ func FuzzPodmanMetadata(f *testing.F) {
 		[]byte(`{"podlite":{"interface":"eth0","addresses":[{"ip":"10.90.0.2/16"}]}}`))
 	f.Fuzz(func(t *testing.T, config, spec, status []byte) {
 		meta := &criu.Metadata{Podman: true, Config: config, Spec: spec, NetworkStatus: status}
-		if cfg, err := fromPodman(meta, "fuzz"); err == nil {
+		if cfg, err := checkpoint.FromPodman(meta, "fuzz"); err == nil {
 			if cfg.ID == "" || cfg.Name == "" || cfg.Spec == nil || cfg.Spec.Process == nil || cfg.Spec.Linux == nil {
 				t.Fatalf("accepted a config without ID, name or spec: %+v", cfg)
 			}
 		}
-		if st, err := renamePodmanNetworks(status); err == nil {
+		if st, err := checkpoint.RenamePodmanNetworks(status); err == nil {
 			if _, ok := st["podman"]; ok {
 				t.Fatalf("podman's default network was not renamed: %v", st)
 			}
