@@ -28,7 +28,7 @@ TESTFLAGS ?= $(if $(CI),-v)
 UNIT_PKGS := ./cmd/... ./libpod/... ./pkg/... ./hack/... ./test/bench/...
 
 .PHONY: all build floor test test-root test-e2e test-fuzz test-all check-generated \
-	bench docs completions generate lint fmt vet install clean
+	bench bench-archive docs completions generate lint fmt vet install clean
 
 all: build
 
@@ -84,6 +84,11 @@ bench: export PODLITE_FLOOR := $(abspath $(FLOOR))
 bench: build floor
 	@[ -f test/bench/bench.sh ] || { echo "make bench: test/bench/bench.sh is not written yet" >&2; exit 1; }
 	bash test/bench/bench.sh
+
+# The checkpoint archive section of the benchmark alone.
+bench-archive: export PODLITE_BINARY := $(abspath $(BIN))
+bench-archive: build
+	bash test/bench/archive.sh
 
 lint: vet
 	@out=$$(gofmt -l $$(git ls-files -co --exclude-standard '*.go')); \

@@ -5,7 +5,8 @@
 # absolute times on shared machines are noisy, ratios much less so.
 #
 # Needs root, hyperfine and GNU time; PODLITE_BINARY and PODLITE_FLOOR name
-# the binaries (make bench sets both).
+# the binaries (make bench sets both). The checkpoint archive section,
+# test/bench/archive.sh, runs last.
 set -euo pipefail
 P_BIN=${PODLITE_BINARY:?set PODLITE_BINARY}
 FLOOR=${PODLITE_FLOOR:?set PODLITE_FLOOR}
@@ -16,7 +17,7 @@ P="$P_BIN --config $work/podlite.conf --root $work/root --runroot $work/run"
 IMG=localhost/bench-busybox:latest
 cleanup() {
 	$P rm -af >/dev/null 2>&1 || true
-	grep -o "$work[^ ]*" /proc/mounts | sort -r | xargs -r -n1 umount -l 2>/dev/null || true
+	grep -o "${work}[^ ]*" /proc/mounts | sort -r | xargs -r -n1 umount -l 2>/dev/null || true
 	rm -rf "$work"
 }
 trap cleanup EXIT
@@ -74,8 +75,11 @@ cr_pair() { # name, run flags...: prints "checkpoint_ms restore_ms"
 read -r ck rs <<<"$(cr_pair crnone --network none)"
 read -r ckb rsb <<<"$(cr_pair crbridge)"
 
+# $P is split into the binary and its flags on purpose, here and below.
+# shellcheck disable=SC2086
 cli_rss=$( { /usr/bin/time -f '%M' $P run --rm --network none $IMG true >/dev/null; } 2>&1 | tail -1)
 
+# shellcheck disable=SC2086
 for i in $(seq 1000); do echo "create --network none --name ps$i $IMG true"; done | while read -r line; do $P $line >/dev/null; done
 ps1000=$(measure ps "$P ps -a")
 
@@ -100,6 +104,12 @@ printf '%-44s %8s KB  (conmon: ~2100 KB)\n' "supervisor RSS per running containe
 
 if command -v podman >/dev/null 2>&1; then
 	PM="podman --root $work/podman --runroot $work/podman-run"
+	# Without CONTAINERS_CONF, podman gets runc (the runtime podlite uses)
+	# and file limits a container may set on hosts with a low hard limit.
+	if [ -z "${CONTAINERS_CONF:-}" ]; then
+		printf '[containers]\ndefault_ulimits = ["nofile=20000:20000", "nproc=32768:32768"]\n[engine]\nruntime = "runc"\n' >"$work/containers.conf"
+		export CONTAINERS_CONF=$work/containers.conf
+	fi
 	$PM import "$work/rootfs.tar" "$IMG" >/dev/null 2>&1 || true
 	if pm=$(measure podman "$PM run --rm --network none $IMG true"); then
 		printf '%-44s %8s ms  podlite is %s of podman\n' "podman run --rm --network none" "$pm" "$(ratio "$run" "$pm")"
@@ -116,4 +126,10 @@ if command -v podman >/dev/null 2>&1; then
 	$PM system reset -f >/dev/null 2>&1 || true
 else
 	echo "podman is not installed: no podman ratios"
+fi
+
+# Checkpoint archives: export, import and metadata read, in a script of its
+# own (make bench-archive runs it alone); BENCH_ARCHIVE=0 leaves it out.
+if [ "${BENCH_ARCHIVE:-1}" != 0 ]; then
+	bash "$(dirname "$0")/archive.sh"
 fi
