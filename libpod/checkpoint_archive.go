@@ -9,6 +9,7 @@ import (
 	"net"
 	"os"
 	"path/filepath"
+	"sync"
 	"time"
 
 	"github.com/podlite/podlite/libpod/checkpoint"
@@ -34,6 +35,7 @@ const (
 func (c *Container) exportCheckpointLocked(path string, compression criu.Compression, ignoreRootfs, ignoreVolumes bool) (retErr error) {
 	dir := c.userDir()
 	members := []string{checkpointConfig, checkpointSpec, networkStatus, criu.MemberStats, checkpointDir, logMember}
+	pending := criu.Pending{}
 	var cleanup []string
 	defer func() {
 		for _, p := range cleanup {
@@ -51,13 +53,19 @@ func (c *Container) exportCheckpointLocked(path string, compression criu.Compres
 			return err
 		}
 		cleanup = append(cleanup, diff)
-		err = store.RootfsDiff(c.config.StorageID, f)
-		if cerr := f.Close(); err == nil {
-			err = cerr
-		}
-		if err != nil {
-			return err
-		}
+		// The diff is written while CRIU's images, which precede it in
+		// the archive, are compressed.
+		written := make(chan error, 1)
+		go func() {
+			err := store.RootfsDiff(c.config.StorageID, f)
+			if cerr := f.Close(); err == nil {
+				err = cerr
+			}
+			written <- err
+		}()
+		wait := sync.OnceValue(func() error { return <-written })
+		defer func() { _ = wait() }() // runs before the diff is removed
+		pending[rootfsDiffMember] = wait
 		members = append(members, rootfsDiffMember)
 	}
 	if !ignoreVolumes && len(c.config.Volumes) > 0 {
@@ -94,7 +102,7 @@ func (c *Container) exportCheckpointLocked(path string, compression criu.Compres
 	}()
 	manifest := criu.Manifest{ID: c.config.ID, Name: c.config.Name, Image: c.config.ImageName, ImageID: c.config.ImageID, Created: time.Now()}
 	hostManifest(&manifest)
-	if err := criu.Pack(f, dir, present, manifest, compression); err != nil {
+	if err := criu.PackPending(f, dir, present, pending, manifest, compression); err != nil {
 		return fmt.Errorf("writing checkpoint archive %s: %w", path, err)
 	}
 	return nil

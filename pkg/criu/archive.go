@@ -216,7 +216,21 @@ func CreateArchive(path string) (*os.File, error) {
 // the order of members, compressed with c (zstd when empty). It writes
 // podlite.manifest from m, filling in Version, Members and, when zero,
 // Created. Files are read as they are found: the caller keeps srcDir still.
-func Pack(w io.Writer, srcDir string, members []string, m Manifest, c Compression) (retErr error) {
+func Pack(w io.Writer, srcDir string, members []string, m Manifest, c Compression) error {
+	return PackPending(w, srcDir, members, nil, m, c)
+}
+
+// Pending maps members still being written when packing starts to a
+// function that waits until the member is complete, and returns the error
+// of writing it. Packing one in the background lets a caller overlap its
+// writing with the compression of the members before it.
+type Pending map[string]func() error
+
+// PackPending is [Pack] with members that are still being written: before
+// packing each member named in pending, it calls the member's function and
+// packs the member once that returns nil; an error ends the packing. Pack
+// calls each function at most once; the caller waits for the others.
+func PackPending(w io.Writer, srcDir string, members []string, pending Pending, m Manifest, c Compression) (retErr error) {
 	c, err := ParseCompression(string(c))
 	if err != nil {
 		return err
@@ -270,6 +284,11 @@ func Pack(w io.Writer, srcDir string, members []string, m Manifest, c Compressio
 		return fmt.Errorf("writing checkpoint member %s: %w", MemberManifest, err)
 	}
 	for _, name := range ordered[1:] {
+		if wait := pending[name]; wait != nil {
+			if err := wait(); err != nil {
+				return fmt.Errorf("packing checkpoint member %s: %w", name, err)
+			}
+		}
 		if err := packMember(tw, srcDir, name); err != nil {
 			return err
 		}

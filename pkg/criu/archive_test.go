@@ -128,6 +128,42 @@ func pack(t *testing.T, src string, c criu.Compression) []byte {
 
 var compressions = []criu.Compression{criu.CompressionZstd, criu.CompressionGzip, criu.CompressionNone}
 
+// TestPackPending: a member still being written when packing starts is
+// packed as it is once its function returns, and that function's error
+// ends the packing.
+func TestPackPending(t *testing.T) {
+	src := makeCheckpointDir(t, 1<<10)
+	diff := filepath.Join(src, criu.MemberRootfsDiff)
+	t.Run("written late", func(t *testing.T) {
+		calls := 0
+		pending := criu.Pending{criu.MemberRootfsDiff: func() error {
+			calls++
+			return os.WriteFile(diff, []byte("the complete diff"), 0o600)
+		}}
+		var buf bytes.Buffer
+		if err := criu.PackPending(&buf, src, allMembers, pending, testManifest, criu.CompressionZstd); err != nil {
+			t.Fatalf("PackPending: %v", err)
+		}
+		if calls != 1 {
+			t.Errorf("the pending member's function ran %d times, want 1", calls)
+		}
+		dst := filepath.Join(t.TempDir(), "restore")
+		if err := criu.Unpack(&buf, dst, criu.Limits{}); err != nil {
+			t.Fatalf("Unpack: %v", err)
+		}
+		if got := tree(t, dst)[criu.MemberRootfsDiff]; got != "the complete diff" {
+			t.Errorf("%s holds %q, want what was written last", criu.MemberRootfsDiff, got)
+		}
+	})
+	t.Run("error", func(t *testing.T) {
+		pending := criu.Pending{criu.MemberRootfsDiff: func() error { return define.ErrUnavailable }}
+		err := criu.PackPending(io.Discard, src, allMembers, pending, testManifest, criu.CompressionNone)
+		if !errors.Is(err, define.ErrUnavailable) {
+			t.Fatalf("PackPending with a failed member: %v, want %v", err, define.ErrUnavailable)
+		}
+	})
+}
+
 func TestRoundTrip(t *testing.T) {
 	src := makeCheckpointDir(t, 256<<10)
 	for _, c := range compressions {
