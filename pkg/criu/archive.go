@@ -283,13 +283,14 @@ func PackPending(w io.Writer, srcDir string, members []string, pending Pending, 
 	if _, err := tw.Write(manifest); err != nil {
 		return fmt.Errorf("writing checkpoint member %s: %w", MemberManifest, err)
 	}
+	buf := make([]byte, copyBufferSize)
 	for _, name := range ordered[1:] {
 		if wait := pending[name]; wait != nil {
 			if err := wait(); err != nil {
 				return fmt.Errorf("packing checkpoint member %s: %w", name, err)
 			}
 		}
-		if err := packMember(tw, srcDir, name); err != nil {
+		if err := packMember(tw, srcDir, name, buf); err != nil {
 			return err
 		}
 	}
@@ -299,8 +300,9 @@ func PackPending(w io.Writer, srcDir string, members []string, pending Pending, 
 	return nil
 }
 
-// packMember writes srcDir/name, and its subtree when it is a directory.
-func packMember(tw *tar.Writer, srcDir, name string) error {
+// packMember writes srcDir/name, and its subtree when it is a directory,
+// copying files through buf.
+func packMember(tw *tar.Writer, srcDir, name string, buf []byte) error {
 	root := filepath.Join(srcDir, name)
 	fi, err := os.Lstat(root)
 	if err != nil {
@@ -332,7 +334,7 @@ func packMember(tw *tar.Writer, srcDir, name string) error {
 		if err != nil {
 			return fmt.Errorf("packing checkpoint member %s: %w", p, err)
 		}
-		if err := packEntry(tw, srcDir, name, p, fi); err != nil {
+		if err := packEntry(tw, srcDir, name, p, fi, buf); err != nil {
 			return err
 		}
 		if p == root && cpuinfo != "" {
@@ -340,14 +342,15 @@ func packMember(tw *tar.Writer, srcDir, name string) error {
 			if err != nil {
 				return fmt.Errorf("packing checkpoint member %s: %w", cpuinfo, err)
 			}
-			return packEntry(tw, srcDir, name, cpuinfo, fi)
+			return packEntry(tw, srcDir, name, cpuinfo, fi, buf)
 		}
 		return nil
 	})
 }
 
-// packEntry writes the file, directory or link at p, part of member name.
-func packEntry(tw *tar.Writer, srcDir, name, p string, fi fs.FileInfo) error {
+// packEntry writes the file, directory or link at p, part of member name,
+// copying a file through buf.
+func packEntry(tw *tar.Writer, srcDir, name, p string, fi fs.FileInfo, buf []byte) error {
 	rel, err := filepath.Rel(srcDir, p)
 	if err != nil {
 		return err
@@ -379,10 +382,27 @@ func packEntry(tw *tar.Writer, srcDir, name, p string, fi fs.FileInfo) error {
 		return fmt.Errorf("packing checkpoint member %s: %w", rel, err)
 	}
 	defer f.Close()
-	if _, err := io.CopyN(tw, f, hdr.Size); err != nil {
+	if err := copyN(tw, f, hdr.Size, buf); err != nil {
 		return fmt.Errorf("writing checkpoint member %s: %w", rel, err)
 	}
 	return nil
+}
+
+// copyBufferSize is the chunk files are copied in, into and out of
+// archives. io.Copy's 32 KiB chunks cost a read and a write system call
+// each: unpacking the bench's uncompressed archive (317 MB) took 1.6 times
+// the CPU it takes with 1 MiB chunks.
+const copyBufferSize = 1 << 20
+
+// copyN copies n bytes from src to dst in chunks of buf, and returns
+// io.ErrUnexpectedEOF if src ends before. It hides dst's ReadFrom: an
+// os.File's copies in 32 KiB chunks from anything but a file.
+func copyN(dst io.Writer, src io.Reader, n int64, buf []byte) error {
+	written, err := io.CopyBuffer(struct{ io.Writer }{dst}, io.LimitReader(src, n), buf)
+	if err == nil && written < n {
+		err = io.ErrUnexpectedEOF
+	}
+	return err
 }
 
 func compressWriter(w io.Writer, c Compression) (io.WriteCloser, error) {

@@ -115,6 +115,7 @@ type unpacker struct {
 	total  int64
 	seen   map[string]bool
 	links  []pendingLink
+	buf    []byte // for copyN, allocated on first use
 }
 
 // cleanName validates a tar name and returns it without trailing slash.
@@ -288,7 +289,10 @@ func (u *unpacker) writeFile(name string, r io.Reader, size int64) error {
 	if err != nil {
 		return u.createErr(name, err)
 	}
-	_, err = io.CopyN(f, r, size)
+	if u.buf == nil {
+		u.buf = make([]byte, copyBufferSize)
+	}
+	err = copyN(f, r, size, u.buf)
 	if cerr := f.Close(); err == nil {
 		err = cerr
 	}
