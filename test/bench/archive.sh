@@ -32,6 +32,12 @@ IMG=localhost/bench-memhold:latest
 cleanup() {
 	"${P[@]}" rm -af >/dev/null 2>&1 || true
 	if [ ${#PM[@]} -gt 0 ]; then "${PM[@]}" system reset -f >/dev/null 2>&1 || true; fi
+	# A container whose state podman lost survives the reset: end it and
+	# its conmon, found by this run's directory on conmon's command line.
+	for pid in $(pgrep -f "conmon .*${work}/" || true); do
+		pkill -KILL -P "$pid" || true
+		kill -KILL "$pid" 2>/dev/null || true
+	done
 	grep -o "${work}[^ ]*" /proc/mounts | sort -r | xargs -r -n1 umount -l 2>/dev/null || true
 	rm -rf "$work"
 }
