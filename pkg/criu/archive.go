@@ -228,8 +228,9 @@ type Pending map[string]func() error
 
 // PackPending is [Pack] with members that are still being written: before
 // packing each member named in pending, it calls the member's function and
-// packs the member once that returns nil; an error ends the packing. Pack
-// calls each function at most once; the caller waits for the others.
+// packs the member once that returns nil; an error ends the packing. It
+// calls each function at most once, and not at all when it fails before
+// reaching the member: the caller still waits for those.
 func PackPending(w io.Writer, srcDir string, members []string, pending Pending, m Manifest, c Compression) (retErr error) {
 	c, err := ParseCompression(string(c))
 	if err != nil {
