@@ -213,21 +213,29 @@ func TestRoundTrip(t *testing.T) {
 	}
 }
 
-// TestMemberOrder checks the metadata comes first, whatever order Pack was
-// given the members in.
-func TestMemberOrder(t *testing.T) {
-	data := pack(t, makeCheckpointDir(t, 10), criu.CompressionNone)
+// tarNames lists the member names of a plain tar, in order.
+func tarNames(t *testing.T, data []byte) []string {
+	t.Helper()
 	tr := tar.NewReader(bytes.NewReader(data))
-	var tops []string
+	var names []string
 	for {
 		hdr, err := tr.Next()
 		if errors.Is(err, io.EOF) {
-			break
+			return names
 		}
 		if err != nil {
 			t.Fatal(err)
 		}
-		top, _, _ := strings.Cut(hdr.Name, "/")
+		names = append(names, hdr.Name)
+	}
+}
+
+// TestMemberOrder checks the metadata comes first, whatever order Pack was
+// given the members in.
+func TestMemberOrder(t *testing.T) {
+	var tops []string
+	for _, name := range tarNames(t, pack(t, makeCheckpointDir(t, 10), criu.CompressionNone)) {
+		top, _, _ := strings.Cut(name, "/")
 		if len(tops) == 0 || tops[len(tops)-1] != top {
 			tops = append(tops, top)
 		}
@@ -240,18 +248,10 @@ func TestMemberOrder(t *testing.T) {
 // TestCPUInfoLeadsCheckpoint checks Pack writes cpuinfo.img first under
 // checkpoint/, and ReadMetadata takes it from there only.
 func TestCPUInfoLeadsCheckpoint(t *testing.T) {
-	tr := tar.NewReader(bytes.NewReader(pack(t, makeCheckpointDir(t, 10), criu.CompressionNone)))
 	var names []string
-	for {
-		hdr, err := tr.Next()
-		if errors.Is(err, io.EOF) {
-			break
-		}
-		if err != nil {
-			t.Fatal(err)
-		}
-		if strings.HasPrefix(hdr.Name, "checkpoint/") {
-			names = append(names, hdr.Name)
+	for _, name := range tarNames(t, pack(t, makeCheckpointDir(t, 10), criu.CompressionNone)) {
+		if strings.HasPrefix(name, "checkpoint/") {
+			names = append(names, name)
 		}
 	}
 	if len(names) < 3 || names[0] != "checkpoint/" || names[1] != "checkpoint/cpuinfo.img" || slices.Index(names, "checkpoint/cpuinfo.img") != 1 {
