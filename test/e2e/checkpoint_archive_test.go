@@ -8,20 +8,27 @@ import (
 	"testing"
 )
 
+// restoreContinues runs the restore args, which must print name, and checks
+// the counter in name goes on from at without a restart, with address ip.
+func restoreContinues(t *testing.T, e *Env, name string, at int, ip string, args ...string) {
+	t.Helper()
+	if out := e.MustPodlite(append([]string{"container", "restore"}, args...)...).Stdout; out != name+"\n" {
+		t.Fatalf("restore %v printed %q", args, out)
+	}
+	waitFor(t, func() bool { return lastCount(t, e, name) >= at+3 })
+	assertContinuous(t, e, name)
+	if got := strings.Fields(netOf(e, name))[0]; got != ip {
+		t.Fatalf("restored with %s, want the checkpointed %s", got, ip)
+	}
+}
+
 // importMover restores the archive of the "mover" container (a counter,
 // in-rootfs in /etc/motd, in-volume in its volume at /data) on e, and
 // checks it comes back whole: the counter goes on from at without a
 // restart, with the address ip and its files.
 func importMover(t *testing.T, e *Env, archive string, at int, ip string) {
 	t.Helper()
-	if out := e.MustPodlite("container", "restore", "--import", archive).Stdout; out != "mover\n" {
-		t.Fatalf("restore --import printed %q", out)
-	}
-	waitFor(t, func() bool { return lastCount(t, e, "mover") >= at+3 })
-	assertContinuous(t, e, "mover")
-	if got := strings.Fields(netOf(e, "mover"))[0]; got != ip {
-		t.Fatalf("restored with %s, want the exported %s", got, ip)
-	}
+	restoreContinues(t, e, "mover", at, ip, "--import", archive)
 	if out := e.MustPodlite("exec", "mover", "cat", "/etc/motd", "/data/f").Stdout; out != "in-rootfs\nin-volume\n" {
 		t.Fatalf("rootfs changes and volume data after the import: %q", out)
 	}

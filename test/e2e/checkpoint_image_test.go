@@ -92,15 +92,8 @@ func TestCheckpointCreateImage(t *testing.T) {
 
 	at := lastCount(t, e, "counter")
 	e.MustPodlite("rm", "-f", "counter")
-	if out := e.MustPodlite("container", "restore", "ckimg").Stdout; out != "counter\n" {
-		t.Fatalf("restore from the image printed %q", out)
-	}
+	restoreContinues(t, e, "counter", at, ip, "ckimg")
 	checkTempEmpty(t, e)
-	waitFor(t, func() bool { return lastCount(t, e, "counter") >= at+3 })
-	assertContinuous(t, e, "counter")
-	if got := strings.Fields(netOf(e, "counter"))[0]; got != ip {
-		t.Fatalf("restored with %s, want the checkpointed %s", got, ip)
-	}
 	if out := e.MustPodlite("exec", "counter", "cat", "/etc/motd").Stdout; out != "in-rootfs\n" {
 		t.Fatalf("rootfs changes after the restore from an image: %q", out)
 	}
@@ -160,15 +153,8 @@ func TestCheckpointImagePushPull(t *testing.T) {
 	if out := b.MustPodlite("container", "restore", "--check", remote).Stdout; !strings.Contains(out, "can be restored") {
 		t.Fatalf("restore --check of the pulled image: %q", out)
 	}
-	if out := b.MustPodlite("container", "restore", remote).Stdout; out != "mover\n" {
-		t.Fatalf("restore from the pulled image printed %q", out)
-	}
+	restoreContinues(t, b, "mover", at, ip, remote)
 	checkTempEmpty(t, b)
-	waitFor(t, func() bool { return lastCount(t, b, "mover") >= at+3 })
-	assertContinuous(t, b, "mover")
-	if got := strings.Fields(netOf(b, "mover"))[0]; got != ip {
-		t.Fatalf("restored with %s, want the checkpointed %s", got, ip)
-	}
 }
 
 // TestCheckpointImageErrors: a taken image name fails before the dump and
