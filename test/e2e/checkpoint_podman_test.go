@@ -122,3 +122,31 @@ func TestRestorePodmanArchive(t *testing.T) {
 	e.MustPodlite("container", "restore", "--import", archive, "--name", "second")
 	waitFor(t, func() bool { return lastCount(t, e, "second") >= at+3 })
 }
+
+// TestRestorePodmanCheckpointImage: a checkpoint image podman made
+// (`checkpoint --create-image`), carried as an OCI archive, restores in
+// podlite by name, as podman's own `restore IMAGE` would.
+func TestRestorePodmanCheckpointImage(t *testing.T) {
+	pm := NewPodman(t)
+	e := NewEnv(t)
+	img := e.LoadBusybox()
+	dir := t.TempDir()
+	image := filepath.Join(dir, "busybox.tar")
+	e.MustPodlite("save", "-o", image, img)
+	pm.MustRun("load", "-i", image)
+	pm.MustRun("run", "-d", "--name", "imaged", img, "sh", "-c", counterScript)
+	waitFor(t, func() bool { return len(strings.Fields(pm.MustRun("logs", "imaged"))) >= 5 })
+	pm.MustRun("container", "checkpoint", "--create-image", "localhost/imaged-checkpoint", "imaged")
+	at := len(strings.Fields(pm.MustRun("logs", "imaged")))
+	// OCI, not docker-archive: the checkpoint annotations live on the
+	// image's OCI manifest.
+	ckpt := filepath.Join(dir, "checkpoint-image.tar")
+	pm.MustRun("image", "save", "--format", "oci-archive", "-o", ckpt, "localhost/imaged-checkpoint")
+
+	e.MustPodlite("load", "-i", ckpt)
+	if out := e.MustPodlite("container", "restore", "localhost/imaged-checkpoint").Stdout; out != "imaged\n" {
+		t.Fatalf("restore of podman's checkpoint image printed %q", out)
+	}
+	waitFor(t, func() bool { return lastCount(t, e, "imaged") >= at+5 })
+	assertContinuous(t, e, "imaged")
+}
