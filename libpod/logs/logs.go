@@ -93,96 +93,141 @@ type Options struct {
 
 // Read sends the log's lines to fn in order.
 func Read(path string, opts Options, fn func(Line) error) error {
-	f, err := os.Open(path)
+	f, err := openLog(path, opts)
 	if err != nil {
-		if errors.Is(err, os.ErrNotExist) && opts.Follow {
-			f, err = waitForFile(path, opts.Stop)
+		if errors.Is(err, os.ErrNotExist) {
+			return nil
 		}
-		if err != nil {
-			if errors.Is(err, os.ErrNotExist) {
-				return nil
-			}
-			return err
-		}
+		return err
 	}
 	defer f.Close()
-	r := bufio.NewReader(f)
-	// With Tail, the lines up to the first end of file are collected and
-	// cut before anything is sent; what follows is sent as it comes.
-	collecting := opts.Tail >= 0
-	var lines []Line
-	var pending *Line
-	emit := func(l Line) error {
-		if !opts.Since.IsZero() && l.Time.Before(opts.Since) {
-			return nil
-		}
-		if !opts.Until.IsZero() && l.Time.After(opts.Until) {
-			return nil
-		}
-		if collecting {
-			lines = append(lines, l)
-			return nil
-		}
-		return fn(l)
+	lr := &logReader{
+		f:    f,
+		r:    bufio.NewReader(f),
+		opts: opts,
+		fn:   fn,
+		// With Tail, the lines up to the first end of file are collected and
+		// cut before anything is sent; what follows is sent as it comes.
+		collecting: opts.Tail >= 0,
 	}
 	for {
-		rec, err := r.ReadString('\n')
+		rec, err := lr.r.ReadString('\n')
 		if err == io.EOF {
-			if rec != "" {
-				// An unfinished record: go back and wait for the rest.
-				if _, serr := f.Seek(-int64(len(rec)), io.SeekCurrent); serr != nil {
-					return serr
-				}
-				r.Reset(f)
-			}
-			if !opts.Follow && pending != nil {
-				if err := emit(*pending); err != nil {
-					return err
-				}
-				pending = nil
-			}
-			if collecting {
-				collecting = false
-				if err := flushTail(lines, opts.Tail, fn); err != nil {
-					return err
-				}
-				lines = nil
-			}
-			if !opts.Follow {
-				return nil
-			}
-			select {
-			case <-opts.Stop:
-				return nil
-			case <-time.After(50 * time.Millisecond):
+			done, err := lr.atEOF(rec)
+			if err != nil || done {
+				return err
 			}
 			continue
 		}
 		if err != nil {
 			return err
 		}
-		t, stream, partial, text, perr := parseRecord(strings.TrimSuffix(rec, "\n"))
-		if perr != nil {
-			continue
-		}
-		if pending != nil && pending.Stream == stream {
-			pending.Text += text
-			pending.Partial = partial
-		} else {
-			if pending != nil {
-				if err := emit(*pending); err != nil {
-					return err
-				}
-			}
-			pending = &Line{Time: t, Stream: stream, Text: text, Partial: partial}
-		}
-		if !pending.Partial {
-			if err := emit(*pending); err != nil {
-				return err
-			}
-			pending = nil
+		if err := lr.record(rec); err != nil {
+			return err
 		}
 	}
+}
+
+// openLog opens the log file; when following, it waits for the file to
+// appear until opts.Stop is closed.
+func openLog(path string, opts Options) (*os.File, error) {
+	f, err := os.Open(path)
+	if errors.Is(err, os.ErrNotExist) && opts.Follow {
+		f, err = waitForFile(path, opts.Stop)
+	}
+	return f, err
+}
+
+// logReader is the state of one Read: the file, the line being
+// reassembled from partial records, and the lines held back for Tail.
+type logReader struct {
+	f    *os.File
+	r    *bufio.Reader
+	opts Options
+	fn   func(Line) error
+	// collecting: Tail is set and the first end of file not yet reached.
+	collecting bool
+	lines      []Line
+	pending    *Line
+}
+
+// emit sends l to fn, or holds it back while collecting for Tail; lines
+// outside Since and Until are dropped.
+func (lr *logReader) emit(l Line) error {
+	if !lr.opts.Since.IsZero() && l.Time.Before(lr.opts.Since) {
+		return nil
+	}
+	if !lr.opts.Until.IsZero() && l.Time.After(lr.opts.Until) {
+		return nil
+	}
+	if lr.collecting {
+		lr.lines = append(lr.lines, l)
+		return nil
+	}
+	return lr.fn(l)
+}
+
+// atEOF handles an end of file with rec, the unfinished record read
+// before it. It reports done when Read should return: not following, or
+// Stop closed; otherwise it has waited a moment for the file to grow.
+func (lr *logReader) atEOF(rec string) (done bool, err error) {
+	if rec != "" {
+		// An unfinished record: go back and wait for the rest.
+		if _, serr := lr.f.Seek(-int64(len(rec)), io.SeekCurrent); serr != nil {
+			return false, serr
+		}
+		lr.r.Reset(lr.f)
+	}
+	if !lr.opts.Follow && lr.pending != nil {
+		if err := lr.emit(*lr.pending); err != nil {
+			return false, err
+		}
+		lr.pending = nil
+	}
+	if lr.collecting {
+		lr.collecting = false
+		if err := flushTail(lr.lines, lr.opts.Tail, lr.fn); err != nil {
+			return false, err
+		}
+		lr.lines = nil
+	}
+	if !lr.opts.Follow {
+		return true, nil
+	}
+	select {
+	case <-lr.opts.Stop:
+		return true, nil
+	case <-time.After(50 * time.Millisecond):
+	}
+	return false, nil
+}
+
+// record adds one complete record to the pending line: records of the
+// same stream join up until one ends the line; a record of the other
+// stream ends the pending line first. Malformed records are skipped.
+func (lr *logReader) record(rec string) error {
+	t, stream, partial, text, perr := parseRecord(strings.TrimSuffix(rec, "\n"))
+	if perr != nil {
+		return nil
+	}
+	if lr.pending != nil && lr.pending.Stream == stream {
+		lr.pending.Text += text
+		lr.pending.Partial = partial
+	} else {
+		if lr.pending != nil {
+			if err := lr.emit(*lr.pending); err != nil {
+				return err
+			}
+		}
+		lr.pending = &Line{Time: t, Stream: stream, Text: text, Partial: partial}
+	}
+	if !lr.pending.Partial {
+		if err := lr.emit(*lr.pending); err != nil {
+			return err
+		}
+		lr.pending = nil
+	}
+	return nil
 }
 
 func flushTail(lines []Line, n int, fn func(Line) error) error {

@@ -5,6 +5,7 @@ import (
 	"os"
 	"path/filepath"
 	"testing"
+	"time"
 
 	"github.com/podlite/podlite/libpod/logs"
 )
@@ -64,5 +65,73 @@ func TestReadTail(t *testing.T) {
 		if got != tc.want {
 			t.Errorf("tail %d: got %q, want %q", tc.tail, got, tc.want)
 		}
+	}
+}
+
+// TestReadFollow waits for the file to appear, keeps the tail of what is
+// there at first, then sends lines as they are written, including a record
+// whose newline arrives in a later write.
+func TestReadFollow(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "ctr.log")
+	stop := make(chan struct{})
+	got := make(chan string, 16)
+	done := make(chan error, 1)
+	go func() {
+		done <- logs.Read(path, logs.Options{Tail: 1, Follow: true, Stop: stop}, func(l logs.Line) error {
+			got <- l.Stream + " " + l.Text
+			return nil
+		})
+	}()
+	next := func(want string) {
+		t.Helper()
+		select {
+		case l := <-got:
+			if l != want {
+				t.Fatalf("got %q, want %q", l, want)
+			}
+		case <-time.After(5 * time.Second):
+			t.Fatalf("no line, want %q", want)
+		}
+	}
+
+	var buf bytes.Buffer
+	out, _ := logs.NewWriters(&buf)
+	out.Write([]byte("a\nb\n"))
+	// Renamed into place, so Read never sees it half written.
+	if err := os.WriteFile(path+".tmp", buf.Bytes(), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Rename(path+".tmp", path); err != nil {
+		t.Fatal(err)
+	}
+	next("stdout b")
+
+	f, err := os.OpenFile(path, os.O_WRONLY|os.O_APPEND, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	_, errw := logs.NewWriters(f)
+	errw.Write([]byte("par"))
+	errw.Write([]byte("tial\n"))
+	next("stderr partial")
+
+	buf.Reset()
+	out, _ = logs.NewWriters(&buf)
+	out.Write([]byte("split\n"))
+	rec := buf.Bytes()
+	f.Write(rec[:len(rec)/2])
+	time.Sleep(120 * time.Millisecond)
+	f.Write(rec[len(rec)/2:])
+	next("stdout split")
+
+	close(stop)
+	select {
+	case err := <-done:
+		if err != nil {
+			t.Fatal(err)
+		}
+	case <-time.After(5 * time.Second):
+		t.Fatal("Read did not return after Stop")
 	}
 }

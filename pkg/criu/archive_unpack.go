@@ -141,17 +141,44 @@ func cleanName(name string) (string, error) {
 	return n, nil
 }
 
+// entry validates one member, then extracts it.
 func (u *unpacker) entry(hdr *tar.Header, tr *tar.Reader) error {
-	name, err := cleanName(hdr.Name)
+	name, err := u.admit(hdr)
 	if err != nil {
 		return err
 	}
+	return u.extract(name, hdr, tr)
+}
+
+// admit checks the member's name, type and place in the archive and
+// returns its clean name. The name counts as seen from here on, even when
+// a later check refuses it.
+func (u *unpacker) admit(hdr *tar.Header) (string, error) {
+	name, err := cleanName(hdr.Name)
+	if err != nil {
+		return "", err
+	}
 	if u.seen[name] {
-		return invalid(name, "appears twice")
+		return "", invalid(name, "appears twice")
 	}
 	u.seen[name] = true
 	parts := strings.Split(name, "/")
-	top := parts[0]
+	if err := u.checkTop(name, parts[0]); err != nil {
+		return "", err
+	}
+	if err := checkType(name, hdr.Typeflag); err != nil {
+		return "", err
+	}
+	if err := checkShape(name, parts, hdr.Typeflag); err != nil {
+		return "", err
+	}
+	return name, nil
+}
+
+// checkTop refuses a member whose top-level name is not one the archive
+// may hold: artifacts/ only in podman's archives, and in podlite's only
+// what the manifest lists.
+func (u *unpacker) checkTop(name, top string) error {
 	switch {
 	case u.podman && top == MemberArtifacts:
 	case !slices.Contains(memberOrder, top) || top == MemberManifest:
@@ -159,89 +186,130 @@ func (u *unpacker) entry(hdr *tar.Header, tr *tar.Reader) error {
 	case !u.podman && !slices.Contains(u.manifest.Members, top):
 		return invalid(name, "not listed in %s", MemberManifest)
 	}
-	switch hdr.Typeflag {
+	return nil
+}
+
+// checkType refuses every type but regular files, directories and links.
+func checkType(name string, typ byte) error {
+	switch typ {
 	case tar.TypeReg, tar.TypeDir, tar.TypeSymlink, tar.TypeLink:
+		return nil
 	case tar.TypeChar, tar.TypeBlock:
 		return invalid(name, "device node")
 	case tar.TypeFifo:
 		return invalid(name, "FIFO")
 	default:
-		return invalid(name, "unsupported type %q", hdr.Typeflag)
+		return invalid(name, "unsupported type %q", typ)
 	}
-	switch top {
+}
+
+// checkShape holds each top-level member to what it may contain; parts is
+// the clean name split at "/". Links pass only inside checkpoint/.
+func checkShape(name string, parts []string, typ byte) error {
+	switch parts[0] {
 	case MemberArtifacts:
-		if (len(parts) == 1 && hdr.Typeflag != tar.TypeDir) || (hdr.Typeflag != tar.TypeDir && hdr.Typeflag != tar.TypeReg) {
+		if (len(parts) == 1 && typ != tar.TypeDir) || (typ != tar.TypeDir && typ != tar.TypeReg) {
 			return invalid(name, "artifacts/ holds only files and directories")
 		}
 	case MemberCheckpoint:
-		if len(parts) == 1 && hdr.Typeflag != tar.TypeDir {
+		if len(parts) == 1 && typ != tar.TypeDir {
 			return invalid(name, "must be a directory")
 		}
 	case MemberVolumes:
 		switch {
-		case len(parts) == 1 && hdr.Typeflag != tar.TypeDir:
+		case len(parts) == 1 && typ != tar.TypeDir:
 			return invalid(name, "must be a directory")
-		case len(parts) > 2 || (len(parts) == 2 && (hdr.Typeflag != tar.TypeReg || !strings.HasSuffix(parts[1], ".tar"))):
+		case len(parts) > 2 || (len(parts) == 2 && (typ != tar.TypeReg || !strings.HasSuffix(parts[1], ".tar"))):
 			return invalid(name, "volumes/ holds only <name>.tar files")
 		}
 	default:
-		if len(parts) > 1 || hdr.Typeflag != tar.TypeReg {
+		if len(parts) > 1 || typ != tar.TypeReg {
 			return invalid(name, "must be a regular file")
 		}
 	}
+	return nil
+}
 
+// extract creates a member that admit has accepted, so its type is one of
+// the four handled here.
+func (u *unpacker) extract(name string, hdr *tar.Header, tr *tar.Reader) error {
 	switch hdr.Typeflag {
 	case tar.TypeDir:
-		p, err := u.join(name)
-		if err != nil {
-			return err
-		}
-		if err := os.Mkdir(p, 0o700); err != nil && !errors.Is(err, fs.ErrExist) {
-			return fmt.Errorf("extracting checkpoint member %s: %w", name, err)
-		}
-		if fi, err := os.Lstat(p); err != nil || !fi.IsDir() {
-			return invalid(name, "directory over an existing file")
-		}
-		return nil
+		return u.extractDir(name)
 	case tar.TypeReg:
-		if hdr.Size > u.limits.MaxMemberSize {
-			return invalid(name, "%d bytes, more than the limit of %d", hdr.Size, u.limits.MaxMemberSize)
-		}
-		u.total += hdr.Size
-		if u.total > u.limits.MaxTotalSize {
-			return invalid(name, "archive holds more than the limit of %d bytes", u.limits.MaxTotalSize)
-		}
-		return u.writeFile(name, tr, hdr.Size)
+		return u.extractFile(name, hdr.Size, tr)
 	case tar.TypeLink:
-		target, err := cleanName(hdr.Linkname)
-		if err != nil {
-			return invalid(name, "hard link to %q, not a clean relative path", hdr.Linkname)
-		}
-		src, err := u.join(target)
-		if err != nil {
-			return err
-		}
-		if fi, err := os.Lstat(src); err != nil || !fi.Mode().IsRegular() {
-			return invalid(name, "hard link to %q, not an extracted regular file", hdr.Linkname)
-		}
-		p, err := u.join(name)
-		if err != nil {
-			return err
-		}
-		if err := u.mkParents(name); err != nil {
-			return err
-		}
-		if err := os.Link(src, p); err != nil {
-			return u.createErr(name, err)
-		}
-		return nil
+		return u.extractHardLink(name, hdr.Linkname)
 	default: // tar.TypeSymlink
-		if hdr.Linkname == "" || path.IsAbs(hdr.Linkname) || strings.ContainsRune(hdr.Linkname, 0) {
-			return invalid(name, "symbolic link to %q", hdr.Linkname)
-		}
-		u.links = append(u.links, pendingLink{name: name, target: hdr.Linkname})
-		return nil
+		return u.queueSymlink(name, hdr.Linkname)
 	}
+}
+
+// extractDir creates a directory; an earlier member may have made it as a
+// parent already, but it must not stand where a file does.
+func (u *unpacker) extractDir(name string) error {
+	p, err := u.join(name)
+	if err != nil {
+		return err
+	}
+	if err := os.Mkdir(p, 0o700); err != nil && !errors.Is(err, fs.ErrExist) {
+		return fmt.Errorf("extracting checkpoint member %s: %w", name, err)
+	}
+	if fi, err := os.Lstat(p); err != nil || !fi.IsDir() {
+		return invalid(name, "directory over an existing file")
+	}
+	return nil
+}
+
+// extractFile writes a regular file after checking its size, and the
+// running total, against the limits; the header's size is checked before
+// a byte is written.
+func (u *unpacker) extractFile(name string, size int64, r io.Reader) error {
+	if size > u.limits.MaxMemberSize {
+		return invalid(name, "%d bytes, more than the limit of %d", size, u.limits.MaxMemberSize)
+	}
+	u.total += size
+	if u.total > u.limits.MaxTotalSize {
+		return invalid(name, "archive holds more than the limit of %d bytes", u.limits.MaxTotalSize)
+	}
+	return u.writeFile(name, r, size)
+}
+
+// extractHardLink links name to a regular file extracted before it inside
+// the root; a directory or a target not yet extracted is refused.
+func (u *unpacker) extractHardLink(name, linkname string) error {
+	target, err := cleanName(linkname)
+	if err != nil {
+		return invalid(name, "hard link to %q, not a clean relative path", linkname)
+	}
+	src, err := u.join(target)
+	if err != nil {
+		return err
+	}
+	if fi, err := os.Lstat(src); err != nil || !fi.Mode().IsRegular() {
+		return invalid(name, "hard link to %q, not an extracted regular file", linkname)
+	}
+	p, err := u.join(name)
+	if err != nil {
+		return err
+	}
+	if err := u.mkParents(name); err != nil {
+		return err
+	}
+	if err := os.Link(src, p); err != nil {
+		return u.createErr(name, err)
+	}
+	return nil
+}
+
+// queueSymlink records a relative symbolic link for finishSymlinks: none is
+// created until every file is written, so none can be written through.
+func (u *unpacker) queueSymlink(name, linkname string) error {
+	if linkname == "" || path.IsAbs(linkname) || strings.ContainsRune(linkname, 0) {
+		return invalid(name, "symbolic link to %q", linkname)
+	}
+	u.links = append(u.links, pendingLink{name: name, target: linkname})
+	return nil
 }
 
 // join resolves name inside the root; final symlinks too, which is fine as

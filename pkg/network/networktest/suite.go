@@ -17,131 +17,138 @@ import (
 // anything is attached, so it needs neither root nor CNI plugins.
 // newManager returns a manager with no networks.
 func RunManagerTests(t *testing.T, newManager func(t *testing.T) network.Manager) {
-	t.Run("EnsureDefault", func(t *testing.T) {
-		m := newManager(t)
-		var wg sync.WaitGroup
-		ids := make([]string, 8)
-		errs := make([]error, 8)
-		for i := range ids {
-			wg.Add(1)
-			go func() {
-				defer wg.Done()
-				n, err := m.EnsureDefault()
-				errs[i] = err
-				if err == nil {
-					ids[i] = n.ID
-				}
-			}()
-		}
-		wg.Wait()
-		for i := range ids {
-			if errs[i] != nil || ids[i] != ids[0] || ids[i] == "" {
-				t.Fatalf("EnsureDefault %d: %q, %v; first %q", i, ids[i], errs[i], ids[0])
+	t.Run("EnsureDefault", func(t *testing.T) { testEnsureDefault(t, newManager(t)) })
+	t.Run("CreateNetwork", func(t *testing.T) { testCreateNetwork(t, newManager(t)) })
+	t.Run("SetupErrors", func(t *testing.T) { testSetupErrors(t, newManager(t)) })
+}
+
+// testEnsureDefault calls EnsureDefault from several goroutines at once:
+// all must get the same default network, which cannot be removed.
+func testEnsureDefault(t *testing.T, m network.Manager) {
+	var wg sync.WaitGroup
+	ids := make([]string, 8)
+	errs := make([]error, 8)
+	for i := range ids {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			n, err := m.EnsureDefault()
+			errs[i] = err
+			if err == nil {
+				ids[i] = n.ID
 			}
+		}()
+	}
+	wg.Wait()
+	for i := range ids {
+		if errs[i] != nil || ids[i] != ids[0] || ids[i] == "" {
+			t.Fatalf("EnsureDefault %d: %q, %v; first %q", i, ids[i], errs[i], ids[0])
 		}
-		n, err := m.Network(network.DefaultName)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if n.Driver != network.DriverBridge || n.NetworkInterface != "podlite0" || len(n.Subnets) != 1 || n.Subnets[0].Gateway == "" {
-			t.Errorf("default network %+v", n)
-		}
-		if err := m.RemoveNetwork(network.DefaultName); !errors.Is(err, define.ErrInvalidArg) {
-			t.Errorf("removing the default network: %v, want ErrInvalidArg", err)
-		}
-	})
+	}
+	n, err := m.Network(network.DefaultName)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n.Driver != network.DriverBridge || n.NetworkInterface != "podlite0" || len(n.Subnets) != 1 || n.Subnets[0].Gateway == "" {
+		t.Errorf("default network %+v", n)
+	}
+	if err := m.RemoveNetwork(network.DefaultName); !errors.Is(err, define.ErrInvalidArg) {
+		t.Errorf("removing the default network: %v, want ErrInvalidArg", err)
+	}
+}
 
-	t.Run("CreateNetwork", func(t *testing.T) {
-		// Names are not hex: Network falls back to ID prefixes.
-		m := newManager(t)
-		a, err := m.CreateNetwork(network.Network{Name: "net-a", Labels: map[string]string{"k": "v"}})
-		if err != nil {
-			t.Fatal(err)
-		}
-		if a.ID == "" || a.Driver != network.DriverBridge || a.NetworkInterface == "" || len(a.Subnets) != 1 ||
-			a.Subnets[0].Gateway == "" || a.Created.IsZero() {
-			t.Errorf("defaults not filled in: %+v", a)
-		}
-		b, err := m.CreateNetwork(network.Network{Name: "net-b"})
-		if err != nil {
-			t.Fatal(err)
-		}
-		if b.Subnets[0].Subnet == a.Subnets[0].Subnet || b.NetworkInterface == a.NetworkInterface {
-			t.Errorf("a and b share subnet or bridge: %+v %+v", a, b)
-		}
-		got, err := m.Network("net-a")
-		if err != nil || got.ID != a.ID || got.Labels["k"] != "v" || !got.Created.Equal(a.Created) {
-			t.Errorf("Network(a) = %+v, %v; want %+v", got, err, a)
-		}
-		if got, err := m.Network(a.ID[:12]); err != nil || got.Name != "net-a" {
-			t.Errorf("Network(ID prefix) = %+v, %v", got, err)
-		}
-		all, err := m.Networks()
-		if err != nil || len(all) != 2 || all[0].Name != "net-a" || all[1].Name != "net-b" {
-			t.Errorf("Networks() = %v, %v", all, err)
-		}
+// testCreateNetwork checks the defaults CreateNetwork fills in, lookup by
+// name and by ID prefix (names are not hex, so Network falls back to
+// prefixes), the networks it refuses, and removal.
+func testCreateNetwork(t *testing.T, m network.Manager) {
+	a, err := m.CreateNetwork(network.Network{Name: "net-a", Labels: map[string]string{"k": "v"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if a.ID == "" || a.Driver != network.DriverBridge || a.NetworkInterface == "" || len(a.Subnets) != 1 ||
+		a.Subnets[0].Gateway == "" || a.Created.IsZero() {
+		t.Errorf("defaults not filled in: %+v", a)
+	}
+	b, err := m.CreateNetwork(network.Network{Name: "net-b"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if b.Subnets[0].Subnet == a.Subnets[0].Subnet || b.NetworkInterface == a.NetworkInterface {
+		t.Errorf("a and b share subnet or bridge: %+v %+v", a, b)
+	}
+	got, err := m.Network("net-a")
+	if err != nil || got.ID != a.ID || got.Labels["k"] != "v" || !got.Created.Equal(a.Created) {
+		t.Errorf("Network(a) = %+v, %v; want %+v", got, err, a)
+	}
+	if got, err := m.Network(a.ID[:12]); err != nil || got.Name != "net-a" {
+		t.Errorf("Network(ID prefix) = %+v, %v", got, err)
+	}
+	all, err := m.Networks()
+	if err != nil || len(all) != 2 || all[0].Name != "net-a" || all[1].Name != "net-b" {
+		t.Errorf("Networks() = %v, %v", all, err)
+	}
 
-		for _, tc := range []struct {
-			name string
-			n    network.Network
-			want error
-		}{
-			{"duplicate", network.Network{Name: "net-a"}, define.ErrExists},
-			{"bad name", network.Network{Name: "-x"}, define.ErrInvalidArg},
-			{"name with slash", network.Network{Name: "x/y"}, define.ErrInvalidArg},
-			{"overlapping subnet", network.Network{Name: "net-c", Subnets: []network.Subnet{{Subnet: a.Subnets[0].Subnet}}}, define.ErrInvalidArg},
-			{"bad subnet", network.Network{Name: "net-c", Subnets: []network.Subnet{{Subnet: "10.250.0.0/33"}}}, define.ErrInvalidArg},
-			{"gateway outside", network.Network{Name: "net-c", Subnets: []network.Subnet{{Subnet: "10.250.0.0/24", Gateway: "10.251.0.1"}}}, define.ErrInvalidArg},
-		} {
-			if _, err := m.CreateNetwork(tc.n); !errors.Is(err, tc.want) {
-				t.Errorf("%s: %v, want %v", tc.name, err, tc.want)
-			}
+	for _, tc := range []struct {
+		name string
+		n    network.Network
+		want error
+	}{
+		{"duplicate", network.Network{Name: "net-a"}, define.ErrExists},
+		{"bad name", network.Network{Name: "-x"}, define.ErrInvalidArg},
+		{"name with slash", network.Network{Name: "x/y"}, define.ErrInvalidArg},
+		{"overlapping subnet", network.Network{Name: "net-c", Subnets: []network.Subnet{{Subnet: a.Subnets[0].Subnet}}}, define.ErrInvalidArg},
+		{"bad subnet", network.Network{Name: "net-c", Subnets: []network.Subnet{{Subnet: "10.250.0.0/33"}}}, define.ErrInvalidArg},
+		{"gateway outside", network.Network{Name: "net-c", Subnets: []network.Subnet{{Subnet: "10.250.0.0/24", Gateway: "10.251.0.1"}}}, define.ErrInvalidArg},
+	} {
+		if _, err := m.CreateNetwork(tc.n); !errors.Is(err, tc.want) {
+			t.Errorf("%s: %v, want %v", tc.name, err, tc.want)
 		}
+	}
 
-		if err := m.RemoveNetwork("net-a"); err != nil {
-			t.Fatal(err)
-		}
-		if _, err := m.Network("net-a"); !errors.Is(err, define.ErrNotFound) {
-			t.Errorf("Network after remove: %v, want ErrNotFound", err)
-		}
-		if err := m.RemoveNetwork("net-a"); !errors.Is(err, define.ErrNotFound) {
-			t.Errorf("second remove: %v, want ErrNotFound", err)
-		}
-		c, err := m.CreateNetwork(network.Network{Name: "net-c", Subnets: []network.Subnet{{Subnet: "10.250.0.0/24"}}})
-		if err != nil || c.Subnets[0].Gateway != "10.250.0.1" {
-			t.Errorf("explicit subnet: %+v, %v", c, err)
-		}
-	})
+	if err := m.RemoveNetwork("net-a"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := m.Network("net-a"); !errors.Is(err, define.ErrNotFound) {
+		t.Errorf("Network after remove: %v, want ErrNotFound", err)
+	}
+	if err := m.RemoveNetwork("net-a"); !errors.Is(err, define.ErrNotFound) {
+		t.Errorf("second remove: %v, want ErrNotFound", err)
+	}
+	c, err := m.CreateNetwork(network.Network{Name: "net-c", Subnets: []network.Subnet{{Subnet: "10.250.0.0/24"}}})
+	if err != nil || c.Subnets[0].Gateway != "10.250.0.1" {
+		t.Errorf("explicit subnet: %+v, %v", c, err)
+	}
+}
 
-	t.Run("SetupErrors", func(t *testing.T) {
-		m := newManager(t)
-		n, err := m.CreateNetwork(network.Network{Name: "net-n", Subnets: []network.Subnet{{Subnet: "10.251.0.0/24"}}})
-		if err != nil {
-			t.Fatal(err)
+// testSetupErrors checks the requests Setup must refuse before attaching
+// anything, and that Teardown of a container never set up succeeds.
+func testSetupErrors(t *testing.T, m network.Manager) {
+	n, err := m.CreateNetwork(network.Network{Name: "net-n", Subnets: []network.Subnet{{Subnet: "10.251.0.0/24"}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+	for _, tc := range []struct {
+		name string
+		req  network.Request
+		want error
+	}{
+		{"unknown network", network.Request{ContainerID: "c1", Networks: map[string]network.Attachment{"nope": {}}}, define.ErrNotFound},
+		{"ip outside subnet", network.Request{ContainerID: "c1", Networks: map[string]network.Attachment{
+			n.Name: {StaticIPs: []net.IP{net.ParseIP("10.252.0.9")}}}}, define.ErrInvalidArg},
+		{"gateway as ip", network.Request{ContainerID: "c1", Networks: map[string]network.Attachment{
+			n.Name: {StaticIPs: []net.IP{net.ParseIP("10.251.0.1")}}}}, define.ErrExists},
+		{"bad mac", network.Request{ContainerID: "c1", Networks: map[string]network.Attachment{n.Name: {StaticMAC: "nope"}}}, define.ErrInvalidArg},
+		{"bad port", network.Request{ContainerID: "c1", Networks: map[string]network.Attachment{n.Name: {}},
+			Ports: []network.PortMapping{{ContainerPort: 80, Protocol: "icmp"}}}, define.ErrInvalidArg},
+		{"no container ID", network.Request{Networks: map[string]network.Attachment{n.Name: {}}}, define.ErrInvalidArg},
+	} {
+		if _, err := m.Setup(ctx, tc.req); !errors.Is(err, tc.want) {
+			t.Errorf("%s: %v, want %v", tc.name, err, tc.want)
 		}
-		ctx := context.Background()
-		for _, tc := range []struct {
-			name string
-			req  network.Request
-			want error
-		}{
-			{"unknown network", network.Request{ContainerID: "c1", Networks: map[string]network.Attachment{"nope": {}}}, define.ErrNotFound},
-			{"ip outside subnet", network.Request{ContainerID: "c1", Networks: map[string]network.Attachment{
-				n.Name: {StaticIPs: []net.IP{net.ParseIP("10.252.0.9")}}}}, define.ErrInvalidArg},
-			{"gateway as ip", network.Request{ContainerID: "c1", Networks: map[string]network.Attachment{
-				n.Name: {StaticIPs: []net.IP{net.ParseIP("10.251.0.1")}}}}, define.ErrExists},
-			{"bad mac", network.Request{ContainerID: "c1", Networks: map[string]network.Attachment{n.Name: {StaticMAC: "nope"}}}, define.ErrInvalidArg},
-			{"bad port", network.Request{ContainerID: "c1", Networks: map[string]network.Attachment{n.Name: {}},
-				Ports: []network.PortMapping{{ContainerPort: 80, Protocol: "icmp"}}}, define.ErrInvalidArg},
-			{"no container ID", network.Request{Networks: map[string]network.Attachment{n.Name: {}}}, define.ErrInvalidArg},
-		} {
-			if _, err := m.Setup(ctx, tc.req); !errors.Is(err, tc.want) {
-				t.Errorf("%s: %v, want %v", tc.name, err, tc.want)
-			}
-		}
-		// Teardown of something never set up is fine.
-		if err := m.Teardown(ctx, network.Request{ContainerID: "c9", Networks: map[string]network.Attachment{n.Name: {}}}); err != nil {
-			t.Errorf("Teardown of a container never set up: %v", err)
-		}
-	})
+	}
+	// Teardown of something never set up is fine.
+	if err := m.Teardown(ctx, network.Request{ContainerID: "c9", Networks: map[string]network.Attachment{n.Name: {}}}); err != nil {
+		t.Errorf("Teardown of a container never set up: %v", err)
+	}
 }
