@@ -60,9 +60,9 @@ test-e2e: build
 # of the parsers of imported metadata (libpod).
 FUZZTIME ?= 10s
 test-fuzz:
-	$(GO) test -tags "$(BUILDTAGS)" -run '^$$' -fuzz '^FuzzUnpack$$' -fuzztime $(FUZZTIME) ./pkg/criu/
-	$(GO) test -tags "$(BUILDTAGS)" -run '^$$' -fuzz '^FuzzReadMetadata$$' -fuzztime $(FUZZTIME) ./pkg/criu/
-	$(GO) test -tags "$(BUILDTAGS)" -run '^$$' -fuzz '^FuzzPodmanMetadata$$' -fuzztime $(FUZZTIME) ./libpod/checkpoint/
+	$(GO) test -tags "$(BUILDTAGS)" -run '^$$' -fuzz '^FuzzUnpack$$' -fuzztime $(FUZZTIME) -fuzzminimizetime 2s ./pkg/criu/
+	$(GO) test -tags "$(BUILDTAGS)" -run '^$$' -fuzz '^FuzzReadMetadata$$' -fuzztime $(FUZZTIME) -fuzzminimizetime 2s ./pkg/criu/
+	$(GO) test -tags "$(BUILDTAGS)" -run '^$$' -fuzz '^FuzzPodmanMetadata$$' -fuzztime $(FUZZTIME) -fuzzminimizetime 2s ./libpod/checkpoint/
 
 test-all: test test-root check-generated test-fuzz test-e2e
 
