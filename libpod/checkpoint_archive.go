@@ -118,6 +118,9 @@ type ImportOptions struct {
 	// IgnoreStaticIP: the restore will not ask for the saved addresses
 	// (restore --ignore-static-ip), so the preflight does not check them.
 	IgnoreStaticIP bool
+	// IP, when set, is the address the container asks for on its one
+	// network (restore --ip), in place of the one it had.
+	IP string
 	// Publish, when set, replaces the container's published ports (-p
 	// values, as for run).
 	Publish []string
@@ -269,7 +272,27 @@ func (r *Runtime) importedConfig(meta *criu.Metadata, path string, opts ImportOp
 		}
 		cfg.Network.Ports = ports
 	}
+	if opts.IP != "" {
+		if err := setImportIP(&cfg, opts.IP); err != nil {
+			return nil, err
+		}
+	}
 	return &cfg, nil
+}
+
+// setImportIP makes the container ask for ip on its network.
+func setImportIP(cfg *define.ContainerConfig, ip string) error {
+	if net.ParseIP(ip) == nil {
+		return fmt.Errorf("--ip %q is not an IP address: %w", ip, define.ErrInvalidArg)
+	}
+	if len(cfg.Network.Networks) != 1 {
+		return fmt.Errorf("--ip needs a container on exactly one CNI network; %s is on %d: %w", cfg.Name, len(cfg.Network.Networks), define.ErrInvalidArg)
+	}
+	for name, att := range cfg.Network.Networks {
+		att.StaticIPs = []string{ip}
+		cfg.Network.Networks[name] = att
+	}
+	return nil
 }
 
 // applyRootfsChanges applies the archive's rootfs changes to the new

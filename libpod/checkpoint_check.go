@@ -96,7 +96,7 @@ func (r *Runtime) CheckImport(path string, opts ImportOptions) (problems, notes 
 			}
 		}
 	}
-	if opts.Name == "" && !opts.IgnoreStaticIP {
+	if opts.Name == "" && opts.IP == "" && !opts.IgnoreStaticIP {
 		problems = append(problems, r.heldAddresses(saved, cfg.ID)...)
 	}
 	if !opts.IgnoreVolumes {

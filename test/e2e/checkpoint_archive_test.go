@@ -104,7 +104,8 @@ func TestCheckpointExportImport(t *testing.T) {
 }
 
 // TestRestoreImportPublish: restore --import -p replaces the ports the
-// container was published on; without an import, -p is refused.
+// container was published on and --ip sets its address; without an
+// import, both are refused.
 func TestRestoreImportPublish(t *testing.T) {
 	e := NewEnv(t)
 	img := e.LoadBusybox()
@@ -131,6 +132,17 @@ func TestRestoreImportPublish(t *testing.T) {
 	if got := e.MustPodlite("port", "web").Stdout; !strings.Contains(got, ":"+newPort) || strings.Contains(got, ":"+oldPort) {
 		t.Fatalf("podlite port after the import: %q", got)
 	}
+
+	// A copy at an address of the caller's choosing (--ip), on a third port.
+	expectOneLineError(t, e.Podlite("container", "restore", "--ip", "10.90.200.77", "web"))
+	expectOneLineError(t, e.Podlite("container", "restore", "-i", archive, "-n", "bad", "--ip", "10.90.300.1", "-p", "0:80"))
+	copyAddr := freeAddr(t)
+	_, copyPort, _ := net.SplitHostPort(copyAddr)
+	e.MustPodlite("container", "restore", "-i", archive, "-n", "web2", "--ip", "10.90.200.77", "-p", copyPort+":80")
+	if got := strings.Fields(netOf(e, "web2"))[0]; got != "10.90.200.77" {
+		t.Fatalf("restore --ip 10.90.200.77 gave %s", got)
+	}
+	waitFor(t, func() bool { return httpGet(copyAddr) == "served\n" })
 }
 
 // TestImportPullsMissingImage: an import on a host without the image pulls

@@ -179,8 +179,8 @@ does with an archive.`,
 			if check && imp.path == "" && images == nil {
 				return fmt.Errorf("--check compares an archive with this host: it needs --import or a checkpoint image: %w", define.ErrInvalidArg)
 			}
-			if len(imp.opts.Publish) > 0 && imp.path == "" && images == nil {
-				return fmt.Errorf("--publish replaces the ports of an imported container: it needs --import or a checkpoint image: %w", define.ErrInvalidArg)
+			if (len(imp.opts.Publish) > 0 || imp.opts.IP != "") && imp.path == "" && images == nil {
+				return fmt.Errorf("--publish and --ip change an imported container: they need --import or a checkpoint image: %w", define.ErrInvalidArg)
 			}
 			if err := checkRemoteRestoreFlags(o, imp.path); err != nil {
 				return err
@@ -216,6 +216,7 @@ does with an archive.`,
 	f.BoolVar(&imp.opts.IgnoreRootfs, "ignore-rootfs", false, "with --import or an image: leave out the checkpoint's rootfs changes")
 	f.BoolVar(&imp.opts.IgnoreVolumes, "ignore-volumes", false, "with --import or an image: leave out the checkpoint's volumes")
 	f.StringArrayVarP(&imp.opts.Publish, "publish", "p", nil, "with --import or an image: replace the published ports ([[IP:][HOSTPORT]:]CONTAINERPORT[/PROTO])")
+	f.StringVar(&imp.opts.IP, "ip", "", "with --import or an image: the address to ask for on the container's network (a copy otherwise gets a new one)")
 	f.BoolVar(&printStats, "print-stats", false, "print CRIU's statistics and the durations as JSON")
 	f.BoolVar(&o.LazyPages, "lazy-pages", false, "with --import and --page-server: fetch the memory pages on demand from a lazy checkpoint")
 	f.StringVar(&o.PageServer, "page-server", "", "with --lazy-pages: the `ADDR:PORT` the lazy checkpoint serves its pages on")
