@@ -1,15 +1,9 @@
 package networks
 
 import (
-	"bytes"
-	"fmt"
-	"io"
-	"strings"
-
 	"github.com/spf13/cobra"
 
 	"github.com/podlite/podlite/cmd/podlite/common"
-	"github.com/podlite/podlite/libpod/define"
 )
 
 const networksTable = "table {{.ID}}\t{{.Name}}\t{{.Driver}}"
@@ -18,8 +12,8 @@ const networksTable = "table {{.ID}}\t{{.Name}}\t{{.Driver}}"
 const shortIDLen = 12
 
 func newListCommand(g *common.Globals) *cobra.Command {
-	var quiet, noTrunc, noHeading bool
-	var format string
+	var lf common.ListFlags
+	var noTrunc bool
 	var filters []string
 	cmd := &cobra.Command{
 		Use:     "ls [options]",
@@ -37,8 +31,8 @@ form. Filters with different keys must all match:
   podlite network ls --no-trunc --format '{{.ID}} {{.Name}} {{.NetworkInterface}}'
   podlite network ls --format json`,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			if quiet && format != "" {
-				return fmt.Errorf("--quiet and --format cannot be used together: %w", define.ErrInvalidArg)
+			if err := lf.Check(); err != nil {
+				return err
 			}
 			rt, err := g.Runtime()
 			if err != nil {
@@ -48,43 +42,26 @@ form. Filters with different keys must all match:
 			if err != nil {
 				return err
 			}
-			out := cmd.OutOrStdout()
-			if quiet {
-				for _, n := range nets {
-					fmt.Fprintln(out, n.Name)
-				}
-				return nil
+			var names []string
+			for _, n := range nets {
+				names = append(names, n.Name)
 			}
 			rows := Reports(nets)
-			if common.IsJSON(format) {
-				return common.WriteJSON(out, rows)
-			}
-			if !noTrunc {
+			if !noTrunc && !common.IsJSON(lf.Format) {
 				for i := range rows {
 					if len(rows[i].ID) > shortIDLen {
 						rows[i].ID = rows[i].ID[:shortIDLen]
 					}
 				}
 			}
-			headers := map[string]string{"ID": "NETWORK ID"}
-			if !noHeading || format != "" && !strings.HasPrefix(format, "table") {
-				return common.Write(out, format, networksTable, rows, headers)
-			}
-			// Keep the table's alignment, drop its header row.
-			var buf bytes.Buffer
-			if err := common.Write(&buf, format, networksTable, rows, headers); err != nil {
-				return err
-			}
-			_, body, _ := strings.Cut(buf.String(), "\n")
-			_, err = io.WriteString(out, body)
-			return err
+			return common.WriteList(cmd.OutOrStdout(), lf, names, networksTable, rows, map[string]string{"ID": "NETWORK ID"})
 		},
 	}
 	f := cmd.Flags()
-	f.BoolVarP(&quiet, "quiet", "q", false, "print only network names")
+	f.BoolVarP(&lf.Quiet, "quiet", "q", false, "print only network names")
 	f.BoolVar(&noTrunc, "no-trunc", false, "print full network IDs")
-	f.BoolVarP(&noHeading, "noheading", "n", false, "do not print the table's header row")
-	f.StringVar(&format, "format", "", "Go template, json, or 'table …'")
+	f.BoolVarP(&lf.NoHeading, "noheading", "n", false, "do not print the table's header row")
+	f.StringVar(&lf.Format, "format", "", "Go template, json, or 'table …'")
 	f.StringArrayVarP(&filters, "filter", "f", nil, "filter KEY=VALUE (repeatable): name, id, driver, label, label!")
 	return cmd
 }

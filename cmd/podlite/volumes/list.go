@@ -1,22 +1,15 @@
 package volumes
 
 import (
-	"bytes"
-	"fmt"
-	"io"
-	"strings"
-
 	"github.com/spf13/cobra"
 
 	"github.com/podlite/podlite/cmd/podlite/common"
-	"github.com/podlite/podlite/libpod/define"
 )
 
 const volumesTable = "table {{.Driver}}\t{{.Name}}"
 
 func newListCommand(g *common.Globals) *cobra.Command {
-	var quiet, noHeading bool
-	var format string
+	var lf common.ListFlags
 	var filters []string
 	cmd := &cobra.Command{
 		Use:     "ls [options]",
@@ -32,8 +25,8 @@ func newListCommand(g *common.Globals) *cobra.Command {
   podlite volume ls --filter label=app=web --format '{{.Name}} {{.Mountpoint}}'
   podlite volume ls --format json`,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			if quiet && format != "" {
-				return fmt.Errorf("--quiet and --format cannot be used together: %w", define.ErrInvalidArg)
+			if err := lf.Check(); err != nil {
+				return err
 			}
 			rt, err := g.Runtime()
 			if err != nil {
@@ -43,31 +36,17 @@ func newListCommand(g *common.Globals) *cobra.Command {
 			if err != nil {
 				return err
 			}
-			out := cmd.OutOrStdout()
-			if quiet {
-				for _, v := range vols {
-					fmt.Fprintln(out, v.Name)
-				}
-				return nil
+			var names []string
+			for _, v := range vols {
+				names = append(names, v.Name)
 			}
-			headers := map[string]string{"Name": "VOLUME NAME"}
-			if !noHeading || format != "" && !strings.HasPrefix(format, "table") {
-				return common.Write(out, format, volumesTable, Reports(vols), headers)
-			}
-			// Keep the table's alignment, drop its header row.
-			var buf bytes.Buffer
-			if err := common.Write(&buf, format, volumesTable, Reports(vols), headers); err != nil {
-				return err
-			}
-			_, rows, _ := strings.Cut(buf.String(), "\n")
-			_, err = io.WriteString(out, rows)
-			return err
+			return common.WriteList(cmd.OutOrStdout(), lf, names, volumesTable, Reports(vols), map[string]string{"Name": "VOLUME NAME"})
 		},
 	}
 	f := cmd.Flags()
-	f.BoolVarP(&quiet, "quiet", "q", false, "print only volume names")
-	f.BoolVarP(&noHeading, "noheading", "n", false, "do not print the table's header row")
-	f.StringVar(&format, "format", "", "Go template, json, or 'table …'")
+	f.BoolVarP(&lf.Quiet, "quiet", "q", false, "print only volume names")
+	f.BoolVarP(&lf.NoHeading, "noheading", "n", false, "do not print the table's header row")
+	f.StringVar(&lf.Format, "format", "", "Go template, json, or 'table …'")
 	f.StringArrayVarP(&filters, "filter", "f", nil, "filter KEY=VALUE (repeatable): name, label, label!, opt, driver, scope, dangling, until")
 	return cmd
 }
