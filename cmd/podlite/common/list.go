@@ -44,3 +44,12 @@ func WriteList(w io.Writer, f ListFlags, names []string, defaultTable string, ro
 	_, err := io.WriteString(w, body)
 	return err
 }
+
+// Names maps items to their names: for --quiet and for completion.
+func Names[T any](items []T, name func(T) string) []string {
+	out := make([]string, 0, len(items))
+	for _, it := range items {
+		out = append(out, name(it))
+	}
+	return out
+}

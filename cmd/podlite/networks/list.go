@@ -42,10 +42,7 @@ form. Filters with different keys must all match:
 			if err != nil {
 				return err
 			}
-			var names []string
-			for _, n := range nets {
-				names = append(names, n.Name)
-			}
+			names := common.Names(nets, networkName)
 			rows := Reports(nets)
 			if !noTrunc && !common.IsJSON(lf.Format) {
 				for i := range rows {

@@ -106,12 +106,10 @@ func networkNames(g *common.Globals) ([]string, error) {
 	if err != nil {
 		return nil, err
 	}
-	names := make([]string, 0, len(nets))
-	for _, n := range nets {
-		names = append(names, n.Name)
-	}
-	return names, nil
+	return common.Names(nets, networkName), nil
 }
+
+func networkName(n *network.Network) string { return n.Name }
 
 // completeNetworks completes network names for every argument.
 func completeNetworks(g *common.Globals) cobra.CompletionFunc {

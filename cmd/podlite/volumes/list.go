@@ -36,11 +36,7 @@ func newListCommand(g *common.Globals) *cobra.Command {
 			if err != nil {
 				return err
 			}
-			var names []string
-			for _, v := range vols {
-				names = append(names, v.Name)
-			}
-			return common.WriteList(cmd.OutOrStdout(), lf, names, volumesTable, Reports(vols), map[string]string{"Name": "VOLUME NAME"})
+			return common.WriteList(cmd.OutOrStdout(), lf, common.Names(vols, volumeName), volumesTable, Reports(vols), map[string]string{"Name": "VOLUME NAME"})
 		},
 	}
 	f := cmd.Flags()

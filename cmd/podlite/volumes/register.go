@@ -88,14 +88,12 @@ func volumeNames(g *common.Globals) ([]string, error) {
 	if err != nil {
 		return nil, err
 	}
-	names := make([]string, 0, len(vols))
-	for _, v := range vols {
-		names = append(names, v.Name)
-	}
-	return names, nil
+	return common.Names(vols, volumeName), nil
 }
 
 // completeVolumes completes volume names for every argument.
 func completeVolumes(g *common.Globals) cobra.CompletionFunc {
 	return common.Complete(g, volumeNames)
 }
+
+func volumeName(v *define.Volume) string { return v.Name }
