@@ -356,40 +356,6 @@ func mustCreate(n *netEnv, img string, flags ...string) string {
 	return strings.TrimSpace(n.mustPodlite(append(append([]string{"create"}, flags...), img, "true")...).Stdout)
 }
 
-func TestNetUserNetworks(t *testing.T) {
-	n := newNetEnv(t, "pltestisoa", "pltestisob")
-	img := n.LoadBusybox()
-	n.mustPodlite("network", "create", "--subnet", "10.215.1.0/24", "--interface-name", "pltestisoa", "neta")
-	n.mustPodlite("network", "create", "--subnet", "10.215.2.0/24", "--interface-name", "pltestisob", "netb")
-
-	n.ntServeWeb(img, "a1", "on a\n", "--network", "neta")
-	n.ntServeWeb(img, "b1", "on b\n", "--network", "netb")
-	a1, b1 := n.ntIP("a1"), n.ntIP("b1")
-	if !strings.HasPrefix(a1, "10.215.1.") || !strings.HasPrefix(b1, "10.215.2.") {
-		t.Fatalf("addresses a1=%s b1=%s, want them in their networks' subnets", a1, b1)
-	}
-	if got := n.ntInspect("a1", "{{.NetworkSettings.Networks.neta.IPAddress}}"); got != a1 {
-		t.Errorf(".NetworkSettings.Networks.neta.IPAddress = %q, want %s", got, a1)
-	}
-	// Same network: reachable.
-	if got := n.ntFetch(img, a1, "--network", "neta"); got != "on a\n" {
-		t.Errorf("from neta, a1 served %q", got)
-	}
-	if got := n.ntFetch(img, b1, "--network", "netb"); got != "on b\n" {
-		t.Errorf("from netb, b1 served %q", got)
-	}
-	// Isolation across networks is in zz_pending_net_test.go until
-	// podlite isolates them.
-
-	n.mustPodlite("rm", "-f", "a1", "b1")
-	for _, net := range []string{"neta", "netb"} {
-		if got := n.ntLeases(net); len(got) != 0 {
-			t.Errorf("leases left on %s: %v", net, got)
-		}
-	}
-	n.mustPodlite("network", "rm", "neta", "netb")
-}
-
 func TestNetStaticIPAndMAC(t *testing.T) {
 	n := newNetEnv(t, "pltestip0")
 	img := n.LoadBusybox()
@@ -734,8 +700,9 @@ func TestNetExitReleasesWithoutCommand(t *testing.T) {
 	n.ntExpectNothingLeft("podlite")
 }
 
-// Two user networks are isolated from each other (and from the default
-// network); a connection across fails at once.
+// Containers on a user network get addresses of its subnet and reach each
+// other; two user networks are isolated from each other (and from the
+// default network): a connection across fails at once.
 func TestNetUserNetworksIsolated(t *testing.T) {
 	n := newNetEnv(t, "pltestipa", "pltestipb")
 	img := n.LoadBusybox()
