@@ -53,6 +53,15 @@ func (g *Globals) Config() (*config.Config, error) {
 	return cfg, nil
 }
 
+// Container opens the runtime and looks up the container nameOrID.
+func (g *Globals) Container(nameOrID string) (*libpod.Container, error) {
+	rt, err := g.Runtime()
+	if err != nil {
+		return nil, err
+	}
+	return rt.LookupContainer(nameOrID)
+}
+
 // Runtime opens the libpod runtime once per process.
 func (g *Globals) Runtime() (*libpod.Runtime, error) {
 	if g.rt != nil {

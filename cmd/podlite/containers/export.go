@@ -23,11 +23,7 @@ func newExportCommand(g *common.Globals) *cobra.Command {
 			if output == "" && term.IsTerminal(int(os.Stdout.Fd())) {
 				return fmt.Errorf("refusing to export to terminal: use -o or redirect the output: %w", define.ErrInvalidArg)
 			}
-			rt, err := g.Runtime()
-			if err != nil {
-				return err
-			}
-			c, err := rt.LookupContainer(args[0])
+			c, err := g.Container(args[0])
 			if err != nil {
 				return err
 			}

@@ -236,11 +236,7 @@ func newCleanupCommand(g *common.Globals) *cobra.Command {
 		Example:           "  podlite container cleanup web",
 		ValidArgsFunction: common.Complete(g, common.ContainerNames),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			rt, err := g.Runtime()
-			if err != nil {
-				return err
-			}
-			c, err := rt.LookupContainer(args[0])
+			c, err := g.Container(args[0])
 			if err != nil {
 				return err
 			}

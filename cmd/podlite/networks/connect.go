@@ -19,11 +19,7 @@ func newConnectCommand(g *common.Globals) *cobra.Command {
 		Example:           "  podlite network connect backend web\n  podlite network connect --ip 10.91.0.20 backend web",
 		ValidArgsFunction: completeNetworks(g),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			rt, err := g.Runtime()
-			if err != nil {
-				return err
-			}
-			c, err := rt.LookupContainer(args[1])
+			c, err := g.Container(args[1])
 			if err != nil {
 				return err
 			}
@@ -48,11 +44,7 @@ func newDisconnectCommand(g *common.Globals) *cobra.Command {
 		Example:           "  podlite network disconnect backend web",
 		ValidArgsFunction: completeNetworks(g),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			rt, err := g.Runtime()
-			if err != nil {
-				return err
-			}
-			c, err := rt.LookupContainer(args[1])
+			c, err := g.Container(args[1])
 			if err != nil {
 				return err
 			}
