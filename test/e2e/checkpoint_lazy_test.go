@@ -95,6 +95,44 @@ func TestCheckpointPageServer(t *testing.T) {
 	}
 }
 
+// startLazyCheckpoint starts `checkpoint --lazy-pages` of name on e, serving
+// on addr and exporting to archive, and returns once its status
+// descriptor says the restore may start (one zero byte, then closed). The
+// checkpoint's end comes on exited; its output is in the buffers.
+func startLazyCheckpoint(t *testing.T, e *Env, name, archive, addr string) (exited chan error, stdout, stderr *bytes.Buffer) {
+	t.Helper()
+	status, statusW, err := os.Pipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer status.Close()
+	ckpt := e.Command("container", "checkpoint", "--export", archive,
+		"--lazy-pages", "--page-server", addr, "--status-fd", "3", name)
+	stdout, stderr = &bytes.Buffer{}, &bytes.Buffer{}
+	ckpt.Stdout, ckpt.Stderr, ckpt.ExtraFiles = stdout, stderr, []*os.File{statusW}
+	if err := ckpt.Start(); err != nil {
+		t.Fatal(err)
+	}
+	statusW.Close()
+	exited = make(chan error, 1)
+	go func() { exited <- ckpt.Wait() }()
+	t.Cleanup(func() { _ = ckpt.Process.Kill() })
+
+	ready := make(chan []byte, 1)
+	go func() { b, _ := io.ReadAll(status); ready <- b }()
+	select {
+	case got := <-ready:
+		if !bytes.Equal(got, []byte{0}) {
+			t.Fatalf("status fd said %q, want one zero byte (checkpoint stderr: %s)", got, stderr.String())
+		}
+	case err := <-exited:
+		t.Fatalf("the lazy checkpoint ended before it was ready: %v\n%s", err, stderr.String())
+	case <-time.After(60 * time.Second):
+		t.Fatalf("the lazy checkpoint was not ready within 60s\n%s", stderr.String())
+	}
+	return exited, stdout, stderr
+}
+
 func TestCheckpointLazyPages(t *testing.T) {
 	a, b := NewEnv(t), NewEnv(t)
 	img := a.LoadBusybox()
@@ -120,36 +158,7 @@ func TestCheckpointLazyPages(t *testing.T) {
 
 	addr := freeAddr(t)
 	archive := filepath.Join(t.TempDir(), "lazy.tar.zst")
-	status, statusW, err := os.Pipe()
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer status.Close()
-	ckpt := a.Command("container", "checkpoint", "--export", archive,
-		"--lazy-pages", "--page-server", addr, "--status-fd", "3", "lazy")
-	var ckptOut, ckptErr bytes.Buffer
-	ckpt.Stdout, ckpt.Stderr, ckpt.ExtraFiles = &ckptOut, &ckptErr, []*os.File{statusW}
-	if err := ckpt.Start(); err != nil {
-		t.Fatal(err)
-	}
-	statusW.Close()
-	exited := make(chan error, 1)
-	go func() { exited <- ckpt.Wait() }()
-	t.Cleanup(func() { _ = ckpt.Process.Kill() })
-
-	// The status descriptor gets one zero byte, then is closed.
-	ready := make(chan []byte, 1)
-	go func() { b, _ := io.ReadAll(status); ready <- b }()
-	select {
-	case got := <-ready:
-		if !bytes.Equal(got, []byte{0}) {
-			t.Fatalf("status fd said %q, want one zero byte (checkpoint stderr: %s)", got, ckptErr.String())
-		}
-	case err := <-exited:
-		t.Fatalf("the lazy checkpoint ended before it was ready: %v\n%s", err, ckptErr.String())
-	case <-time.After(60 * time.Second):
-		t.Fatalf("the lazy checkpoint was not ready within 60s\n%s", ckptErr.String())
-	}
+	exited, ckptOut, ckptErr := startLazyCheckpoint(t, a, "lazy", archive, addr)
 	if st, err := os.Stat(archive); err != nil || st.Size() == 0 {
 		t.Fatalf("the archive is not written when the checkpoint says ready: %v", err)
 	}

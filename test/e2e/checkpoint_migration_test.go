@@ -211,3 +211,44 @@ func TestCheckpointMigrationTwoHosts(t *testing.T) {
 	}
 	assertContinuous(t, b, "bare")
 }
+
+// TestCheckpointLazyMigrationTwoHosts moves a running container from host
+// A to host B with lazy pages: B restores from the archive at once and
+// pulls the memory from A's page server, across the veth, as it is touched.
+func TestCheckpointLazyMigrationTwoHosts(t *testing.T) {
+	hostA, hostB := newTwoHosts(t)
+	a, b := hostA.env(t), hostB.env(t)
+	img := a.LoadBusybox()
+	b.LoadBusybox()
+	a.MustPodlite("run", "-d", "--name", "lazy", img, "sh", "-c",
+		"big=$(head -c 8000000 /dev/zero | tr '\\0' x); "+counterScript)
+	waitFor(t, func() bool { return lastCount(t, a, "lazy") >= 5 })
+	allowLazyPipes(t, a, "lazy")
+
+	_, port, _ := net.SplitHostPort(freeAddr(t)) // A's namespace is new: free there too
+	addr := net.JoinHostPort(hostA.addr, port)
+	sent := filepath.Join(t.TempDir(), "lazy.tar.zst")
+	exited, _, ckptErr := startLazyCheckpoint(t, a, "lazy", sent, addr)
+	at := lastCount(t, a, "lazy")
+	archive := filepath.Join(t.TempDir(), "received.tar.zst")
+	sendFile(t, hostA, hostB, sent, archive)
+
+	// The two hosts share this machine's cgroup tree, where the frozen
+	// original holds the cgroup named after its ID: B restores a copy.
+	if out := b.MustPodlite("container", "restore", "--import", archive, "--name", "moved", "--lazy-pages", "--page-server", addr).Stdout; out != "moved\n" {
+		t.Fatalf("restore --lazy-pages on host B printed %q", out)
+	}
+	select {
+	case err := <-exited:
+		if err != nil {
+			t.Fatalf("the lazy checkpoint on host A failed: %v\n%s\n%s%s", err, ckptErr.String(), criuLogTails(t, a), criuLogTails(t, b))
+		}
+	case <-time.After(60 * time.Second):
+		t.Fatalf("the lazy checkpoint on host A did not finish within 60s of the restore\n%s", ckptErr.String())
+	}
+	waitFor(t, func() bool { return lastCount(t, b, "moved") >= at+3 })
+	assertContinuous(t, b, "moved")
+	if st := a.MustPodlite("inspect", "--format", "{{.State.Status}} {{.State.Checkpointed}}", "lazy").Stdout; st != "exited false\n" {
+		t.Fatalf("after the lazy migration the container on host A is %q", st)
+	}
+}
