@@ -133,6 +133,25 @@ func startLazyCheckpoint(t *testing.T, e *Env, name, archive, addr string) (exit
 	return exited, stdout, stderr
 }
 
+// lazyRestore restores the archive of a lazy checkpoint running on a as
+// "moved" on b, pulling its pages from addr, and waits for the checkpoint
+// to end well. The copy takes a new name: the frozen original still holds
+// its cgroup, named after its ID, in the cgroup tree the roots share here.
+func lazyRestore(t *testing.T, a, b *Env, archive, addr string, exited chan error, ckptErr *bytes.Buffer) {
+	t.Helper()
+	if out := b.MustPodlite("container", "restore", "--import", archive, "--name", "moved", "--lazy-pages", "--page-server", addr).Stdout; out != "moved\n" {
+		t.Fatalf("restore --lazy-pages printed %q", out)
+	}
+	select {
+	case err := <-exited:
+		if err != nil {
+			t.Fatalf("the lazy checkpoint failed: %v\n%s\n%s%s", err, ckptErr.String(), criuLogTails(t, a), criuLogTails(t, b))
+		}
+	case <-time.After(60 * time.Second):
+		t.Fatalf("the lazy checkpoint did not finish within 60s of the restore\n%s", ckptErr.String())
+	}
+}
+
 func TestCheckpointLazyPages(t *testing.T) {
 	a, b := NewEnv(t), NewEnv(t)
 	img := a.LoadBusybox()
@@ -170,17 +189,7 @@ func TestCheckpointLazyPages(t *testing.T) {
 	// the bridge, where it holds its address: the restore takes a new
 	// name, so a new ID and new addresses. Between two hosts the original
 	// ID and address would do.
-	if out := b.MustPodlite("container", "restore", "--import", archive, "--name", "moved", "--lazy-pages", "--page-server", addr).Stdout; out != "moved\n" {
-		t.Fatalf("restore --lazy-pages printed %q", out)
-	}
-	select {
-	case err := <-exited:
-		if err != nil {
-			t.Fatalf("the lazy checkpoint failed: %v\n%s\n%s%s", err, ckptErr.String(), criuLogTails(t, a), criuLogTails(t, b))
-		}
-	case <-time.After(60 * time.Second):
-		t.Fatalf("the lazy checkpoint did not finish within 60s of the restore\n%s", ckptErr.String())
-	}
+	lazyRestore(t, a, b, archive, addr, exited, ckptErr)
 	if ckptOut.String() != "lazy\n" || !strings.Contains(ckptErr.String(), "the restore may start") {
 		t.Fatalf("lazy checkpoint printed %q, stderr %q", ckptOut.String(), ckptErr.String())
 	}

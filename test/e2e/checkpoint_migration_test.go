@@ -233,19 +233,7 @@ func TestCheckpointLazyMigrationTwoHosts(t *testing.T) {
 	archive := filepath.Join(t.TempDir(), "received.tar.zst")
 	sendFile(t, hostA, hostB, sent, archive)
 
-	// The two hosts share this machine's cgroup tree, where the frozen
-	// original holds the cgroup named after its ID: B restores a copy.
-	if out := b.MustPodlite("container", "restore", "--import", archive, "--name", "moved", "--lazy-pages", "--page-server", addr).Stdout; out != "moved\n" {
-		t.Fatalf("restore --lazy-pages on host B printed %q", out)
-	}
-	select {
-	case err := <-exited:
-		if err != nil {
-			t.Fatalf("the lazy checkpoint on host A failed: %v\n%s\n%s%s", err, ckptErr.String(), criuLogTails(t, a), criuLogTails(t, b))
-		}
-	case <-time.After(60 * time.Second):
-		t.Fatalf("the lazy checkpoint on host A did not finish within 60s of the restore\n%s", ckptErr.String())
-	}
+	lazyRestore(t, a, b, archive, addr, exited, ckptErr)
 	waitFor(t, func() bool { return lastCount(t, b, "moved") >= at+3 })
 	assertContinuous(t, b, "moved")
 	if st := a.MustPodlite("inspect", "--format", "{{.State.Status}} {{.State.Checkpointed}}", "lazy").Stdout; st != "exited false\n" {
