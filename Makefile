@@ -18,6 +18,9 @@ export CGO_ENABLED := 1
 export PATH := $(PATH):/usr/local/go/bin
 GOFLAGS_BUILD := -tags "$(BUILDTAGS)" -trimpath
 BIN := bin/podlite
+# The same binary with crash points armed (pkg/crashpoint), for the e2e
+# crash-safety tests only; never installed.
+CRASH_BIN := bin/podlite-crash
 FLOOR := bin/floor
 PREFIX ?= /usr/local
 DESTDIR ?=
@@ -27,13 +30,16 @@ TESTFLAGS ?= $(if $(CI),-v)
 # Unit-test packages: everything but test/e2e, which needs the binary.
 UNIT_PKGS := ./cmd/... ./libpod/... ./pkg/... ./hack/... ./test/bench/...
 
-.PHONY: all build floor test test-root test-e2e test-fuzz test-all check-generated \
+.PHONY: all build build-crash floor test test-root test-e2e test-fuzz test-all check-generated \
 	bench bench-archive docs completions generate lint fmt vet install clean
 
 all: build
 
 build:
 	$(GO) build $(GOFLAGS_BUILD) -o $(BIN) ./cmd/podlite
+
+build-crash:
+	$(GO) build -tags "$(BUILDTAGS) crashpoint" -trimpath -o $(CRASH_BIN) ./cmd/podlite
 
 # The benchmark's floor: one container through libcontainer, no podlite.
 floor:
@@ -48,7 +54,8 @@ test-root:
 	PODLITE_TEST_ROOT=1 $(GO) test $(TESTFLAGS) -tags "$(BUILDTAGS)" -count=1 $(UNIT_PKGS)
 
 test-e2e: export PODLITE_BINARY := $(abspath $(BIN))
-test-e2e: build
+test-e2e: export PODLITE_CRASH_BINARY := $(abspath $(CRASH_BIN))
+test-e2e: build build-crash
 	@if [ -z "$$(find test/e2e -name '*_test.go' 2>/dev/null)" ]; then \
 		echo "make test-e2e: WARNING: no e2e tests in test/e2e yet" >&2; \
 	else \
