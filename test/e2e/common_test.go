@@ -102,6 +102,10 @@ type Env struct {
 	T       *testing.T
 	Root    string
 	RunRoot string
+	// NetConfigDir and NetStateDir are the network configuration
+	// directory (conflists) and the network state directory (leases) the
+	// env's podlite uses.
+	NetConfigDir, NetStateDir string
 	// Netns, when set, is a network namespace file (/run/netns/NAME)
 	// podlite runs in, as on a host of its own. It is joined with
 	// nsenter --net, not ip netns exec, whose private mount namespace
@@ -122,6 +126,8 @@ func NewEnv(t *testing.T) *Env {
 		t.Fatal(err)
 	}
 	e := &Env{T: t, Root: filepath.Join(dir, "root"), RunRoot: filepath.Join(dir, "runroot")}
+	e.NetConfigDir = "/etc/podlite/net.d"
+	e.NetStateDir = filepath.Join(e.Root, "networks")
 	for _, d := range []string{e.Root, e.RunRoot} {
 		if err := os.Mkdir(d, 0o700); err != nil {
 			t.Fatal(err)
