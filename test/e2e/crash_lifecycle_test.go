@@ -1,7 +1,6 @@
 package e2e
 
 import (
-	"bufio"
 	"net"
 	"os"
 	"os/exec"
@@ -217,23 +216,11 @@ func (c *crashEnv) expectNothingLeft(id string) {
 // mountsUnder lists the mount points at or below dir.
 func mountsUnder(t *testing.T, dir string) []string {
 	t.Helper()
-	f, err := os.Open("/proc/self/mountinfo")
+	points, err := mountPointsUnder(dir)
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer f.Close()
-	var out []string
-	sc := bufio.NewScanner(f)
-	for sc.Scan() {
-		fields := strings.Fields(sc.Text())
-		if len(fields) < 5 {
-			continue
-		}
-		if mp := unescapeMountPath(fields[4]); mp == dir || strings.HasPrefix(mp, dir+"/") {
-			out = append(out, mp)
-		}
-	}
-	return out
+	return points
 }
 
 func vethsOn(t *testing.T, bridge string) []string {
@@ -427,8 +414,10 @@ func crashRm(c *crashEnv, point string) {
 
 // TestRmKeepsWhatFailedToRelease: a CNI DEL that fails during rm -f (its
 // bridge plugin gone) makes rm exit non-zero with the reason, and keeps the
-// container, marked removing, with its lease; once the plugin is back,
-// rm -f finishes and nothing is left.
+// container, marked removing, with its lease; system reset fails the same
+// way without wiping anything. Once the plugin is back, rm -f finishes and
+// nothing is left. (The reset is not retried here: a successful reset also
+// resets the host's networks, which other tests share.)
 func TestRmKeepsWhatFailedToRelease(t *testing.T) {
 	c := newCrashEnv(t, "plcrash1")
 	id := strings.TrimSpace(c.must("run", "-d", "--name", "d1", "--network", crashNetwork, c.img, "sleep", "1000").Stdout)
@@ -455,6 +444,16 @@ func TestRmKeepsWhatFailedToRelease(t *testing.T) {
 	}
 	if r := c.podlite("start", "d1"); r.ExitCode == 0 {
 		t.Errorf("start of a container left removing succeeded")
+	}
+	// system reset fails the same way and wipes nothing: the record and
+	// the image are still there for the retry.
+	if r := c.podlite("system", "reset", "-f"); r.ExitCode == 0 || !strings.Contains(r.Stderr, "bridge") {
+		t.Errorf("system reset with the bridge plugin gone: exit %d, stderr %q", r.ExitCode, r.Stderr)
+	}
+	c.expectStatus("d1", "removing")
+	c.must("image", "exists", c.img)
+	if l := c.leases(); len(l) != 1 {
+		t.Errorf("after the failed reset, the lease must be kept: %v", l)
 	}
 	if err := os.Symlink(target, bridge); err != nil {
 		t.Fatal(err)
