@@ -294,8 +294,9 @@ func parentPID(pid int) int {
 }
 
 // peekExit updates an in-memory copy (no lock, no save) with an exit the
-// supervisor already recorded, or with a start that podlite was killed in
-// after the container ran (see recoverStartLocked), for listings.
+// supervisor already recorded or that nobody is left to record, or with a
+// start that podlite was killed in after the container ran (see
+// syncLocked and recoverStartLocked), for listings.
 func (c *Container) peekExit() {
 	if c.state.Status == define.StatusRemoving {
 		return
@@ -308,6 +309,10 @@ func (c *Container) peekExit() {
 		return
 	}
 	if c.isActive() {
+		if !processAlive(c.state.SupervisorPID) && !processAlive(c.state.PID) {
+			// As syncLocked will record it: nobody is left to run it.
+			c.state.Status, c.state.ExitCode, c.state.PID = define.StatusExited, -1, 0
+		}
 		return
 	}
 	if pid := readPIDFile(filepath.Join(c.runDir(), "pid")); processAlive(pid) {

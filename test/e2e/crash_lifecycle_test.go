@@ -5,7 +5,9 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strconv"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 
@@ -463,5 +465,30 @@ func TestRmKeepsWhatFailedToRelease(t *testing.T) {
 	if l := c.leases(); len(l) != 0 {
 		t.Errorf("leases after the retried rm: %v", l)
 	}
+	c.expectNothingLeft(id)
+}
+
+// TestCrashSupervisorKilled: a container whose supervisor and processes
+// were killed (no exit file, record says running) is seen as exited by ps
+// at once; the next command records the exit and releases its network, so
+// it starts again with one address, and rm -af leaves nothing.
+func TestCrashSupervisorKilled(t *testing.T) {
+	c := newCrashEnv(t, "plcrash2")
+	id := strings.TrimSpace(c.must("run", "-d", "--name", "k1", "--network", crashNetwork, c.img, "sleep", "1000").Stdout)
+	for _, field := range []string{"{{.State.ConmonPid}}", "{{.State.Pid}}"} {
+		pid, err := strconv.Atoi(c.inspect("k1", field))
+		if err != nil || pid <= 0 {
+			t.Fatalf("inspect %s: %q", field, c.inspect("k1", field))
+		}
+		if err := syscall.Kill(pid, syscall.SIGKILL); err != nil {
+			t.Fatal(err)
+		}
+	}
+	waitFor(t, func() bool { return len(processesOf(id)) == 0 })
+	c.expectStatus("k1", "exited")
+	if got := c.inspect("k1", "{{.State.Error}}"); !strings.Contains(got, "supervisor died") {
+		t.Errorf("State.Error %q, want the supervisor's death", got)
+	}
+	c.expectUsable("k1")
 	c.expectNothingLeft(id)
 }
