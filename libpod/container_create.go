@@ -19,6 +19,7 @@ import (
 	"github.com/podlite/podlite/libpod/names"
 	"github.com/podlite/podlite/libpod/netconf"
 	"github.com/podlite/podlite/libpod/spec"
+	"github.com/podlite/podlite/libpod/storage"
 	"github.com/podlite/podlite/pkg/crashpoint"
 )
 
@@ -143,9 +144,19 @@ func (r *Runtime) CreateContainer(ctx context.Context, opts *CreateOptions) (_ *
 	}
 	crashpoint.Hit(crashpoint.CreateFilesWritten)
 
-	storageID, err := store.CreateContainer(cfg.ID, img.ID)
+	if err := r.addRootfsAndRecord(store, cfg, img.ID, opts.Name == ""); err != nil {
+		return nil, err
+	}
+	crashpoint.Hit(crashpoint.CreateStateSaved)
+	return r.containerByID(cfg.ID)
+}
+
+// addRootfsAndRecord creates the new container's rootfs layer and stores
+// its record, deleting the layer again if the record cannot be stored.
+func (r *Runtime) addRootfsAndRecord(store *storage.Store, cfg *define.ContainerConfig, imageID string, generatedName bool) (retErr error) {
+	storageID, err := store.CreateContainer(cfg.ID, imageID)
 	if err != nil {
-		return nil, fmt.Errorf("creating the rootfs of %s: %w", cfg.Name, err)
+		return fmt.Errorf("creating the rootfs of %s: %w", cfg.Name, err)
 	}
 	cfg.StorageID = storageID
 	defer func() {
@@ -156,12 +167,7 @@ func (r *Runtime) CreateContainer(ctx context.Context, opts *CreateOptions) (_ *
 		}
 	}()
 	crashpoint.Hit(crashpoint.CreateRootfsCreated)
-	st := &define.ContainerState{Status: define.StatusCreated}
-	if err := r.addContainerWithName(cfg, st, opts.Name == ""); err != nil {
-		return nil, err
-	}
-	crashpoint.Hit(crashpoint.CreateStateSaved)
-	return r.containerByID(cfg.ID)
+	return r.addContainerWithName(cfg, &define.ContainerState{Status: define.StatusCreated}, generatedName)
 }
 
 // lockNewContainer takes the lock of a container being created. The
