@@ -215,10 +215,10 @@ func (c *Container) recoverStartLocked() error {
 		if supervisorPID <= 1 {
 			supervisorPID = 0 // orphaned: its exit is noticed when it is gone
 		}
-		slog.Info("recording an interrupted start that succeeded", "container", c.config.Name, "pid", pid)
+		slog.Debug("recording an interrupted start that succeeded", "container", c.config.Name, "pid", pid)
 		return c.runningLocked(pid, supervisorPID)
 	}
-	slog.Info("releasing what an interrupted start took", "container", c.config.Name)
+	slog.Debug("releasing what an interrupted start took", "container", c.config.Name)
 	err := c.freeResourcesLocked()
 	if serr := c.saveLocked(); serr != nil {
 		return serr

@@ -239,7 +239,7 @@ func (r *Runtime) removeOrphan(id string) error {
 			return fmt.Errorf("removing %s: %w", dir, err)
 		}
 	}
-	slog.Info("removed the leftovers of an interrupted command", "container", id)
+	slog.Debug("removed the leftovers of an interrupted command", "container", id)
 	return r.locks.Free(id)
 }
 
