@@ -41,8 +41,13 @@ func newCrashEnv(t *testing.T, bridge string) *crashEnv {
 	writeFile(t, c.config, "network_config_dir = \""+filepath.Join(dir, "net.d")+"\"\n"+
 		"cni_plugin_dirs = [\""+c.plugins+"\"]\n")
 	t.Cleanup(func() {
-		// After NewEnv's rm -af (cleanups run last first, so register
-		// the bridge's removal before anything uses it).
+		// Before NewEnv's cleanup (cleanups run last first): the network
+		// goes with its bridge and firewall chains, which would outlive
+		// this env's configuration directory.
+		c.podlite("rm", "-af")
+		if r := c.podlite("network", "rm", "-f", crashNetwork); r.ExitCode != 0 && !strings.Contains(r.Stderr, "not found") {
+			t.Errorf("network rm %s: %s", crashNetwork, r.Stderr)
+		}
 		if exec.Command("ip", "link", "show", bridge).Run() == nil {
 			if out, err := exec.Command("ip", "link", "del", bridge).CombinedOutput(); err != nil {
 				t.Errorf("deleting bridge %s: %v: %s", bridge, err, out)
