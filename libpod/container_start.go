@@ -212,6 +212,10 @@ func (r *Runtime) oci() *oci.Runtime { return oci.New(r.ociRoot()) }
 // cleanupCommand is what the supervisor execs after the container exits.
 func (r *Runtime) cleanupCommand(id string) []string {
 	args := []string{"podlite", "--root", r.cfg.Root, "--runroot", r.cfg.RunRoot}
+	if r.cfg.File != "" {
+		// Its network domain, for the teardown.
+		args = append(args, "--config", r.cfg.File)
+	}
 	if r.cfg.StorageDriver != "" {
 		args = append(args, "--storage-driver", r.cfg.StorageDriver)
 	}

@@ -46,7 +46,7 @@ func TestEnsureDefaultAcrossManagers(t *testing.T) {
 	}
 	m, _ := network.New(opts)
 	n, err := m.Network(network.DefaultName)
-	if err != nil || n.Subnets[0].Subnet != "10.90.0.0/16" || n.Subnets[0].Gateway != "10.90.0.1" || n.NetworkInterface != "podlite0" {
+	if err != nil || n.Subnets[0].Subnet != testDefaultSubnet || n.Subnets[0].Gateway != "10.213.255.1" || n.NetworkInterface != opts.DefaultInterface {
 		t.Fatalf("default network %+v, %v", n, err)
 	}
 }

@@ -134,13 +134,14 @@ func TestRestoreImportPublish(t *testing.T) {
 	}
 
 	// A copy at an address of the caller's choosing (--ip), on a third port.
-	expectOneLineError(t, e.Podlite("container", "restore", "--ip", "10.90.200.77", "web"))
+	chosen := e.SubnetIP(200)
+	expectOneLineError(t, e.Podlite("container", "restore", "--ip", chosen, "web"))
 	expectOneLineError(t, e.Podlite("container", "restore", "-i", archive, "-n", "bad", "--ip", "10.90.300.1", "-p", "0:80"))
 	copyAddr := freeAddr(t)
 	_, copyPort, _ := net.SplitHostPort(copyAddr)
-	e.MustPodlite("container", "restore", "-i", archive, "-n", "web2", "--ip", "10.90.200.77", "-p", copyPort+":80")
-	if got := strings.Fields(netOf(e, "web2"))[0]; got != "10.90.200.77" {
-		t.Fatalf("restore --ip 10.90.200.77 gave %s", got)
+	e.MustPodlite("container", "restore", "-i", archive, "-n", "web2", "--ip", chosen, "-p", copyPort+":80")
+	if got := strings.Fields(netOf(e, "web2"))[0]; got != chosen {
+		t.Fatalf("restore --ip %s gave %s", chosen, got)
 	}
 	waitFor(t, func() bool { return httpGet(copyAddr) == "served\n" })
 }
