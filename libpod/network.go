@@ -302,6 +302,7 @@ func (r *Runtime) Network() (network.Manager, error) {
 			PluginDirs:       r.cfg.CNIPluginDirs,
 			StateDir:         r.networkStateDir(),
 			CacheDir:         r.networkCacheDir(),
+			OwnLeaseDir:      filepath.Join(r.cfg.Root, "networks", "ipam"),
 			RunDir:           filepath.Join(r.cfg.RunRoot, "networks"),
 			DefaultInterface: r.cfg.DefaultNetworkInterface,
 			DefaultSubnet:    r.cfg.DefaultSubnet,

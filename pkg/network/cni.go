@@ -36,6 +36,10 @@ type Options struct {
 	// cache), whose containers are the only ones it describes; empty
 	// means StateDir/cache.
 	CacheDir string
+	// OwnLeaseDir is where an older podlite kept this root's leases
+	// (ROOT/networks/ipam): New moves them into the domain's, once, so
+	// that the domain sees the addresses the root's containers hold.
+	OwnLeaseDir string
 	// DefaultInterface and DefaultSubnet are the bridge and subnet the
 	// default network is created with (podlite0 and 10.90.0.0/16 if
 	// empty). They apply when the domain's default network is created:
@@ -88,10 +92,16 @@ func New(opts Options) (*CNI, error) {
 		DefaultExec: invoke.DefaultExec{RawExec: &invoke.RawExec{Stderr: os.Stderr}, PluginDecoder: version.PluginDecoder{}},
 		trace:       opts.Trace,
 	}
-	return &CNI{
+	c := &CNI{
 		opts: opts,
 		cni:  libcni.NewCNIConfigWithCacheDir(opts.PluginDirs, opts.CacheDir, exec),
-	}, nil
+	}
+	if opts.OwnLeaseDir != "" && filepath.Clean(opts.OwnLeaseDir) != c.ipamDir() {
+		if err := c.adoptLeases(opts.OwnLeaseDir); err != nil {
+			return nil, err
+		}
+	}
+	return c, nil
 }
 
 func (c *CNI) ipamDir() string { return filepath.Join(c.opts.StateDir, "ipam") }

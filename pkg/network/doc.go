@@ -69,8 +69,10 @@
 //     removes it when no container holds an address on it). Other
 //     networks get podlite1, podlite2... and the first free /24 from
 //     10.91.0.0 that overlaps no network, host address or host route.
-//   - A network on which any container holds an address is never
-//     removed: that container may be another root's.
+//   - A network on which any container holds an address, or whose bridge
+//     has an interface on it, is never removed: that container may be
+//     another root's. Options.OwnLeaseDir, a root's leases from before
+//     domains, is moved into the domain when the manager opens.
 //   - Errors wrap libpod/define classes; plugin failures are
 //     ErrUnavailable (ErrInvalidArg for configuration errors).
 package network

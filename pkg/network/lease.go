@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"log/slog"
 	"net"
 	"os"
 	"path/filepath"
@@ -201,4 +202,42 @@ func (c *CNI) ownLeases(containerID string, networks []string) ([]string, error)
 		}
 	}
 	return paths, nil
+}
+
+// adoptLeases moves the lease files under dir (dir/NETWORK/IP, as an older
+// podlite kept them per root) into the domain's lease directory and
+// removes dir. An address the domain has leased to another container
+// already is a conflict the move cannot mend: it is logged and dropped.
+func (c *CNI) adoptLeases(dir string) error {
+	nets, err := os.ReadDir(dir)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil
+	}
+	if err != nil {
+		return fmt.Errorf("reading the leases of this root: %w", err)
+	}
+	for _, n := range nets {
+		files, err := os.ReadDir(filepath.Join(dir, n.Name()))
+		if err != nil {
+			continue
+		}
+		for _, f := range files {
+			if net.ParseIP(f.Name()) == nil {
+				continue
+			}
+			data, err := os.ReadFile(filepath.Join(dir, n.Name(), f.Name()))
+			if err != nil {
+				return err
+			}
+			owner, _, _ := bytes.Cut(data, []byte("\r\n"))
+			to := filepath.Join(c.ipamDir(), n.Name())
+			if err := os.MkdirAll(to, 0o755); err != nil {
+				return err
+			}
+			if err := holdLease(filepath.Join(to, f.Name()), string(bytes.TrimSpace(owner)), data); err != nil {
+				slog.Warn("moving a lease into the network domain", "network", n.Name(), "ip", f.Name(), "error", err)
+			}
+		}
+	}
+	return os.RemoveAll(dir)
 }

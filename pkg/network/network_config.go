@@ -310,7 +310,7 @@ func (c *CNI) RemoveNetwork(name string) error {
 	if n.Name == DefaultName {
 		return fmt.Errorf("network %s is the default network and cannot be removed: %w", n.Name, define.ErrInvalidArg)
 	}
-	if err := c.refuseInUse(n.Name); err != nil {
+	if err := c.refuseInUse(n); err != nil {
 		return err
 	}
 	if err := c.removeLocked(n); err != nil {
@@ -337,7 +337,7 @@ func (c *CNI) RemoveUnused() (inUse []string, _ error) {
 	}
 	var errs []error
 	for _, n := range nets {
-		if err := c.refuseInUse(n.Name); err != nil {
+		if err := c.refuseInUse(n); err != nil {
 			if !errors.Is(err, define.ErrInvalidState) {
 				errs = append(errs, err)
 			}
@@ -355,16 +355,43 @@ func (c *CNI) RemoveUnused() (inUse []string, _ error) {
 }
 
 // refuseInUse fails with define.ErrInvalidState when a container holds
-// an address on the network.
-func (c *CNI) refuseInUse(name string) error {
-	leases, err := c.Leases(name)
+// an address on the network, or has an interface on its bridge: a root
+// of an older podlite keeps its leases under its own root, where this
+// domain cannot see them.
+func (c *CNI) refuseInUse(n *Network) error {
+	leases, err := c.Leases(n.Name)
 	if err != nil {
 		return err
 	}
 	if len(leases) > 0 {
-		return fmt.Errorf("network %s: %d container(s) hold addresses on it: %w", name, len(holders(leases)), define.ErrInvalidState)
+		return fmt.Errorf("network %s: %d container(s) hold addresses on it: %w", n.Name, len(holders(leases)), define.ErrInvalidState)
+	}
+	if n.Driver == DriverBridge {
+		if ports := bridgePorts(n.NetworkInterface); ports > 0 {
+			return fmt.Errorf("network %s: %d interface(s) are on its bridge %s: %w", n.Name, ports, n.NetworkInterface, define.ErrInvalidState)
+		}
 	}
 	return nil
+}
+
+// bridgePorts counts the links whose master is the bridge name.
+func bridgePorts(name string) int {
+	br, err := netlink.LinkByName(name)
+	if err != nil {
+		return 0
+	}
+	links, err := netlink.LinkList()
+	if err != nil {
+		slog.Warn("listing links", "error", err)
+		return 0
+	}
+	ports := 0
+	for _, l := range links {
+		if l.Attrs().MasterIndex == br.Attrs().Index {
+			ports++
+		}
+	}
+	return ports
 }
 
 // removeLocked deletes a network's conflist, leases directory and bridge.
