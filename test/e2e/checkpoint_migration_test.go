@@ -164,10 +164,7 @@ func TestCheckpointMigrationTwoHosts(t *testing.T) {
 	a, b := hostA.env(t), hostB.env(t)
 	img := a.LoadBusybox()
 	b.LoadBusybox()
-	a.MustPodlite("run", "-d", "--name", "mover", "-v", "carried:/data", img, "sh", "-c",
-		"echo in-volume > /data/f; echo in-rootfs > /etc/motd; "+counterScript)
-	waitFor(t, func() bool { return lastCount(t, a, "mover") >= 5 })
-	ip := strings.Fields(netOf(a, "mover"))[0]
+	ip := runMover(t, a, img)
 	if out, err := exec.Command("ip", "-n", filepath.Base(hostA.netns), "addr", "show", "podlite0").CombinedOutput(); err != nil || !strings.Contains(string(out), "10.90.") {
 		t.Fatalf("host A's podlite0 bridge is not in its namespace: %v: %s", err, out)
 	}

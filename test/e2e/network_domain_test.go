@@ -37,10 +37,7 @@ func TestRestoreImportOnFreshRoot(t *testing.T) {
 	b.WriteConfig()
 	img := a.LoadBusybox()
 	b.LoadBusybox()
-	a.MustPodlite("run", "-d", "--name", "mover", "-v", "carried:/data", img, "sh", "-c",
-		"echo in-volume > /data/f; echo in-rootfs > /etc/motd; "+counterScript)
-	waitFor(t, func() bool { return lastCount(t, a, "mover") >= 5 })
-	ip := strings.Fields(netOf(a, "mover"))[0]
+	ip := runMover(t, a, img)
 	archive := filepath.Join(t.TempDir(), "mover.tar.zst")
 	a.MustPodlite("container", "checkpoint", "--export", archive, "mover")
 	at := lastCount(t, a, "mover")

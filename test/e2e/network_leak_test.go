@@ -91,25 +91,33 @@ func otherPodlites() []string {
 	return out
 }
 
+// cyclesFromEnv is $name if set (a positive number), else def: a long
+// test's cycles, lowered when iterating locally.
+func cyclesFromEnv(t *testing.T, name string, def int) int {
+	t.Helper()
+	s := os.Getenv(name)
+	if s == "" {
+		return def
+	}
+	v, err := strconv.Atoi(s)
+	if err != nil || v < 1 {
+		t.Fatalf("%s=%q: want a positive number", name, s)
+	}
+	return v
+}
+
 // TestNetworkLeaks runs containers with a published port on the default
 // network again and again, alternating `run --rm` with `run -d` + `rm -f`,
 // and checks that nothing is left behind: no lease, namespace file, veth
 // or iptables rule, and none naming any of the containers.
 //
 // veth and iptables counts are host-wide: containers others start on the
-// host meanwhile change them (veths are counted on the env's own bridge only), so the final comparison waits up to a minute
-// for them to settle, and on failure names what was added and which
+// host meanwhile change them (veths are counted on the env's own bridge
+// only), so the final comparison waits up to a minute for them to settle, and on failure names what was added and which
 // podlite processes were running. The checks of leases, namespace files
 // and rules naming the test's containers are exact.
 func TestNetworkLeaks(t *testing.T) {
-	cycles := defaultLeakCycles
-	if s := os.Getenv("PODLITE_LEAK_CYCLES"); s != "" {
-		v, err := strconv.Atoi(s)
-		if err != nil || v < 1 {
-			t.Fatalf("PODLITE_LEAK_CYCLES=%q: want a positive number", s)
-		}
-		cycles = v
-	}
+	cycles := cyclesFromEnv(t, "PODLITE_LEAK_CYCLES", defaultLeakCycles)
 	n := newNetEnv(t)
 	img := n.LoadBusybox()
 	hp := strconv.Itoa(ntFreePort(t))
