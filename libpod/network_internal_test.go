@@ -3,6 +3,9 @@ package libpod
 import (
 	"context"
 	"errors"
+	"io/fs"
+	"os"
+	"path/filepath"
 	"slices"
 	"testing"
 	"time"
@@ -255,5 +258,35 @@ func TestCreateNetworkGeneratedName(t *testing.T) {
 	}
 	if want := []string{"podlite1", "podlite3", "podlite4"}; !slices.Equal(names, want) {
 		t.Errorf("generated names %v, want %v", names, want)
+	}
+}
+
+// TestRemoveContentsExcept: a reset of the default root empties it but for
+// the network domain's state directory inside it (ROOT/networks), which
+// other roots' leases live in.
+func TestRemoveContentsExcept(t *testing.T) {
+	root := t.TempDir()
+	for _, f := range []string{"podlite.db", "storage/x", "networks/cache/results/r", "networks/ipam/podlite/10.90.0.5"} {
+		path := filepath.Join(root, f)
+		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(path, nil, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := removeContentsExcept(root, filepath.Join(root, "networks", "ipam")+"/"); err != nil {
+		t.Fatal(err)
+	}
+	var left []string
+	_ = filepath.WalkDir(root, func(path string, d fs.DirEntry, err error) error {
+		if err == nil && !d.IsDir() {
+			rel, _ := filepath.Rel(root, path)
+			left = append(left, rel)
+		}
+		return nil
+	})
+	if len(left) != 1 || left[0] != "networks/ipam/podlite/10.90.0.5" {
+		t.Fatalf("left %v, want only the lease", left)
 	}
 }
