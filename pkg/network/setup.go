@@ -28,28 +28,14 @@ type attachment struct {
 // here, whatever the command. Networks are added in name order; port
 // mappings go to the first of them only (as in podman).
 func (c *CNI) Setup(ctx context.Context, req Request) (_ Status, retErr error) {
-	if _, ok := req.Networks[DefaultName]; ok {
-		if _, err := c.EnsureDefault(); err != nil {
-			return nil, err
-		}
+	atts, unlock, err := c.prepare(req)
+	for try := 1; err != nil && try < 3 && c.lostDefault(req, err); try++ {
+		atts, unlock, err = c.prepare(req)
 	}
-	// Bad requests fail before the firewall is touched; the plan is made
-	// again under the lock, where the leases it checks cannot change.
-	if _, err := c.plan(req, true); err != nil {
-		return nil, err
-	}
-	if err := c.ensureFirewall(); err != nil {
-		return nil, err
-	}
-	unlock, err := c.lockForAdd(req)
 	if err != nil {
 		return nil, err
 	}
 	defer unlock()
-	atts, err := c.plan(req, true)
-	if err != nil {
-		return nil, err
-	}
 	var added []attachment
 	defer func() {
 		if retErr == nil {
@@ -78,6 +64,46 @@ func (c *CNI) Setup(ctx context.Context, req Request) (_ Status, retErr error) {
 		status[a.name] = st
 	}
 	return status, nil
+}
+
+// prepare creates the default network if req names it and it is
+// missing, brings the firewall up to date, and plans req under the domain
+// lock (lockForAdd), which it returns held.
+func (c *CNI) prepare(req Request) ([]attachment, func(), error) {
+	if _, ok := req.Networks[DefaultName]; ok {
+		if _, err := c.EnsureDefault(); err != nil {
+			return nil, nil, err
+		}
+	}
+	// Bad requests fail before the firewall is touched; the plan is made
+	// again under the lock, where the leases it checks cannot change.
+	if _, err := c.plan(req, true); err != nil {
+		return nil, nil, err
+	}
+	if err := c.ensureFirewall(); err != nil {
+		return nil, nil, err
+	}
+	unlock, err := c.lockForAdd(req)
+	if err != nil {
+		return nil, nil, err
+	}
+	atts, err := c.plan(req, true)
+	if err != nil {
+		unlock()
+		return nil, nil, err
+	}
+	return atts, unlock, nil
+}
+
+// lostDefault reports whether err is the default network of req gone
+// missing after prepare created it: another root's reset removed it
+// before the lock was taken.
+func (c *CNI) lostDefault(req Request, err error) bool {
+	if _, ok := req.Networks[DefaultName]; !ok || !errors.Is(err, define.ErrNotFound) {
+		return false
+	}
+	_, statErr := os.Stat(c.conflistPath(DefaultName))
+	return errors.Is(statErr, os.ErrNotExist)
 }
 
 // lockForAdd takes the domain lock for a Setup: shared, unless the
