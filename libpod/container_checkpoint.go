@@ -163,21 +163,25 @@ func (c *Container) finishCheckpointLocked(ctx context.Context, opts CheckpointO
 	if exit == nil {
 		return fmt.Errorf("container %s still runs after its checkpoint: %w", c.config.Name, define.ErrUnavailable)
 	}
+	// Held before the teardown frees them, so that no other container
+	// takes the addresses in between.
+	var holdErr error
+	if remote == nil && len(saved) > 0 {
+		mgr, err := c.rt.Network()
+		if err == nil {
+			err = mgr.Hold(c.config.ID, saved)
+		}
+		holdErr = err
+	}
 	if err := c.exitedLocked(exit.Code, exit.At); err != nil {
-		return err
+		return errors.Join(err, holdErr)
+	}
+	if holdErr != nil {
+		return holdErr
 	}
 	if remote != nil {
 		// The container lives on where its memory went.
 		return c.movedLocked(opts)
-	}
-	if len(saved) > 0 {
-		mgr, err := c.rt.Network()
-		if err != nil {
-			return err
-		}
-		if err := mgr.Hold(c.config.ID, saved); err != nil {
-			return err
-		}
 	}
 	if err := c.copyCheckpointLocked(ctx, opts); err != nil {
 		return err

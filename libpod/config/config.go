@@ -27,8 +27,16 @@ type Config struct {
 	StorageDriver string `toml:"storage_driver"`
 	// VolumePath is where named volumes live; default Root/volumes.
 	VolumePath string `toml:"volume_path"`
-	// NetworkConfigDir holds CNI conflists.
+	// NetworkConfigDir holds CNI conflists. With NetworkStateDir it makes
+	// a network domain, shared by every root configured with the same
+	// two: the networks, their leases, bridges and firewall chains.
 	NetworkConfigDir string `toml:"network_config_dir"`
+	// NetworkStateDir holds the domain's address leases (ipam/NETWORK/IP).
+	NetworkStateDir string `toml:"network_state_dir"`
+	// DefaultNetworkInterface and DefaultSubnet are the bridge and subnet
+	// the default network is created with, on first use in its domain.
+	DefaultNetworkInterface string `toml:"default_network_interface"`
+	DefaultSubnet           string `toml:"default_subnet"`
 	// CNIPluginDirs are searched for CNI plugin binaries.
 	CNIPluginDirs []string `toml:"cni_plugin_dirs"`
 	// InitPath is the static init binary --init mounts into the container.
@@ -47,14 +55,20 @@ func Default() *Config {
 		Root:             "/var/lib/podlite",
 		RunRoot:          "/run/podlite",
 		NetworkConfigDir: "/etc/podlite/net.d",
-		CNIPluginDirs:    []string{"/usr/local/libexec/cni", "/usr/libexec/cni", "/usr/lib/cni", "/opt/cni/bin"},
-		InitPath:         "/usr/bin/tini-static",
+		// The default root's ROOT/networks, where leases were kept when
+		// they belonged to each root: the default root's carry over.
+		NetworkStateDir:         "/var/lib/podlite/networks",
+		DefaultNetworkInterface: "podlite0",
+		DefaultSubnet:           "10.90.0.0/16",
+		CNIPluginDirs:           []string{"/usr/local/libexec/cni", "/usr/libexec/cni", "/usr/lib/cni", "/opt/cni/bin"},
+		InitPath:                "/usr/bin/tini-static",
 	}
 	if os.Geteuid() != 0 {
 		c.Rootless = true
 		c.Root = filepath.Join(xdgDir("XDG_DATA_HOME", ".local/share"), "podlite")
 		c.RunRoot = filepath.Join(runtimeDir(), "podlite")
 		c.NetworkConfigDir = filepath.Join(xdgDir("XDG_CONFIG_HOME", ".config"), "podlite", "net.d")
+		c.NetworkStateDir = filepath.Join(c.Root, "networks")
 	}
 	return c
 }
