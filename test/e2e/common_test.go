@@ -118,6 +118,9 @@ type Env struct {
 	// roots of one machine do (NewEnvApart makes one of its own).
 	Config                       string
 	DefaultBridge, DefaultSubnet string
+	// CNIPluginDirs, when set, replaces the plugin directories (a test
+	// that takes a plugin away).
+	CNIPluginDirs []string
 	// Netns, when set, is a network namespace file (/run/netns/NAME)
 	// podlite runs in, as on a host of its own. It is joined with
 	// nsenter --net, not ip netns exec, whose private mount namespace

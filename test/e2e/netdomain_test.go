@@ -82,6 +82,13 @@ func (e *Env) WriteConfig() {
 	e.T.Helper()
 	conf := fmt.Sprintf("network_config_dir = %q\nnetwork_state_dir = %q\ndefault_network_interface = %q\ndefault_subnet = %q\n",
 		e.NetConfigDir, e.NetStateDir, e.DefaultBridge, e.DefaultSubnet)
+	if len(e.CNIPluginDirs) > 0 {
+		quoted := make([]string, len(e.CNIPluginDirs))
+		for i, d := range e.CNIPluginDirs {
+			quoted[i] = fmt.Sprintf("%q", d)
+		}
+		conf += "cni_plugin_dirs = [" + strings.Join(quoted, ", ") + "]\n"
+	}
 	if err := os.WriteFile(e.Config, []byte(conf), 0o600); err != nil {
 		e.T.Fatal(err)
 	}
