@@ -31,7 +31,9 @@ type Config struct {
 	// a network domain, shared by every root configured with the same
 	// two: the networks, their leases, bridges and firewall chains.
 	NetworkConfigDir string `toml:"network_config_dir"`
-	// NetworkStateDir holds the domain's address leases (ipam/NETWORK/IP).
+	// NetworkStateDir holds the domain's address leases (ipam/NETWORK/IP);
+	// a config file that names network_config_dir alone gets
+	// NETWORK_CONFIG_DIR/state, a domain's leases being its own.
 	NetworkStateDir string `toml:"network_state_dir"`
 	// DefaultNetworkInterface and DefaultSubnet are the bridge and subnet
 	// the default network is created with, on first use in its domain.
@@ -89,11 +91,17 @@ func Path() string {
 func Load(path string) (*Config, error) {
 	c := Default()
 	c.File = path
-	if _, err := toml.DecodeFile(path, c); err != nil {
+	meta, err := toml.DecodeFile(path, c)
+	if err != nil {
 		if errors.Is(err, fs.ErrNotExist) {
 			return c, nil
 		}
 		return nil, fmt.Errorf("reading config file %s: %v: %w", path, err, define.ErrInvalidArg)
+	}
+	if meta.IsDefined("network_config_dir") && !meta.IsDefined("network_state_dir") {
+		// Another domain's networks must not share the default domain's
+		// leases (host-local keeps them by network name).
+		c.NetworkStateDir = filepath.Join(c.NetworkConfigDir, "state")
 	}
 	return c, nil
 }
