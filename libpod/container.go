@@ -3,6 +3,7 @@ package libpod
 import (
 	"errors"
 	"fmt"
+	"log/slog"
 	"os"
 	"path/filepath"
 	"syscall"
@@ -110,9 +111,22 @@ func (c *Container) withLock(fn func() error) error {
 	}
 	defer c.lock.Unlock()
 	if err := c.syncLocked(); err != nil {
+		if errors.Is(err, define.ErrNotFound) {
+			c.freeStaleLock()
+		}
 		return err
 	}
 	return fn()
+}
+
+// freeStaleLock removes the lock file of a container that was removed
+// while this process waited for its lock (an exit command racing rm -f):
+// Lock recreated the file that rm had freed, and no one else would free
+// it again. The caller holds the lock.
+func (c *Container) freeStaleLock() {
+	if err := c.rt.locks.Free(c.config.ID); err != nil {
+		slog.Warn("freeing the lock of a removed container", "container", c.config.ID, "error", err)
+	}
 }
 
 // Sync reloads the container's state and reconciles it with the system.

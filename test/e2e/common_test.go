@@ -111,11 +111,13 @@ type Env struct {
 	// nsenter --net, not ip netns exec, whose private mount namespace
 	// would hide the mounts one command makes from the next.
 	Netns string
+	leaks *leakCheck
 }
 
 // NewEnv creates temp --root and --runroot dirs for t. On cleanup it
-// removes every container, unmounts whatever is left mounted under them and
-// deletes them.
+// removes every container, fails t if that left anything behind (the leak
+// checker, leakcheck_test.go), unmounts whatever is left mounted under them
+// and deletes them.
 func NewEnv(t *testing.T) *Env {
 	t.Helper()
 	if skipReason != "" {
@@ -133,9 +135,12 @@ func NewEnv(t *testing.T) *Env {
 			t.Fatal(err)
 		}
 	}
+	e.leaks = newLeakCheck(e)
 	t.Cleanup(func() {
+		e.leaks.containerIDs()
 		// Fails harmlessly where there is nothing to remove.
 		e.Podlite("rm", "-a", "-f")
+		e.leaks.check()
 		if err := unmountUnder(dir); err != nil {
 			t.Errorf("unmounting leftovers under %s: %v", dir, err)
 		}
@@ -208,6 +213,7 @@ func (e *Env) run(stdin *strings.Reader, args []string) *Result {
 	cmd.Stdout, cmd.Stderr = &stdout, &stderr
 	err := cmd.Run()
 	r := &Result{Stdout: stdout.String(), Stderr: stderr.String()}
+	e.leaks.observe(r.Stdout)
 	var exitErr *exec.ExitError
 	switch {
 	case ctx.Err() != nil:
