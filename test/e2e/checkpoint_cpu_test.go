@@ -17,9 +17,7 @@ import (
 // CPU features an archive recorded with this CPU, and reports a mismatch
 // with the other problems.
 func TestCheckpointImportCheckCPU(t *testing.T) {
-	if runtime.GOARCH != "amd64" {
-		t.Skip("the doctored cpuinfo.img is an x86 one")
-	}
+	requireMachine(t, "an x86-64 CPU, which the doctored cpuinfo.img describes", runtime.GOARCH == "amd64")
 	e := NewEnv(t)
 	img := e.LoadBusybox()
 	e.MustPodlite("run", "-d", "--name", "cpu", "--network", "none", img, "sleep", "1000")

@@ -120,9 +120,7 @@ type Env struct {
 // and deletes them.
 func NewEnv(t *testing.T) *Env {
 	t.Helper()
-	if skipReason != "" {
-		t.Skip(skipReason)
-	}
+	requireRoot(t)
 	dir, err := os.MkdirTemp("", "podlite-e2e-")
 	if err != nil {
 		t.Fatal(err)
@@ -283,13 +281,8 @@ func unescapeMountPath(s string) string {
 // with temp storage until the test ends, and returns "127.0.0.1:PORT".
 func StartRegistry(t *testing.T) string {
 	t.Helper()
-	if skipReason != "" {
-		t.Skip(skipReason)
-	}
-	bin, err := exec.LookPath("docker-registry")
-	if err != nil {
-		t.Skip("docker-registry is not installed (apt-get install docker-registry)")
-	}
+	requireRoot(t)
+	bin := requireTool(t, "docker-registry", "apt-get install docker-registry")
 	dir := t.TempDir()
 	addr := freeAddr(t)
 	config := filepath.Join(dir, "config.yml")
