@@ -25,7 +25,8 @@ import (
 //
 //	mount     mount points under the root or runroot, overlays naming them
 //	netns     namespace files under RUNROOT/netns
-//	veth      veths on the env's bridges; veths with no bridge left
+//	veth      veths on the env's bridges, or whose peer is in a namespace
+//	          the env still holds
 //	iptables  filter and nat chains and rules naming the env's bridges,
 //	          subnets, containers or their CNI chains
 //	lease     host-local leases under NetStateDir/ipam
@@ -40,9 +41,6 @@ const leakSettle = 5 * time.Second
 
 // idPattern matches container (and image) IDs in podlite's output.
 var idPattern = regexp.MustCompile(`\b[0-9a-f]{64}\b`)
-
-// cniVeth matches the host-side veth names the CNI bridge plugin makes.
-var cniVeth = regexp.MustCompile(`^veth[0-9a-f]{8}$`)
 
 // leakCheck is one env's record for the checker.
 type leakCheck struct {
@@ -253,7 +251,7 @@ func (l *leakCheck) leaks() leakSet {
 			out[k] = true
 		}
 	}
-	for _, f := range []func() []string{l.mounts, l.netnsFiles, l.leases, l.locks, l.cgroups, l.processes} {
+	for _, f := range []func() []string{l.mounts, l.netnsFiles, l.leases, l.locks, l.cgroups, l.processes, l.danglingVeths} {
 		for _, k := range f() {
 			out[k] = true
 		}
@@ -278,12 +276,12 @@ func (l *leakCheck) hostState() leakSet {
 func (l *leakCheck) mine(item string) bool {
 	switch {
 	case strings.HasPrefix(item, "veth: "):
-		// "NAME master BRIDGE" or "NAME nomaster": a veth left without a
-		// bridge has lost its container (or its bridge) and is nobody's.
-		// Only the CNI bridge plugin's names (veth + 8 hex digits) count
-		// there: tests make veths of their own.
+		// "NAME master BRIDGE" or "NAME nomaster". A veth without a
+		// bridge may be anyone's (another test may have deleted the bridge
+		// under its containers): danglingVeths finds the env's by their
+		// peers.
 		f := strings.Fields(strings.TrimPrefix(item, "veth: "))
-		return len(f) == 3 && l.isBridge(f[2], false) || len(f) == 2 && f[1] == "nomaster" && cniVeth.MatchString(f[0])
+		return len(f) == 3 && l.isBridge(f[2], false)
 	case strings.HasPrefix(item, "iptables: "):
 		return l.namesMine(strings.TrimPrefix(item, "iptables: "))
 	}
@@ -498,9 +496,27 @@ func (l *leakCheck) namesID(s string) bool {
 // root is under the env's dir or names one of its containers, or whose
 // cgroup names one: supervisors, exit commands, container processes.
 func (l *leakCheck) processes() []string {
+	var out []string
+	for _, p := range l.envProcesses() {
+		out = append(out, "process: "+p.String())
+	}
+	return out
+}
+
+// envProcess is a process that belongs to the env.
+type envProcess struct {
+	dir                string // /proc/PID
+	cmdline, cwd, root string
+}
+
+func (p envProcess) String() string {
+	return fmt.Sprintf("%s %q (cwd %s, root %s)", filepath.Base(p.dir), p.cmdline, p.cwd, p.root)
+}
+
+func (l *leakCheck) envProcesses() []envProcess {
 	procs, _ := filepath.Glob("/proc/[0-9]*")
 	self := fmt.Sprint(os.Getpid())
-	var out []string
+	var out []envProcess
 	for _, p := range procs {
 		if filepath.Base(p) == self {
 			continue
@@ -509,32 +525,77 @@ func (l *leakCheck) processes() []string {
 		if err != nil {
 			continue // gone
 		}
-		cmdline := strings.TrimSpace(strings.ReplaceAll(string(raw), "\x00", " "))
-		cwd, _ := os.Readlink(filepath.Join(p, "cwd"))
-		root, _ := os.Readlink(filepath.Join(p, "root"))
+		e := envProcess{dir: p, cmdline: strings.TrimSpace(strings.ReplaceAll(string(raw), "\x00", " "))}
+		e.cwd, _ = os.Readlink(filepath.Join(p, "cwd"))
+		e.root, _ = os.Readlink(filepath.Join(p, "root"))
 		cgroup, _ := os.ReadFile(filepath.Join(p, "cgroup"))
-		if strings.Contains(cmdline, l.dir+"/") || l.ownsPath(cwd) || l.ownsPath(root) ||
-			l.namesID(cmdline) || l.namesID(string(cgroup)) {
-			out = append(out, fmt.Sprintf("process: %s %q (cwd %s, root %s)", filepath.Base(p), cmdline, cwd, root))
+		if strings.Contains(e.cmdline, l.dir+"/") || l.ownsPath(e.cwd) || l.ownsPath(e.root) ||
+			l.namesID(e.cmdline) || l.namesID(string(cgroup)) {
+			out = append(out, e)
 		}
 	}
 	return out
 }
 
+// danglingVeths lists host veths whose peer is in a network namespace the
+// env still holds, through a process or a namespace file: whatever bridge
+// they are on, or none.
+func (l *leakCheck) danglingVeths() []string {
+	var holders []string
+	for _, p := range l.envProcesses() {
+		holders = append(holders, filepath.Join(p.dir, "ns", "net"))
+	}
+	for _, f := range l.netnsFiles() {
+		holders = append(holders, strings.TrimPrefix(f, "netns: "))
+	}
+	if len(holders) == 0 {
+		return nil
+	}
+	host := map[int]string{}
+	for _, v := range ipLinks("") {
+		host[v.Index] = v.Name
+	}
+	var out []string
+	for _, h := range holders {
+		for _, v := range ipLinks(h) {
+			// A peer in another namespace: link_index is its index there.
+			if name, ok := host[v.LinkIndex]; ok && v.LinkNetnsID != nil {
+				out = append(out, fmt.Sprintf("veth: %s (peer %s in %s)", name, v.Name, h))
+			}
+		}
+	}
+	return out
+}
+
+// ipLink is what the checker reads of `ip -j link`.
+type ipLink struct {
+	Name        string `json:"ifname"`
+	Index       int    `json:"ifindex"`
+	Master      string `json:"master"`
+	LinkIndex   int    `json:"link_index"`
+	LinkNetnsID *int   `json:"link_netnsid"`
+}
+
+// ipLinks lists the veths of the network namespace netns (a file), or of
+// the host's for "".
+func ipLinks(netns string) []ipLink {
+	argv := []string{"ip", "-j", "link", "show", "type", "veth"}
+	if netns != "" {
+		argv = append([]string{"nsenter", "--net=" + netns}, argv...)
+	}
+	raw, err := exec.Command(argv[0], argv[1:]...).Output()
+	if err != nil {
+		return nil // the namespace is gone
+	}
+	var links []ipLink
+	_ = json.Unmarshal(raw, &links)
+	return links
+}
+
 // vethLinks lists the host's veths as "NAME master BRIDGE" or
 // "NAME nomaster".
 func vethLinks() []string {
-	raw, err := exec.Command("ip", "-j", "link", "show", "type", "veth").Output()
-	if err != nil {
-		return []string{"nomaster ip-link-failed: " + err.Error()}
-	}
-	var links []struct {
-		Name   string `json:"ifname"`
-		Master string `json:"master"`
-	}
-	if err := json.Unmarshal(raw, &links); err != nil {
-		return []string{"nomaster ip-link-unreadable: " + err.Error()}
-	}
+	links := ipLinks("")
 	out := make([]string, 0, len(links))
 	for _, v := range links {
 		if v.Master == "" {
