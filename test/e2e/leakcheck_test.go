@@ -60,6 +60,9 @@ type leakCheck struct {
 	// check runs: their network-wide rules must be gone too, while those
 	// of networks still configured stay with them.
 	gone map[string]bool
+	// shared holds bridges and subnets (CIDR) that networks outside the
+	// env declare too.
+	shared map[string]bool
 }
 
 // envNetwork is what the checker needs of one of the env's networks.
@@ -74,7 +77,7 @@ type leakSet map[string]bool
 func newLeakCheck(e *Env) *leakCheck {
 	l := &leakCheck{
 		env: e, dir: filepath.Dir(e.Root), sharedConflists: map[string]bool{},
-		ids: map[string]bool{}, networks: map[string]envNetwork{}, gone: map[string]bool{},
+		ids: map[string]bool{}, networks: map[string]envNetwork{}, gone: map[string]bool{}, shared: map[string]bool{},
 	}
 	if !l.ownsPath(e.NetConfigDir) {
 		files, _ := filepath.Glob(filepath.Join(e.NetConfigDir, "*.conflist"))
@@ -126,12 +129,19 @@ func (l *leakCheck) conflists() []string {
 	return out
 }
 
-// noteConflist records a conflist's bridge and subnets, read from its
-// "podlite" key.
+// noteConflist records a conflist's bridge and subnets.
 func (l *leakCheck) noteConflist(path string) {
+	if n, ok := readEnvNetwork(path); ok {
+		l.networks[path] = n
+	}
+}
+
+// readEnvNetwork reads a conflist's bridge and subnets from its "podlite"
+// key.
+func readEnvNetwork(path string) (envNetwork, bool) {
 	raw, err := os.ReadFile(path)
 	if err != nil {
-		return // removed meanwhile
+		return envNetwork{}, false // removed meanwhile
 	}
 	var c struct {
 		Podlite *struct {
@@ -143,7 +153,7 @@ func (l *leakCheck) noteConflist(path string) {
 		} `json:"podlite"`
 	}
 	if json.Unmarshal(raw, &c) != nil || c.Podlite == nil {
-		return
+		return envNetwork{}, false
 	}
 	var n envNetwork
 	if c.Podlite.Driver == "bridge" {
@@ -154,14 +164,32 @@ func (l *leakCheck) noteConflist(path string) {
 			n.subnets = append(n.subnets, sn)
 		}
 	}
-	l.networks[path] = n
+	return n, true
 }
 
-// markGone records which of the env's networks no longer exist.
+// markGone records which of the env's networks no longer exist, and
+// which bridges and subnets they share with networks of others (the
+// default network's podlite0 and 10.90.0.0/16, declared in the host's
+// directory too): those say nothing about who left a veth or a rule.
 func (l *leakCheck) markGone() {
 	live := l.conflists()
 	for path := range l.networks {
 		l.gone[path] = !slices.Contains(live, path)
+	}
+	if l.ownsPath(l.env.NetConfigDir) {
+		return
+	}
+	files, _ := filepath.Glob(filepath.Join(l.env.NetConfigDir, "*.conflist"))
+	for _, f := range files {
+		if _, mine := l.networks[f]; mine {
+			continue
+		}
+		if n, ok := readEnvNetwork(f); ok {
+			l.shared[n.bridge] = true
+			for _, sn := range n.subnets {
+				l.shared[sn.String()] = true
+			}
+		}
 	}
 }
 
@@ -169,7 +197,7 @@ func (l *leakCheck) markGone() {
 // networks; with goneOnly, of one that no longer exists.
 func (l *leakCheck) isBridge(name string, goneOnly bool) bool {
 	for path, n := range l.networks {
-		if n.bridge != "" && n.bridge == name && (!goneOnly || l.gone[path]) {
+		if n.bridge != "" && n.bridge == name && !l.shared[name] && (!goneOnly || l.gone[path]) {
 			return true
 		}
 	}
@@ -182,7 +210,7 @@ func (l *leakCheck) isBridge(name string, goneOnly bool) bool {
 func (l *leakCheck) inSubnet(a *net.IPNet, goneOnly bool) bool {
 	for path, n := range l.networks {
 		for _, sn := range n.subnets {
-			if sn.Contains(a.IP) && (!goneOnly || l.gone[path]) {
+			if sn.Contains(a.IP) && !l.shared[sn.String()] && (!goneOnly || l.gone[path]) {
 				return true
 			}
 		}
@@ -349,11 +377,14 @@ func (l *leakCheck) isContainerChain(chain string) bool {
 }
 
 // networkNames lists every network name the env's podlite could use:
-// those in its network directory now, and the ones it created.
+// those in its network directory now, and the ones it created, removed
+// or not.
 func (l *leakCheck) networkNames() []string {
 	names := []string{"podlite"}
 	files, _ := filepath.Glob(filepath.Join(l.env.NetConfigDir, "*.conflist"))
-	files = append(files, l.conflists()...)
+	for f := range l.networks { // removed ones too
+		files = append(files, f)
+	}
 	for _, f := range files {
 		n := strings.TrimSuffix(filepath.Base(f), ".conflist")
 		if !slices.Contains(names, n) {
