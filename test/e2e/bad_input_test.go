@@ -247,42 +247,19 @@ func findNamed(t *testing.T, dir, name string) []string {
 // the archive ends and after what restore's preflight reads.
 func withExtraMember(t *testing.T, src, after string, extra *tar.Header, data string) []byte {
 	t.Helper()
-	tr := tar.NewReader(bytes.NewReader(readAll(t, src)))
-	var out bytes.Buffer
-	tw := tar.NewWriter(&out)
 	added := false
-	for {
-		hdr, err := tr.Next()
-		if errors.Is(err, io.EOF) {
-			break
-		}
-		if err != nil {
-			t.Fatal(err)
-		}
-		copyMember(t, tw, hdr, tr)
+	out := copyArchive(t, src, func(tw *tar.Writer, hdr *tar.Header, content []byte) {
+		writeMember(t, tw, hdr, content)
 		if !added && hdr.Name == after {
 			extra.Size = int64(len(data))
-			copyMember(t, tw, extra, strings.NewReader(data))
+			writeMember(t, tw, extra, []byte(data))
 			added = true
 		}
-	}
-	if err := tw.Close(); err != nil {
-		t.Fatal(err)
-	}
+	})
 	if !added {
 		t.Fatalf("%s has no member %q to add one after", src, after)
 	}
-	return out.Bytes()
-}
-
-func copyMember(t *testing.T, tw *tar.Writer, hdr *tar.Header, r io.Reader) {
-	t.Helper()
-	if err := tw.WriteHeader(hdr); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := io.Copy(tw, r); err != nil {
-		t.Fatal(err)
-	}
+	return out
 }
 
 // largestMember returns the name of the archive's biggest regular file.
