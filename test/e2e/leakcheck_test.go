@@ -32,6 +32,9 @@ import (
 //	lease     host-local leases under NetStateDir/ipam
 //	lock      container lock files (RUNROOT/locks/ID)
 //	cgroup    cgroup (v1) directories named after a container
+//	dir       per-container directories: ROOT/containers/ID,
+//	          RUNROOT/containers/ID, RUNROOT/runtime/ID and
+//	          containers/storage's ROOT/storage/*-containers/ID
 //	process   processes whose command line, cwd, root or cgroup names the
 //	          root, the runroot or a container
 
@@ -279,7 +282,7 @@ func (l *leakCheck) leaks() leakSet {
 			out[k] = true
 		}
 	}
-	for _, f := range []func() []string{l.mounts, l.netnsFiles, l.leases, l.locks, l.cgroups, l.processes, l.danglingVeths} {
+	for _, f := range []func() []string{l.mounts, l.netnsFiles, l.leases, l.locks, l.cgroups, l.processes, l.danglingVeths, l.containerDirs} {
 		for _, k := range f() {
 			out[k] = true
 		}
@@ -459,6 +462,24 @@ func (l *leakCheck) leases() []string {
 		owner := strings.Fields(string(content))
 		if l.ownsPath(f) || len(owner) > 0 && l.ids[owner[0]] {
 			out = append(out, fmt.Sprintf("lease: %s (%s)", f, strings.Join(owner, " ")))
+		}
+	}
+	return out
+}
+
+// containerDirs lists what is left of per-container directories: podlite's
+// and containers/storage's (a storage container's rootfs layer).
+func (l *leakCheck) containerDirs() []string {
+	var out []string
+	for _, pattern := range []string{
+		filepath.Join(l.env.Root, "containers", "*"), filepath.Join(l.env.RunRoot, "containers", "*"),
+		filepath.Join(l.env.RunRoot, "runtime", "*"), filepath.Join(l.env.Root, "storage", "*-containers", "*"),
+	} {
+		m, _ := filepath.Glob(pattern)
+		for _, p := range m {
+			if l.isContainerID(filepath.Base(p)) {
+				out = append(out, "dir: "+p)
+			}
 		}
 	}
 	return out
