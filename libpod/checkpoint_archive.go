@@ -138,6 +138,13 @@ func (r *Runtime) ImportCheckpoint(ctx context.Context, path string, opts Import
 	if err != nil {
 		return nil, err
 	}
+	// Held until the record is stored, as by CreateContainer: RemoveOrphans
+	// must not take this import's rootfs for a crashed one's.
+	unlock, err := r.lockNewContainer(cfg.ID)
+	if err != nil {
+		return nil, err
+	}
+	defer func() { unlock(retErr != nil) }()
 	if _, err := r.store.LookupContainer(cfg.Name); err == nil {
 		return nil, fmt.Errorf("a container named %s exists already: use --name: %w", cfg.Name, define.ErrExists)
 	}

@@ -158,6 +158,19 @@ func (s *Store) ContainersOfImage(imageID string) ([]string, error) {
 	return ids, nil
 }
 
+// ContainerIDs returns the storage IDs of every container rootfs.
+func (s *Store) ContainerIDs() ([]string, error) {
+	all, err := s.store.Containers()
+	if err != nil {
+		return nil, fmt.Errorf("listing container rootfs: %w", err)
+	}
+	ids := make([]string, len(all))
+	for i, c := range all {
+		ids[i] = c.ID
+	}
+	return ids, nil
+}
+
 // containerError wraps a storage error about container rootfs id.
 func containerError(id, doing string, err error) error {
 	if errors.Is(err, cstorage.ErrContainerUnknown) || errors.Is(err, cstorage.ErrLayerUnknown) {

@@ -228,9 +228,25 @@ func (e *Env) run(stdin *strings.Reader, args []string) *Result {
 // unmountUnder lazily unmounts every mount point at or below dir, deepest
 // first.
 func unmountUnder(dir string) error {
-	f, err := os.Open("/proc/self/mountinfo")
+	points, err := mountPointsUnder(dir)
 	if err != nil {
 		return err
+	}
+	sort.Slice(points, func(i, j int) bool { return len(points[i]) > len(points[j]) })
+	var errs []error
+	for _, mp := range points {
+		if err := unix.Unmount(mp, unix.MNT_DETACH); err != nil && !errors.Is(err, unix.EINVAL) && !errors.Is(err, unix.ENOENT) {
+			errs = append(errs, fmt.Errorf("unmounting %s: %w", mp, err))
+		}
+	}
+	return errors.Join(errs...)
+}
+
+// mountPointsUnder lists the mount points at or below dir.
+func mountPointsUnder(dir string) ([]string, error) {
+	f, err := os.Open("/proc/self/mountinfo")
+	if err != nil {
+		return nil, err
 	}
 	defer f.Close()
 	var points []string
@@ -245,17 +261,7 @@ func unmountUnder(dir string) error {
 			points = append(points, mp)
 		}
 	}
-	if err := sc.Err(); err != nil {
-		return err
-	}
-	sort.Slice(points, func(i, j int) bool { return len(points[i]) > len(points[j]) })
-	var errs []error
-	for _, mp := range points {
-		if err := unix.Unmount(mp, unix.MNT_DETACH); err != nil && !errors.Is(err, unix.EINVAL) && !errors.Is(err, unix.ENOENT) {
-			errs = append(errs, fmt.Errorf("unmounting %s: %w", mp, err))
-		}
-	}
-	return errors.Join(errs...)
+	return points, sc.Err()
 }
 
 // unescapeMountPath undoes mountinfo's octal escapes ("\040" for a space).

@@ -687,3 +687,14 @@ func cniChainName(network, id, prefix string) string {
 	sum := sha512.Sum512([]byte(network + id))
 	return fmt.Sprintf("CNI-%s%x", prefix, sum)[:28]
 }
+
+// added lists what after has and before has not.
+func added(before, after []string) []string {
+	var out []string
+	for _, a := range after {
+		if !slices.Contains(before, a) {
+			out = append(out, a)
+		}
+	}
+	return out
+}

@@ -3,6 +3,7 @@ package containers
 import (
 	"context"
 	"fmt"
+	"os"
 
 	"github.com/spf13/cobra"
 
@@ -172,9 +173,22 @@ func newRmCommand(g *common.Globals) *cobra.Command {
 					return nil
 				}
 			}
-			return forEach(g, sel, args, func(c *libpod.Container) error {
+			err = forEach(g, sel, args, func(c *libpod.Container) error {
 				return ignoreMissing(rt.RemoveContainer(context.Background(), c.ID(), force, volumes), ignore)
 			})
+			if !sel.all {
+				return err
+			}
+			// --all also removes what killed creates and removals left
+			// without a record.
+			orphanErr := rt.RemoveOrphans()
+			if err == nil {
+				return orphanErr
+			}
+			if orphanErr != nil {
+				fmt.Fprintf(os.Stderr, "Error: %v\n", orphanErr)
+			}
+			return err
 		},
 	}
 	cmd.Flags().BoolVarP(&force, "force", "f", false, "kill and remove running containers")
