@@ -108,15 +108,8 @@ func (c *Container) Checkpoint(ctx context.Context, opts CheckpointOptions) (*CR
 // checkCheckpoint refuses, before the lock is taken, what this host or the
 // options cannot do, and returns the page server to dump to, if any.
 func (c *Container) checkCheckpoint(opts CheckpointOptions) (*criu.PageServer, error) {
-	if opts.PreCheckpoint || opts.WithPrevious {
-		ok, err := criu.SupportsPreDump()
-		if err != nil {
-			return nil, err
-		}
-		if !ok {
-			return nil, fmt.Errorf("pre-checkpoints need soft-dirty memory tracking, which this kernel lacks (CONFIG_MEM_SOFT_DIRTY): %w", define.ErrNotSupported)
-		}
-		return nil, fmt.Errorf("pre-checkpoints are not implemented yet: %w", define.ErrNotSupported)
+	if err := preCheckpointRefusal(opts.PreCheckpoint || opts.WithPrevious, criu.SupportsPreDump); err != nil {
+		return nil, err
 	}
 	if err := criu.CheckVersion(); err != nil {
 		return nil, err
@@ -127,6 +120,24 @@ func (c *Container) checkCheckpoint(opts CheckpointOptions) (*criu.PageServer, e
 		}
 	}
 	return checkRemoteCheckpoint(opts)
+}
+
+// preCheckpointRefusal says why an iterative dump (--pre-checkpoint,
+// --with-previous), when asked, cannot be made: what the host lacks if it
+// has no soft-dirty memory tracking (hasSoftDirty probes, only when
+// asked), else that podlite does not implement pre-dump yet.
+func preCheckpointRefusal(asked bool, hasSoftDirty func() (bool, error)) error {
+	if !asked {
+		return nil
+	}
+	ok, err := hasSoftDirty()
+	if err != nil {
+		return err
+	}
+	if !ok {
+		return fmt.Errorf("pre-checkpoints need soft-dirty memory tracking, which this kernel lacks (CONFIG_MEM_SOFT_DIRTY): %w", define.ErrNotSupported)
+	}
+	return fmt.Errorf("pre-checkpoints: podlite does not implement pre-dump yet: %w", define.ErrNotSupported)
 }
 
 // prepareCheckpointLocked clears the last checkpoint's images and writes

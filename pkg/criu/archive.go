@@ -480,7 +480,7 @@ func invalid(member, format string, args ...any) error {
 
 // corrupt wraps an error from the decompressor or the tar reader.
 func corrupt(err error) error {
-	return fmt.Errorf("reading checkpoint archive: %w: %w", define.ErrInvalidArg, err)
+	return fmt.Errorf("reading checkpoint archive: %w (truncated or corrupt): %w", err, define.ErrInvalidArg)
 }
 
 // readHead reads the first member. In a podlite archive it is the

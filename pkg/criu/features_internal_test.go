@@ -110,9 +110,7 @@ func TestFeatureList(t *testing.T) {
 
 // TestProbe runs the real criu, which needs root to look at the kernel.
 func TestProbe(t *testing.T) {
-	if os.Getenv("PODLITE_TEST_ROOT") == "" || os.Geteuid() != 0 {
-		t.Skip("needs root and PODLITE_TEST_ROOT=1 (make test-root)")
-	}
+	requiresRoot(t)
 	info, err := Probe()
 	if err != nil {
 		t.Fatalf("Probe: %v", err)
@@ -128,4 +126,13 @@ func TestProbe(t *testing.T) {
 		t.Fatalf("SupportsPreDump = %v, %v; Features says %v", preDump, err, info.Features[MemDirtyTrack])
 	}
 	t.Logf("criu %s, usable features %v, pre-dump %v", info.Version, info.FeatureList(), preDump)
+}
+
+// requiresRoot skips t unless root tests were asked for (make test-root):
+// make test runs without root.
+func requiresRoot(t *testing.T) {
+	t.Helper()
+	if os.Getenv("PODLITE_TEST_ROOT") == "" || os.Geteuid() != 0 {
+		t.Skip("needs root and PODLITE_TEST_ROOT=1 (make test-root)")
+	}
 }

@@ -17,9 +17,7 @@ import (
 // CPU features an archive recorded with this CPU, and reports a mismatch
 // with the other problems.
 func TestCheckpointImportCheckCPU(t *testing.T) {
-	if runtime.GOARCH != "amd64" {
-		t.Skip("the doctored cpuinfo.img is an x86 one")
-	}
+	requireMachine(t, "an x86-64 CPU, which the doctored cpuinfo.img describes", runtime.GOARCH == "amd64")
 	e := NewEnv(t)
 	img := e.LoadBusybox()
 	e.MustPodlite("run", "-d", "--name", "cpu", "--network", "none", img, "sleep", "1000")
@@ -49,6 +47,27 @@ func TestCheckpointImportCheckCPU(t *testing.T) {
 // content passed through edit.
 func rewriteMember(t *testing.T, src, dst, name string, edit func(*testing.T, []byte) []byte) {
 	t.Helper()
+	found := false
+	out := copyArchive(t, src, func(tw *tar.Writer, hdr *tar.Header, data []byte) {
+		if hdr.Name == name {
+			data, found = edit(t, data), true
+			hdr.Size = int64(len(data))
+		}
+		writeMember(t, tw, hdr, data)
+	})
+	if !found {
+		t.Fatalf("%s has no member %s", src, name)
+	}
+	if err := os.WriteFile(dst, out, 0o600); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// copyArchive returns a copy of the plain tar src made by emit, which
+// gets each member in turn and writes it, changed or not, to tw (or
+// leaves it out, or adds others).
+func copyArchive(t *testing.T, src string, emit func(tw *tar.Writer, hdr *tar.Header, data []byte)) []byte {
+	t.Helper()
 	in, err := os.ReadFile(src)
 	if err != nil {
 		t.Fatal(err)
@@ -56,7 +75,6 @@ func rewriteMember(t *testing.T, src, dst, name string, edit func(*testing.T, []
 	tr := tar.NewReader(bytes.NewReader(in))
 	var out bytes.Buffer
 	tw := tar.NewWriter(&out)
-	found := false
 	for {
 		hdr, err := tr.Next()
 		if errors.Is(err, io.EOF) {
@@ -69,24 +87,20 @@ func rewriteMember(t *testing.T, src, dst, name string, edit func(*testing.T, []
 		if err != nil {
 			t.Fatal(err)
 		}
-		if hdr.Name == name {
-			data, found = edit(t, data), true
-			hdr.Size = int64(len(data))
-		}
-		if err := tw.WriteHeader(hdr); err != nil {
-			t.Fatal(err)
-		}
-		if _, err := tw.Write(data); err != nil {
-			t.Fatal(err)
-		}
+		emit(tw, hdr, data)
 	}
 	if err := tw.Close(); err != nil {
 		t.Fatal(err)
 	}
-	if !found {
-		t.Fatalf("%s has no member %s", src, name)
+	return out.Bytes()
+}
+
+func writeMember(t *testing.T, tw *tar.Writer, hdr *tar.Header, data []byte) {
+	t.Helper()
+	if err := tw.WriteHeader(hdr); err != nil {
+		t.Fatal(err)
 	}
-	if err := os.WriteFile(dst, out.Bytes(), 0o600); err != nil {
+	if _, err := tw.Write(data); err != nil {
 		t.Fatal(err)
 	}
 }

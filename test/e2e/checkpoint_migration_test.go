@@ -30,9 +30,7 @@ type testHost struct {
 // made later, whose cleanups run first).
 func newTwoHosts(t *testing.T) (a, b testHost) {
 	t.Helper()
-	if skipReason != "" {
-		t.Skip(skipReason)
-	}
+	requireRoot(t)
 	id := os.Getpid() % 100000
 	nsA, nsB := fmt.Sprintf("plhostA%d", id), fmt.Sprintf("plhostB%d", id)
 	vethA, vethB := fmt.Sprintf("plvA%d", id), fmt.Sprintf("plvB%d", id)

@@ -27,11 +27,12 @@ runtime = "runc"
 cgroup_manager = "cgroupfs"
 `
 
-// NewPodman sets up a private podman for t, or skips t where podman is not
+// NewPodman sets up a private podman for t, or fails t where podman is not
 // installed (contrib/setup.sh installs it).
 func NewPodman(t *testing.T) *Podman {
 	t.Helper()
-	bin := lookTool(t, "podman", "apt-get install podman runc conmon")
+	requireRoot(t)
+	bin := requireTool(t, "podman", "apt-get install podman runc conmon")
 	// Short: podman refuses a run root of more than 50 characters.
 	dir, err := os.MkdirTemp("", "pm-")
 	if err != nil {

@@ -100,7 +100,9 @@ func TestCheckpointLeaveRunningKeepAndErrors(t *testing.T) {
 	expectOneLineError(t, e.Podlite("container", "restore", "never"))
 	r := e.Podlite("container", "checkpoint", "--pre-checkpoint", "c")
 	expectOneLineError(t, r)
-	if !strings.Contains(r.Stderr, "soft-dirty") {
+	// Which reason depends on the kernel; preCheckpointRefusal's unit
+	// test covers both.
+	if !strings.Contains(r.Stderr, "CONFIG_MEM_SOFT_DIRTY") && !strings.Contains(r.Stderr, "does not implement pre-dump yet") {
 		t.Fatalf("pre-checkpoint error does not say why: %s", r.Stderr)
 	}
 }

@@ -1,42 +1,19 @@
 package e2e
 
 import (
-	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
 )
 
-// lookTool finds an outside tool the suite checks compatibility with:
-// on PATH, or where `go install` puts it. contrib/setup.sh installs them;
-// without one the test is skipped, saying which.
-func lookTool(t *testing.T, name, install string) string {
-	t.Helper()
-	if p, err := exec.LookPath(name); err == nil {
-		return p
-	}
-	if home, err := os.UserHomeDir(); err == nil {
-		if p := filepath.Join(home, "go", "bin", name); isExecutable(p) {
-			return p
-		}
-	}
-	t.Skipf("%s is not installed (contrib/setup.sh installs it: %s)", name, install)
-	return ""
-}
-
-func isExecutable(p string) bool {
-	st, err := os.Stat(p)
-	return err == nil && st.Mode().IsRegular() && st.Mode().Perm()&0o111 != 0
-}
-
 // TestCheckpointctlReadsArchives: checkpointctl, the tool that reads
 // podman's checkpoint archives, shows and inspects podlite's with the
 // right name, image, ID, address and process tree — compressed each way,
 // with a network and without.
 func TestCheckpointctlReadsArchives(t *testing.T) {
-	ctl := lookTool(t, "checkpointctl", "go install github.com/checkpoint-restore/checkpointctl@v1.6.0")
 	e := NewEnv(t)
+	ctl := requireTool(t, "checkpointctl", "go install github.com/checkpoint-restore/checkpointctl@v1.6.0")
 	img := e.LoadBusybox()
 	dir := t.TempDir()
 	for _, tc := range []struct{ name, compress, network string }{

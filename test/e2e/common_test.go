@@ -126,16 +126,16 @@ type Env struct {
 	// nsenter --net, not ip netns exec, whose private mount namespace
 	// would hide the mounts one command makes from the next.
 	Netns string
+	leaks *leakCheck
 }
 
 // NewEnv creates temp --root and --runroot dirs for t, in the network
-// domain of t's envs. On cleanup it removes every container, resets the
-// root, unmounts whatever is left mounted under them and deletes them.
+// domain of t's envs. On cleanup it removes every container, fails t if
+// that left anything behind (the leak checker, leakcheck_test.go), resets
+// the root, unmounts whatever is left mounted under them and deletes them.
 func NewEnv(t *testing.T) *Env {
 	t.Helper()
-	if skipReason != "" {
-		t.Skip(skipReason)
-	}
+	requireRoot(t)
 	return newEnv(t, testDomain(t))
 }
 
@@ -143,9 +143,7 @@ func NewEnv(t *testing.T) *Env {
 // domain (directories, bridge, subnet) is its own.
 func NewEnvApart(t *testing.T) *Env {
 	t.Helper()
-	if skipReason != "" {
-		t.Skip(skipReason)
-	}
+	requireRoot(t)
 	return newEnv(t, newDomain(t))
 }
 
@@ -162,9 +160,12 @@ func newEnv(t *testing.T, domain *netDomain) *Env {
 			t.Fatal(err)
 		}
 	}
+	e.leaks = newLeakCheck(e)
 	t.Cleanup(func() {
+		e.leaks.containerIDs()
 		// Fails harmlessly where there is nothing to remove.
 		e.Podlite("rm", "-a", "-f")
+		e.leaks.check()
 		// Its networks go unless another env of the domain uses them.
 		if r := e.Podlite("system", "reset", "-f"); r.ExitCode != 0 {
 			t.Errorf("system reset of %s: %s", e.Root, r.Stderr)
@@ -241,6 +242,7 @@ func (e *Env) run(stdin *strings.Reader, args []string) *Result {
 	cmd.Stdout, cmd.Stderr = &stdout, &stderr
 	err := cmd.Run()
 	r := &Result{Stdout: stdout.String(), Stderr: stderr.String()}
+	e.leaks.observe(r.Stdout)
 	var exitErr *exec.ExitError
 	switch {
 	case ctx.Err() != nil:
@@ -316,13 +318,8 @@ func unescapeMountPath(s string) string {
 // with temp storage until the test ends, and returns "127.0.0.1:PORT".
 func StartRegistry(t *testing.T) string {
 	t.Helper()
-	if skipReason != "" {
-		t.Skip(skipReason)
-	}
-	bin, err := exec.LookPath("docker-registry")
-	if err != nil {
-		t.Skip("docker-registry is not installed (apt-get install docker-registry)")
-	}
+	requireRoot(t)
+	bin := requireTool(t, "docker-registry", "apt-get install docker-registry")
 	dir := t.TempDir()
 	addr := freeAddr(t)
 	config := filepath.Join(dir, "config.yml")

@@ -397,9 +397,7 @@ func TestRestartPolicyAlways(t *testing.T) {
 // pseudo-terminal, and returns the output with CRs removed.
 func runWithTTY(t *testing.T, e *Env, args ...string) (string, int) {
 	t.Helper()
-	if _, err := exec.LookPath("script"); err != nil {
-		t.Skip("needs script(1) from util-linux")
-	}
+	requireTool(t, "script", "apt-get install bsdutils")
 	quoted := []string{podliteBinary}
 	for _, a := range e.args(args) {
 		quoted = append(quoted, "'"+strings.ReplaceAll(a, "'", `'\''`)+"'")

@@ -91,9 +91,8 @@ func cgroupValue(t *testing.T, e *Env, img, file string, flags ...string) string
 func TestRunResourceLimits(t *testing.T) {
 	e := NewEnv(t)
 	img := e.LoadBusybox()
-	if _, err := os.Stat("/sys/fs/cgroup/memory"); err != nil {
-		t.Skip("needs the cgroup v1 memory hierarchy")
-	}
+	_, err := os.Stat("/sys/fs/cgroup/memory")
+	requireMachine(t, "the cgroup v1 memory hierarchy", err == nil)
 	if got := cgroupValue(t, e, img, "/sys/fs/cgroup/memory/memory.limit_in_bytes", "--memory", "64m"); got != "67108864\n" {
 		t.Errorf("--memory 64m: memory.limit_in_bytes = %q", got)
 	}

@@ -60,8 +60,18 @@ var (
 // Write prints a slice of items. format may be "json", a Go template applied
 // to each item, or a template starting with "table" that prints a header
 // row and aligned columns. An empty format uses defaultTable. headers
-// overrides column titles by field name ("ID": "CONTAINER ID").
+// overrides column titles by field name ("ID": "CONTAINER ID"). A template
+// that does not parse or fails on any item prints nothing.
 func Write(w io.Writer, format, defaultTable string, items any, headers map[string]string) error {
+	check := func(tmpl *template.Template) error {
+		return checkGoFields(tmpl, reflect.TypeOf(items).Elem())
+	}
+	return write(w, format, defaultTable, items, headers, check)
+}
+
+// write is Write with check, when not nil, run on the parsed template
+// before any item.
+func write(w io.Writer, format, defaultTable string, items any, headers map[string]string, check func(*template.Template) error) error {
 	if IsJSON(format) {
 		return WriteJSON(w, items)
 	}
@@ -75,29 +85,42 @@ func Write(w io.Writer, format, defaultTable string, items any, headers map[stri
 	format = strings.NewReplacer(`\t`, "\t", `\n`, "\n").Replace(format)
 	tmpl, err := template.New("format").Funcs(templateFuncs).Parse(format + "\n")
 	if err != nil {
-		return fmt.Errorf("parsing --format template: %v: %w", err, define.ErrInvalidArg)
+		return fmt.Errorf("parsing --format template: %v: %w", oneLine(err), define.ErrInvalidArg)
 	}
-	out := w
+	if check != nil {
+		if err := check(tmpl); err != nil {
+			return err
+		}
+	}
+	// Everything is rendered before anything is printed: a template that
+	// fails on the third item must not leave two on the terminal.
+	var all bytes.Buffer
+	var out io.Writer = &all
 	var tw *tabwriter.Writer
 	if table {
-		tw = tabwriter.NewWriter(w, 0, 0, 3, ' ', 0)
+		tw = tabwriter.NewWriter(&all, 0, 0, 3, ' ', 0)
 		out = tw
 		fmt.Fprintln(out, headerRow(format, headers))
 	}
 	v := reflect.ValueOf(items)
 	for i := 0; i < v.Len(); i++ {
-		var buf bytes.Buffer
-		if err := tmpl.Execute(&buf, v.Index(i).Interface()); err != nil {
-			return fmt.Errorf("executing --format template: %v: %w", err, define.ErrInvalidArg)
-		}
-		if _, err := out.Write(buf.Bytes()); err != nil {
-			return err
+		if err := tmpl.Execute(out, v.Index(i).Interface()); err != nil {
+			return fmt.Errorf("executing --format template: %v: %w", oneLine(err), define.ErrInvalidArg)
 		}
 	}
 	if tw != nil {
-		return tw.Flush()
+		if err := tw.Flush(); err != nil {
+			return err
+		}
 	}
-	return nil
+	_, err = w.Write(all.Bytes())
+	return err
+}
+
+// oneLine keeps an error message on one line: template errors quote the
+// template, which may span several.
+func oneLine(err error) string {
+	return strings.Join(strings.Fields(err.Error()), " ")
 }
 
 // headerRow turns "{{.ID}}\t{{.CreatedAt}}" into "ID\tCREATED AT": each
@@ -151,7 +174,25 @@ func WriteJSONTemplate(w io.Writer, format string, items any) error {
 			}
 		}
 	}
-	return Write(w, format, "", generic, nil)
+	check := func(tmpl *template.Template) error {
+		// The slice's element type, so that no items is no excuse, and
+		// each item's own, for slices of interfaces (inspect of any kind).
+		v := reflect.ValueOf(items)
+		types := []reflect.Type{v.Type().Elem()}
+		for i := 0; i < v.Len(); i++ {
+			types = append(types, reflect.TypeOf(v.Index(i).Interface()))
+		}
+		for _, t := range types {
+			if t == nil || t.Kind() == reflect.Interface {
+				continue
+			}
+			if err := checkJSONFields(tmpl, t); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
+	return write(w, format, "", generic, nil, check)
 }
 
 // WriteInspect prints inspect data as a JSON array, or each item through a

@@ -11,9 +11,7 @@ import (
 // libcontainer re-executes this test binary as "init", which the init
 // function in main.go handles.
 func TestRun(t *testing.T) {
-	if os.Getenv("PODLITE_TEST_ROOT") == "" || os.Geteuid() != 0 {
-		t.Skip("needs root and PODLITE_TEST_ROOT=1 (make test-root)")
-	}
+	requiresRoot(t)
 	rootfs := busyboxRootfs(t)
 	for _, tc := range []struct {
 		name string
@@ -42,7 +40,7 @@ func busyboxRootfs(t *testing.T) string {
 	t.Helper()
 	busybox, err := os.ReadFile("/bin/busybox")
 	if err != nil {
-		t.Skipf("needs busybox-static: %v", err)
+		t.Fatalf("reading busybox-static's /bin/busybox (contrib/setup.sh installs it: apt-get install busybox-static): %v", err)
 	}
 	dir := t.TempDir()
 	bin := filepath.Join(dir, "bin")
@@ -60,4 +58,13 @@ func busyboxRootfs(t *testing.T) string {
 		}
 	}
 	return dir
+}
+
+// requiresRoot skips t unless root tests were asked for (make test-root):
+// make test runs without root.
+func requiresRoot(t *testing.T) {
+	t.Helper()
+	if os.Getenv("PODLITE_TEST_ROOT") == "" || os.Geteuid() != 0 {
+		t.Skip("needs root and PODLITE_TEST_ROOT=1 (make test-root)")
+	}
 }
