@@ -125,8 +125,9 @@ type Env struct {
 	// podlite runs in, as on a host of its own. It is joined with
 	// nsenter --net, not ip netns exec, whose private mount namespace
 	// would hide the mounts one command makes from the next.
-	Netns string
-	leaks *leakCheck
+	Netns  string
+	leaks  *leakCheck
+	domain *netDomain
 }
 
 // NewEnv creates temp --root and --runroot dirs for t, in the network
@@ -166,6 +167,7 @@ func newEnv(t *testing.T, domain *netDomain) *Env {
 		// Fails harmlessly where there is nothing to remove.
 		e.Podlite("rm", "-a", "-f")
 		e.leaks.check()
+		defer e.domain.members.Add(-1)
 		// Its networks go unless another env of the domain uses them.
 		if r := e.Podlite("system", "reset", "-f"); r.ExitCode != 0 {
 			t.Errorf("system reset of %s: %s", e.Root, r.Stderr)

@@ -310,9 +310,10 @@ func (l *leakCheck) mine(item string) bool {
 		// "NAME master BRIDGE" or "NAME nomaster". A veth without a
 		// bridge may be anyone's (another test may have deleted the bridge
 		// under its containers): danglingVeths finds the env's by their
-		// peers.
+		// peers. So does a veth on a bridge that other envs of the
+		// domain still use.
 		f := strings.Fields(strings.TrimPrefix(item, "veth: "))
-		return len(f) == 3 && l.isBridge(f[2], false)
+		return len(f) == 3 && l.isBridge(f[2], false) && !l.env.sharesDomain()
 	case strings.HasPrefix(item, "iptables: "):
 		return l.namesMine(strings.TrimPrefix(item, "iptables: "))
 	}

@@ -24,6 +24,8 @@ import (
 type netDomain struct {
 	dir, config, confDir, stateDir string
 	bridge, subnet                 string
+	// members counts the envs of the domain not cleaned up yet.
+	members atomic.Int32
 }
 
 var (
@@ -71,10 +73,16 @@ func newDomain(t *testing.T) *netDomain {
 
 // join makes e use the domain and writes the domain's config file.
 func (d *netDomain) join(e *Env) {
+	e.domain = d
+	d.members.Add(1)
 	e.Config, e.NetConfigDir, e.NetStateDir = d.config, d.confDir, d.stateDir
 	e.DefaultBridge, e.DefaultSubnet = d.bridge, d.subnet
 	e.WriteConfig()
 }
+
+// sharesDomain reports whether other envs of e's network domain are
+// still there: their containers share its bridges.
+func (e *Env) sharesDomain() bool { return e.domain != nil && e.domain.members.Load() > 1 }
 
 // WriteConfig writes the env's config file from its network fields, for a
 // test that changes them (before the default network exists).
