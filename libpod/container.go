@@ -132,6 +132,9 @@ func (c *Container) syncLocked() error {
 	// that is acted on gets its full record here, renames included.
 	c.config, c.state = rec.Config, rec.State
 	if !c.isActive() {
+		if c.state.Checkpointed {
+			return c.adoptRestoredLocked()
+		}
 		return nil
 	}
 	exit, err := supervisor.ReadExit(c.runDir())
@@ -145,6 +148,12 @@ func (c *Container) syncLocked() error {
 		// Nobody is left to record the exit: the supervisor was killed.
 		c.state.Error = "the container's supervisor died before recording its exit"
 		return c.exitedLocked(-1, time.Now())
+	}
+	if c.state.Checkpointed && c.checkpointInventory() == nil {
+		// Left by a checkpoint killed before its dump completed (none
+		// runs now: this process holds the lock).
+		c.state.Checkpointed = false
+		return c.saveLocked()
 	}
 	return nil
 }

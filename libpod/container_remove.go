@@ -54,6 +54,11 @@ func (c *Container) removeLocked(force bool) error {
 	if err := c.saveLocked(); err != nil {
 		return err
 	}
+	if c.state.Checkpointed {
+		if err := c.releaseLeftoversLocked(); err != nil {
+			return err
+		}
+	}
 	c.releaseLocked()
 	if c.state.Checkpointed {
 		// Its addresses were held for a restore that will not come.

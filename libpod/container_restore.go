@@ -1,19 +1,26 @@
 package libpod
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"io/fs"
+	"log/slog"
 	"maps"
 	"os"
 	"path/filepath"
+	"strconv"
+	"strings"
 	"time"
+
+	specs "github.com/opencontainers/runtime-spec/specs-go"
 
 	"github.com/podlite/podlite/libpod/define"
 	"github.com/podlite/podlite/libpod/oci"
 	"github.com/podlite/podlite/libpod/supervisor"
+	"github.com/podlite/podlite/pkg/crashpoint"
 	"github.com/podlite/podlite/pkg/criu"
 	"github.com/podlite/podlite/pkg/network"
 )
@@ -50,17 +57,21 @@ func (c *Container) Restore(ctx context.Context, opts RestoreOptions) (*CRReport
 	}
 	report := &CRReport{ID: c.config.ID}
 	err = c.withLock(func() (retErr error) {
-		if !c.state.Checkpointed {
-			return fmt.Errorf("container %s is not checkpointed: %w", c.config.Name, define.ErrInvalidState)
+		if !c.state.Checkpointed || c.isActive() {
+			return fmt.Errorf("container %s is %s, not checkpointed: %w", c.config.Name, c.state.Status, define.ErrInvalidState)
 		}
 		images := filepath.Join(c.userDir(), checkpointDir)
 		if _, err := os.Stat(filepath.Join(images, "inventory.img")); err != nil {
 			return fmt.Errorf("the checkpoint of %s is missing or incomplete (%s): %w", c.config.Name, images, define.ErrNotFound)
 		}
+		if err := c.releaseLeftoversLocked(); err != nil {
+			return err
+		}
 		wanted, holdAgain, err := c.releaseHeldAddressesLocked(opts)
 		if err != nil {
 			return err
 		}
+		crashpoint.Hit(crashpoint.RestoreAddressesReleased)
 		defer func() {
 			if retErr != nil {
 				holdAgain()
@@ -74,6 +85,7 @@ func (c *Container) Restore(ctx context.Context, opts RestoreOptions) (*CRReport
 				c.releaseLocked()
 			}
 		}()
+		crashpoint.Hit(crashpoint.RestoreNetworkAdded)
 		restore := oci.CheckpointOptions{ImagesDir: images, WorkDir: c.userDir(),
 			TCPEstablished: opts.TCPEstablished, FileLocks: opts.FileLocks}
 		pagesDone, err := c.remotePagesLocked(opts, remote, &restore)
@@ -146,17 +158,109 @@ func (c *Container) spawnRestoreLocked(opts RestoreOptions, restore oci.Checkpoi
 	if err != nil {
 		return fmt.Errorf("restoring container %s: %w", c.config.Name, criuError(err, filepath.Join(c.userDir(), restoreLog)))
 	}
+	crashpoint.Hit(crashpoint.RestoreSpawned)
 	report.RestoreDuration = time.Since(start).Microseconds()
 	report.RestoreStats, _ = criu.ReadRestoreStats(c.userDir())
 	c.state.Checkpointed = false
 	c.state.RestoredAt, c.state.RestoreLog = time.Now(), filepath.Join(c.userDir(), restoreLog)
-	if !opts.Keep {
-		if err := os.RemoveAll(restore.ImagesDir); err != nil {
+	if err := c.runningLocked(rep.PID, rep.SupervisorPID); err != nil {
+		return err
+	}
+	crashpoint.Hit(crashpoint.RestoreStateWritten)
+	if opts.Keep {
+		return nil
+	}
+	// Only once the running state is saved: until then a crash must find
+	// the checkpoint whole.
+	if err := os.RemoveAll(restore.ImagesDir); err != nil {
+		return err
+	}
+	c.state.CheckpointPath = ""
+	return c.saveLocked()
+}
+
+// adoptRestoredLocked finishes, for a checkpointed container, a restore
+// killed after CRIU brought its processes back under their supervisor but
+// before it saved the running state: as podman's sync trusts the runtime
+// over its database, the container is recorded as running, with the
+// namespace, addresses and rootfs mount that restore gave it. The
+// checkpoint's images stay until the next checkpoint or rm.
+func (c *Container) adoptRestoredLocked() error {
+	pid, err := readPIDFile(filepath.Join(c.runDir(), "pid"))
+	if err != nil || !processAlive(pid) || !fileMissing(filepath.Join(c.runDir(), "exit")) {
+		return nil // nothing restored runs: releaseLeftoversLocked's case
+	}
+	raw, err := os.ReadFile(filepath.Join(c.runDir(), "config.json"))
+	if err != nil {
+		return err
+	}
+	var s specs.Spec
+	if err := json.Unmarshal(raw, &s); err != nil {
+		return fmt.Errorf("reading the spec of the restored %s: %w", c.config.Name, err)
+	}
+	c.state.Mountpoint = s.Root.Path
+	if ns := filepath.Join(c.rt.netnsDir(), c.config.ID); !fileMissing(ns) {
+		st, err := os.ReadFile(filepath.Join(c.userDir(), networkStatus))
+		if err != nil {
 			return err
 		}
-		c.state.CheckpointPath = ""
+		c.state.Network = define.NetworkState{NetNS: ns, Status: st}
 	}
-	return c.runningLocked(rep.PID, rep.SupervisorPID)
+	slog.Info("recording the container an interrupted restore left running", "container", c.config.Name, "pid", pid)
+	c.state.Checkpointed = false
+	c.state.RestoredAt, c.state.RestoreLog = time.Now(), filepath.Join(c.userDir(), restoreLog)
+	return c.runningLocked(pid, parentPID(pid))
+}
+
+// releaseLeftoversLocked undoes what a restore killed before its processes
+// ran (or whose processes died since) left of this checkpointed container,
+// which its state does not record: the network namespace with its CNI
+// attachments, the rootfs mount, the runtime's container and the run
+// directory. The container stays checkpointed as before the restore.
+func (c *Container) releaseLeftoversLocked() error {
+	ns := filepath.Join(c.rt.netnsDir(), c.config.ID)
+	if fileMissing(ns) && fileMissing(c.runDir()) {
+		return nil
+	}
+	slog.Info("releasing what an interrupted restore left", "container", c.config.Name)
+	if !fileMissing(ns) {
+		c.state.Network.NetNS = ns
+	}
+	c.releaseLocked()
+	// The restore's mount of the rootfs, which the state does not name.
+	store, err := c.rt.Storage()
+	if err != nil {
+		return err
+	}
+	if mounted, err := store.Mounted(c.config.StorageID); err != nil || !mounted {
+		return err
+	}
+	return store.Unmount(c.config.StorageID, false)
+}
+
+// readPIDFile reads a PID written by the start command.
+func readPIDFile(path string) (int, error) {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return 0, err
+	}
+	return strconv.Atoi(strings.TrimSpace(string(b)))
+}
+
+// parentPID returns the parent of pid (its supervisor, for a container's
+// init), or 0.
+func parentPID(pid int) int {
+	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
+	if err != nil {
+		return 0
+	}
+	// "PID (COMM) STATE PPID ...": COMM may hold spaces and parentheses.
+	fields := strings.Fields(string(b[bytes.LastIndexByte(b, ')')+1:]))
+	if len(fields) < 2 {
+		return 0
+	}
+	ppid, _ := strconv.Atoi(fields[1])
+	return ppid
 }
 
 const restoreFile = "restore.json"

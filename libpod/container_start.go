@@ -161,12 +161,22 @@ func (c *Container) releaseLocked() {
 }
 
 // exitedLocked records an exit and releases the container's resources.
+// The exit is saved before the release removes the run directory, and the
+// supervisor's exit file with it: a podlite killed in between must not
+// leave a container that shows as running with nothing to say it exited.
+// The saved state still names the namespace and mount to release.
 func (c *Container) exitedLocked(code int, at time.Time) error {
 	if err := c.setStatusLocked(define.StatusExited); err != nil {
 		return err
 	}
 	c.state.ExitCode, c.state.FinishedAt, c.state.PID = code, at, 0
+	if err := c.saveLocked(); err != nil {
+		return err
+	}
 	c.releaseLocked()
+	if err := c.settleCheckpointLocked(); err != nil {
+		return err
+	}
 	return c.saveLocked()
 }
 

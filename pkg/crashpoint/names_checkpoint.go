@@ -1,0 +1,35 @@
+package crashpoint
+
+// Points of checkpoint and restore.
+// docs/ARCHITECTURE.md ("Crash safety") says what recovers each.
+const (
+	// CheckpointMetadataWritten: spec.dump and config.dump are beside the
+	// (cleared) images; nothing recorded yet.
+	CheckpointMetadataWritten = "checkpoint-metadata-written"
+	// CheckpointMarked: the checkpointed mark is saved, the dump not begun.
+	CheckpointMarked = "checkpoint-marked"
+	// CheckpointDumped: CRIU's dump is complete, the exit not recorded.
+	CheckpointDumped = "checkpoint-dumped"
+	// CheckpointAddressesHeld: the exit is saved (exited, checkpointed),
+	// the container's resources released and its addresses held again
+	// for the restore; the checkpoint's details are not saved yet.
+	CheckpointAddressesHeld = "checkpoint-addresses-held"
+	// CheckpointStateWritten: the checkpointed state is saved whole.
+	CheckpointStateWritten = "checkpoint-state-written"
+
+	// RestoreAddressesReleased: the held addresses are released.
+	RestoreAddressesReleased = "restore-addresses-released"
+	// RestoreNetworkAdded: rootfs mounted, CNI ADD done, run files written.
+	RestoreNetworkAdded = "restore-network-added"
+	// RestoreSpawned: CRIU restored the processes under a new supervisor;
+	// the running state is not written.
+	RestoreSpawned = "restore-spawned"
+	// RestoreStateWritten: the running state is written, the checkpoint's
+	// images not removed yet.
+	RestoreStateWritten = "restore-state-written"
+)
+
+func init() {
+	register("checkpoint", CheckpointMetadataWritten, CheckpointMarked, CheckpointDumped, CheckpointAddressesHeld, CheckpointStateWritten)
+	register("restore", RestoreAddressesReleased, RestoreNetworkAdded, RestoreSpawned, RestoreStateWritten)
+}

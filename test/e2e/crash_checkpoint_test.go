@@ -1,0 +1,297 @@
+package e2e
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"syscall"
+	"testing"
+
+	"github.com/podlite/podlite/pkg/crashpoint"
+)
+
+// The crash tests of checkpoint, restore, checkpoint --export and restore
+// --import: for every crash point of these verbs (crashpoint.All, so a new
+// point is tested without a new test), podlite-crash is SIGKILLed there,
+// then the container must be sane (usable, or cleanly gone), the next
+// command on it must succeed or say why in one line, a checkpoint complete
+// before the crash must still restore with its counter going on, and after
+// `rm -af` nothing may be left. docs/ARCHITECTURE.md ("Crash safety") says
+// what recovers each point.
+
+// crashCRBinary returns the crashpoint-tagged build (make build-crash);
+// the crash tests fail without it rather than pass untested.
+func crashCRBinary(t *testing.T) string {
+	t.Helper()
+	if skipReason != "" {
+		t.Skip(skipReason)
+	}
+	bin := os.Getenv("PODLITE_CRASH_BINARY")
+	if bin == "" {
+		t.Fatal("PODLITE_CRASH_BINARY is not set: build it with make build-crash and point the variable at bin/podlite-crash")
+	}
+	abs, err := filepath.Abs(bin)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := os.Stat(abs); err != nil {
+		t.Fatalf("PODLITE_CRASH_BINARY: %v", err)
+	}
+	return abs
+}
+
+// crashCRPoints returns the crash points of verb, failing when there are
+// none (the names are registered in pkg/crashpoint/names_checkpoint.go).
+func crashCRPoints(t *testing.T, verb string) []string {
+	t.Helper()
+	var out []string
+	for _, p := range crashpoint.All() {
+		if crashpoint.Verb(p) == verb {
+			out = append(out, p)
+		}
+	}
+	if len(out) == 0 {
+		t.Fatalf("no crash points registered for %s", verb)
+	}
+	return out
+}
+
+// crashCRRun runs the crash binary with args on e, told to crash at point,
+// and fails unless it died of SIGKILL (that is, reached the point).
+func crashCRRun(t *testing.T, e *Env, bin, point string, args ...string) {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), commandTimeout)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, bin, e.args(args)...)
+	cmd.Env = append(os.Environ(), crashpoint.EnvVar+"="+point)
+	var out bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &out, &out
+	err := cmd.Run()
+	var exitErr *exec.ExitError
+	if !errors.As(err, &exitErr) {
+		t.Fatalf("podlite-crash %s did not crash at %s: %v\n%s", strings.Join(args, " "), point, err, out.String())
+	}
+	ws, ok := exitErr.Sys().(syscall.WaitStatus)
+	if !ok || !ws.Signaled() || ws.Signal() != syscall.SIGKILL {
+		t.Fatalf("podlite-crash %s ended with %v, not SIGKILL at %s\n%s", strings.Join(args, " "), err, point, out.String())
+	}
+}
+
+// crashCRCounter runs the counter container "c" on a new env and returns
+// the env, the container's ID and address.
+func crashCRCounter(t *testing.T) (*Env, string, string) {
+	t.Helper()
+	e := NewEnv(t)
+	img := e.LoadBusybox()
+	id := strings.TrimSpace(e.MustPodlite("run", "-d", "--name", "c", img, "sh", "-c", counterScript).Stdout)
+	waitFor(t, func() bool { return lastCount(t, e, "c") >= 3 })
+	return e, id, strings.Fields(netOf(e, "c"))[0]
+}
+
+// crashCRState returns "STATUS CHECKPOINTED" of c, after `ps -a` has
+// listed it.
+func crashCRState(t *testing.T, e *Env) string {
+	t.Helper()
+	if ps := e.MustPodlite("ps", "-a", "--format", "{{.Names}}").Stdout; ps != "c\n" {
+		t.Fatalf("ps -a after the crash: %q", ps)
+	}
+	return strings.TrimSpace(e.MustPodlite("inspect", "--format", "{{.State.Status}} {{.State.Checkpointed}}", "c").Stdout)
+}
+
+// crashCRComplete reports whether the container's checkpoint images are
+// complete (CRIU writes inventory.img last).
+func crashCRComplete(e *Env, id string) bool {
+	_, err := os.Stat(filepath.Join(e.Root, "containers", id, "checkpoint", "inventory.img"))
+	return err == nil
+}
+
+// crashCRLeases returns the lease files under e's network state that name
+// the container id.
+func crashCRLeases(t *testing.T, e *Env, id string) []string {
+	t.Helper()
+	var out []string
+	_ = filepath.WalkDir(e.NetStateDir, func(p string, d os.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return nil
+		}
+		if b, err := os.ReadFile(p); err == nil && strings.HasPrefix(string(b), id+"\r\n") {
+			out = append(out, p)
+		}
+		return nil
+	})
+	return out
+}
+
+// crashCRAssertHeld fails unless the checkpointed container holds ip.
+func crashCRAssertHeld(t *testing.T, e *Env, id, ip string) {
+	t.Helper()
+	for _, l := range crashCRLeases(t, e, id) {
+		if filepath.Base(l) == ip {
+			return
+		}
+	}
+	t.Fatalf("the checkpointed container does not hold its address %s", ip)
+}
+
+// crashCRMounts returns the mount points under e's root and runroot.
+func crashCRMounts(t *testing.T, e *Env) map[string]bool {
+	t.Helper()
+	f, err := os.Open("/proc/self/mountinfo")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	out := map[string]bool{}
+	sc := bufio.NewScanner(f)
+	for sc.Scan() {
+		fields := strings.Fields(sc.Text())
+		if len(fields) < 5 {
+			continue
+		}
+		mp := unescapeMountPath(fields[4])
+		for _, dir := range []string{e.Root, e.RunRoot} {
+			if mp == dir || strings.HasPrefix(mp, dir+"/") {
+				out[mp] = true
+			}
+		}
+	}
+	return out
+}
+
+// crashCRRemoveAll runs `rm -af` and fails on whatever of container id is
+// left: mounts beyond those of before (the storage driver's home and the
+// shared netns directory stay for the env's life), namespace files,
+// leases, storage containers, processes and cgroups.
+func crashCRRemoveAll(t *testing.T, e *Env, id string, before map[string]bool) {
+	t.Helper()
+	e.MustPodlite("rm", "-a", "-f")
+	if ps := e.MustPodlite("ps", "-aq").Stdout; ps != "" {
+		t.Fatalf("rm -af left containers: %q", ps)
+	}
+	var leaks []string
+	for mp := range crashCRMounts(t, e) {
+		if !before[mp] && mp != filepath.Join(e.RunRoot, "netns") {
+			leaks = append(leaks, "mount "+mp)
+		}
+	}
+	if ents, err := os.ReadDir(filepath.Join(e.RunRoot, "netns")); err == nil {
+		for _, d := range ents {
+			if !strings.HasPrefix(d.Name(), ".") {
+				leaks = append(leaks, "netns "+d.Name())
+			}
+		}
+	}
+	for _, l := range crashCRLeases(t, e, id) {
+		leaks = append(leaks, "lease "+l)
+	}
+	if ctrs, err := filepath.Glob(filepath.Join(e.Root, "*-containers", "containers.json")); err == nil {
+		for _, p := range ctrs {
+			if b, err := os.ReadFile(p); err == nil && strings.Contains(string(b), `"id"`) {
+				leaks = append(leaks, "storage containers in "+p)
+			}
+		}
+	}
+	if _, err := os.Stat(filepath.Join(e.Root, "containers", id)); err == nil {
+		leaks = append(leaks, "directory of "+id)
+	}
+	if pids := podliteSupervisors(t, e); len(pids) > 0 {
+		leaks = append(leaks, fmt.Sprint("supervisors ", pids))
+	}
+	if cg, _ := filepath.Glob("/sys/fs/cgroup/*/podlite/" + id); len(cg) > 0 {
+		leaks = append(leaks, "cgroups "+strings.Join(cg, ","))
+	}
+	if procs := crashCRProcesses(id); len(procs) > 0 {
+		leaks = append(leaks, "container processes "+strings.Join(procs, ","))
+	}
+	if len(leaks) > 0 {
+		t.Fatalf("after rm -af, left of %s:\n%s", id, strings.Join(leaks, "\n"))
+	}
+}
+
+// crashCRProcesses returns the PIDs of processes in the container's
+// cgroups.
+func crashCRProcesses(id string) []string {
+	var out []string
+	procs, _ := os.ReadDir("/proc")
+	for _, p := range procs {
+		b, err := os.ReadFile(filepath.Join("/proc", p.Name(), "cgroup"))
+		if err == nil && strings.Contains(string(b), "/podlite/"+id) {
+			out = append(out, p.Name())
+		}
+	}
+	return out
+}
+
+// TestCrashCheckpoint kills `checkpoint` at each of its points. Killed
+// before the dump completed, the container runs on (and checkpoints
+// again); after it, the checkpoint is whole: exited, checkpointed, its
+// address held, and the restore goes on counting.
+func TestCrashCheckpoint(t *testing.T) {
+	bin := crashCRBinary(t)
+	for _, point := range crashCRPoints(t, "checkpoint") {
+		t.Run(point, func(t *testing.T) {
+			e, id, ip := crashCRCounter(t)
+			mounts := crashCRMounts(t, e)
+			crashCRRun(t, e, bin, point, "container", "checkpoint", "c")
+			dumped := crashCRComplete(e, id)
+			switch st := crashCRState(t, e); {
+			case dumped && st == "exited true":
+			case !dumped && st == "running false":
+				e.MustPodlite("container", "checkpoint", "c")
+			default:
+				t.Fatalf("after the crash (images complete: %v) c is %q", dumped, st)
+			}
+			crashCRAssertHeld(t, e, id, ip)
+			restoreContinues(t, e, "c", lastCount(t, e, "c"), ip, "c")
+			// Killed again, then removed at once: rm releases what the
+			// checkpoint left.
+			crashCRRun(t, e, bin, point, "container", "checkpoint", "c")
+			crashCRRemoveAll(t, e, id, mounts)
+		})
+	}
+}
+
+// TestCrashRestore kills `restore` of a complete checkpoint at each of its
+// points. Killed before CRIU brought the processes back, the container is
+// still checkpointed and the next restore goes on from the checkpoint;
+// after it, the container is running (the next command records it so).
+// Either way it checkpoints and restores again.
+func TestCrashRestore(t *testing.T) {
+	bin := crashCRBinary(t)
+	for _, point := range crashCRPoints(t, "restore") {
+		t.Run(point, func(t *testing.T) {
+			e, id, ip := crashCRCounter(t)
+			mounts := crashCRMounts(t, e)
+			e.MustPodlite("container", "checkpoint", "c")
+			at := lastCount(t, e, "c")
+			crashCRRun(t, e, bin, point, "container", "restore", "c")
+			switch st := crashCRState(t, e); st {
+			case "exited true":
+				restoreContinues(t, e, "c", at, ip, "c")
+			case "running false":
+				waitFor(t, func() bool { return lastCount(t, e, "c") >= at+3 })
+				assertContinuous(t, e, "c")
+				if got := strings.Fields(netOf(e, "c"))[0]; got != ip {
+					t.Fatalf("restored with %s, want %s", got, ip)
+				}
+				expectOneLineError(t, e.Podlite("container", "restore", "c"))
+			default:
+				t.Fatalf("after the crash c is %q", st)
+			}
+			e.MustPodlite("container", "checkpoint", "c")
+			crashCRAssertHeld(t, e, id, ip)
+			restoreContinues(t, e, "c", lastCount(t, e, "c"), ip, "c")
+			// Killed again, then removed at once: rm releases what the
+			// restore left.
+			e.MustPodlite("container", "checkpoint", "c")
+			crashCRRun(t, e, bin, point, "container", "restore", "c")
+			crashCRRemoveAll(t, e, id, mounts)
+		})
+	}
+}
