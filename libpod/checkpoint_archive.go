@@ -18,6 +18,7 @@ import (
 	"github.com/podlite/podlite/libpod/netconf"
 	"github.com/podlite/podlite/libpod/spec"
 	"github.com/podlite/podlite/libpod/storage"
+	"github.com/podlite/podlite/pkg/crashpoint"
 	"github.com/podlite/podlite/pkg/criu"
 	"github.com/podlite/podlite/pkg/network"
 )
@@ -33,6 +34,7 @@ const (
 // under the lock) to an archive at path: metadata first, then CRIU's
 // images, the rootfs changes and the named volumes' contents.
 func (c *Container) exportCheckpointLocked(path string, compression criu.Compression, ignoreRootfs, ignoreVolumes bool) (retErr error) {
+	crashpoint.Hit(crashpoint.ExportStarted)
 	dir := c.userDir()
 	members := []string{checkpointConfig, checkpointSpec, networkStatus, criu.MemberStats, checkpointDir, logMember}
 	pending := criu.Pending{}
@@ -90,14 +92,12 @@ func (c *Container) exportCheckpointLocked(path string, compression criu.Compres
 	}
 	f, err := criu.CreateArchive(path)
 	if err != nil {
-		return fmt.Errorf("creating checkpoint archive %s: %w", path, err)
+		return err
 	}
 	defer func() {
+		// Discards the archive unless committed.
 		if cerr := f.Close(); retErr == nil {
 			retErr = cerr
-		}
-		if retErr != nil {
-			_ = os.Remove(path)
 		}
 	}()
 	manifest := criu.Manifest{ID: c.config.ID, Name: c.config.Name, Image: c.config.ImageName, ImageID: c.config.ImageID, Created: time.Now()}
@@ -105,6 +105,10 @@ func (c *Container) exportCheckpointLocked(path string, compression criu.Compres
 	if err := criu.PackPending(f, dir, present, pending, manifest, compression); err != nil {
 		return fmt.Errorf("writing checkpoint archive %s: %w", path, err)
 	}
+	if err := f.Commit(); err != nil {
+		return err
+	}
+	crashpoint.Hit(crashpoint.ExportArchiveComplete)
 	return nil
 }
 

@@ -1,6 +1,6 @@
 package crashpoint
 
-// Points of checkpoint and restore.
+// Points of checkpoint, restore and checkpoint --export.
 // docs/ARCHITECTURE.md ("Crash safety") says what recovers each.
 const (
 	// CheckpointMetadataWritten: spec.dump and config.dump are beside the
@@ -27,9 +27,21 @@ const (
 	// RestoreStateWritten: the running state is written, the checkpoint's
 	// images not removed yet.
 	RestoreStateWritten = "restore-state-written"
+
+	// ExportStarted: the checkpoint is complete, the archive not begun.
+	ExportStarted = "export-started"
+	// ExportMidArchive: the archive is written up to CRIU's images, in a
+	// file that has no name yet.
+	ExportMidArchive = "export-mid-archive"
+	// ExportArchiveWritten: the whole archive is written and synced, not
+	// yet in place at its path.
+	ExportArchiveWritten = "export-archive-written"
+	// ExportArchiveComplete: the archive is in place.
+	ExportArchiveComplete = "export-archive-complete"
 )
 
 func init() {
 	register("checkpoint", CheckpointMetadataWritten, CheckpointMarked, CheckpointDumped, CheckpointAddressesHeld, CheckpointStateWritten)
 	register("restore", RestoreAddressesReleased, RestoreNetworkAdded, RestoreSpawned, RestoreStateWritten)
+	register("export", ExportStarted, ExportMidArchive, ExportArchiveWritten, ExportArchiveComplete)
 }

@@ -295,3 +295,44 @@ func TestCrashRestore(t *testing.T) {
 		})
 	}
 }
+
+// TestCrashExport kills `checkpoint --export` at each of its points. The
+// checkpoint, taken before the archive, is whole and restores; the archive
+// is at its path complete (and imports, going on counting) or not at all,
+// and nothing else is left in its directory.
+func TestCrashExport(t *testing.T) {
+	bin := crashCRBinary(t)
+	for _, point := range crashCRPoints(t, "export") {
+		t.Run(point, func(t *testing.T) {
+			e, id, ip := crashCRCounter(t)
+			mounts := crashCRMounts(t, e)
+			dir := t.TempDir()
+			archive := filepath.Join(dir, "c.tar.zst")
+			crashCRRun(t, e, bin, point, "container", "checkpoint", "--export", archive, "c")
+			if st := crashCRState(t, e); st != "exited true" {
+				t.Fatalf("after the crash c is %q, want exited and checkpointed", st)
+			}
+			crashCRAssertHeld(t, e, id, ip)
+			at := lastCount(t, e, "c")
+			ents, err := os.ReadDir(dir)
+			if err != nil {
+				t.Fatal(err)
+			}
+			restoreContinues(t, e, "c", at, ip, "c")
+			switch {
+			case len(ents) == 0:
+			case len(ents) == 1 && ents[0].Name() == "c.tar.zst":
+				e.MustPodlite("rm", "-f", "c")
+				restoreContinues(t, e, "c", at, ip, "--import", archive)
+				id = strings.TrimSpace(e.MustPodlite("inspect", "--format", "{{.Id}}", "c").Stdout)
+			default:
+				var names []string
+				for _, d := range ents {
+					names = append(names, d.Name())
+				}
+				t.Fatalf("the killed export left in the archive's directory: %v", names)
+			}
+			crashCRRemoveAll(t, e, id, mounts)
+		})
+	}
+}
