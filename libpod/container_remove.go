@@ -4,11 +4,17 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io/fs"
+	"log/slog"
 	"os"
+	"path/filepath"
+	"slices"
+	"strings"
 	"syscall"
 	"time"
 
 	"github.com/podlite/podlite/libpod/define"
+	"github.com/podlite/podlite/libpod/storage"
 )
 
 // RemoveContainer removes a container: its rootfs, files and record. A
@@ -117,4 +123,68 @@ func (r *Runtime) PruneContainers() ([]string, error) {
 		return removed, fmt.Errorf("pruning containers: %w", errors.Join(errs...))
 	}
 	return removed, nil
+}
+
+// RemoveOrphans removes what a create or import killed before it stored
+// the container's record left behind: storage containers whose creator
+// has exited and that no record names (see storage.Abandoned), with the
+// container's directory, its lock file and the volumes an import wrote
+// down as made for it. It returns the IDs removed and keeps going past
+// failures, returned joined.
+func (r *Runtime) RemoveOrphans() ([]string, error) {
+	store, err := r.Storage()
+	if err != nil {
+		return nil, err
+	}
+	ids, err := store.Abandoned()
+	if err != nil {
+		return nil, err
+	}
+	var removed []string
+	var errs []error
+	for _, id := range ids {
+		ok, err := r.removeIfOrphan(store, id, ids)
+		if err != nil {
+			errs = append(errs, err)
+		} else if ok {
+			removed = append(removed, id)
+		}
+	}
+	return removed, errors.Join(errs...)
+}
+
+// removeIfOrphan removes what is left of container id if it is among the
+// abandoned storage containers and has no record, and says whether it did.
+func (r *Runtime) removeIfOrphan(store *storage.Store, id string, abandoned []string) (bool, error) {
+	if !slices.Contains(abandoned, id) {
+		return false, nil
+	}
+	if _, err := r.store.Container(id); !errors.Is(err, define.ErrNotFound) {
+		return false, err
+	}
+	if err := r.removeOrphan(store, id); err != nil {
+		return false, fmt.Errorf("removing what a killed podlite left of container %s: %w", id, err)
+	}
+	return true, nil
+}
+
+func (r *Runtime) removeOrphan(store *storage.Store, id string) error {
+	dir := filepath.Join(r.cfg.Root, "containers", id)
+	journal, err := os.ReadFile(filepath.Join(dir, importVolumesJournal))
+	if err != nil && !errors.Is(err, fs.ErrNotExist) {
+		return err
+	}
+	for _, name := range strings.Fields(string(journal)) {
+		// One another container uses now stays.
+		if err := r.RemoveVolume(name, false); err != nil && !errors.Is(err, define.ErrNotFound) {
+			slog.Warn("keeping a volume an interrupted import made", "volume", name, "error", err)
+		}
+	}
+	if err := store.DeleteContainer(id); err != nil {
+		return err
+	}
+	if err := os.RemoveAll(dir); err != nil {
+		return err
+	}
+	return r.locks.Free(id)
 }

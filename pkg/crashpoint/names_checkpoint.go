@@ -1,6 +1,6 @@
 package crashpoint
 
-// Points of checkpoint, restore and checkpoint --export.
+// Points of checkpoint, restore, checkpoint --export and restore --import.
 // docs/ARCHITECTURE.md ("Crash safety") says what recovers each.
 const (
 	// CheckpointMetadataWritten: spec.dump and config.dump are beside the
@@ -38,10 +38,23 @@ const (
 	ExportArchiveWritten = "export-archive-written"
 	// ExportArchiveComplete: the archive is in place.
 	ExportArchiveComplete = "export-archive-complete"
+
+	// ImportUnpacked: the new container's storage container is created and
+	// the archive unpacked into its directory.
+	ImportUnpacked = "import-unpacked"
+	// ImportRootfsApplied: the rootfs changes are applied to its layer.
+	ImportRootfsApplied = "import-rootfs-applied"
+	// ImportVolumesRestored: missing named volumes are created and filled.
+	ImportVolumesRestored = "import-volumes-restored"
+	// ImportBeforeRecord: everything is in place but the record.
+	ImportBeforeRecord = "import-before-record"
+	// ImportRecordStored: the checkpointed container's record is stored.
+	ImportRecordStored = "import-record-stored"
 )
 
 func init() {
 	register("checkpoint", CheckpointMetadataWritten, CheckpointMarked, CheckpointDumped, CheckpointAddressesHeld, CheckpointStateWritten)
 	register("restore", RestoreAddressesReleased, RestoreNetworkAdded, RestoreSpawned, RestoreStateWritten)
 	register("export", ExportStarted, ExportMidArchive, ExportArchiveWritten, ExportArchiveComplete)
+	register("import", ImportUnpacked, ImportRootfsApplied, ImportVolumesRestored, ImportBeforeRecord, ImportRecordStored)
 }

@@ -336,3 +336,62 @@ func TestCrashExport(t *testing.T) {
 		})
 	}
 }
+
+// crashCRArchive exports the "mover" container (a counter with a change
+// in its rootfs and data in its named volume "carried") from an env of
+// its own, removes it there, and returns the archive, its container ID,
+// the count and the address it was checkpointed with.
+func crashCRArchive(t *testing.T) (archive, id string, at int, ip string) {
+	t.Helper()
+	a := NewEnv(t)
+	img := a.LoadBusybox()
+	id = strings.TrimSpace(a.MustPodlite("run", "-d", "--name", "mover", "-v", "carried:/data", img, "sh", "-c",
+		"echo in-volume > /data/f; echo in-rootfs > /etc/motd; "+counterScript).Stdout)
+	waitFor(t, func() bool { return lastCount(t, a, "mover") >= 3 })
+	ip = strings.Fields(netOf(a, "mover"))[0]
+	archive = filepath.Join(t.TempDir(), "mover.tar.zst")
+	a.MustPodlite("container", "checkpoint", "--export", archive, "mover")
+	at = lastCount(t, a, "mover")
+	a.MustPodlite("rm", "-f", "mover")
+	return archive, id, at, ip
+}
+
+// TestCrashImport kills `restore --import` at each of its points. Before
+// the record is stored, nothing shows, the import runs again, and `rm
+// -af` removes what it left, the volume it made included; after, the
+// container is checkpointed and restores. Either way it goes on counting
+// with its files.
+func TestCrashImport(t *testing.T) {
+	bin := crashCRBinary(t)
+	archive, id, at, ip := crashCRArchive(t)
+	for _, point := range crashCRPoints(t, "import") {
+		t.Run(point, func(t *testing.T) {
+			e := NewEnv(t)
+			e.LoadBusybox()
+			mounts := crashCRMounts(t, e)
+			crashCRRun(t, e, bin, point, "container", "restore", "--import", archive)
+			switch ps := e.MustPodlite("ps", "-a", "--format", "{{.Names}}").Stdout; ps {
+			case "":
+				importMover(t, e, archive, at, ip)
+			case "mover\n":
+				if st := strings.TrimSpace(e.MustPodlite("inspect", "--format", "{{.State.Status}} {{.State.Checkpointed}}", "mover").Stdout); st != "exited true" {
+					t.Fatalf("the imported container is %q", st)
+				}
+				restoreContinues(t, e, "mover", at, ip, "mover")
+			default:
+				t.Fatalf("ps -a after the crash: %q", ps)
+			}
+			crashCRRemoveAll(t, e, id, mounts)
+			e.MustPodlite("volume", "rm", "carried")
+			// Killed again, then removed at once.
+			crashCRRun(t, e, bin, point, "container", "restore", "--import", archive)
+			recorded := e.MustPodlite("ps", "-a", "-q").Stdout != ""
+			crashCRRemoveAll(t, e, id, mounts)
+			// A named volume outlives its container, unless the import
+			// that made it never stored the container.
+			if vols := e.MustPodlite("volume", "ls", "-q").Stdout; !recorded && vols != "" {
+				t.Fatalf("rm -af left the volumes a killed import made: %q", vols)
+			}
+		})
+	}
+}

@@ -2,6 +2,7 @@ package containers
 
 import (
 	"context"
+	"errors"
 	"fmt"
 
 	"github.com/spf13/cobra"
@@ -172,9 +173,15 @@ func newRmCommand(g *common.Globals) *cobra.Command {
 					return nil
 				}
 			}
-			return forEach(g, sel, args, func(c *libpod.Container) error {
+			err = forEach(g, sel, args, func(c *libpod.Container) error {
 				return ignoreMissing(rt.RemoveContainer(context.Background(), c.ID(), force, volumes), ignore)
 			})
+			if sel.all {
+				// And what killed creates and imports left unrecorded.
+				_, oerr := rt.RemoveOrphans()
+				err = errors.Join(err, oerr)
+			}
+			return err
 		},
 	}
 	cmd.Flags().BoolVarP(&force, "force", "f", false, "kill and remove running containers")
