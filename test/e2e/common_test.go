@@ -221,12 +221,11 @@ func (e *Env) run(stdin *strings.Reader, args []string) *Result {
 	return r
 }
 
-// unmountUnder lazily unmounts every mount point at or below dir, deepest
-// first.
-func unmountUnder(dir string) error {
+// mountsUnder returns the mount points at or below dir.
+func mountsUnder(dir string) ([]string, error) {
 	f, err := os.Open("/proc/self/mountinfo")
 	if err != nil {
-		return err
+		return nil, err
 	}
 	defer f.Close()
 	var points []string
@@ -241,7 +240,14 @@ func unmountUnder(dir string) error {
 			points = append(points, mp)
 		}
 	}
-	if err := sc.Err(); err != nil {
+	return points, sc.Err()
+}
+
+// unmountUnder lazily unmounts every mount point at or below dir, deepest
+// first.
+func unmountUnder(dir string) error {
+	points, err := mountsUnder(dir)
+	if err != nil {
 		return err
 	}
 	sort.Slice(points, func(i, j int) bool { return len(points[i]) > len(points[j]) })

@@ -1,7 +1,6 @@
 package e2e
 
 import (
-	"bufio"
 	"bytes"
 	"context"
 	"errors"
@@ -60,6 +59,16 @@ func crashCRPoints(t *testing.T, verb string) []string {
 		t.Fatalf("no crash points registered for %s", verb)
 	}
 	return out
+}
+
+// crashCREach runs fn as a subtest for each crash point of verb, with the
+// crash binary.
+func crashCREach(t *testing.T, verb string, fn func(t *testing.T, bin, point string)) {
+	t.Helper()
+	bin := crashCRBinary(t)
+	for _, point := range crashCRPoints(t, verb) {
+		t.Run(point, func(t *testing.T) { fn(t, bin, point) })
+	}
 }
 
 // crashCRRun runs the crash binary with args on e, told to crash at point,
@@ -142,23 +151,14 @@ func crashCRAssertHeld(t *testing.T, e *Env, id, ip string) {
 // crashCRMounts returns the mount points under e's root and runroot.
 func crashCRMounts(t *testing.T, e *Env) map[string]bool {
 	t.Helper()
-	f, err := os.Open("/proc/self/mountinfo")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
 	out := map[string]bool{}
-	sc := bufio.NewScanner(f)
-	for sc.Scan() {
-		fields := strings.Fields(sc.Text())
-		if len(fields) < 5 {
-			continue
+	for _, dir := range []string{e.Root, e.RunRoot} {
+		points, err := mountsUnder(dir)
+		if err != nil {
+			t.Fatal(err)
 		}
-		mp := unescapeMountPath(fields[4])
-		for _, dir := range []string{e.Root, e.RunRoot} {
-			if mp == dir || strings.HasPrefix(mp, dir+"/") {
-				out[mp] = true
-			}
+		for _, mp := range points {
+			out[mp] = true
 		}
 	}
 	return out
@@ -233,28 +233,25 @@ func crashCRProcesses(id string) []string {
 // again); after it, the checkpoint is whole: exited, checkpointed, its
 // address held, and the restore goes on counting.
 func TestCrashCheckpoint(t *testing.T) {
-	bin := crashCRBinary(t)
-	for _, point := range crashCRPoints(t, "checkpoint") {
-		t.Run(point, func(t *testing.T) {
-			e, id, ip := crashCRCounter(t)
-			mounts := crashCRMounts(t, e)
-			crashCRRun(t, e, bin, point, "container", "checkpoint", "c")
-			dumped := crashCRComplete(e, id)
-			switch st := crashCRState(t, e); {
-			case dumped && st == "exited true":
-			case !dumped && st == "running false":
-				e.MustPodlite("container", "checkpoint", "c")
-			default:
-				t.Fatalf("after the crash (images complete: %v) c is %q", dumped, st)
-			}
-			crashCRAssertHeld(t, e, id, ip)
-			restoreContinues(t, e, "c", lastCount(t, e, "c"), ip, "c")
-			// Killed again, then removed at once: rm releases what the
-			// checkpoint left.
-			crashCRRun(t, e, bin, point, "container", "checkpoint", "c")
-			crashCRRemoveAll(t, e, id, mounts)
-		})
-	}
+	crashCREach(t, "checkpoint", func(t *testing.T, bin, point string) {
+		e, id, ip := crashCRCounter(t)
+		mounts := crashCRMounts(t, e)
+		crashCRRun(t, e, bin, point, "container", "checkpoint", "c")
+		dumped := crashCRComplete(e, id)
+		switch st := crashCRState(t, e); {
+		case dumped && st == "exited true":
+		case !dumped && st == "running false":
+			e.MustPodlite("container", "checkpoint", "c")
+		default:
+			t.Fatalf("after the crash (images complete: %v) c is %q", dumped, st)
+		}
+		crashCRAssertHeld(t, e, id, ip)
+		restoreContinues(t, e, "c", lastCount(t, e, "c"), ip, "c")
+		// Killed again, then removed at once: rm releases what the
+		// checkpoint left.
+		crashCRRun(t, e, bin, point, "container", "checkpoint", "c")
+		crashCRRemoveAll(t, e, id, mounts)
+	})
 }
 
 // TestCrashRestore kills `restore` of a complete checkpoint at each of its
@@ -263,37 +260,34 @@ func TestCrashCheckpoint(t *testing.T) {
 // after it, the container is running (the next command records it so).
 // Either way it checkpoints and restores again.
 func TestCrashRestore(t *testing.T) {
-	bin := crashCRBinary(t)
-	for _, point := range crashCRPoints(t, "restore") {
-		t.Run(point, func(t *testing.T) {
-			e, id, ip := crashCRCounter(t)
-			mounts := crashCRMounts(t, e)
-			e.MustPodlite("container", "checkpoint", "c")
-			at := lastCount(t, e, "c")
-			crashCRRun(t, e, bin, point, "container", "restore", "c")
-			switch st := crashCRState(t, e); st {
-			case "exited true":
-				restoreContinues(t, e, "c", at, ip, "c")
-			case "running false":
-				waitFor(t, func() bool { return lastCount(t, e, "c") >= at+3 })
-				assertContinuous(t, e, "c")
-				if got := strings.Fields(netOf(e, "c"))[0]; got != ip {
-					t.Fatalf("restored with %s, want %s", got, ip)
-				}
-				expectOneLineError(t, e.Podlite("container", "restore", "c"))
-			default:
-				t.Fatalf("after the crash c is %q", st)
+	crashCREach(t, "restore", func(t *testing.T, bin, point string) {
+		e, id, ip := crashCRCounter(t)
+		mounts := crashCRMounts(t, e)
+		e.MustPodlite("container", "checkpoint", "c")
+		at := lastCount(t, e, "c")
+		crashCRRun(t, e, bin, point, "container", "restore", "c")
+		switch st := crashCRState(t, e); st {
+		case "exited true":
+			restoreContinues(t, e, "c", at, ip, "c")
+		case "running false":
+			waitFor(t, func() bool { return lastCount(t, e, "c") >= at+3 })
+			assertContinuous(t, e, "c")
+			if got := strings.Fields(netOf(e, "c"))[0]; got != ip {
+				t.Fatalf("restored with %s, want %s", got, ip)
 			}
-			e.MustPodlite("container", "checkpoint", "c")
-			crashCRAssertHeld(t, e, id, ip)
-			restoreContinues(t, e, "c", lastCount(t, e, "c"), ip, "c")
-			// Killed again, then removed at once: rm releases what the
-			// restore left.
-			e.MustPodlite("container", "checkpoint", "c")
-			crashCRRun(t, e, bin, point, "container", "restore", "c")
-			crashCRRemoveAll(t, e, id, mounts)
-		})
-	}
+			expectOneLineError(t, e.Podlite("container", "restore", "c"))
+		default:
+			t.Fatalf("after the crash c is %q", st)
+		}
+		e.MustPodlite("container", "checkpoint", "c")
+		crashCRAssertHeld(t, e, id, ip)
+		restoreContinues(t, e, "c", lastCount(t, e, "c"), ip, "c")
+		// Killed again, then removed at once: rm releases what the
+		// restore left.
+		e.MustPodlite("container", "checkpoint", "c")
+		crashCRRun(t, e, bin, point, "container", "restore", "c")
+		crashCRRemoveAll(t, e, id, mounts)
+	})
 }
 
 // TestCrashExport kills `checkpoint --export` at each of its points. The
@@ -301,40 +295,37 @@ func TestCrashRestore(t *testing.T) {
 // is at its path complete (and imports, going on counting) or not at all,
 // and nothing else is left in its directory.
 func TestCrashExport(t *testing.T) {
-	bin := crashCRBinary(t)
-	for _, point := range crashCRPoints(t, "export") {
-		t.Run(point, func(t *testing.T) {
-			e, id, ip := crashCRCounter(t)
-			mounts := crashCRMounts(t, e)
-			dir := t.TempDir()
-			archive := filepath.Join(dir, "c.tar.zst")
-			crashCRRun(t, e, bin, point, "container", "checkpoint", "--export", archive, "c")
-			if st := crashCRState(t, e); st != "exited true" {
-				t.Fatalf("after the crash c is %q, want exited and checkpointed", st)
+	crashCREach(t, "export", func(t *testing.T, bin, point string) {
+		e, id, ip := crashCRCounter(t)
+		mounts := crashCRMounts(t, e)
+		dir := t.TempDir()
+		archive := filepath.Join(dir, "c.tar.zst")
+		crashCRRun(t, e, bin, point, "container", "checkpoint", "--export", archive, "c")
+		if st := crashCRState(t, e); st != "exited true" {
+			t.Fatalf("after the crash c is %q, want exited and checkpointed", st)
+		}
+		crashCRAssertHeld(t, e, id, ip)
+		at := lastCount(t, e, "c")
+		ents, err := os.ReadDir(dir)
+		if err != nil {
+			t.Fatal(err)
+		}
+		restoreContinues(t, e, "c", at, ip, "c")
+		switch {
+		case len(ents) == 0:
+		case len(ents) == 1 && ents[0].Name() == "c.tar.zst":
+			e.MustPodlite("rm", "-f", "c")
+			restoreContinues(t, e, "c", at, ip, "--import", archive)
+			id = strings.TrimSpace(e.MustPodlite("inspect", "--format", "{{.Id}}", "c").Stdout)
+		default:
+			var names []string
+			for _, d := range ents {
+				names = append(names, d.Name())
 			}
-			crashCRAssertHeld(t, e, id, ip)
-			at := lastCount(t, e, "c")
-			ents, err := os.ReadDir(dir)
-			if err != nil {
-				t.Fatal(err)
-			}
-			restoreContinues(t, e, "c", at, ip, "c")
-			switch {
-			case len(ents) == 0:
-			case len(ents) == 1 && ents[0].Name() == "c.tar.zst":
-				e.MustPodlite("rm", "-f", "c")
-				restoreContinues(t, e, "c", at, ip, "--import", archive)
-				id = strings.TrimSpace(e.MustPodlite("inspect", "--format", "{{.Id}}", "c").Stdout)
-			default:
-				var names []string
-				for _, d := range ents {
-					names = append(names, d.Name())
-				}
-				t.Fatalf("the killed export left in the archive's directory: %v", names)
-			}
-			crashCRRemoveAll(t, e, id, mounts)
-		})
-	}
+			t.Fatalf("the killed export left in the archive's directory: %v", names)
+		}
+		crashCRRemoveAll(t, e, id, mounts)
+	})
 }
 
 // crashCRArchive exports the "mover" container (a counter with a change
@@ -362,36 +353,34 @@ func crashCRArchive(t *testing.T) (archive, id string, at int, ip string) {
 // container is checkpointed and restores. Either way it goes on counting
 // with its files.
 func TestCrashImport(t *testing.T) {
-	bin := crashCRBinary(t)
+	crashCRBinary(t) // before the archive is made
 	archive, id, at, ip := crashCRArchive(t)
-	for _, point := range crashCRPoints(t, "import") {
-		t.Run(point, func(t *testing.T) {
-			e := NewEnv(t)
-			e.LoadBusybox()
-			mounts := crashCRMounts(t, e)
-			crashCRRun(t, e, bin, point, "container", "restore", "--import", archive)
-			switch ps := e.MustPodlite("ps", "-a", "--format", "{{.Names}}").Stdout; ps {
-			case "":
-				importMover(t, e, archive, at, ip)
-			case "mover\n":
-				if st := strings.TrimSpace(e.MustPodlite("inspect", "--format", "{{.State.Status}} {{.State.Checkpointed}}", "mover").Stdout); st != "exited true" {
-					t.Fatalf("the imported container is %q", st)
-				}
-				restoreContinues(t, e, "mover", at, ip, "mover")
-			default:
-				t.Fatalf("ps -a after the crash: %q", ps)
+	crashCREach(t, "import", func(t *testing.T, bin, point string) {
+		e := NewEnv(t)
+		e.LoadBusybox()
+		mounts := crashCRMounts(t, e)
+		crashCRRun(t, e, bin, point, "container", "restore", "--import", archive)
+		switch ps := e.MustPodlite("ps", "-a", "--format", "{{.Names}}").Stdout; ps {
+		case "":
+			importMover(t, e, archive, at, ip)
+		case "mover\n":
+			if st := strings.TrimSpace(e.MustPodlite("inspect", "--format", "{{.State.Status}} {{.State.Checkpointed}}", "mover").Stdout); st != "exited true" {
+				t.Fatalf("the imported container is %q", st)
 			}
-			crashCRRemoveAll(t, e, id, mounts)
-			e.MustPodlite("volume", "rm", "carried")
-			// Killed again, then removed at once.
-			crashCRRun(t, e, bin, point, "container", "restore", "--import", archive)
-			recorded := e.MustPodlite("ps", "-a", "-q").Stdout != ""
-			crashCRRemoveAll(t, e, id, mounts)
-			// A named volume outlives its container, unless the import
-			// that made it never stored the container.
-			if vols := e.MustPodlite("volume", "ls", "-q").Stdout; !recorded && vols != "" {
-				t.Fatalf("rm -af left the volumes a killed import made: %q", vols)
-			}
-		})
-	}
+			restoreContinues(t, e, "mover", at, ip, "mover")
+		default:
+			t.Fatalf("ps -a after the crash: %q", ps)
+		}
+		crashCRRemoveAll(t, e, id, mounts)
+		e.MustPodlite("volume", "rm", "carried")
+		// Killed again, then removed at once.
+		crashCRRun(t, e, bin, point, "container", "restore", "--import", archive)
+		recorded := e.MustPodlite("ps", "-a", "-q").Stdout != ""
+		crashCRRemoveAll(t, e, id, mounts)
+		// A named volume outlives its container, unless the import
+		// that made it never stored the container.
+		if vols := e.MustPodlite("volume", "ls", "-q").Stdout; !recorded && vols != "" {
+			t.Fatalf("rm -af left the volumes a killed import made: %q", vols)
+		}
+	})
 }
