@@ -124,12 +124,17 @@ func crashCRComplete(e *Env, id string) bool {
 // the container id.
 func crashCRLeases(t *testing.T, e *Env, id string) []string {
 	t.Helper()
+	return crashCRNetFiles(e, func(p string, data []byte) bool { return strings.HasPrefix(string(data), id+"\r\n") })
+}
+
+// crashCRNetFiles returns the files under e's network state that match.
+func crashCRNetFiles(e *Env, match func(path string, data []byte) bool) []string {
 	var out []string
 	_ = filepath.WalkDir(e.NetStateDir, func(p string, d os.DirEntry, err error) error {
 		if err != nil || d.IsDir() {
 			return nil
 		}
-		if b, err := os.ReadFile(p); err == nil && strings.HasPrefix(string(b), id+"\r\n") {
+		if b, err := os.ReadFile(p); err == nil && match(p, b) {
 			out = append(out, p)
 		}
 		return nil
@@ -167,7 +172,9 @@ func crashCRMounts(t *testing.T, e *Env) map[string]bool {
 // crashCRRemoveAll runs `rm -af` and fails on whatever of container id is
 // left: mounts beyond those of before (the storage driver's home and the
 // shared netns directory stay for the env's life), namespace files,
-// leases, storage containers, processes and cgroups.
+// leases, CNI attachments, storage containers, processes and cgroups. A
+// veth lives as long as its namespace, which the files and processes
+// checked here keep alive; the e2e leak checker compares the host's veths.
 func crashCRRemoveAll(t *testing.T, e *Env, id string, before map[string]bool) {
 	t.Helper()
 	e.MustPodlite("rm", "-a", "-f")
@@ -189,6 +196,11 @@ func crashCRRemoveAll(t *testing.T, e *Env, id string, before map[string]bool) {
 	}
 	for _, l := range crashCRLeases(t, e, id) {
 		leaks = append(leaks, "lease "+l)
+	}
+	// libcni's cached ADD results, which only a DEL removes: one left
+	// means an attachment (veth, firewall rules) not torn down.
+	for _, f := range crashCRNetFiles(e, func(p string, _ []byte) bool { return strings.Contains(filepath.Base(p), id) }) {
+		leaks = append(leaks, "CNI attachment "+f)
 	}
 	if ctrs, err := filepath.Glob(filepath.Join(e.Root, "*-containers", "containers.json")); err == nil {
 		for _, p := range ctrs {
