@@ -134,10 +134,9 @@ type ImportOptions struct {
 // ImportCheckpoint creates a checkpointed container from an archive
 // written by `checkpoint --export`, ready for Restore. A failed import
 // leaves no container, layer, volume or file behind. One killed midway
-// leaves a storage container that names its dead creator, which `rm
-// --all` removes with the rest (RemoveOrphans): so the storage container
-// comes first, and the volumes the import creates are written down in
-// the container's directory before they are made.
+// leaves, under an ID without a record, what `rm --all` removes
+// (RemoveOrphans), the volumes it made included: they are written down in
+// the container's directory (importVolumesJournal) before they are made.
 func (r *Runtime) ImportCheckpoint(ctx context.Context, path string, opts ImportOptions) (_ *Container, retErr error) {
 	meta, err := readArchiveMetadata(path)
 	if err != nil {
@@ -147,6 +146,13 @@ func (r *Runtime) ImportCheckpoint(ctx context.Context, path string, opts Import
 	if err != nil {
 		return nil, err
 	}
+	// Held until the record is stored, as by CreateContainer: RemoveOrphans
+	// must not take this import's rootfs for a crashed one's.
+	unlock, err := r.lockNewContainer(cfg.ID)
+	if err != nil {
+		return nil, err
+	}
+	defer func() { unlock(retErr != nil) }()
 	if _, err := r.store.LookupContainer(cfg.Name); err == nil {
 		return nil, fmt.Errorf("a container named %s exists already: use --name: %w", cfg.Name, define.ErrExists)
 	}
@@ -159,13 +165,9 @@ func (r *Runtime) ImportCheckpoint(ctx context.Context, path string, opts Import
 		return nil, err
 	}
 	cfg.ImageID = img.ID
-	// An import of this archive killed before may have left its
-	// storage container: it goes first, or the ID would be taken.
-	abandoned, err := store.Abandoned()
-	if err != nil {
-		return nil, err
-	}
-	if _, err := r.removeIfOrphan(store, cfg.ID, abandoned); err != nil {
+	// An import of this archive killed before left what it made under
+	// this ID: it goes first, or the ID would be taken.
+	if err := r.removeOrphanLocked(cfg.ID); err != nil {
 		return nil, err
 	}
 	storageID, err := store.CreateContainer(cfg.ID, img.ID)

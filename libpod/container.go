@@ -3,8 +3,12 @@ package libpod
 import (
 	"errors"
 	"fmt"
+	"io/fs"
+	"log/slog"
 	"os"
 	"path/filepath"
+	"strconv"
+	"strings"
 	"syscall"
 	"time"
 
@@ -110,6 +114,13 @@ func (c *Container) withLock(fn func() error) error {
 	}
 	defer c.lock.Unlock()
 	if err := c.syncLocked(); err != nil {
+		if errors.Is(err, define.ErrNotFound) {
+			// Removed while we waited: the rm freed the lock file, and
+			// taking the lock made it again. It locks nothing now.
+			if ferr := c.rt.locks.Free(c.config.ID); ferr != nil {
+				slog.Warn("freeing the lock of a removed container", "container", c.config.ID, "error", ferr)
+			}
+		}
 		return err
 	}
 	return fn()
@@ -120,9 +131,17 @@ func (c *Container) Sync() error {
 	return c.withLock(func() error { return nil })
 }
 
-// syncLocked reloads the state from the store and, if the container was
-// running, checks whether it still is: an exit the supervisor recorded, or
-// a supervisor that died, turns it into exited and releases its resources.
+// syncLocked reloads the state from the store and reconciles it with the
+// system, finishing what a killed podlite left half done:
+//   - a running container whose exit the supervisor recorded, or whose
+//     supervisor and init are both gone, is recorded as exited and
+//     released;
+//   - a "stopping" container that still runs was left so by a stop that
+//     died (a stop holds the lock throughout): it is running again;
+//   - a container not recorded as running that has a run directory was
+//     being started, or its exit recorded (recoverStartLocked);
+//   - a running container's checkpointed mark without complete images was
+//     left by a checkpoint killed before its dump completed: it goes.
 func (c *Container) syncLocked() error {
 	rec, err := c.rt.store.Container(c.config.ID)
 	if err != nil {
@@ -132,22 +151,25 @@ func (c *Container) syncLocked() error {
 	// that is acted on gets its full record here, renames included.
 	c.config, c.state = rec.Config, rec.State
 	if !c.isActive() {
-		if c.state.Checkpointed {
-			return c.adoptRestoredLocked()
-		}
-		return nil
+		return c.recoverStartLocked()
 	}
 	exit, err := supervisor.ReadExit(c.runDir())
 	switch {
 	case err == nil:
-		return c.exitedLocked(exit.Code, exit.At)
+		return c.syncExitLocked(exit.Code, exit.At)
 	case !errors.Is(err, define.ErrNotFound):
 		return err
 	}
 	if !processAlive(c.state.SupervisorPID) && !processAlive(c.state.PID) {
 		// Nobody is left to record the exit: the supervisor was killed.
 		c.state.Error = "the container's supervisor died before recording its exit"
-		return c.exitedLocked(-1, time.Now())
+		return c.syncExitLocked(-1, time.Now())
+	}
+	if c.state.Status == define.StatusStopping {
+		if err := c.setStatusLocked(define.StatusRunning); err != nil {
+			return err
+		}
+		return c.saveLocked()
 	}
 	if c.state.Checkpointed && c.checkpointInventory() == nil {
 		// Left by a checkpoint killed before its dump completed (none
@@ -158,10 +180,133 @@ func (c *Container) syncLocked() error {
 	return nil
 }
 
+// syncExitLocked records an exit that sync found. A release that fails is
+// logged, not returned: the exit is recorded and the command that synced
+// has its own work to do; what is left stays in the state for the next
+// release (start, rm) to retry and report.
+func (c *Container) syncExitLocked(code int, at time.Time) error {
+	err := c.exitedLocked(code, at)
+	var rel *releaseError
+	if errors.As(err, &rel) {
+		slog.Warn("releasing an exited container", "container", c.config.Name, "error", err)
+		return nil
+	}
+	return err
+}
+
+// recoverStartLocked finishes a start (or restore, or exit recording) that
+// podlite was killed in, found by the run directory it leaves on a
+// container not recorded as running (prepareLocked makes the directory
+// first; exitedLocked and releaseLocked remove it last):
+//   - an exit file: the container ran and exited; the exit is recorded;
+//   - a live init (pid file): the start succeeded but was not recorded; the
+//     container is recorded as running, its parent as its supervisor;
+//   - neither: the container never ran; what the start took is released.
+//
+// The namespace and mount a start took are saved with the running state,
+// so they are looked up here (recordLeftoversLocked) before a release.
+func (c *Container) recoverStartLocked() error {
+	if c.state.Status == define.StatusRemoving {
+		return nil // rm releases everything anyway
+	}
+	if _, err := os.Stat(c.runDir()); errors.Is(err, fs.ErrNotExist) {
+		return nil
+	} else if err != nil {
+		return err
+	}
+	c.recordLeftoversLocked()
+	if exit, err := supervisor.ReadExit(c.runDir()); err == nil {
+		return c.syncExitLocked(exit.Code, exit.At)
+	}
+	if pid := readPIDFile(filepath.Join(c.runDir(), "pid")); processAlive(pid) {
+		supervisorPID := parentPID(pid)
+		if supervisorPID <= 1 {
+			supervisorPID = 0 // orphaned: its exit is noticed when it is gone
+		}
+		slog.Debug("recording an interrupted start that succeeded", "container", c.config.Name, "pid", pid)
+		return c.runningLocked(pid, supervisorPID)
+	}
+	slog.Debug("releasing what an interrupted start took", "container", c.config.Name)
+	err := c.freeResourcesLocked()
+	if serr := c.saveLocked(); serr != nil {
+		return serr
+	}
+	if err != nil {
+		slog.Warn("releasing what an interrupted start took", "container", c.config.Name, "error", err)
+		return nil
+	}
+	return c.removeRunDirLocked()
+}
+
+// recordLeftoversLocked puts into the state what an interrupted start took
+// before it could save it: the network namespace (its path is fixed by the
+// ID), the network status written beside it, and the rootfs mount. A
+// rootfs mounted both by `podlite mount` and by the interrupted start keeps
+// one mount reference, which rm's forced unmount drops.
+func (c *Container) recordLeftoversLocked() {
+	if c.usesCNI() && c.state.Network.NetNS == "" {
+		ns := filepath.Join(c.rt.netnsDir(), c.config.ID)
+		if _, err := os.Stat(ns); err == nil {
+			c.state.Network.NetNS = ns
+			if raw, err := os.ReadFile(filepath.Join(c.userDir(), "network.status")); err == nil {
+				c.state.Network.Status = raw
+			}
+		}
+	}
+	if c.state.Mountpoint != "" || c.config.StorageID == "" {
+		return
+	}
+	store, err := c.rt.Storage()
+	if err != nil {
+		return
+	}
+	if mounted, err := store.Mounted(c.config.StorageID); err != nil || !mounted {
+		return
+	}
+	// Mount and Unmount again only to learn the path.
+	if mnt, err := store.Mount(c.config.StorageID); err == nil {
+		c.state.Mountpoint = mnt
+		if err := store.Unmount(c.config.StorageID, false); err != nil {
+			slog.Warn("unmounting a rootfs", "container", c.config.Name, "error", err)
+		}
+	}
+}
+
+// readPIDFile returns the PID in path, 0 when there is none.
+func readPIDFile(path string) int {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return 0
+	}
+	pid, _ := strconv.Atoi(strings.TrimSpace(string(b)))
+	return pid
+}
+
+// parentPID returns pid's parent from /proc, 0 when unknown.
+func parentPID(pid int) int {
+	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
+	if err != nil {
+		return 0
+	}
+	// The command name (field 2) may hold spaces; fields after its ")".
+	i := strings.LastIndexByte(string(b), ')')
+	if i < 0 {
+		return 0
+	}
+	fields := strings.Fields(string(b[i+1:]))
+	if len(fields) < 2 {
+		return 0
+	}
+	ppid, _ := strconv.Atoi(fields[1])
+	return ppid
+}
+
 // peekExit updates an in-memory copy (no lock, no save) with an exit the
-// supervisor already recorded, for listings.
+// supervisor already recorded or that nobody is left to record, or with a
+// start that podlite was killed in after the container ran (see
+// syncLocked and recoverStartLocked), for listings.
 func (c *Container) peekExit() {
-	if !c.isActive() {
+	if c.state.Status == define.StatusRemoving {
 		return
 	}
 	if exit, err := supervisor.ReadExit(c.runDir()); err == nil {
@@ -169,6 +314,17 @@ func (c *Container) peekExit() {
 		c.state.ExitCode = exit.Code
 		c.state.FinishedAt = exit.At
 		c.state.PID = 0
+		return
+	}
+	if c.isActive() {
+		if !processAlive(c.state.SupervisorPID) && !processAlive(c.state.PID) {
+			// As syncLocked will record it: nobody is left to run it.
+			c.state.Status, c.state.ExitCode, c.state.PID = define.StatusExited, -1, 0
+		}
+		return
+	}
+	if pid := readPIDFile(filepath.Join(c.runDir(), "pid")); processAlive(pid) {
+		c.state.Status, c.state.PID = define.StatusRunning, pid
 	}
 }
 

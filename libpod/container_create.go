@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"log/slog"
 	"net"
 	"os"
 	"path/filepath"
@@ -18,6 +19,8 @@ import (
 	"github.com/podlite/podlite/libpod/names"
 	"github.com/podlite/podlite/libpod/netconf"
 	"github.com/podlite/podlite/libpod/spec"
+	"github.com/podlite/podlite/libpod/storage"
+	"github.com/podlite/podlite/pkg/crashpoint"
 )
 
 // CreateOptions is everything `podlite create` and `run` accept. Slices
@@ -94,6 +97,14 @@ func (r *Runtime) CreateContainer(ctx context.Context, opts *CreateOptions) (_ *
 	if err != nil {
 		return nil, err
 	}
+	// The new ID's lock is held until the record is stored (or everything
+	// is undone), so that RemoveOrphans never takes a create in progress
+	// for the leftovers of a crashed one.
+	unlock, err := r.lockNewContainer(cfg.ID)
+	if err != nil {
+		return nil, err
+	}
+	defer func() { unlock(retErr != nil) }()
 	img, err := store.Image(opts.Image)
 	if err != nil {
 		return nil, err
@@ -119,7 +130,9 @@ func (r *Runtime) CreateContainer(ctx context.Context, opts *CreateOptions) (_ *
 	}
 	defer func() {
 		if retErr != nil {
-			_ = os.RemoveAll(filepath.Join(r.cfg.Root, "containers", cfg.ID))
+			if err := os.RemoveAll(filepath.Join(r.cfg.Root, "containers", cfg.ID)); err != nil {
+				slog.Warn("cleaning up the files of a failed create", "container", cfg.Name, "error", err)
+			}
 		}
 	}()
 	c := &Container{rt: r, config: cfg}
@@ -129,24 +142,55 @@ func (r *Runtime) CreateContainer(ctx context.Context, opts *CreateOptions) (_ *
 	if err := c.generateSpec(specOpts, mounts); err != nil {
 		return nil, err
 	}
+	crashpoint.Hit(crashpoint.CreateFilesWritten)
 
-	storageID, err := store.CreateContainer(cfg.ID, img.ID)
+	if err := r.addRootfsAndRecord(store, cfg, img.ID, opts.Name == ""); err != nil {
+		return nil, err
+	}
+	crashpoint.Hit(crashpoint.CreateStateSaved)
+	return r.containerByID(cfg.ID)
+}
+
+// addRootfsAndRecord creates the new container's rootfs layer and stores
+// its record, deleting the layer again if the record cannot be stored.
+func (r *Runtime) addRootfsAndRecord(store *storage.Store, cfg *define.ContainerConfig, imageID string, generatedName bool) (retErr error) {
+	storageID, err := store.CreateContainer(cfg.ID, imageID)
 	if err != nil {
-		return nil, fmt.Errorf("creating the rootfs of %s: %w", cfg.Name, err)
+		return fmt.Errorf("creating the rootfs of %s: %w", cfg.Name, err)
 	}
 	cfg.StorageID = storageID
 	defer func() {
 		if retErr != nil {
 			if err := store.DeleteContainer(storageID); err != nil {
-				fmt.Fprintf(os.Stderr, "cleaning up the rootfs of %s: %v\n", cfg.Name, err)
+				slog.Warn("cleaning up the rootfs of a failed create", "container", cfg.Name, "error", err)
 			}
 		}
 	}()
-	st := &define.ContainerState{Status: define.StatusCreated}
-	if err := r.addContainerWithName(cfg, st, opts.Name == ""); err != nil {
+	crashpoint.Hit(crashpoint.CreateRootfsCreated)
+	return r.addContainerWithName(cfg, &define.ContainerState{Status: define.StatusCreated}, generatedName)
+}
+
+// lockNewContainer takes the lock of a container being created. The
+// returned function releases it, freeing the lock file too when the create
+// failed and left no container behind.
+func (r *Runtime) lockNewContainer(id string) (func(failed bool), error) {
+	l, err := r.locks.Locker(id)
+	if err != nil {
 		return nil, err
 	}
-	return r.containerByID(cfg.ID)
+	if err := l.Lock(); err != nil {
+		return nil, fmt.Errorf("locking new container %s: %w", id, err)
+	}
+	return func(failed bool) {
+		if failed {
+			if err := r.locks.Free(id); err != nil {
+				slog.Warn("freeing the lock of a failed create", "container", id, "error", err)
+			}
+		}
+		if err := l.Unlock(); err != nil {
+			slog.Warn("unlocking a new container", "container", id, "error", err)
+		}
+	}, nil
 }
 
 // addContainerWithName stores the container, picking another random name

@@ -16,6 +16,7 @@ import (
 
 	"github.com/podlite/podlite/libpod/define"
 	"github.com/podlite/podlite/libpod/netconf"
+	"github.com/podlite/podlite/pkg/crashpoint"
 	"github.com/podlite/podlite/pkg/network"
 )
 
@@ -176,6 +177,7 @@ func (c *Container) setupNetworkLocked(ctx context.Context, s *specs.Spec, resto
 		if err := c.writeHostsWithIPs(status); err != nil {
 			return err
 		}
+		crashpoint.Hit(crashpoint.StartNetworkAdded)
 		path = ns
 	case strings.HasPrefix(c.config.NetworkMode, "container:"):
 		other, err := c.rt.containerByID(strings.TrimPrefix(c.config.NetworkMode, "container:"))

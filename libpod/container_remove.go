@@ -14,7 +14,8 @@ import (
 	"time"
 
 	"github.com/podlite/podlite/libpod/define"
-	"github.com/podlite/podlite/libpod/storage"
+	"github.com/podlite/podlite/libpod/names"
+	"github.com/podlite/podlite/pkg/crashpoint"
 )
 
 // RemoveContainer removes a container: its rootfs, files and record. A
@@ -36,44 +37,33 @@ func (r *Runtime) RemoveContainer(ctx context.Context, nameOrID string, force, r
 	return nil
 }
 
+// removeLocked removes the container in steps that can each be redone: it
+// first marks the container "removing" (saved), so that a removal stopped
+// by a failure or a crash is finished by the next rm, which releases what
+// the record still lists and deletes what is left. A failed step returns
+// its error with the record kept.
 func (c *Container) removeLocked(force bool) error {
 	if c.isActive() {
 		if !force {
 			return fmt.Errorf("cannot remove container %s: it is %s; stop it first or use --force: %w", c.config.Name, c.state.Status, define.ErrInvalidState)
 		}
-		if c.state.Status == define.StatusPaused {
-			_ = c.rt.oci().Resume(c.config.ID)
-		}
-		c.state.StoppedByUser = true
-		_ = c.rt.oci().Signal(c.config.ID, syscall.SIGKILL, true)
-		exit := c.waitExitLocked(10 * time.Second)
-		if exit == nil {
-			return fmt.Errorf("container %s did not exit after SIGKILL: %w", c.config.Name, define.ErrUnavailable)
-		}
-		if err := c.exitedLocked(exit.Code, exit.At); err != nil {
+		if err := c.killForRemovalLocked(); err != nil {
 			return err
 		}
 	}
-	if err := c.setStatusLocked(define.StatusRemoving); err != nil {
-		return err
-	}
-	if err := c.saveLocked(); err != nil {
-		return err
-	}
-	if c.state.Checkpointed {
-		if err := c.releaseLeftoversLocked(); err != nil {
+	if c.state.Status != define.StatusRemoving {
+		if err := c.setStatusLocked(define.StatusRemoving); err != nil {
+			return err
+		}
+		if err := c.saveLocked(); err != nil {
 			return err
 		}
 	}
-	c.releaseLocked()
-	if c.state.Checkpointed {
-		// Its addresses were held for a restore that will not come.
-		if saved, err := c.savedNetworkStatus(); err == nil && len(saved) > 0 {
-			if mgr, err := c.rt.Network(); err == nil {
-				_ = mgr.Release(c.config.ID, saved)
-			}
-		}
+	crashpoint.Hit(crashpoint.RmMarked)
+	if err := c.releaseForRemovalLocked(); err != nil {
+		return fmt.Errorf("removing container %s (it stays, marked removing, until rm -f succeeds): %w", c.config.Name, err)
 	}
+	crashpoint.Hit(crashpoint.RmReleased)
 	if c.config.StorageID != "" {
 		store, err := c.rt.Storage()
 		if err != nil {
@@ -83,13 +73,197 @@ func (c *Container) removeLocked(force bool) error {
 			return fmt.Errorf("removing the rootfs of %s: %w", c.config.Name, err)
 		}
 	}
+	crashpoint.Hit(crashpoint.RmRootfsDeleted)
 	if err := os.RemoveAll(c.userDir()); err != nil {
 		return fmt.Errorf("removing the files of %s: %w", c.config.Name, err)
 	}
+	crashpoint.Hit(crashpoint.RmFilesRemoved)
 	if err := c.rt.store.RemoveContainer(c.config.ID); err != nil {
 		return err
 	}
+	crashpoint.Hit(crashpoint.RmRecordDeleted)
 	return c.rt.locks.Free(c.config.ID)
+}
+
+// killForRemovalLocked kills a running container and records its exit. A
+// release that fails here is retried by the removal that follows.
+func (c *Container) killForRemovalLocked() error {
+	if c.state.Status == define.StatusPaused {
+		if err := c.rt.oci().Resume(c.config.ID); err != nil {
+			slog.Warn("resuming a paused container to kill it", "container", c.config.Name, "error", err)
+		}
+	}
+	c.state.StoppedByUser = true
+	if err := c.rt.oci().Signal(c.config.ID, syscall.SIGKILL, true); err != nil {
+		slog.Debug("killing a container to remove it", "container", c.config.Name, "error", err)
+	}
+	exit := c.waitExitLocked(10 * time.Second)
+	if exit == nil {
+		return fmt.Errorf("container %s did not exit after SIGKILL: %w", c.config.Name, define.ErrUnavailable)
+	}
+	err := c.exitedLocked(exit.Code, exit.At)
+	var rel *releaseError
+	if errors.As(err, &rel) {
+		return nil
+	}
+	return err
+}
+
+// releaseForRemovalLocked releases what a start took and the addresses a
+// checkpoint held. What fails stays recorded in the state, which is saved,
+// so that the next rm retries it.
+func (c *Container) releaseForRemovalLocked() error {
+	err := c.freeResourcesLocked()
+	if err == nil && c.state.Checkpointed {
+		// Its addresses were held for a restore that will not come.
+		err = c.releaseHeldForRemovalLocked()
+	}
+	if err != nil {
+		if serr := c.saveLocked(); serr != nil {
+			return errors.Join(err, serr)
+		}
+		return err
+	}
+	return c.removeRunDirLocked()
+}
+
+// releaseHeldForRemovalLocked gives back the addresses held for a restore.
+func (c *Container) releaseHeldForRemovalLocked() error {
+	saved, err := c.savedNetworkStatus()
+	if err != nil {
+		return err
+	}
+	if len(saved) == 0 {
+		return nil
+	}
+	mgr, err := c.rt.Network()
+	if err != nil {
+		return err
+	}
+	if err := mgr.Release(c.config.ID, saved); err != nil {
+		return fmt.Errorf("releasing the addresses held for a restore of %s: %w", c.config.Name, err)
+	}
+	return nil
+}
+
+// RemoveOrphans removes what a crash left without a container record: a
+// create killed before storing its record leaves a rootfs in storage, a
+// directory under ROOT/containers and a lock file; an rm killed after
+// deleting the record leaves the lock file. A candidate's lock is taken
+// before anything is removed, and its record looked up again: a create in
+// progress holds its new ID's lock until the record is stored, so it is
+// waited for and then left alone. `rm --all` and `container prune` call
+// it.
+func (r *Runtime) RemoveOrphans() error {
+	ids, err := r.orphanCandidates()
+	if err != nil {
+		return err
+	}
+	var errs []error
+	for _, id := range ids {
+		if err := r.removeOrphan(id); err != nil {
+			errs = append(errs, err)
+		}
+	}
+	if len(errs) > 0 {
+		return fmt.Errorf("removing leftovers of interrupted commands: %w", errors.Join(errs...))
+	}
+	return nil
+}
+
+// orphanCandidates lists container IDs found in storage, in the container
+// directories or as lock files, without a record.
+func (r *Runtime) orphanCandidates() ([]string, error) {
+	recs, err := r.store.AllContainers()
+	if err != nil {
+		return nil, err
+	}
+	known := make(map[string]bool, len(recs))
+	for _, rec := range recs {
+		known[rec.Config.ID] = true
+	}
+	store, err := r.Storage()
+	if err != nil {
+		return nil, err
+	}
+	found, err := store.ContainerIDs()
+	if err != nil {
+		return nil, err
+	}
+	for _, dir := range []string{filepath.Join(r.cfg.Root, "containers"), filepath.Join(r.cfg.RunRoot, "containers"), filepath.Join(r.cfg.RunRoot, "locks")} {
+		entries, err := os.ReadDir(dir)
+		if err != nil && !errors.Is(err, fs.ErrNotExist) {
+			return nil, fmt.Errorf("listing %s: %w", dir, err)
+		}
+		for _, e := range entries {
+			found = append(found, e.Name())
+		}
+	}
+	var ids []string
+	for _, id := range found {
+		if names.IsID(id) && !known[id] && !slices.Contains(ids, id) {
+			ids = append(ids, id)
+		}
+	}
+	return ids, nil
+}
+
+// removeOrphan removes container id's rootfs, directories and lock file
+// unless, once its lock is held, the container turns out to exist.
+func (r *Runtime) removeOrphan(id string) error {
+	l, err := r.locks.Locker(id)
+	if err != nil {
+		return err
+	}
+	if err := l.Lock(); err != nil {
+		return fmt.Errorf("locking container %s: %w", id, err)
+	}
+	defer func() {
+		if err := l.Unlock(); err != nil {
+			slog.Warn("unlocking a removed orphan", "container", id, "error", err)
+		}
+	}()
+	if err := r.removeOrphanLocked(id); err != nil {
+		return err
+	}
+	return r.locks.Free(id)
+}
+
+// removeOrphanLocked removes, unless container id has a record, its
+// rootfs, its directories and the volumes an import of it wrote down as
+// made (importVolumesJournal) that no container uses. The caller holds
+// the ID's lock.
+func (r *Runtime) removeOrphanLocked(id string) error {
+	if _, err := r.store.Container(id); err == nil {
+		return nil
+	} else if !errors.Is(err, define.ErrNotFound) {
+		return err
+	}
+	store, err := r.Storage()
+	if err != nil {
+		return err
+	}
+	userDir := filepath.Join(r.cfg.Root, "containers", id)
+	journal, err := os.ReadFile(filepath.Join(userDir, importVolumesJournal))
+	if err != nil && !errors.Is(err, fs.ErrNotExist) {
+		return err
+	}
+	for _, name := range strings.Fields(string(journal)) {
+		// One another container uses by now stays.
+		if err := r.RemoveVolume(name, false); err != nil && !errors.Is(err, define.ErrNotFound) {
+			slog.Warn("keeping a volume an interrupted import made", "volume", name, "error", err)
+		}
+	}
+	if err := store.DeleteContainer(id); err != nil {
+		return err
+	}
+	for _, dir := range []string{userDir, filepath.Join(r.cfg.RunRoot, "containers", id)} {
+		if err := os.RemoveAll(dir); err != nil {
+			return fmt.Errorf("removing %s: %w", dir, err)
+		}
+	}
+	slog.Debug("removed the leftovers of an interrupted command", "container", id)
+	return nil
 }
 
 // PruneContainers removes every exited or created container and returns
@@ -119,72 +293,11 @@ func (r *Runtime) PruneContainers() ([]string, error) {
 			errs = append(errs, err)
 		}
 	}
+	if err := r.RemoveOrphans(); err != nil {
+		errs = append(errs, err)
+	}
 	if len(errs) > 0 {
 		return removed, fmt.Errorf("pruning containers: %w", errors.Join(errs...))
 	}
 	return removed, nil
-}
-
-// RemoveOrphans removes what a create or import killed before it stored
-// the container's record left behind: storage containers whose creator
-// has exited and that no record names (see storage.Abandoned), with the
-// container's directory, its lock file and the volumes an import wrote
-// down as made for it. It returns the IDs removed and keeps going past
-// failures, returned joined.
-func (r *Runtime) RemoveOrphans() ([]string, error) {
-	store, err := r.Storage()
-	if err != nil {
-		return nil, err
-	}
-	ids, err := store.Abandoned()
-	if err != nil {
-		return nil, err
-	}
-	var removed []string
-	var errs []error
-	for _, id := range ids {
-		ok, err := r.removeIfOrphan(store, id, ids)
-		if err != nil {
-			errs = append(errs, err)
-		} else if ok {
-			removed = append(removed, id)
-		}
-	}
-	return removed, errors.Join(errs...)
-}
-
-// removeIfOrphan removes what is left of container id if it is among the
-// abandoned storage containers and has no record, and says whether it did.
-func (r *Runtime) removeIfOrphan(store *storage.Store, id string, abandoned []string) (bool, error) {
-	if !slices.Contains(abandoned, id) {
-		return false, nil
-	}
-	if _, err := r.store.Container(id); !errors.Is(err, define.ErrNotFound) {
-		return false, err
-	}
-	if err := r.removeOrphan(store, id); err != nil {
-		return false, fmt.Errorf("removing what a killed podlite left of container %s: %w", id, err)
-	}
-	return true, nil
-}
-
-func (r *Runtime) removeOrphan(store *storage.Store, id string) error {
-	dir := filepath.Join(r.cfg.Root, "containers", id)
-	journal, err := os.ReadFile(filepath.Join(dir, importVolumesJournal))
-	if err != nil && !errors.Is(err, fs.ErrNotExist) {
-		return err
-	}
-	for _, name := range strings.Fields(string(journal)) {
-		// One another container uses now stays.
-		if err := r.RemoveVolume(name, false); err != nil && !errors.Is(err, define.ErrNotFound) {
-			slog.Warn("keeping a volume an interrupted import made", "volume", name, "error", err)
-		}
-	}
-	if err := store.DeleteContainer(id); err != nil {
-		return err
-	}
-	if err := os.RemoveAll(dir); err != nil {
-		return err
-	}
-	return r.locks.Free(id)
 }

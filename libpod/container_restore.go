@@ -1,21 +1,15 @@
 package libpod
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"io/fs"
-	"log/slog"
 	"maps"
 	"os"
 	"path/filepath"
-	"strconv"
-	"strings"
 	"time"
-
-	specs "github.com/opencontainers/runtime-spec/specs-go"
 
 	"github.com/podlite/podlite/libpod/define"
 	"github.com/podlite/podlite/libpod/oci"
@@ -63,9 +57,6 @@ func (c *Container) Restore(ctx context.Context, opts RestoreOptions) (*CRReport
 		images := filepath.Join(c.userDir(), checkpointDir)
 		if _, err := os.Stat(filepath.Join(images, "inventory.img")); err != nil {
 			return fmt.Errorf("the checkpoint of %s is missing or incomplete (%s): %w", c.config.Name, images, define.ErrNotFound)
-		}
-		if err := c.releaseLeftoversLocked(); err != nil {
-			return err
 		}
 		wanted, holdAgain, err := c.releaseHeldAddressesLocked(opts)
 		if err != nil {
@@ -177,90 +168,6 @@ func (c *Container) spawnRestoreLocked(opts RestoreOptions, restore oci.Checkpoi
 	}
 	c.state.CheckpointPath = ""
 	return c.saveLocked()
-}
-
-// adoptRestoredLocked finishes, for a checkpointed container, a restore
-// killed after CRIU brought its processes back under their supervisor but
-// before it saved the running state: as podman's sync trusts the runtime
-// over its database, the container is recorded as running, with the
-// namespace, addresses and rootfs mount that restore gave it. The
-// checkpoint's images stay until the next checkpoint or rm.
-func (c *Container) adoptRestoredLocked() error {
-	pid, err := readPIDFile(filepath.Join(c.runDir(), "pid"))
-	if err != nil || !processAlive(pid) || !fileMissing(filepath.Join(c.runDir(), "exit")) {
-		return nil // nothing restored runs: releaseLeftoversLocked's case
-	}
-	raw, err := os.ReadFile(filepath.Join(c.runDir(), "config.json"))
-	if err != nil {
-		return err
-	}
-	var s specs.Spec
-	if err := json.Unmarshal(raw, &s); err != nil {
-		return fmt.Errorf("reading the spec of the restored %s: %w", c.config.Name, err)
-	}
-	c.state.Mountpoint = s.Root.Path
-	if ns := filepath.Join(c.rt.netnsDir(), c.config.ID); !fileMissing(ns) {
-		st, err := os.ReadFile(filepath.Join(c.userDir(), networkStatus))
-		if err != nil {
-			return err
-		}
-		c.state.Network = define.NetworkState{NetNS: ns, Status: st}
-	}
-	slog.Info("recording the container an interrupted restore left running", "container", c.config.Name, "pid", pid)
-	c.state.Checkpointed = false
-	c.state.RestoredAt, c.state.RestoreLog = time.Now(), filepath.Join(c.userDir(), restoreLog)
-	return c.runningLocked(pid, parentPID(pid))
-}
-
-// releaseLeftoversLocked undoes what a restore killed before its processes
-// ran (or whose processes died since) left of this checkpointed container,
-// which its state does not record: the network namespace with its CNI
-// attachments, the rootfs mount, the runtime's container and the run
-// directory. The container stays checkpointed as before the restore.
-func (c *Container) releaseLeftoversLocked() error {
-	ns := filepath.Join(c.rt.netnsDir(), c.config.ID)
-	if fileMissing(ns) && fileMissing(c.runDir()) {
-		return nil
-	}
-	slog.Info("releasing what an interrupted restore left", "container", c.config.Name)
-	if !fileMissing(ns) {
-		c.state.Network.NetNS = ns
-	}
-	c.releaseLocked()
-	// The restore's mount of the rootfs, which the state does not name.
-	store, err := c.rt.Storage()
-	if err != nil {
-		return err
-	}
-	if mounted, err := store.Mounted(c.config.StorageID); err != nil || !mounted {
-		return err
-	}
-	return store.Unmount(c.config.StorageID, false)
-}
-
-// readPIDFile reads a PID written by the start command.
-func readPIDFile(path string) (int, error) {
-	b, err := os.ReadFile(path)
-	if err != nil {
-		return 0, err
-	}
-	return strconv.Atoi(strings.TrimSpace(string(b)))
-}
-
-// parentPID returns the parent of pid (its supervisor, for a container's
-// init), or 0.
-func parentPID(pid int) int {
-	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
-	if err != nil {
-		return 0
-	}
-	// "PID (COMM) STATE PPID ...": COMM may hold spaces and parentheses.
-	fields := strings.Fields(string(b[bytes.LastIndexByte(b, ')')+1:]))
-	if len(fields) < 2 {
-		return 0
-	}
-	ppid, _ := strconv.Atoi(fields[1])
-	return ppid
 }
 
 const restoreFile = "restore.json"

@@ -5,9 +5,11 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"log/slog"
 	"os"
 	"path/filepath"
 	"strconv"
+	"strings"
 	"time"
 
 	specs "github.com/opencontainers/runtime-spec/specs-go"
@@ -16,6 +18,7 @@ import (
 	"github.com/podlite/podlite/libpod/oci"
 	"github.com/podlite/podlite/libpod/spec"
 	"github.com/podlite/podlite/libpod/supervisor"
+	"github.com/podlite/podlite/pkg/crashpoint"
 	"github.com/podlite/podlite/pkg/network"
 )
 
@@ -30,6 +33,9 @@ func (c *Container) startLocked() (retErr error) {
 	if c.isActive() {
 		return nil
 	}
+	if c.state.Status == define.StatusRemoving {
+		return fmt.Errorf("cannot start container %s: an rm of it did not finish; rm -f finishes it: %w", c.config.Name, define.ErrInvalidState)
+	}
 	if err := define.CheckTransition(c.state.Status, define.StatusRunning); err != nil {
 		return fmt.Errorf("starting container %s: %w", c.config.Name, err)
 	}
@@ -39,6 +45,9 @@ func (c *Container) startLocked() (retErr error) {
 	defer func() {
 		if retErr != nil {
 			c.releaseLocked()
+			if err := c.saveLocked(); err != nil {
+				slog.Warn("saving the state of a container whose start failed", "container", c.config.Name, "error", err)
+			}
 		}
 	}()
 	rep, err := supervisor.Spawn(supervisor.Config{
@@ -52,15 +61,19 @@ func (c *Container) startLocked() (retErr error) {
 	if err != nil {
 		return c.startFailedLocked(rep, err)
 	}
-	return c.runningLocked(rep.PID, rep.SupervisorPID)
+	crashpoint.Hit(crashpoint.StartBeforeState)
+	if err := c.runningLocked(rep.PID, rep.SupervisorPID); err != nil {
+		return err
+	}
+	crashpoint.Hit(crashpoint.StartStateSaved)
+	return nil
 }
 
-// startFailedLocked records why the command could not run and returns the
-// error, carrying podman's exit code for a command that was not found or
-// could not be invoked.
+// startFailedLocked notes why the command could not run (startLocked saves
+// it) and returns the error, carrying podman's exit code for a command that
+// was not found or could not be invoked.
 func (c *Container) startFailedLocked(rep *supervisor.Report, err error) error {
 	c.state.Error = err.Error()
-	_ = c.saveLocked()
 	if rep != nil && rep.ExitCode != 0 {
 		return &define.ExitCodeError{Code: rep.ExitCode, Err: fmt.Errorf("starting container %s: %w", c.config.Name, err)}
 	}
@@ -71,7 +84,9 @@ func (c *Container) runningLocked(pid, supervisorPID int) error {
 	if err := c.setStatusLocked(define.StatusRunning); err != nil {
 		return err
 	}
-	c.state.PID, c.state.SupervisorPID = pid, supervisorPID
+	// Running, it is no longer checkpointed (a restore whose recording
+	// was interrupted, a start of a checkpointed container).
+	c.state.PID, c.state.SupervisorPID, c.state.Checkpointed = pid, supervisorPID, false
 	c.state.StartedAt, c.state.FinishedAt = time.Now(), time.Time{}
 	c.state.ExitCode, c.state.Error, c.state.StoppedByUser, c.state.OOMKilled = 0, "", false, false
 	return c.saveLocked()
@@ -92,17 +107,32 @@ func (c *Container) stdioMode() string {
 // prepareLocked mounts the rootfs, connects the networks and writes the
 // spec for this start into the run directory; releaseLocked undoes it.
 // restore, when set, holds the addresses a restored container must get
-// back.
-func (c *Container) prepareLocked(restore *network.Status) (*specs.Spec, error) {
+// back. The run directory is made first and removed last (exitedLocked,
+// releaseLocked): found on a container not recorded as running, it shows
+// that a start was interrupted (recoverStartLocked).
+func (c *Container) prepareLocked(restore *network.Status) (_ *specs.Spec, retErr error) {
+	// What the last run could not release is retried before taking more.
+	if err := c.teardownNetworkLocked(context.Background()); err != nil {
+		return nil, fmt.Errorf("starting container %s: %w", c.config.Name, err)
+	}
 	store, err := c.rt.Storage()
 	if err != nil {
 		return nil, err
 	}
+	if err := c.newRunDir(); err != nil {
+		return nil, err
+	}
+	defer func() {
+		if retErr != nil {
+			c.releaseLocked()
+		}
+	}()
 	mnt, err := store.Mount(c.config.StorageID)
 	if err != nil {
 		return nil, fmt.Errorf("mounting the rootfs of %s: %w", c.config.Name, err)
 	}
 	c.state.Mountpoint = mnt
+	crashpoint.Hit(crashpoint.StartRootfsMounted)
 	s, err := copySpec(c.config.Spec)
 	if err == nil {
 		err = spec.Finalize(s, mnt)
@@ -111,73 +141,120 @@ func (c *Container) prepareLocked(restore *network.Status) (*specs.Spec, error) 
 		err = c.setupNetworkLocked(context.Background(), s, restore)
 	}
 	if err == nil {
-		err = c.writeRunFiles(s)
+		err = c.writeSpec(s)
 	}
 	if err != nil {
-		c.releaseLocked()
 		return nil, err
 	}
+	crashpoint.Hit(crashpoint.StartSpecWritten)
 	return s, nil
 }
 
-func (c *Container) writeRunFiles(s *specs.Spec) error {
-	dir := c.runDir()
-	if err := ensureDir(dir); err != nil {
+// newRunDir makes an empty run directory: nothing of an earlier run (pid,
+// exit, restore.json) may be taken for this one's.
+func (c *Container) newRunDir() error {
+	if err := c.removeRunDirLocked(); err != nil {
 		return err
 	}
-	for _, f := range []string{"exit", "pid"} {
-		if err := os.Remove(filepath.Join(dir, f)); err != nil && !errors.Is(err, os.ErrNotExist) {
-			return err
-		}
-	}
+	return ensureDir(c.runDir())
+}
+
+func (c *Container) writeSpec(s *specs.Spec) error {
 	b, err := json.Marshal(s)
 	if err != nil {
 		return err
 	}
-	return writeFileAtomic(filepath.Join(dir, "config.json"), b)
+	return writeFileAtomic(filepath.Join(c.runDir(), "config.json"), b)
 }
 
-// releaseLocked gives back what a start took: the runtime's container, its
-// networks and namespace, the rootfs mount and the run directory. Failures are reported, not returned:
-// release continues so that one stuck piece does not keep the rest.
+// releaseLocked undoes a start or restore that failed: it gives back what
+// prepareLocked took and removes the run directory. The caller returns the
+// start's own error, so failures here are logged; what could not be
+// released stays recorded in the state for the next release to retry.
 func (c *Container) releaseLocked() {
+	if err := c.freeResourcesLocked(); err != nil {
+		slog.Warn("releasing a container whose start failed", "container", c.config.Name, "error", err)
+	}
+	if err := c.removeRunDirLocked(); err != nil {
+		slog.Warn("releasing a container whose start failed", "container", c.config.Name, "error", err)
+	}
+}
+
+// freeResourcesLocked gives back what a start took: the runtime's
+// container, its networks and namespace, and the rootfs mount. It goes on
+// past a failure, so that one stuck piece does not keep the rest; what
+// failed stays recorded in the state (Network, Mountpoint) for a retry, and
+// the failures are returned as a *releaseError.
+func (c *Container) freeResourcesLocked() error {
+	var errs []error
 	if err := c.rt.oci().Delete(c.config.ID); err != nil {
-		fmt.Fprintf(os.Stderr, "releasing container %s: %v\n", c.config.Name, err)
+		errs = append(errs, err)
 	}
 	if err := c.teardownNetworkLocked(context.Background()); err != nil {
-		fmt.Fprintf(os.Stderr, "releasing container %s: %v\n", c.config.Name, err)
+		errs = append(errs, err)
 	}
 	if c.state.Mountpoint != "" {
-		if store, err := c.rt.Storage(); err == nil {
-			if err := store.Unmount(c.config.StorageID, false); err != nil {
-				fmt.Fprintf(os.Stderr, "unmounting the rootfs of %s: %v\n", c.config.Name, err)
-			}
+		store, err := c.rt.Storage()
+		if err == nil {
+			err = store.Unmount(c.config.StorageID, false)
 		}
-		c.state.Mountpoint = ""
+		if err != nil {
+			errs = append(errs, fmt.Errorf("unmounting the rootfs of %s: %w", c.config.Name, err))
+		} else {
+			c.state.Mountpoint = ""
+		}
 	}
-	if err := os.RemoveAll(c.runDir()); err != nil {
-		fmt.Fprintf(os.Stderr, "removing the run directory of %s: %v\n", c.config.Name, err)
+	if len(errs) > 0 {
+		return &releaseError{errs: errs}
 	}
+	return nil
 }
 
-// exitedLocked records an exit and releases the container's resources.
-// The exit is saved before the release removes the run directory, and the
-// supervisor's exit file with it: a podlite killed in between must not
-// leave a container that shows as running with nothing to say it exited.
-// The saved state still names the namespace and mount to release.
+func (c *Container) removeRunDirLocked() error {
+	if err := os.RemoveAll(c.runDir()); err != nil {
+		return fmt.Errorf("removing the run directory of %s: %w", c.config.Name, err)
+	}
+	return nil
+}
+
+// releaseError is a release that did not finish. What it could not release
+// is still recorded in the container's state, so a later release (rm,
+// start) retries it.
+type releaseError struct{ errs []error }
+
+func (e *releaseError) Error() string {
+	msgs := make([]string, len(e.errs))
+	for i, err := range e.errs {
+		msgs[i] = err.Error()
+	}
+	return strings.Join(msgs, "; ")
+}
+
+func (e *releaseError) Unwrap() []error { return e.errs }
+
+// exitedLocked records an exit: it releases the container's resources,
+// saves the exit and only then removes the run directory with the exit
+// file, so that a crash before the save leaves the exit for the next
+// podlite to record. A failed release is returned (a *releaseError) after
+// the exit is saved.
 func (c *Container) exitedLocked(code int, at time.Time) error {
 	if err := c.setStatusLocked(define.StatusExited); err != nil {
 		return err
 	}
 	c.state.ExitCode, c.state.FinishedAt, c.state.PID = code, at, 0
-	if err := c.saveLocked(); err != nil {
-		return err
-	}
-	c.releaseLocked()
+	relErr := c.freeResourcesLocked()
 	if err := c.settleCheckpointLocked(); err != nil {
 		return err
 	}
-	return c.saveLocked()
+	crashpoint.Hit(crashpoint.StopBeforeExitState)
+	if err := c.saveLocked(); err != nil {
+		return err
+	}
+	crashpoint.Hit(crashpoint.StopExitStateSaved)
+	if err := c.removeRunDirLocked(); err != nil {
+		return err
+	}
+	return relErr
 }
 
 func copySpec(s *specs.Spec) (*specs.Spec, error) {
@@ -222,6 +299,10 @@ func (r *Runtime) oci() *oci.Runtime { return oci.New(r.ociRoot()) }
 // cleanupCommand is what the supervisor execs after the container exits.
 func (r *Runtime) cleanupCommand(id string) []string {
 	args := []string{"podlite", "--root", r.cfg.Root, "--runroot", r.cfg.RunRoot}
+	// The same networks (network_config_dir, plugins) as the start's.
+	if r.cfg.File != "" {
+		args = append(args, "--config", r.cfg.File)
+	}
 	if r.cfg.StorageDriver != "" {
 		args = append(args, "--storage-driver", r.cfg.StorageDriver)
 	}

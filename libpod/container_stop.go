@@ -12,6 +12,7 @@ import (
 
 	"github.com/podlite/podlite/libpod/define"
 	"github.com/podlite/podlite/libpod/supervisor"
+	"github.com/podlite/podlite/pkg/crashpoint"
 )
 
 // Stop sends the container's stop signal, waits up to timeout (the
@@ -44,6 +45,7 @@ func (c *Container) stopLocked(timeout time.Duration) error {
 	if err := c.saveLocked(); err != nil {
 		return err
 	}
+	crashpoint.Hit(crashpoint.StopStoppingSaved)
 	if timeout > 0 {
 		_ = c.rt.oci().Signal(c.config.ID, syscall.Signal(c.config.StopSignal), false)
 		if exit := c.waitExitLocked(timeout); exit != nil {

@@ -31,7 +31,17 @@
 // and save; unexported methods ending in Locked expect the lock held. Lock
 // order: the runtime refresh lock, then a pod's lock (when pods arrive),
 // then a container's lock, then a store transaction; a volume's lock is
-// never held together with a container's.
+// never held together with a container's, except by create and import,
+// which hold their new container's lock until its record is stored (no
+// one else knows that ID yet but RemoveOrphans, which holds no other lock).
+//
+// # Crash safety
+//
+// Every step of create, start, stop and rm can be redone or undone by the
+// next podlite that takes the container's lock (syncLocked,
+// recoverStartLocked) or by rm (a container left "removing"); what no
+// record names is removed by RemoveOrphans (rm --all, container prune).
+// docs/ARCHITECTURE.md has the table, pkg/crashpoint the crash points.
 //
 // # Files
 //
@@ -46,5 +56,8 @@
 //	RUNROOT/alive                    this boot has been seen
 //	RUNROOT/locks/ID                 per-container locks
 //	RUNROOT/runtime/ID/              libcontainer's state
-//	RUNROOT/containers/ID/           config.json (spec of this start), pid, exit, stdin
+//	RUNROOT/containers/ID/           config.json (spec of this start), pid, exit, stdin;
+//	                                 made first by a start and removed last when its
+//	                                 exit is recorded, so on a container not running it
+//	                                 marks an interrupted start
 package libpod

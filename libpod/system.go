@@ -174,6 +174,11 @@ func (r *Runtime) Reset() error {
 			errs = append(errs, err)
 		}
 	}
+	if len(errs) > 0 {
+		// The records of the containers not removed are what a retry
+		// needs (their networks, mounts): wiping the root would lose them.
+		return fmt.Errorf("resetting storage: %w; nothing else was reset, run system reset again to retry", errors.Join(errs...))
+	}
 	if _, rmErrs := r.RemoveImages(ctx, nil, RemoveImagesOptions{All: true, Force: true}); len(rmErrs) > 0 {
 		errs = append(errs, rmErrs...)
 	}

@@ -35,6 +35,9 @@ type Config struct {
 	InitPath string `toml:"init_path"`
 	// Rootless is true when podlite runs as a non-root user.
 	Rootless bool `toml:"-"`
+	// File is the config file these settings were read from (it may not
+	// exist), for the podlite processes this one starts.
+	File string `toml:"-"`
 }
 
 // Default returns the built-in settings for the calling user: system paths
@@ -71,6 +74,7 @@ func Path() string {
 // file is not an error.
 func Load(path string) (*Config, error) {
 	c := Default()
+	c.File = path
 	if _, err := toml.DecodeFile(path, c); err != nil {
 		if errors.Is(err, fs.ErrNotExist) {
 			return c, nil

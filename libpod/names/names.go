@@ -17,6 +17,11 @@ func NewID() string {
 	return hex.EncodeToString(b)
 }
 
+var idPattern = regexp.MustCompile(`^[0-9a-f]{64}$`)
+
+// IsID reports whether s has the form of a full container ID.
+func IsID(s string) bool { return idPattern.MatchString(s) }
+
 var (
 	adjectives = []string{"brave", "calm", "eager", "fancy", "gentle", "happy", "jolly", "keen", "lucid", "merry",
 		"nifty", "proud", "quirky", "rapid", "serene", "tender", "upbeat", "vivid", "witty", "zealous"}

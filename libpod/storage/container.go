@@ -3,13 +3,10 @@ package storage
 import (
 	"archive/tar"
 	"bytes"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
-	"os"
 	"path"
-	"strconv"
 	"strings"
 
 	cstorage "go.podman.io/storage"
@@ -19,24 +16,11 @@ import (
 	"github.com/podlite/podlite/libpod/define"
 )
 
-// containerMetadata is what podlite writes in its storage containers'
-// metadata: the mark that the container is podlite's, and the process
-// creating it, so that one whose creator was killed before it stored the
-// container's record can be told from one being created (see Abandoned).
-type containerMetadata struct {
-	Podlite bool   `json:"podlite"`
-	Creator string `json:"creator,omitempty"`
-}
-
 // CreateContainer creates the read-write rootfs of podlite container id,
 // layered on image imageID ("" for an empty rootfs), and returns its
 // storage ID, which is id itself.
 func (s *Store) CreateContainer(id, imageID string) (string, error) {
-	meta, err := json.Marshal(containerMetadata{Podlite: true, Creator: processToken(os.Getpid())})
-	if err != nil {
-		return "", err
-	}
-	c, err := s.store.CreateContainer(id, nil, imageID, "", string(meta), &cstorage.ContainerOptions{})
+	c, err := s.store.CreateContainer(id, nil, imageID, "", "", &cstorage.ContainerOptions{})
 	switch {
 	case errors.Is(err, cstorage.ErrDuplicateID), errors.Is(err, cstorage.ErrDuplicateName):
 		return "", fmt.Errorf("creating rootfs of container %s: %w", id, define.ErrExists)
@@ -46,46 +30,6 @@ func (s *Store) CreateContainer(id, imageID string) (string, error) {
 		return "", fmt.Errorf("creating rootfs of container %s: %w", id, err)
 	}
 	return c.ID, nil
-}
-
-// Abandoned returns the IDs of podlite's storage containers whose creator
-// has exited: those of a create or import killed before it stored the
-// container's record, unless the record exists (the caller checks).
-// Containers made before podlite recorded its creators are not listed.
-func (s *Store) Abandoned() ([]string, error) {
-	ctrs, err := s.store.Containers()
-	if err != nil {
-		return nil, fmt.Errorf("listing storage containers: %w", err)
-	}
-	var out []string
-	for _, c := range ctrs {
-		var m containerMetadata
-		if json.Unmarshal([]byte(c.Metadata), &m) != nil || !m.Podlite || m.Creator == "" {
-			continue
-		}
-		pid, _, _ := strings.Cut(m.Creator, " ")
-		if n, err := strconv.Atoi(pid); err == nil && processToken(n) == m.Creator {
-			continue // its creator is still at work
-		}
-		out = append(out, c.ID)
-	}
-	return out, nil
-}
-
-// processToken names a live process by its PID and start time (which a
-// reused PID does not share), "" when there is no such process.
-func processToken(pid int) string {
-	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
-	if err != nil {
-		return ""
-	}
-	// "PID (COMM) STATE PPID ...": starttime is the 22nd field, the 20th
-	// after COMM, which may hold spaces and parentheses.
-	fields := strings.Fields(string(b[bytes.LastIndexByte(b, ')')+1:]))
-	if len(fields) < 20 {
-		return ""
-	}
-	return strconv.Itoa(pid) + " " + fields[19]
 }
 
 // Mount mounts a container's rootfs and returns where. Mounts are counted
@@ -210,6 +154,19 @@ func (s *Store) ContainersOfImage(imageID string) ([]string, error) {
 		if c.ImageID == imageID {
 			ids = append(ids, c.ID)
 		}
+	}
+	return ids, nil
+}
+
+// ContainerIDs returns the storage IDs of every container rootfs.
+func (s *Store) ContainerIDs() ([]string, error) {
+	all, err := s.store.Containers()
+	if err != nil {
+		return nil, fmt.Errorf("listing container rootfs: %w", err)
+	}
+	ids := make([]string, len(all))
+	for i, c := range all {
+		ids[i] = c.ID
 	}
 	return ids, nil
 }

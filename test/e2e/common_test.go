@@ -221,8 +221,25 @@ func (e *Env) run(stdin *strings.Reader, args []string) *Result {
 	return r
 }
 
-// mountsUnder returns the mount points at or below dir.
-func mountsUnder(dir string) ([]string, error) {
+// unmountUnder lazily unmounts every mount point at or below dir, deepest
+// first.
+func unmountUnder(dir string) error {
+	points, err := mountPointsUnder(dir)
+	if err != nil {
+		return err
+	}
+	sort.Slice(points, func(i, j int) bool { return len(points[i]) > len(points[j]) })
+	var errs []error
+	for _, mp := range points {
+		if err := unix.Unmount(mp, unix.MNT_DETACH); err != nil && !errors.Is(err, unix.EINVAL) && !errors.Is(err, unix.ENOENT) {
+			errs = append(errs, fmt.Errorf("unmounting %s: %w", mp, err))
+		}
+	}
+	return errors.Join(errs...)
+}
+
+// mountPointsUnder lists the mount points at or below dir.
+func mountPointsUnder(dir string) ([]string, error) {
 	f, err := os.Open("/proc/self/mountinfo")
 	if err != nil {
 		return nil, err
@@ -241,23 +258,6 @@ func mountsUnder(dir string) ([]string, error) {
 		}
 	}
 	return points, sc.Err()
-}
-
-// unmountUnder lazily unmounts every mount point at or below dir, deepest
-// first.
-func unmountUnder(dir string) error {
-	points, err := mountsUnder(dir)
-	if err != nil {
-		return err
-	}
-	sort.Slice(points, func(i, j int) bool { return len(points[i]) > len(points[j]) })
-	var errs []error
-	for _, mp := range points {
-		if err := unix.Unmount(mp, unix.MNT_DETACH); err != nil && !errors.Is(err, unix.EINVAL) && !errors.Is(err, unix.ENOENT) {
-			errs = append(errs, fmt.Errorf("unmounting %s: %w", mp, err))
-		}
-	}
-	return errors.Join(errs...)
 }
 
 // unescapeMountPath undoes mountinfo's octal escapes ("\040" for a space).

@@ -158,11 +158,7 @@ func crashCRMounts(t *testing.T, e *Env) map[string]bool {
 	t.Helper()
 	out := map[string]bool{}
 	for _, dir := range []string{e.Root, e.RunRoot} {
-		points, err := mountsUnder(dir)
-		if err != nil {
-			t.Fatal(err)
-		}
-		for _, mp := range points {
+		for _, mp := range mountsUnder(t, dir) {
 			out[mp] = true
 		}
 	}

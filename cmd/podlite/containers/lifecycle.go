@@ -2,8 +2,8 @@ package containers
 
 import (
 	"context"
-	"errors"
 	"fmt"
+	"os"
 
 	"github.com/spf13/cobra"
 
@@ -176,10 +176,17 @@ func newRmCommand(g *common.Globals) *cobra.Command {
 			err = forEach(g, sel, args, func(c *libpod.Container) error {
 				return ignoreMissing(rt.RemoveContainer(context.Background(), c.ID(), force, volumes), ignore)
 			})
-			if sel.all {
-				// And what killed creates and imports left unrecorded.
-				_, oerr := rt.RemoveOrphans()
-				err = errors.Join(err, oerr)
+			if !sel.all {
+				return err
+			}
+			// --all also removes what killed creates and removals left
+			// without a record.
+			orphanErr := rt.RemoveOrphans()
+			if err == nil {
+				return orphanErr
+			}
+			if orphanErr != nil {
+				fmt.Fprintf(os.Stderr, "Error: %v\n", orphanErr)
 			}
 			return err
 		},
