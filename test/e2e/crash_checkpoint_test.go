@@ -1,16 +1,12 @@
 package e2e
 
 import (
-	"bytes"
-	"context"
-	"errors"
 	"fmt"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
-	"syscall"
 	"testing"
+	"time"
 
 	"github.com/podlite/podlite/pkg/crashpoint"
 )
@@ -23,27 +19,6 @@ import (
 // before the crash must still restore with its counter going on, and after
 // `rm -af` nothing may be left. docs/ARCHITECTURE.md ("Crash safety") says
 // what recovers each point.
-
-// crashCRBinary returns the crashpoint-tagged build (make build-crash);
-// the crash tests fail without it rather than pass untested.
-func crashCRBinary(t *testing.T) string {
-	t.Helper()
-	if skipReason != "" {
-		t.Skip(skipReason)
-	}
-	bin := os.Getenv("PODLITE_CRASH_BINARY")
-	if bin == "" {
-		t.Fatal("PODLITE_CRASH_BINARY is not set: build it with make build-crash and point the variable at bin/podlite-crash")
-	}
-	abs, err := filepath.Abs(bin)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := os.Stat(abs); err != nil {
-		t.Fatalf("PODLITE_CRASH_BINARY: %v", err)
-	}
-	return abs
-}
 
 // crashCRPoints returns the crash points of verb, failing when there are
 // none (the names are registered in pkg/crashpoint/names_checkpoint.go).
@@ -61,34 +36,11 @@ func crashCRPoints(t *testing.T, verb string) []string {
 	return out
 }
 
-// crashCREach runs fn as a subtest for each crash point of verb, with the
-// crash binary.
-func crashCREach(t *testing.T, verb string, fn func(t *testing.T, bin, point string)) {
+// crashCREach runs fn as a subtest for each crash point of verb.
+func crashCREach(t *testing.T, verb string, fn func(t *testing.T, point string)) {
 	t.Helper()
-	bin := crashCRBinary(t)
 	for _, point := range crashCRPoints(t, verb) {
-		t.Run(point, func(t *testing.T) { fn(t, bin, point) })
-	}
-}
-
-// crashCRRun runs the crash binary with args on e, told to crash at point,
-// and fails unless it died of SIGKILL (that is, reached the point).
-func crashCRRun(t *testing.T, e *Env, bin, point string, args ...string) {
-	t.Helper()
-	ctx, cancel := context.WithTimeout(context.Background(), commandTimeout)
-	defer cancel()
-	cmd := exec.CommandContext(ctx, bin, e.args(args)...)
-	cmd.Env = append(os.Environ(), crashpoint.EnvVar+"="+point)
-	var out bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &out, &out
-	err := cmd.Run()
-	var exitErr *exec.ExitError
-	if !errors.As(err, &exitErr) {
-		t.Fatalf("podlite-crash %s did not crash at %s: %v\n%s", strings.Join(args, " "), point, err, out.String())
-	}
-	ws, ok := exitErr.Sys().(syscall.WaitStatus)
-	if !ok || !ws.Signaled() || ws.Signal() != syscall.SIGKILL {
-		t.Fatalf("podlite-crash %s ended with %v, not SIGKILL at %s\n%s", strings.Join(args, " "), err, point, out.String())
+		t.Run(point, func(t *testing.T) { fn(t, point) })
 	}
 }
 
@@ -168,9 +120,10 @@ func crashCRMounts(t *testing.T, e *Env) map[string]bool {
 // crashCRRemoveAll runs `rm -af` and fails on whatever of container id is
 // left: mounts beyond those of before (the storage driver's home and the
 // shared netns directory stay for the env's life), namespace files,
-// leases, CNI attachments, storage containers, processes and cgroups. A
-// veth lives as long as its namespace, which the files and processes
-// checked here keep alive; the e2e leak checker compares the host's veths.
+// leases, CNI attachments, storage containers, processes (supervisors and
+// cleanups among them) and cgroups. A veth lives as long as its namespace,
+// which the files and processes checked here keep alive; the e2e leak
+// checker compares the host's veths.
 func crashCRRemoveAll(t *testing.T, e *Env, id string, before map[string]bool) {
 	t.Helper()
 	e.MustPodlite("rm", "-a", "-f")
@@ -198,42 +151,32 @@ func crashCRRemoveAll(t *testing.T, e *Env, id string, before map[string]bool) {
 	for _, f := range crashCRNetFiles(e, func(p string, _ []byte) bool { return strings.Contains(filepath.Base(p), id) }) {
 		leaks = append(leaks, "CNI attachment "+f)
 	}
-	if ctrs, err := filepath.Glob(filepath.Join(e.Root, "*-containers", "containers.json")); err == nil {
-		for _, p := range ctrs {
-			if b, err := os.ReadFile(p); err == nil && strings.Contains(string(b), `"id"`) {
-				leaks = append(leaks, "storage containers in "+p)
-			}
+	stores, _ := filepath.Glob(filepath.Join(e.Root, "storage", "*-containers", "containers.json"))
+	if len(stores) == 0 {
+		t.Fatalf("no containers.json under %s/storage: the storage check cannot see a leak", e.Root)
+	}
+	for _, p := range stores {
+		if b, err := os.ReadFile(p); err == nil && strings.Contains(string(b), `"id"`) {
+			leaks = append(leaks, "storage containers in "+p)
 		}
 	}
 	if _, err := os.Stat(filepath.Join(e.Root, "containers", id)); err == nil {
 		leaks = append(leaks, "directory of "+id)
 	}
-	if pids := podliteSupervisors(t, e); len(pids) > 0 {
-		leaks = append(leaks, fmt.Sprint("supervisors ", pids))
-	}
-	if cg, _ := filepath.Glob("/sys/fs/cgroup/*/podlite/" + id); len(cg) > 0 {
-		leaks = append(leaks, "cgroups "+strings.Join(cg, ","))
-	}
-	if procs := crashCRProcesses(id); len(procs) > 0 {
-		leaks = append(leaks, "container processes "+strings.Join(procs, ","))
+	// The supervisor's cleanup may still be on its way out.
+	for deadline := time.Now().Add(20 * time.Second); ; time.Sleep(100 * time.Millisecond) {
+		procs, cgroups := processesOf(id), cgroupsOf(id)
+		if len(procs)+len(cgroups) == 0 {
+			break
+		}
+		if time.Now().After(deadline) {
+			leaks = append(leaks, fmt.Sprintf("processes %q, cgroups %q", procs, cgroups))
+			break
+		}
 	}
 	if len(leaks) > 0 {
 		t.Fatalf("after rm -af, left of %s:\n%s", id, strings.Join(leaks, "\n"))
 	}
-}
-
-// crashCRProcesses returns the PIDs of processes in the container's
-// cgroups.
-func crashCRProcesses(id string) []string {
-	var out []string
-	procs, _ := os.ReadDir("/proc")
-	for _, p := range procs {
-		b, err := os.ReadFile(filepath.Join("/proc", p.Name(), "cgroup"))
-		if err == nil && strings.Contains(string(b), "/podlite/"+id) {
-			out = append(out, p.Name())
-		}
-	}
-	return out
 }
 
 // TestCrashCheckpoint kills `checkpoint` at each of its points. Killed
@@ -241,10 +184,10 @@ func crashCRProcesses(id string) []string {
 // again); after it, the checkpoint is whole: exited, checkpointed, its
 // address held, and the restore goes on counting.
 func TestCrashCheckpoint(t *testing.T) {
-	crashCREach(t, "checkpoint", func(t *testing.T, bin, point string) {
+	crashCREach(t, "checkpoint", func(t *testing.T, point string) {
 		e, id, ip := crashCRCounter(t)
 		mounts := crashCRMounts(t, e)
-		crashCRRun(t, e, bin, point, "container", "checkpoint", "c")
+		e.CrashAt(point, "container", "checkpoint", "c")
 		dumped := crashCRComplete(e, id)
 		switch st := crashCRState(t, e); {
 		case dumped && st == "exited true":
@@ -257,7 +200,7 @@ func TestCrashCheckpoint(t *testing.T) {
 		restoreContinues(t, e, "c", lastCount(t, e, "c"), ip, "c")
 		// Killed again, then removed at once: rm releases what the
 		// checkpoint left.
-		crashCRRun(t, e, bin, point, "container", "checkpoint", "c")
+		e.CrashAt(point, "container", "checkpoint", "c")
 		crashCRRemoveAll(t, e, id, mounts)
 	})
 }
@@ -268,12 +211,12 @@ func TestCrashCheckpoint(t *testing.T) {
 // after it, the container is running (the next command records it so).
 // Either way it checkpoints and restores again.
 func TestCrashRestore(t *testing.T) {
-	crashCREach(t, "restore", func(t *testing.T, bin, point string) {
+	crashCREach(t, "restore", func(t *testing.T, point string) {
 		e, id, ip := crashCRCounter(t)
 		mounts := crashCRMounts(t, e)
 		e.MustPodlite("container", "checkpoint", "c")
 		at := lastCount(t, e, "c")
-		crashCRRun(t, e, bin, point, "container", "restore", "c")
+		e.CrashAt(point, "container", "restore", "c")
 		switch st := crashCRState(t, e); st {
 		case "exited true":
 			restoreContinues(t, e, "c", at, ip, "c")
@@ -293,7 +236,7 @@ func TestCrashRestore(t *testing.T) {
 		// Killed again, then removed at once: rm releases what the
 		// restore left.
 		e.MustPodlite("container", "checkpoint", "c")
-		crashCRRun(t, e, bin, point, "container", "restore", "c")
+		e.CrashAt(point, "container", "restore", "c")
 		crashCRRemoveAll(t, e, id, mounts)
 	})
 }
@@ -303,12 +246,12 @@ func TestCrashRestore(t *testing.T) {
 // is at its path complete (and imports, going on counting) or not at all,
 // and nothing else is left in its directory.
 func TestCrashExport(t *testing.T) {
-	crashCREach(t, "export", func(t *testing.T, bin, point string) {
+	crashCREach(t, "export", func(t *testing.T, point string) {
 		e, id, ip := crashCRCounter(t)
 		mounts := crashCRMounts(t, e)
 		dir := t.TempDir()
 		archive := filepath.Join(dir, "c.tar.zst")
-		crashCRRun(t, e, bin, point, "container", "checkpoint", "--export", archive, "c")
+		e.CrashAt(point, "container", "checkpoint", "--export", archive, "c")
 		if st := crashCRState(t, e); st != "exited true" {
 			t.Fatalf("after the crash c is %q, want exited and checkpointed", st)
 		}
@@ -361,13 +304,12 @@ func crashCRArchive(t *testing.T) (archive, id string, at int, ip string) {
 // container is checkpointed and restores. Either way it goes on counting
 // with its files.
 func TestCrashImport(t *testing.T) {
-	crashCRBinary(t) // before the archive is made
 	archive, id, at, ip := crashCRArchive(t)
-	crashCREach(t, "import", func(t *testing.T, bin, point string) {
+	crashCREach(t, "import", func(t *testing.T, point string) {
 		e := NewEnv(t)
 		e.LoadBusybox()
 		mounts := crashCRMounts(t, e)
-		crashCRRun(t, e, bin, point, "container", "restore", "--import", archive)
+		e.CrashAt(point, "container", "restore", "--import", archive)
 		switch ps := e.MustPodlite("ps", "-a", "--format", "{{.Names}}").Stdout; ps {
 		case "":
 			importMover(t, e, archive, at, ip)
@@ -382,7 +324,7 @@ func TestCrashImport(t *testing.T) {
 		crashCRRemoveAll(t, e, id, mounts)
 		e.MustPodlite("volume", "rm", "carried")
 		// Killed again, then removed at once.
-		crashCRRun(t, e, bin, point, "container", "restore", "--import", archive)
+		e.CrashAt(point, "container", "restore", "--import", archive)
 		recorded := e.MustPodlite("ps", "-a", "-q").Stdout != ""
 		crashCRRemoveAll(t, e, id, mounts)
 		// A named volume outlives its container, unless the import
