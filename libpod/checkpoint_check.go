@@ -1,7 +1,6 @@
 package libpod
 
 import (
-	"bytes"
 	"errors"
 	"fmt"
 	"maps"
@@ -144,17 +143,26 @@ func missingBindSources(cfg *define.ContainerConfig, r *Runtime) []string {
 	return out
 }
 
-// heldAddresses lists the saved addresses another container holds here.
+// heldAddresses lists the saved addresses another container holds here,
+// in any root of the network domain.
 func (r *Runtime) heldAddresses(st network.Status, id string) []string {
+	mgr, err := r.Network()
+	if err != nil {
+		return []string{err.Error()}
+	}
 	var out []string
 	for name, ns := range st {
+		leases, err := mgr.Leases(name)
+		if err != nil {
+			out = append(out, err.Error())
+			continue
+		}
 		for _, a := range ns.Addresses {
 			ip, _, err := net.ParseCIDR(a.IP)
 			if err != nil {
 				continue
 			}
-			lease, err := os.ReadFile(filepath.Join(r.cfg.Root, "networks", "ipam", name, ip.String()))
-			if err == nil && !bytes.HasPrefix(lease, []byte(id)) {
+			if owner, ok := leases[ip.String()]; ok && owner != id {
 				out = append(out, fmt.Sprintf("address %s on network %s is held by another container here: use --ignore-static-ip", ip, name))
 			}
 		}

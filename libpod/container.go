@@ -227,7 +227,10 @@ func (c *Container) recoverStartLocked() error {
 		return c.runningLocked(pid, supervisorPID)
 	}
 	slog.Debug("releasing what an interrupted start took", "container", c.config.Name)
-	err := c.freeResourcesLocked()
+	// A restore's: the checkpoint's addresses, which its CNI ADD took
+	// back, are held again before the teardown frees them.
+	holdErr := c.settleCheckpointLocked()
+	err := errors.Join(holdErr, c.freeResourcesLocked())
 	if serr := c.saveLocked(); serr != nil {
 		return serr
 	}

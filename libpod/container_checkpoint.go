@@ -197,9 +197,9 @@ func (c *Container) settleCheckpointLocked() error {
 }
 
 // finishCheckpointLocked follows a dump that stopped the container: it
-// records the exit, which holds its addresses (settleCheckpointLocked)
-// unless its memory went to a page server, then writes the archive and
-// image asked for.
+// records the exit, which holds its addresses before the teardown
+// (settleCheckpointLocked) unless its memory went to a page server, then
+// writes the archive and image asked for.
 func (c *Container) finishCheckpointLocked(ctx context.Context, opts CheckpointOptions, remote *criu.PageServer) error {
 	exit := c.waitExitLocked(10 * time.Second)
 	if exit == nil {

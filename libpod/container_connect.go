@@ -15,11 +15,8 @@ import (
 // gets its new interface at once (CNI ADD in its namespace); a stopped one
 // at its next start.
 func (c *Container) Connect(ctx context.Context, name string, att define.NetworkAttachment) error {
-	mgr, err := c.rt.Network()
-	if err != nil {
-		return err
-	}
-	n, err := mgr.Network(name)
+	// The default network is created on first use, here as on start.
+	n, err := c.rt.NetworkByName(name)
 	if err != nil {
 		return err
 	}

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"log/slog"
 	"maps"
 	"os"
 	"path/filepath"
@@ -62,7 +63,7 @@ func (c *Container) Restore(ctx context.Context, opts RestoreOptions) (*CRReport
 		if err != nil {
 			return err
 		}
-		crashpoint.Hit(crashpoint.RestoreAddressesReleased)
+		crashpoint.Hit(crashpoint.RestoreChecked)
 		defer func() {
 			if retErr != nil {
 				holdAgain()
@@ -92,11 +93,11 @@ func (c *Container) Restore(ctx context.Context, opts RestoreOptions) (*CRReport
 	return report, nil
 }
 
-// releaseHeldAddressesLocked gives up the addresses held for the
-// checkpointed container, so that CNI can hand them out again, and returns
-// what the restore asks its networks for (the saved addresses and MACs
-// unless --ignore-static-ip/mac) with a function that holds them again
-// should the restore fail.
+// releaseHeldAddressesLocked returns what the restore asks its networks
+// for (the saved addresses and MACs unless --ignore-static-ip/mac) with a
+// function that holds the saved addresses again should the restore fail.
+// The network manager's Setup frees the held addresses itself, in one step
+// with asking for them, so that no other container takes them between.
 func (c *Container) releaseHeldAddressesLocked(opts RestoreOptions) (wanted network.Status, holdAgain func(), _ error) {
 	saved, err := c.savedNetworkStatus()
 	if err != nil {
@@ -108,10 +109,16 @@ func (c *Container) releaseHeldAddressesLocked(opts RestoreOptions) (wanted netw
 		if err != nil {
 			return nil, nil, err
 		}
-		if err := mgr.Release(c.config.ID, saved); err != nil {
-			return nil, nil, err
+		holdAgain = func() {
+			err := mgr.Hold(c.config.ID, saved)
+			switch {
+			case errors.Is(err, define.ErrExists):
+				// Taken by another container: the restore's error says so.
+				slog.Debug("holding the addresses of the checkpointed container again", "container", c.config.Name, "error", err)
+			case err != nil:
+				slog.Warn("holding the addresses of the checkpointed container again", "container", c.config.Name, "error", err)
+			}
 		}
-		holdAgain = func() { _ = mgr.Hold(c.config.ID, saved) }
 	}
 	return restoreWants(saved, opts), holdAgain, nil
 }

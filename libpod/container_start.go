@@ -236,16 +236,15 @@ func (e *releaseError) Unwrap() []error { return e.errs }
 // saves the exit and only then removes the run directory with the exit
 // file, so that a crash before the save leaves the exit for the next
 // podlite to record. A failed release is returned (a *releaseError) after
-// the exit is saved.
+// the exit is saved, as is a checkpoint's failed hold of its addresses.
 func (c *Container) exitedLocked(code int, at time.Time) error {
 	if err := c.setStatusLocked(define.StatusExited); err != nil {
 		return err
 	}
 	c.state.ExitCode, c.state.FinishedAt, c.state.PID = code, at, 0
+	// Before the teardown: a held address survives its CNI DEL.
+	holdErr := c.settleCheckpointLocked()
 	relErr := c.freeResourcesLocked()
-	if err := c.settleCheckpointLocked(); err != nil {
-		return err
-	}
 	crashpoint.Hit(crashpoint.StopBeforeExitState)
 	if err := c.saveLocked(); err != nil {
 		return err
@@ -254,7 +253,7 @@ func (c *Container) exitedLocked(code int, at time.Time) error {
 	if err := c.removeRunDirLocked(); err != nil {
 		return err
 	}
-	return relErr
+	return errors.Join(relErr, holdErr)
 }
 
 func copySpec(s *specs.Spec) (*specs.Spec, error) {

@@ -53,6 +53,9 @@
 //	                                 journal of an import in progress
 //	ROOT/volumes/NAME/_data          named volumes
 //	ROOT/tmp/                        temporary archives (checkpoint images), removed after use
+//	ROOT/networks/cache/             libcni's record of this root's CNI ADDs
+//	NETWORK_STATE_DIR/ipam/          the network domain's leases, shared by its roots
+//	                                 (/var/lib/podlite/networks, pkg/network doc.go)
 //	RUNROOT/alive                    this boot has been seen
 //	RUNROOT/locks/ID                 per-container locks
 //	RUNROOT/runtime/ID/              libcontainer's state

@@ -160,6 +160,9 @@ func (r *Runtime) RemoveNetwork(ctx context.Context, name string, force bool) er
 		return err
 	}
 	if err := mgr.RemoveNetwork(n.Name); err != nil {
+		if errors.Is(err, define.ErrInvalidState) {
+			return fmt.Errorf("removing network %s: it is in use by containers of another podlite root sharing %s: %w", n.Name, r.cfg.NetworkConfigDir, err)
+		}
 		return fmt.Errorf("removing network %s: %w", n.Name, err)
 	}
 	return nil
@@ -167,8 +170,9 @@ func (r *Runtime) RemoveNetwork(ctx context.Context, name string, force bool) er
 
 // PruneNetworks removes every network but the default that passes the
 // filters (see Networks) and that no container uses, and returns the names
-// it removed. It keeps going past a network it cannot remove and returns
-// all such errors joined.
+// it removed. A network containers of another root of the domain hold
+// addresses on stays, with a warning. It keeps going past a network it
+// cannot remove and returns all such errors joined.
 func (r *Runtime) PruneNetworks(filters ...string) ([]string, error) {
 	nets, err := r.Networks(filters...)
 	if err != nil {
@@ -194,11 +198,19 @@ func (r *Runtime) PruneNetworks(filters ...string) ([]string, error) {
 			pruned = append(pruned, n.Name)
 		case errors.Is(err, define.ErrNotFound):
 			// Removed by someone else since we listed it.
+		case errors.Is(err, define.ErrInvalidState):
+			r.noteNetworkInUse(n.Name)
 		default:
 			errs = append(errs, fmt.Errorf("pruning network %s: %w", n.Name, err))
 		}
 	}
 	return pruned, errors.Join(errs...)
+}
+
+// noteNetworkInUse says, in one line, why a network another root uses
+// was not removed.
+func (r *Runtime) noteNetworkInUse(name string) {
+	slog.Warn(fmt.Sprintf("network %s is in use by containers of another podlite root sharing %s: left in place", name, r.cfg.NetworkConfigDir))
 }
 
 // NetworkIPRange turns an --ip-range CIDR into the first and last address
@@ -286,14 +298,30 @@ type networkManager struct {
 func (r *Runtime) Network() (network.Manager, error) {
 	r.net.once.Do(func() {
 		r.net.mgr, r.net.err = network.New(network.Options{
-			ConfigDir:  r.cfg.NetworkConfigDir,
-			PluginDirs: r.cfg.CNIPluginDirs,
-			StateDir:   filepath.Join(r.cfg.Root, "networks"),
-			RunDir:     filepath.Join(r.cfg.RunRoot, "networks"),
+			ConfigDir:        r.cfg.NetworkConfigDir,
+			PluginDirs:       r.cfg.CNIPluginDirs,
+			StateDir:         r.networkStateDir(),
+			CacheDir:         r.networkCacheDir(),
+			OwnLeaseDir:      filepath.Join(r.cfg.Root, "networks", "ipam"),
+			RunDir:           filepath.Join(r.cfg.RunRoot, "networks"),
+			DefaultInterface: r.cfg.DefaultNetworkInterface,
+			DefaultSubnet:    r.cfg.DefaultSubnet,
 		})
 	})
 	return r.net.mgr, r.net.err
 }
+
+// networkStateDir is the network domain's lease directory's parent,
+// shared by the roots of the domain; ROOT/networks when not configured.
+func (r *Runtime) networkStateDir() string {
+	if r.cfg.NetworkStateDir != "" {
+		return r.cfg.NetworkStateDir
+	}
+	return filepath.Join(r.cfg.Root, "networks")
+}
+
+// networkCacheDir is libcni's record of this root's ADDs.
+func (r *Runtime) networkCacheDir() string { return filepath.Join(r.cfg.Root, "networks", "cache") }
 
 // netnsDir holds the containers' bind-mounted network namespaces.
 func (r *Runtime) netnsDir() string { return filepath.Join(r.cfg.RunRoot, "netns") }

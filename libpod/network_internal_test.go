@@ -3,7 +3,12 @@ package libpod
 import (
 	"context"
 	"errors"
+	"io/fs"
+	"net"
+	"os"
+	"path/filepath"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -256,4 +261,68 @@ func TestCreateNetworkGeneratedName(t *testing.T) {
 	if want := []string{"podlite1", "podlite3", "podlite4"}; !slices.Equal(names, want) {
 		t.Errorf("generated names %v, want %v", names, want)
 	}
+}
+
+// TestRemoveContentsExcept: a reset of the default root empties it but for
+// the network domain's state directory inside it (ROOT/networks), which
+// other roots' leases live in.
+func TestRemoveContentsExcept(t *testing.T) {
+	root := t.TempDir()
+	for _, f := range []string{"podlite.db", "storage/x", "networks/cache/results/r", "networks/ipam/podlite/10.90.0.5"} {
+		path := filepath.Join(root, f)
+		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(path, nil, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := removeContentsExcept(root, filepath.Join(root, "networks", "ipam")+"/"); err != nil {
+		t.Fatal(err)
+	}
+	var left []string
+	_ = filepath.WalkDir(root, func(path string, d fs.DirEntry, err error) error {
+		if err == nil && !d.IsDir() {
+			rel, _ := filepath.Rel(root, path)
+			left = append(left, rel)
+		}
+		return nil
+	})
+	if len(left) != 1 || left[0] != "networks/ipam/podlite/10.90.0.5" {
+		t.Fatalf("left %v, want only the lease", left)
+	}
+}
+
+// TestNetworksOfOtherRoots: a network on which a container of another
+// root of the domain holds an address (a lease this root's store does not
+// know) is refused by RemoveNetwork, left by PruneNetworks, and kept by
+// the reset's RemoveUnused.
+func TestNetworksOfOtherRoots(t *testing.T) {
+	r, fake := newNetworkTestRuntime(t)
+	ctx := context.Background()
+	n := mustCreateNetwork(t, r, network.Network{Name: "shared"})
+	mustCreateNetwork(t, r, network.Network{Name: "free"})
+	_, ipnet, _ := net.ParseCIDR(n.Subnets[0].Subnet)
+	ip := &net.IPNet{IP: firstFreeIP(ipnet), Mask: ipnet.Mask}
+	if err := fake.Hold("other-root-ctr", network.Status{"shared": {Addresses: []network.Address{{IP: ip.String()}}}}); err != nil {
+		t.Fatal(err)
+	}
+	if err := r.RemoveNetwork(ctx, "shared", true); !errors.Is(err, define.ErrInvalidState) || !strings.Contains(err.Error(), "another podlite root") {
+		t.Errorf("RemoveNetwork(shared) = %v, want ErrInvalidState naming another root", err)
+	}
+	pruned, err := r.PruneNetworks()
+	if err != nil || !slices.Equal(pruned, []string{"free"}) {
+		t.Errorf("PruneNetworks = %v, %v; want [free]", pruned, err)
+	}
+	if _, err := r.NetworkByName("shared"); err != nil {
+		t.Errorf("shared after prune: %v", err)
+	}
+}
+
+// firstFreeIP is the subnet's address after its gateway.
+func firstFreeIP(n *net.IPNet) net.IP {
+	ip := make(net.IP, 4)
+	copy(ip, n.IP.To4())
+	ip[3] += 2
+	return ip
 }

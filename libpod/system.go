@@ -191,12 +191,18 @@ func (r *Runtime) Reset() error {
 			errs = append(errs, err)
 		}
 	}
-	// Networks go after the containers that used them. The default
-	// network's bridge may serve other podlite roots and stays.
+	// Networks go after the containers that used them, unless other
+	// roots of the domain still hold addresses on them.
 	if mgr, err := r.Network(); err != nil {
 		errs = append(errs, err)
-	} else if err := mgr.Reset(); err != nil {
-		errs = append(errs, err)
+	} else {
+		inUse, err := mgr.RemoveUnused()
+		if err != nil {
+			errs = append(errs, err)
+		}
+		for _, name := range inUse {
+			r.noteNetworkInUse(name)
+		}
 	}
 	// Release the image store for good: shutting it down again later
 	// would recreate its lock files under the emptied directories.
@@ -205,8 +211,13 @@ func (r *Runtime) Reset() error {
 	if err := network.ReleaseNamespaceDir(r.netnsDir()); err != nil {
 		errs = append(errs, err)
 	}
+	// The domain's leases stay when they are under Root (the default
+	// root's ROOT/networks): other roots may have some.
+	if err := os.RemoveAll(r.networkCacheDir()); err != nil {
+		errs = append(errs, err)
+	}
 	for _, dir := range []string{r.cfg.Root, r.cfg.RunRoot} {
-		if err := removeContents(dir); err != nil {
+		if err := removeContentsExcept(dir, r.networkStateDir()); err != nil {
 			errs = append(errs, err)
 		}
 	}
@@ -216,17 +227,27 @@ func (r *Runtime) Reset() error {
 	return nil
 }
 
-func removeContents(dir string) error {
+// removeContentsExcept empties dir but for keep and the directories
+// leading to it.
+func removeContentsExcept(dir, keep string) error {
 	entries, err := os.ReadDir(dir)
 	if errors.Is(err, os.ErrNotExist) {
 		return nil
 	} else if err != nil {
 		return fmt.Errorf("reading %s: %w", dir, err)
 	}
+	keep = filepath.Clean(keep)
 	var errs []error
 	for _, e := range entries {
-		if err := os.RemoveAll(filepath.Join(dir, e.Name())); err != nil {
-			errs = append(errs, fmt.Errorf("removing %s: %w", filepath.Join(dir, e.Name()), err))
+		path := filepath.Join(dir, e.Name())
+		switch {
+		case path == keep:
+		case strings.HasPrefix(keep, path+"/") && e.IsDir():
+			errs = append(errs, removeContentsExcept(path, keep))
+		default:
+			if err := os.RemoveAll(path); err != nil {
+				errs = append(errs, fmt.Errorf("removing %s: %w", path, err))
+			}
 		}
 	}
 	return errors.Join(errs...)

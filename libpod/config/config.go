@@ -27,8 +27,18 @@ type Config struct {
 	StorageDriver string `toml:"storage_driver"`
 	// VolumePath is where named volumes live; default Root/volumes.
 	VolumePath string `toml:"volume_path"`
-	// NetworkConfigDir holds CNI conflists.
+	// NetworkConfigDir holds CNI conflists. With NetworkStateDir it makes
+	// a network domain, shared by every root configured with the same
+	// two: the networks, their leases, bridges and firewall chains.
 	NetworkConfigDir string `toml:"network_config_dir"`
+	// NetworkStateDir holds the domain's address leases (ipam/NETWORK/IP);
+	// a config file that names network_config_dir alone gets
+	// NETWORK_CONFIG_DIR/state, a domain's leases being its own.
+	NetworkStateDir string `toml:"network_state_dir"`
+	// DefaultNetworkInterface and DefaultSubnet are the bridge and subnet
+	// the default network is created with, on first use in its domain.
+	DefaultNetworkInterface string `toml:"default_network_interface"`
+	DefaultSubnet           string `toml:"default_subnet"`
 	// CNIPluginDirs are searched for CNI plugin binaries.
 	CNIPluginDirs []string `toml:"cni_plugin_dirs"`
 	// InitPath is the static init binary --init mounts into the container.
@@ -47,14 +57,20 @@ func Default() *Config {
 		Root:             "/var/lib/podlite",
 		RunRoot:          "/run/podlite",
 		NetworkConfigDir: "/etc/podlite/net.d",
-		CNIPluginDirs:    []string{"/usr/local/libexec/cni", "/usr/libexec/cni", "/usr/lib/cni", "/opt/cni/bin"},
-		InitPath:         "/usr/bin/tini-static",
+		// The default root's ROOT/networks, where leases were kept when
+		// they belonged to each root: the default root's carry over.
+		NetworkStateDir:         "/var/lib/podlite/networks",
+		DefaultNetworkInterface: "podlite0",
+		DefaultSubnet:           "10.90.0.0/16",
+		CNIPluginDirs:           []string{"/usr/local/libexec/cni", "/usr/libexec/cni", "/usr/lib/cni", "/opt/cni/bin"},
+		InitPath:                "/usr/bin/tini-static",
 	}
 	if os.Geteuid() != 0 {
 		c.Rootless = true
 		c.Root = filepath.Join(xdgDir("XDG_DATA_HOME", ".local/share"), "podlite")
 		c.RunRoot = filepath.Join(runtimeDir(), "podlite")
 		c.NetworkConfigDir = filepath.Join(xdgDir("XDG_CONFIG_HOME", ".config"), "podlite", "net.d")
+		c.NetworkStateDir = filepath.Join(c.Root, "networks")
 	}
 	return c
 }
@@ -75,11 +91,17 @@ func Path() string {
 func Load(path string) (*Config, error) {
 	c := Default()
 	c.File = path
-	if _, err := toml.DecodeFile(path, c); err != nil {
+	meta, err := toml.DecodeFile(path, c)
+	if err != nil {
 		if errors.Is(err, fs.ErrNotExist) {
 			return c, nil
 		}
 		return nil, fmt.Errorf("reading config file %s: %v: %w", path, err, define.ErrInvalidArg)
+	}
+	if meta.IsDefined("network_config_dir") && !meta.IsDefined("network_state_dir") {
+		// Another domain's networks must not share the default domain's
+		// leases (host-local keeps them by network name).
+		c.NetworkStateDir = filepath.Join(c.NetworkConfigDir, "state")
 	}
 	return c, nil
 }

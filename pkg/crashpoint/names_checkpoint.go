@@ -17,8 +17,10 @@ const (
 	// CheckpointStateWritten: the checkpointed state is saved whole.
 	CheckpointStateWritten = "checkpoint-state-written"
 
-	// RestoreAddressesReleased: the held addresses are released.
-	RestoreAddressesReleased = "restore-addresses-released"
+	// RestoreChecked: the checkpoint is found whole and the addresses to
+	// ask for are known; nothing is taken yet (the held addresses stay
+	// held until the restore's CNI ADD takes them back).
+	RestoreChecked = "restore-checked"
 	// RestoreNetworkAdded: rootfs mounted, CNI ADD done, run files written.
 	RestoreNetworkAdded = "restore-network-added"
 	// RestoreSpawned: CRIU restored the processes under a new supervisor;
@@ -54,7 +56,7 @@ const (
 
 func init() {
 	register("checkpoint", CheckpointMetadataWritten, CheckpointMarked, CheckpointDumped, CheckpointAddressesHeld, CheckpointStateWritten)
-	register("restore", RestoreAddressesReleased, RestoreNetworkAdded, RestoreSpawned, RestoreStateWritten)
+	register("restore", RestoreChecked, RestoreNetworkAdded, RestoreSpawned, RestoreStateWritten)
 	register("export", ExportStarted, ExportMidArchive, ExportArchiveWritten, ExportArchiveComplete)
 	register("import", ImportUnpacked, ImportRootfsApplied, ImportVolumesRestored, ImportBeforeRecord, ImportRecordStored)
 }

@@ -22,14 +22,29 @@ var DefaultPluginDirs = []string{"/usr/local/libexec/cni", "/usr/libexec/cni", "
 // Options configure a CNI manager.
 type Options struct {
 	// ConfigDir holds the conflists, one NAME.conflist per network, and
-	// the lock file that serialises network configuration changes.
+	// the domain's lock file. With StateDir it makes a network domain,
+	// which every podlite root configured with both shares (doc.go).
 	ConfigDir string
 	// PluginDirs are searched for plugin binaries (DefaultPluginDirs if empty).
 	PluginDirs []string
-	// StateDir is persistent state under podlite's root (ROOT/networks):
-	// host-local leases in StateDir/ipam/NETWORK/IP and libcni's cache of
-	// what was added (StateDir/cache), which DEL uses, also after a reboot.
+	// StateDir is the domain's persistent state: host-local leases in
+	// StateDir/ipam/NETWORK/IP, shared by every root of the domain so
+	// that no two containers get one address.
 	StateDir string
+	// CacheDir is libcni's record of what each ADD added, which DEL uses,
+	// also after a reboot. It belongs to one podlite root (ROOT/networks/
+	// cache), whose containers are the only ones it describes; empty
+	// means StateDir/cache.
+	CacheDir string
+	// OwnLeaseDir is where an older podlite kept this root's leases
+	// (ROOT/networks/ipam): New moves them into the domain's, once, so
+	// that the domain sees the addresses the root's containers hold.
+	OwnLeaseDir string
+	// DefaultInterface and DefaultSubnet are the bridge and subnet the
+	// default network is created with (podlite0 and 10.90.0.0/16 if
+	// empty). They apply when the domain's default network is created:
+	// an existing one keeps what it has.
+	DefaultInterface, DefaultSubnet string
 	// RunDir is for state that dies with a reboot (under the runroot).
 	RunDir string
 	// Trace, if set, is called after every plugin execution with the
@@ -55,6 +70,15 @@ func New(opts Options) (*CNI, error) {
 	if len(opts.PluginDirs) == 0 {
 		opts.PluginDirs = DefaultPluginDirs
 	}
+	if opts.CacheDir == "" {
+		opts.CacheDir = filepath.Join(opts.StateDir, "cache")
+	}
+	if opts.DefaultInterface == "" {
+		opts.DefaultInterface = defaultBridge
+	}
+	if opts.DefaultSubnet == "" {
+		opts.DefaultSubnet = defaultSubnet
+	}
 	dirs := []string{opts.ConfigDir, opts.StateDir}
 	if opts.RunDir != "" {
 		dirs = append(dirs, opts.RunDir)
@@ -68,10 +92,16 @@ func New(opts Options) (*CNI, error) {
 		DefaultExec: invoke.DefaultExec{RawExec: &invoke.RawExec{Stderr: os.Stderr}, PluginDecoder: version.PluginDecoder{}},
 		trace:       opts.Trace,
 	}
-	return &CNI{
+	c := &CNI{
 		opts: opts,
-		cni:  libcni.NewCNIConfigWithCacheDir(opts.PluginDirs, filepath.Join(opts.StateDir, "cache"), exec),
-	}, nil
+		cni:  libcni.NewCNIConfigWithCacheDir(opts.PluginDirs, opts.CacheDir, exec),
+	}
+	if opts.OwnLeaseDir != "" && filepath.Clean(opts.OwnLeaseDir) != c.ipamDir() {
+		if err := c.adoptLeases(opts.OwnLeaseDir); err != nil {
+			return nil, err
+		}
+	}
+	return c, nil
 }
 
 func (c *CNI) ipamDir() string { return filepath.Join(c.opts.StateDir, "ipam") }

@@ -29,7 +29,7 @@ func testNetwork(t testing.TB, m *network.CNI) (*network.Network, *net.IPNet) {
 		b := randomHex(t, 1)
 		var x int
 		fmt.Sscanf(b, "%x", &x)
-		_, cand, _ := net.ParseCIDR(fmt.Sprintf("10.213.%d.0/24", x))
+		_, cand, _ := net.ParseCIDR(fmt.Sprintf("10.213.%d.0/24", x%255)) // .255 is the default network's
 		if !hostUses(cand) || tries > 20 {
 			ipnet = cand
 			break

@@ -1,6 +1,8 @@
 package network_test
 
 import (
+	"os"
+	"path/filepath"
 	"sync"
 	"testing"
 
@@ -46,7 +48,40 @@ func TestEnsureDefaultAcrossManagers(t *testing.T) {
 	}
 	m, _ := network.New(opts)
 	n, err := m.Network(network.DefaultName)
-	if err != nil || n.Subnets[0].Subnet != "10.90.0.0/16" || n.Subnets[0].Gateway != "10.90.0.1" || n.NetworkInterface != "podlite0" {
+	if err != nil || n.Subnets[0].Subnet != testDefaultSubnet || n.Subnets[0].Gateway != "10.213.255.1" || n.NetworkInterface != opts.DefaultInterface {
 		t.Fatalf("default network %+v, %v", n, err)
+	}
+}
+
+// TestAdoptOwnLeases: a root's leases from before network domains move
+// into the domain's lease directory when its manager opens; an address
+// the domain already leases to someone else stays theirs.
+func TestAdoptOwnLeases(t *testing.T) {
+	_, opts, _ := newTestCNI(t)
+	own := filepath.Join(t.TempDir(), "ipam")
+	for path, data := range map[string]string{
+		filepath.Join(own, "podlite", "10.90.0.5"):                   "c1\r\neth0",
+		filepath.Join(own, "podlite", "10.90.0.6"):                   "c2\r\neth0",
+		filepath.Join(own, "podlite", "lock"):                        "",
+		filepath.Join(opts.StateDir, "ipam", "podlite", "10.90.0.6"): "other\r\neth0",
+	} {
+		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(path, []byte(data), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	opts.OwnLeaseDir = own
+	m, err := network.New(opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	leases, err := m.Leases("podlite")
+	if err != nil || len(leases) != 2 || leases["10.90.0.5"] != "c1" || leases["10.90.0.6"] != "other" {
+		t.Fatalf("domain leases after the move: %v, %v", leases, err)
+	}
+	if _, err := os.Stat(own); !os.IsNotExist(err) {
+		t.Fatalf("the root's old lease directory is still there: %v", err)
 	}
 }

@@ -13,19 +13,35 @@
 //   - NewNamespace / RemoveNamespace (netns.go): persistent network
 //     namespaces for containers.
 //
+// # Network domains
+//
+// ConfigDir and StateDir make a network domain: the networks, their
+// leases, the lock, and the bridges and firewall chains (named after a hash
+// of ConfigDir). Every podlite root configured with the same two shares
+// them, so leases are host-wide: no two containers of any roots get one
+// address. libcni's cache (CacheDir) stays per root: it describes that
+// root's containers, whose DEL their own root runs. docs/ARCHITECTURE.md
+// ("Host-wide network state") has the whole model.
+//
 // # Files on disk
 //
 //	ConfigDir/NAME.conflist        CNI conflist + "podlite" key (conflist.go)
-//	ConfigDir/.podlite-networks.lock  flock serialising create/remove
-//	StateDir/ipam/NAME/IP          host-local leases ("ID\r\nIFNAME")
-//	StateDir/cache/results/NAME-ID-IFNAME  libcni's record of each ADD
+//	ConfigDir/.podlite-networks.lock  the domain lock: shared by every ADD,
+//	                               exclusive to create/remove networks,
+//	                               rewrite the firewall, and for a Setup
+//	                               that takes back its held addresses
+//	StateDir/ipam/NAME/IP          host-local leases ("ID\r\nIFNAME", with
+//	                               a third line "held" for an address Hold
+//	                               keeps past the teardown; lease.go)
+//	CacheDir/results/NAME-ID-IFNAME  libcni's record of each ADD
 //	NETNSDIR/NAME                  nsfs bind mount; NETNSDIR itself is a
 //	                               shared bind mount of itself
 //
-// Leases and libcni's cache are under StateDir (podlite's root, not the
-// runroot) on purpose: after a reboot the namespaces, bridges and iptables
-// rules are gone but leases are not, and Teardown must still release them
-// with the configuration and port mappings that ADD used.
+// Leases and libcni's cache are persistent (not under the runroot) on
+// purpose: after a reboot the namespaces, bridges and iptables rules are
+// gone but leases are not, and Teardown must still release them with the
+// configuration and port mappings that ADD used. The lease directory is
+// always the domain's, whatever dataDir an older conflist names.
 //
 // # Plugin chains
 //
@@ -46,10 +62,17 @@
 //   - Teardown is idempotent and works without the namespace. The bridge
 //     plugin cannot remove its masquerade rules then, so Teardown removes
 //     them itself from libcni's cached result (masquerade.go).
-//   - The default network ("podlite": podlite0, 10.90.0.0/16) is created
-//     once under the lock by EnsureDefault and cannot be removed. Other
+//   - The default network ("podlite": Options.DefaultInterface and
+//     DefaultSubnet, podlite0 and 10.90.0.0/16 by default) is created once
+//     under the lock by EnsureDefault, which Setup calls for any request
+//     naming it, and cannot be removed by RemoveNetwork (RemoveUnused
+//     removes it when no container holds an address on it). Other
 //     networks get podlite1, podlite2... and the first free /24 from
 //     10.91.0.0 that overlaps no network, host address or host route.
+//   - A network on which any container holds an address, or whose bridge
+//     has an interface on it, is never removed: that container may be
+//     another root's. Options.OwnLeaseDir, a root's leases from before
+//     domains, is moved into the domain when the manager opens.
 //   - Errors wrap libpod/define classes; plugin failures are
 //     ErrUnavailable (ErrInvalidArg for configuration errors).
 package network

@@ -150,7 +150,7 @@ func (c *CNI) ensureFirewall() error {
 			return nil
 		}
 	}
-	unlock, err := c.lockConfig()
+	unlock, err := c.lockDomain(true)
 	if err != nil {
 		return err
 	}

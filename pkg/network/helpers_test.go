@@ -78,24 +78,38 @@ func formatCalls(calls []pluginCall) string {
 	return b.String()
 }
 
-// newTestCNI is a CNI manager with its own directories and plugin timing.
+// newTestCNI is a CNI manager with its own directories, default bridge
+// (pltd + 6 hex digits, in 10.213.255.0/24) and plugin timing. As root, its
+// networks and firewall chains go when the test ends.
 func newTestCNI(t testing.TB) (*network.CNI, network.Options, *pluginTimes) {
 	t.Helper()
 	dir := t.TempDir()
 	times := &pluginTimes{}
 	opts := network.Options{
-		ConfigDir:  filepath.Join(dir, "conf"),
-		PluginDirs: []string{"/usr/lib/cni"},
-		StateDir:   filepath.Join(dir, "state"),
-		RunDir:     filepath.Join(dir, "run"),
-		Trace:      times.trace,
+		ConfigDir:        filepath.Join(dir, "conf"),
+		PluginDirs:       []string{"/usr/lib/cni"},
+		StateDir:         filepath.Join(dir, "state"),
+		RunDir:           filepath.Join(dir, "run"),
+		DefaultInterface: "pltd" + randomHex(t, 3),
+		DefaultSubnet:    testDefaultSubnet,
+		Trace:            times.trace,
 	}
 	m, err := network.New(opts)
 	if err != nil {
 		t.Fatal(err)
 	}
+	if os.Geteuid() == 0 {
+		t.Cleanup(func() {
+			if inUse, err := m.RemoveUnused(); err != nil || len(inUse) > 0 {
+				t.Errorf("removing the test's networks: kept %v: %v", inUse, err)
+			}
+		})
+	}
 	return m, opts, times
 }
+
+// testDefaultSubnet is the default network's subnet in tests.
+const testDefaultSubnet = "10.213.255.0/24"
 
 // newNamespaceDir is a directory for namespaces; NewNamespace bind-mounts
 // it onto itself, which the cleanup undoes.

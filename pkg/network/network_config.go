@@ -40,7 +40,7 @@ func ValidateName(name string) error {
 
 // CreateNetwork implements Manager.
 func (c *CNI) CreateNetwork(n Network) (*Network, error) {
-	unlock, err := c.lockConfig()
+	unlock, err := c.lockDomain(true)
 	if err != nil {
 		return nil, err
 	}
@@ -67,7 +67,7 @@ func (c *CNI) EnsureDefault() (*Network, error) {
 	if n, err := c.Network(DefaultName); err == nil || !errors.Is(err, define.ErrNotFound) {
 		return n, err
 	}
-	unlock, err := c.lockConfig()
+	unlock, err := c.lockDomain(true)
 	if err != nil {
 		return nil, err
 	}
@@ -75,7 +75,8 @@ func (c *CNI) EnsureDefault() (*Network, error) {
 	if n, err := c.Network(DefaultName); err == nil || !errors.Is(err, define.ErrNotFound) {
 		return n, err
 	}
-	return c.createAndIsolateLocked(Network{Name: DefaultName})
+	return c.createAndIsolateLocked(Network{Name: DefaultName, NetworkInterface: c.opts.DefaultInterface,
+		Subnets: []Subnet{{Subnet: c.opts.DefaultSubnet}}})
 }
 
 func (c *CNI) createLocked(n Network) (*Network, error) {
@@ -292,10 +293,12 @@ func (c *CNI) Networks() ([]*Network, error) {
 
 // RemoveNetwork implements Manager. It deletes the conflist, the
 // network's lease directory and, for bridge networks, the bridge; the
-// caller has checked that no container uses the network. The default
+// caller has checked that none of its containers uses the network. A
+// network on which any container holds an address (one of another root
+// of the domain) is refused with define.ErrInvalidState, and the default
 // network cannot be removed (define.ErrInvalidArg), as in podman.
 func (c *CNI) RemoveNetwork(name string) error {
-	unlock, err := c.lockConfig()
+	unlock, err := c.lockDomain(true)
 	if err != nil {
 		return err
 	}
@@ -307,6 +310,93 @@ func (c *CNI) RemoveNetwork(name string) error {
 	if n.Name == DefaultName {
 		return fmt.Errorf("network %s is the default network and cannot be removed: %w", n.Name, define.ErrInvalidArg)
 	}
+	if err := c.refuseInUse(n); err != nil {
+		return err
+	}
+	if err := c.removeLocked(n); err != nil {
+		return err
+	}
+	if err := c.syncFirewall(); err != nil {
+		slog.Warn("updating the networks' firewall", "network", n.Name, "error", err)
+	}
+	return nil
+}
+
+// RemoveUnused implements Manager: every network nobody holds an address
+// on goes, the default one included, with its leases directory, bridge
+// and firewall rules; the others stay and are returned.
+func (c *CNI) RemoveUnused() (inUse []string, _ error) {
+	unlock, err := c.lockDomain(true)
+	if err != nil {
+		return nil, err
+	}
+	defer unlock()
+	nets, err := c.Networks()
+	if err != nil {
+		return nil, err
+	}
+	var errs []error
+	for _, n := range nets {
+		if err := c.refuseInUse(n); err != nil {
+			if !errors.Is(err, define.ErrInvalidState) {
+				errs = append(errs, err)
+			}
+			inUse = append(inUse, n.Name)
+			continue
+		}
+		if err := c.removeLocked(n); err != nil {
+			errs = append(errs, err)
+		}
+	}
+	if err := c.syncFirewall(); err != nil {
+		errs = append(errs, err)
+	}
+	return inUse, errors.Join(errs...)
+}
+
+// refuseInUse fails with define.ErrInvalidState when a container holds
+// an address on the network, or has an interface on its bridge: a root
+// of an older podlite keeps its leases under its own root, where this
+// domain cannot see them.
+func (c *CNI) refuseInUse(n *Network) error {
+	leases, err := c.Leases(n.Name)
+	if err != nil {
+		return err
+	}
+	if len(leases) > 0 {
+		return fmt.Errorf("network %s: %d container(s) hold addresses on it: %w", n.Name, len(holders(leases)), define.ErrInvalidState)
+	}
+	if n.Driver == DriverBridge {
+		if ports := bridgePorts(n.NetworkInterface); ports > 0 {
+			return fmt.Errorf("network %s: %d interface(s) are on its bridge %s: %w", n.Name, ports, n.NetworkInterface, define.ErrInvalidState)
+		}
+	}
+	return nil
+}
+
+// bridgePorts counts the links whose master is the bridge name.
+func bridgePorts(name string) int {
+	br, err := netlink.LinkByName(name)
+	if err != nil {
+		return 0
+	}
+	links, err := netlink.LinkList()
+	if err != nil {
+		slog.Warn("listing links", "error", err)
+		return 0
+	}
+	ports := 0
+	for _, l := range links {
+		if l.Attrs().MasterIndex == br.Attrs().Index {
+			ports++
+		}
+	}
+	return ports
+}
+
+// removeLocked deletes a network's conflist, leases directory and bridge.
+// The caller holds the domain lock and syncs the firewall afterwards.
+func (c *CNI) removeLocked(n *Network) error {
 	if err := os.Remove(c.conflistPath(n.Name)); err != nil && !errors.Is(err, os.ErrNotExist) {
 		return fmt.Errorf("removing network %s: %w", n.Name, err)
 	}
@@ -318,42 +408,7 @@ func (c *CNI) RemoveNetwork(name string) error {
 			slog.Warn("removing bridge of network", "network", n.Name, "bridge", n.NetworkInterface, "error", err)
 		}
 	}
-	if err := c.syncFirewall(); err != nil {
-		slog.Warn("updating the networks' firewall", "network", n.Name, "error", err)
-	}
 	return nil
-}
-
-// Reset implements Manager: every conflist goes, with the networks'
-// leases, bridges and firewall chains.
-func (c *CNI) Reset() error {
-	unlock, err := c.lockConfig()
-	if err != nil {
-		return err
-	}
-	defer unlock()
-	nets, err := c.Networks()
-	if err != nil {
-		return err
-	}
-	var errs []error
-	for _, n := range nets {
-		if err := os.Remove(c.conflistPath(n.Name)); err != nil && !errors.Is(err, os.ErrNotExist) {
-			errs = append(errs, fmt.Errorf("removing network %s: %w", n.Name, err))
-		}
-		if n.Driver == DriverBridge && n.Name != DefaultName {
-			if err := deleteBridge(n.NetworkInterface); err != nil {
-				slog.Warn("removing bridge of network", "network", n.Name, "error", err)
-			}
-		}
-	}
-	if err := os.RemoveAll(c.ipamDir()); err != nil {
-		errs = append(errs, err)
-	}
-	if err := c.syncFirewall(); err != nil {
-		errs = append(errs, err)
-	}
-	return errors.Join(errs...)
 }
 
 func linkExists(name string) bool {
@@ -381,15 +436,24 @@ func (c *CNI) conflistPath(name string) string {
 	return filepath.Join(c.opts.ConfigDir, name+".conflist")
 }
 
-// lockConfig takes the cross-process lock of the configuration directory.
-func (c *CNI) lockConfig() (func(), error) {
+// lockDomain takes the cross-process lock of the network domain (a file
+// in the configuration directory): shared by every CNI ADD, exclusive for
+// creating and removing networks and for freeing a lease and taking it
+// again in one step (Setup of a container that holds addresses), so that
+// no ADD slips in between. A process takes it once at a time: flock
+// locks of one process on two descriptors conflict.
+func (c *CNI) lockDomain(exclusive bool) (func(), error) {
 	path := filepath.Join(c.opts.ConfigDir, ".podlite-networks.lock")
 	f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE|unix.O_CLOEXEC, 0o600)
 	if err != nil {
 		return nil, fmt.Errorf("opening network lock %s: %w", path, err)
 	}
+	how := unix.LOCK_SH
+	if exclusive {
+		how = unix.LOCK_EX
+	}
 	for {
-		err = unix.Flock(int(f.Fd()), unix.LOCK_EX)
+		err = unix.Flock(int(f.Fd()), how)
 		if !errors.Is(err, unix.EINTR) {
 			break
 		}

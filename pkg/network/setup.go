@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net"
+	"os"
 	"sort"
 
 	"github.com/containernetworking/cni/libcni"
@@ -23,16 +24,18 @@ type attachment struct {
 	rt   *libcni.RuntimeConf
 }
 
-// Setup implements Manager. Networks are added in name order; port
+// Setup implements Manager. The default network is created on first use
+// here, whatever the command. Networks are added in name order; port
 // mappings go to the first of them only (as in podman).
 func (c *CNI) Setup(ctx context.Context, req Request) (_ Status, retErr error) {
-	atts, err := c.plan(req, true)
+	atts, unlock, err := c.prepare(req)
+	for try := 1; err != nil && try < 3 && c.lostDefault(req, err); try++ {
+		atts, unlock, err = c.prepare(req)
+	}
 	if err != nil {
 		return nil, err
 	}
-	if err := c.ensureFirewall(); err != nil {
-		return nil, err
-	}
+	defer unlock()
 	var added []attachment
 	defer func() {
 		if retErr == nil {
@@ -61,6 +64,77 @@ func (c *CNI) Setup(ctx context.Context, req Request) (_ Status, retErr error) {
 		status[a.name] = st
 	}
 	return status, nil
+}
+
+// prepare creates the default network if req names it and it is
+// missing, brings the firewall up to date, and plans req under the domain
+// lock (lockForAdd), which it returns held.
+func (c *CNI) prepare(req Request) ([]attachment, func(), error) {
+	if _, ok := req.Networks[DefaultName]; ok {
+		if _, err := c.EnsureDefault(); err != nil {
+			return nil, nil, err
+		}
+	}
+	// Bad requests fail before the firewall is touched; the plan is made
+	// again under the lock, where the leases it checks cannot change.
+	if _, err := c.plan(req, true); err != nil {
+		return nil, nil, err
+	}
+	if err := c.ensureFirewall(); err != nil {
+		return nil, nil, err
+	}
+	unlock, err := c.lockForAdd(req)
+	if err != nil {
+		return nil, nil, err
+	}
+	atts, err := c.plan(req, true)
+	if err != nil {
+		unlock()
+		return nil, nil, err
+	}
+	return atts, unlock, nil
+}
+
+// lostDefault reports whether err is the default network of req gone
+// missing after prepare created it: another root's reset removed it
+// before the lock was taken.
+func (c *CNI) lostDefault(req Request, err error) bool {
+	if _, ok := req.Networks[DefaultName]; !ok || !errors.Is(err, define.ErrNotFound) {
+		return false
+	}
+	_, statErr := os.Stat(c.conflistPath(DefaultName))
+	return errors.Is(statErr, os.ErrNotExist)
+}
+
+// lockForAdd takes the domain lock for a Setup: shared, unless the
+// container still holds leases on the request's networks (addresses held
+// for a restore, or left by a crash). Then it takes the lock exclusively
+// and frees them, so that no other ADD takes an address between its
+// release here and this container's ADD asking for it again.
+func (c *CNI) lockForAdd(req Request) (func(), error) {
+	names := make([]string, 0, len(req.Networks))
+	for name := range req.Networks {
+		names = append(names, name)
+	}
+	own, err := c.ownLeases(req.ContainerID, names)
+	if err != nil || req.ContainerID == "" {
+		return func() {}, err
+	}
+	unlock, err := c.lockDomain(len(own) > 0)
+	if err != nil || len(own) == 0 {
+		return unlock, err
+	}
+	if own, err = c.ownLeases(req.ContainerID, names); err != nil {
+		unlock()
+		return nil, err
+	}
+	for _, path := range own {
+		if err := os.Remove(path); err != nil && !errors.Is(err, os.ErrNotExist) {
+			unlock()
+			return nil, fmt.Errorf("freeing the held address of container %s: %w", req.ContainerID, err)
+		}
+	}
+	return unlock, nil
 }
 
 // Teardown implements Manager. It prefers the configuration and runtime
@@ -127,7 +201,7 @@ func (c *CNI) plan(req Request, add bool) ([]attachment, error) {
 				}
 			}
 		}
-		n, data, err := readConflist(c.conflistPath(name))
+		n, _, err := readConflist(c.conflistPath(name))
 		if err != nil {
 			if !add && errors.Is(err, define.ErrNotFound) {
 				atts = append(atts, a)
@@ -143,17 +217,19 @@ func (c *CNI) plan(req Request, add bool) ([]attachment, error) {
 				rt.CapabilityArgs["ips"] = ips
 			}
 		}
+		// The chain comes from the network's record, not the file's
+		// plugin list, so a network written by an older podlite gets
+		// today's chain, and the domain's lease directory whatever
+		// dataDir the file names.
+		fresh, err := conflistFor(n, c.ipamDir())
+		if err != nil {
+			return nil, err
+		}
+		data, err := json.Marshal(fresh)
+		if err != nil {
+			return nil, err
+		}
 		if add {
-			// The chain comes from the network's record, not the file's
-			// plugin list, so a network written by an older podlite gets
-			// today's chain.
-			fresh, err := conflistFor(n, c.ipamDir())
-			if err != nil {
-				return nil, err
-			}
-			if data, err = json.Marshal(fresh); err != nil {
-				return nil, err
-			}
 			if data, err = trimChain(data, rt.CapabilityArgs); err != nil {
 				return nil, fmt.Errorf("network %s: %w: %w", name, define.ErrInvalidArg, err)
 			}

@@ -93,9 +93,12 @@ type Address struct {
 // the error; requested static IPs that are taken or outside the subnet fail
 // before anything is added. Teardown is idempotent: it runs CNI DEL for
 // every network of the request and ignores networks already torn down.
-// Network configuration calls are safe across processes (a lock file in
-// the configuration directory); Setup and Teardown rely on the caller
-// holding the container's lock. Errors wrap define classes: unknown
+// Network configuration calls are safe across processes (the domain lock
+// file in the configuration directory, which every ADD takes shared);
+// Setup and Teardown rely on the caller holding the container's lock.
+// Setup creates the default network when the request names it and it is
+// missing, and first frees the leases the container still has on the
+// request's networks (held addresses), in one step with its ADD. Errors wrap define classes: unknown
 // network ErrNotFound, bad input ErrInvalidArg, clashes ErrExists.
 type Manager interface {
 	Setup(ctx context.Context, req Request) (Status, error)
@@ -109,13 +112,21 @@ type Manager interface {
 	EnsureDefault() (*Network, error)
 	Network(name string) (*Network, error)
 	Networks() ([]*Network, error)
+	// RemoveNetwork removes a network the caller's containers do not
+	// use; one on which a container holds an address (of another root of
+	// the domain) is ErrInvalidState.
 	RemoveNetwork(name string) error
-	// Hold keeps the addresses of a torn-down container leased to it (a
-	// checkpointed container); Release gives them up again.
+	// Hold keeps the addresses of a container leased to it past its
+	// teardown (a checkpointed container; called before the teardown);
+	// Release gives them up again.
 	Hold(containerID string, st Status) error
 	Release(containerID string, st Status) error
-	// Reset removes every network, the default one included, with its
-	// leases and firewall rules (`system reset`); no container may be
-	// connected.
-	Reset() error
+	// Leases maps the addresses leased on a network to the containers
+	// holding them, across every root of the domain.
+	Leases(name string) (map[string]string, error)
+	// RemoveUnused removes every network, the default one included, on
+	// which no container holds an address, with its leases, bridge and
+	// firewall rules (`system reset`, once the root's own containers are
+	// gone), and returns the names of the networks it left in place.
+	RemoveUnused() (inUse []string, err error)
 }

@@ -34,16 +34,24 @@ func importMover(t *testing.T, e *Env, archive string, at int, ip string) {
 	}
 }
 
+// runMover runs the "mover" container on e: a counter, in-rootfs in
+// /etc/motd, in-volume in its volume at /data; it returns its address once
+// it counts.
+func runMover(t *testing.T, e *Env, img string) string {
+	t.Helper()
+	e.MustPodlite("run", "-d", "--name", "mover", "-v", "carried:/data", img, "sh", "-c",
+		"echo in-volume > /data/f; echo in-rootfs > /etc/motd; "+counterScript)
+	waitFor(t, func() bool { return lastCount(t, e, "mover") >= 5 })
+	return strings.Fields(netOf(e, "mover"))[0]
+}
+
 // TestCheckpointExportImport moves a container between two podlite roots
 // (two "hosts" on this machine) through a checkpoint archive.
 func TestCheckpointExportImport(t *testing.T) {
 	a, b := NewEnv(t), NewEnv(t)
 	img := a.LoadBusybox()
 	b.LoadBusybox()
-	a.MustPodlite("run", "-d", "--name", "mover", "-v", "carried:/data", img, "sh", "-c",
-		"echo in-volume > /data/f; echo in-rootfs > /etc/motd; "+counterScript)
-	waitFor(t, func() bool { return lastCount(t, a, "mover") >= 5 })
-	ip := strings.Fields(netOf(a, "mover"))[0]
+	ip := runMover(t, a, img)
 	archive := filepath.Join(t.TempDir(), "mover.tar.zst")
 	a.MustPodlite("container", "checkpoint", "--export", archive, "mover")
 	if st, err := os.Stat(archive); err != nil || st.Mode().Perm() != 0o600 {
@@ -134,13 +142,14 @@ func TestRestoreImportPublish(t *testing.T) {
 	}
 
 	// A copy at an address of the caller's choosing (--ip), on a third port.
-	expectOneLineError(t, e.Podlite("container", "restore", "--ip", "10.90.200.77", "web"))
+	chosen := e.SubnetIP(200)
+	expectOneLineError(t, e.Podlite("container", "restore", "--ip", chosen, "web"))
 	expectOneLineError(t, e.Podlite("container", "restore", "-i", archive, "-n", "bad", "--ip", "10.90.300.1", "-p", "0:80"))
 	copyAddr := freeAddr(t)
 	_, copyPort, _ := net.SplitHostPort(copyAddr)
-	e.MustPodlite("container", "restore", "-i", archive, "-n", "web2", "--ip", "10.90.200.77", "-p", copyPort+":80")
-	if got := strings.Fields(netOf(e, "web2"))[0]; got != "10.90.200.77" {
-		t.Fatalf("restore --ip 10.90.200.77 gave %s", got)
+	e.MustPodlite("container", "restore", "-i", archive, "-n", "web2", "--ip", chosen, "-p", copyPort+":80")
+	if got := strings.Fields(netOf(e, "web2"))[0]; got != chosen {
+		t.Fatalf("restore --ip %s gave %s", chosen, got)
 	}
 	waitFor(t, func() bool { return httpGet(copyAddr) == "served\n" })
 }

@@ -17,8 +17,9 @@ import (
 )
 
 // testHost is a network namespace standing in for a machine: it has its
-// own loopback, firewall and podlite0 bridge, and one end of a veth pair
-// to the other testHost.
+// own loopback, firewall and network domain with the default podlite0
+// bridge and 10.90.0.0/16, and one end of a veth pair to the other
+// testHost.
 type testHost struct {
 	netns string // file of the namespace, /run/netns/NAME
 	addr  string // address on the veth
@@ -54,11 +55,14 @@ func newTwoHosts(t *testing.T) (a, b testHost) {
 	return testHost{"/run/netns/" + nsA, "192.168.213.1"}, testHost{"/run/netns/" + nsB, "192.168.213.2"}
 }
 
-// env returns a podlite installation of its own that runs on h.
+// env returns a podlite installation of its own that runs on h, with the
+// default network of a fresh install (inside h's namespace).
 func (h testHost) env(t *testing.T) *Env {
 	t.Helper()
-	e := NewEnv(t)
+	e := NewEnvApart(t)
 	e.Netns = h.netns
+	e.DefaultBridge, e.DefaultSubnet = "podlite0", "10.90.0.0/16"
+	e.WriteConfig()
 	return e
 }
 
@@ -160,10 +164,7 @@ func TestCheckpointMigrationTwoHosts(t *testing.T) {
 	a, b := hostA.env(t), hostB.env(t)
 	img := a.LoadBusybox()
 	b.LoadBusybox()
-	a.MustPodlite("run", "-d", "--name", "mover", "-v", "carried:/data", img, "sh", "-c",
-		"echo in-volume > /data/f; echo in-rootfs > /etc/motd; "+counterScript)
-	waitFor(t, func() bool { return lastCount(t, a, "mover") >= 5 })
-	ip := strings.Fields(netOf(a, "mover"))[0]
+	ip := runMover(t, a, img)
 	if out, err := exec.Command("ip", "-n", filepath.Base(hostA.netns), "addr", "show", "podlite0").CombinedOutput(); err != nil || !strings.Contains(string(out), "10.90.") {
 		t.Fatalf("host A's podlite0 bridge is not in its namespace: %v: %s", err, out)
 	}

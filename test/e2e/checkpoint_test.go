@@ -117,7 +117,7 @@ func TestRestoreFailuresKeepTheCheckpoint(t *testing.T) {
 	expectOneLineError(t, e.Podlite("run", "--rm", "--ip", ip, img, "true"))
 
 	// Another holder of the address makes the restore fail, nothing lost.
-	lease := filepath.Join(e.Root, "networks", "ipam", "podlite", ip)
+	lease := filepath.Join(e.NetStateDir, "ipam", "podlite", ip)
 	held, err := os.ReadFile(lease)
 	if err != nil {
 		t.Fatalf("the checkpointed container's address is not held: %v", err)
@@ -197,7 +197,7 @@ func TestCheckpointAcrossReboot(t *testing.T) {
 		t.Fatal(err)
 	}
 	// The reboot takes the bridge (and with it the veths) too.
-	if out, err := exec.Command("ip", "link", "del", "podlite0").CombinedOutput(); err != nil {
+	if out, err := exec.Command("ip", "link", "del", e.DefaultBridge).CombinedOutput(); err != nil {
 		t.Fatalf("deleting the bridge: %v: %s", err, out)
 	}
 

@@ -68,7 +68,13 @@ func runTests(m *testing.M) int {
 		fmt.Fprintln(os.Stderr, "e2e:", err)
 		return 1
 	}
-	return m.Run()
+	host := snapshotHost()
+	code := m.Run()
+	if changed := host.changes(snapshotHost()); len(changed) > 0 {
+		fmt.Fprintf(os.Stderr, "e2e: the run changed the host's own podlite state:\n  %s\n", strings.Join(changed, "\n  "))
+		code = max(code, 1)
+	}
+	return code
 }
 
 // findBinary returns $PODLITE_BINARY, or builds podlite into dir.
@@ -106,6 +112,15 @@ type Env struct {
 	// directory (conflists) and the network state directory (leases) the
 	// env's podlite uses.
 	NetConfigDir, NetStateDir string
+	// Config is the config file every command gets (--config): the
+	// network domain above, and DefaultBridge and DefaultSubnet, the
+	// default network's. The envs of one test share one domain, as the
+	// roots of one machine do (NewEnvApart makes one of its own).
+	Config                       string
+	DefaultBridge, DefaultSubnet string
+	// CNIPluginDirs, when set, replaces the plugin directories (a test
+	// that takes a plugin away).
+	CNIPluginDirs []string
 	// Netns, when set, is a network namespace file (/run/netns/NAME)
 	// podlite runs in, as on a host of its own. It is joined with
 	// nsenter --net, not ip netns exec, whose private mount namespace
@@ -113,21 +128,35 @@ type Env struct {
 	Netns string
 }
 
-// NewEnv creates temp --root and --runroot dirs for t. On cleanup it
-// removes every container, unmounts whatever is left mounted under them and
-// deletes them.
+// NewEnv creates temp --root and --runroot dirs for t, in the network
+// domain of t's envs. On cleanup it removes every container, resets the
+// root, unmounts whatever is left mounted under them and deletes them.
 func NewEnv(t *testing.T) *Env {
 	t.Helper()
 	if skipReason != "" {
 		t.Skip(skipReason)
 	}
+	return newEnv(t, testDomain(t))
+}
+
+// NewEnvApart is NewEnv for a root on a machine of its own: its network
+// domain (directories, bridge, subnet) is its own.
+func NewEnvApart(t *testing.T) *Env {
+	t.Helper()
+	if skipReason != "" {
+		t.Skip(skipReason)
+	}
+	return newEnv(t, newDomain(t))
+}
+
+func newEnv(t *testing.T, domain *netDomain) *Env {
+	t.Helper()
 	dir, err := os.MkdirTemp("", "podlite-e2e-")
 	if err != nil {
 		t.Fatal(err)
 	}
 	e := &Env{T: t, Root: filepath.Join(dir, "root"), RunRoot: filepath.Join(dir, "runroot")}
-	e.NetConfigDir = "/etc/podlite/net.d"
-	e.NetStateDir = filepath.Join(e.Root, "networks")
+	domain.join(e)
 	for _, d := range []string{e.Root, e.RunRoot} {
 		if err := os.Mkdir(d, 0o700); err != nil {
 			t.Fatal(err)
@@ -136,6 +165,10 @@ func NewEnv(t *testing.T) *Env {
 	t.Cleanup(func() {
 		// Fails harmlessly where there is nothing to remove.
 		e.Podlite("rm", "-a", "-f")
+		// Its networks go unless another env of the domain uses them.
+		if r := e.Podlite("system", "reset", "-f"); r.ExitCode != 0 {
+			t.Errorf("system reset of %s: %s", e.Root, r.Stderr)
+		}
 		if err := unmountUnder(dir); err != nil {
 			t.Errorf("unmounting leftovers under %s: %v", dir, err)
 		}
@@ -167,7 +200,7 @@ func (e *Env) commandContext(ctx context.Context, args []string) *exec.Cmd {
 }
 
 func (e *Env) args(args []string) []string {
-	global := []string{"--root", e.Root, "--runroot", e.RunRoot}
+	global := []string{"--root", e.Root, "--runroot", e.RunRoot, "--config", e.Config}
 	if d := os.Getenv("PODLITE_TEST_STORAGE_DRIVER"); d != "" {
 		global = append(global, "--storage-driver", d)
 	}

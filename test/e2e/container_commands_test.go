@@ -329,6 +329,11 @@ func TestSystemPruneAndReset(t *testing.T) {
 	if got := e.MustPodlite("volume", "ls", "-q").Stdout; got != "" {
 		t.Fatalf("volumes after system reset: %q", got)
 	}
+	// The env's network domain (its own, not the host's) is empty: no
+	// other root uses it.
+	if got := conflists(t, e); len(got) != 0 || linkExists(e.DefaultBridge) {
+		t.Fatalf("networks after system reset: %v, bridge %s there: %v", got, e.DefaultBridge, linkExists(e.DefaultBridge))
+	}
 	// podlite still works afterwards.
 	img = e.LoadBusybox()
 	if out := e.MustPodlite("run", "--rm", img, "echo", "again").Stdout; out != "again\n" {

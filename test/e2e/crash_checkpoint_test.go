@@ -219,6 +219,7 @@ func TestCrashRestore(t *testing.T) {
 		e.CrashAt(point, "container", "restore", "c")
 		switch st := crashCRState(t, e); st {
 		case "exited true":
+			crashCRAssertHeld(t, e, id, ip)
 			restoreContinues(t, e, "c", at, ip, "c")
 		case "running false":
 			waitFor(t, func() bool { return lastCount(t, e, "c") >= at+3 })
@@ -305,8 +306,9 @@ func crashCRArchive(t *testing.T) (archive, id string, at int, ip string) {
 // with its files.
 func TestCrashImport(t *testing.T) {
 	archive, id, at, ip := crashCRArchive(t)
+	domain := testDomain(t) // the archive's network, as between two roots of one machine
 	crashCREach(t, "import", func(t *testing.T, point string) {
-		e := NewEnv(t)
+		e := newEnv(t, domain)
 		e.LoadBusybox()
 		mounts := crashCRMounts(t, e)
 		e.CrashAt(point, "container", "restore", "--import", archive)

@@ -14,13 +14,12 @@ import (
 	"github.com/podlite/podlite/pkg/crashpoint"
 )
 
-// crashEnv is an Env with its own config: its own network directory and
-// a CNI plugin directory of symlinks to the host's plugins (so a test can
+// crashEnv is an Env whose config names a CNI plugin directory of symlinks to the host's plugins (so a test can
 // take one away), and one network on a bridge of its own (so the veths on
 // it are this test's).
 type crashEnv struct {
 	*Env
-	config, plugins, bridge, img string
+	plugins, bridge, img string
 	// mounts are the mount points under the env's dirs after the set-up:
 	// shared ones that stay by design (the netns directory's bind mount).
 	mounts []string
@@ -36,10 +35,10 @@ func newCrashEnv(t *testing.T, bridge string) *crashEnv {
 	e := NewEnv(t)
 	e.crashBinary() // fail early without it
 	dir := filepath.Dir(e.Root)
-	c := &crashEnv{Env: e, config: filepath.Join(dir, "podlite.conf"), plugins: filepath.Join(dir, "cni"), bridge: bridge}
+	c := &crashEnv{Env: e, plugins: filepath.Join(dir, "cni"), bridge: bridge}
 	linkPlugins(t, c.plugins)
-	writeFile(t, c.config, "network_config_dir = \""+filepath.Join(dir, "net.d")+"\"\n"+
-		"cni_plugin_dirs = [\""+c.plugins+"\"]\n")
+	e.CNIPluginDirs = []string{c.plugins}
+	e.WriteConfig()
 	t.Cleanup(func() {
 		// Before NewEnv's cleanup (cleanups run last first): the network
 		// goes with its bridge and firewall chains, which would outlive
@@ -92,17 +91,17 @@ func linkPlugins(t *testing.T, dir string) {
 
 func (c *crashEnv) podlite(args ...string) *Result {
 	c.T.Helper()
-	return c.Podlite(append([]string{"--config", c.config}, args...)...)
+	return c.Podlite(args...)
 }
 
 func (c *crashEnv) must(args ...string) *Result {
 	c.T.Helper()
-	return c.MustPodlite(append([]string{"--config", c.config}, args...)...)
+	return c.MustPodlite(args...)
 }
 
 func (c *crashEnv) crash(point string, args ...string) {
 	c.T.Helper()
-	c.CrashAt(point, append([]string{"--config", c.config}, args...)...)
+	c.CrashAt(point, args...)
 }
 
 // status is the container's status as `ps -a` shows it, "" when ps does
@@ -366,7 +365,7 @@ func crashStop(c *crashEnv, point string) {
 		return // the exit recording never passes there
 	}
 	// The cleanup run by the supervisor is the process that dies.
-	r := c.ArmedCommand(point, "--config", c.config, "run", "-d", "--name", "p2", "--network", crashNetwork, c.img, "sleep", "1")
+	r := c.ArmedCommand(point, "run", "-d", "--name", "p2", "--network", crashNetwork, c.img, "sleep", "1")
 	if r.ExitCode != 0 {
 		c.T.Fatalf("run -d with the crash binary: %d: %s", r.ExitCode, r.Stderr)
 	}

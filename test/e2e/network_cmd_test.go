@@ -4,7 +4,6 @@ import (
 	"encoding/json"
 	"os"
 	"os/exec"
-	"path/filepath"
 	"regexp"
 	"slices"
 	"strings"
@@ -14,29 +13,22 @@ import (
 // Network tests keep to 10.214.0.0/16 and name their bridges pltest*, so
 // that they clash neither with the host nor with other tests.
 
-// netEnv is an Env whose networks live in its own configuration
-// directory, given to podlite in a config file; --root and --runroot
-// still come from the harness's flags, which win over the file.
+// netEnv is an Env for network tests (every Env has a network domain of
+// its test's own, named in its config file).
 type netEnv struct {
 	*Env
-	config string
 }
 
 // newNetEnv returns a netEnv for t. On cleanup it removes the containers
 // and networks the test left and the bridge links named in links.
 func newNetEnv(t *testing.T, links ...string) *netEnv {
 	t.Helper()
-	e := NewEnv(t)
-	dir := filepath.Dir(e.Root)
-	config := filepath.Join(dir, "podlite.conf")
-	writeFile(t, config, "network_config_dir = \""+filepath.Join(dir, "net.d")+"\"\n")
-	n := &netEnv{Env: e, config: config}
+	n := &netEnv{Env: NewEnv(t)}
 	// Registered after NewEnv's, so it runs first: containers go while
 	// their networks are still configured.
 	t.Cleanup(func() {
 		// system reset removes the containers, then the networks with
-		// their leases and firewall chains, which would otherwise outlive
-		// this test's configuration directory.
+		// their leases and firewall chains.
 		if r := n.podlite("system", "reset", "-f"); r.ExitCode != 0 {
 			t.Errorf("system reset: %s", r.Stderr)
 		}
@@ -53,12 +45,12 @@ func newNetEnv(t *testing.T, links ...string) *netEnv {
 
 func (n *netEnv) podlite(args ...string) *Result {
 	n.T.Helper()
-	return n.Podlite(append([]string{"--config", n.config}, args...)...)
+	return n.Podlite(args...)
 }
 
 func (n *netEnv) mustPodlite(args ...string) *Result {
 	n.T.Helper()
-	return n.MustPodlite(append([]string{"--config", n.config}, args...)...)
+	return n.MustPodlite(args...)
 }
 
 // networkJSON is one element of `network inspect`, in podman's shape.
@@ -282,7 +274,7 @@ func TestNetworkPrune(t *testing.T) {
 		t.Errorf("network prune -f printed %q, want %q", r.Stdout, want)
 	}
 	n.mustPodlite("network", "exists", "podlite")
-	entries, err := os.ReadDir(filepath.Join(filepath.Dir(n.Root), "net.d"))
+	entries, err := os.ReadDir(n.NetConfigDir)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -20,24 +20,24 @@ const defaultLeakCycles = 200
 // namespace files, veth links and iptables rules. The counts are compared;
 // the names say what differs when they do not match.
 type netCounts struct {
-	leases  int      // files under ROOT/networks/ipam/*/ named as an IP
+	leases  int      // files under NETSTATEDIR/ipam/*/ named as an IP
 	netns   int      // namespace files under RUNROOT/netns
-	veths   []string // `ip -o link show type veth master podlite0`, host-wide
-	subnet  []string // iptables rules mentioning 10.90., host-wide
+	veths   []string // `ip -o link show type veth master BRIDGE`, the env's bridge
+	subnet  []string // iptables rules mentioning the env's default subnet
 	cniRule []string // iptables rules mentioning a CNI- chain, host-wide
 }
 
 func (n *netEnv) countNet() netCounts {
 	n.T.Helper()
 	var c netCounts
-	nets, _ := os.ReadDir(filepath.Join(n.Root, "networks", "ipam"))
+	nets, _ := os.ReadDir(filepath.Join(n.NetStateDir, "ipam"))
 	for _, d := range nets {
 		c.leases += len(n.ntLeases(d.Name()))
 	}
 	c.netns = len(n.ntNetnsFiles())
-	out, err := exec.Command("ip", "-o", "link", "show", "type", "veth", "master", "podlite0").Output()
+	out, err := exec.Command("ip", "-o", "link", "show", "type", "veth", "master", n.DefaultBridge).Output()
 	if err != nil {
-		n.T.Fatalf("ip link show type veth master podlite0: %v", err)
+		n.T.Fatalf("ip link show type veth master %s: %v", n.DefaultBridge, err)
 	}
 	for _, l := range outputLines(string(out)) {
 		if f := strings.Fields(l); len(f) > 1 {
@@ -45,7 +45,7 @@ func (n *netEnv) countNet() netCounts {
 		}
 	}
 	for _, r := range ntIptablesRules(n.T) {
-		if strings.Contains(r, "10.90.") {
+		if strings.Contains(r, strings.TrimSuffix(n.DefaultSubnet, "0/24")) {
 			c.subnet = append(c.subnet, r)
 		}
 		if strings.Contains(r, "CNI-") {
@@ -61,7 +61,7 @@ func (c netCounts) same(o netCounts) bool {
 }
 
 func (c netCounts) String() string {
-	return fmt.Sprintf("leases=%d netns=%d veths=%d rules(10.90.)=%d rules(CNI-)=%d",
+	return fmt.Sprintf("leases=%d netns=%d veths=%d rules(subnet)=%d rules(CNI-)=%d",
 		c.leases, c.netns, len(c.veths), len(c.subnet), len(c.cniRule))
 }
 
@@ -91,26 +91,33 @@ func otherPodlites() []string {
 	return out
 }
 
+// cyclesFromEnv is $name if set (a positive number), else def: a long
+// test's cycles, lowered when iterating locally.
+func cyclesFromEnv(t *testing.T, name string, def int) int {
+	t.Helper()
+	s := os.Getenv(name)
+	if s == "" {
+		return def
+	}
+	v, err := strconv.Atoi(s)
+	if err != nil || v < 1 {
+		t.Fatalf("%s=%q: want a positive number", name, s)
+	}
+	return v
+}
+
 // TestNetworkLeaks runs containers with a published port on the default
 // network again and again, alternating `run --rm` with `run -d` + `rm -f`,
 // and checks that nothing is left behind: no lease, namespace file, veth
 // or iptables rule, and none naming any of the containers.
 //
 // veth and iptables counts are host-wide: containers others start on the
-// host meanwhile change them (veths are counted on podlite0 only, where
-// the test's containers are, to ignore other bridges), so the final comparison waits up to a minute
-// for them to settle, and on failure names what was added and which
+// host meanwhile change them (veths are counted on the env's own bridge
+// only), so the final comparison waits up to a minute for them to settle, and on failure names what was added and which
 // podlite processes were running. The checks of leases, namespace files
 // and rules naming the test's containers are exact.
 func TestNetworkLeaks(t *testing.T) {
-	cycles := defaultLeakCycles
-	if s := os.Getenv("PODLITE_LEAK_CYCLES"); s != "" {
-		v, err := strconv.Atoi(s)
-		if err != nil || v < 1 {
-			t.Fatalf("PODLITE_LEAK_CYCLES=%q: want a positive number", s)
-		}
-		cycles = v
-	}
+	cycles := cyclesFromEnv(t, "PODLITE_LEAK_CYCLES", defaultLeakCycles)
 	n := newNetEnv(t)
 	img := n.LoadBusybox()
 	hp := strconv.Itoa(ntFreePort(t))

@@ -22,15 +22,11 @@ import (
 // static addresses; /etc/hosts and resolv.conf; bad input; leases and
 // namespaces across stop, restart and a reboot.
 //
-// Tests on the default network ("podlite", podlite0, 10.90.0.0/16) share
-// its bridge with anything else on the host and remove their containers
-// (newNetEnv's cleanup). Networks they create use 10.215.0.0/16 and
+// Tests on the default network ("podlite") use the env's own bridge and
+// subnet (Env.DefaultBridge, Env.DefaultSubnet) and remove their
+// containers (newNetEnv's cleanup). Networks they create use 10.215.0.0/16 and
 // bridges named pltest*. Traffic goes only to loopback and to those
 // bridges and the containers on them.
-
-// defaultGateway is the default network's gateway, the host's address on
-// podlite0.
-const defaultGateway = "10.90.0.1"
 
 // ntInspect returns one inspect --format field of a container.
 func (n *netEnv) ntInspect(ctr, format string) string {
@@ -48,11 +44,12 @@ func (n *netEnv) ntIP(ctr string) string {
 	return ip
 }
 
-// ntLeases returns the IPs host-local has leased on network under the env's
-// root (ROOT/networks/ipam/NETWORK/IP), ignoring its lock and bookkeeping.
+// ntLeases returns the IPs host-local has leased on network in the env's
+// network domain (NETSTATEDIR/ipam/NETWORK/IP), ignoring its lock and
+// bookkeeping.
 func (n *netEnv) ntLeases(network string) []string {
 	n.T.Helper()
-	entries, err := os.ReadDir(filepath.Join(n.Root, "networks", "ipam", network))
+	entries, err := os.ReadDir(filepath.Join(n.NetStateDir, "ipam", network))
 	if err != nil && !os.IsNotExist(err) {
 		n.T.Fatal(err)
 	}
@@ -207,11 +204,11 @@ func TestNetContainersReachEachOther(t *testing.T) {
 	// nc: a listener in one container, a client in another.
 	n.mustPodlite("run", "-d", "--name", "listener", img, "nc", "-l", "-p", "5000")
 	ip := n.ntIP("listener")
-	if !strings.HasPrefix(ip, "10.90.") {
-		t.Errorf("container on the default network got %s, want an address in 10.90.0.0/16", ip)
+	if _, sn, _ := net.ParseCIDR(n.DefaultSubnet); !sn.Contains(net.ParseIP(ip)) {
+		t.Errorf("container on the default network got %s, want an address in %s", ip, n.DefaultSubnet)
 	}
-	if gw := n.ntInspect("listener", "{{.NetworkSettings.Gateway}}"); gw != defaultGateway {
-		t.Errorf("gateway %q, want %s", gw, defaultGateway)
+	if gw := n.ntInspect("listener", "{{.NetworkSettings.Gateway}}"); gw != n.Gateway() {
+		t.Errorf("gateway %q, want %s", gw, n.Gateway())
 	}
 	if got := n.ntInspect("listener", "{{.NetworkSettings.Networks.podlite.IPAddress}}"); got != ip {
 		t.Errorf(".NetworkSettings.Networks.podlite.IPAddress = %q, want %s", got, ip)
@@ -236,10 +233,10 @@ func TestNetContainersReachEachOther(t *testing.T) {
 func TestNetContainerReachesHost(t *testing.T) {
 	n := newNetEnv(t)
 	img := n.LoadBusybox()
-	// The gateway address exists on podlite0 once a container is on it.
+	// The gateway address exists on the bridge once a container is on it.
 	n.mustPodlite("run", "-d", "--name", "anchor", img, "sleep", "1000")
 
-	l, err := net.Listen("tcp", defaultGateway+":0")
+	l, err := net.Listen("tcp", n.Gateway()+":0")
 	if err != nil {
 		t.Fatalf("listening on the default network's gateway: %v", err)
 	}
@@ -252,7 +249,7 @@ func TestNetContainerReachesHost(t *testing.T) {
 
 	n.mustPodlite("run", "-d", "--name", "client", img, "sleep", "1000")
 	clientIP := n.ntIP("client")
-	r := n.mustPodlite("exec", "client", "timeout", "5", "wget", "-q", "-O", "-", "http://"+defaultGateway+":"+port+"/")
+	r := n.mustPodlite("exec", "client", "timeout", "5", "wget", "-q", "-O", "-", "http://"+n.Gateway()+":"+port+"/")
 	// Container-to-host traffic on the bridge is not masqueraded.
 	if want := "host saw " + clientIP + "\n"; r.Stdout != want {
 		t.Errorf("container fetched %q from the host, want %q", r.Stdout, want)
@@ -273,7 +270,7 @@ func TestNetPublishedPorts(t *testing.T) {
 	hp := strconv.Itoa(port)
 	n.ntServeWeb(img, "web", "published\n", "-p", hp+":80")
 
-	for _, host := range []string{"127.0.0.1", defaultGateway} {
+	for _, host := range []string{"127.0.0.1", n.Gateway()} {
 		if got := ntHTTPGet(t, "http://"+host+":"+hp+"/index.html"); got != "published\n" {
 			t.Errorf("GET %s:%s from the host = %q", host, hp, got)
 		}
@@ -405,7 +402,7 @@ func TestNetStaticIPAndMAC(t *testing.T) {
 	if got := n.ntIP("first"); got != ip {
 		t.Errorf("first's address is %s after second's failed start", got)
 	}
-	if data, err := os.ReadFile(filepath.Join(n.Root, "networks", "ipam", "static", ip)); err != nil ||
+	if data, err := os.ReadFile(filepath.Join(n.NetStateDir, "ipam", "static", ip)); err != nil ||
 		!strings.HasPrefix(string(data), firstID) {
 		t.Errorf("lease of %s: %q, %v; want it held by %s", ip, data, err, firstID)
 	}
@@ -442,7 +439,7 @@ func TestNetHostsAndResolvConf(t *testing.T) {
 	hosts := n.mustPodlite("exec", "named", "cat", "/etc/hosts").Stdout
 	for _, want := range [][]string{
 		{ip, "myhost", "named"},
-		{defaultGateway, "host.containers.internal"},
+		{n.Gateway(), "host.containers.internal"},
 		{"10.215.9.9", "extra.test"},
 		{"127.0.0.1", "localhost"},
 	} {
@@ -486,7 +483,7 @@ func TestNetHostsAndResolvConf(t *testing.T) {
 	if !strings.HasPrefix(id, hostname) || len(hostname) != 12 {
 		t.Errorf("default hostname %q, want the short ID of %s", hostname, id)
 	}
-	if !regexp.MustCompile(`(?m)^10\.90\.\d+\.\d+\s+` + hostname + `\s+plain\s*$`).MatchString(parts[1]) {
+	if !regexp.MustCompile(`(?m)^` + regexp.QuoteMeta(strings.TrimSuffix(n.DefaultSubnet, "0/24")) + `\d+\s+` + hostname + `\s+plain\s*$`).MatchString(parts[1]) {
 		t.Errorf("/etc/hosts of plain has no line for its address, %s and plain:\n%s", hostname, parts[1])
 	}
 	n.mustPodlite("rm", "-f", "named", "plain")

@@ -16,8 +16,12 @@ func Register(root *cobra.Command, g *common.Globals) {
 		Short: "Manage CNI networks",
 		Long: `Create, list, inspect and remove the CNI networks containers join with
 --network NAME. Each network is a conflist in the network configuration
-directory (network_config_dir). The default network, ` + network.DefaultName + `, is what
---network bridge joins; it is created on first use and cannot be removed.`,
+directory (network_config_dir); address leases are in the network state
+directory (network_state_dir). Every podlite root configured with both
+shares the networks: a network another root's containers use is not
+removed. The default network, ` + network.DefaultName + `, is what --network bridge
+joins; it is created on first use (default_network_interface,
+default_subnet) and cannot be removed.`,
 		Args:              common.NoArgs,
 		ValidArgsFunction: common.NoCompletion,
 		Example:           "  podlite network ls",

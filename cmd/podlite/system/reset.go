@@ -22,6 +22,7 @@ func newResetCommand(g *common.Globals) *cobra.Command {
         - all containers
         - all images
         - all volumes
+        - all networks no other podlite root uses
         - all of podlite's files under the root and runroot directories`)
 				if err != nil || !ok {
 					return err

@@ -25,9 +25,10 @@ type Call struct {
 // Manager is an in-memory network.Manager for libpod's unit tests. The
 // default network is 10.99.0.0/24 (gateway 10.99.0.1) and hands out
 // 10.99.0.2, 10.99.0.3, ... in order; other networks without a subnet get
-// 10.99.N.0/24. It keeps leases per network, honours static IPs and MACs
-// with the same errors as the CNI manager, and records every Setup and
-// Teardown. It is safe for concurrent use.
+// 10.99.N.0/24. It keeps leases per network (held ones survive
+// Teardown, as host-local's held lease files do), honours static IPs and
+// MACs with the same errors as the CNI manager, and records every Setup
+// and Teardown. It is safe for concurrent use.
 type Manager struct {
 	// SetupErr, if set, is returned by Setup (after validation) without
 	// attaching anything; TeardownErr likewise by Teardown.
@@ -36,6 +37,7 @@ type Manager struct {
 	mu       sync.Mutex
 	networks map[string]*network.Network
 	leases   map[string]map[string]string // network -> IP -> container ID
+	held     map[string]bool              // network/IP of held leases
 	calls    []Call
 	nextID   int
 }
@@ -44,7 +46,7 @@ var _ network.Manager = (*Manager)(nil)
 
 // New returns an empty fake.
 func New() *Manager {
-	return &Manager{networks: map[string]*network.Network{}, leases: map[string]map[string]string{}}
+	return &Manager{networks: map[string]*network.Network{}, leases: map[string]map[string]string{}, held: map[string]bool{}}
 }
 
 // Calls returns the Setup and Teardown calls so far.
@@ -54,15 +56,15 @@ func (m *Manager) Calls() []Call {
 	return append([]Call(nil), m.calls...)
 }
 
-// Leases returns the IPs leased on a network, by container ID.
-func (m *Manager) Leases(name string) map[string]string {
+// Leases implements network.Manager.
+func (m *Manager) Leases(name string) (map[string]string, error) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	out := map[string]string{}
 	for ip, id := range m.leases[name] {
 		out[ip] = id
 	}
-	return out
+	return out, nil
 }
 
 // Setup implements network.Manager.
@@ -79,6 +81,15 @@ func (m *Manager) Setup(_ context.Context, req network.Request) (network.Status,
 		}
 	}
 	names := sortedKeys(req.Networks)
+	if _, ok := req.Networks[network.DefaultName]; ok && m.networks[network.DefaultName] == nil {
+		if _, err := m.createLocked(defaultNetwork()); err != nil {
+			return nil, err
+		}
+	}
+	// The container's held leases are its to take again.
+	for _, name := range names {
+		m.dropLeasesLocked(name, req.ContainerID, true)
+	}
 	// Validate everything first: nothing is leased on failure.
 	for _, name := range names {
 		n, ok := m.networks[name]
@@ -148,13 +159,20 @@ func (m *Manager) Teardown(_ context.Context, req network.Request) error {
 		return m.TeardownErr
 	}
 	for name := range req.Networks {
-		for ip, id := range m.leases[name] {
-			if id == req.ContainerID {
-				delete(m.leases[name], ip)
-			}
-		}
+		m.dropLeasesLocked(name, req.ContainerID, false)
 	}
 	return nil
+}
+
+// dropLeasesLocked frees the container's leases on a network; held ones
+// too if withHeld.
+func (m *Manager) dropLeasesLocked(name, containerID string, withHeld bool) {
+	for ip, id := range m.leases[name] {
+		if id == containerID && (withHeld || !m.held[name+"/"+ip]) {
+			delete(m.leases[name], ip)
+			delete(m.held, name+"/"+ip)
+		}
+	}
 }
 
 // CreateNetwork implements network.Manager (bridge driver only).
@@ -225,7 +243,11 @@ func (m *Manager) EnsureDefault() (*network.Network, error) {
 		c := *n
 		return &c, nil
 	}
-	return m.createLocked(network.Network{Name: network.DefaultName, NetworkInterface: "podlite0"})
+	return m.createLocked(defaultNetwork())
+}
+
+func defaultNetwork() network.Network {
+	return network.Network{Name: network.DefaultName, NetworkInterface: "podlite0"}
 }
 
 // Network implements network.Manager: by name, full ID or ID prefix.
@@ -282,8 +304,10 @@ func (m *Manager) RemoveNetwork(name string) error {
 	if n.Name == network.DefaultName {
 		return fmt.Errorf("network %s is the default network and cannot be removed: %w", n.Name, define.ErrInvalidArg)
 	}
+	if len(m.leases[n.Name]) > 0 {
+		return fmt.Errorf("network %s: containers hold addresses on it: %w", n.Name, define.ErrInvalidState)
+	}
 	delete(m.networks, n.Name)
-	delete(m.leases, n.Name)
 	return nil
 }
 
@@ -293,12 +317,18 @@ func (m *Manager) Hold(containerID string, st network.Status) error {
 	defer m.mu.Unlock()
 	for name, ns := range st {
 		for _, a := range ns.Addresses {
-			if ip, _, err := net.ParseCIDR(a.IP); err == nil {
-				if m.leases[name] == nil {
-					m.leases[name] = map[string]string{}
-				}
-				m.leases[name][ip.String()] = containerID
+			ip, _, err := net.ParseCIDR(a.IP)
+			if err != nil {
+				continue
 			}
+			if owner, ok := m.leases[name][ip.String()]; ok && owner != containerID {
+				return fmt.Errorf("holding %s on network %s: leased to %s: %w", ip, name, owner, define.ErrExists)
+			}
+			if m.leases[name] == nil {
+				m.leases[name] = map[string]string{}
+			}
+			m.leases[name][ip.String()] = containerID
+			m.held[name+"/"+ip.String()] = true
 		}
 	}
 	return nil
@@ -312,19 +342,26 @@ func (m *Manager) Release(containerID string, st network.Status) error {
 		for _, a := range ns.Addresses {
 			if ip, _, err := net.ParseCIDR(a.IP); err == nil && m.leases[name][ip.String()] == containerID {
 				delete(m.leases[name], ip.String())
+				delete(m.held, name+"/"+ip.String())
 			}
 		}
 	}
 	return nil
 }
 
-// Reset implements network.Manager.
-func (m *Manager) Reset() error {
+// RemoveUnused implements network.Manager.
+func (m *Manager) RemoveUnused() ([]string, error) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	clear(m.networks)
-	clear(m.leases)
-	return nil
+	var inUse []string
+	for _, name := range sortedKeys(m.networks) {
+		if len(m.leases[name]) > 0 {
+			inUse = append(inUse, name)
+			continue
+		}
+		delete(m.networks, name)
+	}
+	return inUse, nil
 }
 
 func (m *Manager) freeIP(name string, ipnet *net.IPNet, gateway string) net.IP {
@@ -341,12 +378,8 @@ func (m *Manager) freeIP(name string, ipnet *net.IPNet, gateway string) net.IP {
 }
 
 func (m *Manager) releaseLocked(containerID string) {
-	for _, l := range m.leases {
-		for ip, id := range l {
-			if id == containerID {
-				delete(l, ip)
-			}
-		}
+	for name := range m.leases {
+		m.dropLeasesLocked(name, containerID, false)
 	}
 }
 

@@ -38,7 +38,7 @@ func TestFakeSetupTeardown(t *testing.T) {
 	if err := m.Teardown(ctx, req("c2", network.Attachment{})); err != nil {
 		t.Fatal(err)
 	}
-	if l := m.Leases(network.DefaultName); len(l) != 1 || l["10.99.0.2"] != "c1" {
+	if l, _ := m.Leases(network.DefaultName); len(l) != 1 || l["10.99.0.2"] != "c1" {
 		t.Errorf("leases %v", l)
 	}
 	if calls := m.Calls(); len(calls) != 4 || calls[3].Op != "Teardown" || calls[3].Request.ContainerID != "c2" {

@@ -20,6 +20,63 @@ func RunManagerTests(t *testing.T, newManager func(t *testing.T) network.Manager
 	t.Run("EnsureDefault", func(t *testing.T) { testEnsureDefault(t, newManager(t)) })
 	t.Run("CreateNetwork", func(t *testing.T) { testCreateNetwork(t, newManager(t)) })
 	t.Run("SetupErrors", func(t *testing.T) { testSetupErrors(t, newManager(t)) })
+	t.Run("DefaultOnSetup", func(t *testing.T) { testDefaultOnSetup(t, newManager(t)) })
+	t.Run("LeasesKeepNetworks", func(t *testing.T) { testLeasesKeepNetworks(t, newManager(t)) })
+}
+
+// testDefaultOnSetup: a Setup naming the default network creates it, even
+// when the request is then refused (an address outside its subnet).
+func testDefaultOnSetup(t *testing.T, m network.Manager) {
+	req := network.Request{ContainerID: "c1", Networks: map[string]network.Attachment{
+		network.DefaultName: {StaticIPs: []net.IP{net.ParseIP("192.0.2.5")}}}}
+	if _, err := m.Setup(context.Background(), req); !errors.Is(err, define.ErrInvalidArg) {
+		t.Errorf("Setup with an address outside the default network: %v, want ErrInvalidArg", err)
+	}
+	if _, err := m.Network(network.DefaultName); err != nil {
+		t.Errorf("the default network after a Setup naming it: %v", err)
+	}
+}
+
+// testLeasesKeepNetworks: a network on which a container holds an
+// address (another root's, as far as the caller knows) is neither removed
+// nor reset; once the address is released it goes with the rest.
+func testLeasesKeepNetworks(t *testing.T, m network.Manager) {
+	n, err := m.CreateNetwork(network.Network{Name: "net-l", Subnets: []network.Subnet{{Subnet: "10.252.0.0/24"}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := m.CreateNetwork(network.Network{Name: "net-free", Subnets: []network.Subnet{{Subnet: "10.253.0.0/24"}}}); err != nil {
+		t.Fatal(err)
+	}
+	st := network.Status{n.Name: {Interface: "eth0", Addresses: []network.Address{{IP: "10.252.0.9/24"}}}}
+	if err := m.Hold("other", st); err != nil {
+		t.Fatal(err)
+	}
+	if err := m.Hold("mine", st); !errors.Is(err, define.ErrExists) {
+		t.Errorf("holding another container's address: %v, want ErrExists", err)
+	}
+	if l, err := m.Leases(n.Name); err != nil || len(l) != 1 || l["10.252.0.9"] != "other" {
+		t.Errorf("Leases = %v, %v", l, err)
+	}
+	if err := m.RemoveNetwork(n.Name); !errors.Is(err, define.ErrInvalidState) {
+		t.Errorf("removing a network with a lease: %v, want ErrInvalidState", err)
+	}
+	inUse, _ := m.RemoveUnused() // the CNI manager's firewall needs root
+	if len(inUse) != 1 || inUse[0] != n.Name {
+		t.Errorf("RemoveUnused kept %v, want [%s]", inUse, n.Name)
+	}
+	if _, err := m.Network("net-free"); !errors.Is(err, define.ErrNotFound) {
+		t.Errorf("unused network after RemoveUnused: %v", err)
+	}
+	if err := m.Release("other", st); err != nil {
+		t.Fatal(err)
+	}
+	if inUse, _ := m.RemoveUnused(); len(inUse) != 0 {
+		t.Errorf("RemoveUnused kept %v after the release", inUse)
+	}
+	if _, err := m.Network(n.Name); !errors.Is(err, define.ErrNotFound) {
+		t.Errorf("released network after RemoveUnused: %v", err)
+	}
 }
 
 // testEnsureDefault calls EnsureDefault from several goroutines at once:
@@ -49,7 +106,7 @@ func testEnsureDefault(t *testing.T, m network.Manager) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if n.Driver != network.DriverBridge || n.NetworkInterface != "podlite0" || len(n.Subnets) != 1 || n.Subnets[0].Gateway == "" {
+	if n.Driver != network.DriverBridge || n.NetworkInterface == "" || len(n.Subnets) != 1 || n.Subnets[0].Gateway == "" {
 		t.Errorf("default network %+v", n)
 	}
 	if err := m.RemoveNetwork(network.DefaultName); !errors.Is(err, define.ErrInvalidArg) {
