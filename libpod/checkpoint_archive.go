@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"log/slog"
 	"net"
 	"os"
 	"path/filepath"
@@ -18,6 +19,7 @@ import (
 	"github.com/podlite/podlite/libpod/netconf"
 	"github.com/podlite/podlite/libpod/spec"
 	"github.com/podlite/podlite/libpod/storage"
+	"github.com/podlite/podlite/pkg/crashpoint"
 	"github.com/podlite/podlite/pkg/criu"
 	"github.com/podlite/podlite/pkg/network"
 )
@@ -33,6 +35,7 @@ const (
 // under the lock) to an archive at path: metadata first, then CRIU's
 // images, the rootfs changes and the named volumes' contents.
 func (c *Container) exportCheckpointLocked(path string, compression criu.Compression, ignoreRootfs, ignoreVolumes bool) (retErr error) {
+	crashpoint.Hit(crashpoint.ExportStarted)
 	dir := c.userDir()
 	members := []string{checkpointConfig, checkpointSpec, networkStatus, criu.MemberStats, checkpointDir, logMember}
 	pending := criu.Pending{}
@@ -90,14 +93,12 @@ func (c *Container) exportCheckpointLocked(path string, compression criu.Compres
 	}
 	f, err := criu.CreateArchive(path)
 	if err != nil {
-		return fmt.Errorf("creating checkpoint archive %s: %w", path, err)
+		return err
 	}
 	defer func() {
+		// Discards the archive unless committed.
 		if cerr := f.Close(); retErr == nil {
 			retErr = cerr
-		}
-		if retErr != nil {
-			_ = os.Remove(path)
 		}
 	}()
 	manifest := criu.Manifest{ID: c.config.ID, Name: c.config.Name, Image: c.config.ImageName, ImageID: c.config.ImageID, Created: time.Now()}
@@ -105,6 +106,10 @@ func (c *Container) exportCheckpointLocked(path string, compression criu.Compres
 	if err := criu.PackPending(f, dir, present, pending, manifest, compression); err != nil {
 		return fmt.Errorf("writing checkpoint archive %s: %w", path, err)
 	}
+	if err := f.Commit(); err != nil {
+		return err
+	}
+	crashpoint.Hit(crashpoint.ExportArchiveComplete)
 	return nil
 }
 
@@ -128,7 +133,10 @@ type ImportOptions struct {
 
 // ImportCheckpoint creates a checkpointed container from an archive
 // written by `checkpoint --export`, ready for Restore. A failed import
-// leaves no container, layer, volume or file behind.
+// leaves no container, layer, volume or file behind. One killed midway
+// leaves, under an ID without a record, what `rm --all` removes
+// (RemoveOrphans), the volumes it made included: they are written down in
+// the container's directory (importVolumesJournal) before they are made.
 func (r *Runtime) ImportCheckpoint(ctx context.Context, path string, opts ImportOptions) (_ *Container, retErr error) {
 	meta, err := readArchiveMetadata(path)
 	if err != nil {
@@ -157,16 +165,9 @@ func (r *Runtime) ImportCheckpoint(ctx context.Context, path string, opts Import
 		return nil, err
 	}
 	cfg.ImageID = img.ID
-	userDir := filepath.Join(r.cfg.Root, "containers", cfg.ID)
-	if err := ensureDir(userDir); err != nil {
-		return nil, err
-	}
-	defer func() {
-		if retErr != nil {
-			_ = os.RemoveAll(userDir)
-		}
-	}()
-	if err := r.fillImportDir(path, userDir, meta.Podman, cfg); err != nil {
+	// An import of this archive killed before left what it made under
+	// this ID: it goes first, or the ID would be taken.
+	if err := r.removeOrphanLocked(cfg.ID); err != nil {
 		return nil, err
 	}
 	storageID, err := store.CreateContainer(cfg.ID, img.ID)
@@ -174,23 +175,35 @@ func (r *Runtime) ImportCheckpoint(ctx context.Context, path string, opts Import
 		return nil, err
 	}
 	cfg.StorageID = storageID
+	userDir := filepath.Join(r.cfg.Root, "containers", cfg.ID)
 	defer func() {
 		if retErr != nil {
+			_ = os.RemoveAll(userDir)
 			_ = store.DeleteContainer(storageID)
 		}
 	}()
+	if err := ensureDir(userDir); err != nil {
+		return nil, err
+	}
+	if err := r.fillImportDir(path, userDir, meta.Podman, cfg); err != nil {
+		return nil, err
+	}
+	crashpoint.Hit(crashpoint.ImportUnpacked)
 	diff, deleted := filepath.Join(userDir, rootfsDiffMember), filepath.Join(userDir, criu.MemberDeletedFiles)
 	if !opts.IgnoreRootfs {
 		if err := applyRootfsChanges(store, storageID, diff, deleted); err != nil {
 			return nil, err
 		}
 	}
-	_ = os.Remove(diff)
-	_ = os.Remove(deleted)
-	_ = os.Remove(filepath.Join(userDir, criu.MemberDevShm))
+	crashpoint.Hit(crashpoint.ImportRootfsApplied)
+	for _, p := range []string{diff, deleted, filepath.Join(userDir, criu.MemberDevShm)} {
+		if err := os.Remove(p); err != nil && !errors.Is(err, fs.ErrNotExist) {
+			return nil, err
+		}
+	}
 	vdir := filepath.Join(userDir, volumesMember)
 	if !opts.IgnoreVolumes {
-		created, err := r.untarVolumes(cfg.Volumes, vdir)
+		created, err := r.untarVolumes(cfg.Volumes, vdir, filepath.Join(userDir, importVolumesJournal))
 		defer func() {
 			if retErr != nil {
 				for _, v := range created {
@@ -202,14 +215,29 @@ func (r *Runtime) ImportCheckpoint(ctx context.Context, path string, opts Import
 			return nil, err
 		}
 	}
-	_ = os.RemoveAll(vdir)
+	crashpoint.Hit(crashpoint.ImportVolumesRestored)
+	if err := os.RemoveAll(vdir); err != nil {
+		return nil, err
+	}
 	st := &define.ContainerState{Status: define.StatusExited, Checkpointed: true, CheckpointedAt: time.Now(),
 		CheckpointPath: filepath.Join(userDir, checkpointDir), CheckpointLog: filepath.Join(userDir, dumpLog)}
+	crashpoint.Hit(crashpoint.ImportBeforeRecord)
 	if err := r.store.AddContainer(cfg, st); err != nil {
 		return nil, err
 	}
+	crashpoint.Hit(crashpoint.ImportRecordStored)
+	// The volumes are the container's now; a leftover journal is ignored.
+	if err := os.Remove(filepath.Join(userDir, importVolumesJournal)); err != nil && !errors.Is(err, fs.ErrNotExist) {
+		slog.Warn("removing the import's volume journal", "container", cfg.Name, "error", err)
+	}
 	return r.containerByID(cfg.ID)
 }
+
+// importVolumesJournal, in an imported container's directory, lists the
+// volumes the import created, one name a line, each written before the
+// volume is made: if the import dies before storing the container's
+// record, RemoveOrphans removes them with the rest.
+const importVolumesJournal = "import-volumes"
 
 // fillImportDir unpacks the archive at path into the imported container's
 // directory, adopts what a podman archive left there, and writes this
@@ -508,8 +536,18 @@ func (r *Runtime) tarVolumes(names []string, dir string) error {
 }
 
 // untarVolumes creates the named volumes an imported container uses that
-// do not exist here, filled from dir/NAME.tar when the archive carries it.
-func (r *Runtime) untarVolumes(names []string, dir string) (created []string, _ error) {
+// do not exist here, filled from dir/NAME.tar when the archive carries it;
+// each name is appended to journal first.
+func (r *Runtime) untarVolumes(names []string, dir, journal string) (created []string, retErr error) {
+	jf, err := os.OpenFile(journal, os.O_WRONLY|os.O_CREATE|os.O_APPEND, 0o600)
+	if err != nil {
+		return nil, err
+	}
+	defer func() {
+		if err := jf.Close(); err != nil && retErr == nil {
+			retErr = err
+		}
+	}()
 	for _, name := range names {
 		if !spec.ValidVolumeName(name) {
 			return created, fmt.Errorf("invalid volume name %q in the archive: %w", name, define.ErrInvalidArg)
@@ -519,6 +557,12 @@ func (r *Runtime) untarVolumes(names []string, dir string) (created []string, _ 
 		if _, err := r.store.Volume(name); err == nil {
 			continue
 		} else if !errors.Is(err, define.ErrNotFound) {
+			return created, err
+		}
+		if _, err := jf.WriteString(name + "\n"); err != nil {
+			return created, err
+		}
+		if err := jf.Sync(); err != nil {
 			return created, err
 		}
 		v, err := r.CreateVolume(name, nil, nil)

@@ -139,7 +139,9 @@ func (c *Container) Sync() error {
 //   - a "stopping" container that still runs was left so by a stop that
 //     died (a stop holds the lock throughout): it is running again;
 //   - a container not recorded as running that has a run directory was
-//     being started, or its exit recorded (recoverStartLocked).
+//     being started, or its exit recorded (recoverStartLocked);
+//   - a running container's checkpointed mark without complete images was
+//     left by a checkpoint killed before its dump completed: it goes.
 func (c *Container) syncLocked() error {
 	rec, err := c.rt.store.Container(c.config.ID)
 	if err != nil {
@@ -167,6 +169,12 @@ func (c *Container) syncLocked() error {
 		if err := c.setStatusLocked(define.StatusRunning); err != nil {
 			return err
 		}
+		return c.saveLocked()
+	}
+	if c.state.Checkpointed && c.checkpointInventory() == nil {
+		// Left by a checkpoint killed before its dump completed (none
+		// runs now: this process holds the lock).
+		c.state.Checkpointed = false
 		return c.saveLocked()
 	}
 	return nil
@@ -219,7 +227,10 @@ func (c *Container) recoverStartLocked() error {
 		return c.runningLocked(pid, supervisorPID)
 	}
 	slog.Debug("releasing what an interrupted start took", "container", c.config.Name)
-	err := c.freeResourcesLocked()
+	// A restore's: the checkpoint's addresses, which its CNI ADD took
+	// back, are held again before the teardown frees them.
+	holdErr := c.settleCheckpointLocked()
+	err := errors.Join(holdErr, c.freeResourcesLocked())
 	if serr := c.saveLocked(); serr != nil {
 		return serr
 	}

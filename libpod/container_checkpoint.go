@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"log/slog"
 	"os"
 	"path/filepath"
 	"time"
@@ -13,6 +14,7 @@ import (
 	"github.com/podlite/podlite/libpod/checkpoint"
 	"github.com/podlite/podlite/libpod/define"
 	"github.com/podlite/podlite/libpod/oci"
+	"github.com/podlite/podlite/pkg/crashpoint"
 	"github.com/podlite/podlite/pkg/criu"
 	"github.com/podlite/podlite/pkg/network"
 )
@@ -71,22 +73,27 @@ func (c *Container) Checkpoint(ctx context.Context, opts CheckpointOptions) (*CR
 		if c.state.Status != define.StatusRunning {
 			return fmt.Errorf("cannot checkpoint container %s: it is %s, not running: %w", c.config.Name, c.state.Status, define.ErrInvalidState)
 		}
-		images, saved, err := c.prepareCheckpointLocked(opts)
+		images, err := c.prepareCheckpointLocked(opts)
 		if err != nil {
 			return err
 		}
+		crashpoint.Hit(crashpoint.CheckpointMetadataWritten)
 		// Set before the dump: the supervisor's cleanup, which runs when
 		// CRIU has taken the processes, must not apply a restart policy.
 		c.state.Checkpointed = !opts.LeaveRunning
 		if err := c.saveLocked(); err != nil {
 			return err
 		}
+		crashpoint.Hit(crashpoint.CheckpointMarked)
 		start := time.Now()
 		if err := c.dumpLocked(opts, remote, images); err != nil {
 			c.state.Checkpointed = false
-			_ = c.saveLocked()
+			if serr := c.saveLocked(); serr != nil {
+				slog.Error("clearing the checkpointed mark after a failed dump", "container", c.config.Name, "error", serr)
+			}
 			return err
 		}
+		crashpoint.Hit(crashpoint.CheckpointDumped)
 		report.RuntimeDuration = time.Since(start).Microseconds()
 		report.DumpStats, _ = criu.ReadDumpStats(c.userDir())
 		c.state.CheckpointedAt, c.state.CheckpointPath = time.Now(), images
@@ -97,7 +104,7 @@ func (c *Container) Checkpoint(ctx context.Context, opts CheckpointOptions) (*CR
 			}
 			return c.saveLocked()
 		}
-		return c.finishCheckpointLocked(ctx, opts, remote, saved)
+		return c.finishCheckpointLocked(ctx, opts, remote)
 	})
 	if err != nil {
 		return nil, err
@@ -140,58 +147,85 @@ func preCheckpointRefusal(asked bool, hasSoftDirty func() (bool, error)) error {
 	return fmt.Errorf("pre-checkpoints: podlite does not implement pre-dump yet: %w", define.ErrNotSupported)
 }
 
-// prepareCheckpointLocked clears the last checkpoint's images and writes
-// what goes beside the new ones; it returns their directory and the
-// network status the container has now.
-func (c *Container) prepareCheckpointLocked(opts CheckpointOptions) (images string, saved network.Status, _ error) {
+// prepareCheckpointLocked clears the last checkpoint's images (and what
+// an export killed midway left beside them) and writes what goes beside
+// the new ones; it returns their directory.
+func (c *Container) prepareCheckpointLocked(opts CheckpointOptions) (images string, _ error) {
 	dir := c.userDir()
 	images = filepath.Join(dir, checkpointDir)
-	if err := os.RemoveAll(images); err != nil {
-		return "", nil, err
+	for _, p := range []string{images, filepath.Join(dir, rootfsDiffMember), filepath.Join(dir, volumesMember)} {
+		if err := os.RemoveAll(p); err != nil {
+			return "", err
+		}
 	}
 	if opts.Export != "" {
 		// For the importing host's preflight; taken before the dump
 		// so that a failure leaves the container running untouched.
 		if err := criu.DumpCPUInfo(images); err != nil {
-			return "", nil, err
+			return "", err
 		}
 	}
 	if err := c.writeCheckpointMetadata(dir); err != nil {
-		return "", nil, err
+		return "", err
 	}
-	saved, err := c.NetworkStatus()
+	return images, nil
+}
+
+// settleCheckpointLocked runs as the exit of a checkpointed container is
+// recorded, by whichever podlite records it: the checkpoint itself or,
+// when that was killed after the dump, the supervisor's cleanup or the
+// next command. Complete images (CRIU writes inventory.img last) keep the
+// checkpoint, with the addresses in the saved network.status held for the
+// restore; without them the checkpoint never finished (killed before or
+// during the dump) and the container merely exited.
+func (c *Container) settleCheckpointLocked() error {
+	if !c.state.Checkpointed {
+		return nil
+	}
+	inv := c.checkpointInventory()
+	if inv == nil {
+		c.state.Checkpointed = false
+		return nil
+	}
+	if c.state.CheckpointPath == "" {
+		c.state.CheckpointedAt = inv.ModTime()
+		c.state.CheckpointPath = filepath.Join(c.userDir(), checkpointDir)
+		c.state.CheckpointLog = filepath.Join(c.userDir(), dumpLog)
+	}
+	saved, err := c.savedNetworkStatus()
+	if err != nil || len(saved) == 0 {
+		return err
+	}
+	mgr, err := c.rt.Network()
 	if err != nil {
-		return "", nil, err
+		return err
 	}
-	return images, saved, nil
+	if err := mgr.Hold(c.config.ID, saved); err != nil {
+		return err
+	}
+	crashpoint.Hit(crashpoint.CheckpointAddressesHeld)
+	return nil
 }
 
 // finishCheckpointLocked follows a dump that stopped the container: it
-// records the exit, then, unless its memory went to a page server, holds
-// its addresses and writes the archive and image asked for.
-func (c *Container) finishCheckpointLocked(ctx context.Context, opts CheckpointOptions, remote *criu.PageServer, saved network.Status) error {
+// records the exit, which holds its addresses before the teardown
+// (settleCheckpointLocked) unless its memory went to a page server, then
+// writes the archive and image asked for.
+func (c *Container) finishCheckpointLocked(ctx context.Context, opts CheckpointOptions, remote *criu.PageServer) error {
 	exit := c.waitExitLocked(10 * time.Second)
 	if exit == nil {
 		return fmt.Errorf("container %s still runs after its checkpoint: %w", c.config.Name, define.ErrUnavailable)
 	}
-	// Held before the teardown frees them, so that no other container
-	// takes the addresses in between.
-	var holdErr error
-	if remote == nil && len(saved) > 0 {
-		mgr, err := c.rt.Network()
-		if err == nil {
-			err = mgr.Hold(c.config.ID, saved)
-		}
-		holdErr = err
+	if remote != nil {
+		// The container lives on where its memory went: nothing to
+		// hold here.
+		c.state.Checkpointed = false
 	}
 	if err := c.exitedLocked(exit.Code, exit.At); err != nil {
-		return errors.Join(err, holdErr)
+		return err
 	}
-	if holdErr != nil {
-		return holdErr
-	}
+	crashpoint.Hit(crashpoint.CheckpointStateWritten)
 	if remote != nil {
-		// The container lives on where its memory went.
 		return c.movedLocked(opts)
 	}
 	if err := c.copyCheckpointLocked(ctx, opts); err != nil {
@@ -245,6 +279,17 @@ func (c *Container) dumpLocked(opts CheckpointOptions, remote *criu.PageServer, 
 	return nil
 }
 
+// checkpointInventory returns the inventory.img of the container's
+// checkpoint, nil when there is none. CRIU writes it last: its presence
+// says the dump completed.
+func (c *Container) checkpointInventory() fs.FileInfo {
+	fi, err := os.Stat(filepath.Join(c.userDir(), checkpointDir, "inventory.img"))
+	if err != nil {
+		return nil
+	}
+	return fi
+}
+
 // CRReport is what a checkpoint or restore took, for --print-stats:
 // libcontainer's whole call and CRIU's own statistics, with podman's JSON
 // names.
@@ -257,7 +302,8 @@ type CRReport struct {
 }
 
 // writeCheckpointMetadata puts what a restore needs besides CRIU's images
-// next to them: the spec of the running container and its config.
+// next to them: the spec of the running container, its config and its
+// network status.
 func (c *Container) writeCheckpointMetadata(dir string) error {
 	raw, err := os.ReadFile(filepath.Join(c.runDir(), "config.json"))
 	if err != nil {
@@ -271,7 +317,13 @@ func (c *Container) writeCheckpointMetadata(dir string) error {
 	if err != nil {
 		return err
 	}
-	for name, data := range map[string][]byte{checkpointSpec: spec, checkpointConfig: cfg} {
+	files := map[string][]byte{checkpointSpec: spec, checkpointConfig: cfg}
+	if len(c.state.Network.Status) > 0 {
+		// The status now, networks connected since the start included:
+		// what the restore asks for and what stays held until then.
+		files[networkStatus] = c.state.Network.Status
+	}
+	for name, data := range files {
 		if err := writeFileAtomic(filepath.Join(dir, name), data); err != nil {
 			return err
 		}

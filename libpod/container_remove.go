@@ -9,6 +9,7 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"strings"
 	"syscall"
 	"time"
 
@@ -222,6 +223,17 @@ func (r *Runtime) removeOrphan(id string) error {
 			slog.Warn("unlocking a removed orphan", "container", id, "error", err)
 		}
 	}()
+	if err := r.removeOrphanLocked(id); err != nil {
+		return err
+	}
+	return r.locks.Free(id)
+}
+
+// removeOrphanLocked removes, unless container id has a record, its
+// rootfs, its directories and the volumes an import of it wrote down as
+// made (importVolumesJournal) that no container uses. The caller holds
+// the ID's lock.
+func (r *Runtime) removeOrphanLocked(id string) error {
 	if _, err := r.store.Container(id); err == nil {
 		return nil
 	} else if !errors.Is(err, define.ErrNotFound) {
@@ -231,16 +243,27 @@ func (r *Runtime) removeOrphan(id string) error {
 	if err != nil {
 		return err
 	}
+	userDir := filepath.Join(r.cfg.Root, "containers", id)
+	journal, err := os.ReadFile(filepath.Join(userDir, importVolumesJournal))
+	if err != nil && !errors.Is(err, fs.ErrNotExist) {
+		return err
+	}
+	for _, name := range strings.Fields(string(journal)) {
+		// One another container uses by now stays.
+		if err := r.RemoveVolume(name, false); err != nil && !errors.Is(err, define.ErrNotFound) {
+			slog.Warn("keeping a volume an interrupted import made", "volume", name, "error", err)
+		}
+	}
 	if err := store.DeleteContainer(id); err != nil {
 		return err
 	}
-	for _, dir := range []string{filepath.Join(r.cfg.Root, "containers", id), filepath.Join(r.cfg.RunRoot, "containers", id)} {
+	for _, dir := range []string{userDir, filepath.Join(r.cfg.RunRoot, "containers", id)} {
 		if err := os.RemoveAll(dir); err != nil {
 			return fmt.Errorf("removing %s: %w", dir, err)
 		}
 	}
 	slog.Debug("removed the leftovers of an interrupted command", "container", id)
-	return r.locks.Free(id)
+	return nil
 }
 
 // PruneContainers removes every exited or created container and returns

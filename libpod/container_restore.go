@@ -15,6 +15,7 @@ import (
 	"github.com/podlite/podlite/libpod/define"
 	"github.com/podlite/podlite/libpod/oci"
 	"github.com/podlite/podlite/libpod/supervisor"
+	"github.com/podlite/podlite/pkg/crashpoint"
 	"github.com/podlite/podlite/pkg/criu"
 	"github.com/podlite/podlite/pkg/network"
 )
@@ -51,8 +52,8 @@ func (c *Container) Restore(ctx context.Context, opts RestoreOptions) (*CRReport
 	}
 	report := &CRReport{ID: c.config.ID}
 	err = c.withLock(func() (retErr error) {
-		if !c.state.Checkpointed {
-			return fmt.Errorf("container %s is not checkpointed: %w", c.config.Name, define.ErrInvalidState)
+		if !c.state.Checkpointed || c.isActive() {
+			return fmt.Errorf("container %s is %s, not checkpointed: %w", c.config.Name, c.state.Status, define.ErrInvalidState)
 		}
 		images := filepath.Join(c.userDir(), checkpointDir)
 		if _, err := os.Stat(filepath.Join(images, "inventory.img")); err != nil {
@@ -62,6 +63,7 @@ func (c *Container) Restore(ctx context.Context, opts RestoreOptions) (*CRReport
 		if err != nil {
 			return err
 		}
+		crashpoint.Hit(crashpoint.RestoreChecked)
 		defer func() {
 			if retErr != nil {
 				holdAgain()
@@ -75,6 +77,7 @@ func (c *Container) Restore(ctx context.Context, opts RestoreOptions) (*CRReport
 				c.releaseLocked()
 			}
 		}()
+		crashpoint.Hit(crashpoint.RestoreNetworkAdded)
 		restore := oci.CheckpointOptions{ImagesDir: images, WorkDir: c.userDir(),
 			TCPEstablished: opts.TCPEstablished, FileLocks: opts.FileLocks}
 		pagesDone, err := c.remotePagesLocked(opts, remote, &restore)
@@ -153,17 +156,25 @@ func (c *Container) spawnRestoreLocked(opts RestoreOptions, restore oci.Checkpoi
 	if err != nil {
 		return fmt.Errorf("restoring container %s: %w", c.config.Name, criuError(err, filepath.Join(c.userDir(), restoreLog)))
 	}
+	crashpoint.Hit(crashpoint.RestoreSpawned)
 	report.RestoreDuration = time.Since(start).Microseconds()
 	report.RestoreStats, _ = criu.ReadRestoreStats(c.userDir())
 	c.state.Checkpointed = false
 	c.state.RestoredAt, c.state.RestoreLog = time.Now(), filepath.Join(c.userDir(), restoreLog)
-	if !opts.Keep {
-		if err := os.RemoveAll(restore.ImagesDir); err != nil {
-			return err
-		}
-		c.state.CheckpointPath = ""
+	if err := c.runningLocked(rep.PID, rep.SupervisorPID); err != nil {
+		return err
 	}
-	return c.runningLocked(rep.PID, rep.SupervisorPID)
+	crashpoint.Hit(crashpoint.RestoreStateWritten)
+	if opts.Keep {
+		return nil
+	}
+	// Only once the running state is saved: until then a crash must find
+	// the checkpoint whole.
+	if err := os.RemoveAll(restore.ImagesDir); err != nil {
+		return err
+	}
+	c.state.CheckpointPath = ""
+	return c.saveLocked()
 }
 
 const restoreFile = "restore.json"

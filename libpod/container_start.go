@@ -84,7 +84,9 @@ func (c *Container) runningLocked(pid, supervisorPID int) error {
 	if err := c.setStatusLocked(define.StatusRunning); err != nil {
 		return err
 	}
-	c.state.PID, c.state.SupervisorPID = pid, supervisorPID
+	// Running, it is no longer checkpointed (a restore whose recording
+	// was interrupted, a start of a checkpointed container).
+	c.state.PID, c.state.SupervisorPID, c.state.Checkpointed = pid, supervisorPID, false
 	c.state.StartedAt, c.state.FinishedAt = time.Now(), time.Time{}
 	c.state.ExitCode, c.state.Error, c.state.StoppedByUser, c.state.OOMKilled = 0, "", false, false
 	return c.saveLocked()
@@ -234,12 +236,14 @@ func (e *releaseError) Unwrap() []error { return e.errs }
 // saves the exit and only then removes the run directory with the exit
 // file, so that a crash before the save leaves the exit for the next
 // podlite to record. A failed release is returned (a *releaseError) after
-// the exit is saved.
+// the exit is saved, as is a checkpoint's failed hold of its addresses.
 func (c *Container) exitedLocked(code int, at time.Time) error {
 	if err := c.setStatusLocked(define.StatusExited); err != nil {
 		return err
 	}
 	c.state.ExitCode, c.state.FinishedAt, c.state.PID = code, at, 0
+	// Before the teardown: a held address survives its CNI DEL.
+	holdErr := c.settleCheckpointLocked()
 	relErr := c.freeResourcesLocked()
 	crashpoint.Hit(crashpoint.StopBeforeExitState)
 	if err := c.saveLocked(); err != nil {
@@ -249,7 +253,7 @@ func (c *Container) exitedLocked(code int, at time.Time) error {
 	if err := c.removeRunDirLocked(); err != nil {
 		return err
 	}
-	return relErr
+	return errors.Join(relErr, holdErr)
 }
 
 func copySpec(s *specs.Spec) (*specs.Spec, error) {

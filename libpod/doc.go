@@ -47,7 +47,10 @@
 //
 //	ROOT/podlite.db                  state store (libpod/state)
 //	ROOT/storage/                    containers/storage (images, rootfs layers)
-//	ROOT/containers/ID/              ctr.log, hostname, hosts, resolv.conf
+//	ROOT/containers/ID/              ctr.log, hostname, hosts, resolv.conf;
+//	                                 a checkpoint (checkpoint/, *.dump,
+//	                                 network.status); import-volumes, the
+//	                                 journal of an import in progress
 //	ROOT/volumes/NAME/_data          named volumes
 //	ROOT/tmp/                        temporary archives (checkpoint images), removed after use
 //	ROOT/networks/cache/             libcni's record of this root's CNI ADDs

@@ -63,8 +63,10 @@ import (
 
 	"github.com/klauspost/compress/zstd"
 	"github.com/klauspost/pgzip"
+	"golang.org/x/sys/unix"
 
 	"github.com/podlite/podlite/libpod/define"
+	"github.com/podlite/podlite/pkg/crashpoint"
 )
 
 // ManifestVersion is the archive format version this package writes and the
@@ -196,19 +198,80 @@ func DefaultLimits() Limits {
 	return Limits{MaxMemberSize: 256 << 30, MaxTotalSize: 1 << 40}
 }
 
-// CreateArchive creates (or truncates) the file at path for an archive,
-// readable by its owner only: the archive holds process memory.
-func CreateArchive(path string) (*os.File, error) {
-	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_TRUNC, 0o600)
-	if err != nil {
-		return nil, fmt.Errorf("creating checkpoint archive: %w", err)
+// ArchiveFile is an archive being written. Nothing is at its path until
+// Commit: the data goes to an unnamed O_TMPFILE file in the path's
+// directory, which the kernel frees if the writer dies, so a podlite
+// killed mid-export leaves no half archive anywhere. Where the file
+// system has no O_TMPFILE, a hidden ".NAME.partial-*" file stands in; it
+// is removed on failure, and a crash leaves it, named as incomplete.
+type ArchiveFile struct {
+	*os.File
+	path    string
+	partial string // the stand-in's name, "" for an O_TMPFILE file
+}
+
+// CreateArchive starts an archive for path, readable by its owner only:
+// the archive holds process memory. Commit puts it in place; Close
+// without Commit discards it.
+func CreateArchive(path string) (*ArchiveFile, error) {
+	dir := filepath.Dir(path)
+	f, err := os.OpenFile(dir, os.O_WRONLY|unix.O_TMPFILE|unix.O_CLOEXEC, 0o600)
+	if err == nil {
+		return &ArchiveFile{File: f, path: path}, nil
 	}
-	// An existing file keeps its mode through O_TRUNC.
-	if err := f.Chmod(0o600); err != nil {
-		f.Close()
+	if !errors.Is(err, unix.EOPNOTSUPP) && !errors.Is(err, unix.EISDIR) {
 		return nil, fmt.Errorf("creating checkpoint archive %s: %w", path, err)
 	}
-	return f, nil
+	f, err = os.CreateTemp(dir, "."+filepath.Base(path)+".partial-")
+	if err != nil {
+		return nil, fmt.Errorf("creating checkpoint archive %s: %w", path, err)
+	}
+	return &ArchiveFile{File: f, path: path, partial: f.Name()}, nil
+}
+
+// Commit syncs the archive and renames it into place over whatever was at
+// its path, then closes it.
+func (a *ArchiveFile) Commit() (retErr error) {
+	defer func() {
+		if retErr != nil {
+			retErr = fmt.Errorf("completing checkpoint archive %s: %w", a.path, retErr)
+		}
+	}()
+	if err := a.Sync(); err != nil {
+		return err
+	}
+	crashpoint.Hit(crashpoint.ExportArchiveWritten)
+	name := a.partial
+	if name == "" {
+		// Named beside the target, then renamed: linkat cannot replace.
+		name = fmt.Sprintf("%s/.%s.partial-%d", filepath.Dir(a.path), filepath.Base(a.path), time.Now().UnixNano())
+		proc := fmt.Sprintf("/proc/self/fd/%d", a.Fd())
+		if err := unix.Linkat(unix.AT_FDCWD, proc, unix.AT_FDCWD, name, unix.AT_SYMLINK_FOLLOW); err != nil {
+			return err
+		}
+	}
+	if err := os.Rename(name, a.path); err != nil {
+		_ = os.Remove(name)
+		return err
+	}
+	a.partial = ""
+	return a.File.Close()
+}
+
+// Close discards an archive not committed (and closes a committed one
+// again, harmlessly).
+func (a *ArchiveFile) Close() error {
+	err := a.File.Close()
+	if a.partial != "" {
+		if rerr := os.Remove(a.partial); rerr != nil && !errors.Is(rerr, fs.ErrNotExist) {
+			return rerr
+		}
+		a.partial = ""
+	}
+	if errors.Is(err, os.ErrClosed) {
+		return nil
+	}
+	return err
 }
 
 // Pack writes to w an archive of the members (top-level names from the list
@@ -293,6 +356,9 @@ func PackPending(w io.Writer, srcDir string, members []string, pending Pending, 
 		}
 		if err := packMember(tw, srcDir, name, buf); err != nil {
 			return err
+		}
+		if name == MemberCheckpoint {
+			crashpoint.Hit(crashpoint.ExportMidArchive)
 		}
 	}
 	if err := tw.Close(); err != nil {

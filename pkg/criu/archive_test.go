@@ -355,7 +355,7 @@ func TestFixtureV1(t *testing.T) {
 		if err := criu.Pack(f, src, members, testManifest, criu.CompressionZstd); err != nil {
 			t.Fatal(err)
 		}
-		if err := f.Close(); err != nil {
+		if err := f.Commit(); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -380,8 +380,12 @@ func TestFixtureV1(t *testing.T) {
 	}
 }
 
+// TestCreateArchive: nothing is at the path until Commit, which replaces
+// what was there with a 0600 file; an archive closed uncommitted leaves
+// the old file and nothing else.
 func TestCreateArchive(t *testing.T) {
-	p := filepath.Join(t.TempDir(), "chk.tar.zst")
+	dir := t.TempDir()
+	p := filepath.Join(dir, "chk.tar.zst")
 	if err := os.WriteFile(p, []byte("old"), 0o644); err != nil {
 		t.Fatal(err)
 	}
@@ -389,13 +393,37 @@ func TestCreateArchive(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	f.Close()
+	if _, err := f.WriteString("discarded"); err != nil {
+		t.Fatal(err)
+	}
+	if err := f.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if got := tree(t, dir); len(got) != 1 || got["chk.tar.zst"] != "old" {
+		t.Fatalf("after a discarded archive: %v", got)
+	}
+	f, err = criu.CreateArchive(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := f.WriteString("new"); err != nil {
+		t.Fatal(err)
+	}
+	if got := tree(t, dir); got["chk.tar.zst"] != "old" {
+		t.Fatalf("the archive is at its path before Commit: %v", got)
+	}
+	if err := f.Commit(); err != nil {
+		t.Fatal(err)
+	}
+	if err := f.Close(); err != nil {
+		t.Fatalf("Close after Commit: %v", err)
+	}
 	fi, err := os.Stat(p)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if fi.Mode().Perm() != 0o600 || fi.Size() != 0 {
-		t.Errorf("archive mode %v size %d, want 0600 and empty", fi.Mode(), fi.Size())
+	if got := tree(t, dir); len(got) != 1 || got["chk.tar.zst"] != "new" || fi.Mode().Perm() != 0o600 {
+		t.Errorf("after Commit: %v, mode %v; want only the new archive, 0600", got, fi.Mode())
 	}
 }
 
