@@ -43,8 +43,8 @@ func newCrashEnv(t *testing.T, bridge string) *crashEnv {
 		// Before NewEnv's cleanup (cleanups run last first): the network
 		// goes with its bridge and firewall chains, which would outlive
 		// this env's configuration directory.
-		c.podlite("rm", "-af")
-		if r := c.podlite("network", "rm", "-f", crashNetwork); r.ExitCode != 0 && !strings.Contains(r.Stderr, "not found") {
+		c.Podlite("rm", "-af")
+		if r := c.Podlite("network", "rm", "-f", crashNetwork); r.ExitCode != 0 && !strings.Contains(r.Stderr, "not found") {
 			t.Errorf("network rm %s: %s", crashNetwork, r.Stderr)
 		}
 		if exec.Command("ip", "link", "show", bridge).Run() == nil {
@@ -54,10 +54,10 @@ func newCrashEnv(t *testing.T, bridge string) *crashEnv {
 		}
 	})
 	c.img = e.LoadBusybox()
-	c.must("network", "create", "--subnet", crashSubnet, "--interface-name", bridge, crashNetwork)
+	c.MustPodlite("network", "create", "--subnet", crashSubnet, "--interface-name", bridge, crashNetwork)
 	// One container run and removed, so the shared mounts and the network
 	// exist before the baseline is taken.
-	c.must("run", "--rm", "--network", crashNetwork, c.img, "true")
+	c.MustPodlite("run", "--rm", "--network", crashNetwork, c.img, "true")
 	c.mounts = mountsUnder(t, dir)
 	return c
 }
@@ -89,26 +89,11 @@ func linkPlugins(t *testing.T, dir string) {
 	}
 }
 
-func (c *crashEnv) podlite(args ...string) *Result {
-	c.T.Helper()
-	return c.Podlite(args...)
-}
-
-func (c *crashEnv) must(args ...string) *Result {
-	c.T.Helper()
-	return c.MustPodlite(args...)
-}
-
-func (c *crashEnv) crash(point string, args ...string) {
-	c.T.Helper()
-	c.CrashAt(point, args...)
-}
-
 // status is the container's status as `ps -a` shows it, "" when ps does
 // not list it. ps must work whatever a crash left.
 func (c *crashEnv) status(name string) string {
 	c.T.Helper()
-	for _, l := range outputLines(c.must("ps", "-a", "--format", "{{.Names}} {{.State}}").Stdout) {
+	for _, l := range outputLines(c.MustPodlite("ps", "-a", "--format", "{{.Names}} {{.State}}").Stdout) {
 		if n, st, _ := strings.Cut(l, " "); n == name {
 			return st
 		}
@@ -118,7 +103,7 @@ func (c *crashEnv) status(name string) string {
 
 func (c *crashEnv) inspect(name, format string) string {
 	c.T.Helper()
-	return strings.TrimSpace(c.must("inspect", "--format", format, name).Stdout)
+	return strings.TrimSpace(c.MustPodlite("inspect", "--format", format, name).Stdout)
 }
 
 // expectStatus fails unless ps shows name with status want.
@@ -134,7 +119,7 @@ func (c *crashEnv) expectStatus(name, want string) {
 func (c *crashEnv) expectUsable(name string) {
 	c.T.Helper()
 	if c.status(name) != "running" {
-		c.must("start", name)
+		c.MustPodlite("start", name)
 	}
 	c.expectStatus(name, "running")
 	if ip := c.inspect(name, "{{.NetworkSettings.IPAddress}}"); net.ParseIP(ip) == nil {
@@ -143,9 +128,9 @@ func (c *crashEnv) expectUsable(name string) {
 	if l := c.leases(); len(l) != 1 {
 		c.T.Errorf("one container running, leases %v", l)
 	}
-	c.must("stop", "-t", "0", name)
+	c.MustPodlite("stop", "-t", "0", name)
 	c.expectStatus(name, "exited")
-	c.must("start", name)
+	c.MustPodlite("start", name)
 	c.expectStatus(name, "running")
 }
 
@@ -176,8 +161,8 @@ func (c *crashEnv) leases() []string {
 // namespace, lease, lock, veth, processes and cgroups.
 func (c *crashEnv) expectNothingLeft(id string) {
 	c.T.Helper()
-	c.must("rm", "-af")
-	if got := c.must("ps", "-aq").Stdout; got != "" {
+	c.MustPodlite("rm", "-af")
+	if got := c.MustPodlite("ps", "-aq").Stdout; got != "" {
 		c.T.Errorf("containers left after rm -af: %q", got)
 	}
 	for _, p := range []string{
@@ -308,14 +293,14 @@ func TestCrashLifecycle(t *testing.T) {
 // after, it is a normal created container.
 func crashCreate(c *crashEnv, point string) {
 	before := c.containerDirs()
-	c.crash(point, "create", "--name", "c1", "--network", crashNetwork, c.img, "sleep", "1000")
+	c.CrashAt(point, "create", "--name", "c1", "--network", crashNetwork, c.img, "sleep", "1000")
 	id := c.newID(before)
 	if point == crashpoint.CreateStateSaved {
 		c.expectStatus("c1", "created")
 		c.expectUsable("c1")
 	} else {
 		c.expectStatus("c1", "")
-		c.must("create", "--name", "c1", "--network", crashNetwork, c.img, "sleep", "1000")
+		c.MustPodlite("create", "--name", "c1", "--network", crashNetwork, c.img, "sleep", "1000")
 		c.expectUsable("c1")
 	}
 	c.expectNothingLeft(id)
@@ -325,8 +310,8 @@ func crashCreate(c *crashEnv, point string) {
 // is undone (or, once the container runs, recorded) by the next command;
 // starting again gives the container one address, not a second lease.
 func crashStart(c *crashEnv, point string) {
-	id := strings.TrimSpace(c.must("create", "--name", "s1", "--network", crashNetwork, c.img, "sleep", "1000").Stdout)
-	c.crash(point, "start", "s1")
+	id := strings.TrimSpace(c.MustPodlite("create", "--name", "s1", "--network", crashNetwork, c.img, "sleep", "1000").Stdout)
+	c.CrashAt(point, "start", "s1")
 	switch st := c.status("s1"); point {
 	case crashpoint.StartBeforeState, crashpoint.StartStateSaved:
 		// The container runs; ps says so before anything is recorded.
@@ -347,15 +332,15 @@ func crashStart(c *crashEnv, point string) {
 // the cleanup itself (the container exits on its own), the next command
 // records the exit from the exit file left in the run directory.
 func crashStop(c *crashEnv, point string) {
-	id := strings.TrimSpace(c.must("run", "-d", "--name", "p1", "--network", crashNetwork, c.img, "sleep", "1000").Stdout)
-	c.crash(point, "stop", "-t", "0", "p1")
+	id := strings.TrimSpace(c.MustPodlite("run", "-d", "--name", "p1", "--network", crashNetwork, c.img, "sleep", "1000").Stdout)
+	c.CrashAt(point, "stop", "-t", "0", "p1")
 	if point == crashpoint.StopStoppingSaved {
 		// The stop died before signalling: the container still runs, and
 		// the next command that locks it (inspect) says so.
 		if got := c.inspect("p1", "{{.State.Status}}"); got != "running" {
 			c.T.Fatalf("after a stop killed before its signal: status %q, want running", got)
 		}
-		c.must("stop", "-t", "0", "p1")
+		c.MustPodlite("stop", "-t", "0", "p1")
 	}
 	waitFor(c.T, func() bool { return c.status("p1") == "exited" })
 	c.expectUsable("p1")
@@ -398,8 +383,8 @@ func crashRm(c *crashEnv, point string) {
 		// free the lock file before rm -af gets to it.
 		run = []string{"create"}
 	}
-	id := strings.TrimSpace(c.must(append(run, "--name", "r1", "--network", crashNetwork, c.img, "sleep", "1000")...).Stdout)
-	c.crash(point, "rm", "-f", "r1")
+	id := strings.TrimSpace(c.MustPodlite(append(run, "--name", "r1", "--network", crashNetwork, c.img, "sleep", "1000")...).Stdout)
+	c.CrashAt(point, "rm", "-f", "r1")
 	if point == crashpoint.RmRecordDeleted {
 		c.expectStatus("r1", "")
 		if _, err := os.Stat(filepath.Join(c.RunRoot, "locks", id)); err != nil {
@@ -409,11 +394,11 @@ func crashRm(c *crashEnv, point string) {
 		return
 	}
 	c.expectStatus("r1", "removing")
-	r := c.podlite("start", "r1")
+	r := c.Podlite("start", "r1")
 	if r.ExitCode == 0 || !strings.Contains(r.Stderr, "rm -f") || strings.Count(strings.TrimSpace(r.Stderr), "\n") != 0 {
 		c.T.Errorf("start of a container left removing: exit %d, stderr %q; want one line naming rm -f", r.ExitCode, r.Stderr)
 	}
-	c.must("rm", "-f", "r1")
+	c.MustPodlite("rm", "-f", "r1")
 	c.expectStatus("r1", "")
 	c.expectNothingLeft(id)
 }
@@ -426,7 +411,7 @@ func crashRm(c *crashEnv, point string) {
 // resets the host's networks, which other tests share.)
 func TestRmKeepsWhatFailedToRelease(t *testing.T) {
 	c := newCrashEnv(t, "plcrash1")
-	id := strings.TrimSpace(c.must("run", "-d", "--name", "d1", "--network", crashNetwork, c.img, "sleep", "1000").Stdout)
+	id := strings.TrimSpace(c.MustPodlite("run", "-d", "--name", "d1", "--network", crashNetwork, c.img, "sleep", "1000").Stdout)
 	bridge := filepath.Join(c.plugins, "bridge")
 	target, err := os.Readlink(bridge)
 	if err != nil {
@@ -435,7 +420,7 @@ func TestRmKeepsWhatFailedToRelease(t *testing.T) {
 	if err := os.Remove(bridge); err != nil {
 		t.Fatal(err)
 	}
-	r := c.podlite("rm", "-f", "d1")
+	r := c.Podlite("rm", "-f", "d1")
 	if r.ExitCode == 0 {
 		t.Fatalf("rm -f with the bridge plugin gone succeeded: %s", r.Stdout)
 	}
@@ -448,23 +433,23 @@ func TestRmKeepsWhatFailedToRelease(t *testing.T) {
 	if l := c.leases(); len(l) != 1 {
 		t.Errorf("the lease must be kept for the retry: %v", l)
 	}
-	if r := c.podlite("start", "d1"); r.ExitCode == 0 {
+	if r := c.Podlite("start", "d1"); r.ExitCode == 0 {
 		t.Errorf("start of a container left removing succeeded")
 	}
 	// system reset fails the same way and wipes nothing: the record and
 	// the image are still there for the retry.
-	if r := c.podlite("system", "reset", "-f"); r.ExitCode == 0 || !strings.Contains(r.Stderr, "bridge") {
+	if r := c.Podlite("system", "reset", "-f"); r.ExitCode == 0 || !strings.Contains(r.Stderr, "bridge") {
 		t.Errorf("system reset with the bridge plugin gone: exit %d, stderr %q", r.ExitCode, r.Stderr)
 	}
 	c.expectStatus("d1", "removing")
-	c.must("image", "exists", c.img)
+	c.MustPodlite("image", "exists", c.img)
 	if l := c.leases(); len(l) != 1 {
 		t.Errorf("after the failed reset, the lease must be kept: %v", l)
 	}
 	if err := os.Symlink(target, bridge); err != nil {
 		t.Fatal(err)
 	}
-	c.must("rm", "-f", "d1")
+	c.MustPodlite("rm", "-f", "d1")
 	c.expectStatus("d1", "")
 	if l := c.leases(); len(l) != 0 {
 		t.Errorf("leases after the retried rm: %v", l)
@@ -478,7 +463,7 @@ func TestRmKeepsWhatFailedToRelease(t *testing.T) {
 // it starts again with one address, and rm -af leaves nothing.
 func TestCrashSupervisorKilled(t *testing.T) {
 	c := newCrashEnv(t, "plcrash2")
-	id := strings.TrimSpace(c.must("run", "-d", "--name", "k1", "--network", crashNetwork, c.img, "sleep", "1000").Stdout)
+	id := strings.TrimSpace(c.MustPodlite("run", "-d", "--name", "k1", "--network", crashNetwork, c.img, "sleep", "1000").Stdout)
 	for _, field := range []string{"{{.State.ConmonPid}}", "{{.State.Pid}}"} {
 		pid, err := strconv.Atoi(c.inspect("k1", field))
 		if err != nil || pid <= 0 {

@@ -29,7 +29,7 @@ func newNetEnv(t *testing.T, links ...string) *netEnv {
 	t.Cleanup(func() {
 		// system reset removes the containers, then the networks with
 		// their leases and firewall chains.
-		if r := n.podlite("system", "reset", "-f"); r.ExitCode != 0 {
+		if r := n.Podlite("system", "reset", "-f"); r.ExitCode != 0 {
 			t.Errorf("system reset: %s", r.Stderr)
 		}
 		for _, l := range links {
@@ -41,16 +41,6 @@ func newNetEnv(t *testing.T, links ...string) *netEnv {
 		}
 	})
 	return n
-}
-
-func (n *netEnv) podlite(args ...string) *Result {
-	n.T.Helper()
-	return n.Podlite(args...)
-}
-
-func (n *netEnv) mustPodlite(args ...string) *Result {
-	n.T.Helper()
-	return n.MustPodlite(args...)
 }
 
 // networkJSON is one element of `network inspect`, in podman's shape.
@@ -78,7 +68,7 @@ type networkJSON struct {
 
 func (n *netEnv) inspectNetworks(args ...string) []networkJSON {
 	n.T.Helper()
-	r := n.mustPodlite(append([]string{"network", "inspect"}, args...)...)
+	r := n.MustPodlite(append([]string{"network", "inspect"}, args...)...)
 	var nets []networkJSON
 	if err := json.Unmarshal([]byte(r.Stdout), &nets); err != nil {
 		n.T.Fatalf("network inspect %v printed invalid JSON: %v\n%s", args, err, r.Stdout)
@@ -98,13 +88,13 @@ func outputLines(s string) []string {
 
 func TestNetworkLifecycle(t *testing.T) {
 	n := newNetEnv(t, "pltestlc0", "pltestlc1")
-	r := n.mustPodlite("network", "create", "--subnet", "10.214.1.0/24", "--gateway", "10.214.1.254",
+	r := n.MustPodlite("network", "create", "--subnet", "10.214.1.0/24", "--gateway", "10.214.1.254",
 		"--ip-range", "10.214.1.128/25", "--label", "app=web", "-l", "tier", "--internal",
 		"--interface-name", "pltestlc0", "web")
 	if got := strings.TrimSpace(r.Stdout); got != "web" {
 		t.Fatalf("network create printed %q, want web", got)
 	}
-	r = n.mustPodlite("network", "create", "--subnet", "10.214.2.0/24", "--interface-name", "pltestlc1")
+	r = n.MustPodlite("network", "create", "--subnet", "10.214.2.0/24", "--interface-name", "pltestlc1")
 	if got := strings.TrimSpace(r.Stdout); got != "podlite1" {
 		t.Fatalf("network create without a name printed %q, want podlite1", got)
 	}
@@ -130,7 +120,7 @@ func TestNetworkLifecycle(t *testing.T) {
 		t.Errorf("network inspect web labels/options = %v %v %v", w.Labels, w.Options, w.IPAMOptions)
 	}
 
-	r = n.mustPodlite("network", "inspect", "--format", "{{.name}} {{(index .subnets 0).gateway}} {{.labels.app}}", "web", "podlite1")
+	r = n.MustPodlite("network", "inspect", "--format", "{{.name}} {{(index .subnets 0).gateway}} {{.labels.app}}", "web", "podlite1")
 	if want := []string{"web 10.214.1.254 web", "podlite1 10.214.2.1 <no value>"}; !slices.Equal(outputLines(r.Stdout), want) {
 		t.Errorf("network inspect --format printed %q, want %q", r.Stdout, want)
 	}
@@ -140,7 +130,7 @@ func TestNetworkLifecycle(t *testing.T) {
 	}
 
 	// ls: the default network is always listed.
-	r = n.mustPodlite("network", "ls")
+	r = n.MustPodlite("network", "ls")
 	lines := outputLines(r.Stdout)
 	if len(lines) != 4 || !regexp.MustCompile(`^NETWORK ID\s+NAME\s+DRIVER$`).MatchString(lines[0]) {
 		t.Fatalf("network ls printed:\n%s", r.Stdout)
@@ -148,46 +138,46 @@ func TestNetworkLifecycle(t *testing.T) {
 	if !regexp.MustCompile(`^` + w.ID[:12] + `\s+web\s+bridge$`).MatchString(lines[3]) {
 		t.Errorf("network ls row %q, want %s web bridge", lines[3], w.ID[:12])
 	}
-	r = n.mustPodlite("network", "ls", "-q")
+	r = n.MustPodlite("network", "ls", "-q")
 	if want := []string{"podlite", "podlite1", "web"}; !slices.Equal(outputLines(r.Stdout), want) {
 		t.Errorf("network ls -q printed %q, want %q", r.Stdout, want)
 	}
-	r = n.mustPodlite("network", "ls", "--filter", "label=app=web", "--format", "{{.Name}} {{.Driver}} {{.NetworkInterface}}")
+	r = n.MustPodlite("network", "ls", "--filter", "label=app=web", "--format", "{{.Name}} {{.Driver}} {{.NetworkInterface}}")
 	if want := []string{"web bridge pltestlc0"}; !slices.Equal(outputLines(r.Stdout), want) {
 		t.Errorf("network ls --filter label=app=web printed %q, want %q", r.Stdout, want)
 	}
-	r = n.mustPodlite("network", "ls", "--filter", "name=^podlite", "-q")
+	r = n.MustPodlite("network", "ls", "--filter", "name=^podlite", "-q")
 	if want := []string{"podlite", "podlite1"}; !slices.Equal(outputLines(r.Stdout), want) {
 		t.Errorf("network ls --filter name=^podlite printed %q, want %q", r.Stdout, want)
 	}
-	r = n.mustPodlite("network", "ls", "--no-trunc", "--filter", "name=web", "--format", "{{.ID}}")
+	r = n.MustPodlite("network", "ls", "--no-trunc", "--filter", "name=web", "--format", "{{.ID}}")
 	if got := strings.TrimSpace(r.Stdout); got != w.ID {
 		t.Errorf("network ls --no-trunc printed %q, want %s", got, w.ID)
 	}
-	r = n.mustPodlite("network", "ls", "--format", "json")
+	r = n.MustPodlite("network", "ls", "--format", "json")
 	var listed []networkJSON
 	if err := json.Unmarshal([]byte(r.Stdout), &listed); err != nil || len(listed) != 3 || listed[2].ID != w.ID {
 		t.Errorf("network ls --format json: %v\n%s", err, r.Stdout)
 	}
 
 	// exists: silent 0 or 1.
-	if r := n.podlite("network", "exists", "web"); r.ExitCode != 0 || r.Stdout != "" || r.Stderr != "" {
+	if r := n.Podlite("network", "exists", "web"); r.ExitCode != 0 || r.Stdout != "" || r.Stderr != "" {
 		t.Errorf("network exists web: %+v", r)
 	}
-	if r := n.podlite("network", "exists", "nope"); r.ExitCode != 1 || r.Stdout != "" || r.Stderr != "" {
+	if r := n.Podlite("network", "exists", "nope"); r.ExitCode != 1 || r.Stdout != "" || r.Stderr != "" {
 		t.Errorf("network exists nope: %+v", r)
 	}
 
 	// rm keeps going over the names and exits 125 if any failed.
-	r = n.podlite("network", "rm", "web", "nope", "podlite1")
+	r = n.Podlite("network", "rm", "web", "nope", "podlite1")
 	if r.ExitCode != 125 || !slices.Equal(outputLines(r.Stdout), []string{"web", "podlite1"}) ||
 		!strings.Contains(r.Stderr, "nope") {
 		t.Errorf("network rm web nope podlite1: %+v", r)
 	}
-	if r := n.podlite("network", "exists", "web"); r.ExitCode != 1 {
+	if r := n.Podlite("network", "exists", "web"); r.ExitCode != 1 {
 		t.Errorf("network exists after rm: exit %d", r.ExitCode)
 	}
-	r = n.mustPodlite("network", "ls", "-q")
+	r = n.MustPodlite("network", "ls", "-q")
 	if want := []string{"podlite"}; !slices.Equal(outputLines(r.Stdout), want) {
 		t.Errorf("network ls -q after rm printed %q, want %q", r.Stdout, want)
 	}
@@ -195,7 +185,7 @@ func TestNetworkLifecycle(t *testing.T) {
 
 func TestNetworkCreateErrors(t *testing.T) {
 	n := newNetEnv(t, "pltesterr0")
-	n.mustPodlite("network", "create", "--subnet", "10.214.10.0/24", "--interface-name", "pltesterr0", "taken")
+	n.MustPodlite("network", "create", "--subnet", "10.214.10.0/24", "--interface-name", "pltesterr0", "taken")
 	tests := []struct {
 		name string
 		args []string
@@ -214,23 +204,23 @@ func TestNetworkCreateErrors(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			r := n.podlite(append([]string{"network", "create"}, tc.args...)...)
+			r := n.Podlite(append([]string{"network", "create"}, tc.args...)...)
 			expectOneLineError(t, r)
 			if !strings.Contains(r.Stderr, tc.want) {
 				t.Errorf("error %q does not mention %q", r.Stderr, tc.want)
 			}
 		})
 	}
-	if r := n.mustPodlite("network", "ls", "-q"); !slices.Equal(outputLines(r.Stdout), []string{"podlite", "taken"}) {
+	if r := n.MustPodlite("network", "ls", "-q"); !slices.Equal(outputLines(r.Stdout), []string{"podlite", "taken"}) {
 		t.Errorf("failed creates left networks: %q", r.Stdout)
 	}
 	for _, args := range [][]string{{"inspect", "unknown"}, {"rm", "unknown"}, {"rm", "podlite"}} {
-		r := n.podlite(append([]string{"network"}, args...)...)
+		r := n.Podlite(append([]string{"network"}, args...)...)
 		expectOneLineError(t, r)
 	}
 	// The default network survives rm and prune.
-	n.mustPodlite("network", "exists", "podlite")
-	n.mustPodlite("network", "rm", "taken")
+	n.MustPodlite("network", "exists", "podlite")
+	n.MustPodlite("network", "rm", "taken")
 }
 
 func TestNetworkCreateMacvlan(t *testing.T) {
@@ -242,37 +232,37 @@ func TestNetworkCreateMacvlan(t *testing.T) {
 		err = exec.Command("ip", "link", "add", parent, "type", "bridge").Run()
 		requireMachine(t, "a way to create a link for the macvlan parent (dummy or bridge)", err == nil)
 	}
-	n.mustPodlite("network", "create", "-d", "macvlan", "-o", "parent="+parent, "-o", "mode=bridge", "--subnet", "10.214.20.0/24", "lan")
+	n.MustPodlite("network", "create", "-d", "macvlan", "-o", "parent="+parent, "-o", "mode=bridge", "--subnet", "10.214.20.0/24", "lan")
 	nets := n.inspectNetworks("lan")
 	if len(nets) != 1 || nets[0].Driver != "macvlan" || nets[0].NetworkInterface != parent || nets[0].Options["mode"] != "bridge" {
 		t.Errorf("network inspect lan = %+v", nets)
 	}
-	r := n.podlite("network", "create", "-d", "macvlan", "-o", "parent=pltestnone0", "--subnet", "10.214.21.0/24", "lan2")
+	r := n.Podlite("network", "create", "-d", "macvlan", "-o", "parent=pltestnone0", "--subnet", "10.214.21.0/24", "lan2")
 	expectOneLineError(t, r)
-	n.mustPodlite("network", "rm", "lan")
+	n.MustPodlite("network", "rm", "lan")
 }
 
 func TestNetworkPrune(t *testing.T) {
 	n := newNetEnv(t, "pltestpr0", "pltestpr1")
-	n.mustPodlite("network", "create", "--subnet", "10.214.30.0/24", "--interface-name", "pltestpr0", "tmp")
-	n.mustPodlite("network", "create", "--subnet", "10.214.31.0/24", "--interface-name", "pltestpr1", "-l", "keep", "kept")
+	n.MustPodlite("network", "create", "--subnet", "10.214.30.0/24", "--interface-name", "pltestpr0", "tmp")
+	n.MustPodlite("network", "create", "--subnet", "10.214.31.0/24", "--interface-name", "pltestpr1", "-l", "keep", "kept")
 
 	// Without a terminal, prune wants --force.
-	r := n.podlite("network", "prune")
+	r := n.Podlite("network", "prune")
 	expectOneLineError(t, r)
-	r = n.mustPodlite("network", "prune", "-f", "--filter", "label!=keep")
+	r = n.MustPodlite("network", "prune", "-f", "--filter", "label!=keep")
 	if want := []string{"tmp"}; !slices.Equal(outputLines(r.Stdout), want) {
 		t.Errorf("network prune printed %q, want %q", r.Stdout, want)
 	}
-	r = n.mustPodlite("network", "ls", "-q")
+	r = n.MustPodlite("network", "ls", "-q")
 	if want := []string{"kept", "podlite"}; !slices.Equal(outputLines(r.Stdout), want) {
 		t.Errorf("network ls -q after prune printed %q, want %q", r.Stdout, want)
 	}
-	r = n.mustPodlite("network", "prune", "-f")
+	r = n.MustPodlite("network", "prune", "-f")
 	if want := []string{"kept"}; !slices.Equal(outputLines(r.Stdout), want) {
 		t.Errorf("network prune -f printed %q, want %q", r.Stdout, want)
 	}
-	n.mustPodlite("network", "exists", "podlite")
+	n.MustPodlite("network", "exists", "podlite")
 	entries, err := os.ReadDir(n.NetConfigDir)
 	if err != nil {
 		t.Fatal(err)
@@ -286,31 +276,31 @@ func TestNetworkPrune(t *testing.T) {
 
 func TestNetworkRmInUse(t *testing.T) {
 	n := newNetEnv(t, "pltestuse0")
-	n.mustPodlite("network", "create", "--subnet", "10.214.40.0/24", "--interface-name", "pltestuse0", "used")
+	n.MustPodlite("network", "create", "--subnet", "10.214.40.0/24", "--interface-name", "pltestuse0", "used")
 	n.LoadBusybox()
-	n.mustPodlite("create", "--name", "user", "--network", "used", BusyboxImage, "true")
-	n.mustPodlite("create", "--name", "bystander", BusyboxImage, "true")
+	n.MustPodlite("create", "--name", "user", "--network", "used", BusyboxImage, "true")
+	n.MustPodlite("create", "--name", "bystander", BusyboxImage, "true")
 
-	r := n.podlite("network", "rm", "used")
+	r := n.Podlite("network", "rm", "used")
 	expectOneLineError(t, r)
 	if !strings.Contains(r.Stderr, "user") {
 		t.Errorf("refusal %q does not name the container", r.Stderr)
 	}
-	n.mustPodlite("network", "exists", "used")
-	n.mustPodlite("container", "exists", "user")
-	if r := n.podlite("network", "prune", "-f"); r.ExitCode != 0 || strings.Contains(r.Stdout, "used") {
+	n.MustPodlite("network", "exists", "used")
+	n.MustPodlite("container", "exists", "user")
+	if r := n.Podlite("network", "prune", "-f"); r.ExitCode != 0 || strings.Contains(r.Stdout, "used") {
 		t.Errorf("network prune removed a network in use: %+v", r)
 	}
 
-	r = n.mustPodlite("network", "rm", "-f", "used")
+	r = n.MustPodlite("network", "rm", "-f", "used")
 	if got := strings.TrimSpace(r.Stdout); got != "used" {
 		t.Errorf("network rm -f printed %q, want used", got)
 	}
-	if r := n.podlite("container", "exists", "user"); r.ExitCode != 1 {
+	if r := n.Podlite("container", "exists", "user"); r.ExitCode != 1 {
 		t.Errorf("container on the removed network: container exists exit %d, want 1", r.ExitCode)
 	}
-	n.mustPodlite("container", "exists", "bystander")
-	if r := n.podlite("network", "exists", "used"); r.ExitCode != 1 {
+	n.MustPodlite("container", "exists", "bystander")
+	if r := n.Podlite("network", "exists", "used"); r.ExitCode != 1 {
 		t.Errorf("network exists after rm -f: exit %d, want 1", r.ExitCode)
 	}
 }

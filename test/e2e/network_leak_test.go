@@ -47,7 +47,7 @@ func TestNetworkLeaks(t *testing.T) {
 	cidDir := t.TempDir()
 	// Warm up: the default network's bridge and the CNI base chains are
 	// created once and stay by design.
-	n.mustPodlite("run", "--rm", "-p", hp+":80", img, "true")
+	n.MustPodlite("run", "--rm", "-p", hp+":80", img, "true")
 	before := n.countNet()
 	if before.leases != 0 || before.netns != 0 {
 		t.Fatalf("after the warm-up: %+v", before)
@@ -58,11 +58,11 @@ func TestNetworkLeaks(t *testing.T) {
 	for i := range cycles {
 		cidfile := filepath.Join(cidDir, strconv.Itoa(i))
 		if i%2 == 0 {
-			n.mustPodlite("run", "--rm", "--cidfile", cidfile, "-p", hp+":80", img, "true")
+			n.MustPodlite("run", "--rm", "--cidfile", cidfile, "-p", hp+":80", img, "true")
 		} else {
 			name := "leak" + strconv.Itoa(i)
-			n.mustPodlite("run", "-d", "--cidfile", cidfile, "--name", name, "-p", hp+":80", img, "sleep", "1000")
-			n.mustPodlite("rm", "-f", name)
+			n.MustPodlite("run", "-d", "--cidfile", cidfile, "--name", name, "-p", hp+":80", img, "sleep", "1000")
+			n.MustPodlite("rm", "-f", name)
 		}
 		id, err := os.ReadFile(cidfile)
 		if err != nil || len(strings.TrimSpace(string(id))) != 64 {
@@ -76,7 +76,7 @@ func TestNetworkLeaks(t *testing.T) {
 	elapsed := time.Since(start)
 	t.Logf("%d cycles in %s (%s each)", cycles, elapsed.Round(time.Millisecond), (elapsed / time.Duration(cycles)).Round(time.Millisecond))
 
-	if got := n.mustPodlite("ps", "-aq").Stdout; got != "" {
+	if got := n.MustPodlite("ps", "-aq").Stdout; got != "" {
 		t.Errorf("containers left: %q", got)
 	}
 	// The leak checker, now rather than only at cleanup, knowing every
@@ -86,7 +86,7 @@ func TestNetworkLeaks(t *testing.T) {
 	}
 	n.leaks.check()
 	// The port is free again.
-	n.mustPodlite("run", "--rm", "-p", hp+":80", img, "true")
+	n.MustPodlite("run", "--rm", "-p", hp+":80", img, "true")
 }
 
 // cyclesFromEnv is $name if set (a positive number), else def: a long

@@ -31,7 +31,7 @@ import (
 // ntInspect returns one inspect --format field of a container.
 func (n *netEnv) ntInspect(ctr, format string) string {
 	n.T.Helper()
-	return strings.TrimSpace(n.mustPodlite("inspect", "--format", format, ctr).Stdout)
+	return strings.TrimSpace(n.MustPodlite("inspect", "--format", format, ctr).Stdout)
 }
 
 // ntIP returns a container's address on its first network.
@@ -83,7 +83,7 @@ func (n *netEnv) ntNetnsFiles() []string {
 // network and no namespace files.
 func (n *netEnv) ntExpectNothingLeft(network string) {
 	n.T.Helper()
-	if got := n.mustPodlite("ps", "-aq").Stdout; got != "" {
+	if got := n.MustPodlite("ps", "-aq").Stdout; got != "" {
 		n.T.Errorf("containers left: %q", got)
 	}
 	if got := n.ntLeases(network); len(got) != 0 {
@@ -154,7 +154,7 @@ func (n *netEnv) ntFetch(img, ip string, netArgs ...string) string {
 	n.T.Helper()
 	args := append([]string{"run", "--rm"}, netArgs...)
 	args = append(args, img, "sh", "-c", ntRetryScript("timeout 3 wget -q -O - http://"+ip+"/index.html"))
-	return n.mustPodlite(args...).Stdout
+	return n.MustPodlite(args...).Stdout
 }
 
 // ntUnreachable fails the test if a container with netArgs can open a TCP
@@ -164,7 +164,7 @@ func (n *netEnv) ntUnreachable(img, ip string, netArgs ...string) {
 	args := append([]string{"run", "--rm"}, netArgs...)
 	args = append(args, img, "timeout", "4", "wget", "-q", "-O", "-", "http://"+ip+"/index.html")
 	start := time.Now()
-	r := n.podlite(args...)
+	r := n.Podlite(args...)
 	if r.ExitCode == 0 {
 		n.T.Errorf("container with %v reached %s: %q", netArgs, ip, r.Stdout)
 	}
@@ -178,7 +178,7 @@ func (n *netEnv) ntUnreachable(img, ip string, netArgs ...string) {
 func (n *netEnv) ntServeWeb(img, name, body string, flags ...string) string {
 	n.T.Helper()
 	args := append([]string{"run", "-d", "--name", name, "-v", ntWebRoot(n.T, body) + ":/www"}, flags...)
-	n.mustPodlite(append(args, img, "httpd", "-f", "-p", "80", "-h", "/www")...)
+	n.MustPodlite(append(args, img, "httpd", "-f", "-p", "80", "-h", "/www")...)
 	return name
 }
 
@@ -186,7 +186,7 @@ func (n *netEnv) ntServeWeb(img, name, body string, flags ...string) string {
 func (n *netEnv) ntDevices(img string, netArgs ...string) []string {
 	n.T.Helper()
 	args := append(append([]string{"run", "--rm"}, netArgs...), img, "cat", "/proc/net/dev")
-	out := n.mustPodlite(args...).Stdout
+	out := n.MustPodlite(args...).Stdout
 	var names []string
 	for _, l := range strings.Split(out, "\n") {
 		if name, _, ok := strings.Cut(l, ":"); ok && !strings.Contains(name, "|") {
@@ -202,7 +202,7 @@ func TestNetContainersReachEachOther(t *testing.T) {
 	img := n.LoadBusybox()
 
 	// nc: a listener in one container, a client in another.
-	n.mustPodlite("run", "-d", "--name", "listener", img, "nc", "-l", "-p", "5000")
+	n.MustPodlite("run", "-d", "--name", "listener", img, "nc", "-l", "-p", "5000")
 	ip := n.ntIP("listener")
 	if _, sn, _ := net.ParseCIDR(n.DefaultSubnet); !sn.Contains(net.ParseIP(ip)) {
 		t.Errorf("container on the default network got %s, want an address in %s", ip, n.DefaultSubnet)
@@ -213,8 +213,8 @@ func TestNetContainersReachEachOther(t *testing.T) {
 	if got := n.ntInspect("listener", "{{.NetworkSettings.Networks.podlite.IPAddress}}"); got != ip {
 		t.Errorf(".NetworkSettings.Networks.podlite.IPAddress = %q, want %s", got, ip)
 	}
-	n.mustPodlite("run", "--rm", img, "sh", "-c", ntRetryScript("echo hi-over-tcp | nc "+ip+" 5000"))
-	waitFor(t, func() bool { return strings.Contains(n.mustPodlite("logs", "listener").Stdout, "hi-over-tcp") })
+	n.MustPodlite("run", "--rm", img, "sh", "-c", ntRetryScript("echo hi-over-tcp | nc "+ip+" 5000"))
+	waitFor(t, func() bool { return strings.Contains(n.MustPodlite("logs", "listener").Stdout, "hi-over-tcp") })
 
 	// httpd and wget, both on the default network, the client named
 	// explicitly with --network bridge.
@@ -226,7 +226,7 @@ func TestNetContainersReachEachOther(t *testing.T) {
 	if got := n.ntFetch(img, webIP, "--network", "bridge"); got != "hello from web\n" {
 		t.Errorf("fetched %q from web", got)
 	}
-	n.mustPodlite("rm", "-f", "listener", "web")
+	n.MustPodlite("rm", "-f", "listener", "web")
 	n.ntExpectNothingLeft("podlite")
 }
 
@@ -234,7 +234,7 @@ func TestNetContainerReachesHost(t *testing.T) {
 	n := newNetEnv(t)
 	img := n.LoadBusybox()
 	// The gateway address exists on the bridge once a container is on it.
-	n.mustPodlite("run", "-d", "--name", "anchor", img, "sleep", "1000")
+	n.MustPodlite("run", "-d", "--name", "anchor", img, "sleep", "1000")
 
 	l, err := net.Listen("tcp", n.Gateway()+":0")
 	if err != nil {
@@ -247,19 +247,19 @@ func TestNetContainerReachesHost(t *testing.T) {
 	t.Cleanup(func() { srv.Close() })
 	port := strconv.Itoa(l.Addr().(*net.TCPAddr).Port)
 
-	n.mustPodlite("run", "-d", "--name", "client", img, "sleep", "1000")
+	n.MustPodlite("run", "-d", "--name", "client", img, "sleep", "1000")
 	clientIP := n.ntIP("client")
-	r := n.mustPodlite("exec", "client", "timeout", "5", "wget", "-q", "-O", "-", "http://"+n.Gateway()+":"+port+"/")
+	r := n.MustPodlite("exec", "client", "timeout", "5", "wget", "-q", "-O", "-", "http://"+n.Gateway()+":"+port+"/")
 	// Container-to-host traffic on the bridge is not masqueraded.
 	if want := "host saw " + clientIP + "\n"; r.Stdout != want {
 		t.Errorf("container fetched %q from the host, want %q", r.Stdout, want)
 	}
 	// By name too: host.containers.internal is the gateway.
-	r = n.mustPodlite("exec", "client", "timeout", "5", "wget", "-q", "-O", "-", "http://host.containers.internal:"+port+"/")
+	r = n.MustPodlite("exec", "client", "timeout", "5", "wget", "-q", "-O", "-", "http://host.containers.internal:"+port+"/")
 	if !strings.HasPrefix(r.Stdout, "host saw ") {
 		t.Errorf("container fetched %q from host.containers.internal", r.Stdout)
 	}
-	n.mustPodlite("rm", "-f", "anchor", "client")
+	n.MustPodlite("rm", "-f", "anchor", "client")
 	n.ntExpectNothingLeft("podlite")
 }
 
@@ -275,22 +275,22 @@ func TestNetPublishedPorts(t *testing.T) {
 			t.Errorf("GET %s:%s from the host = %q", host, hp, got)
 		}
 	}
-	if got := n.mustPodlite("port", "web").Stdout; got != "80/tcp -> 0.0.0.0:"+hp+"\n" {
+	if got := n.MustPodlite("port", "web").Stdout; got != "80/tcp -> 0.0.0.0:"+hp+"\n" {
 		t.Errorf("podlite port web printed %q", got)
 	}
-	if got := n.mustPodlite("port", "web", "80").Stdout; got != "0.0.0.0:"+hp+"\n" {
+	if got := n.MustPodlite("port", "web", "80").Stdout; got != "0.0.0.0:"+hp+"\n" {
 		t.Errorf("podlite port web 80 printed %q", got)
 	}
-	if got := n.mustPodlite("ps", "--format", "{{.Names}} {{.Ports}}").Stdout; got != "web 0.0.0.0:"+hp+"->80/tcp\n" {
+	if got := n.MustPodlite("ps", "--format", "{{.Names}} {{.Ports}}").Stdout; got != "web 0.0.0.0:"+hp+"->80/tcp\n" {
 		t.Errorf("ps shows %q", got)
 	}
-	if got := n.mustPodlite("ps").Stdout; !strings.Contains(got, "0.0.0.0:"+hp+"->80/tcp") {
+	if got := n.MustPodlite("ps").Stdout; !strings.Contains(got, "0.0.0.0:"+hp+"->80/tcp") {
 		t.Errorf("ps table does not show the mapping:\n%s", got)
 	}
 
 	// -P with --expose: a random host port that works.
 	n.ntServeWeb(img, "random", "random port\n", "-P", "--expose", "80")
-	addr := strings.TrimSpace(n.mustPodlite("port", "random", "80/tcp").Stdout)
+	addr := strings.TrimSpace(n.MustPodlite("port", "random", "80/tcp").Stdout)
 	m := regexp.MustCompile(`^0\.0\.0\.0:(\d+)$`).FindStringSubmatch(addr)
 	if m == nil {
 		t.Fatalf("podlite port random 80/tcp printed %q", addr)
@@ -303,7 +303,7 @@ func TestNetPublishedPorts(t *testing.T) {
 	}
 
 	// Removing the container unpublishes the port.
-	n.mustPodlite("rm", "-f", "web", "random")
+	n.MustPodlite("rm", "-f", "web", "random")
 	c := &http.Client{Timeout: 2 * time.Second}
 	if resp, err := c.Get("http://127.0.0.1:" + hp + "/index.html"); err == nil {
 		resp.Body.Close()
@@ -343,20 +343,20 @@ func TestNetNoneAndHost(t *testing.T) {
 	if len(got) < 2 {
 		t.Errorf("--network host: only %v", got)
 	}
-	n.mustPodlite("rm", "-a", "-f")
+	n.MustPodlite("rm", "-a", "-f")
 	n.ntExpectNothingLeft("podlite")
 }
 
 // mustCreate creates a container with flags and returns its ID.
 func mustCreate(n *netEnv, img string, flags ...string) string {
 	n.T.Helper()
-	return strings.TrimSpace(n.mustPodlite(append(append([]string{"create"}, flags...), img, "true")...).Stdout)
+	return strings.TrimSpace(n.MustPodlite(append(append([]string{"create"}, flags...), img, "true")...).Stdout)
 }
 
 func TestNetStaticIPAndMAC(t *testing.T) {
 	n := newNetEnv(t, "pltestip0")
 	img := n.LoadBusybox()
-	n.mustPodlite("network", "create", "--subnet", "10.215.3.0/24", "--interface-name", "pltestip0", "static")
+	n.MustPodlite("network", "create", "--subnet", "10.215.3.0/24", "--interface-name", "pltestip0", "static")
 
 	const ip, mac = "10.215.3.50", "02:42:0a:d7:03:32"
 	n.ntServeWeb(img, "first", "first\n", "--network", "static", "--ip", ip, "--mac-address", mac)
@@ -367,11 +367,11 @@ func TestNetStaticIPAndMAC(t *testing.T) {
 	if got := n.ntInspect("first", "{{.NetworkSettings.MacAddress}}"); got != mac {
 		t.Errorf("--mac-address %s: inspect shows %q", mac, got)
 	}
-	inside := n.mustPodlite("exec", "first", "ip", "-o", "addr", "show", "eth0").Stdout
+	inside := n.MustPodlite("exec", "first", "ip", "-o", "addr", "show", "eth0").Stdout
 	if !strings.Contains(inside, "inet "+ip+"/24") {
 		t.Errorf("inside, eth0 has:\n%s", inside)
 	}
-	if got := strings.TrimSpace(n.mustPodlite("exec", "first", "cat", "/sys/class/net/eth0/address").Stdout); got != mac {
+	if got := strings.TrimSpace(n.MustPodlite("exec", "first", "cat", "/sys/class/net/eth0/address").Stdout); got != mac {
 		t.Errorf("inside, eth0's MAC is %q, want %s", got, mac)
 	}
 	if got := n.ntLeases("static"); !slices.Equal(got, []string{ip}) {
@@ -380,15 +380,15 @@ func TestNetStaticIPAndMAC(t *testing.T) {
 
 	// The per-network form: NAME:ip=…,mac=….
 	const ip2, mac2 = "10.215.3.60", "02:42:0a:d7:03:3c"
-	r := n.mustPodlite("run", "--rm", "--network", "static:ip="+ip2+",mac="+mac2, img,
+	r := n.MustPodlite("run", "--rm", "--network", "static:ip="+ip2+",mac="+mac2, img,
 		"sh", "-c", "ip -o -4 addr show eth0; cat /sys/class/net/eth0/address")
 	if !strings.Contains(r.Stdout, "inet "+ip2+"/24") || !strings.Contains(r.Stdout, mac2) {
 		t.Errorf("--network static:ip=%s,mac=%s: inside:\n%s", ip2, mac2, r.Stdout)
 	}
 
 	// A taken address fails at start and leaves the first container be.
-	n.mustPodlite("create", "--name", "second", "--network", "static", "--ip", ip, img, "sleep", "1000")
-	r = n.podlite("start", "second")
+	n.MustPodlite("create", "--name", "second", "--network", "static", "--ip", ip, img, "sleep", "1000")
+	r = n.Podlite("start", "second")
 	expectOneLineError(t, r)
 	if !strings.Contains(r.Stderr, ip) {
 		t.Errorf("error %q does not name the address", r.Stderr)
@@ -415,7 +415,7 @@ func TestNetStaticIPAndMAC(t *testing.T) {
 
 	// Outside the subnet, and the gateway: clear errors, nothing connected.
 	for _, bad := range []string{"10.215.4.5", "10.215.3.1"} {
-		r := n.podlite("run", "--rm", "--network", "static", "--ip", bad, img, "true")
+		r := n.Podlite("run", "--rm", "--network", "static", "--ip", bad, img, "true")
 		expectOneLineError(t, r)
 		if !strings.Contains(r.Stderr, bad) {
 			t.Errorf("--ip %s: error %q does not name the address", bad, r.Stderr)
@@ -424,19 +424,19 @@ func TestNetStaticIPAndMAC(t *testing.T) {
 	if got := n.ntLeases("static"); !slices.Equal(got, []string{ip}) {
 		t.Errorf("after the failures, leases %v, want [%s]", got, ip)
 	}
-	n.mustPodlite("rm", "-f", "first", "second")
+	n.MustPodlite("rm", "-f", "first", "second")
 	n.ntExpectNothingLeft("static")
 }
 
 func TestNetHostsAndResolvConf(t *testing.T) {
 	n := newNetEnv(t)
 	img := n.LoadBusybox()
-	n.mustPodlite("run", "-d", "--name", "named", "--hostname", "myhost",
+	n.MustPodlite("run", "-d", "--name", "named", "--hostname", "myhost",
 		"--add-host", "extra.test:10.215.9.9", "--dns", "10.215.9.53", "--dns-search", "example.test",
 		"--dns-option", "ndots:3", img, "sleep", "1000")
 	ip := n.ntIP("named")
 
-	hosts := n.mustPodlite("exec", "named", "cat", "/etc/hosts").Stdout
+	hosts := n.MustPodlite("exec", "named", "cat", "/etc/hosts").Stdout
 	for _, want := range [][]string{
 		{ip, "myhost", "named"},
 		{n.Gateway(), "host.containers.internal"},
@@ -452,11 +452,11 @@ func TestNetHostsAndResolvConf(t *testing.T) {
 			t.Errorf("/etc/hosts has no line %v:\n%s", want, hosts)
 		}
 	}
-	if got := strings.TrimSpace(n.mustPodlite("exec", "named", "hostname").Stdout); got != "myhost" {
+	if got := strings.TrimSpace(n.MustPodlite("exec", "named", "hostname").Stdout); got != "myhost" {
 		t.Errorf("hostname %q", got)
 	}
 
-	resolv := n.mustPodlite("exec", "named", "cat", "/etc/resolv.conf").Stdout
+	resolv := n.MustPodlite("exec", "named", "cat", "/etc/resolv.conf").Stdout
 	for _, want := range []string{"nameserver 10.215.9.53", "search example.test", "options ndots:3"} {
 		if !slices.Contains(outputLines(resolv), want) {
 			t.Errorf("/etc/resolv.conf lacks %q:\n%s", want, resolv)
@@ -466,7 +466,7 @@ func TestNetHostsAndResolvConf(t *testing.T) {
 	// Without --dns: the host's resolvers, minus loopback ones, which
 	// mean nothing in the container's namespace. Default hostname: the
 	// short ID.
-	r := n.mustPodlite("run", "--name", "plain", img, "sh", "-c", "cat /etc/resolv.conf; echo ---; cat /etc/hosts; echo ---; hostname")
+	r := n.MustPodlite("run", "--name", "plain", img, "sh", "-c", "cat /etc/resolv.conf; echo ---; cat /etc/hosts; echo ---; hostname")
 	parts := strings.Split(r.Stdout, "---\n")
 	if len(parts) != 3 {
 		t.Fatalf("output:\n%s", r.Stdout)
@@ -486,7 +486,7 @@ func TestNetHostsAndResolvConf(t *testing.T) {
 	if !regexp.MustCompile(`(?m)^` + regexp.QuoteMeta(strings.TrimSuffix(n.DefaultSubnet, "0/24")) + `\d+\s+` + hostname + `\s+plain\s*$`).MatchString(parts[1]) {
 		t.Errorf("/etc/hosts of plain has no line for its address, %s and plain:\n%s", hostname, parts[1])
 	}
-	n.mustPodlite("rm", "-f", "named", "plain")
+	n.MustPodlite("rm", "-f", "named", "plain")
 	n.ntExpectNothingLeft("podlite")
 }
 
@@ -495,7 +495,7 @@ func TestNetBadInputLeavesNothing(t *testing.T) {
 	img := n.LoadBusybox()
 	// Warm up: the default network exists, so a failure cannot be blamed
 	// on its creation.
-	n.mustPodlite("run", "--rm", img, "true")
+	n.MustPodlite("run", "--rm", img, "true")
 	port := strconv.Itoa(ntFreePort(t))
 
 	tests := []struct {
@@ -526,7 +526,7 @@ func TestNetBadInputLeavesNothing(t *testing.T) {
 				if cmd == "run" {
 					args = append([]string{cmd, "--rm"}, args[1:]...)
 				}
-				expectOneLineError(t, n.podlite(args...))
+				expectOneLineError(t, n.Podlite(args...))
 				n.ntExpectNothingLeft("podlite")
 			}
 		})
@@ -535,19 +535,19 @@ func TestNetBadInputLeavesNothing(t *testing.T) {
 	t.Run("port published by another container", func(t *testing.T) {
 		n.ntServeWeb(img, "owner", "owner\n", "-p", port+":80")
 		for _, cmd := range []string{"run", "create"} {
-			r := n.podlite(cmd, "--name", "thief", "-p", port+":80", img, "true")
+			r := n.Podlite(cmd, "--name", "thief", "-p", port+":80", img, "true")
 			expectOneLineError(t, r)
 			if !strings.Contains(r.Stderr, port) {
 				t.Errorf("error %q does not name the port", r.Stderr)
 			}
 		}
-		if got := n.mustPodlite("ps", "-a", "--format", "{{.Names}}").Stdout; got != "owner\n" {
+		if got := n.MustPodlite("ps", "-a", "--format", "{{.Names}}").Stdout; got != "owner\n" {
 			t.Errorf("ps -a shows %q, want only owner", got)
 		}
 		if got := ntHTTPGet(t, "http://127.0.0.1:"+port+"/index.html"); got != "owner\n" {
 			t.Errorf("the published port serves %q", got)
 		}
-		n.mustPodlite("rm", "-f", "owner")
+		n.MustPodlite("rm", "-f", "owner")
 		n.ntExpectNothingLeft("podlite")
 	})
 }
@@ -562,7 +562,7 @@ func TestNetRestartStopAndReboot(t *testing.T) {
 
 	// restart: reachable again, by address and by published port; one
 	// lease, one namespace.
-	n.mustPodlite("restart", "-t", "0", "web")
+	n.MustPodlite("restart", "-t", "0", "web")
 	ip := n.ntIP("web")
 	if got := n.ntFetch(img, ip); got != "still here\n" {
 		t.Errorf("after restart, web serves %q", got)
@@ -578,7 +578,7 @@ func TestNetRestartStopAndReboot(t *testing.T) {
 	}
 
 	// stop: lease, namespace and rules released.
-	n.mustPodlite("stop", "-t", "0", "web")
+	n.MustPodlite("stop", "-t", "0", "web")
 	if got := n.ntLeases("podlite"); len(got) != 0 {
 		t.Errorf("after stop, leases %v", got)
 	}
@@ -594,7 +594,7 @@ func TestNetRestartStopAndReboot(t *testing.T) {
 
 	// Simulated reboot of a running container: processes killed,
 	// mounts gone, runroot deleted. The next command releases its lease.
-	n.mustPodlite("start", "web")
+	n.MustPodlite("start", "web")
 	ip = n.ntIP("web")
 	ntHTTPGet(t, "http://127.0.0.1:"+hp+"/index.html")
 	pid, _ := strconv.Atoi(n.ntInspect("web", "{{.State.Pid}}"))
@@ -615,7 +615,7 @@ func TestNetRestartStopAndReboot(t *testing.T) {
 	if got := n.ntLeases("podlite"); !slices.Equal(got, []string{ip}) {
 		t.Fatalf("before any command after the reboot, leases %v, want [%s]", got, ip)
 	}
-	if got := n.mustPodlite("ps", "-a", "--format", "{{.Names}} {{.State}}").Stdout; got != "web exited\n" {
+	if got := n.MustPodlite("ps", "-a", "--format", "{{.Names}} {{.State}}").Stdout; got != "web exited\n" {
 		t.Errorf("after the reboot, ps -a shows %q", got)
 	}
 	if got := n.ntLeases("podlite"); len(got) != 0 {
@@ -624,7 +624,7 @@ func TestNetRestartStopAndReboot(t *testing.T) {
 	if rules := ntRulesMentioning(t, id); len(rules) != 0 {
 		t.Errorf("after the reboot and ps, iptables rules name the container:\n%s", strings.Join(rules, "\n"))
 	}
-	n.mustPodlite("start", "web")
+	n.MustPodlite("start", "web")
 	ip = n.ntIP("web")
 	if got := n.ntFetch(img, ip); got != "still here\n" {
 		t.Errorf("after the reboot and start, web serves %q", got)
@@ -635,7 +635,7 @@ func TestNetRestartStopAndReboot(t *testing.T) {
 	if got := n.ntLeases("podlite"); !slices.Equal(got, []string{ip}) {
 		t.Errorf("after the reboot and start, leases %v, want [%s]", got, ip)
 	}
-	n.mustPodlite("rm", "-f", "web")
+	n.MustPodlite("rm", "-f", "web")
 	n.ntExpectNothingLeft("podlite")
 	if rules := ntRulesMentioning(t, id); len(rules) != 0 {
 		t.Errorf("after rm, iptables rules name the container:\n%s", strings.Join(rules, "\n"))
@@ -677,7 +677,7 @@ func TestNetExitReleasesWithoutCommand(t *testing.T) {
 	hp := strconv.Itoa(ntFreePort(t))
 	// The container exits on its own; its supervisor disconnects it with
 	// no podlite command run meanwhile.
-	n.mustPodlite("run", "-d", "--name", "brief", "-p", hp+":80", img, "sh", "-c", "sleep 2")
+	n.MustPodlite("run", "-d", "--name", "brief", "-p", hp+":80", img, "sh", "-c", "sleep 2")
 	id := n.ntInspect("brief", "{{.Id}}")
 	if got := n.ntLeases("podlite"); len(got) != 1 {
 		t.Fatalf("while running, leases %v", got)
@@ -689,11 +689,11 @@ func TestNetExitReleasesWithoutCommand(t *testing.T) {
 		t.Errorf("state %q, want exited", got)
 	}
 	// Started again, it is connected again.
-	n.mustPodlite("start", "brief")
+	n.MustPodlite("start", "brief")
 	if ip := n.ntInspect("brief", "{{.NetworkSettings.IPAddress}}"); net.ParseIP(ip) == nil {
 		t.Errorf("after start, address %q", ip)
 	}
-	n.mustPodlite("rm", "-f", "brief")
+	n.MustPodlite("rm", "-f", "brief")
 	n.ntExpectNothingLeft("podlite")
 }
 
@@ -703,8 +703,8 @@ func TestNetExitReleasesWithoutCommand(t *testing.T) {
 func TestNetUserNetworksIsolated(t *testing.T) {
 	n := newNetEnv(t, "pltestipa", "pltestipb")
 	img := n.LoadBusybox()
-	n.mustPodlite("network", "create", "--subnet", "10.215.11.0/24", "--interface-name", "pltestipa", "neta")
-	n.mustPodlite("network", "create", "--subnet", "10.215.12.0/24", "--interface-name", "pltestipb", "netb")
+	n.MustPodlite("network", "create", "--subnet", "10.215.11.0/24", "--interface-name", "pltestipa", "neta")
+	n.MustPodlite("network", "create", "--subnet", "10.215.12.0/24", "--interface-name", "pltestipb", "netb")
 
 	n.ntServeWeb(img, "a1", "on a\n", "--network", "neta")
 	n.ntServeWeb(img, "b1", "on b\n", "--network", "netb")
@@ -727,11 +727,11 @@ func TestNetUserNetworksIsolated(t *testing.T) {
 	n.ntUnreachable(img, a1, "--network", "netb")
 	n.ntUnreachable(img, a1, "--network", "bridge")
 
-	n.mustPodlite("rm", "-f", "a1", "b1")
+	n.MustPodlite("rm", "-f", "a1", "b1")
 	for _, net := range []string{"neta", "netb"} {
 		if got := n.ntLeases(net); len(got) != 0 {
 			t.Errorf("leases left on %s: %v", net, got)
 		}
 	}
-	n.mustPodlite("network", "rm", "neta", "netb")
+	n.MustPodlite("network", "rm", "neta", "netb")
 }
