@@ -182,10 +182,40 @@ func (r *Runtime) ImportCheckpoint(ctx context.Context, path string, opts Import
 			_ = store.DeleteContainer(storageID)
 		}
 	}()
+	created, err := r.fillImportedContainer(store, path, userDir, storageID, meta.Podman, cfg, opts)
+	defer func() {
+		if retErr != nil {
+			for _, v := range created {
+				_ = r.RemoveVolume(v, false)
+			}
+		}
+	}()
+	if err != nil {
+		return nil, err
+	}
+	st := &define.ContainerState{Status: define.StatusExited, Checkpointed: true, CheckpointedAt: time.Now(),
+		CheckpointPath: filepath.Join(userDir, checkpointDir), CheckpointLog: filepath.Join(userDir, dumpLog)}
+	crashpoint.Hit(crashpoint.ImportBeforeRecord)
+	if err := r.store.AddContainer(cfg, st); err != nil {
+		return nil, err
+	}
+	crashpoint.Hit(crashpoint.ImportRecordStored)
+	// The volumes are the container's now; a leftover journal is ignored.
+	if err := os.Remove(filepath.Join(userDir, importVolumesJournal)); err != nil && !errors.Is(err, fs.ErrNotExist) {
+		slog.Warn("removing the import's volume journal", "container", cfg.Name, "error", err)
+	}
+	return r.containerByID(cfg.ID)
+}
+
+// fillImportedContainer unpacks the archive into the imported container's
+// directory, applies its rootfs changes to the new rootfs and makes its
+// volumes. It returns the volumes it created, which the caller removes
+// should the import fail later.
+func (r *Runtime) fillImportedContainer(store *storage.Store, path, userDir, storageID string, podman bool, cfg *define.ContainerConfig, opts ImportOptions) (created []string, _ error) {
 	if err := ensureDir(userDir); err != nil {
 		return nil, err
 	}
-	if err := r.fillImportDir(path, userDir, meta.Podman, cfg); err != nil {
+	if err := r.fillImportDir(path, userDir, podman, cfg); err != nil {
 		return nil, err
 	}
 	crashpoint.Hit(crashpoint.ImportUnpacked)
@@ -203,34 +233,13 @@ func (r *Runtime) ImportCheckpoint(ctx context.Context, path string, opts Import
 	}
 	vdir := filepath.Join(userDir, volumesMember)
 	if !opts.IgnoreVolumes {
-		created, err := r.untarVolumes(cfg.Volumes, vdir, filepath.Join(userDir, importVolumesJournal))
-		defer func() {
-			if retErr != nil {
-				for _, v := range created {
-					_ = r.RemoveVolume(v, false)
-				}
-			}
-		}()
-		if err != nil {
-			return nil, err
+		var err error
+		if created, err = r.untarVolumes(cfg.Volumes, vdir, filepath.Join(userDir, importVolumesJournal)); err != nil {
+			return created, err
 		}
 	}
 	crashpoint.Hit(crashpoint.ImportVolumesRestored)
-	if err := os.RemoveAll(vdir); err != nil {
-		return nil, err
-	}
-	st := &define.ContainerState{Status: define.StatusExited, Checkpointed: true, CheckpointedAt: time.Now(),
-		CheckpointPath: filepath.Join(userDir, checkpointDir), CheckpointLog: filepath.Join(userDir, dumpLog)}
-	crashpoint.Hit(crashpoint.ImportBeforeRecord)
-	if err := r.store.AddContainer(cfg, st); err != nil {
-		return nil, err
-	}
-	crashpoint.Hit(crashpoint.ImportRecordStored)
-	// The volumes are the container's now; a leftover journal is ignored.
-	if err := os.Remove(filepath.Join(userDir, importVolumesJournal)); err != nil && !errors.Is(err, fs.ErrNotExist) {
-		slog.Warn("removing the import's volume journal", "container", cfg.Name, "error", err)
-	}
-	return r.containerByID(cfg.ID)
+	return created, os.RemoveAll(vdir)
 }
 
 // importVolumesJournal, in an imported container's directory, lists the
