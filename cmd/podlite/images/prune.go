@@ -13,6 +13,7 @@ import (
 
 func newPruneCommand(g *common.Globals) *cobra.Command {
 	var all, force bool
+	var filters []string
 	cmd := &cobra.Command{
 		Use:   "prune [options]",
 		Short: "Remove unused images",
@@ -21,7 +22,8 @@ func newPruneCommand(g *common.Globals) *cobra.Command {
 		Args:              common.NoArgs,
 		ValidArgsFunction: common.NoCompletion,
 		Example: `  podlite image prune -f
-  podlite image prune -a -f`,
+  podlite image prune -a -f
+  podlite image prune -a -f --filter until=24h`,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			if !force && !confirm(all) {
 				return nil
@@ -30,7 +32,7 @@ func newPruneCommand(g *common.Globals) *cobra.Command {
 			if err != nil {
 				return err
 			}
-			removed, err := rt.PruneImages(cmd.Context(), all)
+			removed, err := rt.PruneImagesMatching(cmd.Context(), all, filters)
 			for _, id := range removed {
 				fmt.Println(id)
 			}
@@ -39,6 +41,7 @@ func newPruneCommand(g *common.Globals) *cobra.Command {
 	}
 	cmd.Flags().BoolVarP(&all, "all", "a", false, "remove every unused image, not only dangling ones")
 	cmd.Flags().BoolVarP(&force, "force", "f", false, "do not ask for confirmation")
+	cmd.Flags().StringArrayVar(&filters, "filter", nil, "prune only images that pass the filter KEY=VALUE (the keys of images --filter)")
 	return cmd
 }
 
