@@ -133,4 +133,11 @@ func TestImageHistoryAndPrune(t *testing.T) {
 		t.Errorf("after prune --filter (removed %q): %q", dropID, r.Stdout)
 	}
 	expectOneLineError(t, e.Podlite("image", "prune", "-f", "--filter", "color=red"))
+	// Flags that cannot mean anything here are refused, not ignored.
+	for _, flag := range []string{"--build-cache", "--external"} {
+		expectOneLineError(t, e.Podlite("image", "prune", "-f", flag))
+	}
+	if r := e.MustPodlite("rmi", "--no-prune", "keep"); !strings.Contains(r.Stdout, "Deleted: ") {
+		t.Errorf("rmi --no-prune keep: %q", r.Stdout)
+	}
 }

@@ -52,6 +52,9 @@ when one is in use, 125 for other failures.`,
 	}
 	cmd.Flags().BoolVarP(&opts.Force, "force", "f", false, "remove the containers using the images, and images with several names")
 	cmd.Flags().BoolVarP(&opts.All, "all", "a", false, "remove every image")
+	// podman's --no-prune keeps dangling parents; podlite's images
+	// have no parents to prune, so rmi always behaves so.
+	cmd.Flags().Bool("no-prune", false, "do not remove dangling parent images (podlite images have none: always so)")
 	cmd.Flags().BoolVarP(&opts.Ignore, "ignore", "i", false, "ignore images that do not exist")
 	return cmd
 }
