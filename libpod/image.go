@@ -7,7 +7,6 @@ import (
 	"strings"
 
 	"github.com/podlite/podlite/libpod/define"
-	"github.com/podlite/podlite/libpod/filter"
 	"github.com/podlite/podlite/libpod/storage"
 )
 
@@ -28,38 +27,6 @@ func (r *Runtime) InspectImage(ctx context.Context, nameOrID string) (*storage.I
 		return nil, err
 	}
 	return store.Inspect(ctx, nameOrID)
-}
-
-// ListImages returns the local images that pass every filter, newest
-// first. Filters are KEY=VALUE:
-//
-//	reference=PATTERN    a name matches the glob, in full
-//	                     ("docker.io/library/busybox:latest"), without tag,
-//	                     or without registry ("busybox", "busybox:latest")
-//	dangling=true|false  the image has no name (or has one)
-//	label=KEY[=VALUE]    the image config has the label (with VALUE)
-//
-// Several values of one key match if any does.
-func (r *Runtime) ListImages(ctx context.Context, filters []string) ([]*storage.Image, error) {
-	match, err := filter.Images(filters)
-	if err != nil {
-		return nil, err
-	}
-	store, err := r.Storage()
-	if err != nil {
-		return nil, err
-	}
-	all, err := store.Images()
-	if err != nil {
-		return nil, err
-	}
-	out := all[:0]
-	for _, img := range all {
-		if match(img) {
-			out = append(out, img)
-		}
-	}
-	return out, nil
 }
 
 // TagImage gives a local image another name and returns the full name
@@ -138,6 +105,8 @@ type RemoveImagesOptions struct {
 	Force bool
 	// All removes every image; names must then be empty.
 	All bool
+	// Ignore skips images that do not exist.
+	Ignore bool
 }
 
 // RemoveImages removes images as podman's rmi does: an image named by one
@@ -166,6 +135,9 @@ func (r *Runtime) RemoveImages(ctx context.Context, names []string, opts RemoveI
 	var errs []error
 	for _, name := range names {
 		rep, err := r.removeImage(ctx, store, name, opts.Force || opts.All, opts.Force)
+		if opts.Ignore && errors.Is(err, define.ErrNotFound) {
+			continue
+		}
 		if err != nil {
 			errs = append(errs, err)
 			continue
@@ -180,7 +152,7 @@ func (r *Runtime) RemoveImages(ctx context.Context, names []string, opts RemoveI
 func (r *Runtime) removeImage(ctx context.Context, store *storage.Store, name string, allNames, force bool) (*ImageRemoval, error) {
 	img, err := store.Image(name)
 	if err != nil {
-		return nil, err
+		return nil, imageNotKnown(name, err)
 	}
 	full := store.NameOf(name, img)
 	if full != "" && len(img.Names) > 1 {
@@ -190,16 +162,15 @@ func (r *Runtime) removeImage(ctx context.Context, store *storage.Store, name st
 		return &ImageRemoval{Untagged: []string{full}}, nil
 	}
 	if full == "" && len(img.Names) > 1 && !allNames {
-		return nil, fmt.Errorf("image %s has several names (%s): remove them one by one, or use --force: %w",
-			name, strings.Join(img.Names, ", "), define.ErrInvalidState)
+		return nil, &define.PodmanError{Class: define.ErrInvalidState, Msg: fmt.Sprintf(
+			"unable to delete image %q by ID with more than one tag ([%s]): please force removal", img.ID, strings.Join(img.Names, " "))}
 	}
 	users, err := store.ContainersOfImage(img.ID)
 	if err != nil {
 		return nil, err
 	}
 	if len(users) > 0 && !force {
-		return nil, fmt.Errorf("image %s is in use by container %s: remove the container first, or use --force: %w",
-			name, r.containerName(users[0]), define.ErrInvalidState)
+		return nil, &ImageInUseError{Image: name, Container: users[0]}
 	}
 	for _, id := range users {
 		// A storage container without a podlite record is an
@@ -214,6 +185,46 @@ func (r *Runtime) removeImage(ctx context.Context, store *storage.Store, name st
 	return &ImageRemoval{Untagged: img.Names, Deleted: img.ID}, nil
 }
 
+// imageNotKnown turns a lookup's ErrNotFound into podman's message,
+// which scripts match; other errors pass.
+func imageNotKnown(name string, err error) error {
+	if errors.Is(err, define.ErrNotFound) {
+		return &define.PodmanError{Msg: name + ": image not known", Class: define.ErrNotFound}
+	}
+	return err
+}
+
+// ImageInUseError is rmi's refusal of an image a container uses, in
+// podman's words, which name the container by its full ID.
+type ImageInUseError struct {
+	Image, Container string
+}
+
+func (e *ImageInUseError) Error() string {
+	return "image used by " + e.Container + ": image is in use by a container: consider listing external containers and force-removing image"
+}
+
+func (e *ImageInUseError) Unwrap() error { return define.ErrInvalidState }
+
+// RemoveImagesExitCode is podman's exit status of rmi for the errors
+// RemoveImages returned: 2 when an image is in use, 1 when images were
+// missing, 125 for anything else.
+func RemoveImagesExitCode(errs []error) int {
+	code := 0
+	for _, err := range errs {
+		var inUse *ImageInUseError
+		switch {
+		case errors.As(err, &inUse):
+			code = max(code, 2)
+		case errors.Is(err, define.ErrNotFound):
+			code = max(code, 1)
+		default:
+			return define.ExitEngine
+		}
+	}
+	return code
+}
+
 // containerName names a container for messages: its name, else its ID.
 func (r *Runtime) containerName(id string) string {
 	if c, err := r.LookupContainer(id); err == nil {
@@ -225,9 +236,27 @@ func (r *Runtime) containerName(id string) string {
 // PruneImages removes the images no container uses that have no name, or
 // with all every one of them, and returns their IDs.
 func (r *Runtime) PruneImages(ctx context.Context, all bool) ([]string, error) {
+	return r.PruneImagesMatching(ctx, all, nil)
+}
+
+// PruneImagesMatching is PruneImages limited to the images that pass
+// every filter (the keys of `images --filter`).
+func (r *Runtime) PruneImagesMatching(ctx context.Context, all bool, filters []string) ([]string, error) {
 	store, err := r.Storage()
 	if err != nil {
 		return nil, err
 	}
-	return store.Prune(all)
+	var only func(string) bool
+	if len(filters) > 0 {
+		imgs, err := r.ListImages(ctx, filters)
+		if err != nil {
+			return nil, err
+		}
+		match := map[string]bool{}
+		for _, img := range imgs {
+			match[img.ID] = true
+		}
+		only = func(id string) bool { return match[id] }
+	}
+	return store.Prune(all, only)
 }

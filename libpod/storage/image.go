@@ -28,10 +28,26 @@ type Image struct {
 	Names []string
 	// Digest is the digest of the image's manifest ("sha256:…").
 	Digest string
+	// Digests are every manifest digest the image is known by.
+	Digests []string
+	// RepoDigests spell each digest under each repository
+	// ("docker.io/library/busybox@sha256:…").
+	RepoDigests []string
+	// NamesHistory are the names the image has had, newest first.
+	NamesHistory []string
+	// ReadOnly is set for an image of a read-only additional store.
+	ReadOnly bool
+	// TopLayer is the ID of the image's top storage layer.
+	TopLayer string
 	// Size is what the image takes on disk: its layers and metadata.
 	Size    int64
 	Created time.Time
 	Config  ImageConfig
+}
+
+// HasDigest reports whether d ("sha256:…") is one of the image's digests.
+func (i *Image) HasDigest(d string) bool {
+	return i.Digest == d || slices.Contains(i.Digests, d)
 }
 
 // ImageConfig is what a container's spec takes from its image's OCI config.
@@ -209,12 +225,19 @@ func (s *Store) newImage(ctx context.Context, img *cstorage.Image) (*Image, erro
 		return nil, s.imageError(img.ID, "reading size of", err)
 	}
 	out := &Image{
-		ID:      img.ID,
-		Names:   slices.Clone(img.Names),
-		Digest:  img.Digest.String(),
-		Size:    size,
-		Created: img.Created,
-		Config:  newImageConfig(cfg),
+		ID:           img.ID,
+		Names:        slices.Clone(img.Names),
+		Digest:       img.Digest.String(),
+		RepoDigests:  repoDigests(img.Names, img.Digests),
+		NamesHistory: slices.Clone(img.NamesHistory),
+		ReadOnly:     img.ReadOnly,
+		TopLayer:     img.TopLayer,
+		Size:         size,
+		Created:      img.Created,
+		Config:       newImageConfig(cfg),
+	}
+	for _, d := range img.Digests {
+		out.Digests = append(out.Digests, d.String())
 	}
 	if cfg.Created != nil && !cfg.Created.IsZero() {
 		out.Created = *cfg.Created

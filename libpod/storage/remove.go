@@ -73,8 +73,9 @@ func (s *Store) RemoveImage(id string, force bool) error {
 }
 
 // Prune removes dangling images (no name), or with all every image, that
-// no container uses, and returns their IDs.
-func (s *Store) Prune(all bool) ([]string, error) {
+// no container uses and that only (when not nil) accepts, and returns
+// their IDs.
+func (s *Store) Prune(all bool, only func(id string) bool) ([]string, error) {
 	images, err := s.store.Images()
 	if err != nil {
 		return nil, fmt.Errorf("listing images: %w", err)
@@ -85,7 +86,7 @@ func (s *Store) Prune(all bool) ([]string, error) {
 	}
 	var removed []string
 	for _, img := range images {
-		if (!all && len(img.Names) > 0) || slices.ContainsFunc(containers, func(c cstorage.Container) bool { return c.ImageID == img.ID }) {
+		if (!all && len(img.Names) > 0) || (only != nil && !only(img.ID)) || slices.ContainsFunc(containers, func(c cstorage.Container) bool { return c.ImageID == img.ID }) {
 			continue
 		}
 		if _, err := s.store.DeleteImage(img.ID, true); err != nil {

@@ -229,11 +229,11 @@ func TestEmptyRootfsAndPrune(t *testing.T) {
 	if _, err := s.CreateContainer("user", used.ID); err != nil {
 		t.Fatal(err)
 	}
-	removed, err := s.Prune(false)
+	removed, err := s.Prune(false, nil)
 	if err != nil || !slices.Equal(removed, []string{dangling.ID}) {
 		t.Errorf("Prune(false) = %q, %v; want the dangling image", removed, err)
 	}
-	removed, err = s.Prune(true)
+	removed, err = s.Prune(true, nil)
 	if err != nil || !slices.Equal(removed, []string{named.ID}) {
 		t.Errorf("Prune(true) = %q, %v; want the unused named image", removed, err)
 	}

@@ -11,10 +11,10 @@ func TestImageRm(t *testing.T) {
 	id := imageID(e, BusyboxImage)
 	e.MustPodlite("tag", BusyboxImage, "second")
 
-	// By ID with two names: refused without -f.
+	// By ID with two names: refused without -f, in podman's words.
 	r := e.Podlite("rmi", id[:12])
 	expectOneLineError(t, r)
-	if !strings.Contains(r.Stderr, "several names") {
+	if !strings.Contains(r.Stderr, "by ID with more than one tag") {
 		t.Errorf("rmi by ID error does not say why: %s", r.Stderr)
 	}
 	// By one of two names: only that name goes.
@@ -38,11 +38,15 @@ func TestImageRmSeveral(t *testing.T) {
 	e.LoadBusybox()
 	e.MustPodlite("import", rootfsTarball(e, map[string]string{"a": "1"}), "one")
 	e.MustPodlite("import", rootfsTarball(e, map[string]string{"a": "2"}), "two")
-	// A missing image fails the command but not the others.
+	// A missing image fails the command (podman's exit 1 and text) but
+	// not the others.
 	r := e.Podlite("rmi", "one", "nosuchimage", "two")
-	expectOneLineError(t, r)
-	if !strings.Contains(r.Stderr, "nosuchimage") || strings.Count(r.Stdout, "Deleted: ") != 2 {
-		t.Fatalf("rmi one nosuchimage two: stdout %q, stderr %q", r.Stdout, r.Stderr)
+	if r.ExitCode != 1 || r.Stderr != "Error: nosuchimage: image not known\n" || strings.Count(r.Stdout, "Deleted: ") != 2 {
+		t.Fatalf("rmi one nosuchimage two: exit %d, stdout %q, stderr %q", r.ExitCode, r.Stdout, r.Stderr)
+	}
+	// --ignore: a missing image is no failure.
+	if r := e.MustPodlite("rmi", "--ignore", "nosuchimage"); r.Stdout != "" || r.Stderr != "" {
+		t.Errorf("rmi --ignore nosuchimage: stdout %q, stderr %q", r.Stdout, r.Stderr)
 	}
 	// -a removes the rest, and takes no names.
 	expectOneLineError(t, e.Podlite("rmi", "-a", "busybox"))
@@ -57,11 +61,12 @@ func TestImageRmSeveral(t *testing.T) {
 func TestImageRmInUse(t *testing.T) {
 	e := NewEnv(t)
 	e.LoadBusybox()
-	e.MustPodlite("create", "--name", "user", BusyboxImage, "true")
+	ctr := strings.TrimSpace(e.MustPodlite("create", "--name", "user", BusyboxImage, "true").Stdout)
+	// podman's message and exit code 2.
 	r := e.Podlite("rmi", BusyboxImage)
-	expectOneLineError(t, r)
-	if !strings.Contains(r.Stderr, "in use by container user") {
-		t.Errorf("in-use error does not name the container: %s", r.Stderr)
+	want := "Error: image used by " + ctr + ": image is in use by a container: consider listing external containers and force-removing image"
+	if r.ExitCode != 2 || strings.TrimSpace(r.Stderr) != want {
+		t.Errorf("rmi of an image in use: exit %d, stderr %q; want 2, %q", r.ExitCode, r.Stderr, want)
 	}
 	e.MustPodlite("image", "exists", BusyboxImage)
 	// prune leaves images in use alone.

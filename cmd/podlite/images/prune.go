@@ -9,10 +9,12 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/podlite/podlite/cmd/podlite/common"
+	"github.com/podlite/podlite/libpod/define"
 )
 
 func newPruneCommand(g *common.Globals) *cobra.Command {
-	var all, force bool
+	var all, force, buildCache, external bool
+	var filters []string
 	cmd := &cobra.Command{
 		Use:   "prune [options]",
 		Short: "Remove unused images",
@@ -21,8 +23,15 @@ func newPruneCommand(g *common.Globals) *cobra.Command {
 		Args:              common.NoArgs,
 		ValidArgsFunction: common.NoCompletion,
 		Example: `  podlite image prune -f
-  podlite image prune -a -f`,
+  podlite image prune -a -f
+  podlite image prune -a -f --filter until=24h`,
 		RunE: func(cmd *cobra.Command, _ []string) error {
+			if buildCache {
+				return fmt.Errorf("--build-cache: podlite builds no images, so it has no build cache: %w", define.ErrNotSupported)
+			}
+			if external {
+				return fmt.Errorf("--external: podlite runs no build containers; remove containers with rm: %w", define.ErrNotSupported)
+			}
 			if !force && !confirm(all) {
 				return nil
 			}
@@ -30,7 +39,7 @@ func newPruneCommand(g *common.Globals) *cobra.Command {
 			if err != nil {
 				return err
 			}
-			removed, err := rt.PruneImages(cmd.Context(), all)
+			removed, err := rt.PruneImagesMatching(cmd.Context(), all, filters)
 			for _, id := range removed {
 				fmt.Println(id)
 			}
@@ -39,6 +48,9 @@ func newPruneCommand(g *common.Globals) *cobra.Command {
 	}
 	cmd.Flags().BoolVarP(&all, "all", "a", false, "remove every unused image, not only dangling ones")
 	cmd.Flags().BoolVarP(&force, "force", "f", false, "do not ask for confirmation")
+	cmd.Flags().BoolVar(&buildCache, "build-cache", false, "refused: podlite has no build cache")
+	cmd.Flags().BoolVar(&external, "external", false, "refused: podlite runs no external (build) containers")
+	cmd.Flags().StringArrayVar(&filters, "filter", nil, "prune only images that pass the filter KEY=VALUE (the keys of images --filter)")
 	return cmd
 }
 

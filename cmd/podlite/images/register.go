@@ -13,7 +13,7 @@ import (
 // verbs are registered twice, under `image` and at the top level, as
 // podman's aliases are.
 var verbs = []func(g *common.Globals) *cobra.Command{
-	newPullCommand, newPushCommand, newLoadCommand, newSaveCommand, newImportCommand, newTagCommand,
+	newPullCommand, newPushCommand, newLoadCommand, newSaveCommand, newImportCommand, newTagCommand, newHistoryCommand,
 }
 
 // imageOnly are only under `image`.

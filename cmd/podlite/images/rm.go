@@ -8,6 +8,7 @@ import (
 
 	"github.com/podlite/podlite/cmd/podlite/common"
 	"github.com/podlite/podlite/libpod"
+	"github.com/podlite/podlite/libpod/define"
 )
 
 func newRmCommand(g *common.Globals) *cobra.Command {
@@ -17,7 +18,8 @@ func newRmCommand(g *common.Globals) *cobra.Command {
 		Short: "Remove images",
 		Long: `Remove images. An image named by one of several names only loses that
 name. An image used by a container is kept unless --force, which removes the
-containers too.`,
+containers too. Exit status as podman's: 1 when an image does not exist, 2
+when one is in use, 125 for other failures.`,
 		Args: func(cmd *cobra.Command, args []string) error {
 			if opts.All {
 				return common.NoArgs(cmd, args)
@@ -42,10 +44,17 @@ containers too.`,
 					fmt.Println("Deleted:", d.Deleted)
 				}
 			}
-			return common.ReportEach(os.Stderr, errs)
+			if err := common.ReportEach(os.Stderr, errs); err != nil {
+				return &define.ExitCodeError{Code: libpod.RemoveImagesExitCode(errs), Err: err}
+			}
+			return nil
 		},
 	}
 	cmd.Flags().BoolVarP(&opts.Force, "force", "f", false, "remove the containers using the images, and images with several names")
 	cmd.Flags().BoolVarP(&opts.All, "all", "a", false, "remove every image")
+	// podman's --no-prune keeps dangling parents; podlite's images
+	// have no parents to prune, so rmi always behaves so.
+	cmd.Flags().Bool("no-prune", false, "do not remove dangling parent images (podlite images have none: always so)")
+	cmd.Flags().BoolVarP(&opts.Ignore, "ignore", "i", false, "ignore images that do not exist")
 	return cmd
 }
