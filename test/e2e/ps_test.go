@@ -263,3 +263,24 @@ func TestPsExternal(t *testing.T) {
 		t.Fatalf("ps --external after prune: %q", out)
 	}
 }
+
+// TestPsWatch: --watch reprints the list every interval until stopped.
+func TestPsWatch(t *testing.T) {
+	e := NewEnv(t)
+	img := e.LoadBusybox()
+	e.MustPodlite("run", "-d", "--name", "watched", img, "sleep", "1000")
+	cmd := e.Command("ps", "-w", "1", "--format", "{{.Names}}")
+	var out strings.Builder
+	cmd.Stdout = &out
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	time.Sleep(2500 * time.Millisecond)
+	if err := cmd.Process.Kill(); err != nil {
+		t.Fatal(err)
+	}
+	_ = cmd.Wait() // killed: its error says so
+	if n := strings.Count(out.String(), "watched\n"); n < 2 {
+		t.Fatalf("ps -w 1 printed the list %d times in 2.5 s, want at least 2:\n%q", n, out.String())
+	}
+}
