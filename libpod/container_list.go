@@ -45,17 +45,16 @@ type ListedContainer struct {
 	AutoRemove bool     `json:"AutoRemove"`
 	Command    []string `json:"Command"`
 	// CreatedAt is filled by the caller (podman shows "2 minutes ago").
-	CreatedAt    string              `json:"CreatedAt"`
-	CIDFile      string              `json:"CIDFile"`
-	Exited       bool                `json:"Exited"`
-	ExitedAt     int64               `json:"ExitedAt"`
-	ExitCode     int32               `json:"ExitCode"`
-	ExposedPorts map[uint16][]string `json:"ExposedPorts,omitempty"`
-	ID           string              `json:"Id"`
-	Image        string              `json:"Image"`
-	ImageID      string              `json:"ImageID"`
-	IsInfra      bool                `json:"IsInfra"`
-	Labels       map[string]string   `json:"Labels"`
+	CreatedAt string            `json:"CreatedAt"`
+	CIDFile   string            `json:"CIDFile"`
+	Exited    bool              `json:"Exited"`
+	ExitedAt  int64             `json:"ExitedAt"`
+	ExitCode  int32             `json:"ExitCode"`
+	ID        string            `json:"Id"`
+	Image     string            `json:"Image"`
+	ImageID   string            `json:"ImageID"`
+	IsInfra   bool              `json:"IsInfra"`
+	Labels    map[string]string `json:"Labels"`
 	// Mounts are the destinations of the user's mounts and volumes
 	// (with ListOptions.Mounts).
 	Mounts     []string         `json:"Mounts"`
@@ -238,13 +237,9 @@ func sizeOf(store *storage.Store, storageID string) *ContainerSize {
 // externalContainers lists the rootfs in storage that no record owns, as
 // podman lists other tools' containers: state "storage".
 func (r *Runtime) externalContainers(store *storage.Store, match filter.Container, size bool) ([]ListedContainer, error) {
-	recs, err := r.store.AllContainers()
+	known, err := r.recordedIDs()
 	if err != nil {
 		return nil, err
-	}
-	known := make(map[string]bool, len(recs))
-	for _, rec := range recs {
-		known[rec.Config.StorageID] = true
 	}
 	all, err := store.Containers()
 	if err != nil {

@@ -161,9 +161,9 @@ func (s *Store) ContainersOfImage(imageID string) ([]string, error) {
 
 // ContainerIDs returns the storage IDs of every container rootfs.
 func (s *Store) ContainerIDs() ([]string, error) {
-	all, err := s.store.Containers()
+	all, err := s.Containers()
 	if err != nil {
-		return nil, fmt.Errorf("listing container rootfs: %w", err)
+		return nil, err
 	}
 	ids := make([]string, len(all))
 	for i, c := range all {
