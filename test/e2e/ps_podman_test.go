@@ -93,6 +93,15 @@ func TestPsMatchesPodman(t *testing.T) {
 			t.Errorf("ps %v: podlite\n%s\npodman\n%s", args, ours, theirs)
 		}
 	}
+	// A paused container is listed with -a only, as "Paused".
+	e.MustPodlite("pause", "up")
+	pm.MustRun("pause", "up")
+	for _, args := range [][]string{{"ps", "--format", "{{.Names}}"}, {"ps", "-a", "--filter", "status=paused", "--format", "{{.Names}} {{.Status}}"}} {
+		if ours, theirs := b.run(t, args...); ours != theirs {
+			t.Errorf("%v with up paused: podlite %q, podman %q", args, ours, theirs)
+		}
+	}
+	e.MustPodlite("unpause", "up")
 	for _, bad := range [][]string{{"--sort", "bogus"}, {"--filter", "bogus=1"}, {"--filter", "name"}, {"-l", "-n", "1"}, {"-q", "--size"}, {"--size", "--ns"}, {"--filter", "status=sleepy"}} {
 		r := e.Podlite(append([]string{"ps"}, bad...)...)
 		_, err := pm.Run(append([]string{"ps"}, bad...)...)
