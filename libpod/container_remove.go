@@ -174,13 +174,9 @@ func (r *Runtime) RemoveOrphans() error {
 // orphanCandidates lists container IDs found in storage, in the container
 // directories or as lock files, without a record.
 func (r *Runtime) orphanCandidates() ([]string, error) {
-	recs, err := r.store.AllContainers()
+	known, err := r.recordedIDs()
 	if err != nil {
 		return nil, err
-	}
-	known := make(map[string]bool, len(recs))
-	for _, rec := range recs {
-		known[rec.Config.ID] = true
 	}
 	store, err := r.Storage()
 	if err != nil {
@@ -206,6 +202,20 @@ func (r *Runtime) orphanCandidates() ([]string, error) {
 		}
 	}
 	return ids, nil
+}
+
+// recordedIDs are the IDs of the containers that have a record (a
+// container's rootfs in storage has its ID).
+func (r *Runtime) recordedIDs() (map[string]bool, error) {
+	recs, err := r.store.AllContainers()
+	if err != nil {
+		return nil, err
+	}
+	known := make(map[string]bool, len(recs))
+	for _, rec := range recs {
+		known[rec.Config.ID] = true
+	}
+	return known, nil
 }
 
 // removeOrphan removes container id's rootfs, directories and lock file

@@ -8,6 +8,7 @@ import (
 	"io"
 	"path"
 	"strings"
+	"time"
 
 	cstorage "go.podman.io/storage"
 	"go.podman.io/storage/pkg/archive"
@@ -160,9 +161,9 @@ func (s *Store) ContainersOfImage(imageID string) ([]string, error) {
 
 // ContainerIDs returns the storage IDs of every container rootfs.
 func (s *Store) ContainerIDs() ([]string, error) {
-	all, err := s.store.Containers()
+	all, err := s.Containers()
 	if err != nil {
-		return nil, fmt.Errorf("listing container rootfs: %w", err)
+		return nil, err
 	}
 	ids := make([]string, len(all))
 	for i, c := range all {
@@ -222,4 +223,54 @@ func (s *Store) DeletePaths(storageID string, paths []string) error {
 		return err
 	}
 	return s.ApplyRootfsDiff(storageID, &buf)
+}
+
+// StorageContainer is a container rootfs as storage records it.
+type StorageContainer struct {
+	ID, ImageID string
+	Names       []string
+	Created     time.Time
+}
+
+// Containers lists every container rootfs in storage.
+func (s *Store) Containers() ([]StorageContainer, error) {
+	all, err := s.store.Containers()
+	if err != nil {
+		return nil, fmt.Errorf("listing container rootfs: %w", err)
+	}
+	out := make([]StorageContainer, len(all))
+	for i, c := range all {
+		out[i] = StorageContainer{ID: c.ID, ImageID: c.ImageID, Names: c.Names, Created: c.Created}
+	}
+	return out, nil
+}
+
+// ContainerSizes measures container storageID's rootfs as podman's
+// `ps --size` does: rootfs is the size of the image layers below the
+// container's own, rw the size of its read-write layer.
+func (s *Store) ContainerSizes(storageID string) (rootfs, rw int64, _ error) {
+	c, err := s.store.Container(storageID)
+	if err != nil {
+		return 0, 0, containerError(storageID, "measuring", err)
+	}
+	top, err := s.store.Layer(c.LayerID)
+	if err != nil {
+		return 0, 0, containerError(storageID, "measuring", err)
+	}
+	if rw, err = s.store.DiffSize(top.Parent, top.ID); err != nil {
+		return 0, 0, containerError(storageID, "measuring", err)
+	}
+	for id := top.Parent; id != ""; {
+		l, err := s.store.Layer(id)
+		if err != nil {
+			return 0, 0, containerError(storageID, "measuring", err)
+		}
+		n, err := s.store.DiffSize(l.Parent, l.ID)
+		if err != nil {
+			return 0, 0, containerError(storageID, "measuring", err)
+		}
+		rootfs += n
+		id = l.Parent
+	}
+	return rootfs, rw, nil
 }

@@ -19,7 +19,11 @@ type Podman struct {
 
 // podmanConf is what podman needs on this machine: runc (podlite's
 // archives are runc's), and rlimits within the hard limits here (podman's
-// default nofile and nproc are above them).
+// default nofile and nproc are above them). NewPodman adds a per-boot
+// directory and file locks of the test's own: with the defaults
+// (/run/libpod, /dev/shm/libpod_lock) every podman of the machine shares
+// them, and one test's `system reset` makes another's podman "refresh"
+// its containers back to created.
 const podmanConf = `[containers]
 default_ulimits = ["nofile=20000:20000", "nproc=32768:32768"]
 [engine]
@@ -39,7 +43,8 @@ func NewPodman(t *testing.T) *Podman {
 		t.Fatal(err)
 	}
 	p := &Podman{T: t, Bin: bin, Root: filepath.Join(dir, "root"), RunRoot: filepath.Join(dir, "run"), conf: filepath.Join(dir, "containers.conf")}
-	if err := os.WriteFile(p.conf, []byte(podmanConf), 0o600); err != nil {
+	conf := podmanConf + "tmp_dir = \"" + filepath.Join(dir, "tmp") + "\"\nlock_type = \"file\"\n"
+	if err := os.WriteFile(p.conf, []byte(conf), 0o600); err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() {
