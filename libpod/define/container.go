@@ -48,6 +48,15 @@ type ContainerConfig struct {
 	AnonymousVolumes []string `json:"anonymousVolumes,omitempty"`
 	// CreateCommand is the podlite command line that created the container.
 	CreateCommand []string `json:"createCommand,omitempty"`
+	// RemoveImage (--rmi) removes the image with the --rm container.
+	RemoveImage bool `json:"removeImage,omitempty"`
+	// Timezone is --tz ("local" or an IANA zone).
+	Timezone string `json:"timezone,omitempty"`
+	// PidFile and ConmonPidFile are --pidfile and --conmon-pidfile;
+	// CIDFile is --cidfile.
+	PidFile       string `json:"pidFile,omitempty"`
+	ConmonPidFile string `json:"conmonPidFile,omitempty"`
+	CIDFile       string `json:"cidFile,omitempty"`
 }
 
 // RestartPolicy says what the supervisor does when the container exits.
