@@ -169,7 +169,7 @@ func (r *Runtime) CreateContainer(ctx context.Context, opts *CreateOptions) (_ *
 	if err := r.finishNetworkConfig(cfg, opts, img.Config.ExposedPorts); err != nil {
 		return nil, err
 	}
-	if err := c.generateSpec(specOpts, mounts, opts.Engine); err != nil {
+	if err := c.generateSpec(specOpts, mounts); err != nil {
 		return nil, err
 	}
 	crashpoint.Hit(crashpoint.CreateFilesWritten)
@@ -292,7 +292,7 @@ func (r *Runtime) containerConfig(opts *CreateOptions) (*define.ContainerConfig,
 			DNSSearch: opts.DNSSearch, DNSOptions: opts.DNSOption, HostAdd: opts.AddHost},
 		StopTimeout: 10, CreateCommand: opts.CreateCommand, RemoveImage: opts.RemoveImage,
 		Timezone: opts.Timezone, PidFile: absPath(opts.PidFile), ConmonPidFile: absPath(opts.ConmonPidFile),
-		CIDFile: absPath(opts.CIDFile),
+		CIDFile: absPath(opts.CIDFile), Privileged: opts.Privileged, Engine: opts.Engine,
 	}
 	if opts.StopTimeout != nil {
 		cfg.StopTimeout = *opts.StopTimeout
@@ -305,12 +305,12 @@ func (r *Runtime) containerConfig(opts *CreateOptions) (*define.ContainerConfig,
 
 // generateSpec writes the new container's etc and run files, adds them and --init
 // to the spec options, generates its spec and relabels its mounts.
-func (c *Container) generateSpec(specOpts *spec.Options, mounts []spec.Mount, engine string) error {
+func (c *Container) generateSpec(specOpts *spec.Options, mounts []spec.Mount) error {
 	etcMounts, err := c.writeEtcFiles(specOpts.Hostname)
 	if err != nil {
 		return err
 	}
-	runMounts, err := c.runFileMounts(specOpts.Privileged, engine)
+	runMounts, err := c.runFileMounts()
 	if err != nil {
 		return err
 	}

@@ -24,6 +24,9 @@ const (
 	containerEnvPath = "/run/.containerenv"
 	localtimePath    = "/etc/localtime"
 	zoneinfoDir      = "/usr/share/zoneinfo"
+	// The files behind them in the user directory.
+	containerEnvFile = "containerenv"
+	localtimeFile    = "localtime"
 )
 
 // runFlags checks --pull, --stop-signal and --tz, and returns the labels:
@@ -182,20 +185,21 @@ func createCIDFile(path string) (func(id string, failed error), error) {
 
 // runFileMounts writes /run/.containerenv (podman's keys for a privileged
 // container, empty otherwise) and --tz's /etc/localtime into the user
-// directory and returns their mounts.
-func (c *Container) runFileMounts(privileged bool, engine string) ([]specs.Mount, error) {
+// directory and returns their mounts. An imported container gets them
+// anew from its config.
+func (c *Container) runFileMounts() ([]specs.Mount, error) {
 	env := ""
-	if privileged {
+	if c.config.Privileged {
 		env = fmt.Sprintf("engine=%q\nname=%q\nid=%q\nimage=%q\nimageid=%q\nrootless=%d\n",
-			engine, c.config.Name, c.config.ID, c.config.ImageName, c.config.ImageID, boolInt(c.rt.cfg.Rootless))
+			c.config.Engine, c.config.Name, c.config.ID, c.config.ImageName, c.config.ImageID, boolInt(c.rt.cfg.Rootless))
 	}
-	files := []struct{ name, dest, content, copyFrom string }{{name: "containerenv", dest: containerEnvPath, content: env}}
+	files := []struct{ name, dest, content, copyFrom string }{{name: containerEnvFile, dest: containerEnvPath, content: env}}
 	zone, err := zoneFile(c.config.Timezone)
 	if err != nil {
 		return nil, err
 	}
 	if zone != "" {
-		files = append(files, struct{ name, dest, content, copyFrom string }{name: "localtime", dest: localtimePath, copyFrom: zone})
+		files = append(files, struct{ name, dest, content, copyFrom string }{name: localtimeFile, dest: localtimePath, copyFrom: zone})
 	}
 	var mounts []specs.Mount
 	for _, f := range files {
@@ -243,13 +247,15 @@ func (r *Runtime) RemoveAfterRun(ctx context.Context, c *Container) error {
 	if err := r.RemoveContainer(ctx, c.config.ID, true, true); err != nil {
 		return err
 	}
-	if !c.config.RemoveImage || c.config.ImageID == "" {
+	if !c.config.RemoveImage || c.config.ImageName == "" {
 		return nil
 	}
-	_, errs := r.RemoveImages(ctx, []string{c.config.ImageID}, RemoveImagesOptions{})
+	// By the name it was run with, as podman does: an image with other
+	// names only loses this one.
+	_, errs := r.RemoveImages(ctx, []string{c.config.ImageName}, RemoveImagesOptions{})
 	for _, err := range errs {
 		if errors.Is(err, define.ErrInvalidState) || errors.Is(err, define.ErrNotFound) {
-			slog.Debug("--rmi keeps the image", "image", c.config.ImageID, "error", err)
+			slog.Debug("--rmi keeps the image", "image", c.config.ImageName, "error", err)
 			continue
 		}
 		return err

@@ -48,6 +48,10 @@ type ContainerConfig struct {
 	AnonymousVolumes []string `json:"anonymousVolumes,omitempty"`
 	// CreateCommand is the podlite command line that created the container.
 	CreateCommand []string `json:"createCommand,omitempty"`
+	// Privileged is --privileged; Engine the engine that created the
+	// container ("podlite-VERSION"). /run/.containerenv shows both.
+	Privileged bool   `json:"privileged,omitempty"`
+	Engine     string `json:"engine,omitempty"`
 	// RemoveImage (--rmi) removes the image with the --rm container.
 	RemoveImage bool `json:"removeImage,omitempty"`
 	// Timezone is --tz ("local" or an IANA zone).

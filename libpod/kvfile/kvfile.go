@@ -57,11 +57,14 @@ func ParseEnv(s string) ([]string, error) {
 	return nil, nil
 }
 
-// Labels returns the labels of a label file; a bare KEY is a label with
-// an empty value.
+// Labels returns the labels of a label file. A line without "=" is
+// skipped, as podman does.
 func Labels(path string) (map[string]string, error) {
 	labels := map[string]string{}
 	err := eachLine(path, func(line string) error {
+		if !strings.Contains(line, "=") {
+			return nil
+		}
 		k, v, err := ParseLabel(line)
 		labels[k] = v
 		return err
@@ -69,7 +72,7 @@ func Labels(path string) (map[string]string, error) {
 	return labels, err
 }
 
-// ParseLabel reads one --label, --annotation or label file entry.
+// ParseLabel reads one --label or --annotation value.
 func ParseLabel(s string) (string, string, error) {
 	k, v, _ := strings.Cut(s, "=")
 	k = strings.TrimLeft(k, blanks)

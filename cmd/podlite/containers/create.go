@@ -67,7 +67,7 @@ func (f *createFlags) register(fs *pflag.FlagSet) {
 	fs.StringVar(&f.restart, "restart", "", "restart policy: no, on-failure[:N], always, unless-stopped")
 	fs.BoolVar(&f.init, "init", false, "run an init inside the container that reaps zombies and forwards signals")
 	fs.StringVar(&f.logDriver, "log-driver", "", "logging driver: k8s-file, none, passthrough")
-	fs.StringVar(&f.network, "network", "", "network: bridge (default), none, host, ns:PATH, container:NAME, or NAME[:ip=IP,mac=MAC][,NAME...]")
+	fs.StringVar(&f.network, "network", "", "network (--net too): bridge (default), none, host, ns:PATH, container:NAME, or NAME[:ip=IP,mac=MAC][,NAME...]")
 	fs.StringVar(&f.ip, "ip", "", "static IPv4 address on the container's network")
 	fs.StringVar(&f.mac, "mac-address", "", "static MAC address on the container's network")
 	fs.StringArrayVarP(&f.publish, "publish", "p", nil, "publish a port: [[IP:][HOSTPORT]:]CONTAINERPORT[/PROTO]")
