@@ -10,6 +10,7 @@ import (
 	"os"
 	"path/filepath"
 	"strconv"
+	"strings"
 
 	specs "github.com/opencontainers/runtime-spec/specs-go"
 
@@ -261,4 +262,25 @@ func (r *Runtime) RemoveAfterRun(ctx context.Context, c *Container) error {
 		return err
 	}
 	return nil
+}
+
+// ReadCIDFiles returns the container IDs in --cidfile files, as `rm
+// --cidfile` reads them: the first line of each. With ignoreMissing a
+// missing file is skipped.
+func ReadCIDFiles(paths []string, ignoreMissing bool) ([]string, error) {
+	var ids []string
+	for _, p := range paths {
+		b, err := os.ReadFile(p)
+		if errors.Is(err, fs.ErrNotExist) {
+			if ignoreMissing {
+				continue
+			}
+			return nil, fmt.Errorf("reading CIDFile: %w: %w", err, define.ErrNotFound)
+		} else if err != nil {
+			return nil, fmt.Errorf("reading CIDFile: %w", err)
+		}
+		id, _, _ := strings.Cut(string(b), "\n")
+		ids = append(ids, id)
+	}
+	return ids, nil
 }

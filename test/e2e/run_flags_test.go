@@ -119,8 +119,8 @@ func hexSum(t *testing.T, path string) string {
 }
 
 // TestRunIDAndPidFiles checks --cidfile (written at create, refused when
-// it exists, gone after a failed create), --pidfile and --conmon-pidfile
-// against the running processes and inspect.
+// it exists, gone after a failed create, read by rm --cidfile), --pidfile
+// and --conmon-pidfile against the running processes and inspect.
 func TestRunIDAndPidFiles(t *testing.T) {
 	e := NewEnv(t)
 	img := e.LoadBusybox()
@@ -169,6 +169,16 @@ func TestRunIDAndPidFiles(t *testing.T) {
 	if _, err := os.Stat(failed); err == nil {
 		t.Fatal("a failed create left its cidfile behind")
 	}
+
+	// rm --cidfile removes the container the file names.
+	if out := e.MustPodlite("rm", "-f", "--cidfile", cid).Stdout; out != id+"\n" {
+		t.Fatalf("rm --cidfile printed %q, want %s", out, id)
+	}
+	if e.Podlite("container", "exists", id).ExitCode == 0 {
+		t.Fatal("rm --cidfile left the container")
+	}
+	expectOneLineError(t, e.Podlite("rm", "--cidfile", failed))
+	e.MustPodlite("rm", "--ignore", "--cidfile", failed)
 }
 
 // TestRunPullPolicies checks --pull always, missing, never and newer and
