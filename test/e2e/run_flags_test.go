@@ -290,6 +290,19 @@ func TestRunFlagsMatchPodman(t *testing.T) {
 	if pl != pd {
 		t.Errorf("unprivileged /run/.containerenv: podlite %q, podman %q", pl, pd)
 	}
+	// inspect shows the flags where podman's does (absolute paths, as
+	// podman keeps them as given).
+	dir := t.TempDir()
+	inspectFlags := func(tool string) []string {
+		return []string{"create", "--name", "insp", "--cidfile", filepath.Join(dir, tool+".cid"), "--pidfile", "/run/x.pid",
+			"--conmon-pidfile", "/run/x.conmon", "--tz", "Asia/Tokyo", "--annotation", "a=b", "--stop-signal", "USR1", img, "true"}
+	}
+	e.MustPodlite(inspectFlags("podlite")...)
+	pm.MustRun(inspectFlags("podman")...)
+	pl, pd = both("inspect", "--format", "{{.PidFile}}|{{.ConmonPidFile}}|{{.Config.Timezone}}|{{index .Config.Annotations \"a\"}}|{{.Config.StopSignal}}", "insp")
+	if pl != pd {
+		t.Errorf("inspect: podlite %q, podman %q", pl, pd)
+	}
 	for _, args := range [][]string{{"--cidfile", envFile}, {"--pull", "bogus"}, {"--stop-signal", "BOGUS"}, {"--tz", "Bad/Zone"}} {
 		r := e.Podlite(append(append([]string{"create"}, args...), img, "true")...)
 		_, err := pm.Run(append(append([]string{"create"}, args...), img, "true")...)
