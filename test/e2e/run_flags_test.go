@@ -3,6 +3,7 @@ package e2e
 import (
 	"fmt"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -266,7 +267,7 @@ func TestRunFlagsMatchPodman(t *testing.T) {
 
 	both := func(args ...string) (string, string) {
 		t.Helper()
-		return e.MustPodlite(args...).Stdout, pm.MustRun(args...)
+		return e.MustPodlite(args...).Stdout, podmanStdout(pm, args...)
 	}
 	pl, pd := both("run", "--rm", "--net", "none", "--env-file", envFile, "-e", "EQ=over", img, "env")
 	if a, b := userEnvLines(pl), userEnvLines(pd); !slices.Equal(a, b) {
@@ -330,4 +331,20 @@ func exitCode(err error) int {
 		return code
 	}
 	return -1
+}
+
+// podmanStdout runs podman as pm.Run does and returns its stdout alone:
+// podman logs errors of its own (lock refreshes of a new run root) on
+// stderr.
+func podmanStdout(pm *Podman, args ...string) string {
+	pm.T.Helper()
+	cmd := exec.Command(pm.Bin, append([]string{"--root", pm.Root, "--runroot", pm.RunRoot}, args...)...)
+	cmd.Env = append(os.Environ(), "CONTAINERS_CONF="+pm.conf)
+	var stderr strings.Builder
+	cmd.Stderr = &stderr
+	out, err := cmd.Output()
+	if err != nil {
+		pm.T.Fatalf("podman %s: %v\n%s", strings.Join(args, " "), err, stderr.String())
+	}
+	return string(out)
 }
