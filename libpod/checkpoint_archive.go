@@ -250,7 +250,8 @@ const importVolumesJournal = "import-volumes"
 
 // fillImportDir unpacks the archive at path into the imported container's
 // directory, adopts what a podman archive left there, and writes this
-// host's /etc/hostname, hosts and resolv.conf for the container.
+// host's /etc/hostname, hosts and resolv.conf for the container, and for
+// a podlite one its /run/.containerenv and --tz's /etc/localtime.
 func (r *Runtime) fillImportDir(path, userDir string, podman bool, cfg *define.ContainerConfig) error {
 	if err := unpackArchive(path, userDir); err != nil {
 		return err
@@ -264,7 +265,14 @@ func (r *Runtime) fillImportDir(path, userDir string, podman bool, cfg *define.C
 	if cfg.Spec != nil {
 		hostname = cfg.Spec.Hostname
 	}
-	_, err := (&Container{rt: r, config: cfg}).writeEtcFiles(hostname)
+	c := &Container{rt: r, config: cfg}
+	if _, err := c.writeEtcFiles(hostname); err != nil {
+		return err
+	}
+	if podman {
+		return nil
+	}
+	_, err := c.runFileMounts()
 	return err
 }
 

@@ -29,7 +29,7 @@ func (c *Container) Cleanup(ctx context.Context) error {
 	if err != nil || !remove {
 		return err
 	}
-	return c.rt.RemoveContainer(ctx, c.config.ID, true, true)
+	return c.rt.RemoveAfterRun(ctx, c)
 }
 
 // shouldRestartLocked applies the restart policy to the recorded exit.

@@ -74,9 +74,34 @@ type CreateOptions struct {
 	SecurityOpt     []string
 
 	AutoRemove bool
+	// RemoveImage (--rmi) removes the image once the --rm container is
+	// gone, unless another container uses it.
+	RemoveImage bool
 	// Replace removes an existing container of the same name first.
 	Replace       bool
 	CreateCommand []string
+
+	// EnvFiles are --env-file paths, read in order under Env; EnvHost
+	// copies the host's environment under both.
+	EnvFiles []string
+	EnvHost  bool
+	// LabelFiles are --label-file paths, read in order under Labels.
+	LabelFiles []string
+	// Annotations are --annotation KEY=VALUE values for the OCI spec.
+	Annotations []string
+	// Timezone is --tz: "local" or an IANA zone, /etc/localtime inside.
+	Timezone string
+	// CIDFile receives the new container's ID and must not exist yet.
+	CIDFile string
+	// PidFile and ConmonPidFile receive the container's and its
+	// supervisor's PID at every start.
+	PidFile, ConmonPidFile string
+	// Pull is the pull policy: always, missing (the default), never or
+	// newer; PullOptions tune the pull.
+	Pull        string
+	PullOptions storage.PullOptions
+	// Engine names the engine in /run/.containerenv ("podlite-VERSION").
+	Engine string
 }
 
 // CreateContainer creates a container from opts: its rootfs in storage, its
@@ -97,6 +122,15 @@ func (r *Runtime) CreateContainer(ctx context.Context, opts *CreateOptions) (_ *
 	if err != nil {
 		return nil, err
 	}
+	img, err := resolveImage(ctx, store, opts)
+	if err != nil {
+		return nil, err
+	}
+	cidDone, err := createCIDFile(opts.CIDFile)
+	if err != nil {
+		return nil, err
+	}
+	defer func() { cidDone(cfg.ID, retErr) }()
 	// The new ID's lock is held until the record is stored (or everything
 	// is undone), so that RemoveOrphans never takes a create in progress
 	// for the leftovers of a crashed one.
@@ -105,10 +139,6 @@ func (r *Runtime) CreateContainer(ctx context.Context, opts *CreateOptions) (_ *
 		return nil, err
 	}
 	defer func() { unlock(retErr != nil) }()
-	img, err := store.Image(opts.Image)
-	if err != nil {
-		return nil, err
-	}
 	applyImageConfig(cfg, specOpts, opts, img.Config.Env, img.Config.Entrypoint, img.Config.Cmd, img.Config.WorkingDir, img.Config.User, img.Config.StopSignal)
 	cfg.ImageName, cfg.ImageID = opts.Image, img.ID
 	if len(cfg.Command) == 0 {
@@ -247,16 +277,22 @@ func (r *Runtime) containerConfig(opts *CreateOptions) (*define.ContainerConfig,
 	if err != nil {
 		return nil, nil, nil, err
 	}
+	labels, err := runFlags(opts)
+	if err != nil {
+		return nil, nil, nil, err
+	}
 	if so.Hostname == "" && netMode != "host" {
 		so.Hostname = id[:12]
 	}
 	cfg := &define.ContainerConfig{
-		ID: id, Name: name, Labels: opts.Labels, CreatedAt: time.Now(),
+		ID: id, Name: name, Labels: labels, CreatedAt: time.Now(),
 		RestartPolicy: restart, AutoRemove: opts.AutoRemove, Interactive: opts.Interactive,
 		Terminal: opts.TTY, Init: opts.Init, LogDriver: logDriver, NetworkMode: netMode,
 		Network: define.NetworkConfig{Networks: netChoice.Networks, Ports: ports, DNSServers: opts.DNS,
 			DNSSearch: opts.DNSSearch, DNSOptions: opts.DNSOption, HostAdd: opts.AddHost},
-		StopTimeout: 10, CreateCommand: opts.CreateCommand,
+		StopTimeout: 10, CreateCommand: opts.CreateCommand, RemoveImage: opts.RemoveImage,
+		Timezone: opts.Timezone, PidFile: absPath(opts.PidFile), ConmonPidFile: absPath(opts.ConmonPidFile),
+		CIDFile: absPath(opts.CIDFile), Privileged: opts.Privileged, Engine: opts.Engine,
 	}
 	if opts.StopTimeout != nil {
 		cfg.StopTimeout = *opts.StopTimeout
@@ -267,14 +303,18 @@ func (r *Runtime) containerConfig(opts *CreateOptions) (*define.ContainerConfig,
 	return cfg, so, mounts, nil
 }
 
-// generateSpec writes the new container's etc files, adds them and --init
+// generateSpec writes the new container's etc and run files, adds them and --init
 // to the spec options, generates its spec and relabels its mounts.
 func (c *Container) generateSpec(specOpts *spec.Options, mounts []spec.Mount) error {
 	etcMounts, err := c.writeEtcFiles(specOpts.Hostname)
 	if err != nil {
 		return err
 	}
-	specOpts.Mounts = append(etcMounts, specOpts.Mounts...)
+	runMounts, err := c.runFileMounts()
+	if err != nil {
+		return err
+	}
+	specOpts.Mounts = append(append(etcMounts, runMounts...), specOpts.Mounts...)
 	if c.config.Init {
 		m, err := initMount(c.rt.cfg.InitPath)
 		if err != nil {
@@ -350,6 +390,7 @@ func mountFlags(opts *CreateOptions) ([]spec.Mount, error) {
 // specOptions are the spec generator's options for container id from the
 // flags, --ulimit and --security-opt parsed.
 func specOptions(opts *CreateOptions, id, netNS string) (*spec.Options, error) {
+	var err error
 	ulimits := make([]specs.POSIXRlimit, 0, len(opts.Ulimits))
 	for _, u := range opts.Ulimits {
 		rl, err := spec.ParseUlimit(u)
@@ -363,6 +404,12 @@ func specOptions(opts *CreateOptions, id, netNS string) (*spec.Options, error) {
 		Privileged: opts.Privileged, CapAdd: opts.CapAdd, CapDrop: opts.CapDrop, ReadOnly: opts.ReadOnly,
 		Memory: opts.Memory, CPUs: opts.CPUs, PidsLimit: opts.PidsLimit, ShmSize: opts.ShmSize,
 		Ulimits: ulimits, NetNS: netNS, CgroupsPath: "/podlite/" + id,
+	}
+	if so.Env, err = userEnv(opts); err != nil {
+		return nil, err
+	}
+	if so.Annotations, err = annotations(opts.Annotations); err != nil {
+		return nil, err
 	}
 	for _, o := range opts.SecurityOpt {
 		switch {
@@ -402,7 +449,7 @@ func applyImageConfig(cfg *define.ContainerConfig, so *spec.Options, opts *Creat
 		env = append(env, "TERM=xterm")
 	}
 	env = mergeEnv(env, imgEnv)
-	env = mergeEnv(env, expandEnv(opts.Env))
+	env = mergeEnv(env, so.Env)
 	if so.Hostname != "" {
 		env = mergeEnv(env, []string{"HOSTNAME=" + so.Hostname})
 	}

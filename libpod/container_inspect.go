@@ -26,6 +26,8 @@ type InspectData struct {
 	RestartCount    uint                   `json:"RestartCount"`
 	Driver          string                 `json:"Driver"`
 	LogPath         string                 `json:"LogPath"`
+	PidFile         string                 `json:"PidFile"`
+	ConmonPidFile   string                 `json:"ConmonPidFile"`
 	Mounts          []InspectMount         `json:"Mounts"`
 	Config          InspectConfig          `json:"Config"`
 	HostConfig      InspectHostConfig      `json:"HostConfig"`
@@ -80,6 +82,8 @@ type InspectConfig struct {
 	Tty           bool              `json:"Tty"`
 	OpenStdin     bool              `json:"OpenStdin"`
 	CreateCommand []string          `json:"CreateCommand,omitempty"`
+	Annotations   map[string]string `json:"Annotations,omitempty"`
+	Timezone      string            `json:"Timezone,omitempty"`
 }
 
 // InspectHostConfig is the HostConfig block of InspectData.
@@ -93,8 +97,9 @@ type InspectHostConfig struct {
 		Type string `json:"Type"`
 		Path string `json:"Path"`
 	} `json:"LogConfig"`
-	Memory    int64 `json:"Memory"`
-	PidsLimit int64 `json:"PidsLimit"`
+	Memory          int64  `json:"Memory"`
+	PidsLimit       int64  `json:"PidsLimit"`
+	ContainerIDFile string `json:"ContainerIDFile"`
 }
 
 // InspectNetworkSettings is the NetworkSettings block of InspectData: the
@@ -143,6 +148,7 @@ func (c *Container) Inspect() (*InspectData, error) {
 	d := &InspectData{
 		ID: cfg.ID, Created: cfg.CreatedAt, Image: cfg.ImageID, ImageName: cfg.ImageName,
 		Name: cfg.Name, RestartCount: st.RestartCount, LogPath: cfg.LogPath, Rootfs: st.Mountpoint,
+		PidFile: cfg.PidFile, ConmonPidFile: cfg.ConmonPidFile,
 	}
 	if len(cfg.Command) > 0 {
 		d.Path, d.Args = cfg.Command[0], cfg.Command[1:]
@@ -161,11 +167,11 @@ func (c *Container) Inspect() (*InspectData, error) {
 		Env: s.Process.Env, Cmd: cfg.Cmd, Entrypoint: cfg.Entrypoint, Image: cfg.ImageName,
 		WorkingDir: s.Process.Cwd, Labels: cfg.Labels, StopSignal: cfg.StopSignal, StopTimeout: cfg.StopTimeout,
 		Tty: cfg.Terminal, OpenStdin: cfg.Interactive, Hostname: s.Hostname, User: s.Process.User.Username,
-		CreateCommand: cfg.CreateCommand,
+		CreateCommand: cfg.CreateCommand, Annotations: s.Annotations, Timezone: cfg.Timezone,
 	}
 	h := &d.HostConfig
 	h.RestartPolicy = InspectRestartPolicy{Name: cfg.RestartPolicy.Name, MaximumRetryCount: cfg.RestartPolicy.MaxRetries}
-	h.NetworkMode, h.AutoRemove = cfg.NetworkMode, cfg.AutoRemove
+	h.NetworkMode, h.AutoRemove, h.ContainerIDFile = cfg.NetworkMode, cfg.AutoRemove, cfg.CIDFile
 	h.ReadonlyRootfs = s.Root != nil && s.Root.Readonly
 	h.LogConfig.Type, h.LogConfig.Path = cfg.LogDriver, cfg.LogPath
 	if r := s.Linux.Resources; r != nil {
@@ -225,5 +231,9 @@ func (c *Container) inspectNetwork() InspectNetworkSettings {
 }
 
 func isEtcFile(dest string) bool {
-	return dest == "/etc/hosts" || dest == "/etc/hostname" || dest == "/etc/resolv.conf"
+	switch dest {
+	case "/etc/hosts", "/etc/hostname", "/etc/resolv.conf", containerEnvPath, localtimePath:
+		return true
+	}
+	return false
 }

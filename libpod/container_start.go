@@ -89,7 +89,11 @@ func (c *Container) runningLocked(pid, supervisorPID int) error {
 	c.state.PID, c.state.SupervisorPID, c.state.Checkpointed = pid, supervisorPID, false
 	c.state.StartedAt, c.state.FinishedAt = time.Now(), time.Time{}
 	c.state.ExitCode, c.state.Error, c.state.StoppedByUser, c.state.OOMKilled = 0, "", false, false
-	return c.saveLocked()
+	if err := c.saveLocked(); err != nil {
+		return err
+	}
+	c.writePidFiles()
+	return nil
 }
 
 func (c *Container) stdioMode() string {

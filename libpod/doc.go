@@ -47,7 +47,9 @@
 //
 //	ROOT/podlite.db                  state store (libpod/state)
 //	ROOT/storage/                    containers/storage (images, rootfs layers)
-//	ROOT/containers/ID/              ctr.log, hostname, hosts, resolv.conf;
+//	ROOT/containers/ID/              ctr.log, hostname, hosts, resolv.conf,
+//	                                 containerenv (/run/.containerenv),
+//	                                 localtime (--tz's /etc/localtime);
 //	                                 a checkpoint (checkpoint/, *.dump,
 //	                                 network.status); import-volumes, the
 //	                                 journal of an import in progress

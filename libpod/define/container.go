@@ -48,6 +48,19 @@ type ContainerConfig struct {
 	AnonymousVolumes []string `json:"anonymousVolumes,omitempty"`
 	// CreateCommand is the podlite command line that created the container.
 	CreateCommand []string `json:"createCommand,omitempty"`
+	// Privileged is --privileged; Engine the engine that created the
+	// container ("podlite-VERSION"). /run/.containerenv shows both.
+	Privileged bool   `json:"privileged,omitempty"`
+	Engine     string `json:"engine,omitempty"`
+	// RemoveImage (--rmi) removes the image with the --rm container.
+	RemoveImage bool `json:"removeImage,omitempty"`
+	// Timezone is --tz ("local" or an IANA zone).
+	Timezone string `json:"timezone,omitempty"`
+	// PidFile and ConmonPidFile are --pidfile and --conmon-pidfile;
+	// CIDFile is --cidfile.
+	PidFile       string `json:"pidFile,omitempty"`
+	ConmonPidFile string `json:"conmonPidFile,omitempty"`
+	CIDFile       string `json:"cidFile,omitempty"`
 }
 
 // RestartPolicy says what the supervisor does when the container exits.

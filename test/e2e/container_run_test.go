@@ -87,7 +87,10 @@ func TestCreateBadInputLeavesNothing(t *testing.T) {
 	e := NewEnv(t)
 	img := e.LoadBusybox()
 	for _, args := range [][]string{
-		{"create", "no-such-image"},
+		// A missing image is pulled (--pull=missing): from a registry
+		// on loopback that is not there, so the test stays on this host.
+		{"create", "localhost/no-such-image"},
+		{"create", "--pull", "never", "no-such-image"},
 		{"create", "--restart", "sometimes", img},
 		{"create", "--name", "bad name", img},
 		{"create", "-v", "relative/path:/x", img},

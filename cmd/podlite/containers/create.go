@@ -1,19 +1,18 @@
 package containers
 
 import (
-	"bufio"
-	"context"
 	"fmt"
 	"os"
-	"strings"
 
 	"github.com/docker/go-units"
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
 
 	"github.com/podlite/podlite/cmd/podlite/common"
+	"github.com/podlite/podlite/cmd/podlite/system"
 	"github.com/podlite/podlite/libpod"
 	"github.com/podlite/podlite/libpod/define"
+	"github.com/podlite/podlite/libpod/storage"
 )
 
 // createFlags are the flags `create` and `run` share.
@@ -21,17 +20,26 @@ type createFlags struct {
 	name, entrypoint, workdir, user, hostname   string
 	memory, shmSize, stopSignal, restart        string
 	logDriver, network, cidfile                 string
+	pull, pidfile, conmonPidfile, tz            string
 	env, envFile, volumes, mounts, tmpfs        []string
 	labels, capAdd, capDrop, securityOpt, ulims []string
 	publish, expose, dns, dnsSearch, dnsOption  []string
-	addHost                                     []string
+	addHost, labelFile, annotations             []string
 	ip, mac                                     string
-	publishAll                                  bool
+	publishAll, quiet, tlsVerify, envHost       bool
 	interactive, tty, rm, init, privileged      bool
-	readOnly, replace                           bool
+	readOnly, replace, rmi                      bool
 	cpus                                        float64
 	pidsLimit                                   int64
 	stopTimeout                                 uint
+}
+
+// netAlias makes --net podman's other spelling of --network.
+func netAlias(_ *pflag.FlagSet, name string) pflag.NormalizedName {
+	if name == "net" {
+		name = "network"
+	}
+	return pflag.NormalizedName(name)
 }
 
 func (f *createFlags) register(fs *pflag.FlagSet) {
@@ -59,7 +67,7 @@ func (f *createFlags) register(fs *pflag.FlagSet) {
 	fs.StringVar(&f.restart, "restart", "", "restart policy: no, on-failure[:N], always, unless-stopped")
 	fs.BoolVar(&f.init, "init", false, "run an init inside the container that reaps zombies and forwards signals")
 	fs.StringVar(&f.logDriver, "log-driver", "", "logging driver: k8s-file, none, passthrough")
-	fs.StringVar(&f.network, "network", "", "network: bridge (default), none, host, ns:PATH, container:NAME, or NAME[:ip=IP,mac=MAC][,NAME...]")
+	fs.StringVar(&f.network, "network", "", "network (--net too): bridge (default), none, host, ns:PATH, container:NAME, or NAME[:ip=IP,mac=MAC][,NAME...]")
 	fs.StringVar(&f.ip, "ip", "", "static IPv4 address on the container's network")
 	fs.StringVar(&f.mac, "mac-address", "", "static MAC address on the container's network")
 	fs.StringArrayVarP(&f.publish, "publish", "p", nil, "publish a port: [[IP:][HOSTPORT]:]CONTAINERPORT[/PROTO]")
@@ -75,8 +83,18 @@ func (f *createFlags) register(fs *pflag.FlagSet) {
 	fs.StringArrayVar(&f.capDrop, "cap-drop", nil, "drop a capability")
 	fs.StringArrayVar(&f.securityOpt, "security-opt", nil, "security options: no-new-privileges, seccomp=unconfined")
 	fs.BoolVar(&f.rm, "rm", false, "remove the container when it exits")
-	fs.StringVar(&f.cidfile, "cidfile", "", "write the container ID to this file")
+	fs.StringVar(&f.cidfile, "cidfile", "", "write the container ID to this file, which must not exist")
 	fs.BoolVar(&f.replace, "replace", false, "replace an existing container of the same name")
+	fs.StringVar(&f.pull, "pull", "missing", "pull the image: always, missing, never or newer")
+	fs.BoolVarP(&f.quiet, "quiet", "q", false, "do not show the image pull's progress")
+	fs.BoolVar(&f.tlsVerify, "tls-verify", true, "pull over HTTPS with verified certificates (false also allows plain HTTP)")
+	fs.StringVar(&f.pidfile, "pidfile", "", "write the container's PID to this file at each start")
+	fs.StringVar(&f.conmonPidfile, "conmon-pidfile", "", "write the supervisor's PID to this file at each start")
+	fs.StringArrayVar(&f.labelFile, "label-file", nil, "read labels from a file of KEY=VALUE lines")
+	fs.StringArrayVar(&f.annotations, "annotation", nil, "add an annotation to the OCI spec (KEY=VALUE)")
+	fs.BoolVar(&f.envHost, "env-host", false, "copy the host's environment into the container")
+	fs.StringVar(&f.tz, "tz", "", "the container's time zone: local or an IANA zone (e.g. Europe/Paris)")
+	fs.SetNormalizeFunc(netAlias)
 }
 
 // options turns the flags and positional arguments into libpod's options.
@@ -89,8 +107,20 @@ func (f *createFlags) options(cmd *cobra.Command, args []string) (*libpod.Create
 		Network: f.network, IP: f.ip, MAC: f.mac, Publish: f.publish, PublishAll: f.publishAll,
 		Expose: f.expose, DNS: f.dns, DNSSearch: f.dnsSearch, DNSOption: f.dnsOption, AddHost: f.addHost,
 		Privileged: f.privileged, ReadOnly: f.readOnly, CapAdd: f.capAdd,
-		CapDrop: f.capDrop, SecurityOpt: f.securityOpt, AutoRemove: f.rm, Replace: f.replace,
-		CreateCommand: os.Args,
+		CapDrop: f.capDrop, SecurityOpt: f.securityOpt, AutoRemove: f.rm || f.rmi, RemoveImage: f.rmi,
+		Replace: f.replace, CreateCommand: os.Args, Env: f.env, EnvFiles: f.envFile, EnvHost: f.envHost,
+		LabelFiles: f.labelFile, Annotations: f.annotations, Timezone: f.tz, CIDFile: f.cidfile,
+		PidFile: f.pidfile, ConmonPidFile: f.conmonPidfile, Pull: f.pull,
+		PullOptions: storage.PullOptions{Quiet: f.quiet}, Engine: "podlite-" + system.Version,
+	}
+	if f.rmi && cmd.Flags().Changed("rm") && !f.rm {
+		return nil, fmt.Errorf("the --rmi option does not work with --rm=false: %w", define.ErrInvalidArg)
+	}
+	if !f.quiet {
+		o.PullOptions.Progress = os.Stderr
+	}
+	if cmd.Flags().Changed("tls-verify") {
+		o.PullOptions.TLSVerify = &f.tlsVerify
 	}
 	if cmd.Flags().Changed("entrypoint") {
 		o.Entrypoint = &f.entrypoint
@@ -98,14 +128,6 @@ func (f *createFlags) options(cmd *cobra.Command, args []string) (*libpod.Create
 	if cmd.Flags().Changed("stop-timeout") {
 		o.StopTimeout = &f.stopTimeout
 	}
-	for _, file := range f.envFile {
-		env, err := readEnvFile(file)
-		if err != nil {
-			return nil, err
-		}
-		o.Env = append(o.Env, env...)
-	}
-	o.Env = append(o.Env, f.env...)
 	var err error
 	if o.Labels, err = common.KeyValues("label", f.labels); err != nil {
 		return nil, err
@@ -123,50 +145,17 @@ func (f *createFlags) options(cmd *cobra.Command, args []string) (*libpod.Create
 	return o, nil
 }
 
-// create creates the container and writes --cidfile.
+// create creates the container.
 func (f *createFlags) create(cmd *cobra.Command, g *common.Globals, args []string) (*libpod.Container, error) {
 	opts, err := f.options(cmd, args)
 	if err != nil {
 		return nil, err
 	}
-	if f.cidfile != "" {
-		if _, err := os.Stat(f.cidfile); err == nil {
-			return nil, fmt.Errorf("container ID file %s already exists: %w", f.cidfile, define.ErrExists)
-		}
-	}
 	rt, err := g.Runtime()
 	if err != nil {
 		return nil, err
 	}
-	c, err := rt.CreateContainer(context.Background(), opts)
-	if err != nil {
-		return nil, err
-	}
-	if f.cidfile != "" {
-		if err := os.WriteFile(f.cidfile, []byte(c.ID()), 0o644); err != nil {
-			_ = rt.RemoveContainer(context.Background(), c.ID(), true, true)
-			return nil, fmt.Errorf("writing container ID file %s: %w", f.cidfile, err)
-		}
-	}
-	return c, nil
-}
-
-func readEnvFile(path string) ([]string, error) {
-	f, err := os.Open(path)
-	if err != nil {
-		return nil, fmt.Errorf("reading env file %s: %w", path, define.ErrNotFound)
-	}
-	defer f.Close()
-	var env []string
-	sc := bufio.NewScanner(f)
-	for sc.Scan() {
-		line := strings.TrimSpace(sc.Text())
-		if line == "" || strings.HasPrefix(line, "#") {
-			continue
-		}
-		env = append(env, line)
-	}
-	return env, sc.Err()
+	return rt.CreateContainer(cmd.Context(), opts)
 }
 
 func newCreateCommand(g *common.Globals) *cobra.Command {

@@ -155,6 +155,7 @@ func newUnpauseCommand(g *common.Globals) *cobra.Command {
 
 func newRmCommand(g *common.Globals) *cobra.Command {
 	var force, volumes, ignore bool
+	var cidfiles []string
 	sel := selection{}
 	cmd := &cobra.Command{
 		Use:               "rm [options] CONTAINER [CONTAINER...]",
@@ -167,6 +168,11 @@ func newRmCommand(g *common.Globals) *cobra.Command {
 			if err != nil {
 				return err
 			}
+			ids, err := libpod.ReadCIDFiles(cidfiles, ignore)
+			if err != nil {
+				return err
+			}
+			args = append(args, ids...)
 			if ignore {
 				args = existing(rt, args)
 				if len(args) == 0 && !sel.all && !sel.latest {
@@ -196,6 +202,7 @@ func newRmCommand(g *common.Globals) *cobra.Command {
 	cmd.Flags().BoolVarP(&ignore, "ignore", "i", false, "ignore containers that do not exist")
 	cmd.Flags().BoolVarP(&sel.all, "all", "a", false, "remove every container")
 	cmd.Flags().BoolVarP(&sel.latest, "latest", "l", false, "act on the latest container")
+	cmd.Flags().StringArrayVar(&cidfiles, "cidfile", nil, "remove the container whose ID is in this file (from create --cidfile)")
 	return cmd
 }
 

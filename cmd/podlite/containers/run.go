@@ -31,7 +31,7 @@ func newRunCommand(g *common.Globals) *cobra.Command {
 			ctx := context.Background()
 			if detach {
 				if err := c.Start(ctx); err != nil {
-					if f.rm {
+					if f.rm || f.rmi {
 						_ = removeQuietly(g, c)
 					}
 					return err
@@ -39,10 +39,11 @@ func newRunCommand(g *common.Globals) *cobra.Command {
 				fmt.Println(c.ID())
 				return nil
 			}
-			return runAttached(ctx, g, c, f.interactive, f.rm)
+			return runAttached(ctx, g, c, f.interactive, f.rm || f.rmi)
 		},
 	}
 	cmd.Flags().BoolVarP(&detach, "detach", "d", false, "run in the background and print the container ID")
+	cmd.Flags().BoolVar(&f.rmi, "rmi", false, "remove the image after the container exits, unless another container uses it (implies --rm)")
 	f.register(cmd.Flags())
 	return cmd
 }
@@ -74,5 +75,5 @@ func removeQuietly(g *common.Globals, c *libpod.Container) error {
 	if err != nil {
 		return err
 	}
-	return rt.RemoveContainer(context.Background(), c.ID(), true, true)
+	return rt.RemoveAfterRun(context.Background(), c)
 }
