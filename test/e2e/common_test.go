@@ -56,6 +56,7 @@ func runTests(m *testing.M) int {
 		fmt.Fprintln(os.Stderr, "e2e: skipping every test:", skipReason)
 		return m.Run()
 	}
+	keepPullsLocal()
 	dir, err := os.MkdirTemp("", "podlite-e2e-run-")
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "e2e:", err)
@@ -75,6 +76,19 @@ func runTests(m *testing.M) int {
 		code = max(code, 1)
 	}
 	return code
+}
+
+// keepPullsLocal points every HTTP(S) client the tests start (podlite,
+// podman) at a proxy on a closed loopback port, loopback and the tests'
+// own 10/8 namespaces excepted: create and run pull a missing image, and a
+// test that names one by mistake must fail here, not reach docker.io.
+func keepPullsLocal() {
+	for _, kv := range [][2]string{
+		{"HTTP_PROXY", "http://127.0.0.1:9"}, {"HTTPS_PROXY", "http://127.0.0.1:9"},
+		{"NO_PROXY", "localhost,127.0.0.0/8,::1,10.0.0.0/8"},
+	} {
+		os.Setenv(kv[0], kv[1])
+	}
 }
 
 // findBinary returns $PODLITE_BINARY, or builds podlite into dir.
