@@ -27,6 +27,9 @@ func newRootCommand(g *common.Globals) *cobra.Command {
 		SilenceUsage:  true,
 		SilenceErrors: true,
 		Args:          common.NoArgs,
+		PersistentPreRunE: func(*cobra.Command, []string) error {
+			return g.Setup()
+		},
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			return cmd.Help()
 		},
