@@ -199,7 +199,7 @@ func (r *Runtime) removeImage(ctx context.Context, store *storage.Store, name st
 	}
 	if len(users) > 0 && !force {
 		return nil, fmt.Errorf("image %s is in use by container %s: remove the container first, or use --force: %w",
-			name, r.containerName(users[0]), define.ErrInvalidState)
+			name, r.containerName(users[0]), define.ErrImageInUse)
 	}
 	for _, id := range users {
 		// A storage container without a podlite record is an

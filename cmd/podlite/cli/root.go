@@ -52,7 +52,7 @@ func Execute(args []string) int {
 	g := &common.Globals{}
 	root := newRootCommand(g)
 	root.SetArgs(args)
-	err := root.Execute()
+	cmd, err := root.ExecuteC()
 	// Shut the store down on failures too, or a failed command leaves
 	// storage's bookkeeping (and mounts) behind.
 	g.Shutdown()
@@ -65,5 +65,9 @@ func Execute(args []string) int {
 	if !errors.As(err, &ec) || ec.Err != nil {
 		fmt.Fprintf(os.Stderr, "Error: %v\n", err)
 	}
-	return exitCode(err)
+	path := ""
+	if cmd != nil {
+		path = cmd.CommandPath()
+	}
+	return exitCode(path, err)
 }
