@@ -120,26 +120,20 @@ func (g *Globals) Config() (*config.Config, error) {
 	if err != nil {
 		return nil, err
 	}
-	if g.Root != "" {
-		cfg.Root = g.Root
-	}
-	if g.RunRoot != "" {
-		cfg.RunRoot = g.RunRoot
-	}
-	if g.StorageDriver != "" {
-		cfg.StorageDriver = g.StorageDriver
+	// A flag given replaces the files' setting.
+	for _, set := range []struct {
+		dst  *string
+		flag string
+	}{
+		{&cfg.Root, g.Root}, {&cfg.RunRoot, g.RunRoot}, {&cfg.StorageDriver, g.StorageDriver},
+		{&cfg.Runtime, g.OCIRuntime}, {&cfg.CgroupManager, g.CgroupManager}, {&cfg.EventsLogger, g.EventsBackend},
+	} {
+		if set.flag != "" {
+			*set.dst = set.flag
+		}
 	}
 	if g.flagSet("storage-opt") {
 		cfg.StorageOptions = nonEmpty(g.StorageOpts)
-	}
-	if g.OCIRuntime != "" {
-		cfg.Runtime = g.OCIRuntime
-	}
-	if g.CgroupManager != "" {
-		cfg.CgroupManager = g.CgroupManager
-	}
-	if g.EventsBackend != "" {
-		cfg.EventsLogger = g.EventsBackend
 	}
 	return cfg, cfg.Validate()
 }
