@@ -47,6 +47,10 @@ func TestExitCodesMissing(t *testing.T) {
 	if r.Stdout != "there\n" {
 		t.Errorf("rm nosuch there printed %q", r.Stdout)
 	}
+	// --force ignores missing containers, as podman's.
+	if r := e.MustPodlite("rm", "-f", "nosuch"); r.Stdout != "" || r.Stderr != "" {
+		t.Errorf("rm -f nosuch: stdout %q stderr %q", r.Stdout, r.Stderr)
+	}
 	// A missing container is an engine error for other commands, as podman.
 	expectErrorExit(t, e.Podlite("start", "nosuch"), 125)
 	expectErrorExit(t, e.Podlite("inspect", "nosuch"), 125)
@@ -164,6 +168,7 @@ func TestExitCodesMatchPodman(t *testing.T) {
 	same("rm", "nosuch")
 	same("rmi", "nosuch")
 	same("container", "rm", "nosuch")
+	same("rm", "-f", "nosuch")
 	for _, run := range []func(args ...string) *Result{podman, e.Podlite} {
 		if r := run("run", "-d", "--name", "busy", img, "sleep", "1000"); r.ExitCode != 0 {
 			t.Fatalf("run --name busy: %d %s", r.ExitCode, r.Stderr)
