@@ -47,8 +47,18 @@ func ParseLevel(s string) (slog.Level, logrus.Level, error) {
 	case "panic":
 		return slog.LevelError + 8, logrus.PanicLevel, nil
 	}
-	return 0, 0, fmt.Errorf("log level %q is not supported, choose from: %s: %w", s, strings.Join(Levels, ", "), define.ErrInvalidArg)
+	return 0, 0, &LevelError{Level: s}
 }
+
+// LevelError is an unknown --log-level. It prints as podman's message,
+// which podman prints without "Error: " and exits 1 on (the CLI does too).
+type LevelError struct{ Level string }
+
+func (e *LevelError) Error() string {
+	return fmt.Sprintf("Log Level %q is not supported, choose from: %s", e.Level, strings.Join(Levels, ", "))
+}
+
+func (e *LevelError) Unwrap() error { return define.ErrInvalidArg }
 
 // Setup makes level the threshold of slog's default logger and logrus,
 // writing to w and, with toSyslog, to the system log as well.

@@ -3,6 +3,7 @@ package logging
 import (
 	"bytes"
 	"errors"
+	"fmt"
 	"log/slog"
 	"net"
 	"path/filepath"
@@ -37,7 +38,7 @@ func TestParseLevel(t *testing.T) {
 	}
 	for _, bad := range []string{"", "bogus", "verbose", "5"} {
 		_, _, err := ParseLevel(bad)
-		if !errors.Is(err, define.ErrInvalidArg) || !strings.Contains(err.Error(), "choose from: trace, debug, info, warn, warning, error, fatal, panic") {
+		if want := fmt.Sprintf("Log Level %q is not supported, choose from: trace, debug, info, warn, warning, error, fatal, panic", bad); !errors.Is(err, define.ErrInvalidArg) || err.Error() != want {
 			t.Errorf("ParseLevel(%q) = %v", bad, err)
 		}
 	}

@@ -7,8 +7,9 @@ import (
 	"testing"
 )
 
-// TestGlobalLogLevel: podman's levels are accepted, anything else is
-// refused before the command runs (exit 125, podman's list of levels).
+// TestGlobalLogLevel: podman's levels are accepted; anything else is
+// refused before the command runs, with podman's message and status (1,
+// no "Error: "), the same as podman 4.3.1's.
 func TestGlobalLogLevel(t *testing.T) {
 	e := NewEnv(t)
 	for _, lvl := range []string{"trace", "debug", "info", "warn", "warning", "error", "fatal", "panic"} {
@@ -16,10 +17,18 @@ func TestGlobalLogLevel(t *testing.T) {
 	}
 	for _, bad := range []string{"bogus", "verbose", ""} {
 		r := e.Podlite("--log-level="+bad, "version")
-		expectOneLineError(t, r)
-		if r.Stdout != "" || !strings.Contains(r.Stderr, "choose from: trace, debug, info, warn, warning, error, fatal, panic") {
-			t.Errorf("--log-level=%q: stdout %q stderr %q", bad, r.Stdout, r.Stderr)
+		want := `Log Level "` + bad + `" is not supported, choose from: trace, debug, info, warn, warning, error, fatal, panic` + "\n"
+		if r.ExitCode != 1 || r.Stdout != "" || r.Stderr != want {
+			t.Errorf("--log-level=%q: exit %d stdout %q stderr %q", bad, r.ExitCode, r.Stdout, r.Stderr)
 		}
+	}
+	pm := NewPodman(t)
+	cmd := pm.command("--log-level=bogus", "version")
+	var stderr strings.Builder
+	cmd.Stderr = &stderr
+	_ = cmd.Run()
+	if r := e.Podlite("--log-level=bogus", "version"); cmd.ProcessState.ExitCode() != r.ExitCode || stderr.String() != r.Stderr {
+		t.Errorf("podman: exit %d %q; podlite: exit %d %q", cmd.ProcessState.ExitCode(), stderr.String(), r.ExitCode, r.Stderr)
 	}
 }
 

@@ -6,6 +6,7 @@ import (
 
 	"github.com/podlite/podlite/cmd/podlite/common"
 	"github.com/podlite/podlite/libpod/define"
+	"github.com/podlite/podlite/pkg/logging"
 )
 
 // classCode is the exit status of a command failing with an error class.
@@ -31,7 +32,8 @@ var objectExitCodes = map[string][]classCode{
 }
 
 // exitCode maps an error returned by command path to podlite's exit
-// status. A container's own exit code passes through; a command of
+// status. A container's own exit code passes through; an unknown
+// --log-level is 1, as podman's; a command of
 // objectExitCodes failing only with its classes exits with the code of the
 // last failure, as podman; every other failure is an engine error (125).
 func exitCode(path string, err error) int {
@@ -41,6 +43,10 @@ func exitCode(path string, err error) int {
 	var ec *define.ExitCodeError
 	if errors.As(err, &ec) {
 		return ec.Code
+	}
+	var le *logging.LevelError
+	if errors.As(err, &le) {
+		return 1 // podman's status for an unknown --log-level
 	}
 	codes := objectExitCodes[strings.TrimPrefix(path, "podlite ")]
 	if codes == nil {
@@ -67,4 +73,14 @@ func classExitCode(codes []classCode, err error) int {
 		}
 	}
 	return define.ExitEngine
+}
+
+// errorLine is how the error is printed on stderr: "Error: " and the
+// message, or podman's bare message for an unknown --log-level.
+func errorLine(err error) string {
+	var le *logging.LevelError
+	if errors.As(err, &le) {
+		return le.Error()
+	}
+	return "Error: " + err.Error()
 }

@@ -7,6 +7,7 @@ import (
 
 	"github.com/podlite/podlite/cmd/podlite/common"
 	"github.com/podlite/podlite/libpod/define"
+	"github.com/podlite/podlite/pkg/logging"
 )
 
 // TestExitCode: podman's statuses of rm, rmi, stop and kill — 1 for a
@@ -37,6 +38,7 @@ func TestExitCode(t *testing.T) {
 		{"podlite start", missing, 125},
 		{"podlite inspect", missing, 125},
 		{"podlite run", &define.ExitCodeError{Code: 3}, 3},
+		{"podlite version", &logging.LevelError{Level: "bogus"}, 1},
 		{"podlite rm", fmt.Errorf("wrapped: %w", &define.ExitCodeError{Code: 127}), 127},
 	} {
 		if got := exitCode(tc.path, tc.err); got != tc.want {

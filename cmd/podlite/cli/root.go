@@ -63,7 +63,7 @@ func Execute(args []string) int {
 	// failure is one line on stderr.
 	var ec *define.ExitCodeError
 	if !errors.As(err, &ec) || ec.Err != nil {
-		fmt.Fprintf(os.Stderr, "Error: %v\n", err)
+		fmt.Fprintln(os.Stderr, errorLine(err))
 	}
 	path := ""
 	if cmd != nil {
