@@ -303,10 +303,11 @@ func (r *Runtime) importedConfig(meta *criu.Metadata, path string, opts ImportOp
 	cfg := *decoded
 	oldID, oldUserDir := cfg.ID, filepath.Join("containers", cfg.ID)
 	if opts.Name != "" {
-		if err := names.Check(opts.Name); err != nil {
+		name, err := names.Clean(opts.Name)
+		if err != nil {
 			return nil, err
 		}
-		cfg.ID, cfg.Name = names.NewID(), opts.Name
+		cfg.ID, cfg.Name = names.NewID(), name
 	}
 	newDir := filepath.Join(r.cfg.Root, "containers", cfg.ID)
 	if meta.Podman {

@@ -51,8 +51,9 @@ func (c *Container) userDir() string {
 }
 
 // LookupContainer finds a container by name, full ID or unique ID prefix.
+// A leading "/" is dropped from a name, as podman does.
 func (r *Runtime) LookupContainer(nameOrID string) (*Container, error) {
-	id, err := r.store.LookupContainer(nameOrID)
+	id, err := r.store.LookupContainer(names.Trim(nameOrID))
 	if err != nil {
 		return nil, err
 	}
@@ -373,7 +374,8 @@ func (c *Container) IsRunning() bool { return c.isActive() }
 // RenameContainer gives a container a new name; running containers may be
 // renamed too. The new name must be valid and unused.
 func (r *Runtime) RenameContainer(nameOrID, newName string) error {
-	if err := names.Check(newName); err != nil {
+	newName, err := names.Clean(newName)
+	if err != nil {
 		return err
 	}
 	c, err := r.LookupContainer(nameOrID)

@@ -243,11 +243,13 @@ func (r *Runtime) containerConfig(opts *CreateOptions) (*define.ContainerConfig,
 		return nil, nil, nil, fmt.Errorf("an image is required: %w", define.ErrInvalidArg)
 	}
 	id := names.NewID()
-	name := opts.Name
-	if name == "" {
+	name, err := names.Clean(opts.Name)
+	switch {
+	case opts.Name == "":
 		name = names.Random()
-	} else if err := names.Check(name); err != nil {
-		return nil, nil, nil, err
+	case err != nil:
+		// podman's words, which scripts match.
+		return nil, nil, nil, fmt.Errorf("running container create option: %w", err)
 	}
 	restart, err := parseRestartPolicy(opts.Restart)
 	if err != nil {

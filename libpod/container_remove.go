@@ -45,7 +45,8 @@ func (r *Runtime) RemoveContainer(ctx context.Context, nameOrID string, force, r
 func (c *Container) removeLocked(force bool) error {
 	if c.isActive() {
 		if !force {
-			return fmt.Errorf("cannot remove container %s: it is %s; stop it first or use --force: %w", c.config.Name, c.state.Status, define.ErrInvalidState)
+			// podman's words, with the ID: scripts match on them.
+			return fmt.Errorf("cannot remove container %s as it is %s - running or paused containers cannot be removed without force: %w", c.config.ID, c.state.Status, define.ErrStateImproper)
 		}
 		if err := c.killForRemovalLocked(); err != nil {
 			return err

@@ -299,16 +299,29 @@ func (r *Runtime) ociRoot() string { return filepath.Join(r.cfg.RunRoot, "runtim
 
 func (r *Runtime) oci() *oci.Runtime { return oci.New(r.ociRoot()) }
 
-// cleanupCommand is what the supervisor execs after the container exits.
+// cleanupCommand is what the supervisor execs after the container exits:
+// podlite with this process's settings. The config layers are named again
+// (--config, --module; the supervisor inherits PODLITE_CONFIG_OVERRIDE with
+// this process's environment) and what flags may have set is passed.
 func (r *Runtime) cleanupCommand(id string) []string {
 	args := []string{"podlite", "--root", r.cfg.Root, "--runroot", r.cfg.RunRoot}
 	// The same networks (network_config_dir, plugins) as the start's.
 	if r.cfg.File != "" {
 		args = append(args, "--config", r.cfg.File)
 	}
+	for _, m := range r.cfg.Modules {
+		args = append(args, "--module", m)
+	}
 	if r.cfg.StorageDriver != "" {
 		args = append(args, "--storage-driver", r.cfg.StorageDriver)
 	}
+	if len(r.cfg.StorageOptions) == 0 {
+		args = append(args, "--storage-opt", "")
+	}
+	for _, o := range r.cfg.StorageOptions {
+		args = append(args, "--storage-opt", o)
+	}
+	args = append(args, "--events-backend", r.cfg.EventsLogger)
 	return append(args, "container", "cleanup", id)
 }
 

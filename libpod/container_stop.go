@@ -3,6 +3,7 @@ package libpod
 import (
 	"context"
 	"fmt"
+	"log/slog"
 	"strconv"
 	"strings"
 	"syscall"
@@ -51,6 +52,9 @@ func (c *Container) stopLocked(timeout time.Duration) error {
 		if exit := c.waitExitLocked(timeout); exit != nil {
 			return c.exitedLocked(exit.Code, exit.At)
 		}
+		// podman's warning, word for word: scripts and users look for it.
+		slog.Warn(fmt.Sprintf("StopSignal %s failed to stop container %s in %d seconds, resorting to SIGKILL",
+			unix.SignalName(syscall.Signal(c.config.StopSignal)), c.config.Name, int(timeout.Seconds())))
 	}
 	_ = c.rt.oci().Signal(c.config.ID, syscall.SIGKILL, true)
 	if exit := c.waitExitLocked(10 * time.Second); exit != nil {

@@ -1,17 +1,12 @@
 // Package config resolves podlite's settings: built-in defaults, then the
-// config file, then command-line flags (applied by the caller).
+// config files in layers (see layers.go), then command-line flags (applied
+// by the caller).
 package config
 
 import (
-	"errors"
 	"fmt"
-	"io/fs"
 	"os"
 	"path/filepath"
-
-	"github.com/BurntSushi/toml"
-
-	"github.com/podlite/podlite/libpod/define"
 )
 
 // Config is every setting that decides where podlite keeps things and how it
@@ -43,11 +38,27 @@ type Config struct {
 	CNIPluginDirs []string `toml:"cni_plugin_dirs"`
 	// InitPath is the static init binary --init mounts into the container.
 	InitPath string `toml:"init_path"`
+	// Runtime is the OCI runtime: podlite has one, runc's libcontainer
+	// built in, so only its name is accepted (see Validate).
+	Runtime string `toml:"runtime"`
+	// CgroupManager is how container cgroups are made: cgroupfs only.
+	CgroupManager string `toml:"cgroup_manager"`
+	// EventsLogger is where events go: "file" or "none".
+	EventsLogger string `toml:"events_logger"`
+	// StorageOptions are containers/storage driver options
+	// ("overlay.mount_program=...", "vfs.ignore_chown_errors=true").
+	StorageOptions []string `toml:"storage_options"`
 	// Rootless is true when podlite runs as a non-root user.
 	Rootless bool `toml:"-"`
-	// File is the config file these settings were read from (it may not
-	// exist), for the podlite processes this one starts.
-	File string `toml:"-"`
+	// File is the main config file named by --config or PODLITE_CONFIG
+	// ("" when the system and user files were read), and Modules the
+	// modules read after it: the podlite processes this one starts are
+	// handed both, to read the same layers (the override file's variable
+	// they inherit).
+	File    string   `toml:"-"`
+	Modules []string `toml:"-"`
+	// Files are the files read, lowest precedence first (for info).
+	Files []string `toml:"-"`
 }
 
 // Default returns the built-in settings for the calling user: system paths
@@ -64,6 +75,9 @@ func Default() *Config {
 		DefaultSubnet:           "10.90.0.0/16",
 		CNIPluginDirs:           []string{"/usr/local/libexec/cni", "/usr/libexec/cni", "/usr/lib/cni", "/opt/cni/bin"},
 		InitPath:                "/usr/bin/tini-static",
+		Runtime:                 RuntimeName,
+		CgroupManager:           CgroupManagerCgroupfs,
+		EventsLogger:            EventsFile,
 	}
 	if os.Geteuid() != 0 {
 		c.Rootless = true
@@ -75,34 +89,14 @@ func Default() *Config {
 	return c
 }
 
-// Path returns the config file podlite reads for the calling user.
-func Path() string {
-	if p := os.Getenv("PODLITE_CONFIG"); p != "" {
-		return p
-	}
-	if os.Geteuid() != 0 {
-		return filepath.Join(xdgDir("XDG_CONFIG_HOME", ".config"), "podlite", "podlite.conf")
-	}
-	return "/etc/podlite/podlite.conf"
-}
-
-// Load returns the defaults overlaid with the config file at path. A missing
-// file is not an error.
+// Load returns the defaults overlaid with the config file at path alone
+// (no system, user or override file). A missing file is not an error.
 func Load(path string) (*Config, error) {
-	c := Default()
-	c.File = path
-	meta, err := toml.DecodeFile(path, c)
+	c, err := LoadLayers(&Layers{Main: []string{path}})
 	if err != nil {
-		if errors.Is(err, fs.ErrNotExist) {
-			return c, nil
-		}
-		return nil, fmt.Errorf("reading config file %s: %v: %w", path, err, define.ErrInvalidArg)
+		return nil, err
 	}
-	if meta.IsDefined("network_config_dir") && !meta.IsDefined("network_state_dir") {
-		// Another domain's networks must not share the default domain's
-		// leases (host-local keeps them by network name).
-		c.NetworkStateDir = filepath.Join(c.NetworkConfigDir, "state")
-	}
+	c.File = path
 	return c, nil
 }
 

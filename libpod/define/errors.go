@@ -39,3 +39,24 @@ func (e *ExitCodeError) Error() string {
 }
 
 func (e *ExitCodeError) Unwrap() error { return e.Err }
+
+// podman's wordings of the classes, for the messages scripts match on: each
+// is its class for errors.Is but prints podman's words.
+var (
+	// ErrNoSuchContainer ends "no container with name or ID "x" found".
+	ErrNoSuchContainer error = &wording{"no such container", ErrNotFound}
+	// ErrImageNotKnown ends "NAME: image not known".
+	ErrImageNotKnown error = &wording{"image not known", ErrNotFound}
+	// ErrImageInUse is ErrInvalidState for an image a container uses.
+	ErrImageInUse error = &wording{"image is in use by a container", ErrInvalidState}
+	// ErrStateImproper ends "cannot remove container X as it is running...".
+	ErrStateImproper error = &wording{"container state improper", ErrInvalidState}
+)
+
+type wording struct {
+	msg   string
+	class error
+}
+
+func (w *wording) Error() string { return w.msg }
+func (w *wording) Unwrap() error { return w.class }

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"math/big"
 	"regexp"
+	"strings"
 
 	"github.com/podlite/podlite/libpod/define"
 )
@@ -40,10 +41,20 @@ func Random() string {
 
 var validName = regexp.MustCompile(`^[a-zA-Z0-9][a-zA-Z0-9_.-]*$`)
 
-// Check rejects names podman would reject.
+// Check rejects names podman would reject, in podman's words.
 func Check(name string) error {
 	if !validName.MatchString(name) {
-		return fmt.Errorf("invalid container name %q: names must match [a-zA-Z0-9][a-zA-Z0-9_.-]*: %w", name, define.ErrInvalidArg)
+		return fmt.Errorf("names must match [a-zA-Z0-9][a-zA-Z0-9_.-]*: %w", define.ErrInvalidArg)
 	}
 	return nil
 }
+
+// Clean drops the leading "/" docker prints names with (podman and docker
+// accept "/web" for "web"), then checks the name.
+func Clean(name string) (string, error) {
+	name = Trim(name)
+	return name, Check(name)
+}
+
+// Trim drops one leading "/" from a name given for a lookup.
+func Trim(name string) string { return strings.TrimPrefix(name, "/") }

@@ -24,9 +24,23 @@ func TestCheck(t *testing.T) {
 			t.Errorf("Check(%q) = %v", ok, err)
 		}
 	}
-	for _, bad := range []string{"", "-x", "_x", "a/b", "a b"} {
+	for _, bad := range []string{"", "-x", "_x", "a/b", "a b", "/web"} {
 		if err := names.Check(bad); !errors.Is(err, define.ErrInvalidArg) {
 			t.Errorf("Check(%q) = %v, want ErrInvalidArg", bad, err)
+		}
+	}
+}
+
+// TestClean: one leading "/" is dropped, as podman and docker do.
+func TestClean(t *testing.T) {
+	for in, want := range map[string]string{"/web": "web", "web": "web", "/a.b": "a.b"} {
+		if got, err := names.Clean(in); got != want || err != nil {
+			t.Errorf("Clean(%q) = %q, %v", in, got, err)
+		}
+	}
+	for _, bad := range []string{"//web", "/", "/-x", "/a@b"} {
+		if _, err := names.Clean(bad); !errors.Is(err, define.ErrInvalidArg) || err.Error() != "names must match [a-zA-Z0-9][a-zA-Z0-9_.-]*: invalid argument" {
+			t.Errorf("Clean(%q): %v", bad, err)
 		}
 	}
 }

@@ -110,7 +110,7 @@ func (s txStore) LookupContainer(nameOrID string) (string, error) {
 		}
 		switch ids := t.configs.withPrefix(nameOrID, 2); len(ids) {
 		case 0:
-			return fmt.Errorf("no container with name or ID %q found: %w", nameOrID, define.ErrNotFound)
+			return fmt.Errorf("no container with name or ID %q found: %w", nameOrID, define.ErrNoSuchContainer)
 		case 1:
 			id = ids[0]
 			return nil

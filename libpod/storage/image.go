@@ -182,7 +182,7 @@ func (s *Store) lookupIDPrefix(input, prefix string) (*cstorage.Image, error) {
 		found = &all[i]
 	}
 	if found == nil {
-		return nil, fmt.Errorf("image %q: %w", input, define.ErrNotFound)
+		return nil, fmt.Errorf("%s: %w", input, define.ErrImageNotKnown)
 	}
 	return found, nil
 }
@@ -190,7 +190,7 @@ func (s *Store) lookupIDPrefix(input, prefix string) (*cstorage.Image, error) {
 // lookupShortName is the last resort: the one image with a name ending in
 // the short name the user gave.
 func (s *Store) lookupShortName(name string) (*cstorage.Image, error) {
-	notFound := fmt.Errorf("image %q: %w", name, define.ErrNotFound)
+	notFound := fmt.Errorf("%s: %w", name, define.ErrImageNotKnown)
 	if hasDomain(name) {
 		return nil, notFound
 	}

@@ -28,6 +28,9 @@ type Options struct {
 	// driver that already holds data under Root, else overlay where it
 	// works, else vfs.
 	Driver string
+	// DriverOptions are graph driver options ("overlay.mount_program=X"),
+	// given to every driver tried: one it does not know is an error.
+	DriverOptions []string
 	// Rootless is true when podlite runs as an ordinary user.
 	Rootless bool
 }
@@ -63,6 +66,7 @@ func New(o Options) (*Store, error) {
 			// cannot chown to outside a user namespace.
 			opts.GraphDriverOptions = []string{"vfs.ignore_chown_errors=true"}
 		}
+		opts.GraphDriverOptions = append(opts.GraphDriverOptions, o.DriverOptions...)
 		s, err := cstorage.GetStore(opts)
 		if err == nil {
 			return &Store{store: s, root: o.Root}, nil

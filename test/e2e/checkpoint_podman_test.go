@@ -62,10 +62,15 @@ func NewPodman(t *testing.T) *Podman {
 
 // Run runs podman with the test's storage and returns its output and error.
 func (p *Podman) Run(args ...string) (string, error) {
+	out, err := p.command(args...).CombinedOutput()
+	return string(out), err
+}
+
+// command returns an unstarted podman command with the test's storage.
+func (p *Podman) command(args ...string) *exec.Cmd {
 	cmd := exec.Command(p.Bin, append([]string{"--root", p.Root, "--runroot", p.RunRoot}, args...)...)
 	cmd.Env = append(os.Environ(), "CONTAINERS_CONF="+p.conf)
-	out, err := cmd.CombinedOutput()
-	return string(out), err
+	return cmd
 }
 
 // MustRun is Run that fails the test on error.

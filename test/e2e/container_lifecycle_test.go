@@ -66,13 +66,13 @@ func TestRmRunningNeedsForce(t *testing.T) {
 	e := NewEnv(t)
 	img := e.LoadBusybox()
 	e.MustPodlite("run", "-d", "--name", "busy", img, "sleep", "1000")
-	expectOneLineError(t, e.Podlite("rm", "busy"))
+	expectErrorExit(t, e.Podlite("rm", "busy"), 2) // podman's: running, no --force
 	e.MustPodlite("rm", "-f", "busy")
 	if got := e.MustPodlite("ps", "-aq").Stdout; got != "" {
 		t.Fatalf("rm -f left %q", got)
 	}
 	e.MustPodlite("rm", "--ignore", "busy")
-	expectOneLineError(t, e.Podlite("rm", "busy"))
+	expectErrorExit(t, e.Podlite("rm", "busy"), 1) // podman's: no such container
 }
 
 func TestRestartPolicyOnFailure(t *testing.T) {

@@ -55,7 +55,7 @@ func TestImageInspectErrors(t *testing.T) {
 	e.LoadBusybox()
 	r := e.Podlite("image", "inspect", "nosuchimage")
 	expectOneLineError(t, r)
-	if !strings.Contains(r.Stderr, `"nosuchimage"`) || !strings.Contains(r.Stderr, "not found") {
+	if !strings.Contains(r.Stderr, "nosuchimage: image not known") {
 		t.Errorf("inspect error does not name the image: %s", r.Stderr)
 	}
 	// The images found are still shown; the command fails.

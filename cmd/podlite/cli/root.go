@@ -27,6 +27,9 @@ func newRootCommand(g *common.Globals) *cobra.Command {
 		SilenceUsage:  true,
 		SilenceErrors: true,
 		Args:          common.NoArgs,
+		PersistentPreRunE: func(*cobra.Command, []string) error {
+			return g.Setup()
+		},
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			return cmd.Help()
 		},
@@ -49,7 +52,7 @@ func Execute(args []string) int {
 	g := &common.Globals{}
 	root := newRootCommand(g)
 	root.SetArgs(args)
-	err := root.Execute()
+	cmd, err := root.ExecuteC()
 	// Shut the store down on failures too, or a failed command leaves
 	// storage's bookkeeping (and mounts) behind.
 	g.Shutdown()
@@ -60,7 +63,11 @@ func Execute(args []string) int {
 	// failure is one line on stderr.
 	var ec *define.ExitCodeError
 	if !errors.As(err, &ec) || ec.Err != nil {
-		fmt.Fprintf(os.Stderr, "Error: %v\n", err)
+		fmt.Fprintln(os.Stderr, errorLine(err))
 	}
-	return exitCode(err)
+	path := ""
+	if cmd != nil {
+		path = cmd.CommandPath()
+	}
+	return exitCode(path, err)
 }

@@ -3,54 +3,158 @@
 package common
 
 import (
-	"github.com/sirupsen/logrus"
+	"fmt"
+	"os"
+
 	"github.com/spf13/cobra"
 
 	"github.com/podlite/podlite/libpod"
 	"github.com/podlite/podlite/libpod/config"
+	"github.com/podlite/podlite/libpod/define"
+	"github.com/podlite/podlite/pkg/logging"
 )
 
 // Globals are the root command's persistent flags and the runtime they open.
 type Globals struct {
 	ConfigPath    string
+	Modules       []string
 	Root          string
 	RunRoot       string
 	StorageDriver string
+	StorageOpts   []string
 	LogLevel      string
+	Syslog        bool
+	NoOut         bool
+	Out           string
+	OCIRuntime    string
+	RuntimeFlags  []string
+	CgroupManager string
+	EventsBackend string
+	HooksDirs     []string
+	TmpDir        string
 
-	rt *libpod.Runtime
+	cmd *cobra.Command
+	rt  *libpod.Runtime
 }
 
 // AddFlags registers the global flags on the root command.
 func (g *Globals) AddFlags(cmd *cobra.Command) {
+	g.cmd = cmd
 	f := cmd.PersistentFlags()
-	f.StringVar(&g.ConfigPath, "config", "", "path to the podlite config file")
+	f.StringVar(&g.ConfigPath, "config", "", "path to the podlite config file (replaces the system and user files, as $"+config.EnvConfig+")")
+	f.StringArrayVar(&g.Modules, "module", nil, "load a config module after the config files (may be set multiple times)")
 	f.StringVar(&g.Root, "root", "", "path to the persistent storage root")
 	f.StringVar(&g.RunRoot, "runroot", "", "path to the volatile runtime state root")
 	f.StringVar(&g.StorageDriver, "storage-driver", "", "storage driver: overlay or vfs")
-	f.StringVar(&g.LogLevel, "log-level", "error", "log messages at or above this level: debug, info, warn, error")
+	f.StringArrayVar(&g.StorageOpts, "storage-opt", nil, "pass an option to the storage driver (may be set multiple times; \"\" clears the configured ones)")
+	f.StringVar(&g.LogLevel, "log-level", "warn", "log messages at or above this level: trace, debug, info, warn, error, fatal, panic")
+	f.BoolVar(&g.Syslog, "syslog", false, "log to the system log as well as to stderr")
+	f.BoolVar(&g.NoOut, "noout", false, "send podlite's output (not containers') to /dev/null")
+	f.StringVar(&g.Out, "out", "", "send podlite's output (not containers') to this file")
+	f.StringVar(&g.OCIRuntime, "runtime", "", "OCI runtime: only "+config.RuntimeName+", the embedded one")
+	f.StringArrayVar(&g.RuntimeFlags, "runtime-flag", nil, "refused: the embedded runtime takes no flags")
+	f.StringVar(&g.CgroupManager, "cgroup-manager", "", "cgroup manager: cgroupfs")
+	f.StringVar(&g.EventsBackend, "events-backend", "", "events backend: file or none")
+	f.StringArrayVar(&g.HooksDirs, "hooks-dir", nil, "refused: podlite runs no OCI hooks")
+	f.StringVar(&g.TmpDir, "tmpdir", "", "refused: podlite keeps its volatile state under --runroot")
 }
 
-// Config returns the effective configuration: file, then flags.
-func (g *Globals) Config() (*config.Config, error) {
-	path := g.ConfigPath
-	if path == "" {
-		path = config.Path()
+// Setup acts on the global flags before any command runs: it checks them,
+// sets up logging and redirects podlite's output.
+func (g *Globals) Setup() error {
+	if err := logging.Setup(g.LogLevel, os.Stderr, g.Syslog); err != nil {
+		return err
 	}
-	cfg, err := config.Load(path)
+	if err := g.refuse(); err != nil {
+		return err
+	}
+	return g.redirect()
+}
+
+// refuse rejects the podman flags that cannot mean anything here.
+func (g *Globals) refuse() error {
+	switch {
+	case len(g.RuntimeFlags) > 0:
+		return fmt.Errorf("--runtime-flag %q: podlite runs containers with its embedded runtime, which takes no flags: %w", g.RuntimeFlags[0], define.ErrNotSupported)
+	case len(g.HooksDirs) > 0:
+		return fmt.Errorf("--hooks-dir %q: podlite does not run OCI hooks: %w", g.HooksDirs[0], define.ErrNotSupported)
+	case g.TmpDir != "":
+		return fmt.Errorf("--tmpdir %q: podlite keeps its volatile state under --runroot, use that instead: %w", g.TmpDir, define.ErrNotSupported)
+	case g.NoOut && g.Out != "":
+		return fmt.Errorf("--noout and --out cannot be used together: %w", define.ErrInvalidArg)
+	}
+	return nil
+}
+
+// containerStdout is the process's stdout before --noout or --out: a
+// container's own output goes there, as podman's does.
+var containerStdout = os.Stdout
+
+// ContainerStdout is where a container's output goes (run, attach, exec,
+// logs): the real stdout, whatever --out or --noout did to podlite's own.
+func ContainerStdout() *os.File { return containerStdout }
+
+func (g *Globals) redirect() error {
+	path := g.Out
+	if g.NoOut {
+		path = os.DevNull
+	}
+	if path == "" {
+		return nil
+	}
+	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_TRUNC, 0o644)
+	if err != nil {
+		return fmt.Errorf("opening --out file: %w", err)
+	}
+	os.Stdout = f
+	return nil
+}
+
+// Config returns the effective configuration: the layered files, then flags.
+func (g *Globals) Config() (*config.Config, error) {
+	layers, err := config.Resolve(g.ConfigPath, g.Modules)
 	if err != nil {
 		return nil, err
 	}
-	if g.Root != "" {
-		cfg.Root = g.Root
+	cfg, err := config.LoadLayers(layers)
+	if err != nil {
+		return nil, err
 	}
-	if g.RunRoot != "" {
-		cfg.RunRoot = g.RunRoot
+	// A flag given replaces the files' setting.
+	for _, set := range []struct {
+		dst  *string
+		flag string
+	}{
+		{&cfg.Root, g.Root}, {&cfg.RunRoot, g.RunRoot}, {&cfg.StorageDriver, g.StorageDriver},
+		{&cfg.Runtime, g.OCIRuntime}, {&cfg.CgroupManager, g.CgroupManager}, {&cfg.EventsLogger, g.EventsBackend},
+	} {
+		if set.flag != "" {
+			*set.dst = set.flag
+		}
 	}
-	if g.StorageDriver != "" {
-		cfg.StorageDriver = g.StorageDriver
+	if g.flagSet("storage-opt") {
+		cfg.StorageOptions = nonEmpty(g.StorageOpts)
 	}
-	return cfg, nil
+	return cfg, cfg.Validate()
+}
+
+func (g *Globals) flagSet(name string) bool {
+	if g.cmd == nil {
+		return false
+	}
+	f := g.cmd.PersistentFlags().Lookup(name)
+	return f != nil && f.Changed
+}
+
+// nonEmpty drops the "" podman users pass to clear the configured list.
+func nonEmpty(ss []string) []string {
+	var out []string
+	for _, s := range ss {
+		if s != "" {
+			out = append(out, s)
+		}
+	}
+	return out
 }
 
 // Container opens the runtime and looks up the container nameOrID.
@@ -66,11 +170,6 @@ func (g *Globals) Container(nameOrID string) (*libpod.Container, error) {
 func (g *Globals) Runtime() (*libpod.Runtime, error) {
 	if g.rt != nil {
 		return g.rt, nil
-	}
-	// libcontainer logs through logrus; at warn it would copy whole CRIU
-	// logs onto stderr, which podlite's errors summarise instead.
-	if lvl, err := logrus.ParseLevel(g.LogLevel); err == nil {
-		logrus.SetLevel(lvl)
 	}
 	cfg, err := g.Config()
 	if err != nil {

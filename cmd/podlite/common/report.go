@@ -8,18 +8,29 @@ import (
 	"github.com/podlite/podlite/libpod/define"
 )
 
-// ReportEach prints every error but the last on stderr and returns the
-// last, which the root command prints and exits 125 on: a command over
-// several objects reports each failure once and never stops at the first.
+// ReportEach prints every error but the last on stderr and returns them
+// all as one error that prints as the last, which the root command prints
+// and exits on: a command over several objects reports each failure once
+// and never stops at the first; its exit code depends on them all.
 func ReportEach(stderr io.Writer, errs []error) error {
-	if len(errs) == 0 {
+	switch len(errs) {
+	case 0:
 		return nil
+	case 1:
+		return errs[0]
 	}
 	for _, err := range errs[:len(errs)-1] {
 		fmt.Fprintf(stderr, "Error: %v\n", err)
 	}
-	return errs[len(errs)-1]
+	return &EachError{Errs: errs}
 }
+
+// EachError is the failures of a command over several objects, all printed
+// but the last: it prints as the last one.
+type EachError struct{ Errs []error }
+
+func (e *EachError) Error() string   { return e.Errs[len(e.Errs)-1].Error() }
+func (e *EachError) Unwrap() []error { return e.Errs }
 
 // KeyValues turns repeated KEY=VALUE flags into a map; a bare KEY maps to "".
 func KeyValues(flag string, values []string) (map[string]string, error) {

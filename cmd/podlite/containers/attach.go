@@ -38,7 +38,7 @@ func newAttachCommand(g *common.Globals) *cobra.Command {
 			if err != nil {
 				return err
 			}
-			streams := libpod.Streams{Stdin: os.Stdin, Stdout: os.Stdout, Stderr: os.Stderr, Terminal: os.Stdin}
+			streams := libpod.Streams{Stdin: os.Stdin, Stdout: common.ContainerStdout(), Stderr: os.Stderr, Terminal: os.Stdin}
 			code, err := c.Attach(context.Background(), streams, libpod.AttachOptions{NoStdin: noStdin, DetachKeys: keys})
 			if errors.Is(err, libpod.ErrDetached) {
 				return nil

@@ -36,7 +36,7 @@ func newExecCommand(g *common.Globals) *cobra.Command {
 			if err != nil {
 				return err
 			}
-			streams := libpod.Streams{Stdout: os.Stdout, Stderr: os.Stderr, Terminal: os.Stdin}
+			streams := libpod.Streams{Stdout: common.ContainerStdout(), Stderr: os.Stderr, Terminal: os.Stdin}
 			if o.Interactive {
 				streams.Stdin = os.Stdin
 			}

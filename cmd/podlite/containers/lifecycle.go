@@ -173,14 +173,15 @@ func newRmCommand(g *common.Globals) *cobra.Command {
 				return err
 			}
 			args = append(args, ids...)
-			if ignore {
+			// As podman's: --force also ignores missing containers.
+			if ignore || force {
 				args = existing(rt, args)
 				if len(args) == 0 && !sel.all && !sel.latest {
 					return nil
 				}
 			}
 			err = forEach(g, sel, args, func(c *libpod.Container) error {
-				return ignoreMissing(rt.RemoveContainer(context.Background(), c.ID(), force, volumes), ignore)
+				return ignoreMissing(rt.RemoveContainer(context.Background(), c.ID(), force, volumes), ignore || force)
 			})
 			if !sel.all {
 				return err
@@ -197,7 +198,7 @@ func newRmCommand(g *common.Globals) *cobra.Command {
 			return err
 		},
 	}
-	cmd.Flags().BoolVarP(&force, "force", "f", false, "kill and remove running containers")
+	cmd.Flags().BoolVarP(&force, "force", "f", false, "kill and remove running containers; ignore missing ones")
 	cmd.Flags().BoolVarP(&volumes, "volumes", "v", false, "remove the container's anonymous volumes")
 	cmd.Flags().BoolVarP(&ignore, "ignore", "i", false, "ignore containers that do not exist")
 	cmd.Flags().BoolVarP(&sel.all, "all", "a", false, "remove every container")

@@ -46,7 +46,7 @@ func newLogsCommand(g *common.Globals) *cobra.Command {
 			ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGINT, syscall.SIGTERM)
 			defer stop()
 			return c.Logs(ctx, opts, func(l logs.Line) error {
-				out := os.Stdout
+				out := common.ContainerStdout()
 				if l.Stream == "stderr" {
 					out = os.Stderr
 				}

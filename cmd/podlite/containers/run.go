@@ -51,7 +51,7 @@ func newRunCommand(g *common.Globals) *cobra.Command {
 // runAttached runs c in the foreground and returns its exit code as an
 // error the CLI exits with.
 func runAttached(ctx context.Context, g *common.Globals, c *libpod.Container, interactive, remove bool) error {
-	streams := libpod.Streams{Stdout: os.Stdout, Stderr: os.Stderr, Terminal: os.Stdin}
+	streams := libpod.Streams{Stdout: common.ContainerStdout(), Stderr: os.Stderr, Terminal: os.Stdin}
 	if interactive {
 		streams.Stdin = os.Stdin
 	}
