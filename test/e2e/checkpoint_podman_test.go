@@ -60,6 +60,20 @@ func NewPodman(t *testing.T) *Podman {
 	return p
 }
 
+// NewPodlitePodman returns a podlite env and a private podman with the
+// busybox test image in both (podman loads podlite's save of it), for the
+// tests that run the same commands on both; img names it in both.
+func NewPodlitePodman(t *testing.T) (*Env, *Podman, string) {
+	t.Helper()
+	pm := NewPodman(t)
+	e := NewEnv(t)
+	img := e.LoadBusybox()
+	archive := filepath.Join(t.TempDir(), "busybox.tar")
+	e.MustPodlite("save", "-o", archive, img)
+	pm.MustRun("load", "-i", archive)
+	return e, pm, img
+}
+
 // Run runs podman with the test's storage and returns its output and error.
 func (p *Podman) Run(args ...string) (string, error) {
 	out, err := p.command(args...).CombinedOutput()
@@ -89,13 +103,8 @@ func (p *Podman) MustRun(args ...string) string {
 // podman address (10.88.0.0/16) is not on podlite's default network, so
 // it gets one of podlite's, and says so.
 func TestRestorePodmanArchive(t *testing.T) {
-	pm := NewPodman(t)
-	e := NewEnv(t)
-	img := e.LoadBusybox()
+	e, pm, img := NewPodlitePodman(t)
 	dir := t.TempDir()
-	image := filepath.Join(dir, "busybox.tar")
-	e.MustPodlite("save", "-o", image, img)
-	pm.MustRun("load", "-i", image)
 
 	pm.MustRun("run", "-d", "--name", "migrant", "-v", "carried:/data", img, "sh", "-c",
 		"echo moved > /etc/motd; rm /bin/vi; echo in-volume > /data/f; "+counterScript)
@@ -138,13 +147,8 @@ func TestRestorePodmanArchive(t *testing.T) {
 // (`checkpoint --create-image`), carried as an OCI archive, restores in
 // podlite by name, as podman's own `restore IMAGE` would.
 func TestRestorePodmanCheckpointImage(t *testing.T) {
-	pm := NewPodman(t)
-	e := NewEnv(t)
-	img := e.LoadBusybox()
+	e, pm, img := NewPodlitePodman(t)
 	dir := t.TempDir()
-	image := filepath.Join(dir, "busybox.tar")
-	e.MustPodlite("save", "-o", image, img)
-	pm.MustRun("load", "-i", image)
 	pm.MustRun("run", "-d", "--name", "imaged", img, "sh", "-c", counterScript)
 	waitFor(t, func() bool { return len(strings.Fields(pm.MustRun("logs", "imaged"))) >= 5 })
 	pm.MustRun("container", "checkpoint", "--create-image", "localhost/imaged-checkpoint", "imaged")

@@ -143,12 +143,7 @@ func TestNamesLeadingSlash(t *testing.T) {
 // and it refuses a leading "/" in names: those are checked against the
 // docs above.)
 func TestExitCodesMatchPodman(t *testing.T) {
-	pm := NewPodman(t)
-	e := NewEnv(t)
-	img := e.LoadBusybox()
-	archive := t.TempDir() + "/busybox.tar"
-	e.MustPodlite("save", "-o", archive, img)
-	pm.MustRun("load", "-i", archive)
+	e, pm, img := NewPodlitePodman(t)
 	podman := func(args ...string) *Result {
 		cmd := pm.command(args...)
 		var stdout, stderr strings.Builder

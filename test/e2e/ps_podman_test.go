@@ -5,7 +5,6 @@ import (
 	"errors"
 	"maps"
 	"os/exec"
-	"path/filepath"
 	"regexp"
 	"slices"
 	"strings"
@@ -39,12 +38,7 @@ func psNormalize(s string) string { return psDuration.ReplaceAllString(s, "T") }
 // {{.State}} (4.3.1 prints the status), label!= (5.x only), and "Up 2
 // seconds" (4.3.1 adds "ago"; psNormalize hides it).
 func TestPsMatchesPodman(t *testing.T) {
-	pm := NewPodman(t)
-	e := NewEnv(t)
-	img := e.LoadBusybox()
-	archive := filepath.Join(t.TempDir(), "busybox.tar")
-	e.MustPodlite("save", "-o", archive, img)
-	pm.MustRun("load", "-i", archive)
+	e, pm, img := NewPodlitePodman(t)
 	b := psBoth{e, pm}
 
 	e.MustPodlite("run", "-d", "--name", "up", "-l", "tier=web", img, "sleep", "1000")

@@ -257,12 +257,7 @@ func TestRunRmi(t *testing.T) {
 // 4.3.1 and compares what the container sees: env file parsing, label
 // file parsing, --tz, and the keys of a privileged /run/.containerenv.
 func TestRunFlagsMatchPodman(t *testing.T) {
-	pm := NewPodman(t)
-	e := NewEnv(t)
-	img := e.LoadBusybox()
-	archive := filepath.Join(t.TempDir(), "busybox.tar")
-	e.MustPodlite("save", "-o", archive, img)
-	pm.MustRun("load", "-i", archive)
+	e, pm, img := NewPodlitePodman(t)
 	envFile, labelFile := writeRunFlagFiles(t)
 
 	both := func(args ...string) (string, string) {
