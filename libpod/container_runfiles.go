@@ -271,12 +271,12 @@ func ReadCIDFiles(paths []string, ignoreMissing bool) ([]string, error) {
 	var ids []string
 	for _, p := range paths {
 		b, err := os.ReadFile(p)
-		if errors.Is(err, fs.ErrNotExist) {
-			if ignoreMissing {
-				continue
-			}
-			return nil, fmt.Errorf("reading CIDFile: %w: %w", err, define.ErrNotFound)
-		} else if err != nil {
+		if errors.Is(err, fs.ErrNotExist) && ignoreMissing {
+			continue
+		}
+		if err != nil {
+			// Of no class: podman's rm exits 125 for it, not the 1 of
+			// a missing container.
 			return nil, fmt.Errorf("reading CIDFile: %w", err)
 		}
 		id, _, _ := strings.Cut(string(b), "\n")
