@@ -18,7 +18,8 @@ P_BIN=${PODLITE_BINARY:?set PODLITE_BINARY}
 RUNS=${BENCH_ARCHIVE_RUNS:-3}
 here=$(cd "$(dirname "$0")" && pwd)
 work=$(mktemp -d /var/tmp/podlite-bench-archive.XXXXXX)
-printf 'network_config_dir = "%s/net.d"\n' "$work" >"$work/podlite.conf"
+# A network domain of its own, as bench.sh's.
+printf 'network_config_dir = "%s/net.d"\ndefault_network_interface = "plbencha0"\ndefault_subnet = "10.198.0.0/16"\n' "$work" >"$work/podlite.conf"
 P=("$P_BIN" --config "$work/podlite.conf" --root "$work/root" --runroot "$work/run")
 PM=()
 if command -v podman >/dev/null 2>&1; then
@@ -31,6 +32,7 @@ fi
 IMG=localhost/bench-memhold:latest
 cleanup() {
 	"${P[@]}" rm -af >/dev/null 2>&1 || true
+	"${P[@]}" system reset -f >/dev/null 2>&1 || true
 	if [ ${#PM[@]} -gt 0 ]; then "${PM[@]}" system reset -f >/dev/null 2>&1 || true; fi
 	# A container whose state podman lost survives the reset: end it and
 	# its conmon, found by this run's directory on conmon's command line.

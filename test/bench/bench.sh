@@ -12,11 +12,15 @@ P_BIN=${PODLITE_BINARY:?set PODLITE_BINARY}
 FLOOR=${PODLITE_FLOOR:?set PODLITE_FLOOR}
 RUNS=${BENCH_RUNS:-20}
 work=$(mktemp -d /var/tmp/podlite-bench.XXXXXX)
-printf 'network_config_dir = "%s/net.d"\n' "$work" >"$work/podlite.conf"
+# A network domain of the bench's own (the leases go to net.d/state): the
+# host's podlite0 bridge and /var/lib/podlite stay as they are.
+printf 'network_config_dir = "%s/net.d"\ndefault_network_interface = "plbench0"\ndefault_subnet = "10.199.0.0/16"\n' "$work" >"$work/podlite.conf"
 P="$P_BIN --config $work/podlite.conf --root $work/root --runroot $work/run"
 IMG=localhost/bench-busybox:latest
 cleanup() {
 	$P rm -af >/dev/null 2>&1 || true
+	# Its networks go, with their bridge and firewall chains.
+	$P system reset -f >/dev/null 2>&1 || true
 	grep -o "${work}[^ ]*" /proc/mounts | sort -r | xargs -r -n1 umount -l 2>/dev/null || true
 	rm -rf "$work"
 }
