@@ -186,10 +186,10 @@ func (r *Runtime) removeImage(ctx context.Context, store *storage.Store, name st
 }
 
 // imageNotKnown turns a lookup's ErrNotFound into podman's message,
-// which scripts match; other errors pass.
+// which scripts match, in define's one wording of it; other errors pass.
 func imageNotKnown(name string, err error) error {
 	if errors.Is(err, define.ErrNotFound) {
-		return &define.PodmanError{Msg: name + ": image not known", Class: define.ErrNotFound}
+		return fmt.Errorf("%s: %w", name, define.ErrImageNotKnown)
 	}
 	return err
 }
@@ -204,7 +204,9 @@ func (e *ImageInUseError) Error() string {
 	return "image used by " + e.Container + ": image is in use by a container: consider listing external containers and force-removing image"
 }
 
-func (e *ImageInUseError) Unwrap() error { return define.ErrInvalidState }
+// Unwrap is define's class of the refusal (an ErrInvalidState), the one
+// cmd/podlite/cli maps rmi's exit status by.
+func (e *ImageInUseError) Unwrap() error { return define.ErrImageInUse }
 
 // RemoveImagesExitCode is podman's exit status of rmi for the errors
 // RemoveImages returned: 2 when an image is in use, 1 when images were
