@@ -82,6 +82,7 @@ func TestGlobalRefusals(t *testing.T) {
 		"--cdi-spec-dir=/etc/cdi":      "no CDI device support",
 		"--imagestore=/srv/images":     "--root storage only",
 		"--db-backend=sqlite":          "boltdb only",
+		"--transient-store":            "persistent state database",
 	} {
 		r := e.Podlite(flag, "ps")
 		expectOneLineError(t, r)

@@ -39,6 +39,7 @@ type Globals struct {
 	VolumePath       string
 	DBBackend        string
 	Remote           bool
+	TransientStore   bool
 	// refused holds the flags of podman's that name something podlite
 	// does not have (a service, conmon, CDI…), each with its reason.
 	refused map[string]*string
@@ -70,6 +71,7 @@ func (g *Globals) AddFlags(cmd *cobra.Command) {
 	f.StringVar(&g.NetworkConfigDir, "network-config-dir", "", "directory of the network configuration files")
 	f.StringVar(&g.VolumePath, "volumepath", "", "directory of named volumes")
 	f.BoolVar(&g.Remote, "remote", false, "refused: podlite has no service to connect to")
+	f.BoolVar(&g.TransientStore, "transient-store", false, "refused: podlite keeps every container record in its state database")
 	f.StringVar(&g.DBBackend, "db-backend", "", "state database: boltdb (the only one)")
 	g.refused = map[string]*string{}
 	for _, r := range refusedGlobals {
@@ -113,6 +115,8 @@ func (g *Globals) refuse() error {
 		return fmt.Errorf("--remote: podlite has no service to connect to: it manages this host's containers directly: %w", define.ErrNotSupported)
 	}
 	switch {
+	case g.TransientStore:
+		return fmt.Errorf("--transient-store: podlite keeps every container record in its persistent state database, which a reboot refresh reconciles: %w", define.ErrNotSupported)
 	case len(g.RuntimeFlags) > 0:
 		return fmt.Errorf("--runtime-flag %q: podlite runs containers with its embedded runtime, which takes no flags: %w", g.RuntimeFlags[0], define.ErrNotSupported)
 	case len(g.HooksDirs) > 0:
