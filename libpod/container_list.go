@@ -174,7 +174,7 @@ func (r *Runtime) ListContainers(opts ListOptions) ([]ListedContainer, error) {
 func (c *Container) listed() ListedContainer {
 	cfg, st := c.config, c.state
 	l := ListedContainer{
-		AutoRemove: cfg.AutoRemove, Command: cfg.Command, ID: cfg.ID, Image: cfg.ImageName, ImageID: cfg.ImageID,
+		AutoRemove: cfg.AutoRemove, CIDFile: cfg.CIDFile, Command: cfg.Command, ID: cfg.ID, Image: cfg.ImageName, ImageID: cfg.ImageID,
 		Labels: cfg.Labels, Names: []string{cfg.Name}, Pid: st.PID, State: st.Status.String(),
 		Exited: st.Status == define.StatusExited, ExitCode: int32(st.ExitCode), Restarts: st.RestartCount,
 		Created: cfg.CreatedAt, StartedAt: st.StartedAt.Unix(), ExitedAt: st.FinishedAt.Unix(),
