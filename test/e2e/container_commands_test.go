@@ -1,7 +1,6 @@
 package e2e
 
 import (
-	"bufio"
 	"encoding/json"
 	"os/exec"
 	"regexp"
@@ -83,25 +82,7 @@ func TestLogsFollow(t *testing.T) {
 	e.MustPodlite("run", "-d", "--name", "follow", img, "sh", "-c", waitScript("one", "two", "3"))
 	waitFor(t, func() bool { return e.MustPodlite("logs", "follow").Stdout == "one\n" })
 	cmd := e.Command("logs", "-f", "follow")
-	stdout, err := cmd.StdoutPipe()
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	done := make(chan error, 1)
-	timer := time.AfterFunc(15*time.Second, func() { _ = cmd.Process.Kill() })
-	defer timer.Stop()
-	lines := make(chan string)
-	go func() {
-		sc := bufio.NewScanner(stdout)
-		for sc.Scan() {
-			lines <- sc.Text()
-		}
-		close(lines)
-		done <- cmd.Wait()
-	}()
+	lines := streamLines(t, cmd)
 	if l := <-lines; l != "one" {
 		t.Fatalf("first followed line %q", l)
 	}
@@ -118,7 +99,7 @@ func TestLogsFollow(t *testing.T) {
 	if l, ok := <-lines; ok {
 		t.Fatalf("extra line %q", l)
 	}
-	if err := <-done; err != nil {
+	if err := cmd.Wait(); err != nil {
 		t.Fatalf("logs -f after the container exited: %v", err)
 	}
 	// Following an exited container prints everything and returns.

@@ -2,6 +2,7 @@ package e2e
 
 import (
 	"bufio"
+	"os/exec"
 	"regexp"
 	"strings"
 	"testing"
@@ -78,23 +79,7 @@ func TestLogsFollowSeveral(t *testing.T) {
 		e.MustPodlite("run", "-d", "--network", "none", "--name", n, img, "sh", "-c", waitScript("first-"+n, "second-"+n, "0"))
 	}
 	cmd := e.Command("logs", "-f", "-n", "f1", "f2")
-	stdout, err := cmd.StdoutPipe()
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	timer := time.AfterFunc(20*time.Second, func() { _ = cmd.Process.Kill() })
-	defer timer.Stop()
-	lines := make(chan string)
-	go func() {
-		sc := bufio.NewScanner(stdout)
-		for sc.Scan() {
-			lines <- sc.Text()
-		}
-		close(lines)
-	}()
+	lines := streamLines(t, cmd)
 	got := map[string]bool{}
 	for len(got) < 2 {
 		got[<-lines] = true
@@ -116,4 +101,28 @@ func TestLogsFollowSeveral(t *testing.T) {
 	if err := cmd.Wait(); err != nil {
 		t.Fatalf("logs -f after both exited: %v", err)
 	}
+}
+
+// streamLines starts cmd and sends each line of its standard output, then
+// closes the channel at its end; cmd is killed if it runs for 20 s.
+func streamLines(t *testing.T, cmd *exec.Cmd) <-chan string {
+	t.Helper()
+	stdout, err := cmd.StdoutPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	timer := time.AfterFunc(20*time.Second, func() { _ = cmd.Process.Kill() })
+	t.Cleanup(func() { timer.Stop() })
+	lines := make(chan string)
+	go func() {
+		sc := bufio.NewScanner(stdout)
+		for sc.Scan() {
+			lines <- sc.Text()
+		}
+		close(lines)
+	}()
+	return lines
 }
