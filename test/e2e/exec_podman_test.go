@@ -9,15 +9,6 @@ import (
 	"testing"
 )
 
-// podmanResult runs podman like Env.Podlite runs podlite.
-func podmanResult(pm *Podman, args ...string) *Result {
-	cmd := pm.command(args...)
-	var stdout, stderr strings.Builder
-	cmd.Stdout, cmd.Stderr = &stdout, &stderr
-	_ = cmd.Run()
-	return &Result{Stdout: stdout.String(), Stderr: stderr.String(), ExitCode: cmd.ProcessState.ExitCode()}
-}
-
 // TestExecAndLogsMatchPodman runs the same exec and logs commands on
 // podman 4.3.1 and podlite where 4.3.1 agrees with podman 5's
 // documentation: users and supplementary groups (`id`), the environment,
@@ -39,7 +30,7 @@ func TestExecAndLogsMatchPodman(t *testing.T) {
 		name string
 		run  func(args ...string) *Result
 		ids  *strings.Replacer
-	}{{name: "podman", run: func(args ...string) *Result { return podmanResult(pm, args...) }}, {name: "podlite", run: e.Podlite}}
+	}{{name: "podman", run: pm.Result}, {name: "podlite", run: e.Podlite}}
 	for i, en := range engines {
 		for _, args := range [][]string{
 			{"run", "-d", "--network", "none", "--name", "box", img, "sleep", "1000"},
