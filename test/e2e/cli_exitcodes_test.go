@@ -144,13 +144,7 @@ func TestNamesLeadingSlash(t *testing.T) {
 // docs above.)
 func TestExitCodesMatchPodman(t *testing.T) {
 	e, pm, img := NewPodlitePodman(t)
-	podman := func(args ...string) *Result {
-		cmd := pm.command(args...)
-		var stdout, stderr strings.Builder
-		cmd.Stdout, cmd.Stderr = &stdout, &stderr
-		_ = cmd.Run()
-		return &Result{Stdout: stdout.String(), Stderr: stderr.String(), ExitCode: cmd.ProcessState.ExitCode()}
-	}
+	podman := pm.Result
 	ids := regexp.MustCompile(`[0-9a-f]{64}`)
 	same := func(args ...string) {
 		t.Helper()
