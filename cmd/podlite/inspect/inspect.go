@@ -98,37 +98,39 @@ func validKind(k string) bool {
 // lookup finds name as the given kind, or as each kind in turn, as
 // podman does: container, image, volume, network.
 func lookup(ctx context.Context, rt *libpod.Runtime, kind, name string, size bool) (any, error) {
-	if kind == "container" || kind == "all" {
-		c, err := rt.LookupContainer(name)
-		if err == nil {
+	finders := []struct {
+		kind string
+		find func() (any, error)
+	}{
+		{"container", func() (any, error) {
+			c, err := rt.LookupContainer(name)
+			if err != nil {
+				return nil, err
+			}
 			return inspectContainer(c, size)
-		}
-		if kind == "container" {
-			return nil, err
-		}
-	}
-	if kind == "image" || kind == "all" {
-		img, err := rt.InspectImage(ctx, name)
-		if err == nil || kind == "image" {
-			return img, err
-		}
-	}
-	if kind == "volume" || kind == "all" {
-		v, err := rt.Volume(name)
-		if err == nil {
+		}},
+		{"image", func() (any, error) { return rt.InspectImage(ctx, name) }},
+		{"volume", func() (any, error) {
+			v, err := rt.Volume(name)
+			if err != nil {
+				return nil, err
+			}
 			return volumes.Reports([]*define.Volume{v})[0], nil
-		}
-		if kind == "volume" {
-			return nil, err
-		}
-	}
-	if kind == "network" || kind == "all" {
-		n, err := rt.NetworkByName(name)
-		if err == nil {
+		}},
+		{"network", func() (any, error) {
+			n, err := rt.NetworkByName(name)
+			if err != nil {
+				return nil, err
+			}
 			return networks.Reports([]*network.Network{n})[0], nil
+		}},
+	}
+	for _, f := range finders {
+		if kind != "all" && kind != f.kind {
+			continue
 		}
-		if kind == "network" {
-			return nil, err
+		if data, err := f.find(); err == nil || kind == f.kind {
+			return data, err
 		}
 	}
 	if kind == "pod" {
