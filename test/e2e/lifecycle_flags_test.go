@@ -33,7 +33,7 @@ func TestLifecycleSelectionFlags(t *testing.T) {
 		{[]string{"unpause", "--all"}, b, "b", "running"},
 		{[]string{"stop", "-t", "0", "--cidfile", cid}, b, "b", "exited"},
 		{[]string{"restart", "-t", "0", "--running"}, a, "b", "exited"},
-		{[]string{"start", "--all"}, b + "\n" + lookupID(e, "c"), "b", "running"},
+		{[]string{"start", "--all"}, b + "\n" + lifecycleID(e, "c"), "b", "running"},
 		{[]string{"kill", "--cidfile", cid}, b, "b", ""}, // exits soon after
 		{[]string{"wait", "b"}, "137", "b", "exited"},
 		{[]string{"stop", "-t", "0", "--ignore", "nosuch", "a"}, "a", "a", "exited"},
@@ -70,14 +70,14 @@ func TestLifecycleSelectionFlags(t *testing.T) {
 	if got := e.MustPodlite("rm", "-f", "-t", "1", "a").Stdout; got != "a\n" {
 		t.Errorf("rm -f -t 1 a printed %q", got)
 	}
-	c := lookupID(e, "c")
+	c := lifecycleID(e, "c")
 	if got := e.MustPodlite("rm", "--filter", "name=^c$").Stdout; got != c+"\n" {
 		t.Errorf("rm --filter printed %q, want c's ID", got)
 	}
 }
 
-// lookupID returns a container's full ID.
-func lookupID(e *Env, name string) string {
+// lifecycleID returns a container's full ID.
+func lifecycleID(e *Env, name string) string {
 	return strings.TrimSpace(e.MustPodlite("inspect", "--format", "{{.Id}}", name).Stdout)
 }
 
@@ -198,19 +198,19 @@ func TestRmForceAfterSupervisorKilled(t *testing.T) {
 	if err := syscall.Kill(supervisor, syscall.SIGKILL); err != nil {
 		t.Fatal(err)
 	}
-	waitFor(t, func() bool { return gone(pids[0]) })
+	waitFor(t, func() bool { return lifecycleProcessGone(pids[0]) })
 	if got := e.MustPodlite("rm", "-f", "orphan").Stdout; got != "orphan\n" {
 		t.Errorf("rm -f printed %q", got)
 	}
-	if !gone(pids[1]) {
+	if !lifecycleProcessGone(pids[1]) {
 		t.Errorf("the container's process %d survived rm -f", pid)
 	}
 	e.leaks.check()
 }
 
-// gone reports whether process pid is gone or a zombie its parent has yet
+// lifecycleProcessGone reports whether process pid is gone or a zombie its parent has yet
 // to reap.
-func gone(pid string) bool {
+func lifecycleProcessGone(pid string) bool {
 	stat, err := os.ReadFile("/proc/" + pid + "/stat")
 	return err != nil || strings.Contains(string(stat), ") Z ")
 }

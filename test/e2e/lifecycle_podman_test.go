@@ -8,9 +8,9 @@ import (
 	"testing"
 )
 
-// fullID matches the full container IDs podman and podlite print for
+// lifecycleFullID matches the full container IDs podman and podlite print for
 // --all, --filter, --latest and --depend.
-var fullID = regexp.MustCompile(`\b[0-9a-f]{64}\b`)
+var lifecycleFullID = regexp.MustCompile(`\b[0-9a-f]{64}\b`)
 
 // TestLifecycleMatchesPodman runs the same lifecycle commands on podlite
 // and podman 4.3.1 and compares what they print (full IDs made "ID") and
@@ -46,7 +46,7 @@ func TestLifecycleMatchesPodman(t *testing.T) {
 		if r.ExitCode != 0 {
 			ours = r.Stderr
 		}
-		return fullID.ReplaceAllString(ours, "ID"), fullID.ReplaceAllString(out, "ID"), r.ExitCode, theirCode
+		return lifecycleFullID.ReplaceAllString(ours, "ID"), lifecycleFullID.ReplaceAllString(out, "ID"), r.ExitCode, theirCode
 	}
 	for _, args := range [][]string{
 		{"stop", "-t", "0", "--filter", "label=tier=web"},
