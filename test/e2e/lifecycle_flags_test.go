@@ -214,3 +214,44 @@ func lifecycleProcessGone(pid string) bool {
 	stat, err := os.ReadFile("/proc/" + pid + "/stat")
 	return err != nil || strings.Contains(string(stat), ") Z ")
 }
+
+// TestContainerClone: clone recreates a container from its create
+// command line with a new name (NAME-clone by default), the resources
+// given, --run and --destroy; unsupported resource flags and a --destroy
+// of a running original without --force are refused before anything is
+// created.
+func TestContainerClone(t *testing.T) {
+	e := NewEnv(t)
+	img := e.LoadBusybox()
+	e.MustPodlite("run", "-d", "--network", "none", "--name", "web", "-l", "tier=web", "-m", "32m", img, "sleep", "1000")
+	format := "{{.Name}} {{.State.Status}} {{.HostConfig.Memory}} {{.Config.Labels.tier}}"
+	for _, tc := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"container", "clone", "web"}, "web-clone created 33554432 web"},
+		{[]string{"container", "clone", "--name", "w2", "-m", "64m", "--run", "web"}, "w2 running 67108864 web"},
+		{[]string{"container", "clone", "web", "w3"}, "w3 created 33554432 web"},
+	} {
+		id := strings.TrimSpace(e.MustPodlite(tc.args...).Stdout)
+		if got := strings.TrimSpace(e.MustPodlite("inspect", "--format", format, id).Stdout); got != tc.want {
+			t.Errorf("%v: the clone is %q, want %q", tc.args, got, tc.want)
+		}
+	}
+	for _, bad := range [][]string{
+		{"container", "clone", "--cpu-shares", "5", "web"},
+		{"container", "clone", "-f", "web"},
+		{"container", "clone", "--destroy", "--name", "w4", "web"},
+		{"container", "clone", "nosuch"},
+	} {
+		expectErrorExit(t, e.Podlite(bad...), 125)
+	}
+	if r := e.Podlite("container", "exists", "w4"); r.ExitCode != 1 {
+		t.Errorf("a refused clone --destroy left its clone behind")
+	}
+	e.MustPodlite("container", "clone", "--destroy", "-f", "--name", "w4", "web")
+	got := e.MustPodlite("ps", "-a", "--format", "{{.Names}}", "--sort", "names").Stdout
+	if got != "w2\nw3\nw4\nweb-clone\n" {
+		t.Errorf("after clone --destroy: %q", got)
+	}
+}

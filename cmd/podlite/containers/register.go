@@ -19,7 +19,7 @@ var verbs = []func(g *common.Globals) *cobra.Command{
 // containerOnly are only under `container` (as in podman).
 var containerOnly = []func(g *common.Globals) *cobra.Command{
 	newCleanupCommand, newExistsCommand, newInspectCommand, newPruneCommand,
-	newCheckpointCommand, newRestoreCommand,
+	newCheckpointCommand, newRestoreCommand, newCloneCommand,
 }
 
 // Register adds the container commands to root.
