@@ -39,7 +39,7 @@ func (c *Container) startLocked() (retErr error) {
 	if err := define.CheckTransition(c.state.Status, define.StatusRunning); err != nil {
 		return fmt.Errorf("starting container %s: %w", c.config.Name, err)
 	}
-	if _, err := c.prepareLocked(nil); err != nil {
+	if _, err := c.prepareOnceLocked(); err != nil {
 		return err
 	}
 	defer func() {
@@ -67,6 +67,32 @@ func (c *Container) startLocked() (retErr error) {
 	}
 	crashpoint.Hit(crashpoint.StartStateSaved)
 	return nil
+}
+
+// Init prepares a created or exited container as a start would (rootfs
+// mounted, network set up, spec written) without running its command; the
+// container is "initialized" until start runs it or rm releases it.
+func (c *Container) Init(ctx context.Context) error {
+	return c.withLock(func() error {
+		if c.state.Status == define.StatusInitialized || c.isActive() {
+			// podman's words, with the ID.
+			return fmt.Errorf("container %s has already been created in runtime: %w", c.config.ID, define.ErrStateImproper)
+		}
+		if err := define.CheckTransition(c.state.Status, define.StatusInitialized); err != nil {
+			return fmt.Errorf("initializing container %s: %w", c.config.Name, err)
+		}
+		if _, err := c.prepareLocked(nil); err != nil {
+			return err
+		}
+		err := c.setStatusLocked(define.StatusInitialized)
+		if err == nil {
+			err = c.saveLocked()
+		}
+		if err != nil {
+			c.releaseLocked()
+		}
+		return err
+	})
 }
 
 // startFailedLocked notes why the command could not run (startLocked saves
@@ -154,6 +180,23 @@ func (c *Container) prepareLocked(restore *network.Status) (_ *specs.Spec, retEr
 	return s, nil
 }
 
+// prepareOnceLocked is prepareLocked, or for a container that init
+// prepared, the spec init wrote.
+func (c *Container) prepareOnceLocked() (*specs.Spec, error) {
+	if c.state.Status != define.StatusInitialized {
+		return c.prepareLocked(nil)
+	}
+	b, err := os.ReadFile(filepath.Join(c.runDir(), "config.json"))
+	if err != nil {
+		return nil, fmt.Errorf("reading the spec init wrote for %s: %w", c.config.Name, err)
+	}
+	var s specs.Spec
+	if err := json.Unmarshal(b, &s); err != nil {
+		return nil, fmt.Errorf("reading the spec init wrote for %s: %w", c.config.Name, err)
+	}
+	return &s, nil
+}
+
 // newRunDir makes an empty run directory: nothing of an earlier run (pid,
 // exit, restore.json) may be taken for this one's.
 func (c *Container) newRunDir() error {
@@ -176,6 +219,9 @@ func (c *Container) writeSpec(s *specs.Spec) error {
 // start's own error, so failures here are logged; what could not be
 // released stays recorded in the state for the next release to retry.
 func (c *Container) releaseLocked() {
+	if c.state.Status == define.StatusInitialized {
+		c.state.Status = define.StatusCreated // no longer prepared
+	}
 	if err := c.freeResourcesLocked(); err != nil {
 		slog.Warn("releasing a container whose start failed", "container", c.config.Name, "error", err)
 	}

@@ -16,6 +16,12 @@
 //	                   ▼                 │
 //	                removing ◀───────────┘ rm
 //
+// init takes a created or exited container to "initialized": prepared as
+// a start prepares it (rootfs mounted, network set up, spec written in the
+// run directory) without its command running; start runs it, rm releases
+// it, a failed start or a reboot takes it back to created. Its run
+// directory is init's, not the mark of an interrupted start.
+//
 // Every status change goes through define.CheckTransition. A running
 // container is owned either by its supervisor (detached: package
 // supervisor) or by the foreground podlite that runs it attached; both

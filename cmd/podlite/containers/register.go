@@ -13,13 +13,13 @@ var verbs = []func(g *common.Globals) *cobra.Command{
 	newRestartCommand, newRmCommand, newPsCommand, newLogsCommand,
 	newWaitCommand, newExecCommand, newPauseCommand, newUnpauseCommand,
 	newAttachCommand, newTopCommand, newPortCommand, newRenameCommand, newMountCommand,
-	newUnmountCommand, newCpCommand, newExportCommand,
+	newUnmountCommand, newCpCommand, newExportCommand, newInitCommand,
 }
 
 // containerOnly are only under `container` (as in podman).
 var containerOnly = []func(g *common.Globals) *cobra.Command{
 	newCleanupCommand, newExistsCommand, newInspectCommand, newPruneCommand,
-	newCheckpointCommand, newRestoreCommand,
+	newCheckpointCommand, newRestoreCommand, newCloneCommand,
 }
 
 // Register adds the container commands to root.
