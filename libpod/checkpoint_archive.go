@@ -186,7 +186,7 @@ func (r *Runtime) ImportCheckpoint(ctx context.Context, path string, opts Import
 	defer func() {
 		if retErr != nil {
 			for _, v := range created {
-				_ = r.RemoveVolume(v, false)
+				_ = r.RemoveVolume(v, false, nil)
 			}
 		}
 	}()

@@ -353,7 +353,7 @@ func (r *Runtime) removeOrphanLocked(id string) error {
 	}
 	for _, name := range strings.Fields(string(journal)) {
 		// One another container uses by now stays.
-		if err := r.RemoveVolume(name, false); err != nil && !errors.Is(err, define.ErrNotFound) {
+		if err := r.RemoveVolume(name, false, nil); err != nil && !errors.Is(err, define.ErrNotFound) {
 			slog.Warn("keeping a volume an interrupted import made", "volume", name, "error", err)
 		}
 	}

@@ -24,11 +24,11 @@ func newRmCommand(g *common.Globals) *cobra.Command {
 		Example:           "  podlite rm web\n  podlite rm -f --all\n  podlite rm --depend web",
 		ValidArgsFunction: common.Complete(g, common.ContainerNames),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			if opts.Timeout = timeFlag(cmd, timeout); opts.Timeout != nil && !opts.Force {
-				// podman's words.
-				return fmt.Errorf("--force option must be specified to use the --time option: %w", define.ErrInvalidArg)
+			var err error
+			if opts.Timeout, err = common.ForceTime(cmd, timeout, opts.Force); err != nil {
+				return err
 			}
-			err := removeSelected(g, sel, args, opts)
+			err = removeSelected(g, sel, args, opts)
 			if !sel.all {
 				return err
 			}
