@@ -55,6 +55,8 @@ type InspectState struct {
 	CheckpointPath string    `json:"CheckpointPath,omitempty"`
 	CheckpointLog  string    `json:"CheckpointLog,omitempty"`
 	RestoreLog     string    `json:"RestoreLog,omitempty"`
+	// Health is left out for a container without a health check.
+	Health *InspectHealth `json:"Health,omitempty"`
 }
 
 // InspectMount is one mount in InspectData.
@@ -84,6 +86,7 @@ type InspectConfig struct {
 	CreateCommand []string          `json:"CreateCommand,omitempty"`
 	Annotations   map[string]string `json:"Annotations,omitempty"`
 	Timezone      string            `json:"Timezone,omitempty"`
+	InspectHealthConfig
 }
 
 // InspectHostConfig is the HostConfig block of InspectData.
@@ -196,6 +199,9 @@ func (c *Container) Inspect() (*InspectData, error) {
 		d.Mounts = append(d.Mounts, im)
 	}
 	d.NetworkSettings = c.inspectNetwork()
+	if err := c.inspectHealth(d); err != nil {
+		return nil, err
+	}
 	return d, nil
 }
 
