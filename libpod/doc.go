@@ -49,7 +49,8 @@
 //	ROOT/storage/                    containers/storage (images, rootfs layers)
 //	ROOT/containers/ID/              ctr.log, hostname, hosts, resolv.conf,
 //	                                 containerenv (/run/.containerenv),
-//	                                 localtime (--tz's /etc/localtime);
+//	                                 localtime (--tz's /etc/localtime),
+//	                                 healthcheck.log (health results);
 //	                                 a checkpoint (checkpoint/, *.dump,
 //	                                 network.status); import-volumes, the
 //	                                 journal of an import in progress
