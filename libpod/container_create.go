@@ -105,6 +105,8 @@ type CreateOptions struct {
 	Engine string
 	// Health are the --health-* flags.
 	Health health.Options
+	// Secrets are --secret values.
+	Secrets []string
 }
 
 // CreateContainer creates a container from opts: its rootfs in storage, its
@@ -173,6 +175,9 @@ func (r *Runtime) CreateContainer(ctx context.Context, opts *CreateOptions) (_ *
 	}()
 	c := &Container{rt: r, config: cfg}
 	if err := r.finishNetworkConfig(cfg, opts, img.Config.ExposedPorts); err != nil {
+		return nil, err
+	}
+	if err := c.addSecrets(specOpts, opts.Secrets); err != nil {
 		return nil, err
 	}
 	if err := c.generateSpec(specOpts, mounts); err != nil {

@@ -87,6 +87,7 @@ type InspectConfig struct {
 	Annotations   map[string]string `json:"Annotations,omitempty"`
 	Timezone      string            `json:"Timezone,omitempty"`
 	InspectHealthConfig
+	Secrets []InspectSecret `json:"Secrets,omitempty"`
 }
 
 // InspectHostConfig is the HostConfig block of InspectData.
@@ -199,6 +200,7 @@ func (c *Container) Inspect() (*InspectData, error) {
 		d.Mounts = append(d.Mounts, im)
 	}
 	d.NetworkSettings = c.inspectNetwork()
+	d.Config.Env, d.Config.Secrets = withoutSecretEnv(d.Config.Env, cfg.Secrets), inspectSecrets(cfg.Secrets)
 	if err := c.inspectHealth(d); err != nil {
 		return nil, err
 	}

@@ -64,6 +64,8 @@ type ContainerConfig struct {
 	// Health is the container's health check (--health-*, or the
 	// image's HEALTHCHECK); nil for none.
 	Health *HealthCheck `json:"health,omitempty"`
+	// Secrets are the --secret values, copied in at creation.
+	Secrets []SecretRef `json:"secrets,omitempty"`
 }
 
 // RestartPolicy says what the supervisor does when the container exits.
