@@ -115,7 +115,7 @@ func (s *Store) Data(nameOrID string) (*Secret, []byte, error) {
 	return sec, b, nil
 }
 
-// List is every secret, by name.
+// List is every secret, newest first (as podman lists them).
 func (s *Store) List() ([]*Secret, error) {
 	var out []*Secret
 	err := s.read(func(recs records) error {
@@ -124,7 +124,7 @@ func (s *Store) List() ([]*Secret, error) {
 		}
 		return nil
 	})
-	sort.Slice(out, func(i, j int) bool { return out[i].Name < out[j].Name })
+	sort.Slice(out, func(i, j int) bool { return out[i].CreatedAt.After(out[j].CreatedAt) })
 	return out, err
 }
 

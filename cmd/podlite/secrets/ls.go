@@ -16,7 +16,7 @@ func newListCommand(g *common.Globals) *cobra.Command {
 		Use:               "ls [options]",
 		Aliases:           []string{"list"},
 		Short:             "List secrets",
-		Long:              "List secrets by name. Filters (name=, id=, label=KEY[=VALUE]) with different keys must all match.",
+		Long:              "List secrets, newest first. Filters (name=, id=, label=KEY[=VALUE]) with different keys must all match.",
 		Args:              common.NoArgs,
 		ValidArgsFunction: common.NoCompletion,
 		Example: `  podlite secret ls
