@@ -43,8 +43,9 @@ func TestHealthcheck(t *testing.T) {
 	run("--name", "timed", "--health-cmd", "echo hello", "--health-interval", "1s", img, "sleep", "60")
 	run("--name", "startup", "--health-startup-cmd", "test -e /tmp/up", "--health-startup-interval", "1s",
 		"--health-cmd", `["CMD", "true"]`, "--health-interval", "1s", img, "sh", "-c", "sleep 1; touch /tmp/up; sleep 60")
-	run("--name", "failing", "--health-cmd", "echo sick >&2; exit 2", "--health-retries", "2",
-		"--health-interval", "disable", "--health-max-log-size", "3", img, "sleep", "60")
+	logDir := t.TempDir()
+	failingID := run("--name", "failing", "--health-cmd", "echo sick >&2; exit 2", "--health-retries", "2",
+		"--health-interval", "disable", "--health-max-log-size", "3", "--health-log-destination", logDir, img, "sleep", "60")
 	run("--name", "slow", "--health-cmd", "sleep 30", "--health-timeout", "1s", "--health-interval", "disable", img, "sleep", "60")
 	run("--name", "killme", "--health-cmd", "false", "--health-retries", "1", "--health-interval", "disable",
 		"--health-on-failure", "kill", img, "sleep", "60")
@@ -80,6 +81,9 @@ func TestHealthcheck(t *testing.T) {
 		ps := e.MustPodlite("ps", "--filter", "health=unhealthy", "--format", "{{.Names}}").Stdout
 		if strings.TrimSpace(ps) != "failing" {
 			t.Errorf("ps --filter health=unhealthy: %q", ps)
+		}
+		if _, err := os.Stat(filepath.Join(logDir, failingID+"-healthcheck.log")); err != nil {
+			t.Errorf("--health-log-destination: %v", err)
 		}
 	})
 	t.Run("timeout", func(t *testing.T) {
