@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/podlite/podlite/libpod/define"
+	"github.com/podlite/podlite/pkg/atomicfile"
 )
 
 // Entry is one check in the log, with podman's keys.
@@ -78,19 +79,7 @@ func (r *Results) Save(path string) error {
 	if err != nil {
 		return err
 	}
-	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+"-")
-	if err != nil {
-		return fmt.Errorf("saving health results: %w", err)
-	}
-	defer os.Remove(tmp.Name())
-	if _, err := tmp.Write(b); err != nil {
-		tmp.Close()
-		return fmt.Errorf("saving health results: %w", err)
-	}
-	if err := tmp.Close(); err != nil {
-		return fmt.Errorf("saving health results: %w", err)
-	}
-	return os.Rename(tmp.Name(), path)
+	return atomicfile.WriteFile(path, b, 0o600)
 }
 
 // Reset is a new start: starting again, the startup check from the

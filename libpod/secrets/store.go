@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/podlite/podlite/libpod/define"
+	"github.com/podlite/podlite/pkg/atomicfile"
 )
 
 // MaxSize is the largest secret, podman's bound.
@@ -82,7 +83,7 @@ func (s *Store) Create(name string, data []byte, opts CreateOptions) (*Secret, e
 		} else {
 			sec.ID = newID()
 		}
-		if err := writeData(filepath.Join(s.dataDir(), sec.ID), data); err != nil {
+		if err := atomicfile.WriteFile(filepath.Join(s.dataDir(), sec.ID), data, 0o600); err != nil {
 			return err
 		}
 		recs[sec.ID], out = sec, sec
@@ -208,7 +209,7 @@ func (s *Store) update(fn func(records) error) error {
 		if err != nil {
 			return err
 		}
-		return writeData(s.recordsPath(), b)
+		return atomicfile.WriteFile(s.recordsPath(), b, 0o600)
 	})
 }
 
@@ -240,27 +241,6 @@ func (s *Store) load() (records, error) {
 		return nil, fmt.Errorf("reading %s: %w", s.recordsPath(), err)
 	}
 	return recs, nil
-}
-
-// writeData writes a 0600 file atomically.
-func writeData(path string, data []byte) error {
-	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+"-")
-	if err != nil {
-		return err
-	}
-	defer os.Remove(tmp.Name())
-	if _, err := tmp.Write(data); err != nil {
-		tmp.Close()
-		return err
-	}
-	if err := tmp.Sync(); err != nil {
-		tmp.Close()
-		return err
-	}
-	if err := tmp.Close(); err != nil {
-		return err
-	}
-	return os.Rename(tmp.Name(), path)
 }
 
 // newID is a secret ID as podman's: 25 hex digits.

@@ -1,8 +1,6 @@
 package e2e
 
 import (
-	"errors"
-	"os/exec"
 	"strings"
 	"testing"
 )
@@ -30,7 +28,7 @@ func TestHealthcheckPodman(t *testing.T) {
 		}
 		return s
 	}
-	for _, args := range [][]string{
+	comparePodman(t, e, pm, func(s, _ string) string { return norm(s) }, [][]string{
 		{"healthcheck", "run", "ok"},
 		{"healthcheck", "run", "bad"},
 		{"healthcheck", "run", "bad"},
@@ -42,15 +40,19 @@ func TestHealthcheckPodman(t *testing.T) {
 		// bad's Test too: 4.3.1 keeps ["CMD", "false"] as one string,
 		// which 5.x's docs (a JSON array is the argv) do not.
 		{"inspect", "--format", "{{.Config.Healthcheck.Test}} {{.Config.Healthcheck.Retries}}", "ok"},
-	} {
+	})
+}
+
+// comparePodman runs each command on podlite and podman and fails t where
+// their exit codes or their output (stdout and stderr, normalized by norm,
+// which is given the root each ran on) differ.
+func comparePodman(t *testing.T, e *Env, pm *Podman, norm func(out, root string) string, cmds [][]string) {
+	t.Helper()
+	for _, args := range cmds {
 		r := e.Podlite(args...)
 		out, err := pm.Run(args...)
-		code := 0
-		var ee *exec.ExitError
-		if errors.As(err, &ee) {
-			code = ee.ExitCode()
-		}
-		if got, want := norm(r.Stdout+r.Stderr), norm(out); r.ExitCode != code || got != want {
+		code := exitStatus(err)
+		if got, want := norm(r.Stdout+r.Stderr, e.Root), norm(out, pm.Root); r.ExitCode != code || got != want {
 			t.Errorf("%v:\npodlite (exit %d): %q\npodman  (exit %d): %q", args, r.ExitCode, got, code, want)
 		}
 	}

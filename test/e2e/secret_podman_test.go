@@ -1,9 +1,7 @@
 package e2e
 
 import (
-	"errors"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"regexp"
 	"strings"
@@ -25,7 +23,7 @@ func TestSecretsPodman(t *testing.T) {
 		s = strings.ReplaceAll(s, root+"/secrets/filedriver", "ROOT/secrets/filedriver")
 		return ids.ReplaceAllString(times.ReplaceAllString(s, "TIME"), "ID")
 	}
-	for _, args := range [][]string{
+	comparePodman(t, e, pm, norm, [][]string{
 		{"secret", "create", "--label", "app=db", "db", file},
 		{"secret", "create", "plain", file},
 		{"secret", "create", "db", file},
@@ -38,16 +36,5 @@ func TestSecretsPodman(t *testing.T) {
 		{"secret", "rm", "plain"},
 		{"run", "--rm", "--network", "none", "--secret", "db,type=env,target=PW", img, "sh", "-c", "echo $PW"},
 		{"run", "--rm", "--network", "none", "--secret", "db", img, "cat", "/run/secrets/db"},
-	} {
-		r := e.Podlite(args...)
-		out, err := pm.Run(args...)
-		code := 0
-		var ee *exec.ExitError
-		if errors.As(err, &ee) {
-			code = ee.ExitCode()
-		}
-		if got, want := norm(r.Stdout+r.Stderr, e.Root), norm(out, pm.Root); r.ExitCode != code || got != want {
-			t.Errorf("%v:\npodlite (exit %d): %q\npodman  (exit %d): %q", args, r.ExitCode, got, code, want)
-		}
-	}
+	})
 }
