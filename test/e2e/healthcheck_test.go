@@ -99,9 +99,13 @@ func TestHealthcheck(t *testing.T) {
 		if r := e.Podlite("healthcheck", "run", "killme"); r.ExitCode != 1 {
 			t.Errorf("healthcheck run killme: exit %d", r.ExitCode)
 		}
-		st := e.MustPodlite("inspect", "--format", "{{.State.Status}} {{.State.ExitCode}}", "killme").Stdout
-		if strings.TrimSpace(st) != "exited 137" {
-			t.Errorf("killme after an unhealthy check: %s", st)
+		// kill signals and returns; the supervisor records the exit.
+		st := func() string {
+			return strings.TrimSpace(e.MustPodlite("inspect", "--format", "{{.State.Status}} {{.State.ExitCode}}", "killme").Stdout)
+		}
+		waitFor(t, func() bool { return strings.HasPrefix(st(), "exited") })
+		if st() != "exited 137" {
+			t.Errorf("killme after an unhealthy check: %s", st())
 		}
 	})
 	t.Run("errors", func(t *testing.T) {
