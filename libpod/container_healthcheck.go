@@ -3,6 +3,7 @@ package libpod
 import (
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"log/slog"
@@ -114,8 +115,12 @@ func (c *Container) healthTimer() (stop func()) {
 			cmd := exec.Command("/proc/self/exe", cfg.Health[1:]...)
 			cmd.Env = append(os.Environ(), supervisor.HealthTimerEnv+"=1")
 			err := cmd.Run()
-			if ee, ok := err.(*exec.ExitError); ok && ee.ExitCode() == supervisor.HealthStartupDone {
+			var ee *exec.ExitError
+			switch {
+			case errors.As(err, &ee) && ee.ExitCode() == supervisor.HealthStartupDone:
 				t.Reset(cfg.HealthInterval)
+			case err != nil && !errors.As(err, &ee):
+				slog.Warn("running a health check", "container", c.config.Name, "error", err)
 			}
 		}
 	}()

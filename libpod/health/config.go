@@ -2,7 +2,6 @@ package health
 
 import (
 	"encoding/json"
-	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -236,7 +235,7 @@ func Argv(test []string) ([]string, error) {
 	case "CMD-SHELL":
 		return []string{"/bin/sh", "-c", strings.Join(test[1:], " ")}, nil
 	}
-	return nil, errors.New("healthcheck " + test[0] + " is not CMD or CMD-SHELL")
+	return nil, fmt.Errorf("healthcheck %s is not CMD or CMD-SHELL: %w", test[0], define.ErrInvalidArg)
 }
 
 // FromImageConfig reads the HEALTHCHECK of an image config blob (Docker's
