@@ -85,6 +85,19 @@ func TestHealthcheck(t *testing.T) {
 		if _, err := os.Stat(filepath.Join(logDir, failingID+"-healthcheck.log")); err != nil {
 			t.Errorf("--health-log-destination: %v", err)
 		}
+		// The checks' exec sessions left nothing: no process in the
+		// container but its own, no file in its run directory.
+		if top := e.MustPodlite("top", "failing", "args").Stdout; top != "COMMAND\nsleep 60\n" {
+			t.Errorf("processes after the checks:\n%s", top)
+		}
+		entries, err := os.ReadDir(filepath.Join(e.RunRoot, "containers", failingID))
+		var names []string
+		for _, en := range entries {
+			names = append(names, en.Name())
+		}
+		if err != nil || strings.Join(names, " ") != "config.json pid" {
+			t.Errorf("run directory after the checks: %v %v", names, err)
+		}
 	})
 	t.Run("timeout", func(t *testing.T) {
 		start := time.Now()
