@@ -12,6 +12,7 @@ import (
 	"github.com/podlite/podlite/libpod/define"
 	"github.com/podlite/podlite/libpod/secrets"
 	"github.com/podlite/podlite/libpod/spec"
+	"github.com/podlite/podlite/pkg/criu"
 )
 
 // Secrets is the runtime's secret store (ROOT/secrets).
@@ -48,25 +49,54 @@ func (c *Container) addSecrets(so *spec.Options, values []string) error {
 	return nil
 }
 
+// secretsMember is the directory of the container's secret copies, in
+// its directory and in its checkpoint archives.
+const secretsMember = criu.MemberSecrets
+
+// secretFile is where the container keeps its copy of its i-th --secret.
+func (c *Container) secretFile(i int, ref define.SecretRef) string {
+	return filepath.Join(c.userDir(), secretsMember, fmt.Sprintf("%d-%s", i, ref.ID))
+}
+
 // secretMount writes the container's copy of a mounted secret, with its
 // owner and mode, and returns its mount.
 func (c *Container) secretMount(i int, ref define.SecretRef, data []byte) (specs.Mount, error) {
-	dir := filepath.Join(c.userDir(), "secrets")
-	if err := os.MkdirAll(dir, 0o700); err != nil {
+	path := c.secretFile(i, ref)
+	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
 		return specs.Mount{}, fmt.Errorf("copying secret %s: %w", ref.Name, err)
 	}
-	path := filepath.Join(dir, fmt.Sprintf("%d-%s", i, ref.ID))
 	if err := os.WriteFile(path, data, 0o600); err != nil {
 		return specs.Mount{}, fmt.Errorf("copying secret %s: %w", ref.Name, err)
 	}
-	if err := os.Chown(path, int(ref.UID), int(ref.GID)); err != nil {
-		return specs.Mount{}, fmt.Errorf("copying secret %s: %w", ref.Name, err)
-	}
-	if err := os.Chmod(path, os.FileMode(ref.Mode)); err != nil {
-		return specs.Mount{}, fmt.Errorf("copying secret %s: %w", ref.Name, err)
+	if err := ownSecretFile(path, ref); err != nil {
+		return specs.Mount{}, err
 	}
 	return specs.Mount{Destination: ref.Target, Type: "bind", Source: path,
 		Options: []string{"bind", "ro", "nosuid", "nodev", "noexec"}}, nil
+}
+
+// ownSecretFiles gives an imported container's secret copies back the
+// owner and mode that the checkpoint archive does not keep.
+func (c *Container) ownSecretFiles() error {
+	for i, ref := range c.config.Secrets {
+		if ref.Type != "mount" {
+			continue
+		}
+		if err := ownSecretFile(c.secretFile(i, ref), ref); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func ownSecretFile(path string, ref define.SecretRef) error {
+	if err := os.Chown(path, int(ref.UID), int(ref.GID)); err != nil {
+		return fmt.Errorf("secret %s of the container: %w", ref.Name, err)
+	}
+	if err := os.Chmod(path, os.FileMode(ref.Mode)); err != nil {
+		return fmt.Errorf("secret %s of the container: %w", ref.Name, err)
+	}
+	return nil
 }
 
 // InspectSecret is a secret in inspect's .Config.Secrets, podman's keys.

@@ -82,6 +82,18 @@ func TestSecrets(t *testing.T) {
 			t.Errorf("a container after its secret was removed: %q", out)
 		}
 	})
+	t.Run("checkpoint export", func(t *testing.T) {
+		// The archive carries the container's copy, owner and mode too.
+		e.MustPodlite("run", "-d", "--network", "none", "--name", "moved", "--secret", "piped,target=/etc/pw,uid=7,mode=0400", img, "sleep", "60")
+		archive := filepath.Join(t.TempDir(), "moved.tar")
+		e.MustPodlite("container", "checkpoint", "--export", archive, "moved")
+		e2 := NewEnv(t)
+		e2.LoadBusybox()
+		e2.MustPodlite("container", "restore", "--import", archive)
+		if out := e2.MustPodlite("exec", "moved", "sh", "-c", "cat /etc/pw; echo; stat -c '%u %a' /etc/pw").Stdout; out != "from-stdin\n7 400\n" {
+			t.Errorf("secret after restore --import: %q", out)
+		}
+	})
 	t.Run("errors", func(t *testing.T) {
 		for _, tc := range []struct {
 			args []string
