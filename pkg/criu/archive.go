@@ -86,14 +86,14 @@ const (
 	MemberCheckpoint    = "checkpoint"
 	MemberRootfsDiff    = "rootfs-diff.tar"
 	MemberVolumes       = "volumes"
-	// MemberSecrets holds the container's copies of its --secret files
-	// (podlite's; podman's archives do not carry them).
-	MemberSecrets = "secrets"
-	MemberDevShm  = "devshm-checkpoint.tar"
-	MemberLog     = "ctr.log"
+	MemberDevShm        = "devshm-checkpoint.tar"
+	MemberLog           = "ctr.log"
 	// MemberArtifacts is a directory podman's archives carry; podlite
 	// accepts it on import and uses nothing in it.
 	MemberArtifacts = "artifacts"
+	// MemberSecrets holds the container's copies of its --secret files
+	// (podlite's; podman's archives do not carry them).
+	MemberSecrets = "secrets"
 )
 
 // memberOrder is the order members are written in: metadata first.
