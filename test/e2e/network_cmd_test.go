@@ -262,7 +262,7 @@ func TestNetworkPrune(t *testing.T) {
 	n.MustPodlite("network", "create", "--subnet", "10.214.30.0/24", "--interface-name", "pltestpr0", "tmp")
 	n.MustPodlite("network", "create", "--subnet", "10.214.31.0/24", "--interface-name", "pltestpr1", "-l", "keep", "kept")
 
-	// Without a terminal, prune wants --force.
+	// Without an answer on stdin, prune wants --force.
 	r := n.Podlite("network", "prune")
 	expectOneLineError(t, r)
 	r = n.MustPodlite("network", "prune", "-f", "--filter", "label!=keep")
