@@ -85,7 +85,9 @@ func (c *Container) StartAttached(ctx context.Context, streams Streams) (int, er
 		_ = p.Signal(syscall.SIGKILL)
 	}
 	stopSignals := forwardSignals(p, io.master)
+	stopHealth := c.healthTimer()
 	code, _ := p.Wait()
+	stopHealth()
 	stopSignals()
 	io.finish()
 	// Record the exit the way the supervisor would, then let sync pick it up.

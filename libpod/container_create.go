@@ -16,6 +16,7 @@ import (
 	specs "github.com/opencontainers/runtime-spec/specs-go"
 
 	"github.com/podlite/podlite/libpod/define"
+	"github.com/podlite/podlite/libpod/health"
 	"github.com/podlite/podlite/libpod/names"
 	"github.com/podlite/podlite/libpod/netconf"
 	"github.com/podlite/podlite/libpod/spec"
@@ -102,6 +103,10 @@ type CreateOptions struct {
 	PullOptions storage.PullOptions
 	// Engine names the engine in /run/.containerenv ("podlite-VERSION").
 	Engine string
+	// Health are the --health-* flags.
+	Health health.Options
+	// Secrets are --secret values.
+	Secrets []string
 }
 
 // CreateContainer creates a container from opts: its rootfs in storage, its
@@ -124,6 +129,9 @@ func (r *Runtime) CreateContainer(ctx context.Context, opts *CreateOptions) (_ *
 	}
 	img, err := resolveImage(ctx, store, opts)
 	if err != nil {
+		return nil, err
+	}
+	if cfg.Health, err = r.healthConfig(ctx, store, img.ID, opts.Health); err != nil {
 		return nil, err
 	}
 	cidDone, err := createCIDFile(opts.CIDFile)
@@ -167,6 +175,9 @@ func (r *Runtime) CreateContainer(ctx context.Context, opts *CreateOptions) (_ *
 	}()
 	c := &Container{rt: r, config: cfg}
 	if err := r.finishNetworkConfig(cfg, opts, img.Config.ExposedPorts); err != nil {
+		return nil, err
+	}
+	if err := c.addSecrets(specOpts, opts.Secrets); err != nil {
 		return nil, err
 	}
 	if err := c.generateSpec(specOpts, mounts); err != nil {

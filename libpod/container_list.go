@@ -76,6 +76,8 @@ type ListedContainer struct {
 	Created time.Time `json:"-"`
 	// Checkpointed is set while a checkpoint waits to be restored.
 	Checkpointed bool `json:"-"`
+	// Health is a running container's health ("" without a check).
+	Health string `json:"-"`
 }
 
 // ListedNamespaces are the namespace inode numbers of a running container
@@ -198,7 +200,7 @@ func (c *Container) listed() ListedContainer {
 		Labels: cfg.Labels, Names: []string{cfg.Name}, Pid: st.PID, State: st.Status.String(),
 		Exited: st.Status == define.StatusExited, ExitCode: int32(st.ExitCode), Restarts: st.RestartCount,
 		Created: cfg.CreatedAt, StartedAt: st.StartedAt.Unix(), ExitedAt: st.FinishedAt.Unix(),
-		Checkpointed: st.Checkpointed, Networks: []string{},
+		Checkpointed: st.Checkpointed, Networks: []string{}, Health: c.healthStatus(),
 	}
 	if l.Command == nil {
 		l.Command = []string{}

@@ -50,14 +50,16 @@ func (c *Container) startLocked() (retErr error) {
 			}
 		}
 	}()
-	rep, err := supervisor.Spawn(supervisor.Config{
+	sup := supervisor.Config{
 		Dir:       c.runDir(),
 		LogPath:   c.config.LogPath,
 		Stdio:     c.stdioMode(),
 		KeepStdin: c.config.Interactive,
 		Start:     []string{startCommandName, c.rt.ociRoot(), c.config.ID, c.runDir()},
 		Exit:      c.rt.cleanupCommand(c.config.ID),
-	})
+	}
+	c.healthSchedule(&sup)
+	rep, err := supervisor.Spawn(sup)
 	if err != nil {
 		return c.startFailedLocked(rep, err)
 	}
@@ -118,6 +120,7 @@ func (c *Container) runningLocked(pid, supervisorPID int) error {
 	if err := c.saveLocked(); err != nil {
 		return err
 	}
+	c.resetHealthLocked()
 	c.writePidFiles()
 	return nil
 }
@@ -350,6 +353,12 @@ func (r *Runtime) oci() *oci.Runtime { return oci.New(r.ociRoot()) }
 // (--config, --module; the supervisor inherits PODLITE_CONFIG_OVERRIDE with
 // this process's environment) and what flags may have set is passed.
 func (r *Runtime) cleanupCommand(id string) []string {
+	return r.selfCommand("container", "cleanup", id)
+}
+
+// selfCommand is the argv of a podlite command run on this runtime's
+// root, runroot, configuration and storage.
+func (r *Runtime) selfCommand(verb ...string) []string {
 	args := []string{"podlite", "--root", r.cfg.Root, "--runroot", r.cfg.RunRoot}
 	// The same networks (network_config_dir, plugins) as the start's.
 	if r.cfg.File != "" {
@@ -368,7 +377,7 @@ func (r *Runtime) cleanupCommand(id string) []string {
 		args = append(args, "--storage-opt", o)
 	}
 	args = append(args, "--events-backend", r.cfg.EventsLogger)
-	return append(args, "container", "cleanup", id)
+	return append(args, verb...)
 }
 
 // startCommandName is argv[0] of the start command the supervisor runs.

@@ -55,11 +55,15 @@
 //	ROOT/storage/                    containers/storage (images, rootfs layers)
 //	ROOT/containers/ID/              ctr.log, hostname, hosts, resolv.conf,
 //	                                 containerenv (/run/.containerenv),
-//	                                 localtime (--tz's /etc/localtime);
+//	                                 localtime (--tz's /etc/localtime),
+//	                                 healthcheck.log (health results),
+//	                                 secrets/ (copies of --secret data);
 //	                                 a checkpoint (checkpoint/, *.dump,
 //	                                 network.status); import-volumes, the
 //	                                 journal of an import in progress
 //	ROOT/volumes/NAME/_data          named volumes
+//	ROOT/secrets/                    secrets.json (records), secrets.lock,
+//	                                 filedriver/ID (0600 data; libpod/secrets)
 //	ROOT/tmp/                        temporary archives (checkpoint images), removed after use
 //	ROOT/networks/cache/             libcni's record of this root's CNI ADDs
 //	NETWORK_STATE_DIR/ipam/          the network domain's leases, shared by its roots

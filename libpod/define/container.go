@@ -61,6 +61,11 @@ type ContainerConfig struct {
 	PidFile       string `json:"pidFile,omitempty"`
 	ConmonPidFile string `json:"conmonPidFile,omitempty"`
 	CIDFile       string `json:"cidFile,omitempty"`
+	// Health is the container's health check (--health-*, or the
+	// image's HEALTHCHECK); nil for none.
+	Health *HealthCheck `json:"health,omitempty"`
+	// Secrets are the --secret values, copied in at creation.
+	Secrets []SecretRef `json:"secrets,omitempty"`
 }
 
 // RestartPolicy says what the supervisor does when the container exits.

@@ -38,6 +38,7 @@ func Register(root *cobra.Command, g *common.Globals) {
 	for _, v := range containerOnly {
 		parent.AddCommand(v(g))
 	}
+	root.AddCommand(newHealthcheckCommand(g))
 	ls := newPsCommand(g)
 	ls.Use, ls.Aliases = "ls [options]", []string{"list"}
 	parent.AddCommand(ls)
