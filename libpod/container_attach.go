@@ -17,6 +17,7 @@ import (
 	"golang.org/x/term"
 
 	"github.com/podlite/podlite/libpod/define"
+	"github.com/podlite/podlite/libpod/events"
 	"github.com/podlite/podlite/libpod/logs"
 	"github.com/podlite/podlite/libpod/oci"
 )
@@ -315,6 +316,7 @@ func (c *Container) Attach(ctx context.Context, streams Streams, opts AttachOpti
 	if keys == nil {
 		keys = DefaultDetachKeys
 	}
+	c.newEvent(events.Attach)
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	detached := make(chan struct{})

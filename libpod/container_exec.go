@@ -9,6 +9,7 @@ import (
 	specs "github.com/opencontainers/runtime-spec/specs-go"
 
 	"github.com/podlite/podlite/libpod/define"
+	"github.com/podlite/podlite/libpod/events"
 	"github.com/podlite/podlite/libpod/oci"
 	"github.com/podlite/podlite/libpod/spec"
 )
@@ -55,6 +56,7 @@ func (c *Container) Exec(ctx context.Context, opts ExecOptions, streams Streams)
 		if err != nil {
 			return -1, execError(c, err)
 		}
+		c.newEvent(events.Exec)
 		fmt.Fprintln(streams.Stdout, p.Pid())
 		return 0, nil
 	}
@@ -68,6 +70,7 @@ func (c *Container) Exec(ctx context.Context, opts ExecOptions, streams Streams)
 		a.close()
 		return -1, execError(c, err)
 	}
+	c.newEvent(events.Exec)
 	if err := a.afterStart(); err != nil {
 		_ = p.Signal(syscall.SIGKILL)
 	}
@@ -75,6 +78,9 @@ func (c *Container) Exec(ctx context.Context, opts ExecOptions, streams Streams)
 	code, _ := p.Wait()
 	stop()
 	a.finish()
+	died := c.event(events.ExecDied)
+	died.ContainerExitCode = &code
+	c.rt.emit(died)
 	return code, nil
 }
 

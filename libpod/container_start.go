@@ -15,6 +15,7 @@ import (
 	specs "github.com/opencontainers/runtime-spec/specs-go"
 
 	"github.com/podlite/podlite/libpod/define"
+	"github.com/podlite/podlite/libpod/events"
 	"github.com/podlite/podlite/libpod/oci"
 	"github.com/podlite/podlite/libpod/spec"
 	"github.com/podlite/podlite/libpod/supervisor"
@@ -66,6 +67,8 @@ func (c *Container) startLocked() (retErr error) {
 		return err
 	}
 	crashpoint.Hit(crashpoint.StartStateSaved)
+	c.newEvent(events.Init)
+	c.newEvent(events.Start)
 	return nil
 }
 
@@ -254,9 +257,13 @@ func (c *Container) exitedLocked(code int, at time.Time) error {
 		return err
 	}
 	crashpoint.Hit(crashpoint.StopExitStateSaved)
+	died := c.event(events.Died)
+	died.ContainerExitCode = &code
+	c.rt.emit(died)
 	if err := c.removeRunDirLocked(); err != nil {
 		return err
 	}
+	c.newEvent(events.Cleanup)
 	return errors.Join(relErr, holdErr)
 }
 

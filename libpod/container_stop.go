@@ -12,6 +12,7 @@ import (
 	"golang.org/x/sys/unix"
 
 	"github.com/podlite/podlite/libpod/define"
+	"github.com/podlite/podlite/libpod/events"
 	"github.com/podlite/podlite/libpod/supervisor"
 	"github.com/podlite/podlite/pkg/crashpoint"
 )
@@ -47,6 +48,7 @@ func (c *Container) stopLocked(timeout time.Duration) error {
 		return err
 	}
 	crashpoint.Hit(crashpoint.StopStoppingSaved)
+	c.newEvent(events.Stop)
 	if timeout > 0 {
 		_ = c.rt.oci().Signal(c.config.ID, syscall.Signal(c.config.StopSignal), false)
 		if exit := c.waitExitLocked(timeout); exit != nil {
@@ -91,6 +93,7 @@ func (c *Container) Kill(ctx context.Context, sig syscall.Signal) error {
 			return err
 		}
 		c.state.StoppedByUser = true
+		c.newEvent(events.Kill)
 		return c.saveLocked()
 	})
 }
@@ -106,7 +109,11 @@ func (c *Container) Restart(ctx context.Context, timeout *uint) error {
 			return err
 		}
 		// RestartCount counts restarts by the policy only, as in podman.
-		return c.startLocked()
+		if err := c.startLocked(); err != nil {
+			return err
+		}
+		c.newEvent(events.Restart)
+		return nil
 	})
 }
 
@@ -122,6 +129,7 @@ func (c *Container) Pause(ctx context.Context) error {
 		if err := c.setStatusLocked(define.StatusPaused); err != nil {
 			return err
 		}
+		c.newEvent(events.Pause)
 		return c.saveLocked()
 	})
 }
@@ -138,6 +146,7 @@ func (c *Container) Unpause(ctx context.Context) error {
 		if err := c.setStatusLocked(define.StatusRunning); err != nil {
 			return err
 		}
+		c.newEvent(events.Unpause)
 		return c.saveLocked()
 	})
 }
