@@ -101,8 +101,10 @@ type ContainerState struct {
 	CheckpointLog  string `json:"checkpointLog,omitempty"`
 	RestoreLog     string `json:"restoreLog,omitempty"`
 	// Networks is the container's network list after `network connect` or
-	// `disconnect`; nil means the list it was created with.
-	Networks map[string]NetworkAttachment `json:"networks,omitempty"`
+	// `disconnect`; nil means the list it was created with. Not omitted
+	// when empty: an empty list (the last network disconnected) must not
+	// read back as nil.
+	Networks map[string]NetworkAttachment `json:"networks"`
 }
 
 // Volume is a named volume.
