@@ -194,7 +194,9 @@ func (r *Runtime) removeImage(ctx context.Context, store *storage.Store, name st
 		if err := store.Untag(img.ID, full); err != nil {
 			return nil, err
 		}
+		// podman reports the rmi of one name as an untag and a remove.
 		r.imageEvent(events.Untag, img.ID, full)
+		r.imageEvent(events.Remove, img.ID, name)
 		return &ImageRemoval{Untagged: []string{full}}, nil
 	}
 	if full == "" && len(img.Names) > 1 && !allNames {

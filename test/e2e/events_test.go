@@ -107,7 +107,8 @@ func TestEventsLifecycle(t *testing.T) {
 	} {
 		e.MustPodlite(verb...)
 	}
-	waitFor(t, func() bool { return strings.Contains(fl.text(), `"Status":"untag"`) })
+	const wantEvents = 28
+	waitFor(t, func() bool { return strings.Count(fl.text(), "\n") >= wantEvents })
 	if err := fl.cmd.Process.Signal(syscall.SIGINT); err != nil {
 		t.Fatal(err)
 	}
@@ -125,9 +126,9 @@ func TestEventsLifecycle(t *testing.T) {
 		"container cleanup", "container init", "container start", "container restart", "container stop",
 		"container died", "container cleanup", "container mount", "container unmount", "container rename",
 		"container remove", "volume create", "volume remove", "network create", "network remove",
-		"image tag", "image untag",
+		"image tag", "image untag", "image remove",
 	}
-	if !slices.Equal(got, want) {
+	if !slices.Equal(got, want) || len(want) != wantEvents {
 		t.Errorf("streamed events:\n got %q\nwant %q", got, want)
 	}
 	c := streamed[0]
@@ -159,12 +160,12 @@ func checkEventQueries(t *testing.T, e *Env, streamed []eventLine) {
 		{[]string{"--filter", "event=start"}, 2},
 		{[]string{"--filter", "container=c1"}, 19},
 		{[]string{"--filter", "container=" + id[:12]}, 21},
-		{[]string{"--filter", "event=create", "--filter", "event=remove"}, 6},
+		{[]string{"--filter", "event=create", "--filter", "event=remove"}, 7},
 		{[]string{"--filter", "event=create", "--filter", "type=volume"}, 1},
 		{[]string{"--filter", "type=network"}, 2},
 		{[]string{"--filter", "network=evnet"}, 2},
 		{[]string{"--filter", "volume=v1"}, 2},
-		{[]string{"--filter", "image=localhost/extra:1"}, 2},
+		{[]string{"--filter", "image=localhost/extra:1"}, 3},
 		{[]string{"--filter", "label=tier=web"}, 21},
 		{[]string{"--filter", "label=tier=db"}, 0},
 		{[]string{"--filter", "type=container", "--since", pause.Add(-time.Nanosecond).Format(time.RFC3339Nano)}, 18},
