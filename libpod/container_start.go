@@ -141,6 +141,9 @@ func (c *Container) prepareLocked(restore *network.Status) (_ *specs.Spec, retEr
 	c.state.Mountpoint = mnt
 	crashpoint.Hit(crashpoint.StartRootfsMounted)
 	s, err := copySpec(c.config.Spec)
+	if err == nil && c.state.Resources != nil {
+		s.Linux.Resources = c.state.Resources
+	}
 	if err == nil {
 		err = spec.Finalize(s, mnt)
 	}

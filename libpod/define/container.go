@@ -105,6 +105,10 @@ type ContainerState struct {
 	// when empty: an empty list (the last network disconnected) must not
 	// read back as nil.
 	Networks map[string]NetworkAttachment `json:"networks"`
+	// Resources and RestartPolicy are the container's after `update`;
+	// nil means those it was created with.
+	Resources     *spec.LinuxResources `json:"resources,omitempty"`
+	RestartPolicy *RestartPolicy       `json:"restartPolicy,omitempty"`
 }
 
 // Volume is a named volume.

@@ -13,7 +13,7 @@ var verbs = []func(g *common.Globals) *cobra.Command{
 	newRestartCommand, newRmCommand, newPsCommand, newLogsCommand,
 	newWaitCommand, newExecCommand, newPauseCommand, newUnpauseCommand,
 	newAttachCommand, newTopCommand, newPortCommand, newRenameCommand, newMountCommand,
-	newUnmountCommand, newCpCommand, newExportCommand, newStatsCommand,
+	newUnmountCommand, newCpCommand, newExportCommand, newStatsCommand, newUpdateCommand,
 }
 
 // containerOnly are only under `container` (as in podman).
