@@ -78,6 +78,7 @@ func (c *Container) StartAttached(ctx context.Context, streams Streams) (int, er
 	if err != nil {
 		return -1, err
 	}
+	c.startedEvents()
 	if err := io.afterStart(); err != nil {
 		_ = p.Signal(syscall.SIGKILL)
 	}

@@ -67,8 +67,7 @@ func (c *Container) startLocked() (retErr error) {
 		return err
 	}
 	crashpoint.Hit(crashpoint.StartStateSaved)
-	c.newEvent(events.Init)
-	c.newEvent(events.Start)
+	c.startedEvents()
 	return nil
 }
 
@@ -260,9 +259,13 @@ func (c *Container) exitedLocked(code int, at time.Time) error {
 		return err
 	}
 	crashpoint.Hit(crashpoint.StopExitStateSaved)
-	died := c.event(events.Died)
-	died.ContainerExitCode = &code
-	c.rt.emit(died)
+	// A checkpoint's end of the processes is no death: it logs
+	// "checkpoint" instead.
+	if !c.state.Checkpointed {
+		died := c.event(events.Died)
+		died.ContainerExitCode = &code
+		c.rt.emit(died)
+	}
 	if err := c.removeRunDirLocked(); err != nil {
 		return err
 	}

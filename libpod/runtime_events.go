@@ -28,6 +28,12 @@ func (c *Container) newEvent(status events.Status) {
 	c.rt.emit(c.event(status))
 }
 
+// startedEvents reports a start as podman does: init, then start.
+func (c *Container) startedEvents() {
+	c.newEvent(events.Init)
+	c.newEvent(events.Start)
+}
+
 // event is the container's event of status, not yet written.
 func (c *Container) event(status events.Status) events.Event {
 	attrs := maps.Clone(c.config.Labels)

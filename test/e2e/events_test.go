@@ -99,7 +99,8 @@ func TestEventsLifecycle(t *testing.T) {
 	e.MustPodlite("run", "-d", "--name", "c1", "-l", "tier=web", img, "sleep", "1000")
 	for _, verb := range [][]string{
 		{"pause", "c1"}, {"unpause", "c1"}, {"exec", "c1", "true"}, {"kill", "-s", "USR1", "c1"},
-		{"restart", "-t", "0", "c1"}, {"stop", "-t", "0", "c1"}, {"mount", "c1"}, {"unmount", "c1"},
+		{"restart", "-t", "0", "c1"}, {"container", "checkpoint", "c1"}, {"container", "restore", "c1"},
+		{"stop", "-t", "0", "c1"}, {"mount", "c1"}, {"unmount", "c1"},
 		{"rename", "c1", "c2"}, {"rm", "c2"},
 		{"volume", "create", "v1"}, {"volume", "rm", "v1"},
 		{"network", "create", "evnet"}, {"network", "rm", "evnet"},
@@ -107,7 +108,7 @@ func TestEventsLifecycle(t *testing.T) {
 	} {
 		e.MustPodlite(verb...)
 	}
-	const wantEvents = 28
+	const wantEvents = 31
 	waitFor(t, func() bool { return strings.Count(fl.text(), "\n") >= wantEvents })
 	if err := fl.cmd.Process.Signal(syscall.SIGINT); err != nil {
 		t.Fatal(err)
@@ -123,7 +124,8 @@ func TestEventsLifecycle(t *testing.T) {
 	want := []string{
 		"container create", "container init", "container start", "container pause", "container unpause",
 		"container exec", "container exec_died", "container kill", "container stop", "container died",
-		"container cleanup", "container init", "container start", "container restart", "container stop",
+		"container cleanup", "container init", "container start", "container restart",
+		"container cleanup", "container checkpoint", "container restore", "container stop",
 		"container died", "container cleanup", "container mount", "container unmount", "container rename",
 		"container remove", "volume create", "volume remove", "network create", "network remove",
 		"image tag", "image untag", "image remove",
@@ -158,17 +160,17 @@ func checkEventQueries(t *testing.T, e *Env, streamed []eventLine) {
 		want int
 	}{
 		{[]string{"--filter", "event=start"}, 2},
-		{[]string{"--filter", "container=c1"}, 19},
-		{[]string{"--filter", "container=" + id[:12]}, 21},
+		{[]string{"--filter", "container=c1"}, 22},
+		{[]string{"--filter", "container=" + id[:12]}, 24},
 		{[]string{"--filter", "event=create", "--filter", "event=remove"}, 7},
 		{[]string{"--filter", "event=create", "--filter", "type=volume"}, 1},
 		{[]string{"--filter", "type=network"}, 2},
 		{[]string{"--filter", "network=evnet"}, 2},
 		{[]string{"--filter", "volume=v1"}, 2},
 		{[]string{"--filter", "image=localhost/extra:1"}, 3},
-		{[]string{"--filter", "label=tier=web"}, 21},
+		{[]string{"--filter", "label=tier=web"}, 24},
 		{[]string{"--filter", "label=tier=db"}, 0},
-		{[]string{"--filter", "type=container", "--since", pause.Add(-time.Nanosecond).Format(time.RFC3339Nano)}, 18},
+		{[]string{"--filter", "type=container", "--since", pause.Add(-time.Nanosecond).Format(time.RFC3339Nano)}, 21},
 		{[]string{"--filter", "type=container", "--until", pause.Format(time.RFC3339Nano)}, 3},
 	} {
 		if got := count(tc.args...); got != tc.want {
@@ -197,10 +199,22 @@ func checkEventQueries(t *testing.T, e *Env, streamed []eventLine) {
 }
 
 // TestEventsBackends: with `none` nothing is written and events refuses
-// to read; concurrent writers leave whole lines.
+// to read; concurrent writers leave whole lines. An attached run that
+// exits on its own logs its start and its death.
 func TestEventsBackends(t *testing.T) {
 	e := NewEnv(t)
 	logPath := filepath.Join(e.RunRoot, "events", "events.log")
+	img := e.LoadBusybox()
+	if r := e.Podlite("run", "--name", "once", img, "sh", "-c", "exit 3"); r.ExitCode != 3 {
+		t.Fatalf("run once: exit %d: %s", r.ExitCode, r.Stderr)
+	}
+	format := "{{.Status}} {{if .ContainerExitCode}}{{.ContainerExitCode}}{{end}}"
+	if out := e.MustPodlite("events", "--stream=false", "--filter", "container=once", "--format", format).Stdout; out != "create \ninit \nstart \ndied 3\ncleanup \n" {
+		t.Errorf("events of an attached run: %q", out)
+	}
+	if err := os.Remove(logPath); err != nil {
+		t.Fatal(err)
+	}
 	e.MustPodlite("--events-backend", "none", "volume", "create", "quiet")
 	if _, err := os.Stat(logPath); !os.IsNotExist(err) {
 		t.Errorf("events-backend none wrote %s (%v)", logPath, err)
