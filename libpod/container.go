@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/podlite/podlite/libpod/define"
+	"github.com/podlite/podlite/libpod/events"
 	"github.com/podlite/podlite/libpod/lock"
 	"github.com/podlite/podlite/libpod/names"
 	"github.com/podlite/podlite/libpod/supervisor"
@@ -390,6 +391,7 @@ func (r *Runtime) RenameContainer(nameOrID, newName string) error {
 			return fmt.Errorf("renaming container %s to %s: %w", c.config.Name, newName, err)
 		}
 		c.config.Name = newName
+		c.newEvent(events.Rename)
 		return nil
 	})
 }

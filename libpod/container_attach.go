@@ -18,6 +18,7 @@ import (
 	"golang.org/x/term"
 
 	"github.com/podlite/podlite/libpod/define"
+	"github.com/podlite/podlite/libpod/events"
 	"github.com/podlite/podlite/libpod/logs"
 	"github.com/podlite/podlite/libpod/oci"
 )
@@ -40,6 +41,7 @@ type Streams struct {
 func (c *Container) StartAttached(ctx context.Context, streams Streams) (int, error) {
 	var p *oci.Process
 	var io *attachedIO
+	var wasInitialized bool
 	err := c.withLock(func() (retErr error) {
 		if c.isActive() {
 			return fmt.Errorf("container %s is already running: %w", c.config.Name, define.ErrInvalidState)
@@ -47,6 +49,7 @@ func (c *Container) StartAttached(ctx context.Context, streams Streams) (int, er
 		if err := define.CheckTransition(c.state.Status, define.StatusRunning); err != nil {
 			return fmt.Errorf("starting container %s: %w", c.config.Name, err)
 		}
+		wasInitialized = c.state.Status == define.StatusInitialized
 		s, err := c.prepareOnceLocked()
 		if err != nil {
 			return err
@@ -81,6 +84,7 @@ func (c *Container) StartAttached(ctx context.Context, streams Streams) (int, er
 	if err != nil {
 		return -1, err
 	}
+	c.startedEvents(wasInitialized)
 	if err := io.afterStart(); err != nil {
 		_ = p.Signal(syscall.SIGKILL)
 	}
@@ -321,6 +325,7 @@ func (c *Container) Attach(ctx context.Context, streams Streams, opts AttachOpti
 	if keys == nil {
 		keys = DefaultDetachKeys
 	}
+	c.newEvent(events.Attach)
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	detached := make(chan struct{})

@@ -34,7 +34,7 @@ func (c *Container) Cleanup(ctx context.Context) error {
 
 // shouldRestartLocked applies the restart policy to the recorded exit.
 func (c *Container) shouldRestartLocked() bool {
-	p := c.config.RestartPolicy
+	p := c.restartPolicy()
 	if c.state.StoppedByUser {
 		return false
 	}

@@ -16,6 +16,7 @@ import (
 	specs "github.com/opencontainers/runtime-spec/specs-go"
 
 	"github.com/podlite/podlite/libpod/define"
+	"github.com/podlite/podlite/libpod/events"
 	"github.com/podlite/podlite/libpod/health"
 	"github.com/podlite/podlite/libpod/names"
 	"github.com/podlite/podlite/libpod/netconf"
@@ -189,6 +190,7 @@ func (r *Runtime) CreateContainer(ctx context.Context, opts *CreateOptions) (_ *
 		return nil, err
 	}
 	crashpoint.Hit(crashpoint.CreateStateSaved)
+	c.newEvent(events.Create)
 	return r.containerByID(cfg.ID)
 }
 

@@ -12,6 +12,7 @@ import (
 	specs "github.com/opencontainers/runtime-spec/specs-go"
 
 	"github.com/podlite/podlite/libpod/define"
+	"github.com/podlite/podlite/libpod/events"
 	"github.com/podlite/podlite/libpod/names"
 	"github.com/podlite/podlite/libpod/oci"
 	"github.com/podlite/podlite/libpod/spec"
@@ -59,6 +60,7 @@ func (c *Container) Exec(ctx context.Context, opts ExecOptions, streams Streams)
 		a.close()
 		return -1, execError(err)
 	}
+	c.newEvent(events.Exec)
 	if err := a.afterStart(); err != nil {
 		_ = p.Signal(syscall.SIGKILL)
 	}
@@ -66,6 +68,9 @@ func (c *Container) Exec(ctx context.Context, opts ExecOptions, streams Streams)
 	code, _ := p.Wait()
 	stop()
 	a.finish()
+	died := c.event(events.ExecDied)
+	died.ContainerExitCode = &code
+	c.rt.emit(died)
 	return code, nil
 }
 
@@ -88,6 +93,7 @@ func (c *Container) ExecDetached(opts ExecOptions) (string, error) {
 	if _, err := c.rt.oci().Exec(c.config.ID, ps, stdio); err != nil {
 		return "", execError(err)
 	}
+	c.newEvent(events.Exec)
 	return names.NewID(), nil
 }
 

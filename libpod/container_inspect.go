@@ -190,11 +190,12 @@ func (c *Container) Inspect() (*InspectData, error) {
 		CreateCommand: cfg.CreateCommand, Annotations: s.Annotations, Timezone: cfg.Timezone,
 	}
 	h := &d.HostConfig
-	h.RestartPolicy = InspectRestartPolicy{Name: cfg.RestartPolicy.Name, MaximumRetryCount: cfg.RestartPolicy.MaxRetries}
+	rp := c.restartPolicy()
+	h.RestartPolicy = InspectRestartPolicy{Name: rp.Name, MaximumRetryCount: rp.MaxRetries}
 	h.NetworkMode, h.AutoRemove, h.ContainerIDFile = cfg.NetworkMode, cfg.AutoRemove, cfg.CIDFile
 	h.ReadonlyRootfs = s.Root != nil && s.Root.Readonly
 	h.LogConfig.Type, h.LogConfig.Path = cfg.LogDriver, cfg.LogPath
-	if r := s.Linux.Resources; r != nil {
+	if r := c.resources(); r != nil {
 		if r.Memory != nil && r.Memory.Limit != nil {
 			h.Memory = *r.Memory.Limit
 		}

@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/podlite/podlite/libpod/define"
+	"github.com/podlite/podlite/libpod/events"
 	"github.com/podlite/podlite/libpod/filter"
 	"github.com/podlite/podlite/libpod/names"
 	"github.com/podlite/podlite/pkg/crashpoint"
@@ -175,6 +176,7 @@ func (c *Container) removeLocked(force bool) error {
 		return err
 	}
 	crashpoint.Hit(crashpoint.RmRecordDeleted)
+	c.newEvent(events.Remove)
 	return c.rt.locks.Free(c.config.ID)
 }
 

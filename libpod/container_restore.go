@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/podlite/podlite/libpod/define"
+	"github.com/podlite/podlite/libpod/events"
 	"github.com/podlite/podlite/libpod/oci"
 	"github.com/podlite/podlite/libpod/supervisor"
 	"github.com/podlite/podlite/pkg/crashpoint"
@@ -90,6 +91,7 @@ func (c *Container) Restore(ctx context.Context, opts RestoreOptions) (*CRReport
 	if err != nil {
 		return nil, err
 	}
+	c.newEvent(events.Restore)
 	return report, nil
 }
 

@@ -15,6 +15,7 @@ import (
 	specs "github.com/opencontainers/runtime-spec/specs-go"
 
 	"github.com/podlite/podlite/libpod/define"
+	"github.com/podlite/podlite/libpod/events"
 	"github.com/podlite/podlite/libpod/oci"
 	"github.com/podlite/podlite/libpod/spec"
 	"github.com/podlite/podlite/libpod/supervisor"
@@ -39,6 +40,7 @@ func (c *Container) startLocked() (retErr error) {
 	if err := define.CheckTransition(c.state.Status, define.StatusRunning); err != nil {
 		return fmt.Errorf("starting container %s: %w", c.config.Name, err)
 	}
+	wasInitialized := c.state.Status == define.StatusInitialized
 	if _, err := c.prepareOnceLocked(); err != nil {
 		return err
 	}
@@ -68,6 +70,7 @@ func (c *Container) startLocked() (retErr error) {
 		return err
 	}
 	crashpoint.Hit(crashpoint.StartStateSaved)
+	c.startedEvents(wasInitialized)
 	return nil
 }
 
@@ -92,8 +95,10 @@ func (c *Container) Init(ctx context.Context) error {
 		}
 		if err != nil {
 			c.releaseLocked()
+			return err
 		}
-		return err
+		c.newEvent(events.Init)
+		return nil
 	})
 }
 
@@ -167,6 +172,9 @@ func (c *Container) prepareLocked(restore *network.Status) (_ *specs.Spec, retEr
 	c.state.Mountpoint = mnt
 	crashpoint.Hit(crashpoint.StartRootfsMounted)
 	s, err := copySpec(c.config.Spec)
+	if err == nil && c.state.Resources != nil {
+		s.Linux.Resources = c.state.Resources
+	}
 	if err == nil {
 		err = spec.Finalize(s, mnt)
 	}
@@ -303,9 +311,17 @@ func (c *Container) exitedLocked(code int, at time.Time) error {
 		return err
 	}
 	crashpoint.Hit(crashpoint.StopExitStateSaved)
+	// A checkpoint's end of the processes is no death: it logs
+	// "checkpoint" instead.
+	if !c.state.Checkpointed {
+		died := c.event(events.Died)
+		died.ContainerExitCode = &code
+		c.rt.emit(died)
+	}
 	if err := c.removeRunDirLocked(); err != nil {
 		return err
 	}
+	c.newEvent(events.Cleanup)
 	return errors.Join(relErr, holdErr)
 }
 

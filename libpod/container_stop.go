@@ -13,6 +13,7 @@ import (
 	"golang.org/x/sys/unix"
 
 	"github.com/podlite/podlite/libpod/define"
+	"github.com/podlite/podlite/libpod/events"
 	"github.com/podlite/podlite/libpod/supervisor"
 	"github.com/podlite/podlite/pkg/crashpoint"
 )
@@ -48,6 +49,7 @@ func (c *Container) stopLocked(timeout time.Duration) error {
 		return err
 	}
 	crashpoint.Hit(crashpoint.StopStoppingSaved)
+	c.newEvent(events.Stop)
 	if timeout > 0 {
 		_ = c.rt.oci().Signal(c.config.ID, syscall.Signal(c.config.StopSignal), false)
 		if exit := c.waitExitLocked(timeout); exit != nil {
@@ -92,6 +94,7 @@ func (c *Container) Kill(ctx context.Context, sig syscall.Signal) error {
 			return err
 		}
 		c.state.StoppedByUser = true
+		c.newEvent(events.Kill)
 		return c.saveLocked()
 	})
 }
@@ -107,7 +110,11 @@ func (c *Container) Restart(ctx context.Context, timeout *uint) error {
 			return err
 		}
 		// RestartCount counts restarts by the policy only, as in podman.
-		return c.startLocked()
+		if err := c.startLocked(); err != nil {
+			return err
+		}
+		c.newEvent(events.Restart)
+		return nil
 	})
 }
 
@@ -123,6 +130,7 @@ func (c *Container) Pause(ctx context.Context) error {
 		if err := c.setStatusLocked(define.StatusPaused); err != nil {
 			return err
 		}
+		c.newEvent(events.Pause)
 		return c.saveLocked()
 	})
 }
@@ -139,6 +147,7 @@ func (c *Container) Unpause(ctx context.Context) error {
 		if err := c.setStatusLocked(define.StatusRunning); err != nil {
 			return err
 		}
+		c.newEvent(events.Unpause)
 		return c.saveLocked()
 	})
 }

@@ -75,4 +75,7 @@
 //	                                 made first by a start and removed last when its
 //	                                 exit is recorded, so on a container not running it
 //	                                 marks an interrupted start
+//	RUNROOT/events/events.log        the event log: one JSON object per line, appended
+//	                                 in one O_APPEND write per event by every process
+//	                                 (podman's file backend; libpod/events)
 package libpod

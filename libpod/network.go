@@ -13,6 +13,7 @@ import (
 	"sync"
 
 	"github.com/podlite/podlite/libpod/define"
+	"github.com/podlite/podlite/libpod/events"
 	"github.com/podlite/podlite/libpod/filter"
 	"github.com/podlite/podlite/pkg/network"
 )
@@ -23,6 +24,15 @@ import (
 // names its networks podmanN. Bad subnets, gateways and overlaps are
 // ErrInvalidArg, a taken name ErrExists.
 func (r *Runtime) CreateNetwork(n network.Network) (*network.Network, error) {
+	created, err := r.createNetwork(n)
+	if err != nil {
+		return nil, err
+	}
+	r.networkEvent(events.Create, created.ID, created.Name, created.Driver)
+	return created, nil
+}
+
+func (r *Runtime) createNetwork(n network.Network) (*network.Network, error) {
 	mgr, err := r.Network()
 	if err != nil {
 		return nil, err
@@ -166,6 +176,7 @@ func (r *Runtime) RemoveNetwork(ctx context.Context, name string, force bool, st
 		}
 		return fmt.Errorf("removing network %s: %w", n.Name, err)
 	}
+	r.networkEvent(events.Remove, n.ID, n.Name, n.Driver)
 	return nil
 }
 
@@ -197,6 +208,7 @@ func (r *Runtime) PruneNetworks(filters ...string) ([]string, error) {
 		switch {
 		case err == nil:
 			pruned = append(pruned, n.Name)
+			r.networkEvent(events.Remove, n.ID, n.Name, n.Driver)
 		case errors.Is(err, define.ErrNotFound):
 			// Removed by someone else since we listed it.
 		case errors.Is(err, define.ErrInvalidState):

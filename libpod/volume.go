@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/podlite/podlite/libpod/define"
+	"github.com/podlite/podlite/libpod/events"
 	"github.com/podlite/podlite/libpod/filter"
 	"github.com/podlite/podlite/libpod/lock"
 	"github.com/podlite/podlite/libpod/spec"
@@ -201,6 +202,7 @@ func (r *Runtime) createVolumeLocked(name string, labels, options map[string]str
 	if err := r.store.AddVolume(v); err != nil {
 		return nil, err
 	}
+	r.volumeEvent(events.Create, name)
 	return v, nil
 }
 
@@ -348,6 +350,7 @@ func (r *Runtime) removeVolumeLocked(name string) error {
 	if err := r.store.RemoveVolume(name); err != nil {
 		return err
 	}
+	r.volumeEvent(events.Remove, name)
 	if err := r.locks.Free(volumeLockName(name)); err != nil {
 		slog.Warn("freeing the lock of a removed volume", "volume", name, "error", err)
 	}

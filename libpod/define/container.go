@@ -106,8 +106,14 @@ type ContainerState struct {
 	CheckpointLog  string `json:"checkpointLog,omitempty"`
 	RestoreLog     string `json:"restoreLog,omitempty"`
 	// Networks is the container's network list after `network connect` or
-	// `disconnect`; nil means the list it was created with.
-	Networks map[string]NetworkAttachment `json:"networks,omitempty"`
+	// `disconnect`; nil means the list it was created with. Not omitted
+	// when empty: an empty list (the last network disconnected) must not
+	// read back as nil.
+	Networks map[string]NetworkAttachment `json:"networks"`
+	// Resources and RestartPolicy are the container's after `update`;
+	// nil means those it was created with.
+	Resources     *spec.LinuxResources `json:"resources,omitempty"`
+	RestartPolicy *RestartPolicy       `json:"restartPolicy,omitempty"`
 }
 
 // Volume is a named volume.

@@ -171,6 +171,10 @@ func TestInitThenStart(t *testing.T) {
 	if got := e.MustPodlite("exec", "i", "echo", "in").Stdout; got != "in\n" {
 		t.Errorf("exec in the started container: %q", got)
 	}
+	// init reports its event; the start after it does not again.
+	if got := e.MustPodlite("events", "--stream=false", "--filter", "container=i", "--filter", "event=init", "--filter", "event=start", "--format", "{{.Status}}").Stdout; got != "init\nstart\n" {
+		t.Errorf("events of init then start: %q", got)
+	}
 	e.MustPodlite("stop", "-t", "0", "i")
 	// Exited containers can be initialized again; --all takes them.
 	e.MustPodlite("create", "--name", "j", img, "true")
