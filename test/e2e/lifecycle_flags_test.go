@@ -259,3 +259,29 @@ func TestContainerClone(t *testing.T) {
 		t.Errorf("after clone --destroy: %q", got)
 	}
 }
+
+// TestContainerCleanup: a user's container cleanup refuses a running
+// container in podman's words, and with --rm removes exited ones, printing
+// them as given; --exec is refused.
+func TestContainerCleanup(t *testing.T) {
+	e := NewEnv(t)
+	img := e.LoadBusybox()
+	id := strings.TrimSpace(e.MustPodlite("run", "-d", "--net", "none", "--name", "up", img, "sleep", "1000").Stdout)
+	r := e.Podlite("container", "cleanup", "up")
+	expectErrorExit(t, r, 125)
+	if want := "Error: failed to clean up container " + id + ": container " + id + " is running or paused, refusing to clean up: container state improper\n"; r.Stderr != want {
+		t.Errorf("cleanup of a running container: %q, want %q", r.Stderr, want)
+	}
+	e.MustPodlite("run", "--net", "none", "--name", "done", img, "true")
+	if got := e.MustPodlite("container", "cleanup", "done").Stdout; got != "done\n" {
+		t.Errorf("cleanup printed %q", got)
+	}
+	e.MustPodlite("container", "exists", "done")
+	if got := e.MustPodlite("container", "cleanup", "--rm", "done").Stdout; got != "done\n" {
+		t.Errorf("cleanup --rm printed %q", got)
+	}
+	if r := e.Podlite("container", "exists", "done"); r.ExitCode != 1 {
+		t.Errorf("cleanup --rm kept the container: exit %d", r.ExitCode)
+	}
+	expectOneLineError(t, e.Podlite("container", "cleanup", "--exec", "abc", "up"))
+}

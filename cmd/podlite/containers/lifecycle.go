@@ -226,18 +226,32 @@ func newInitCommand(g *common.Globals) *cobra.Command {
 }
 
 func newCleanupCommand(g *common.Globals) *cobra.Command {
-	return &cobra.Command{
-		Use:               "cleanup CONTAINER",
-		Short:             "Release the resources of an exited container (run by its supervisor)",
-		Args:              common.ExactArgs(1),
-		Example:           "  podlite container cleanup web",
+	var opts libpod.CleanupOptions
+	var exec string
+	sel := selection{}
+	cmd := &cobra.Command{
+		Use:   "cleanup [options] CONTAINER [CONTAINER...]",
+		Short: "Release the resources of exited containers",
+		Long: `Record the exit of stopped containers and release what they hold (rootfs
+mount, network), as every podlite command does when it sees an exit; with
+--rm also remove them, with --rmi their images too. Each container's
+supervisor runs it when the container exits, applying --rm and the restart
+policy.`,
+		Args:              common.MinArgs(0),
+		Example:           "  podlite container cleanup web\n  podlite container cleanup --rm --all",
 		ValidArgsFunction: common.Complete(g, common.ContainerNames),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			c, err := g.Container(args[0])
-			if err != nil {
-				return err
+			if exec != "" {
+				return fmt.Errorf("--exec %s: podlite's exec sessions leave nothing to clean up: %w", exec, define.ErrNotSupported)
 			}
-			return c.Cleanup(context.Background())
+			return forEach(g, sel, args, func(c *libpod.Container) error { return c.Cleanup(cmd.Context(), opts) })
 		},
 	}
+	fs := cmd.Flags()
+	fs.BoolVarP(&sel.all, "all", "a", false, "clean up every container")
+	fs.BoolVarP(&sel.latest, "latest", "l", false, "act on the latest container")
+	fs.BoolVar(&opts.Remove, "rm", false, "remove the containers after cleaning them up")
+	fs.BoolVar(&opts.RemoveImage, "rmi", false, "remove the containers and then their images, unless other containers use them")
+	fs.StringVar(&exec, "exec", "", "refused: podlite's exec sessions leave nothing to clean up")
+	return cmd
 }
