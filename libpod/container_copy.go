@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"slices"
 	"strconv"
 
 	securejoin "github.com/cyphar/filepath-securejoin"
@@ -58,11 +59,14 @@ func (r *Runtime) copySide(name string, chown bool) (copy.Side, func(), error) {
 	if err != nil {
 		return copy.Side{}, nil, err
 	}
-	root, done, err := c.rootForCopy()
+	root, running, done, err := c.rootForCopy()
 	if err != nil {
 		return copy.Side{}, nil, err
 	}
 	side := copy.Side{Container: name, Root: root}
+	if !running {
+		side.Mounts = c.copyMounts()
+	}
 	if chown {
 		ids, err := c.copyUser(root)
 		if err != nil {
@@ -77,12 +81,11 @@ func (r *Runtime) copySide(name string, chown bool) (copy.Side, func(), error) {
 // rootForCopy returns the host path of the container's root: its init's
 // root while it runs (in its mount namespace: mounts included), else its
 // rootfs, mounted for the copy; done gives that mount back.
-func (c *Container) rootForCopy() (string, func(), error) {
-	var root string
+func (c *Container) rootForCopy() (root string, running bool, done func(), _ error) {
 	mounted := false
 	err := c.withLock(func() error {
 		if c.isActive() && c.state.PID > 0 {
-			root = "/proc/" + strconv.Itoa(c.state.PID) + "/root"
+			root, running = "/proc/"+strconv.Itoa(c.state.PID)+"/root", true
 			return nil
 		}
 		var err error
@@ -91,9 +94,9 @@ func (c *Container) rootForCopy() (string, func(), error) {
 		return err
 	})
 	if err != nil {
-		return "", nil, err
+		return "", false, nil, err
 	}
-	done := func() {
+	done = func() {
 		if !mounted {
 			return
 		}
@@ -101,7 +104,24 @@ func (c *Container) rootForCopy() (string, func(), error) {
 			slog.Warn("unmounting the rootfs after a copy", "container", c.config.Name, "error", err)
 		}
 	}
-	return root, done, nil
+	return root, running, done, nil
+}
+
+// copyMounts are the container's bind mounts and volumes (binds of the
+// volumes' directories), the deepest first, for a copy while it is
+// stopped.
+func (c *Container) copyMounts() []copy.Mount {
+	var out []copy.Mount
+	if c.config.Spec == nil {
+		return nil
+	}
+	for _, m := range c.config.Spec.Mounts {
+		if m.Type == "bind" || slices.Contains(m.Options, "bind") || slices.Contains(m.Options, "rbind") {
+			out = append(out, copy.Mount{Destination: m.Destination, Source: m.Source})
+		}
+	}
+	slices.SortFunc(out, func(a, b copy.Mount) int { return len(b.Destination) - len(a.Destination) })
+	return out
 }
 
 // copyUser is the container's primary UID and GID, from its user as the

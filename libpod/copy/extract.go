@@ -11,7 +11,6 @@ import (
 	"path/filepath"
 	"time"
 
-	securejoin "github.com/cyphar/filepath-securejoin"
 	"golang.org/x/sys/unix"
 
 	"github.com/podlite/podlite/libpod/define"
@@ -72,7 +71,7 @@ func (s Side) extract(r io.Reader, dir string, o putOptions) error {
 // extractEntry writes one entry at p (a path in s's root) and returns
 // where it is on the host.
 func (s Side) extractEntry(r io.Reader, hdr *tar.Header, p string, o putOptions) (string, error) {
-	parent, err := securejoin.SecureJoin(s.Root, path.Dir(p))
+	parent, _, err := s.join(path.Dir(p))
 	if err != nil {
 		return "", fmt.Errorf("resolving %q on %s: %w", path.Dir(p), s.where(), err)
 	}
@@ -147,7 +146,7 @@ func (s Side) create(r io.Reader, hdr *tar.Header, host, p string) error {
 	case tar.TypeSymlink:
 		return os.Symlink(hdr.Linkname, host)
 	case tar.TypeLink:
-		target, err := securejoin.SecureJoin(s.Root, hdr.Linkname)
+		target, _, err := s.join(hdr.Linkname)
 		if err != nil {
 			return err
 		}

@@ -29,7 +29,14 @@ type Side struct {
 	// Chown, when set, owns every extracted entry (the container's user
 	// with --archive, the caller on the host); nil keeps the tar's IDs.
 	Chown *IDPair
+	// Mounts are the bind mounts and volumes of a stopped container,
+	// whose paths a copy reads and writes at their sources, as podman's
+	// cp does (a running container's root has them mounted already).
+	Mounts []Mount
 }
+
+// Mount is a container path whose contents are at Source on the host.
+type Mount struct{ Destination, Source string }
 
 // IDPair is a UID and GID.
 type IDPair struct{ UID, GID int }
@@ -74,12 +81,33 @@ func (s Side) resolve(p string) (info, error) {
 	if err != nil {
 		return info{}, err
 	}
-	host, err := securejoin.SecureJoin(s.Root, a)
+	host, rel, err := s.join(a)
 	if err != nil {
 		return info{}, fmt.Errorf("resolving %q on %s: %w", p, s.where(), err)
 	}
-	rel := "/" + strings.TrimPrefix(strings.TrimPrefix(host, s.Root), "/")
 	return info{path: rel, host: host}, nil
+}
+
+// join resolves p inside the root, then inside the mount it lands in, and
+// returns its host path and its resolved path in the container.
+func (s Side) join(p string) (host, resolved string, _ error) {
+	host, err := securejoin.SecureJoin(s.Root, p)
+	if err != nil {
+		return "", "", err
+	}
+	resolved = "/" + strings.TrimPrefix(strings.TrimPrefix(host, s.Root), "/")
+	for _, m := range s.Mounts {
+		dst := path.Clean("/" + m.Destination)
+		rest, ok := strings.CutPrefix(resolved, dst)
+		if !ok || (rest != "" && rest[0] != '/') || dst == "/" {
+			continue
+		}
+		if host, err = securejoin.SecureJoin(m.Source, rest); err != nil {
+			return "", "", err
+		}
+		return host, path.Join(dst, strings.TrimPrefix(host, filepath.Clean(m.Source))), nil
+	}
+	return host, resolved, nil
 }
 
 // stat resolves p and requires it to exist.

@@ -44,7 +44,7 @@ func newCpFixture(t *testing.T) cpFixture {
 	e.MustPodlite("run", "-d", "--name", "run", "--network", "none", "--tmpfs", "/scratch",
 		"-v", f.bind+":/bnd", "-v", "cpvol:/vol", img, "sleep", "1000")
 	e.MustPodlite("exec", "run", "sh", "-c", "mkdir -p /d/sub && echo f > /d/f && echo g > /d/sub/g && ln -s /etc /lnk")
-	e.MustPodlite("create", "--name", "idle", "--network", "none", img, "true")
+	e.MustPodlite("create", "--name", "idle", "--network", "none", "-v", "cpvol:/vol", img, "true")
 	return f
 }
 
@@ -58,7 +58,8 @@ func (f cpFixture) exec(t *testing.T, script string) string {
 // mounts and rootfs: into its tmpfs (the file is in the tmpfs, not in the
 // rootfs below it), bind mount and named volume; ownership with and
 // without --archive; --overwrite; "dir/." contents; container to
-// container (a stopped one, whose rootfs is mounted for the copy); tar
+// container (a stopped one, whose rootfs is mounted for the copy, and
+// whose volume is written at its source); tar
 // streams from stdin and to stdout.
 func TestCpRunningContainer(t *testing.T) {
 	f := newCpFixture(t)
@@ -127,6 +128,12 @@ func TestCpRunningContainer(t *testing.T) {
 		e.MustPodlite("cp", "idle:/tmp/d/sub/g", filepath.Join(f.host, "g"))
 		if b, err := os.ReadFile(filepath.Join(f.host, "g")); err != nil || string(b) != "g\n" {
 			t.Fatalf("through the stopped container: %q, %v", b, err)
+		}
+		// A stopped container's volume is written at its source, as
+		// podman does, not in the rootfs under the mount point.
+		e.MustPodlite("cp", plain, "idle:/vol/stopped")
+		if got := f.exec(t, "cat /vol/stopped"); got != "plain" {
+			t.Fatalf("a copy into a stopped container's volume: %q", got)
 		}
 		if out := e.MustPodlite("mount").Stdout; strings.Count(out, "\n") != 1 {
 			t.Fatalf("the stopped container's rootfs stays mounted after the copy:\n%s", out)
