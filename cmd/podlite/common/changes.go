@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 
+	"github.com/podlite/podlite/libpod"
 	"github.com/podlite/podlite/libpod/define"
 	"github.com/podlite/podlite/libpod/storage"
 )
@@ -16,16 +17,25 @@ type changesJSON struct {
 	Deleted []string `json:"deleted,omitempty"`
 }
 
-// CheckChangesFormat accepts diff's --format: "" or json only.
-func CheckChangesFormat(format string) error {
+// Diff prints what to changed against from ("" for its parent layer),
+// to a container or an image as kind allows, as podman's diff does.
+func Diff(w io.Writer, g *Globals, format, to, from string, kind libpod.DiffKind) error {
 	if format != "" && format != "json" {
 		return define.Worded(define.ErrInvalidArg, "only supported value for '--format' is 'json'")
 	}
-	return nil
+	rt, err := g.Runtime()
+	if err != nil {
+		return err
+	}
+	changes, err := rt.Diff(to, from, kind)
+	if err != nil {
+		return err
+	}
+	return writeChanges(w, format, changes)
 }
 
-// WriteChanges prints a diff as podman does: "A /path" lines, or json.
-func WriteChanges(w io.Writer, format string, changes []storage.Change) error {
+// writeChanges prints a diff as podman does: "A /path" lines, or json.
+func writeChanges(w io.Writer, format string, changes []storage.Change) error {
 	if format != "json" {
 		for _, c := range changes {
 			if _, err := fmt.Fprintf(w, "%c %s\n", c.Kind, c.Path); err != nil {

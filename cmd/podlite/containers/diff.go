@@ -42,16 +42,13 @@ func diffCommand(g *common.Globals, kind libpod.DiffKind, complete cobra.Complet
 		Example:           "  podlite container diff web",
 		ValidArgsFunction: complete,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			if err := common.CheckChangesFormat(format); err != nil {
-				return err
-			}
-			rt, err := g.Runtime()
-			if err != nil {
-				return err
-			}
 			if latest {
 				if len(args) > 0 {
 					return fmt.Errorf("--latest takes no container name: %w", define.ErrInvalidArg)
+				}
+				rt, err := g.Runtime()
+				if err != nil {
+					return err
 				}
 				c, err := rt.LatestContainer()
 				if err != nil {
@@ -66,11 +63,7 @@ func diffCommand(g *common.Globals, kind libpod.DiffKind, complete cobra.Complet
 			if len(args) == 2 {
 				from = args[1]
 			}
-			changes, err := rt.Diff(args[0], from, kind)
-			if err != nil {
-				return err
-			}
-			return common.WriteChanges(cmd.OutOrStdout(), format, changes)
+			return common.Diff(cmd.OutOrStdout(), g, format, args[0], from, kind)
 		},
 	}
 	cmd.Flags().StringVar(&format, "format", "", "change the output format (json)")

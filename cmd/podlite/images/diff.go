@@ -17,22 +17,11 @@ func newDiffCommand(g *common.Globals) *cobra.Command {
 		Example:           "  podlite image diff busybox\n  podlite image diff --format json busybox",
 		ValidArgsFunction: completeImages(g),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			if err := common.CheckChangesFormat(format); err != nil {
-				return err
-			}
-			rt, err := g.Runtime()
-			if err != nil {
-				return err
-			}
 			from := ""
 			if len(args) == 2 {
 				from = args[1]
 			}
-			changes, err := rt.Diff(args[0], from, libpod.DiffImage)
-			if err != nil {
-				return err
-			}
-			return common.WriteChanges(cmd.OutOrStdout(), format, changes)
+			return common.Diff(cmd.OutOrStdout(), g, format, args[0], from, libpod.DiffImage)
 		},
 	}
 	cmd.Flags().StringVar(&format, "format", "", "change the output format (json)")
