@@ -1,6 +1,7 @@
 package containers
 
 import (
+	"log/slog"
 	"os"
 
 	"github.com/spf13/cobra"
@@ -24,6 +25,11 @@ func newCpCommand(g *common.Globals) *cobra.Command {
 			if err != nil {
 				return err
 			}
+			for _, name := range []string{"extract", "pause"} {
+				if cmd.Flags().Changed(name) {
+					slog.Warn("--" + name + " is deprecated and has no effect, as in podman")
+				}
+			}
 			o.Stdin, o.Stdout = os.Stdin, cmd.OutOrStdout()
 			return rt.Copy(args[0], args[1], o)
 		},
@@ -31,5 +37,10 @@ func newCpCommand(g *common.Globals) *cobra.Command {
 	flags := cmd.Flags()
 	flags.BoolVarP(&o.Archive, "archive", "a", true, "Chown copied files to the primary uid/gid of the destination container")
 	flags.BoolVar(&o.Overwrite, "overwrite", false, "Allow to overwrite directories with non-directories and vice versa")
+	// podman keeps these two as hidden no-ops for old scripts.
+	flags.Bool("extract", false, "deprecated: no effect")
+	flags.Bool("pause", true, "deprecated: no effect")
+	_ = flags.MarkHidden("extract")
+	_ = flags.MarkHidden("pause")
 	return cmd
 }
