@@ -4,193 +4,149 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"io/fs"
-	"os"
-	"path"
-	"path/filepath"
-	"syscall"
+	"log/slog"
+	"slices"
+	"strconv"
 
 	securejoin "github.com/cyphar/filepath-securejoin"
+	"github.com/moby/sys/user"
 
+	"github.com/podlite/podlite/libpod/copy"
 	"github.com/podlite/podlite/libpod/define"
 )
 
-// CopyFrom copies src, a path in the container, to dstHost on the host, as
-// podman's cp does: into dstHost when it is an existing directory, else to
-// dstHost itself. Directories are copied recursively, modes kept; symlinks
-// are copied as symlinks. src is resolved inside the rootfs, so symlinks in
-// it cannot lead out of the container.
-func (c *Container) CopyFrom(src, dstHost string) error {
-	root, done, err := c.rootfsForCopy()
-	if err != nil {
-		return err
-	}
-	defer done()
-	dir, err := securejoin.SecureJoin(root, path.Dir(path.Clean("/"+src)))
-	if err != nil {
-		return fmt.Errorf("resolving %s in container %s: %w", src, c.config.Name, err)
-	}
-	from := filepath.Join(dir, path.Base(path.Clean("/"+src)))
-	if path.Clean("/"+src) == "/" {
-		from = root
-	}
-	if _, err := os.Lstat(from); err != nil {
-		return fmt.Errorf("copying %s from container %s: %w", src, c.config.Name, notFound(err))
-	}
-	to := dstHost
-	if fi, err := os.Stat(dstHost); err == nil && fi.IsDir() {
-		to = filepath.Join(dstHost, filepath.Base(from))
-	} else if _, err := os.Stat(filepath.Dir(dstHost)); err != nil {
-		return fmt.Errorf("copying to %s: parent directory: %w", dstHost, notFound(err))
-	}
-	err = copyTree(from, func(rel string) (string, error) { return filepath.Join(to, rel), nil })
-	if err != nil {
-		return fmt.Errorf("copying %s from container %s to %s: %w", src, c.config.Name, dstHost, err)
-	}
-	return nil
+// CopyOptions are cp's flags and streams.
+type CopyOptions struct {
+	copy.Options
+	// Archive owns what is copied into a container to the container's
+	// user (podman's --archive, on by default); false keeps the source's
+	// UID and GID.
+	Archive bool
 }
 
-// CopyTo copies srcHost on the host to dst, a path in the container (see
-// CopyFrom). Every target path is resolved inside the rootfs, so a symlink
-// in the container cannot make the copy write outside it.
-func (c *Container) CopyTo(srcHost, dst string) error {
-	if _, err := os.Lstat(srcHost); err != nil {
-		return fmt.Errorf("copying %s: %w", srcHost, notFound(err))
-	}
-	root, done, err := c.rootfsForCopy()
+// Copy copies src to dst, each "[CONTAINER:]PATH", as podman's cp does
+// (libpod/copy has the rules). A running container is reached through
+// /proc/PID/root, so a copy sees and writes its volumes, bind mounts and
+// tmpfs mounts; a stopped one's rootfs is mounted for the copy.
+func (r *Runtime) Copy(src, dst string, o CopyOptions) error {
+	srcName, srcPath, dstName, dstPath, err := copy.ParseArgs(src, dst)
 	if err != nil {
 		return err
 	}
-	defer done()
-	dst = path.Clean("/" + dst)
-	target := dst
-	resolved, err := securejoin.SecureJoin(root, dst)
+	from, doneFrom, err := r.copySide(srcName, false)
 	if err != nil {
-		return fmt.Errorf("resolving %s in container %s: %w", dst, c.config.Name, err)
+		return err
 	}
-	if fi, err := os.Stat(resolved); err == nil && fi.IsDir() {
-		target = path.Join(dst, filepath.Base(filepath.Clean(srcHost)))
-	} else {
-		parent, err := securejoin.SecureJoin(root, path.Dir(dst))
+	defer doneFrom()
+	to, doneTo, err := r.copySide(dstName, o.Archive)
+	if err != nil {
+		return err
+	}
+	defer doneTo()
+	return copy.Copy(from, srcPath, to, dstPath, o.Options)
+}
+
+// copySide returns the host, or the named container's side of a copy
+// with the container's user when chown is set; done releases it.
+func (r *Runtime) copySide(name string, chown bool) (copy.Side, func(), error) {
+	if name == "" {
+		return copy.Host(), func() {}, nil
+	}
+	c, err := r.LookupContainer(name)
+	if errors.Is(err, define.ErrNotFound) {
+		return copy.Side{}, nil, define.Worded(define.ErrNotFound, fmt.Sprintf("container %q does not exist", name))
+	}
+	if err != nil {
+		return copy.Side{}, nil, err
+	}
+	root, running, done, err := c.rootForCopy()
+	if err != nil {
+		return copy.Side{}, nil, err
+	}
+	side := copy.Side{Container: name, Root: root}
+	if !running {
+		side.Mounts = c.copyMounts()
+	}
+	if chown {
+		ids, err := c.copyUser(root)
 		if err != nil {
-			return fmt.Errorf("resolving %s in container %s: %w", dst, c.config.Name, err)
+			done()
+			return copy.Side{}, nil, err
 		}
-		if fi, err := os.Stat(parent); err != nil || !fi.IsDir() {
-			return fmt.Errorf("copying to %s in container %s: parent directory %s does not exist: %w", dst, c.config.Name, path.Dir(dst), define.ErrNotFound)
-		}
+		side.Chown = &ids
 	}
-	err = copyTree(srcHost, func(rel string) (string, error) {
-		return securejoin.SecureJoin(root, path.Join(target, filepath.ToSlash(rel)))
-	})
-	if err != nil {
-		return fmt.Errorf("copying %s to container %s:%s: %w", srcHost, c.config.Name, dst, err)
-	}
-	return nil
+	return side, done, nil
 }
 
-// rootfsForCopy returns the container's mounted rootfs, mounting it for
-// the copy when it is not mounted; done gives the mount back.
-func (c *Container) rootfsForCopy() (string, func(), error) {
-	var root string
+// rootForCopy returns the host path of the container's root: its init's
+// root while it runs (in its mount namespace: mounts included), else its
+// rootfs, mounted for the copy; done gives that mount back.
+func (c *Container) rootForCopy() (root string, running bool, done func(), _ error) {
 	mounted := false
 	err := c.withLock(func() error {
+		if c.isActive() && c.state.PID > 0 {
+			root, running = "/proc/"+strconv.Itoa(c.state.PID)+"/root", true
+			return nil
+		}
 		var err error
 		root, err = c.mountLocked()
 		mounted = err == nil
 		return err
 	})
 	if err != nil {
-		return "", nil, err
+		return "", false, nil, err
 	}
-	done := func() {
+	done = func() {
 		if !mounted {
 			return
 		}
 		if err := c.withLock(c.unmountLocked); err != nil {
-			fmt.Fprintf(os.Stderr, "unmounting the rootfs of %s: %v\n", c.config.Name, err)
+			slog.Warn("unmounting the rootfs after a copy", "container", c.config.Name, "error", err)
 		}
 	}
-	return root, done, nil
+	return root, running, done, nil
 }
 
-// copyTree copies src (file, symlink or directory tree) to the paths target
-// gives for each entry's path relative to src ("." for src itself).
-func copyTree(src string, target func(rel string) (string, error)) error {
-	return filepath.WalkDir(src, func(p string, d fs.DirEntry, err error) error {
-		if err != nil {
-			return err
-		}
-		rel, err := filepath.Rel(src, p)
-		if err != nil {
-			return err
-		}
-		to, err := target(rel)
-		if err != nil {
-			return err
-		}
-		fi, err := os.Lstat(p)
-		if err != nil {
-			return err
-		}
-		return copyEntry(p, to, fi)
-	})
-}
-
-func copyEntry(from, to string, fi fs.FileInfo) error {
-	switch mode := fi.Mode(); {
-	case mode.IsDir():
-		if err := os.Mkdir(to, mode.Perm()); err != nil && !errors.Is(err, fs.ErrExist) {
-			return err
-		}
-		return os.Chmod(to, mode.Perm()|mode&(fs.ModeSetuid|fs.ModeSetgid|fs.ModeSticky))
-	case mode&fs.ModeSymlink != 0:
-		link, err := os.Readlink(from)
-		if err != nil {
-			return err
-		}
-		if err := os.Remove(to); err != nil && !errors.Is(err, fs.ErrNotExist) {
-			return err
-		}
-		return os.Symlink(link, to)
-	case mode.IsRegular():
-		return copyFile(from, to, mode)
-	default:
-		// Devices, sockets and FIFOs are skipped, as a plain copy cannot
-		// recreate them faithfully.
+// copyMounts are the container's bind mounts and volumes (binds of the
+// volumes' directories), the deepest first, for a copy while it is
+// stopped.
+func (c *Container) copyMounts() []copy.Mount {
+	var out []copy.Mount
+	if c.config.Spec == nil {
 		return nil
 	}
-}
-
-func copyFile(from, to string, mode fs.FileMode) (retErr error) {
-	in, err := os.Open(from)
-	if err != nil {
-		return err
-	}
-	defer in.Close()
-	if fi, err := os.Lstat(to); err == nil && !fi.Mode().IsRegular() {
-		return fmt.Errorf("%s exists and is not a regular file: %w", to, define.ErrExists)
-	}
-	out, err := os.OpenFile(to, os.O_WRONLY|os.O_CREATE|os.O_TRUNC|syscall.O_NOFOLLOW, mode.Perm())
-	if err != nil {
-		return err
-	}
-	defer func() {
-		if err := out.Close(); err != nil && retErr == nil {
-			retErr = err
+	for _, m := range c.config.Spec.Mounts {
+		if m.Type == "bind" || slices.Contains(m.Options, "bind") || slices.Contains(m.Options, "rbind") {
+			out = append(out, copy.Mount{Destination: m.Destination, Source: m.Source})
 		}
-	}()
-	if _, err := io.Copy(out, in); err != nil {
-		return err
 	}
-	return out.Chmod(mode.Perm() | mode&(fs.ModeSetuid|fs.ModeSetgid|fs.ModeSticky))
+	slices.SortFunc(out, func(a, b copy.Mount) int { return len(b.Destination) - len(a.Destination) })
+	return out
 }
 
-// notFound classes a missing path as define.ErrNotFound.
-func notFound(err error) error {
-	if errors.Is(err, fs.ErrNotExist) {
-		return fmt.Errorf("%v: %w", err, define.ErrNotFound)
+// copyUser is the container's primary UID and GID, from its user as the
+// container's own /etc/passwd and /etc/group resolve it.
+func (c *Container) copyUser(root string) (copy.IDPair, error) {
+	spec := ""
+	if s := c.config.Spec; s != nil && s.Process != nil {
+		spec = s.Process.User.Username
+		if spec == "" {
+			spec = fmt.Sprintf("%d:%d", s.Process.User.UID, s.Process.User.GID)
+		}
 	}
-	return err
+	passwd, err := securejoin.SecureJoin(root, "/etc/passwd")
+	if err != nil {
+		return copy.IDPair{}, err
+	}
+	group, err := securejoin.SecureJoin(root, "/etc/group")
+	if err != nil {
+		return copy.IDPair{}, err
+	}
+	u, err := user.GetExecUserPath(spec, &user.ExecUser{}, passwd, group)
+	if err != nil {
+		return copy.IDPair{}, fmt.Errorf("resolving user %q in container %s: %v: %w", spec, c.config.Name, err, define.ErrInvalidArg)
+	}
+	return copy.IDPair{UID: u.Uid, GID: u.Gid}, nil
 }
 
 // Export writes the container's root filesystem to w as a tar stream.

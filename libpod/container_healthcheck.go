@@ -138,10 +138,10 @@ func (c *Container) HealthCheck(ctx context.Context) (*HealthResult, error) {
 	err := c.withLock(func() error {
 		hc := c.config.Health
 		if hc == nil {
-			return define.Worded("container "+c.config.ID+" has no defined healthcheck", define.ErrInvalidArg)
+			return define.Worded(define.ErrInvalidArg, "container "+c.config.ID+" has no defined healthcheck")
 		}
 		if c.state.Status != define.StatusRunning {
-			return define.Worded("container "+c.config.ID+" is not running", define.ErrInvalidState)
+			return define.Worded(define.ErrInvalidState, "container "+c.config.ID+" is not running")
 		}
 		res, err := health.Load(c.healthPath())
 		if err != nil {

@@ -200,8 +200,8 @@ func (r *Runtime) removeImage(ctx context.Context, store *storage.Store, name st
 		return &ImageRemoval{Untagged: []string{full}}, nil
 	}
 	if full == "" && len(img.Names) > 1 && !allNames {
-		return nil, &define.PodmanError{Class: define.ErrInvalidState, Msg: fmt.Sprintf(
-			"unable to delete image %q by ID with more than one tag ([%s]): please force removal", img.ID, strings.Join(img.Names, " "))}
+		return nil, define.Worded(define.ErrInvalidState, fmt.Sprintf(
+			"unable to delete image %q by ID with more than one tag ([%s]): please force removal", img.ID, strings.Join(img.Names, " ")))
 	}
 	users, err := store.ContainersOfImage(img.ID)
 	if err != nil {

@@ -137,8 +137,8 @@ func ImageRows(summaries []*ImageSummary, key string) ([]ImageRow, error) {
 		key = "created"
 	}
 	if !slices.Contains(ImageSortKeys, key) {
-		return nil, &define.PodmanError{Class: define.ErrInvalidArg, Msg: fmt.Sprintf(
-			"%q is not a valid field for sorting. Choose from: %s", key, strings.Join(ImageSortKeys, ", "))}
+		return nil, define.Worded(define.ErrInvalidArg, fmt.Sprintf(
+			"%q is not a valid field for sorting. Choose from: %s", key, strings.Join(ImageSortKeys, ", ")))
 	}
 	var rows []ImageRow
 	for _, s := range summaries {

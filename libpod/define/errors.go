@@ -53,7 +53,14 @@ var (
 	ErrImageInUse error = &wording{"image is in use by a container", ErrInvalidState}
 	// ErrStateImproper ends "cannot remove container X as it is running...".
 	ErrStateImproper error = &wording{"container state improper", ErrInvalidState}
+	// ErrNoSuchFile ends podman's "… could not be found on container X:
+	// no such file or directory".
+	ErrNoSuchFile error = &wording{"no such file or directory", ErrNotFound}
 )
+
+// Worded returns an error of class that prints msg alone, for podman's
+// messages that scripts match whole.
+func Worded(class error, msg string) error { return &wording{msg, class} }
 
 type wording struct {
 	msg   string

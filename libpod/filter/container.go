@@ -45,7 +45,7 @@ var PruneKeys = []string{"label", "label!", "until"}
 func PruneContainers(filters []string, look Lookups) (Container, error) {
 	for _, f := range filters {
 		if k, _, _ := strings.Cut(f, "="); !slices.Contains(PruneKeys, k) {
-			return nil, &define.PodmanError{Msg: k + " is an invalid filter", Class: define.ErrInvalidArg}
+			return nil, define.Worded(define.ErrInvalidArg, k+" is an invalid filter")
 		}
 	}
 	return Containers(filters, look)

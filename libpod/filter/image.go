@@ -83,7 +83,7 @@ func imageFilter(key string, vals []string, ictx *ImageContext) (Image, error) {
 	case "containers":
 		return containersFilter(vals, ictx)
 	}
-	return nil, &define.PodmanError{Class: define.ErrInvalidArg, Msg: fmt.Sprintf("unsupported image filter %q", key)}
+	return nil, define.Worded(define.ErrInvalidArg, fmt.Sprintf("unsupported image filter %q", key))
 }
 
 // boolFilter builds the KEY=true|false filters.

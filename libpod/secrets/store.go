@@ -54,7 +54,7 @@ var nameRule = regexp.MustCompile(`^[^=/,\x00]{1,253}$`)
 
 // errNoSuch is podman's wording for a secret that does not exist.
 func errNoSuch(nameOrID string) error {
-	return define.Worded(fmt.Sprintf("no secret with name or id %q: no such secret", nameOrID), define.ErrNotFound)
+	return define.Worded(define.ErrNotFound, fmt.Sprintf("no secret with name or id %q: no such secret", nameOrID))
 }
 
 // Create stores a new secret and returns it.
@@ -77,7 +77,7 @@ func (s *Store) Create(name string, data []byte, opts CreateOptions) (*Secret, e
 			Labels: opts.Labels, CreatedAt: now, UpdatedAt: now}
 		if old := recs.byName(name); old != nil {
 			if !opts.Replace {
-				return define.Worded(name+": secret name in use", define.ErrExists)
+				return define.Worded(define.ErrExists, name+": secret name in use")
 			}
 			sec.ID, sec.CreatedAt = old.ID, old.CreatedAt
 		} else {

@@ -1,62 +1,46 @@
 package containers
 
 import (
-	"fmt"
-	"strings"
+	"log/slog"
+	"os"
 
 	"github.com/spf13/cobra"
 
 	"github.com/podlite/podlite/cmd/podlite/common"
-	"github.com/podlite/podlite/libpod/define"
+	"github.com/podlite/podlite/libpod"
 )
 
 func newCpCommand(g *common.Globals) *cobra.Command {
-	return &cobra.Command{
-		Use:               "cp [options] [CONTAINER:]SRC_PATH [CONTAINER:]DEST_PATH",
-		Short:             "Copy files/folders between a container and the local filesystem",
+	var o libpod.CopyOptions
+	cmd := &cobra.Command{
+		Use:   "cp [options] [CONTAINER:]SRC_PATH [CONTAINER:]DEST_PATH",
+		Short: "Copy files/folders between a container and the local filesystem",
+		Long: "Copy SRC_PATH to DEST_PATH: between a container and the host, or between two containers. " +
+			`"-" as SRC_PATH extracts a tar stream from stdin into a directory; as DEST_PATH it writes a tar of the source to stdout.`,
 		Args:              common.ExactArgs(2),
-		Example:           "  podlite cp web:/etc/hosts ./hosts\n  podlite cp ./site web:/var/www",
+		Example:           "  podlite cp web:/etc/hosts ./hosts\n  podlite cp ./site web:/var/www\n  podlite cp web:/var/log/. - | tar -t",
 		ValidArgsFunction: common.Complete(g, common.ContainerNames),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			srcCtr, src := splitCopyArg(args[0])
-			dstCtr, dst := splitCopyArg(args[1])
-			switch {
-			case srcCtr != "" && dstCtr != "":
-				return fmt.Errorf("copying between containers is not supported: %w", define.ErrNotSupported)
-			case srcCtr == "" && dstCtr == "":
-				return fmt.Errorf("one of the source and destination must be CONTAINER:PATH: %w", define.ErrInvalidArg)
-			case src == "" || dst == "":
-				return fmt.Errorf("source and destination paths must not be empty: %w", define.ErrInvalidArg)
-			}
 			rt, err := g.Runtime()
 			if err != nil {
 				return err
 			}
-			if srcCtr != "" {
-				c, err := rt.LookupContainer(srcCtr)
-				if err != nil {
-					return err
+			for _, name := range []string{"extract", "pause"} {
+				if cmd.Flags().Changed(name) {
+					slog.Warn("--" + name + " is deprecated and has no effect, as in podman")
 				}
-				return c.CopyFrom(src, dst)
 			}
-			c, err := rt.LookupContainer(dstCtr)
-			if err != nil {
-				return err
-			}
-			return c.CopyTo(src, dst)
+			o.Stdin, o.Stdout = os.Stdin, cmd.OutOrStdout()
+			return rt.Copy(args[0], args[1], o)
 		},
 	}
-}
-
-// splitCopyArg splits "CONTAINER:PATH"; a local path (starting with / or
-// ., or without a colon) has no container.
-func splitCopyArg(arg string) (container, path string) {
-	if strings.HasPrefix(arg, "/") || strings.HasPrefix(arg, ".") {
-		return "", arg
-	}
-	name, p, ok := strings.Cut(arg, ":")
-	if !ok {
-		return "", arg
-	}
-	return name, p
+	flags := cmd.Flags()
+	flags.BoolVarP(&o.Archive, "archive", "a", true, "Chown copied files to the primary uid/gid of the destination container")
+	flags.BoolVar(&o.Overwrite, "overwrite", false, "Allow to overwrite directories with non-directories and vice versa")
+	// podman keeps these two as hidden no-ops for old scripts.
+	flags.Bool("extract", false, "deprecated: no effect")
+	flags.Bool("pause", true, "deprecated: no effect")
+	_ = flags.MarkHidden("extract")
+	_ = flags.MarkHidden("pause")
+	return cmd
 }

@@ -20,7 +20,7 @@ var verbs = []func(g *common.Globals) *cobra.Command{
 // containerOnly are only under `container` (as in podman).
 var containerOnly = []func(g *common.Globals) *cobra.Command{
 	newCleanupCommand, newExistsCommand, newInspectCommand, newPruneCommand,
-	newCheckpointCommand, newRestoreCommand, newCloneCommand,
+	newCheckpointCommand, newRestoreCommand, newCloneCommand, newContainerDiffCommand,
 }
 
 // Register adds the container commands to root.
@@ -43,5 +43,5 @@ func Register(root *cobra.Command, g *common.Globals) {
 	ls := newPsCommand(g)
 	ls.Use, ls.Aliases = "ls [options]", []string{"list"}
 	parent.AddCommand(ls)
-	root.AddCommand(parent)
+	root.AddCommand(parent, newDiffCommand(g))
 }

@@ -72,7 +72,7 @@ func newListCommand(g *common.Globals) *cobra.Command {
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if len(args) == 1 {
 				if len(filters) > 0 {
-					return &define.PodmanError{Class: define.ErrInvalidArg, Msg: "cannot specify an image and a filter(s)"}
+					return define.Worded(define.ErrInvalidArg, "cannot specify an image and a filter(s)")
 				}
 				filters = append(filters, "reference="+args[0])
 			}

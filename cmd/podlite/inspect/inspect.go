@@ -40,7 +40,7 @@ then an image, then a volume.`,
 		ValidArgsFunction: common.Complete(g, common.ContainerNames),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if !validKind(kind) {
-				return &define.PodmanError{Msg: fmt.Sprintf(`invalid type %q: must be "image", "container", "pod", "network", "volume", or "all"`, kind), Class: define.ErrInvalidArg}
+				return define.Worded(define.ErrInvalidArg, fmt.Sprintf(`invalid type %q: must be "image", "container", "pod", "network", "volume", or "all"`, kind))
 			}
 			rt, err := g.Runtime()
 			if err != nil {
@@ -136,7 +136,7 @@ func lookup(ctx context.Context, rt *libpod.Runtime, kind, name string, size boo
 	if kind == "pod" {
 		return nil, fmt.Errorf("no pod with name or ID %s found: %w", name, define.ErrNoSuchPod)
 	}
-	return nil, &define.PodmanError{Msg: fmt.Sprintf("no such object: %q", name), Class: define.ErrNotFound}
+	return nil, define.Worded(define.ErrNotFound, fmt.Sprintf("no such object: %q", name))
 }
 
 func inspectContainer(c *libpod.Container, size bool) (*libpod.InspectData, error) {

@@ -1,0 +1,185 @@
+// Package copy is podman's `cp` without a Runtime: paths resolved inside a
+// container's root (never through the host's symlinks), tar streams of a
+// source, and their extraction confined to the destination's root. A Side
+// is one end of a copy: the host ("/" as root) or a container's root
+// (/proc/PID/root of a running container, whose volumes, bind and tmpfs
+// mounts it sees; the mounted rootfs of a stopped one).
+package copy
+
+import (
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path"
+	"path/filepath"
+	"strings"
+
+	securejoin "github.com/cyphar/filepath-securejoin"
+
+	"github.com/podlite/podlite/libpod/define"
+)
+
+// Side is one end of a copy.
+type Side struct {
+	// Container names the container for messages; "" is the host.
+	Container string
+	// Root is the host path of the container's root, "/" for the host.
+	Root string
+	// Chown, when set, owns every extracted entry (the container's user
+	// with --archive, the caller on the host); nil keeps the tar's IDs.
+	Chown *IDPair
+	// Mounts are the bind mounts and volumes of a stopped container,
+	// whose paths a copy reads and writes at their sources, as podman's
+	// cp does (a running container's root has them mounted already).
+	Mounts []Mount
+}
+
+// Mount is a container path whose contents are at Source on the host.
+type Mount struct{ Destination, Source string }
+
+// IDPair is a UID and GID.
+type IDPair struct{ UID, GID int }
+
+// Host is the host side of a copy; it owns extracted files to the caller
+// as podman does.
+func Host() Side {
+	return Side{Root: "/", Chown: &IDPair{UID: os.Getuid(), GID: os.Getgid()}}
+}
+
+// info is a resolved path of a Side.
+type info struct {
+	// path is the resolved path inside the root (symlinks followed, in
+	// the root), with "/." kept when the caller asked for a directory's
+	// contents.
+	path string
+	// host is where path is on the host.
+	host  string
+	isDir bool
+}
+
+// where names the side for messages, as podman does.
+func (s Side) where() string {
+	if s.Container == "" {
+		return "the host"
+	}
+	return "container " + s.Container
+}
+
+// abs makes p absolute: relative to "/" in a container, to the working
+// directory on the host.
+func (s Side) abs(p string) (string, error) {
+	if s.Container != "" {
+		return "/" + p, nil
+	}
+	return filepath.Abs(p)
+}
+
+// resolve follows p's symlinks inside the root; the path need not exist.
+func (s Side) resolve(p string) (info, error) {
+	a, err := s.abs(p)
+	if err != nil {
+		return info{}, err
+	}
+	host, rel, err := s.join(a)
+	if err != nil {
+		return info{}, fmt.Errorf("resolving %q on %s: %w", p, s.where(), err)
+	}
+	return info{path: rel, host: host}, nil
+}
+
+// join resolves p inside the root, then inside the mount it lands in, and
+// returns its host path and its resolved path in the container.
+func (s Side) join(p string) (host, resolved string, _ error) {
+	host, err := securejoin.SecureJoin(s.Root, p)
+	if err != nil {
+		return "", "", err
+	}
+	resolved = "/" + strings.TrimPrefix(strings.TrimPrefix(host, s.Root), "/")
+	for _, m := range s.Mounts {
+		dst := path.Clean("/" + m.Destination)
+		rest, ok := strings.CutPrefix(resolved, dst)
+		if !ok || (rest != "" && rest[0] != '/') || dst == "/" {
+			continue
+		}
+		if host, err = securejoin.SecureJoin(m.Source, rest); err != nil {
+			return "", "", err
+		}
+		return host, path.Join(dst, strings.TrimPrefix(host, filepath.Clean(m.Source))), nil
+	}
+	return host, resolved, nil
+}
+
+// stat resolves p and requires it to exist.
+func (s Side) stat(p string) (info, error) {
+	in, err := s.resolve(p)
+	if err != nil {
+		return in, err
+	}
+	fi, err := os.Stat(in.host)
+	if err != nil {
+		return in, s.notFound(p, err)
+	}
+	in.isDir = fi.IsDir()
+	if in.isDir && contentsOnly(p) {
+		in.path = path.Join(in.path, ".") + "/."
+		in.host += "/."
+	}
+	return in, nil
+}
+
+// notFound is podman's "could not be found" error for p.
+func (s Side) notFound(p string, err error) error {
+	if errors.Is(err, fs.ErrNotExist) || errors.Is(err, define.ErrNotFound) {
+		err = define.ErrNoSuchFile
+	}
+	return fmt.Errorf("%q could not be found on %s: %w", p, s.where(), err)
+}
+
+// contentsOnly says whether p names a directory's contents ("dir/.").
+func contentsOnly(p string) bool {
+	return p == "." || strings.HasSuffix(p, "/.")
+}
+
+// destination is where a copy writes.
+type destination struct {
+	// dir is the existing directory the tar is extracted into: the
+	// destination itself when it is a directory, else its parent.
+	dir info
+	// name is the destination's base name, which the source's top entry
+	// takes when it is renamed.
+	name string
+	// isDir: the destination is a directory (or a new one is made).
+	isDir bool
+	// toParent: the destination does not exist; it is made in dir.
+	toParent bool
+}
+
+// resolveDestination resolves p as podman does: an existing path, or a
+// new name in an existing directory (not with a trailing "/", nor for a
+// tar from stdin, which needs a directory).
+func (s Side) resolveDestination(p string, stdin bool) (destination, error) {
+	in, err := s.stat(p)
+	if err == nil && in.isDir {
+		return destination{dir: in, name: path.Base(in.path), isDir: true}, nil
+	}
+	if err == nil {
+		parent, err := s.stat(path.Dir(in.path))
+		return destination{dir: parent, name: path.Base(in.path)}, err
+	}
+	if !errors.Is(err, define.ErrNotFound) {
+		return destination{}, err
+	}
+	if strings.HasSuffix(p, "/") {
+		return destination{}, err
+	}
+	if stdin {
+		return destination{}, define.Worded(define.ErrInvalidArg, "destination must be a directory when copying from stdin")
+	}
+	// in.path is resolved: a dangling symlink names its target.
+	parent, perr := s.stat(path.Dir(in.path))
+	if perr != nil || !parent.isDir {
+		return destination{}, err
+	}
+	return destination{dir: parent, name: path.Base(in.path), isDir: true, toParent: true}, nil
+}
