@@ -59,9 +59,9 @@ func (r *Runtime) PushImage(ctx context.Context, nameOrID, dest string, opts sto
 	return store.Push(ctx, nameOrID, dest, opts)
 }
 
-// LoadImages copies every image of a docker-archive or oci-archive file
-// ("-" for stdin) into local storage and returns their names ("sha256:ID" for an image
-// without a name).
+// LoadImages copies every image of an archive or image directory ("-" for
+// stdin; an http(s) URL is downloaded) into local storage and returns
+// their names ("sha256:ID" for an image without a name).
 func (r *Runtime) LoadImages(ctx context.Context, path string) ([]string, error) {
 	store, err := r.Storage()
 	if err != nil {
@@ -70,14 +70,14 @@ func (r *Runtime) LoadImages(ctx context.Context, path string) ([]string, error)
 	return store.Load(ctx, path)
 }
 
-// SaveImages writes local images into one archive file ("-" for stdout);
-// format is storage.FormatDockerArchive or storage.FormatOCIArchive.
-func (r *Runtime) SaveImages(ctx context.Context, names []string, format, path string) error {
+// SaveImages writes local images into one archive or directory ("-" for
+// stdout), as storage.Store.Save.
+func (r *Runtime) SaveImages(ctx context.Context, names []string, path string, opts storage.SaveOptions) error {
 	store, err := r.Storage()
 	if err != nil {
 		return err
 	}
-	return store.Save(ctx, names, format, path)
+	return store.Save(ctx, names, path, opts)
 }
 
 // ImportImage creates an image from a rootfs tarball ("-" for stdin).
