@@ -4,7 +4,11 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"log/slog"
+	"slices"
 	"strings"
+
+	imgspecv1 "github.com/opencontainers/image-spec/specs-go/v1"
 
 	"github.com/podlite/podlite/libpod/define"
 	"github.com/podlite/podlite/libpod/storage"
@@ -261,4 +265,72 @@ func (r *Runtime) PruneImagesMatching(ctx context.Context, all bool, filters []s
 		only = func(id string) bool { return match[id] }
 	}
 	return store.Prune(all, only)
+}
+
+// CommitOptions tune CommitContainer.
+type CommitOptions struct {
+	storage.CommitOptions
+	// Pause freezes a running container while its changes are read.
+	Pause bool
+}
+
+// CommitContainer creates an image of a container's root filesystem, as
+// podman's commit: the container's command, environment, labels, user,
+// work dir and published ports go into the image config, then the
+// --change instructions.
+func (r *Runtime) CommitContainer(ctx context.Context, nameOrID string, o CommitOptions) (*storage.Image, error) {
+	c, err := r.LookupContainer(nameOrID)
+	if err != nil {
+		return nil, err
+	}
+	store, err := r.Storage()
+	if err != nil {
+		return nil, err
+	}
+	cfg := c.Config()
+	if cfg.ImageID == "" {
+		return nil, fmt.Errorf("cannot commit a container that uses an exploded rootfs: %w", define.ErrNotSupported)
+	}
+	if err := c.Sync(); err != nil {
+		return nil, err
+	}
+	if o.Pause && c.State().Status == define.StatusRunning {
+		if err := c.Pause(ctx); err != nil {
+			return nil, err
+		}
+		defer func() {
+			if err := c.Unpause(ctx); err != nil {
+				slog.Error("unpausing container after commit", "container", cfg.Name, "error", err)
+			}
+		}()
+	}
+	so := o.CommitOptions
+	so.BaseName = cfg.ImageName
+	if img, err := store.Image(cfg.ImageID); err == nil {
+		if full := store.NameOf(cfg.ImageName, img); full != "" {
+			so.BaseName = full
+		}
+	}
+	so.Container = commitContainerConfig(cfg)
+	return store.Commit(ctx, cfg.StorageID, so)
+}
+
+// commitContainerConfig is the part of the image config a committed
+// container contributes.
+func commitContainerConfig(cfg *define.ContainerConfig) imgspecv1.ImageConfig {
+	out := imgspecv1.ImageConfig{Entrypoint: cfg.Entrypoint, Cmd: cfg.Cmd, Labels: cfg.Labels}
+	if p := cfg.Spec.Process; p != nil {
+		// HOSTNAME is the container's own; a new container gets its own.
+		out.Env = slices.DeleteFunc(slices.Clone(p.Env), func(e string) bool { return strings.HasPrefix(e, "HOSTNAME=") })
+		out.User, out.WorkingDir = p.User.Username, p.Cwd
+	}
+	for _, pm := range cfg.Network.Ports {
+		if out.ExposedPorts == nil {
+			out.ExposedPorts = map[string]struct{}{}
+		}
+		for i := range max(pm.Range, 1) {
+			out.ExposedPorts[fmt.Sprintf("%d/%s", pm.ContainerPort+i, pm.Protocol)] = struct{}{}
+		}
+	}
+	return out
 }

@@ -14,6 +14,7 @@ var verbs = []func(g *common.Globals) *cobra.Command{
 	newWaitCommand, newExecCommand, newPauseCommand, newUnpauseCommand,
 	newAttachCommand, newTopCommand, newPortCommand, newRenameCommand, newMountCommand,
 	newUnmountCommand, newCpCommand, newExportCommand,
+	newCommitCommand,
 }
 
 // containerOnly are only under `container` (as in podman).
