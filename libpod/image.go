@@ -53,6 +53,43 @@ func (r *Runtime) PullImage(ctx context.Context, ref string, opts storage.PullOp
 	return store.Pull(ctx, ref, opts)
 }
 
+// PullAllTags pulls every tag of a registry repository.
+func (r *Runtime) PullAllTags(ctx context.Context, ref string, opts storage.PullOptions) ([]*storage.Image, error) {
+	store, err := r.Storage()
+	if err != nil {
+		return nil, err
+	}
+	return store.PullAllTags(ctx, ref, opts)
+}
+
+// Login checks credentials against a registry and records them in the
+// auth file.
+func (r *Runtime) Login(ctx context.Context, registry string, opts storage.LoginOptions) error {
+	store, err := r.Storage()
+	if err != nil {
+		return err
+	}
+	return store.Login(ctx, registry, opts)
+}
+
+// LoginUser is the user recorded for registry in the auth file.
+func (r *Runtime) LoginUser(registry, authFile string) (string, error) {
+	store, err := r.Storage()
+	if err != nil {
+		return "", err
+	}
+	return store.LoginUser(registry, authFile)
+}
+
+// Logout forgets the credentials of registry ("" for all).
+func (r *Runtime) Logout(registry, authFile string) error {
+	store, err := r.Storage()
+	if err != nil {
+		return err
+	}
+	return store.Logout(registry, authFile)
+}
+
 // PushImage copies a local image to dest, by default to the registry its
 // name points at.
 func (r *Runtime) PushImage(ctx context.Context, nameOrID, dest string, opts storage.PushOptions) error {

@@ -32,6 +32,7 @@ type createFlags struct {
 	cpus                                        float64
 	pidsLimit                                   int64
 	stopTimeout                                 uint
+	pullFlags
 }
 
 // netAlias makes --net podman's other spelling of --network.
@@ -94,6 +95,7 @@ func (f *createFlags) register(fs *pflag.FlagSet) {
 	fs.StringArrayVar(&f.annotations, "annotation", nil, "add an annotation to the OCI spec (KEY=VALUE)")
 	fs.BoolVar(&f.envHost, "env-host", false, "copy the host's environment into the container")
 	fs.StringVar(&f.tz, "tz", "", "the container's time zone: local or an IANA zone (e.g. Europe/Paris)")
+	f.registerPull(fs)
 	fs.SetNormalizeFunc(netAlias)
 }
 
@@ -121,6 +123,9 @@ func (f *createFlags) options(cmd *cobra.Command, args []string) (*libpod.Create
 	}
 	if cmd.Flags().Changed("tls-verify") {
 		o.PullOptions.TLSVerify = &f.tlsVerify
+	}
+	if err := f.applyPull(o); err != nil {
+		return nil, err
 	}
 	if cmd.Flags().Changed("entrypoint") {
 		o.Entrypoint = &f.entrypoint

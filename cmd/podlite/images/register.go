@@ -38,7 +38,7 @@ func Register(root *cobra.Command, g *common.Globals) {
 	for _, v := range imageOnly {
 		parent.AddCommand(v(g))
 	}
-	root.AddCommand(newListCommand(g), newRmCommand(g))
+	root.AddCommand(newListCommand(g), newRmCommand(g), newLoginCommand(g), newLogoutCommand(g))
 	ls := newListCommand(g)
 	ls.Use, ls.Aliases = "ls [options] [IMAGE]", []string{"list"}
 	rm := newRmCommand(g)
