@@ -43,6 +43,17 @@ func (r *Runtime) TagImage(nameOrID, newName string) (string, error) {
 	return store.Tag(nameOrID, newName)
 }
 
+// ImageLayers lists an image's storage layers, bottom first, with the
+// images each is the top layer of.
+func (r *Runtime) ImageLayers(nameOrID string) ([]storage.TreeLayer, error) {
+	store, err := r.Storage()
+	if err != nil {
+		return nil, err
+	}
+	layers, err := store.Layers(nameOrID)
+	return layers, imageNotKnown(nameOrID, err)
+}
+
 // PullImage copies an image from a registry (or another transport, see
 // storage.Store.Pull) into local storage and returns it.
 func (r *Runtime) PullImage(ctx context.Context, ref string, opts storage.PullOptions) (*storage.Image, error) {

@@ -18,7 +18,7 @@ var verbs = []func(g *common.Globals) *cobra.Command{
 
 // imageOnly are only under `image`.
 var imageOnly = []func(g *common.Globals) *cobra.Command{
-	newInspectCommand, newExistsCommand, newPruneCommand,
+	newInspectCommand, newExistsCommand, newPruneCommand, newTreeCommand,
 }
 
 // Register adds the image commands to root.
