@@ -80,17 +80,27 @@ func (s *Store) Import(ctx context.Context, tarballPath string, o ImportOptions)
 // spoolStdin copies os.Stdin to a temp file, which archive readers can
 // seek in and read twice without holding it in memory.
 func spoolStdin() (string, error) {
-	f, err := os.CreateTemp(bigTempDir(), "podlite-import-")
+	name, err := toTempFile(os.Stdin)
 	if err != nil {
 		return "", fmt.Errorf("buffering stdin: %w", err)
 	}
-	_, err = io.Copy(f, os.Stdin)
+	return name, nil
+}
+
+// toTempFile copies r into a new file in bigTempDir and returns its name;
+// on failure no file is left.
+func toTempFile(r io.Reader) (string, error) {
+	f, err := os.CreateTemp(bigTempDir(), "podlite-input-")
+	if err != nil {
+		return "", err
+	}
+	_, err = io.Copy(f, r)
 	if cerr := f.Close(); err == nil {
 		err = cerr
 	}
 	if err != nil {
 		os.Remove(f.Name())
-		return "", fmt.Errorf("buffering stdin: %w", err)
+		return "", err
 	}
 	return f.Name(), nil
 }

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"io"
 	"io/fs"
 	"net/http"
 	"os"
@@ -106,19 +105,11 @@ func download(ctx context.Context, url string) (string, error) {
 		}
 		return "", fmt.Errorf("downloading %s: %s: %w", url, resp.Status, class)
 	}
-	f, err := os.CreateTemp(bigTempDir(), "podlite-load-")
+	name, err := toTempFile(resp.Body)
 	if err != nil {
-		return "", fmt.Errorf("downloading %s: %w", url, err)
-	}
-	_, err = io.Copy(f, resp.Body)
-	if cerr := f.Close(); err == nil {
-		err = cerr
-	}
-	if err != nil {
-		os.Remove(f.Name())
 		return "", fmt.Errorf("downloading %s: %w: %w", url, err, define.ErrUnavailable)
 	}
-	return f.Name(), nil
+	return name, nil
 }
 
 // dirFormat tells an OCI layout from a dir: image by their files.
