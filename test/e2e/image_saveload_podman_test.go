@@ -9,7 +9,7 @@ import (
 	"testing"
 )
 
-// TestImageSaveLoadPodmanErrors runs save and load refusals on podlite and
+// TestImageSaveLoadPodmanErrors runs save, load, login and pull refusals on podlite and
 // podman 4.3.1 (whose messages agree with podman 5's documentation) and
 // compares exit codes and the first line of stderr. podman lists each
 // format it tried on further lines after "…formats:"; podlite says on one
@@ -36,6 +36,11 @@ func TestImageSaveLoadPodmanErrors(t *testing.T) {
 		{"save", "-q", "-m", "--format", "oci-dir", "-o", out, BusyboxImage, BusyboxImage},
 		{"save", "-q", "-o", out, "nosuchimage"},
 		{"save", "-q", "-m", "-o", out, BusyboxImage, "nosuchimage"},
+		// Refusals of login and pull's flags.
+		{"login", "-u", "a", "-p", "b", "--password-stdin", "127.0.0.1:1"},
+		{"login", "--password-stdin", "127.0.0.1:1"},
+		{"login", "--get-login", "--authfile", filepath.Join(dir, "none.json"), "127.0.0.1:1"},
+		{"pull", "--platform", "linux/arm64", "--arch", "arm64", BusyboxImage},
 	} {
 		t.Run(strings.Join(args, " "), func(t *testing.T) {
 			r := e.Podlite(args...)

@@ -43,10 +43,10 @@ find them. A missing user name is read from stdin, as is the password with
 				return nil
 			}
 			if passwordStdin && o.Password != "" {
-				return &define.PodmanError{Class: define.ErrInvalidArg, Msg: "can't specify both --password-stdin and --password"}
+				return &define.PodmanError{Class: define.ErrInvalidArg, Msg: "Can't specify both --password-stdin and --password"}
 			}
 			if passwordStdin && o.Username == "" {
-				return &define.PodmanError{Class: define.ErrInvalidArg, Msg: "must provide --username with --password-stdin"}
+				return &define.PodmanError{Class: define.ErrInvalidArg, Msg: "Must provide --username with --password-stdin"}
 			}
 			if err := readCredentials(os.Stdin, &o, passwordStdin); err != nil {
 				return err
