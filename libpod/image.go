@@ -4,7 +4,11 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"log/slog"
+	"slices"
 	"strings"
+
+	imgspecv1 "github.com/opencontainers/image-spec/specs-go/v1"
 
 	"github.com/podlite/podlite/libpod/define"
 	"github.com/podlite/podlite/libpod/events"
@@ -47,6 +51,17 @@ func (r *Runtime) TagImage(nameOrID, newName string) (string, error) {
 	return full, nil
 }
 
+// ImageLayers lists an image's storage layers, bottom first, with the
+// images each is the top layer of.
+func (r *Runtime) ImageLayers(nameOrID string) ([]storage.TreeLayer, error) {
+	store, err := r.Storage()
+	if err != nil {
+		return nil, err
+	}
+	layers, err := store.Layers(nameOrID)
+	return layers, imageNotKnown(nameOrID, err)
+}
+
 // PullImage copies an image from a registry (or another transport, see
 // storage.Store.Pull) into local storage and returns it.
 func (r *Runtime) PullImage(ctx context.Context, ref string, opts storage.PullOptions) (*storage.Image, error) {
@@ -60,6 +75,43 @@ func (r *Runtime) PullImage(ctx context.Context, ref string, opts storage.PullOp
 	}
 	r.imageEvent(events.Pull, img.ID, ref)
 	return img, nil
+}
+
+// PullAllTags pulls every tag of a registry repository.
+func (r *Runtime) PullAllTags(ctx context.Context, ref string, opts storage.PullOptions) ([]*storage.Image, error) {
+	store, err := r.Storage()
+	if err != nil {
+		return nil, err
+	}
+	return store.PullAllTags(ctx, ref, opts)
+}
+
+// Login checks credentials against a registry and records them in the
+// auth file.
+func (r *Runtime) Login(ctx context.Context, registry string, opts storage.LoginOptions) error {
+	store, err := r.Storage()
+	if err != nil {
+		return err
+	}
+	return store.Login(ctx, registry, opts)
+}
+
+// LoginUser is the user recorded for registry in the auth file.
+func (r *Runtime) LoginUser(registry, authFile string) (string, error) {
+	store, err := r.Storage()
+	if err != nil {
+		return "", err
+	}
+	return store.LoginUser(registry, authFile)
+}
+
+// Logout forgets the credentials of registry ("" for all).
+func (r *Runtime) Logout(registry, authFile string) error {
+	store, err := r.Storage()
+	if err != nil {
+		return err
+	}
+	return store.Logout(registry, authFile)
 }
 
 // PushImage copies a local image to dest, by default to the registry its
@@ -76,9 +128,9 @@ func (r *Runtime) PushImage(ctx context.Context, nameOrID, dest string, opts sto
 	return nil
 }
 
-// LoadImages copies every image of a docker-archive or oci-archive file
-// ("-" for stdin) into local storage and returns their names ("sha256:ID" for an image
-// without a name).
+// LoadImages copies every image of an archive or image directory ("-" for
+// stdin; an http(s) URL is downloaded) into local storage and returns
+// their names ("sha256:ID" for an image without a name).
 func (r *Runtime) LoadImages(ctx context.Context, path string) ([]string, error) {
 	store, err := r.Storage()
 	if err != nil {
@@ -94,14 +146,14 @@ func (r *Runtime) LoadImages(ctx context.Context, path string) ([]string, error)
 	return loaded, nil
 }
 
-// SaveImages writes local images into one archive file ("-" for stdout);
-// format is storage.FormatDockerArchive or storage.FormatOCIArchive.
-func (r *Runtime) SaveImages(ctx context.Context, names []string, format, path string) error {
+// SaveImages writes local images into one archive or directory ("-" for
+// stdout), as storage.Store.Save.
+func (r *Runtime) SaveImages(ctx context.Context, names []string, path string, opts storage.SaveOptions) error {
 	store, err := r.Storage()
 	if err != nil {
 		return err
 	}
-	if err := store.Save(ctx, names, format, path); err != nil {
+	if err := store.Save(ctx, names, path, opts); err != nil {
 		return err
 	}
 	for _, name := range names {
@@ -284,4 +336,72 @@ func (r *Runtime) PruneImagesMatching(ctx context.Context, all bool, filters []s
 		only = func(id string) bool { return match[id] }
 	}
 	return store.Prune(all, only)
+}
+
+// CommitOptions tune CommitContainer.
+type CommitOptions struct {
+	storage.CommitOptions
+	// Pause freezes a running container while its changes are read.
+	Pause bool
+}
+
+// CommitContainer creates an image of a container's root filesystem, as
+// podman's commit: the container's command, environment, labels, user,
+// work dir and published ports go into the image config, then the
+// --change instructions.
+func (r *Runtime) CommitContainer(ctx context.Context, nameOrID string, o CommitOptions) (*storage.Image, error) {
+	c, err := r.LookupContainer(nameOrID)
+	if err != nil {
+		return nil, err
+	}
+	store, err := r.Storage()
+	if err != nil {
+		return nil, err
+	}
+	cfg := c.Config()
+	if cfg.ImageID == "" {
+		return nil, fmt.Errorf("cannot commit a container that uses an exploded rootfs: %w", define.ErrNotSupported)
+	}
+	if err := c.Sync(); err != nil {
+		return nil, err
+	}
+	if o.Pause && c.State().Status == define.StatusRunning {
+		if err := c.Pause(ctx); err != nil {
+			return nil, err
+		}
+		defer func() {
+			if err := c.Unpause(ctx); err != nil {
+				slog.Error("unpausing container after commit", "container", cfg.Name, "error", err)
+			}
+		}()
+	}
+	so := o.CommitOptions
+	so.BaseName = cfg.ImageName
+	if img, err := store.Image(cfg.ImageID); err == nil {
+		if full := store.NameOf(cfg.ImageName, img); full != "" {
+			so.BaseName = full
+		}
+	}
+	so.Container = commitContainerConfig(cfg)
+	return store.Commit(ctx, cfg.StorageID, so)
+}
+
+// commitContainerConfig is the part of the image config a committed
+// container contributes.
+func commitContainerConfig(cfg *define.ContainerConfig) imgspecv1.ImageConfig {
+	out := imgspecv1.ImageConfig{Entrypoint: cfg.Entrypoint, Cmd: cfg.Cmd, Labels: cfg.Labels}
+	if p := cfg.Spec.Process; p != nil {
+		// HOSTNAME is the container's own; a new container gets its own.
+		out.Env = slices.DeleteFunc(slices.Clone(p.Env), func(e string) bool { return strings.HasPrefix(e, "HOSTNAME=") })
+		out.User, out.WorkingDir = p.User.Username, p.Cwd
+	}
+	for _, pm := range cfg.Network.Ports {
+		if out.ExposedPorts == nil {
+			out.ExposedPorts = map[string]struct{}{}
+		}
+		for i := range max(pm.Range, 1) {
+			out.ExposedPorts[fmt.Sprintf("%d/%s", pm.ContainerPort+i, pm.Protocol)] = struct{}{}
+		}
+	}
+	return out
 }

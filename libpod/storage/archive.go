@@ -10,12 +10,9 @@ import (
 	"os"
 	"path"
 	"path/filepath"
-	"slices"
 	"strings"
 
-	dockerarchive "go.podman.io/image/v5/docker/archive"
 	"go.podman.io/image/v5/docker/reference"
-	ocilayout "go.podman.io/image/v5/oci/layout"
 	"go.podman.io/image/v5/types"
 	"go.podman.io/storage/pkg/archive"
 	"go.podman.io/storage/pkg/idtools"
@@ -23,218 +20,18 @@ import (
 	"github.com/podlite/podlite/libpod/define"
 )
 
-// Archive formats of Load and Save.
+// Formats of Load and Save: two archives and two directories.
 const (
 	FormatDockerArchive = "docker-archive"
 	FormatOCIArchive    = "oci-archive"
+	FormatOCIDir        = "oci-dir"
+	// FormatDockerDir is containers/image's dir: transport with Docker
+	// v2s2 manifests.
+	FormatDockerDir = "docker-dir"
 )
 
-// Load copies every image of a docker-archive or oci-archive (detected,
-// possibly compressed; "-" reads it from os.Stdin) into the store. It
-// returns the loaded images' names; an image without a name is reported as
-// "sha256:ID".
-//
-// A docker-archive image takes the names in its RepoTags. An oci-archive
-// image takes its org.opencontainers.image.ref.name annotation when that is
-// an image name ("localhost/app:1"); a bare tag ("latest") names nothing.
-func (s *Store) Load(ctx context.Context, file string) ([]string, error) {
-	if file == "-" {
-		tmp, err := spoolStdin()
-		if err != nil {
-			return nil, err
-		}
-		defer os.Remove(tmp)
-		file = tmp
-	}
-	format, err := archiveFormat(file)
-	if err != nil {
-		return nil, err
-	}
-	sys := s.systemContext(nil)
-	var loaded []string
-	if format == FormatDockerArchive {
-		loaded, err = s.loadDockerArchive(ctx, sys, file)
-	} else {
-		loaded, err = s.loadOCIArchive(ctx, sys, file)
-	}
-	if err != nil {
-		return nil, fmt.Errorf("loading %s %s: %w", format, file, err)
-	}
-	return loaded, nil
-}
-
-func (s *Store) loadDockerArchive(ctx context.Context, sys *types.SystemContext, file string) ([]string, error) {
-	reader, err := dockerarchive.NewReader(sys, file)
-	if err != nil {
-		return nil, fmt.Errorf("%w: %w", err, define.ErrInvalidArg)
-	}
-	defer func() { _ = reader.Close() }()
-	images, err := reader.List()
-	if err != nil {
-		return nil, fmt.Errorf("%w: %w", err, define.ErrInvalidArg)
-	}
-	var loaded []string
-	for _, refs := range images {
-		var names []string
-		for _, ref := range refs {
-			if named := ref.DockerReference(); named != nil {
-				names = append(names, named.String())
-			}
-		}
-		var first reference.Named
-		if len(names) > 0 {
-			first = refs[0].DockerReference()
-		}
-		id, err := s.copyIn(ctx, refs[0], first, copyOptions{sourceCtx: sys, destCtx: sys})
-		if err != nil {
-			return loaded, err
-		}
-		if err := s.addNames(id, names); err != nil {
-			return loaded, err
-		}
-		loaded = append(loaded, loadedNames(id, names)...)
-	}
-	return loaded, nil
-}
-
-func (s *Store) loadOCIArchive(ctx context.Context, sys *types.SystemContext, file string) ([]string, error) {
-	dir, err := os.MkdirTemp(bigTempDir(), "podlite-load-")
-	if err != nil {
-		return nil, fmt.Errorf("creating temp dir: %w", err)
-	}
-	defer os.RemoveAll(dir)
-	f, err := os.Open(file)
-	if err != nil {
-		return nil, err
-	}
-	defer f.Close()
-	if err := archive.Untar(f, dir, &archive.TarOptions{NoLchown: true}); err != nil {
-		return nil, fmt.Errorf("extracting: %w: %w", err, define.ErrInvalidArg)
-	}
-	entries, err := ocilayout.List(dir)
-	if err != nil {
-		return nil, fmt.Errorf("reading index.json: %w: %w", err, define.ErrInvalidArg)
-	}
-	var loaded []string
-	for _, e := range entries {
-		named := archiveName(e.ManifestDescriptor.Annotations["org.opencontainers.image.ref.name"])
-		id, err := s.copyIn(ctx, e.Reference, named, copyOptions{sourceCtx: sys, destCtx: sys})
-		if err != nil {
-			return loaded, err
-		}
-		var names []string
-		if named != nil {
-			names = []string{named.String()}
-		}
-		loaded = append(loaded, loadedNames(id, names)...)
-	}
-	return loaded, nil
-}
-
-// Save writes the named images into one archive at file ("-" for
-// os.Stdout), replacing it.
-// format is FormatDockerArchive or FormatOCIArchive; both hold several
-// images. An image given by name is saved under that name, one given by
-// ID without a name.
-func (s *Store) Save(ctx context.Context, names []string, format, file string) error {
-	if len(names) == 0 {
-		return fmt.Errorf("saving images: no image given: %w", define.ErrInvalidArg)
-	}
-	if format != FormatDockerArchive && format != FormatOCIArchive {
-		return fmt.Errorf("saving images: unknown format %q (want %s or %s): %w", format, FormatDockerArchive, FormatOCIArchive, define.ErrInvalidArg)
-	}
-	var images []*savedImage
-	for _, name := range names {
-		img, err := s.lookup(name)
-		if err != nil {
-			return err
-		}
-		i := slices.IndexFunc(images, func(si *savedImage) bool { return si.id == img.ID })
-		if i < 0 {
-			src, err := s.idReference(img.ID)
-			if err != nil {
-				return err
-			}
-			images = append(images, &savedImage{id: img.ID, src: src})
-			i = len(images) - 1
-		}
-		if tag := savedName(name, img.Names); tag != nil && !slices.ContainsFunc(images[i].tags, func(t reference.NamedTagged) bool { return t.String() == tag.String() }) {
-			images[i].tags = append(images[i].tags, tag)
-		}
-	}
-	write := func(tmp string) error { return s.saveDockerArchive(ctx, images, tmp) }
-	if format == FormatOCIArchive {
-		write = func(tmp string) error { return s.saveOCIArchive(ctx, images, tmp) }
-	}
-	if err := writeReplacing(file, write); err != nil {
-		return fmt.Errorf("saving %s %s: %w", format, file, err)
-	}
-	return nil
-}
-
-// savedImage is one image going into an archive, under every name the user
-// gave it (none when given by ID).
-type savedImage struct {
-	id   string
-	src  types.ImageReference
-	tags []reference.NamedTagged
-}
-
-// saveDockerArchive writes each image once, with all its names: the
-// archive writer cannot take the same image twice.
-func (s *Store) saveDockerArchive(ctx context.Context, images []*savedImage, file string) error {
-	w, err := dockerarchive.NewWriter(s.systemContext(nil), file)
-	if err != nil {
-		return err
-	}
-	for _, img := range images {
-		var first reference.NamedTagged
-		destCtx := s.systemContext(nil)
-		if len(img.tags) > 0 {
-			first, destCtx.DockerArchiveAdditionalTags = img.tags[0], img.tags[1:]
-		}
-		dest, err := w.NewReference(first)
-		if err != nil {
-			_ = w.Close()
-			return err
-		}
-		if _, err := copyImage(ctx, dest, img.src, copyOptions{sourceCtx: s.systemContext(nil), destCtx: destCtx}); err != nil {
-			_ = w.Close()
-			return err
-		}
-	}
-	return w.Close()
-}
-
-// saveOCIArchive writes an OCI layout with one index entry per name (one
-// unnamed entry for an image without names) and tars it.
-func (s *Store) saveOCIArchive(ctx context.Context, images []*savedImage, file string) error {
-	dir, err := os.MkdirTemp(bigTempDir(), "podlite-save-")
-	if err != nil {
-		return fmt.Errorf("creating temp dir: %w", err)
-	}
-	defer os.RemoveAll(dir)
-	sys := s.systemContext(nil)
-	for _, img := range images {
-		refNames := []string{""}
-		if len(img.tags) > 0 {
-			refNames = refNames[:0]
-			for _, t := range img.tags {
-				refNames = append(refNames, t.String())
-			}
-		}
-		for _, name := range refNames {
-			dest, err := ocilayout.NewReference(dir, name)
-			if err != nil {
-				return err
-			}
-			if _, err := copyImage(ctx, dest, img.src, copyOptions{sourceCtx: sys, destCtx: sys}); err != nil {
-				return err
-			}
-		}
-	}
-	return tarDirectory(dir, file)
-}
+// SaveFormats are Save's formats in podman's order.
+var SaveFormats = []string{FormatOCIDir, FormatOCIArchive, FormatDockerDir, FormatDockerArchive}
 
 // tarDirectory writes the contents of dir as an uncompressed tar to file,
 // with every entry owned by root, as containers/image's oci-archive does.

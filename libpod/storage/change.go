@@ -22,12 +22,13 @@ import (
 //	ENV A=1 B="two words" | ENV A one
 //	LABEL a=b "c d"=e | LABEL a b
 //	EXPOSE 80 53/udp 8000-8002/tcp
-//	STOPSIGNAL SIGTERM | TERM | 15
+//	STOPSIGNAL SIGTERM | TERM | 15        (recorded as the number)
 //	USER name[:group] | WORKDIR /dir | VOLUME ["/a"] | VOLUME /a /b
 func applyChanges(c *imgspecv1.ImageConfig, changes []string) error {
 	for _, change := range changes {
 		if err := applyChange(c, change); err != nil {
-			return fmt.Errorf("--change %q: %w", change, err)
+			// podman's wording, which scripts may match.
+			return fmt.Errorf("invalid change %q - %w", change, err)
 		}
 	}
 	return nil
@@ -41,7 +42,7 @@ func applyChange(c *imgspecv1.ImageConfig, change string) error {
 	}
 	name = strings.ToUpper(name)
 	if value == "" {
-		return fmt.Errorf("%s needs a value: %w", name, define.ErrInvalidArg)
+		return fmt.Errorf("must be formatted as KEY VALUE: %w", define.ErrInvalidArg)
 	}
 	var err error
 	switch name {
@@ -80,7 +81,7 @@ func applyChange(c *imgspecv1.ImageConfig, change string) error {
 	case "VOLUME":
 		err = volumes(c, value)
 	default:
-		return fmt.Errorf("unsupported instruction %s: %w", name, define.ErrInvalidArg)
+		return fmt.Errorf("invalid instruction %s: %w", name, define.ErrInvalidArg)
 	}
 	return err
 }
@@ -197,8 +198,8 @@ func expose(c *imgspecv1.ImageConfig, value string) error {
 	return nil
 }
 
-// stopSignal accepts "SIGTERM", "term" or "15" and returns "SIGTERM" or
-// "15".
+// stopSignal accepts "SIGTERM", "term" or "15" and returns the number
+// ("15"), as podman's --change records it.
 func stopSignal(value string) (string, error) {
 	if n, err := strconv.Atoi(value); err == nil {
 		if n < 1 || n > 64 {
@@ -210,10 +211,11 @@ func stopSignal(value string) (string, error) {
 	if !strings.HasPrefix(name, "SIG") {
 		name = "SIG" + name
 	}
-	if unix.SignalNum(name) == 0 {
+	n := unix.SignalNum(name)
+	if n == 0 {
 		return "", fmt.Errorf("unknown signal %q: %w", value, define.ErrInvalidArg)
 	}
-	return name, nil
+	return strconv.Itoa(int(n)), nil
 }
 
 // volumes adds VOLUME paths, as a JSON array or blank-separated.

@@ -65,7 +65,7 @@ func TestApplyChanges(t *testing.T) {
 		{
 			name:    "workdir user stopsignal",
 			changes: []string{"WORKDIR /srv", "WORKDIR app", "USER nobody:nogroup", "STOPSIGNAL term"},
-			want:    imgspecv1.ImageConfig{WorkingDir: "/srv/app", User: "nobody:nogroup", StopSignal: "SIGTERM"},
+			want:    imgspecv1.ImageConfig{WorkingDir: "/srv/app", User: "nobody:nogroup", StopSignal: "15"},
 		},
 		{
 			name:    "numeric stopsignal",

@@ -118,3 +118,39 @@ func (s *Store) HasChildren(img *Image) (bool, error) {
 	}
 	return false, nil
 }
+
+// TreeLayer is one layer of an image, for `image tree`.
+type TreeLayer struct {
+	ID   string
+	Size int64
+	// TopOf names the images whose top layer this is.
+	TopOf []string
+}
+
+// Layers returns the layers of image nameOrID, bottom first.
+func (s *Store) Layers(nameOrID string) ([]TreeLayer, error) {
+	img, err := s.lookup(nameOrID)
+	if err != nil {
+		return nil, err
+	}
+	images, err := s.store.Images()
+	if err != nil {
+		return nil, fmt.Errorf("listing images: %w", err)
+	}
+	var out []TreeLayer
+	for id := img.TopLayer; id != ""; {
+		l, err := s.store.Layer(id)
+		if err != nil {
+			return nil, s.imageError(img.ID, "reading a layer of", err)
+		}
+		tl := TreeLayer{ID: l.ID, Size: l.UncompressedSize}
+		for _, other := range images {
+			if other.TopLayer == l.ID {
+				tl.TopOf = append(tl.TopOf, other.Names...)
+			}
+		}
+		out = append([]TreeLayer{tl}, out...)
+		id = l.Parent
+	}
+	return out, nil
+}

@@ -27,10 +27,14 @@ type ImportOptions struct {
 	Changes []string
 	// Message is the history comment of the image's layer.
 	Message string
+	// Arch, OS and Variant are the image's platform; empty ones are the
+	// host's (Variant: none).
+	Arch, OS, Variant string
 }
 
 // Import creates a one-layer image from a tarball of a root filesystem
-// (possibly compressed; "-" reads it from os.Stdin) and returns it.
+// (possibly compressed; "-" reads it from os.Stdin, an http(s) URL is
+// downloaded) and returns it.
 func (s *Store) Import(ctx context.Context, tarballPath string, o ImportOptions) (*Image, error) {
 	var named reference.Named
 	if o.Reference != "" {
@@ -41,7 +45,8 @@ func (s *Store) Import(ctx context.Context, tarballPath string, o ImportOptions)
 		named = n
 	}
 	now := time.Now().UTC()
-	cfg := imgspecv1.Image{Created: &now}
+	// The tarball transport fills an empty architecture and OS in.
+	cfg := imgspecv1.Image{Created: &now, Platform: imgspecv1.Platform{Architecture: o.Arch, OS: o.OS, Variant: o.Variant}}
 	if err := applyChanges(&cfg.Config, o.Changes); err != nil {
 		return nil, err
 	}
@@ -49,17 +54,15 @@ func (s *Store) Import(ctx context.Context, tarballPath string, o ImportOptions)
 		// The tarball transport takes its layer comment from here.
 		cfg.History = []imgspecv1.History{{Comment: o.Message}}
 	}
-	if tarballPath == "-" {
-		tmp, err := spoolStdin()
-		if err != nil {
-			return nil, err
-		}
-		defer os.Remove(tmp)
-		tarballPath = tmp
-	} else if _, err := os.Stat(tarballPath); errors.Is(err, fs.ErrNotExist) {
+	local, cleanup, err := localInput(ctx, tarballPath)
+	if err != nil {
+		return nil, err
+	}
+	defer cleanup()
+	if _, err := os.Stat(local); errors.Is(err, fs.ErrNotExist) {
 		return nil, fmt.Errorf("importing %s: %w", tarballPath, define.ErrNotFound)
 	}
-	ref, err := tarball.NewReference([]string{tarballPath}, nil)
+	ref, err := tarball.NewReference([]string{local}, nil)
 	if err != nil {
 		return nil, fmt.Errorf("importing %s: %w: %w", tarballPath, err, define.ErrInvalidArg)
 	}
@@ -77,17 +80,27 @@ func (s *Store) Import(ctx context.Context, tarballPath string, o ImportOptions)
 // spoolStdin copies os.Stdin to a temp file, which archive readers can
 // seek in and read twice without holding it in memory.
 func spoolStdin() (string, error) {
-	f, err := os.CreateTemp(bigTempDir(), "podlite-import-")
+	name, err := toTempFile(os.Stdin)
 	if err != nil {
 		return "", fmt.Errorf("buffering stdin: %w", err)
 	}
-	_, err = io.Copy(f, os.Stdin)
+	return name, nil
+}
+
+// toTempFile copies r into a new file in bigTempDir and returns its name;
+// on failure no file is left.
+func toTempFile(r io.Reader) (string, error) {
+	f, err := os.CreateTemp(bigTempDir(), "podlite-input-")
+	if err != nil {
+		return "", err
+	}
+	_, err = io.Copy(f, r)
 	if cerr := f.Close(); err == nil {
 		err = cerr
 	}
 	if err != nil {
 		os.Remove(f.Name())
-		return "", fmt.Errorf("buffering stdin: %w", err)
+		return "", err
 	}
 	return f.Name(), nil
 }

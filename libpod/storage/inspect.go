@@ -2,6 +2,7 @@ package storage
 
 import (
 	"context"
+	"encoding/json"
 	"slices"
 	"time"
 
@@ -101,6 +102,13 @@ func (s *Store) Inspect(ctx context.Context, nameOrID string) (*ImageInspect, er
 	}
 	if len(cfg.History) > 0 {
 		out.Comment = cfg.History[len(cfg.History)-1].Comment
+	}
+	if manifestType == manifest.DockerV2Schema2MediaType {
+		// A Docker config has a comment of its own (commit -m).
+		var d struct{ Comment string }
+		if blob, err := img.ConfigBlob(ctx); err == nil && json.Unmarshal(blob, &d) == nil && d.Comment != "" {
+			out.Comment = d.Comment
+		}
 	}
 	if manifestType == imgspecv1.MediaTypeImageManifest {
 		if m, err := manifest.OCI1FromManifest(rawManifest); err == nil {

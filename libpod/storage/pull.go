@@ -30,6 +30,20 @@ type PullOptions struct {
 	Quiet bool
 	// Progress receives progress bars (meant for a terminal); nil for none.
 	Progress io.Writer
+	// Arch, OS and Variant choose the image of a multi-platform image;
+	// empty ones are the host's.
+	Arch, OS, Variant string
+	// Auth are the registry credentials to use.
+	Auth Auth
+}
+
+// Auth are registry credentials: an auth file, or a user and password.
+type Auth struct {
+	// File is an auth.json in podman's format; "" is the default one
+	// (see DefaultAuthFile).
+	File string
+	// Creds is "USER[:PASSWORD]", used instead of the auth file.
+	Creds string
 }
 
 // PushOptions tune Push; the fields mean what they mean in PullOptions.
@@ -37,6 +51,7 @@ type PushOptions struct {
 	TLSVerify *bool
 	Quiet     bool
 	Progress  io.Writer
+	Auth      Auth
 }
 
 // Pull copies an image into the store and returns it. ref is a registry
@@ -48,7 +63,11 @@ func (s *Store) Pull(ctx context.Context, ref string, o PullOptions) (*Image, er
 	if err != nil {
 		return nil, err
 	}
-	sys := s.systemContext(o.TLSVerify)
+	sys, err := s.remoteContext(o.TLSVerify, o.Auth)
+	if err != nil {
+		return nil, err
+	}
+	sys.ArchitectureChoice, sys.OSChoice, sys.VariantChoice = o.Arch, o.OS, o.Variant
 	report := o.Progress
 	if o.Quiet {
 		report = nil
@@ -98,7 +117,10 @@ func (s *Store) Push(ctx context.Context, nameOrID, dest string, o PushOptions) 
 	if err != nil {
 		return err
 	}
-	sys := s.systemContext(o.TLSVerify)
+	sys, err := s.remoteContext(o.TLSVerify, o.Auth)
+	if err != nil {
+		return err
+	}
 	report := o.Progress
 	if o.Quiet {
 		report = nil
@@ -175,4 +197,38 @@ func remoteErrorClass(err error) error {
 		return define.ErrInvalidArg
 	}
 	return define.ErrUnavailable
+}
+
+// PullAllTags pulls every tag of the registry repository ref, which names
+// no tag or digest, and returns the images in the registry's tag order.
+func (s *Store) PullAllTags(ctx context.Context, ref string, o PullOptions) ([]*Image, error) {
+	src, err := parseReference(ref)
+	if err != nil {
+		return nil, err
+	}
+	named := src.DockerReference()
+	if src.Transport().Name() != docker.Transport.Name() || named == nil {
+		return nil, fmt.Errorf("pulling all tags of %s: only a registry repository has tags: %w", ref, define.ErrInvalidArg)
+	}
+	last := ref[strings.LastIndex(ref, "/")+1:]
+	if strings.ContainsAny(last, ":@") {
+		return nil, define.Worded(define.ErrInvalidArg, "tag can't be used with --all-tags/-a")
+	}
+	sys, err := s.remoteContext(o.TLSVerify, o.Auth)
+	if err != nil {
+		return nil, err
+	}
+	tags, err := docker.GetRepositoryTags(ctx, sys, src)
+	if err != nil {
+		return nil, pullError(ref, err)
+	}
+	var images []*Image
+	for _, tag := range tags {
+		img, err := s.Pull(ctx, reference.TrimNamed(named).String()+":"+tag, o)
+		if err != nil {
+			return images, err
+		}
+		images = append(images, img)
+	}
+	return images, nil
 }

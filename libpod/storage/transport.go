@@ -13,6 +13,7 @@ import (
 	"go.podman.io/image/v5/directory"
 	"go.podman.io/image/v5/docker"
 	dockerarchive "go.podman.io/image/v5/docker/archive"
+	"go.podman.io/image/v5/manifest"
 	ociarchive "go.podman.io/image/v5/oci/archive"
 	ocilayout "go.podman.io/image/v5/oci/layout"
 	"go.podman.io/image/v5/signature"
@@ -112,7 +113,13 @@ type copyOptions struct {
 	sourceCtx, destCtx *types.SystemContext
 	// report receives containers/image's progress output; nil for none.
 	report io.Writer
+	// manifestType forces the destination's manifest type; "" keeps
+	// the source's where the destination takes it.
+	manifestType string
 }
+
+// dockerV2s2 is the Docker schema 2 manifest type.
+const dockerV2s2 = manifest.DockerV2Schema2MediaType
 
 // copyImage copies one image from src to dest under the signature policy
 // and returns the destination's resolved reference (for the storage
@@ -129,6 +136,7 @@ func copyImage(ctx context.Context, dest, src types.ImageReference, o copyOption
 		SourceCtx:               o.sourceCtx,
 		DestinationCtx:          o.destCtx,
 		ReportResolvedReference: &resolved,
+		ForceManifestMIMEType:   o.manifestType,
 	})
 	if err != nil {
 		return nil, err

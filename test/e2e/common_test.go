@@ -334,6 +334,13 @@ func unescapeMountPath(s string) string {
 // with temp storage until the test ends, and returns "127.0.0.1:PORT".
 func StartRegistry(t *testing.T) string {
 	t.Helper()
+	return startRegistry(t, "")
+}
+
+// startRegistry is StartRegistry with more of the registry's YAML config
+// (an auth: section); a registry with auth answers /v2/ with 401.
+func startRegistry(t *testing.T, extraYAML string) string {
+	t.Helper()
 	requireRoot(t)
 	bin := requireTool(t, "docker-registry", "apt-get install docker-registry")
 	dir := t.TempDir()
@@ -349,7 +356,7 @@ storage:
     enabled: true
 http:
   addr: %s
-`, filepath.Join(dir, "data"), addr)
+`, filepath.Join(dir, "data"), addr) + extraYAML
 	if err := os.WriteFile(config, []byte(yml), 0o600); err != nil {
 		t.Fatal(err)
 	}
@@ -373,7 +380,7 @@ http:
 		resp, err := http.Get("http://" + addr + "/v2/")
 		if err == nil {
 			resp.Body.Close()
-			if resp.StatusCode == http.StatusOK {
+			if resp.StatusCode == http.StatusOK || extraYAML != "" && resp.StatusCode == http.StatusUnauthorized {
 				return addr
 			}
 		}

@@ -32,7 +32,7 @@ func TestImageImport(t *testing.T) {
 		"{{.User}}":                    "nobody",
 		"{{.Labels.team}}":             "core",
 		"{{len .Config.ExposedPorts}}": "2",
-		"{{.Config.StopSignal}}":       "SIGINT",
+		"{{.Config.StopSignal}}":       "2",
 		"{{.Comment}}":                 "from a tarball",
 		"{{len .RootFS.Layers}}":       "1",
 	} {

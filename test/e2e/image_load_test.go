@@ -3,6 +3,7 @@ package e2e
 import (
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -40,47 +41,70 @@ func TestImageLoadStdin(t *testing.T) {
 	e.MustPodlite("image", "exists", BusyboxImage)
 }
 
-// TestImageSaveLoadRoundTrip saves several images into one archive in each
-// format, removes them, loads the archive back and finds every image with
-// its name and ID.
+// TestImageSaveLoadRoundTrip saves images into one archive or directory
+// in each format, removes them, loads it back and finds every image with
+// its name and ID: several images with -m (docker-archive only), else one
+// image under its name and the further names given (tags).
 func TestImageSaveLoadRoundTrip(t *testing.T) {
-	for _, format := range []string{"docker-archive", "oci-archive"} {
-		t.Run(format, func(t *testing.T) {
-			e := NewEnv(t)
-			e.LoadBusybox()
-			e.MustPodlite("import", rootfsTarball(e, map[string]string{"hello": "one"}), "one:1")
-			e.MustPodlite("import", rootfsTarball(e, map[string]string{"hello": "two"}), "two")
-			e.MustPodlite("tag", "two", "two:second")
-			want := map[string]string{}
-			for _, n := range []string{BusyboxImage, "localhost/one:1", "localhost/two:latest", "localhost/two:second"} {
-				want[n] = imageID(e, n)
-			}
-			if want["localhost/one:1"] == want["localhost/two:latest"] {
-				t.Fatal("imported images share an ID")
-			}
-
-			archive := filepath.Join(t.TempDir(), "images.tar")
-			e.MustPodlite("save", "--format", format, "-o", archive, "busybox", "one:1", "two", "two:second")
+	e := NewEnv(t)
+	e.LoadBusybox()
+	e.MustPodlite("import", rootfsTarball(e, map[string]string{"hello": "one"}), "one:1")
+	e.MustPodlite("import", rootfsTarball(e, map[string]string{"hello": "two"}), "two")
+	e.MustPodlite("tag", "two", "two:second")
+	ids := map[string]string{}
+	for _, n := range []string{BusyboxImage, "localhost/one:1", "localhost/two:latest", "localhost/two:second"} {
+		ids[n] = imageID(e, n)
+	}
+	if ids["localhost/one:1"] == ids["localhost/two:latest"] {
+		t.Fatal("imported images share an ID")
+	}
+	all := filepath.Join(t.TempDir(), "all.tar")
+	e.MustPodlite("save", "-m", "-o", all, "busybox", "one:1", "two", "two:second")
+	for _, tc := range []struct {
+		name   string
+		args   []string
+		loaded []string // what load prints
+	}{
+		{"docker-archive -m", []string{"-m", "busybox", "one:1", "two", "two:second"},
+			[]string{BusyboxImage, "localhost/one:1", "localhost/two:latest", "localhost/two:second"}},
+		{"docker-archive tags", []string{"one:1", "extra:9"}, []string{"localhost/one:1", "localhost/extra:9"}},
+		{"oci-archive tags", []string{"--format", "oci-archive", "two", "two:second"}, []string{"localhost/two:latest", "localhost/two:second"}},
+		{"oci-dir", []string{"--format", "oci-dir", "--uncompressed", "one:1"}, []string{"localhost/one:1"}},
+		{"docker-dir", []string{"--format", "docker-dir", "--compress", "two"}, []string{"sha256:" + ids["localhost/two:latest"]}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			out := filepath.Join(t.TempDir(), "images")
+			e.MustPodlite(append([]string{"save", "-q", "-o", out}, tc.args...)...)
 			e.MustPodlite("rmi", "-a", "-f")
-			if r := e.MustPodlite("images", "-q"); r.Stdout != "" {
-				t.Fatalf("images left after rmi -a: %q", r.Stdout)
+			r := e.MustPodlite("load", "-i", out)
+			if got, want := strings.Fields(strings.ReplaceAll(r.Stdout, "Loaded image:", "")), tc.loaded; !sameSet(got, want) {
+				t.Errorf("load printed %q, want images %q", r.Stdout, want)
 			}
-
-			r := e.MustPodlite("load", "-i", archive)
-			for n := range want {
-				if !strings.Contains(r.Stdout, "Loaded image: "+n+"\n") {
-					t.Errorf("load output misses %s:\n%s", n, r.Stdout)
+			for _, n := range tc.loaded {
+				want := ids[n]
+				if n == "localhost/extra:9" {
+					want = ids["localhost/one:1"]
+				}
+				if strings.HasPrefix(n, "sha256:") {
+					want = strings.TrimPrefix(n, "sha256:")
+				}
+				if got := imageID(e, n); got != want {
+					t.Errorf("image %s has ID %s after the round trip, want %s", n, got, want)
 				}
 			}
-			for n, id := range want {
-				if got := imageID(e, n); got != id {
-					t.Errorf("image %s has ID %s after the round trip, want %s", n, got, id)
-				}
-			}
-			// Loaded images are whole: they save again.
-			e.MustPodlite("save", "--format", format, "-o", archive, "two:second")
+			// Back to every image for the next case.
+			e.MustPodlite("rmi", "-a", "-f")
+			e.MustPodlite("load", "-q", "-i", all)
 		})
 	}
+}
+
+// sameSet reports whether a and b hold the same strings, in any order.
+func sameSet(a, b []string) bool {
+	a, b = slices.Clone(a), slices.Clone(b)
+	slices.Sort(a)
+	slices.Sort(b)
+	return slices.Equal(a, b)
 }
 
 // TestImageSaveOutputs saves to stdout (a file and a pipe) and over an

@@ -34,6 +34,7 @@ type createFlags struct {
 	stopTimeout                                 uint
 	health                                      healthFlags
 	secret                                      secretFlags
+	pullFlags
 }
 
 // netAlias makes --net podman's other spelling of --network.
@@ -98,6 +99,7 @@ func (f *createFlags) register(fs *pflag.FlagSet) {
 	fs.StringVar(&f.tz, "tz", "", "the container's time zone: local or an IANA zone (e.g. Europe/Paris)")
 	f.health.register(fs)
 	f.secret.register(fs)
+	f.registerPull(fs)
 	fs.SetNormalizeFunc(netAlias)
 }
 
@@ -126,6 +128,9 @@ func (f *createFlags) options(cmd *cobra.Command, args []string) (*libpod.Create
 	}
 	if cmd.Flags().Changed("tls-verify") {
 		o.PullOptions.TLSVerify = &f.tlsVerify
+	}
+	if err := f.applyPull(o); err != nil {
+		return nil, err
 	}
 	if cmd.Flags().Changed("entrypoint") {
 		o.Entrypoint = &f.entrypoint

@@ -15,6 +15,7 @@ var verbs = []func(g *common.Globals) *cobra.Command{
 	newAttachCommand, newTopCommand, newPortCommand, newRenameCommand, newMountCommand,
 	newUnmountCommand, newCpCommand, newExportCommand, newInitCommand,
 	newStatsCommand, newUpdateCommand,
+	newCommitCommand,
 }
 
 // containerOnly are only under `container` (as in podman).

@@ -10,14 +10,13 @@ import (
 )
 
 func newImportCommand(g *common.Globals) *cobra.Command {
-	var changes []string
-	var message string
+	var opts storage.ImportOptions
 	var quiet bool
 	cmd := &cobra.Command{
 		Use:   "import [options] TARBALL [REFERENCE]",
 		Short: "Create an image from a root filesystem tarball",
 		Long: `Create a one-layer image from a tarball of a root filesystem ("-" reads it
-from stdin), named REFERENCE if given. --change applies Dockerfile
+from stdin; an http(s) URL is downloaded), named REFERENCE if given. --change applies Dockerfile
 instructions: CMD, ENTRYPOINT, ENV, EXPOSE, LABEL, STOPSIGNAL, USER, VOLUME,
 WORKDIR. Prints the image ID.`,
 		Args: common.RangeArgs(1, 2),
@@ -34,7 +33,6 @@ WORKDIR. Prints the image ID.`,
 			if err != nil {
 				return err
 			}
-			opts := storage.ImportOptions{Changes: changes, Message: message}
 			if len(args) == 2 {
 				opts.Reference = args[1]
 			}
@@ -46,8 +44,11 @@ WORKDIR. Prints the image ID.`,
 			return nil
 		},
 	}
-	cmd.Flags().StringArrayVarP(&changes, "change", "c", nil, "apply a Dockerfile instruction to the image config")
-	cmd.Flags().StringVarP(&message, "message", "m", "", "commit message of the imported layer")
+	cmd.Flags().StringArrayVarP(&opts.Changes, "change", "c", nil, "apply a Dockerfile instruction to the image config")
+	cmd.Flags().StringVarP(&opts.Message, "message", "m", "", "commit message of the imported layer")
+	cmd.Flags().StringVar(&opts.Arch, "arch", "", "architecture of the image (default the host's)")
+	cmd.Flags().StringVar(&opts.OS, "os", "", "OS of the image (default the host's)")
+	cmd.Flags().StringVar(&opts.Variant, "variant", "", "architecture variant of the image")
 	cmd.Flags().BoolVarP(&quiet, "quiet", "q", false, "do not show progress (podlite import never does)")
 	return cmd
 }

@@ -22,11 +22,12 @@ compressed), from -i or else from stdin. Prints the loaded names.`,
 		Args:              common.NoArgs,
 		ValidArgsFunction: common.NoCompletion,
 		Example: `  podlite load -i images.tar
-  podlite load < images.tar`,
+  podlite load < images.tar
+  podlite load -i http://127.0.0.1:8000/images.tar`,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			if input == "" {
 				if term.IsTerminal(int(os.Stdin.Fd())) {
-					return fmt.Errorf("no archive given: use -i FILE or pipe one to stdin: %w", define.ErrInvalidArg)
+					return define.Worded(define.ErrInvalidArg, "cannot read from terminal, use command-line redirection or the --input flag")
 				}
 				input = "-"
 			}
@@ -44,7 +45,7 @@ compressed), from -i or else from stdin. Prints the loaded names.`,
 			return nil
 		},
 	}
-	cmd.Flags().StringVarP(&input, "input", "i", "", "read the archive from this file instead of stdin")
+	cmd.Flags().StringVarP(&input, "input", "i", "", "read this file, directory or http(s) URL instead of stdin")
 	cmd.Flags().BoolVarP(&quiet, "quiet", "q", false, "do not show progress (podlite load never does)")
 	return cmd
 }

@@ -9,6 +9,7 @@ import (
 
 func newPushCommand(g *common.Globals) *cobra.Command {
 	var quiet, verify bool
+	var auth storage.Auth
 	cmd := &cobra.Command{
 		Use:   "push [options] IMAGE [DESTINATION]",
 		Short: "Push an image to a registry",
@@ -27,11 +28,13 @@ names. DESTINATION takes the forms pull accepts.`,
 			if len(args) == 2 {
 				dest = args[1]
 			}
-			opts := storage.PushOptions{TLSVerify: tlsVerify(cmd, verify), Quiet: quiet, Progress: progressOutput(quiet)}
+			opts := storage.PushOptions{TLSVerify: tlsVerify(cmd, verify), Quiet: quiet, Progress: progressOutput(quiet), Auth: auth}
 			return rt.PushImage(cmd.Context(), args[0], dest, opts)
 		},
 	}
 	cmd.Flags().BoolVarP(&quiet, "quiet", "q", false, "do not show progress")
 	cmd.Flags().BoolVar(&verify, "tls-verify", true, "require HTTPS and verify certificates (false also allows plain HTTP)")
+	cmd.Flags().StringVar(&auth.File, "authfile", "", "registry credentials file (default $REGISTRY_AUTH_FILE or $XDG_RUNTIME_DIR/containers/auth.json)")
+	cmd.Flags().StringVar(&auth.Creds, "creds", "", "registry credentials USER[:PASSWORD], instead of the auth file")
 	return cmd
 }

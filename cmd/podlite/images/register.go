@@ -19,6 +19,7 @@ var verbs = []func(g *common.Globals) *cobra.Command{
 // imageOnly are only under `image`.
 var imageOnly = []func(g *common.Globals) *cobra.Command{
 	newInspectCommand, newExistsCommand, newPruneCommand, newDiffCommand, newMountCommand, newUnmountCommand,
+	newTreeCommand,
 }
 
 // Register adds the image commands to root.
@@ -38,7 +39,7 @@ func Register(root *cobra.Command, g *common.Globals) {
 	for _, v := range imageOnly {
 		parent.AddCommand(v(g))
 	}
-	root.AddCommand(newListCommand(g), newRmCommand(g))
+	root.AddCommand(newListCommand(g), newRmCommand(g), newLoginCommand(g), newLogoutCommand(g))
 	ls := newListCommand(g)
 	ls.Use, ls.Aliases = "ls [options] [IMAGE]", []string{"list"}
 	rm := newRmCommand(g)
