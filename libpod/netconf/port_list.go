@@ -12,14 +12,17 @@ import (
 
 // PortLines renders a container's published ports as podman's port
 // command prints them: "80/tcp -> 0.0.0.0:8080", one line per port of a
-// range, TCP before UDP before SCTP, by container port. With filter
+// range, TCP before UDP before SCTP, then by host address and host port
+// (podman sorts by host port within a protocol and address, and orders
+// those groups at random). With filter
 // ("80" for 80/tcp, or "80/udp") it is the one host address of that port,
 // or podman's "failed to find published port" error.
 func PortLines(ports []define.PortMapping, filter string) ([]string, error) {
 	ports = slices.Clone(ports)
 	order := map[string]int{"tcp": 0, "udp": 1, "sctp": 2}
 	slices.SortStableFunc(ports, func(a, b define.PortMapping) int {
-		return cmp.Or(cmp.Compare(order[a.Protocol], order[b.Protocol]), cmp.Compare(a.ContainerPort, b.ContainerPort))
+		return cmp.Or(cmp.Compare(order[a.Protocol], order[b.Protocol]), cmp.Compare(a.HostIP, b.HostIP),
+			cmp.Compare(a.HostPort, b.HostPort), cmp.Compare(a.ContainerPort, b.ContainerPort))
 	})
 	var want uint64
 	proto := "tcp"
