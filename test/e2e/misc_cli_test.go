@@ -2,6 +2,7 @@ package e2e
 
 import (
 	"cmp"
+	"encoding/json"
 	"fmt"
 	"regexp"
 	"slices"
@@ -15,7 +16,9 @@ import (
 // ports on both), and compares their output and exit codes where 4.3.1
 // agrees with podman 5's documentation: top's descriptors that do not
 // change with time (ELAPSED, TIME and %CPU do; only their headers are
-// compared), its errors; every form of port; untag's names and errors.
+// compared), its errors; every form of port; untag's names and errors;
+// volume prune's listing and rm's and inspect's messages and exit codes;
+// the keys of image inspect's JSON.
 // Left out: top's fallback to ps(1), which 4.3.1 runs inside the
 // container and 5.x from the host (podlite as 5.x: checked on podlite
 // alone), and the default capabilities 4.3.1 still grants (dropped here).
@@ -40,15 +43,17 @@ func TestTopPortUntagMatchPodman(t *testing.T) {
 		{"port", "box", "91"}, {"port", "box", "81"}, {"port", "box", "abc"}, {"port", "box", "80/sctp"},
 		{"port", "-a"}, {"port", "-l"}, {"port", "stopped"}, {"port", "stopped", "82"},
 		{"port"}, {"port", "-a", "box"}, {"port", "-a", "-l"}, {"port", "box", "80", "x"},
+		{"volume", "create", "vx"}, {"volume", "prune", "-f"}, {"volume", "prune"}, {"volume", "rm", "vx"},
+		{"volume", "rm", "vu"}, {"volume", "inspect", "vx", "vy"}, {"volume", "inspect", "--format", "{{.Name}}", "vu"},
 		{"untag", img, "u1"}, {"image", "exists", "localhost/u1"}, {"image", "exists", "localhost/u2:x"},
 		{"untag", img, "nothere"}, {"untag", "nosuch"}, {"image", "untag", "u2:x"},
 		{"images", "--filter", "dangling=true", "--format", "{{.Names}}"},
 	}
-	ids := regexp.MustCompile(`\b[0-9a-f]{12}\b`)
+	ids := regexp.MustCompile(`\b[0-9a-f]{12}([0-9a-f]{52})?\b`)
 	got := make([][]*Result, len(runs))
 	for i, en := range runs {
 		for _, args := range [][]string{
-			{"create", "--name", "stopped", "-p", strconv.Itoa(p3) + ":82", img, "true"},
+			{"create", "--name", "stopped", "-p", strconv.Itoa(p3) + ":82", "-v", "vu:/vu", img, "true"},
 			{"run", "-d", "--name", "box", "--cap-drop", "NET_RAW", "--cap-drop", "MKNOD", "--cap-drop", "AUDIT_WRITE",
 				"-p", fmt.Sprintf("%d:80", p1), "-p", fmt.Sprintf("127.0.0.1:%d:81/udp", p2),
 				"-p", fmt.Sprintf("%d-%d:90-91", p3+1, p3+2), img, "sh", "-c", "sleep 1000 & exec sleep 2000"},
@@ -65,7 +70,7 @@ func TestTopPortUntagMatchPodman(t *testing.T) {
 		pids := strings.Fields(en.run("top", "box", "pid").Stdout)[1:]
 		for _, args := range cases {
 			r := en.run(args...)
-			r.Stdout = ids.ReplaceAllString(r.Stdout, "<id>")
+			r.Stdout, r.Stderr = ids.ReplaceAllString(r.Stdout, "<id>"), ids.ReplaceAllString(r.Stderr, "<id>")
 			if args[0] == "port" {
 				lines := strings.SplitAfter(r.Stdout, "\n")
 				slices.Sort(lines)
@@ -75,20 +80,50 @@ func TestTopPortUntagMatchPodman(t *testing.T) {
 			}
 			got[i] = append(got[i], r)
 		}
+		// image inspect's JSON: the same keys, at every level.
+		got[i] = append(got[i], &Result{Stdout: strings.Join(jsonKeys(t, en.run("image", "inspect", img).Stdout), "\n")})
 		// The default columns: headers only, their values change with time.
 		def := en.run("top", "box")
 		def.Stdout, _, _ = strings.Cut(def.Stdout, "\n")
 		got[i] = append(got[i], def)
-		if r := en.run("rm", "-f", "box", "stopped"); r.ExitCode != 0 {
+		if r := en.run("rm", "-f", "-v", "box", "stopped"); r.ExitCode != 0 {
 			t.Fatalf("%s rm: %s", en.name, r.Stderr)
 		}
 	}
-	for j, args := range append(cases, []string{"top", "box (default header)"}) {
+	for j, args := range append(cases, []string{"image inspect (keys)"}, []string{"top", "box (default header)"}) {
 		p, l := got[0][j], got[1][j]
 		if p.ExitCode != l.ExitCode || p.Stdout != l.Stdout || p.Stderr != l.Stderr {
 			t.Errorf("%v:\npodman  exit %d stdout %q stderr %q\npodlite exit %d stdout %q stderr %q", args, p.ExitCode, p.Stdout, p.Stderr, l.ExitCode, l.Stdout, l.Stderr)
 		}
 	}
+}
+
+// jsonKeys lists the key paths of a JSON document, sorted: "0.Config.Env"
+// (array members by index).
+func jsonKeys(t *testing.T, doc string) []string {
+	t.Helper()
+	var v any
+	if err := json.Unmarshal([]byte(doc), &v); err != nil {
+		t.Fatalf("%v: %s", err, doc)
+	}
+	var keys []string
+	var walk func(prefix string, v any)
+	walk = func(prefix string, v any) {
+		switch v := v.(type) {
+		case map[string]any:
+			for k, sub := range v {
+				keys = append(keys, prefix+k)
+				walk(prefix+k+".", sub)
+			}
+		case []any:
+			for i, sub := range v {
+				walk(prefix+strconv.Itoa(i)+".", sub)
+			}
+		}
+	}
+	walk("", v)
+	slices.Sort(keys)
+	return keys
 }
 
 // rankPIDs replaces, in top's table, each cell holding one of the
