@@ -18,7 +18,8 @@ import (
 // change with time (ELAPSED, TIME and %CPU do; only their headers are
 // compared), its errors; every form of port; untag's names and errors;
 // volume prune's listing and rm's and inspect's messages and exit codes;
-// the keys of image inspect's JSON.
+// export's, unmount's and rename's errors; the keys of image inspect's
+// and mount's JSON.
 // Left out: top's fallback to ps(1), which 4.3.1 runs inside the
 // container and 5.x from the host (podlite as 5.x: checked on podlite
 // alone), and the default capabilities 4.3.1 still grants (dropped here).
@@ -45,6 +46,8 @@ func TestTopPortUntagMatchPodman(t *testing.T) {
 		{"port"}, {"port", "-a", "box"}, {"port", "-a", "-l"}, {"port", "box", "80", "x"},
 		{"volume", "create", "vx"}, {"volume", "prune", "-f"}, {"volume", "prune"}, {"volume", "rm", "vx"},
 		{"volume", "rm", "vu"}, {"volume", "inspect", "vx", "vy"}, {"volume", "inspect", "--format", "{{.Name}}", "vu"},
+		{"export", "-o", "/nonexistent/x", "stopped"}, {"unmount", "stopped"}, {"unmount", "nosuch"},
+		{"rename", "stopped", "renamed"}, {"rename", "renamed", "stopped"}, {"rename", "nosuch", "x"}, {"rename", "stopped", "bad name"},
 		{"untag", img, "u1"}, {"image", "exists", "localhost/u1"}, {"image", "exists", "localhost/u2:x"},
 		{"untag", img, "nothere"}, {"untag", "nosuch"}, {"image", "untag", "u2:x"},
 		{"images", "--filter", "dangling=true", "--format", "{{.Names}}"},
@@ -80,8 +83,10 @@ func TestTopPortUntagMatchPodman(t *testing.T) {
 			}
 			got[i] = append(got[i], r)
 		}
-		// image inspect's JSON: the same keys, at every level.
+		// image inspect's and mount's JSON: the same keys, at every level.
 		got[i] = append(got[i], &Result{Stdout: strings.Join(jsonKeys(t, en.run("image", "inspect", img).Stdout), "\n")})
+		en.run("mount", "stopped")
+		got[i] = append(got[i], &Result{Stdout: strings.Join(jsonKeys(t, en.run("mount", "--format", "json").Stdout), "\n")})
 		// The default columns: headers only, their values change with time.
 		def := en.run("top", "box")
 		def.Stdout, _, _ = strings.Cut(def.Stdout, "\n")
@@ -90,7 +95,7 @@ func TestTopPortUntagMatchPodman(t *testing.T) {
 			t.Fatalf("%s rm: %s", en.name, r.Stderr)
 		}
 	}
-	for j, args := range append(cases, []string{"image inspect (keys)"}, []string{"top", "box (default header)"}) {
+	for j, args := range append(cases, []string{"image inspect (keys)"}, []string{"mount --format json (keys)"}, []string{"top", "box (default header)"}) {
 		p, l := got[0][j], got[1][j]
 		if p.ExitCode != l.ExitCode || p.Stdout != l.Stdout || p.Stderr != l.Stderr {
 			t.Errorf("%v:\npodman  exit %d stdout %q stderr %q\npodlite exit %d stdout %q stderr %q", args, p.ExitCode, p.Stdout, p.Stderr, l.ExitCode, l.Stdout, l.Stderr)
