@@ -38,11 +38,7 @@ func newMountCommand(g *common.Globals) *cobra.Command {
 			if len(args) > 0 || sel.latest || sel.all {
 				return forEachOutput(g, sel, args, func(c *libpod.Container) (string, error) { return c.Mount() })
 			}
-			rt, err := g.Runtime()
-			if err != nil {
-				return err
-			}
-			ctrs, err := rt.Containers()
+			ctrs, err := allContainers(g)
 			if err != nil {
 				return err
 			}
@@ -78,4 +74,13 @@ func newMountCommand(g *common.Globals) *cobra.Command {
 	f.StringVar(&format, "format", "", "print the mounted containers as json or with a Go template")
 	f.BoolVar(&noTrunc, "no-trunc", false, "do not truncate container IDs")
 	return cmd
+}
+
+// allContainers lists every container of the root.
+func allContainers(g *common.Globals) ([]*libpod.Container, error) {
+	rt, err := g.Runtime()
+	if err != nil {
+		return nil, err
+	}
+	return rt.Containers()
 }

@@ -66,11 +66,7 @@ func newPortCommand(g *common.Globals) *cobra.Command {
 // portAll prints every running container's ports, each line after the
 // container's short ID and a tab.
 func portAll(g *common.Globals) error {
-	rt, err := g.Runtime()
-	if err != nil {
-		return err
-	}
-	ctrs, err := rt.Containers()
+	ctrs, err := allContainers(g)
 	if err != nil {
 		return err
 	}
