@@ -61,7 +61,9 @@ func (c *Container) topPS(initPID int, args []string) ([][]string, error) {
 	if err != nil {
 		var exitErr *exec.ExitError
 		if errors.As(err, &exitErr) {
-			return nil, fmt.Errorf("ps(1) failed with exit code %d: %s: %w", exitErr.ExitCode(), strings.TrimSpace(stderr.String()), define.ErrInvalidArg)
+			// ps follows its error with a usage text: its first line says it.
+			first, _, _ := strings.Cut(strings.TrimSpace(stderr.String()), "\n")
+			return nil, fmt.Errorf("ps(1) failed with exit code %d: %s: %w", exitErr.ExitCode(), first, define.ErrInvalidArg)
 		}
 		return nil, fmt.Errorf("executing ps(1) for %s: %w: %w", c.config.Name, err, define.ErrUnavailable)
 	}
