@@ -49,12 +49,24 @@ func (c *Container) Top(descriptors []string) ([][]string, error) {
 // over a /proc of that namespace mounted in a mount namespace of its own,
 // and drops ps's own line as podman does (lines holding the arguments).
 func (c *Container) topPS(initPID int, args []string) ([][]string, error) {
-	var psArgs []string
-	for _, a := range args {
-		psArgs = append(psArgs, strings.Fields(a)...)
+	// A container that may trace processes could take over the host's ps
+	// running in its PID namespace: podman runs the container's own ps then.
+	ptrace, err := top.CanPtrace(initPID)
+	if err != nil {
+		return nil, fmt.Errorf("top of %s: %w", c.config.Name, err)
+	}
+	if ptrace {
+		return nil, fmt.Errorf("ps(1) options for %s: it may hold CAP_SYS_PTRACE, so podlite will not run the host's ps in it; use podman's descriptors: %w",
+			c.config.Name, define.ErrNotSupported)
+	}
+	psArgs := args
+	if len(args) == 1 { // one argument is split into words, as podman splits it
+		psArgs = strings.Fields(args[0])
 	}
 	cmd := exec.Command("nsenter", append([]string{"--target", strconv.Itoa(initPID), "--pid", "--",
 		"unshare", "--mount", "--mount-proc", "--propagation", "private", "ps"}, psArgs...)...)
+	// Nothing of podlite's environment reaches a program in the container.
+	cmd.Env = []string{"PATH=/usr/sbin:/usr/bin:/sbin:/bin"}
 	var stderr bytes.Buffer
 	cmd.Stderr = &stderr
 	out, err := cmd.Output()

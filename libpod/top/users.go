@@ -1,6 +1,7 @@
 package top
 
 import (
+	"fmt"
 	"os"
 	"path/filepath"
 	"slices"
@@ -115,4 +116,22 @@ func capSet(key string) func(*context, *process) string {
 		slices.Sort(names)
 		return strings.Join(names, ",")
 	}
+}
+
+// capSysPtrace is CAP_SYS_PTRACE's bit.
+const capSysPtrace = 19
+
+// CanPtrace says whether the processes of the container whose init is
+// hostPID may hold CAP_SYS_PTRACE (its bounding set has it): such a
+// container could trace a host program run in its PID namespace.
+func CanPtrace(hostPID int) (bool, error) {
+	p, err := readProcess(hostPID)
+	if err != nil {
+		return false, err
+	}
+	mask, err := strconv.ParseUint(p.caps["CapBnd"], 16, 64)
+	if err != nil {
+		return false, fmt.Errorf("reading the capabilities of process %d: %w", hostPID, err)
+	}
+	return mask>>capSysPtrace&1 == 1, nil
 }

@@ -148,7 +148,8 @@ func rankPIDs(out string, pids []string) string {
 // is the host's PID of the container's process, and arguments that are
 // not podman's descriptors go to the host's ps(1), run in the container's
 // PID namespace (its PIDs; ps's own line dropped, as podman drops it, when
-// it holds the arguments).
+// it holds the arguments), never into a container that may hold
+// CAP_SYS_PTRACE.
 func TestTopHostView(t *testing.T) {
 	e := NewEnv(t)
 	img := e.LoadBusybox()
@@ -167,5 +168,10 @@ func TestTopHostView(t *testing.T) {
 	}
 	if r := e.Podlite("top", "box", "--bogus-ps-option"); r.ExitCode != 125 || !strings.Contains(r.Stderr, "ps(1) failed") {
 		t.Errorf("top with a bad ps option: exit %d, stderr %q", r.ExitCode, r.Stderr)
+	}
+	// A container that may trace gets no host ps in its namespace.
+	e.MustPodlite("run", "-d", "--network", "none", "--cap-add", "SYS_PTRACE", "--name", "tracer", img, "sleep", "1000")
+	if r := e.Podlite("top", "tracer", "aux"); r.ExitCode != 125 || !strings.Contains(r.Stderr, "CAP_SYS_PTRACE") {
+		t.Errorf("top aux of a container with CAP_SYS_PTRACE: exit %d, stderr %q", r.ExitCode, r.Stderr)
 	}
 }
