@@ -9,37 +9,23 @@ import (
 	"strings"
 
 	"github.com/podlite/podlite/libpod/define"
+	"github.com/podlite/podlite/libpod/top"
 )
 
-// DefaultTopDescriptors are the ps columns `top` shows by default.
-var DefaultTopDescriptors = []string{"user", "pid", "ppid", "pcpu", "etime", "tty", "time", "args"}
-
-// topAliases maps podman's AIX-style descriptors to ps(1) keywords.
-var topAliases = map[string]string{
-	"%cpu": "pcpu", "%mem": "pmem", "etime": "etime", "elapsed": "etime", "command": "args",
-	"comm": "comm", "args": "args", "group": "group", "nice": "nice", "pgid": "pgid",
-	"pid": "pid", "ppid": "ppid", "rgroup": "rgroup", "ruser": "ruser", "time": "time",
-	"tty": "tty", "user": "user", "vsz": "vsz", "pcpu": "pcpu", "pmem": "pmem",
-}
-
-// topHeaders are podman's column titles for each ps keyword.
-var topHeaders = map[string]string{
-	"pcpu": "%CPU", "pmem": "%MEM", "etime": "ELAPSED", "args": "COMMAND", "comm": "COMMAND",
-	"group": "GROUP", "nice": "NI", "pgid": "PGID", "pid": "PID", "ppid": "PPID", "rgroup": "RGROUP",
-	"ruser": "RUSER", "time": "TIME", "tty": "TTY", "user": "USER", "vsz": "VSZ",
-}
-
-// Top runs the host's ps over the container's processes and returns its
-// table: a header row, then one row per process. descriptors are ps
-// columns (podman's names or ps keywords); empty means the defaults. The
-// last column may contain spaces.
+// Top lists the container's processes as podman's top does. With podman's
+// format descriptors (or none) it returns a table: a header row, then one
+// row per process. With anything else, ps(1)'s own options or keywords,
+// it runs the host's ps in the container's PID namespace, as podman falls
+// back to, and returns ps's lines, each as a one-column row.
 func (c *Container) Top(descriptors []string) ([][]string, error) {
 	var pids []int
+	var initPID int
 	err := c.withLock(func() error {
 		if c.state.Status != define.StatusRunning {
-			return fmt.Errorf("top of container %s: it is %s, not running: %w", c.config.Name, c.state.Status, define.ErrInvalidState)
+			return define.Worded(define.ErrInvalidState, "top can only be used on running containers")
 		}
 		var err error
+		initPID = c.state.PID
 		pids, err = c.rt.oci().Processes(c.config.ID)
 		if err != nil {
 			return fmt.Errorf("listing the processes of %s: %w", c.config.Name, err)
@@ -49,54 +35,56 @@ func (c *Container) Top(descriptors []string) ([][]string, error) {
 	if err != nil {
 		return nil, err
 	}
-	if len(descriptors) == 0 {
-		descriptors = DefaultTopDescriptors
-	}
-	cols, header := make([]string, 0, len(descriptors)), make([]string, 0, len(descriptors))
-	for _, d := range descriptors {
-		for _, part := range strings.Split(d, ",") {
-			if part == "" {
-				continue
-			}
-			k, ok := topAliases[strings.ToLower(part)]
-			if !ok {
-				return nil, fmt.Errorf("unknown top descriptor %q: %w", part, define.ErrInvalidArg)
-			}
-			cols, header = append(cols, k+"="), append(header, topHeaders[k])
+	if top.Known(descriptors) {
+		rows, err := top.Table(pids, descriptors, "/proc/"+strconv.Itoa(initPID)+"/root")
+		if err != nil {
+			return nil, fmt.Errorf("top of %s: %w", c.config.Name, err)
 		}
+		return rows, nil
 	}
-	if len(pids) == 0 {
-		return [][]string{header}, nil
-	}
-	ids := make([]string, len(pids))
-	for i, p := range pids {
-		ids[i] = strconv.Itoa(p)
-	}
-	args := []string{"-o", strings.Join(cols, ","), "-p", strings.Join(ids, ",")}
-	var stderr bytes.Buffer
-	cmd := exec.Command("ps", args...)
-	cmd.Stderr = &stderr
-	out, err := cmd.Output()
-	var exitErr *exec.ExitError
-	// ps exits 1 when a PID vanished meanwhile; its output is still good.
-	if err != nil && !(errors.As(err, &exitErr) && len(out) > 0) {
-		return nil, fmt.Errorf("running ps for %s: %v: %s: %w", c.config.Name, err, strings.TrimSpace(stderr.String()), define.ErrUnavailable)
-	}
-	return append([][]string{header}, splitPS(string(out), len(cols))...), nil
+	return c.topPS(initPID, descriptors)
 }
 
-// splitPS splits ps output into n columns, the last taking the rest.
-func splitPS(out string, n int) [][]string {
-	var rows [][]string
-	for _, line := range strings.Split(strings.TrimRight(out, "\n"), "\n") {
-		if strings.TrimSpace(line) == "" {
-			continue
-		}
-		f := strings.Fields(line)
-		if len(f) > n {
-			f = append(f[:n-1], strings.Join(f[n-1:], " "))
-		}
-		rows = append(rows, f)
+// topPS runs the host's ps with args in the container's PID namespace,
+// over a /proc of that namespace mounted in a mount namespace of its own,
+// and drops ps's own line as podman does (lines holding the arguments).
+func (c *Container) topPS(initPID int, args []string) ([][]string, error) {
+	// A container that may trace processes could take over the host's ps
+	// running in its PID namespace: podman runs the container's own ps then.
+	ptrace, err := top.CanPtrace(initPID)
+	if err != nil {
+		return nil, fmt.Errorf("top of %s: %w", c.config.Name, err)
 	}
-	return rows
+	if ptrace {
+		return nil, fmt.Errorf("ps(1) options for %s: it may hold CAP_SYS_PTRACE, so podlite will not run the host's ps in it; use podman's descriptors: %w",
+			c.config.Name, define.ErrNotSupported)
+	}
+	psArgs := args
+	if len(args) == 1 { // one argument is split into words, as podman splits it
+		psArgs = strings.Fields(args[0])
+	}
+	cmd := exec.Command("nsenter", append([]string{"--target", strconv.Itoa(initPID), "--pid", "--",
+		"unshare", "--mount", "--mount-proc", "--propagation", "private", "ps"}, psArgs...)...)
+	// Nothing of podlite's environment reaches a program in the container.
+	cmd.Env = []string{"PATH=/usr/sbin:/usr/bin:/sbin:/bin"}
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	out, err := cmd.Output()
+	if err != nil {
+		var exitErr *exec.ExitError
+		if errors.As(err, &exitErr) {
+			// ps follows its error with a usage text: its first line says it.
+			first, _, _ := strings.Cut(strings.TrimSpace(stderr.String()), "\n")
+			return nil, fmt.Errorf("ps(1) failed with exit code %d: %s: %w", exitErr.ExitCode(), first, define.ErrInvalidArg)
+		}
+		return nil, fmt.Errorf("executing ps(1) for %s: %w: %w", c.config.Name, err, define.ErrUnavailable)
+	}
+	self := strings.Join(args, " ")
+	var rows [][]string
+	for _, line := range strings.Split(strings.TrimRight(string(out), "\n"), "\n") {
+		if !strings.Contains(line, self) {
+			rows = append(rows, []string{line})
+		}
+	}
+	return rows, nil
 }

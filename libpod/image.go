@@ -62,6 +62,16 @@ func (r *Runtime) ImageLayers(nameOrID string) ([]storage.TreeLayer, error) {
 	return layers, imageNotKnown(nameOrID, err)
 }
 
+// UntagImage removes names from a local image without deleting it; no
+// names removes every name.
+func (r *Runtime) UntagImage(nameOrID string, names []string) error {
+	store, err := r.Storage()
+	if err != nil {
+		return err
+	}
+	return store.UntagNames(nameOrID, names)
+}
+
 // PullImage copies an image from a registry (or another transport, see
 // storage.Store.Pull) into local storage and returns it.
 func (r *Runtime) PullImage(ctx context.Context, ref string, opts storage.PullOptions) (*storage.Image, error) {

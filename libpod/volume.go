@@ -338,11 +338,12 @@ func (r *Runtime) removeVolumeLocked(name string) error {
 		return err
 	}
 	if u := users[name]; len(u) > 0 {
-		names := make([]string, 0, len(u))
+		ids := make([]string, 0, len(u))
 		for _, c := range u {
-			names = append(names, c.name)
+			ids = append(ids, c.id)
 		}
-		return fmt.Errorf("removing volume %s: in use by container(s) %s: %w", name, strings.Join(names, ", "), define.ErrInvalidState)
+		return fmt.Errorf("volume %s is being used by the following container(s): %s: %w", name, strings.Join(ids, ", "),
+			define.Worded(define.ErrInvalidState, "volume is being used"))
 	}
 	if err := os.RemoveAll(volumeDir(v)); err != nil {
 		return fmt.Errorf("removing volume %s: %w", name, err)

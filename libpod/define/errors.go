@@ -45,6 +45,8 @@ func (e *ExitCodeError) Unwrap() error { return e.Err }
 var (
 	// ErrNoSuchContainer ends "no container with name or ID "x" found".
 	ErrNoSuchContainer error = &wording{"no such container", ErrNotFound}
+	// ErrNoSuchVolume ends "no volume with name "x" found".
+	ErrNoSuchVolume error = &wording{"no such volume", ErrNotFound}
 	// ErrNoSuchPod ends "no pod with name or ID x found".
 	ErrNoSuchPod error = &wording{"no such pod", ErrNotFound}
 	// ErrImageNotKnown ends "NAME: image not known".

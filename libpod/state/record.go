@@ -74,5 +74,5 @@ func containerNotFound(id string) error {
 }
 
 func volumeNotFound(name string) error {
-	return fmt.Errorf("no volume with name %q found: %w", name, define.ErrNotFound)
+	return fmt.Errorf("no volume with name %q found: %w", name, define.ErrNoSuchVolume)
 }

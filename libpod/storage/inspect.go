@@ -18,9 +18,11 @@ type ImageInspect struct {
 	Digest       string                 `json:"Digest"`
 	RepoTags     []string               `json:"RepoTags"`
 	RepoDigests  []string               `json:"RepoDigests"`
-	Comment      string                 `json:"Comment,omitempty"`
-	Created      *time.Time             `json:"Created,omitempty"`
+	Parent       string                 `json:"Parent"`
+	Comment      string                 `json:"Comment"`
+	Created      *time.Time             `json:"Created"`
 	Config       *imgspecv1.ImageConfig `json:"Config"`
+	Version      string                 `json:"Version"`
 	Author       string                 `json:"Author"`
 	Architecture string                 `json:"Architecture"`
 	OS           string                 `json:"Os"`
@@ -115,8 +117,13 @@ func (s *Store) Inspect(ctx context.Context, nameOrID string) (*ImageInspect, er
 			out.Annotations = m.Annotations
 		}
 	}
+	if out.Annotations == nil {
+		out.Annotations = map[string]string{} // podman's {}
+	}
 	if driver, err := s.store.GraphDriver(); err == nil && stored.TopLayer != "" {
 		out.GraphDriver.Data, _ = driver.Metadata(stored.TopLayer)
+		// An image is never mounted as such: podman shows no MergedDir.
+		delete(out.GraphDriver.Data, "MergedDir")
 	}
 	return out, nil
 }

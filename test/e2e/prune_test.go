@@ -51,14 +51,13 @@ func TestPruneFilters(t *testing.T) {
 
 // TestPruneQuestionsMatchPodman: the questions prune commands ask are
 // podman's, word for word (answered "n": nothing goes), but for podman's
-// build cache, which podlite has none of. (podman's volume prune lists the
-// volumes first; podlite's asks the question alone.)
+// build cache, which podlite has none of.
 func TestPruneQuestionsMatchPodman(t *testing.T) {
 	e := NewEnv(t)
 	pm := NewPodman(t)
 	for _, args := range [][]string{
 		{"container", "prune"}, {"system", "prune"}, {"system", "prune", "-a", "--volumes"},
-		{"network", "prune"}, {"image", "prune"}, {"image", "prune", "-a"},
+		{"volume", "prune"}, {"network", "prune"}, {"image", "prune"}, {"image", "prune", "-a"},
 	} {
 		cmd := pm.command(args...)
 		cmd.Stdin = strings.NewReader("n\n")

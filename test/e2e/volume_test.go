@@ -229,16 +229,17 @@ func TestVolumeRmSeveral(t *testing.T) {
 	for _, n := range []string{"a", "b", "c"} {
 		e.MustPodlite("volume", "create", n)
 	}
-	// rm keeps going past failures, reports each once, and exits 125.
+	// rm keeps going past failures, reports each once, and exits 1 as
+	// podman does when volumes were missing.
 	r := e.Podlite("volume", "rm", "a", "missing1", "b", "missing2")
-	if r.ExitCode != 125 {
-		t.Fatalf("volume rm with missing names: exit code %d, want 125\n%s", r.ExitCode, r.Stderr)
+	if r.ExitCode != 1 {
+		t.Fatalf("volume rm with missing names: exit code %d, want 1\n%s", r.ExitCode, r.Stderr)
 	}
 	if got := volumeOutputLines(r.Stdout); !slices.Equal(got, []string{"a", "b"}) {
 		t.Errorf("volume rm printed %v, want [a b]", got)
 	}
 	errs := volumeOutputLines(r.Stderr)
-	if len(errs) != 2 || !strings.Contains(errs[0], "missing1") || !strings.Contains(errs[1], "missing2") {
+	if len(errs) != 2 || errs[0] != `Error: no volume with name "missing1" found: no such volume` || !strings.Contains(errs[1], "missing2") {
 		t.Errorf("volume rm stderr, want one Error: line per missing volume:\n%s", r.Stderr)
 	}
 	if got := volumeOutputLines(e.MustPodlite("volume", "ls", "-q").Stdout); !slices.Equal(got, []string{"c"}) {
@@ -273,19 +274,29 @@ func TestVolumePrune(t *testing.T) {
 	e.MustPodlite("volume", "create", "-l", "keep=yes", "kept")
 	e.MustPodlite("create", "--name", "user", "-v", "used:/data", image)
 
-	// Without an answer on stdin, prune needs --force.
-	expectOneLineError(t, e.Podlite("volume", "prune"))
-	if got := volumeOutputLines(e.MustPodlite("volume", "ls", "-q").Stdout); len(got) != 3 {
-		t.Fatalf("prune without --force removed volumes: %v left", got)
+	// Without --force, podman's warning lists what would go, then asks.
+	r := e.PodliteStdin("n\n", "volume", "prune")
+	want := "WARNING! This will remove all volumes not used by at least one container. The following volumes will be removed:\n" +
+		"kept\nunused\nAre you sure you want to continue? [y/N] "
+	if r.ExitCode != 0 || r.Stdout != want {
+		t.Errorf("volume prune answered n: exit %d, stdout %q, want %q", r.ExitCode, r.Stdout, want)
 	}
+	if got := volumeOutputLines(e.MustPodlite("volume", "ls", "-q").Stdout); len(got) != 3 {
+		t.Fatalf("prune answered n removed volumes: %v left", got)
+	}
+	expectOneLineError(t, e.PodliteStdin("", "volume", "prune")) // no answer at all
 
-	r := e.MustPodlite("volume", "prune", "-f", "--filter", "label!=keep")
+	r = e.MustPodlite("volume", "prune", "-f", "--filter", "label!=keep")
 	if got := volumeOutputLines(r.Stdout); !slices.Equal(got, []string{"unused"}) {
 		t.Errorf("volume prune --filter label!=keep printed %v, want [unused]", got)
 	}
-	r = e.MustPodlite("volume", "prune", "--force")
-	if got := volumeOutputLines(r.Stdout); !slices.Equal(got, []string{"kept"}) {
-		t.Errorf("volume prune printed %v, want [kept]", got)
+	r = e.PodliteStdin("y\n", "volume", "prune")
+	if r.ExitCode != 0 || !strings.HasSuffix(r.Stdout, ":\nkept\nAre you sure you want to continue? [y/N] kept\n") {
+		t.Errorf("volume prune answered y printed %q, want the warning, kept, the question, kept", r.Stdout)
+	}
+	r = e.PodliteStdin("", "volume", "prune")
+	if r.ExitCode != 0 || r.Stdout != "WARNING! This will remove all volumes not used by at least one container. The following volumes will be removed:\nNo dangling volumes found\n" {
+		t.Errorf("volume prune with nothing to prune: exit %d, stdout %q", r.ExitCode, r.Stdout)
 	}
 	if got := volumeOutputLines(e.MustPodlite("volume", "ls", "-q").Stdout); !slices.Equal(got, []string{"used"}) {
 		t.Errorf("after prune: %v, want [used]", got)
@@ -305,9 +316,9 @@ func TestVolumeInUse(t *testing.T) {
 	}
 
 	r := e.Podlite("volume", "rm", "auto")
-	expectOneLineError(t, r)
-	if !strings.Contains(r.Stderr, "user") {
-		t.Errorf("the refusal does not name the container: %s", r.Stderr)
+	id := strings.TrimSpace(e.MustPodlite("inspect", "--format", "{{.Id}}", "user").Stdout)
+	if want := "Error: volume auto is being used by the following container(s): " + id + ": volume is being used\n"; r.ExitCode != 2 || r.Stderr != want {
+		t.Errorf("volume rm of a volume in use: exit %d, stderr %q; want 2, %q", r.ExitCode, r.Stderr, want)
 	}
 	e.MustPodlite("volume", "exists", "auto")
 	e.MustPodlite("container", "exists", "user")

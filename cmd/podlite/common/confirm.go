@@ -14,7 +14,10 @@ import (
 // all (stdin at its end) is an error, so that a script without --force
 // fails rather than deciding nothing silently.
 func Confirm(in io.Reader, out io.Writer, warning string) (bool, error) {
-	fmt.Fprintf(out, "%s\nAre you sure you want to continue? [y/N] ", warning)
+	if warning != "" {
+		fmt.Fprintln(out, warning)
+	}
+	fmt.Fprint(out, "Are you sure you want to continue? [y/N] ")
 	answer, err := bufio.NewReader(in).ReadString('\n')
 	if err == io.EOF && answer == "" {
 		fmt.Fprintln(out)

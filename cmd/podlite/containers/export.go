@@ -32,7 +32,7 @@ func newExportCommand(g *common.Globals) *cobra.Command {
 			}
 			f, err := os.Create(output)
 			if err != nil {
-				return fmt.Errorf("creating %s: %w", output, err)
+				return fmt.Errorf("creating file %q: %w", output, err)
 			}
 			defer func() {
 				if err := f.Close(); err != nil && retErr == nil {

@@ -1,6 +1,9 @@
 package containers
 
 import (
+	"encoding/json"
+	"fmt"
+
 	"github.com/spf13/cobra"
 
 	"github.com/podlite/podlite/cmd/podlite/common"
@@ -12,6 +15,13 @@ type mounted struct {
 	ID         string
 	Names      string
 	Mountpoint string
+}
+
+// mountedJSON is podman's JSON of a mounted container.
+type mountedJSON struct {
+	ID         string `json:"id"`
+	Names      []string
+	Mountpoint string `json:"mountpoint"`
 }
 
 func newMountCommand(g *common.Globals) *cobra.Command {
@@ -28,25 +38,32 @@ func newMountCommand(g *common.Globals) *cobra.Command {
 			if len(args) > 0 || sel.latest || sel.all {
 				return forEachOutput(g, sel, args, func(c *libpod.Container) (string, error) { return c.Mount() })
 			}
-			rt, err := g.Runtime()
-			if err != nil {
-				return err
-			}
-			ctrs, err := rt.Containers()
+			ctrs, err := allContainers(g)
 			if err != nil {
 				return err
 			}
 			var rows []mounted
+			jsonRows := []mountedJSON{}
 			for _, c := range ctrs {
 				mnt, err := c.Mountpoint()
 				if err != nil || mnt == "" {
 					continue
 				}
+				jsonRows = append(jsonRows, mountedJSON{ID: c.ID(), Names: []string{c.Name()}, Mountpoint: mnt})
 				id := c.ID()
 				if !noTrunc {
 					id = id[:12]
 				}
 				rows = append(rows, mounted{ID: id, Names: c.Name(), Mountpoint: mnt})
+			}
+			if common.IsJSON(format) {
+				// podman's shape: full IDs, a list of names, one-space indents.
+				b, err := json.MarshalIndent(jsonRows, "", " ")
+				if err != nil {
+					return err
+				}
+				_, err = fmt.Fprintln(cmd.OutOrStdout(), string(b))
+				return err
 			}
 			return common.Write(cmd.OutOrStdout(), format, "{{.ID}}  {{.Mountpoint}}", rows, nil)
 		},
@@ -57,4 +74,13 @@ func newMountCommand(g *common.Globals) *cobra.Command {
 	f.StringVar(&format, "format", "", "print the mounted containers as json or with a Go template")
 	f.BoolVar(&noTrunc, "no-trunc", false, "do not truncate container IDs")
 	return cmd
+}
+
+// allContainers lists every container of the root.
+func allContainers(g *common.Globals) ([]*libpod.Container, error) {
+	rt, err := g.Runtime()
+	if err != nil {
+		return nil, err
+	}
+	return rt.Containers()
 }

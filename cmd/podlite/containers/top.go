@@ -1,6 +1,7 @@
 package containers
 
 import (
+	"errors"
 	"fmt"
 	"os"
 	"strings"
@@ -16,16 +17,20 @@ import (
 func newTopCommand(g *common.Globals) *cobra.Command {
 	var latest bool
 	cmd := &cobra.Command{
-		Use:               "top [options] CONTAINER [FORMAT-DESCRIPTORS|ARGS...]",
-		Short:             "Display the running processes of a container",
+		Use:   "top [options] CONTAINER [FORMAT-DESCRIPTORS|ARGS...]",
+		Short: "Display the running processes of a container",
+		Long: "Display the running processes of a container. The descriptors are podman's (args, capamb, capbnd, capeff, capinh,\n" +
+			"capprm, comm, etime, group, hgroup, hpid, huser, label, nice, pcpu, pgid, pid, ppid, rgroup, rss, ruser, seccomp,\n" +
+			"state, stime, time, tty, user, vsz, and ps's AIX codes such as %C), as separate or comma-separated arguments;\n" +
+			"anything else is handed to the host's ps(1), run in the container's PID namespace.",
 		Args:              common.MinArgs(0),
-		Example:           "  podlite top web\n  podlite top web pid,user,args\n  podlite top -l",
+		Example:           "  podlite top web\n  podlite top web pid,user,args\n  podlite top web pid seccomp capeff\n  podlite top -l -- aux",
 		ValidArgsFunction: common.Complete(g, common.ContainerNames),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			var name string
 			if !latest {
 				if len(args) == 0 {
-					return fmt.Errorf("specify a container name or ID: %w", define.ErrInvalidArg)
+					return errors.New("you must provide the name or id of a running container")
 				}
 				name, args = args[0], args[1:]
 			}
@@ -37,7 +42,8 @@ func newTopCommand(g *common.Globals) *cobra.Command {
 			if err != nil {
 				return err
 			}
-			tw := tabwriter.NewWriter(os.Stdout, 0, 0, 3, ' ', 0)
+			// podman's report writer: columns of at least 12, 2 apart.
+			tw := tabwriter.NewWriter(os.Stdout, 12, 2, 2, ' ', 0)
 			for _, r := range rows {
 				fmt.Fprintln(tw, strings.Join(r, "\t"))
 			}

@@ -33,11 +33,7 @@ func newUnmountCommand(g *common.Globals) *cobra.Command {
 }
 
 func unmountAll(g *common.Globals, force bool) error {
-	rt, err := g.Runtime()
-	if err != nil {
-		return err
-	}
-	ctrs, err := rt.Containers()
+	ctrs, err := allContainers(g)
 	if err != nil {
 		return err
 	}

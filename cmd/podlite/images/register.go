@@ -45,6 +45,8 @@ func Register(root *cobra.Command, g *common.Globals) {
 	rm := newRmCommand(g)
 	rm.Use = "rm [options] IMAGE [IMAGE...]"
 	parent.AddCommand(ls, rm)
+	root.AddCommand(newUntagCommand(g))
+	parent.AddCommand(newUntagCommand(g))
 	root.AddCommand(parent)
 }
 

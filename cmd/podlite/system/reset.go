@@ -1,6 +1,7 @@
 package system
 
 import (
+	"fmt"
 	"os"
 
 	"github.com/spf13/cobra"
@@ -9,21 +10,29 @@ import (
 )
 
 func newResetCommand(g *common.Globals) *cobra.Command {
-	var force bool
+	var force, includePinned bool
 	cmd := &cobra.Command{
-		Use:               "reset [options]",
-		Short:             "Reset podlite storage back to its initial state",
+		Use:   "reset [options]",
+		Short: "Reset podlite storage back to its initial state",
+		Long: `Remove every container, image, volume and network (those no other podlite root uses) and
+podlite's files under the root and runroot directories. podlite has no pinned volumes:
+--include-pinned is accepted, every volume goes either way.`,
 		Args:              common.NoArgs,
 		Example:           "  podlite system reset\n  podlite system reset -f",
 		ValidArgsFunction: common.NoCompletion,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if !force {
-				ok, err := common.Confirm(os.Stdin, os.Stdout, `WARNING! This will remove:
+				cfg, err := g.Config()
+				if err != nil {
+					return err
+				}
+				ok, err := common.Confirm(os.Stdin, os.Stdout, fmt.Sprintf(`WARNING! This will remove:
         - all containers
         - all images
-        - all volumes
         - all networks no other podlite root uses
-        - all of podlite's files under the root and runroot directories`)
+        - all volumes
+        - the graphRoot directory: %q
+        - the runRoot directory: %q`, cfg.Root, cfg.RunRoot))
 				if err != nil || !ok {
 					return err
 				}
@@ -36,5 +45,6 @@ func newResetCommand(g *common.Globals) *cobra.Command {
 		},
 	}
 	cmd.Flags().BoolVarP(&force, "force", "f", false, "do not prompt for confirmation")
+	cmd.Flags().BoolVar(&includePinned, "include-pinned", false, "include pinned volumes (podlite pins none: every volume is removed anyway)")
 	return cmd
 }

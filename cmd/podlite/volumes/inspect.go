@@ -1,6 +1,9 @@
 package volumes
 
 import (
+	"errors"
+	"fmt"
+
 	"github.com/spf13/cobra"
 
 	"github.com/podlite/podlite/cmd/podlite/common"
@@ -15,7 +18,7 @@ func newInspectCommand(g *common.Globals) *cobra.Command {
 		Short: "Show volumes' details",
 		Long: `Print the named volumes as a JSON array, or each through a Go template.
 Volumes that exist are printed even when others do not; each missing one is
-reported on stderr and the command exits 125.`,
+reported on stderr ("no such volume NAME") and the command exits 125.`,
 		Args:              namesOrAll(&all),
 		ValidArgsFunction: completeVolumes(g),
 		Example: `  podlite volume inspect data
@@ -35,6 +38,9 @@ reported on stderr and the command exits 125.`,
 			}
 			for _, name := range args {
 				v, err := rt.Volume(name)
+				if errors.Is(err, define.ErrNotFound) {
+					err = define.Worded(define.ErrNotFound, "no such volume " + name)
+				}
 				if err != nil {
 					errs = append(errs, err)
 					continue
@@ -44,7 +50,15 @@ reported on stderr and the command exits 125.`,
 			if err := common.WriteInspect(cmd.OutOrStdout(), format, Reports(vols)); err != nil {
 				return err
 			}
-			return common.ReportEach(cmd.ErrOrStderr(), errs)
+			// podman's inspect: the first failure is the error, the others
+			// are printed before it.
+			if len(errs) == 0 {
+				return nil
+			}
+			for _, err := range errs[1:] {
+				fmt.Fprintf(cmd.ErrOrStderr(), "error inspecting object: %v\n", err)
+			}
+			return fmt.Errorf("inspecting object: %w", errs[0])
 		},
 	}
 	f := cmd.Flags()

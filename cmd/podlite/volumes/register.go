@@ -42,6 +42,9 @@ type Report struct {
 	Labels     map[string]string `json:"Labels"`
 	Scope      string            `json:"Scope"`
 	Options    map[string]string `json:"Options"`
+	// MountCount is podman's count of the volume driver's mounts: always
+	// 0, as podlite's volumes are directories and never mounted as such.
+	MountCount uint `json:"MountCount"`
 }
 
 // Reports turns volumes into what `volume inspect` prints (podman's
