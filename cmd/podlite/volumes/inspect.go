@@ -39,7 +39,7 @@ reported on stderr ("no such volume NAME") and the command exits 125.`,
 			for _, name := range args {
 				v, err := rt.Volume(name)
 				if errors.Is(err, define.ErrNotFound) {
-					err = define.Worded(define.ErrNotFound, "no such volume " + name)
+					err = define.Worded(define.ErrNotFound, "no such volume "+name)
 				}
 				if err != nil {
 					errs = append(errs, err)
