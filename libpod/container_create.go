@@ -102,6 +102,9 @@ type CreateOptions struct {
 	PullOptions storage.PullOptions
 	// Engine names the engine in /run/.containerenv ("podlite-VERSION").
 	Engine string
+	// IO are the log options, --timeout, --init-path and the mounts
+	// taken from elsewhere (container_create_io.go).
+	IO IOOptions
 }
 
 // CreateContainer creates a container from opts: its rootfs in storage, its
@@ -145,7 +148,15 @@ func (r *Runtime) CreateContainer(ctx context.Context, opts *CreateOptions) (_ *
 		return nil, fmt.Errorf("no command or entrypoint specified for image %s: %w", opts.Image, define.ErrInvalidArg)
 	}
 
-	vols, mounts, err := r.resolveVolumes(mounts, img.Config.Volumes)
+	from, err := r.volumesFromMounts(opts.IO.VolumesFrom, mounts)
+	if err != nil {
+		return nil, err
+	}
+	mounts, imageVolumes, err := imageVolumeMounts(opts.IO.ImageVolume, append(mounts, from...), img.Config.Volumes)
+	if err != nil {
+		return nil, err
+	}
+	vols, mounts, err := r.resolveVolumes(mounts, imageVolumes)
 	if err != nil {
 		return nil, err
 	}
@@ -258,14 +269,6 @@ func (r *Runtime) containerConfig(opts *CreateOptions) (*define.ContainerConfig,
 	if opts.AutoRemove && restart.Name != "no" && restart.Name != "" {
 		return nil, nil, nil, fmt.Errorf("the --rm option conflicts with --restart %s: %w", opts.Restart, define.ErrInvalidArg)
 	}
-	logDriver := opts.LogDriver
-	switch logDriver {
-	case "":
-		logDriver = "k8s-file"
-	case "k8s-file", "none", "passthrough":
-	default:
-		return nil, nil, nil, fmt.Errorf("unsupported log driver %q: use k8s-file, none or passthrough: %w", logDriver, define.ErrInvalidArg)
-	}
 	netChoice, ports, err := networkFlags(opts)
 	if err != nil {
 		return nil, nil, nil, err
@@ -289,7 +292,7 @@ func (r *Runtime) containerConfig(opts *CreateOptions) (*define.ContainerConfig,
 	cfg := &define.ContainerConfig{
 		ID: id, Name: name, Labels: labels, CreatedAt: time.Now(),
 		RestartPolicy: restart, AutoRemove: opts.AutoRemove, Interactive: opts.Interactive,
-		Terminal: opts.TTY, Init: opts.Init, LogDriver: logDriver, NetworkMode: netMode,
+		Terminal: opts.TTY, Init: opts.Init, NetworkMode: netMode,
 		Network: define.NetworkConfig{Networks: netChoice.Networks, Ports: ports, DNSServers: opts.DNS,
 			DNSSearch: opts.DNSSearch, DNSOptions: opts.DNSOption, HostAdd: opts.AddHost},
 		StopTimeout: 10, CreateCommand: opts.CreateCommand, RemoveImage: opts.RemoveImage,
@@ -299,8 +302,8 @@ func (r *Runtime) containerConfig(opts *CreateOptions) (*define.ContainerConfig,
 	if opts.StopTimeout != nil {
 		cfg.StopTimeout = *opts.StopTimeout
 	}
-	if logDriver == "k8s-file" {
-		cfg.LogPath = filepath.Join(r.cfg.Root, "containers", id, "ctr.log")
+	if err := r.ioConfig(cfg, opts); err != nil {
+		return nil, nil, nil, err
 	}
 	return cfg, so, mounts, nil
 }
@@ -318,7 +321,7 @@ func (c *Container) generateSpec(specOpts *spec.Options, mounts []spec.Mount) er
 	}
 	specOpts.Mounts = append(append(etcMounts, runMounts...), specOpts.Mounts...)
 	if c.config.Init {
-		m, err := initMount(c.rt.cfg.InitPath)
+		m, err := initMount(c.initPath())
 		if err != nil {
 			return err
 		}

@@ -150,8 +150,9 @@ func (c *Container) spawnRestoreLocked(opts RestoreOptions, restore oci.Checkpoi
 	start := time.Now()
 	rep, err := supervisor.Spawn(supervisor.Config{
 		Dir: c.runDir(), LogPath: c.config.LogPath, Stdio: c.stdioMode(), KeepStdin: c.config.Interactive,
-		Start: []string{startCommandName, c.rt.ociRoot(), c.config.ID, c.runDir()},
-		Exit:  c.rt.cleanupCommand(c.config.ID),
+		LogMaxSize: c.config.IO.LogMaxSize,
+		Start:      []string{startCommandName, c.rt.ociRoot(), c.config.ID, c.runDir()},
+		Exit:       c.rt.cleanupCommand(c.config.ID),
 	})
 	if err != nil {
 		return fmt.Errorf("restoring container %s: %w", c.config.Name, criuError(err, filepath.Join(c.userDir(), restoreLog)))

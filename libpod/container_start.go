@@ -26,6 +26,9 @@ import (
 // returns once the container's command runs. Starting a running container
 // does nothing.
 func (c *Container) Start(ctx context.Context) error {
+	if err := c.startRequired(ctx); err != nil {
+		return err
+	}
 	return c.withLock(c.startLocked)
 }
 
@@ -51,12 +54,14 @@ func (c *Container) startLocked() (retErr error) {
 		}
 	}()
 	rep, err := supervisor.Spawn(supervisor.Config{
-		Dir:       c.runDir(),
-		LogPath:   c.config.LogPath,
-		Stdio:     c.stdioMode(),
-		KeepStdin: c.config.Interactive,
-		Start:     []string{startCommandName, c.rt.ociRoot(), c.config.ID, c.runDir()},
-		Exit:      c.rt.cleanupCommand(c.config.ID),
+		Dir:        c.runDir(),
+		LogPath:    c.config.LogPath,
+		Stdio:      c.stdioMode(),
+		KeepStdin:  c.config.Interactive,
+		LogMaxSize: c.config.IO.LogMaxSize,
+		Timeout:    c.config.IO.Timeout,
+		Start:      []string{startCommandName, c.rt.ociRoot(), c.config.ID, c.runDir()},
+		Exit:       c.rt.cleanupCommand(c.config.ID),
 	})
 	if err != nil {
 		return c.startFailedLocked(rep, err)
@@ -100,7 +105,7 @@ func (c *Container) stdioMode() string {
 	switch {
 	case c.config.Terminal:
 		return supervisor.StdioTTY
-	case c.config.LogDriver == "passthrough":
+	case c.config.LogDriver == "passthrough" || c.config.LogDriver == "passthrough-tty":
 		return supervisor.StdioPassthrough
 	case c.config.LogDriver == "none":
 		return supervisor.StdioNull

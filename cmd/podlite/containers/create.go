@@ -32,6 +32,7 @@ type createFlags struct {
 	cpus                                        float64
 	pidsLimit                                   int64
 	stopTimeout                                 uint
+	io                                          ioFlags
 }
 
 // netAlias makes --net podman's other spelling of --network.
@@ -66,7 +67,7 @@ func (f *createFlags) register(fs *pflag.FlagSet) {
 	fs.UintVar(&f.stopTimeout, "stop-timeout", 10, "seconds to wait for a stop before killing")
 	fs.StringVar(&f.restart, "restart", "", "restart policy: no, on-failure[:N], always, unless-stopped")
 	fs.BoolVar(&f.init, "init", false, "run an init inside the container that reaps zombies and forwards signals")
-	fs.StringVar(&f.logDriver, "log-driver", "", "logging driver: k8s-file, none, passthrough")
+	fs.StringVar(&f.logDriver, "log-driver", "k8s-file", "logging driver: k8s-file (json-file is its alias), none, passthrough, passthrough-tty")
 	fs.StringVar(&f.network, "network", "", "network (--net too): bridge (default), none, host, ns:PATH, container:NAME, or NAME[:ip=IP,mac=MAC][,NAME...]")
 	fs.StringVar(&f.ip, "ip", "", "static IPv4 address on the container's network")
 	fs.StringVar(&f.mac, "mac-address", "", "static MAC address on the container's network")
@@ -94,6 +95,7 @@ func (f *createFlags) register(fs *pflag.FlagSet) {
 	fs.StringArrayVar(&f.annotations, "annotation", nil, "add an annotation to the OCI spec (KEY=VALUE)")
 	fs.BoolVar(&f.envHost, "env-host", false, "copy the host's environment into the container")
 	fs.StringVar(&f.tz, "tz", "", "the container's time zone: local or an IANA zone (e.g. Europe/Paris)")
+	f.io.register(fs)
 	fs.SetNormalizeFunc(netAlias)
 }
 
@@ -115,6 +117,9 @@ func (f *createFlags) options(cmd *cobra.Command, args []string) (*libpod.Create
 	}
 	if f.rmi && cmd.Flags().Changed("rm") && !f.rm {
 		return nil, fmt.Errorf("the --rmi option does not work with --rm=false: %w", define.ErrInvalidArg)
+	}
+	if err := f.io.options(cmd, o); err != nil {
+		return nil, err
 	}
 	if !f.quiet {
 		o.PullOptions.Progress = os.Stderr
