@@ -208,6 +208,9 @@ func (r *Runtime) addRootfsAndRecord(store *storage.Store, cfg *define.Container
 		}
 	}()
 	crashpoint.Hit(crashpoint.CreateRootfsCreated)
+	if err := r.copyUpImageVolumes(store, cfg); err != nil {
+		return err
+	}
 	return r.addContainerWithName(cfg, &define.ContainerState{Status: define.StatusCreated}, generatedName)
 }
 

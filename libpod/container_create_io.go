@@ -12,6 +12,7 @@ import (
 
 	"github.com/podlite/podlite/libpod/define"
 	"github.com/podlite/podlite/libpod/spec"
+	"github.com/podlite/podlite/libpod/storage"
 )
 
 // IOOptions are create's options about logs, run-time limits and the
@@ -213,6 +214,25 @@ func (r *Runtime) sharedMounts(cfg *define.ContainerConfig) ([]spec.Mount, error
 		out = append(out, spec.Mount{Mount: m, VolumeName: byPath[m.Source]})
 	}
 	return out, nil
+}
+
+// copyUpImageVolumes fills the anonymous volumes made for the image's
+// VOLUME paths with what the image holds there, as podman does.
+func (r *Runtime) copyUpImageVolumes(store *storage.Store, cfg *define.ContainerConfig) error {
+	for _, name := range cfg.AnonymousVolumes {
+		v, err := r.store.Volume(name)
+		if err != nil {
+			return fmt.Errorf("volume %s of container %s: %w", name, cfg.Name, err)
+		}
+		for _, m := range cfg.Spec.Mounts {
+			if m.Source == v.Mountpoint {
+				if err := store.CopyUp(cfg.StorageID, m.Destination, v.Mountpoint); err != nil {
+					return err
+				}
+			}
+		}
+	}
+	return nil
 }
 
 // startRequired starts the containers c was created to require
