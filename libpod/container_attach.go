@@ -48,6 +48,7 @@ func (c *Container) StartAttached(ctx context.Context, streams Streams) (int, er
 	}
 	var p *oci.Process
 	var io *attachedIO
+	sigs := catchSignals()
 	err := c.withLock(func() (retErr error) {
 		if c.isActive() {
 			return fmt.Errorf("container %s is already running: %w", c.config.Name, define.ErrInvalidState)
@@ -84,12 +85,13 @@ func (c *Container) StartAttached(ctx context.Context, streams Streams) (int, er
 		return c.runningLocked(p.Pid(), os.Getpid())
 	})
 	if err != nil {
+		sigs.release()
 		return -1, err
 	}
 	if err := io.afterStart(); err != nil {
 		_ = p.Signal(syscall.SIGKILL)
 	}
-	stopSignals := proxySignals(p, io.master, !streams.NoSigProxy)
+	stopSignals := sigs.forward(p, io.master, !streams.NoSigProxy)
 	timedOut := c.killAtTimeout(p)
 	code, _ := p.Wait()
 	stopSignals()
@@ -283,22 +285,35 @@ func resize(t, master *os.File) {
 // forwardSignals passes the signals podlite receives on to the container
 // (podman's --sig-proxy), and terminal size changes to its console.
 func forwardSignals(p *oci.Process, master *os.File) (stop func()) {
-	return proxySignals(p, master, true)
+	return catchSignals().forward(p, master, true)
 }
 
-// proxySignals is forwardSignals that, without proxy (--sig-proxy=false),
-// passes no signal on: this process supervises the container, so it stays
-// (ignoring them) until the container exits.
-func proxySignals(p *oci.Process, master *os.File, proxy bool) (stop func()) {
-	ch := make(chan os.Signal, 16)
-	signal.Notify(ch)
+// signalCatcher holds the signals podlite receives from before its
+// container starts, so that one sent meanwhile does not end podlite (and
+// leave the container behind) instead of reaching the container.
+type signalCatcher struct{ ch chan os.Signal }
+
+func catchSignals() *signalCatcher {
+	sc := &signalCatcher{ch: make(chan os.Signal, 16)}
+	signal.Notify(sc.ch)
+	return sc
+}
+
+// release gives the signals back when no container started.
+func (sc *signalCatcher) release() { signal.Stop(sc.ch) }
+
+// forward passes the caught signals on to p when proxy is set; without it
+// (--sig-proxy=false) none is: this process supervises the container, so
+// it stays, ignoring them, until the container exits. SIGWINCH resizes
+// master, the container's terminal.
+func (sc *signalCatcher) forward(p *oci.Process, master *os.File, proxy bool) (stop func()) {
 	done := make(chan struct{})
 	go func() {
 		for {
 			select {
 			case <-done:
 				return
-			case sig := <-ch:
+			case sig := <-sc.ch:
 				switch sig {
 				case syscall.SIGCHLD, syscall.SIGPIPE, syscall.SIGURG:
 				case syscall.SIGWINCH:
@@ -314,7 +329,7 @@ func proxySignals(p *oci.Process, master *os.File, proxy bool) (stop func()) {
 		}
 	}()
 	return func() {
-		signal.Stop(ch)
+		sc.release()
 		close(done)
 	}
 }
