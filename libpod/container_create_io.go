@@ -107,7 +107,8 @@ func (r *Runtime) ioConfig(cfg *define.ContainerConfig, opts *CreateOptions) err
 	switch io.ImageVolume {
 	case "", "bind", "tmpfs", "ignore":
 	default:
-		return fmt.Errorf("invalid image volume type %q: use bind, tmpfs or ignore: %w", io.ImageVolume, define.ErrInvalidArg)
+		// podman's words.
+		return fmt.Errorf("invalid image volume mode %q required value: bind, tmpfs, ignore: %w", io.ImageVolume, define.ErrInvalidArg)
 	}
 	cfg.IO.Timeout, cfg.IO.InitPath, cfg.IO.ImageVolume = io.Timeout, io.InitPath, io.ImageVolume
 	for _, name := range io.Requires {

@@ -259,3 +259,72 @@ func devNull(t *testing.T) *os.File {
 	t.Cleanup(func() { f.Close() })
 	return f
 }
+
+// TestRunIOPodmanDifferential runs the same commands on podlite and podman
+// 4.3.1 where 4.3.1 agrees with the 5.x docs: --attach's output, the
+// fields of inspect's LogConfig and Config.Timeout, a --timeout kill's
+// exit, and the messages of bad --attach, --log-opt, --image-volume,
+// --volumes-from and --requires values.
+func TestRunIOPodmanDifferential(t *testing.T) {
+	e, pm, img := NewPodlitePodman(t)
+	both := func(args ...string) (lite *Result, pod Result) {
+		lite = e.Podlite(args...)
+		cmd := pm.command(args...)
+		var stdout, stderr strings.Builder
+		cmd.Stdout, cmd.Stderr = &stdout, &stderr
+		err := cmd.Run()
+		pod = Result{Stdout: stdout.String(), Stderr: stderr.String()}
+		if ee, ok := err.(*exec.ExitError); ok {
+			pod.ExitCode = ee.ExitCode()
+		}
+		return lite, pod
+	}
+	for _, a := range []string{"stdout", "stderr"} {
+		lite, pod := both("run", "--rm", "--net", "none", "-a", a, img, "sh", "-c", "echo out; echo err >&2")
+		if lite.Stdout != pod.Stdout || lite.Stderr != pod.Stderr || lite.ExitCode != pod.ExitCode {
+			t.Errorf("run -a %s: podlite %+v, podman %+v", a, *lite, pod)
+		}
+	}
+	lite, pod := both("run", "--name", "killed", "--net", "none", "--timeout", "1", img, "sleep", "30")
+	if lite.ExitCode != pod.ExitCode {
+		t.Errorf("run --timeout 1: exit %d, podman's %d", lite.ExitCode, pod.ExitCode)
+	}
+	logDir := t.TempDir()
+	both("create", "--name", "logged", "--log-driver", "json-file", "--log-opt", "max-size=10k", "--log-opt", "tag=web",
+		"--log-opt", "path="+filepath.Join(logDir, "c.log"), img, "true")
+	both("create", "--name", "plain", img, "true")
+	format := "{{with .HostConfig.LogConfig}}{{.Type}} {{.Tag}} {{.Size}} {{json .Config}}{{end}} {{.Config.Timeout}} {{.State.ExitCode}}"
+	for _, name := range []string{"logged", "plain", "killed"} {
+		if lite, pod := both("inspect", "--format", format, name); lite.Stdout != pod.Stdout {
+			t.Errorf("inspect %s: podlite %q, podman %q", name, lite.Stdout, pod.Stdout)
+		}
+	}
+	if lite, pod := both("inspect", "--format", "{{.HostConfig.LogConfig.Path}}", "logged"); lite.Stdout != pod.Stdout {
+		t.Errorf("--log-opt path: podlite %q, podman %q", lite.Stdout, pod.Stdout)
+	}
+	for _, args := range [][]string{
+		{"run", "--rm", "-a", "bogus", img, "true"},
+		{"create", "--log-opt", "nokey", img, "true"},
+		{"create", "--log-opt", "max-size=abc", img, "true"},
+		{"create", "--volumes-from", "plain:bogus", img, "true"},
+		{"create", "--volumes-from", "nosuch", img, "true"},
+		{"create", "--requires", "nosuch", img, "true"},
+		{"create", "--image-volume", "bogus", img, "true"},
+	} {
+		lite, pod := both(args...)
+		if lite.ExitCode != pod.ExitCode || firstLine(lite.Stderr) != firstLine(pod.Stderr) {
+			t.Errorf("%v: podlite %d %q, podman %d %q", args, lite.ExitCode, lite.Stderr, pod.ExitCode, pod.Stderr)
+		}
+	}
+}
+
+// firstLine is the first line of an error output, without podlite's or
+// podman's error-class suffix (": invalid argument") and podman's usage
+// hint.
+func firstLine(s string) string {
+	l, _, _ := strings.Cut(s, "\n")
+	for _, suffix := range []string{": invalid argument", ": no such container", ": not found"} {
+		l = strings.TrimSuffix(l, suffix)
+	}
+	return l
+}
