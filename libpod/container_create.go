@@ -125,7 +125,7 @@ func (r *Runtime) CreateContainer(ctx context.Context, opts *CreateOptions) (_ *
 	if err != nil {
 		return nil, err
 	}
-	img, err := resolveImage(ctx, store, opts)
+	img, err := createImage(ctx, store, opts)
 	if err != nil {
 		return nil, err
 	}
@@ -195,6 +195,9 @@ func (r *Runtime) CreateContainer(ctx context.Context, opts *CreateOptions) (_ *
 // addRootfsAndRecord creates the new container's rootfs layer and stores
 // its record, deleting the layer again if the record cannot be stored.
 func (r *Runtime) addRootfsAndRecord(store *storage.Store, cfg *define.ContainerConfig, imageID string, generatedName bool) (retErr error) {
+	if cfg.IO.Rootfs != "" { // --rootfs: nothing in storage
+		return r.addContainerWithName(cfg, &define.ContainerState{Status: define.StatusCreated}, generatedName)
+	}
 	storageID, err := store.CreateContainer(cfg.ID, imageID)
 	if err != nil {
 		return fmt.Errorf("creating the rootfs of %s: %w", cfg.Name, err)
@@ -253,7 +256,7 @@ func (r *Runtime) addContainerWithName(cfg *define.ContainerConfig, st *define.C
 // containerConfig validates opts and turns them into a config and spec
 // options, touching nothing on disk.
 func (r *Runtime) containerConfig(opts *CreateOptions) (*define.ContainerConfig, *spec.Options, []spec.Mount, error) {
-	if opts.Image == "" {
+	if opts.Image == "" && opts.IO.Rootfs == "" {
 		return nil, nil, nil, fmt.Errorf("an image is required: %w", define.ErrInvalidArg)
 	}
 	id := names.NewID()

@@ -2,13 +2,16 @@ package libpod
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"net"
+	"os"
 	"path/filepath"
 	"slices"
 	"strings"
 
 	"github.com/docker/go-units"
+	"golang.org/x/sys/unix"
 
 	"github.com/podlite/podlite/libpod/define"
 	"github.com/podlite/podlite/libpod/spec"
@@ -31,6 +34,9 @@ type IOOptions struct {
 	ImageVolume string
 	// VolumesFrom are --volumes-from CONTAINER[:ro|rw] values.
 	VolumesFrom []string
+	// Rootfs is --rootfs PATH[:O]: the container runs from the directory
+	// PATH (with ":O", from an overlay on it), not from an image.
+	Rootfs string
 }
 
 // journalSocket is where journald takes native-protocol messages.
@@ -111,6 +117,9 @@ func (r *Runtime) ioConfig(cfg *define.ContainerConfig, opts *CreateOptions) err
 		return fmt.Errorf("invalid image volume mode %q required value: bind, tmpfs, ignore: %w", io.ImageVolume, define.ErrInvalidArg)
 	}
 	cfg.IO.Timeout, cfg.IO.InitPath, cfg.IO.ImageVolume = io.Timeout, io.InitPath, io.ImageVolume
+	if err := rootfsConfig(cfg, opts); err != nil {
+		return err
+	}
 	for _, name := range io.Requires {
 		for _, n := range strings.Split(name, ",") {
 			dep, err := r.LookupContainer(n)
@@ -120,6 +129,74 @@ func (r *Runtime) ioConfig(cfg *define.ContainerConfig, opts *CreateOptions) err
 			if !slices.Contains(cfg.IO.Requires, dep.ID()) {
 				cfg.IO.Requires = append(cfg.IO.Requires, dep.ID())
 			}
+		}
+	}
+	return nil
+}
+
+// rootfsConfig checks --rootfs PATH[:O] and records it.
+func rootfsConfig(cfg *define.ContainerConfig, opts *CreateOptions) error {
+	if opts.IO.Rootfs == "" {
+		return nil
+	}
+	if opts.RemoveImage {
+		return fmt.Errorf("--rmi needs an image, not --rootfs: %w", define.ErrInvalidArg)
+	}
+	path, overlay := strings.CutSuffix(opts.IO.Rootfs, ":O")
+	st, err := os.Stat(path)
+	if err != nil {
+		// podman's words.
+		return fmt.Errorf("running container create option: %v: %w", err, define.ErrNotFound)
+	}
+	if !st.IsDir() {
+		return fmt.Errorf("--rootfs %s is not a directory: %w", path, define.ErrInvalidArg)
+	}
+	cfg.IO.Rootfs, cfg.IO.RootfsOverlay = absPath(path), overlay
+	return nil
+}
+
+// createImage is the image a container is created from, pulled as --pull
+// says; for --rootfs there is none, and an empty one stands for it.
+func createImage(ctx context.Context, store *storage.Store, opts *CreateOptions) (*storage.Image, error) {
+	if opts.IO.Rootfs != "" {
+		return &storage.Image{}, nil
+	}
+	return resolveImage(ctx, store, opts)
+}
+
+// mountRootfsLocked mounts the rootfs for a start: the container's layer,
+// or its --rootfs directory as it is, or with ":O" an overlay on the
+// directory, in the run directory, whose changes go with the run.
+func (c *Container) mountRootfsLocked(store *storage.Store) (string, error) {
+	switch {
+	case c.config.IO.Rootfs == "":
+		return store.Mount(c.config.StorageID)
+	case !c.config.IO.RootfsOverlay:
+		return c.config.IO.Rootfs, nil
+	}
+	dir := filepath.Join(c.runDir(), "rootfs")
+	upper, work, merged := filepath.Join(dir, "upper"), filepath.Join(dir, "work"), filepath.Join(dir, "merged")
+	for _, d := range []string{upper, work, merged} {
+		if err := os.MkdirAll(d, 0o700); err != nil {
+			return "", err
+		}
+	}
+	data := "lowerdir=" + c.config.IO.Rootfs + ",upperdir=" + upper + ",workdir=" + work
+	if err := unix.Mount("overlay", merged, "overlay", 0, data); err != nil {
+		return "", fmt.Errorf("mounting an overlay on --rootfs %s: %w", c.config.IO.Rootfs, err)
+	}
+	return merged, nil
+}
+
+// unmountRootfsLocked undoes mountRootfsLocked.
+func (c *Container) unmountRootfsLocked(store *storage.Store) error {
+	switch {
+	case c.config.IO.Rootfs == "":
+		return store.Unmount(c.config.StorageID, false)
+	case c.config.IO.RootfsOverlay:
+		err := unix.Unmount(c.state.Mountpoint, unix.MNT_DETACH)
+		if err != nil && !errors.Is(err, unix.EINVAL) && !errors.Is(err, unix.ENOENT) {
+			return fmt.Errorf("unmounting the overlay on --rootfs %s: %w", c.config.IO.Rootfs, err)
 		}
 	}
 	return nil

@@ -173,6 +173,9 @@ func (c *Container) Inspect() (*InspectData, error) {
 	h.ReadonlyRootfs = s.Root != nil && s.Root.Readonly
 	h.LogConfig = inspectLogConfig(cfg)
 	d.Config.Timeout = cfg.IO.Timeout
+	if cfg.IO.Rootfs != "" {
+		d.Rootfs = cfg.IO.Rootfs // podman's Rootfs is --rootfs's directory
+	}
 	if r := s.Linux.Resources; r != nil {
 		if r.Memory != nil && r.Memory.Limit != nil {
 			h.Memory = *r.Memory.Limit

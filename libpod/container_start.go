@@ -136,7 +136,7 @@ func (c *Container) prepareLocked(restore *network.Status) (_ *specs.Spec, retEr
 			c.releaseLocked()
 		}
 	}()
-	mnt, err := store.Mount(c.config.StorageID)
+	mnt, err := c.mountRootfsLocked(store)
 	if err != nil {
 		return nil, fmt.Errorf("mounting the rootfs of %s: %w", c.config.Name, err)
 	}
@@ -205,7 +205,7 @@ func (c *Container) freeResourcesLocked() error {
 	if c.state.Mountpoint != "" {
 		store, err := c.rt.Storage()
 		if err == nil {
-			err = store.Unmount(c.config.StorageID, false)
+			err = c.unmountRootfsLocked(store)
 		}
 		if err != nil {
 			errs = append(errs, fmt.Errorf("unmounting the rootfs of %s: %w", c.config.Name, err))

@@ -15,6 +15,11 @@ type IOConfig struct {
 	InitPath string `json:"initPath,omitempty"`
 	// Requires are the IDs of the containers --requires starts first.
 	Requires []string `json:"requires,omitempty"`
+	// Rootfs is --rootfs: the directory the container runs from instead
+	// of an image; RootfsOverlay (":O") puts an overlay on it whose
+	// changes last one run.
+	Rootfs        string `json:"rootfs,omitempty"`
+	RootfsOverlay bool   `json:"rootfsOverlay,omitempty"`
 	// ImageVolume is --image-volume: bind (anonymous volumes, the
 	// default), tmpfs or ignore.
 	ImageVolume string `json:"imageVolume,omitempty"`

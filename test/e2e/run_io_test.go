@@ -73,7 +73,6 @@ func TestRunAttachStreamsAndFDs(t *testing.T) {
 		{[]string{"--detach-keys", "ctrl-p,ctrl-q"}, "cannot detach"},
 		{[]string{"--detach-keys", "bogus"}, "invalid detach keys"},
 		{[]string{"-d", "-a", "stdout"}, "no effect with --detach"},
-		{[]string{"--rootfs"}, "--rootfs is not supported"},
 		{[]string{"--pod", "p1"}, "pods are not supported yet"},
 	} {
 		r := e.Podlite(append(append([]string{"run", "--rm", "--net", "none"}, c.args...), img, "true")...)
@@ -260,6 +259,45 @@ func devNull(t *testing.T) *os.File {
 	return f
 }
 
+// busyboxRootfs exports the busybox image's rootfs into a directory of
+// the test, for --rootfs.
+func busyboxRootfs(e *Env, img string) string {
+	e.T.Helper()
+	e.MustPodlite("create", "--name", "rootfs-src", img, "true")
+	archive := filepath.Join(e.T.TempDir(), "rootfs.tar")
+	e.MustPodlite("export", "-o", archive, "rootfs-src")
+	e.MustPodlite("rm", "rootfs-src")
+	dir := e.T.TempDir()
+	if out, err := exec.Command("tar", "-xf", archive, "-C", dir).CombinedOutput(); err != nil {
+		e.T.Fatalf("unpacking the rootfs: %v\n%s", err, out)
+	}
+	return dir
+}
+
+// TestRunRootfs checks --rootfs: a run writes into the directory; with
+// ":O" into an overlay that goes with the run; inspect shows the
+// directory and no image; a missing directory gives podman's error.
+func TestRunRootfs(t *testing.T) {
+	e := NewEnv(t)
+	dir := busyboxRootfs(e, e.LoadBusybox())
+	if got := e.MustPodlite("run", "--rm", "--net", "none", "--rootfs", dir+":O", "sh", "-c", "echo o > /o; cat /o").Stdout; got != "o\n" {
+		t.Errorf("--rootfs DIR:O: %q", got)
+	}
+	if _, err := os.Stat(filepath.Join(dir, "o")); err == nil {
+		t.Errorf("--rootfs DIR:O wrote into DIR")
+	}
+	e.MustPodlite("run", "--name", "direct", "--net", "none", "--rootfs", dir, "sh", "-c", "echo d > /d")
+	if b, err := os.ReadFile(filepath.Join(dir, "d")); err != nil || string(b) != "d\n" {
+		t.Errorf("--rootfs DIR: the container's write is not in DIR: %q %v", b, err)
+	}
+	if got := e.MustPodlite("inspect", "--format", "{{.Rootfs}}|{{.Image}}|{{.ImageName}}", "direct").Stdout; got != dir+"||\n" {
+		t.Errorf("inspect of a --rootfs container: %q", got)
+	}
+	if r := e.Podlite("run", "--rm", "--rootfs", "/nonexistent/rootfs", "true"); r.ExitCode != 125 || !strings.Contains(r.Stderr, "stat /nonexistent/rootfs") {
+		t.Errorf("--rootfs of a missing directory: exit %d %q", r.ExitCode, r.Stderr)
+	}
+}
+
 // TestRunIOPodmanDifferential runs the same commands on podlite and podman
 // 4.3.1 where 4.3.1 agrees with the 5.x docs: --attach's output, the
 // fields of inspect's LogConfig and Config.Timeout, a --timeout kill's
@@ -293,6 +331,11 @@ func TestRunIOPodmanDifferential(t *testing.T) {
 	both("create", "--name", "logged", "--log-driver", "json-file", "--log-opt", "max-size=10k", "--log-opt", "tag=web",
 		"--log-opt", "path="+filepath.Join(logDir, "c.log"), img, "true")
 	both("create", "--name", "plain", img, "true")
+	rootfs := busyboxRootfs(e, img)
+	both("create", "--name", "fromdir", "--rootfs", rootfs, "true")
+	if lite, pod := both("inspect", "--format", "{{.Rootfs}}|{{.Image}}|{{.ImageName}}|{{.Path}}", "fromdir"); lite.Stdout != pod.Stdout {
+		t.Errorf("inspect of a --rootfs container: podlite %q, podman %q", lite.Stdout, pod.Stdout)
+	}
 	format := "{{with .HostConfig.LogConfig}}{{.Type}} {{.Tag}} {{.Size}} {{json .Config}}{{end}} {{.Config.Timeout}} {{.State.ExitCode}}"
 	for _, name := range []string{"logged", "plain", "killed"} {
 		if lite, pod := both("inspect", "--format", format, name); lite.Stdout != pod.Stdout {
@@ -310,6 +353,7 @@ func TestRunIOPodmanDifferential(t *testing.T) {
 		{"create", "--volumes-from", "nosuch", img, "true"},
 		{"create", "--requires", "nosuch", img, "true"},
 		{"create", "--image-volume", "bogus", img, "true"},
+		{"create", "--rootfs", "/nonexistent/rootfs", "true"},
 	} {
 		lite, pod := both(args...)
 		if lite.ExitCode != pod.ExitCode || firstLine(lite.Stderr) != firstLine(pod.Stderr) {

@@ -34,7 +34,7 @@ func (f *ioFlags) register(fs *pflag.FlagSet) {
 	fs.StringSliceVar(&f.requires, "requires", nil, "containers to start before this one")
 	fs.StringVar(&f.imageVolume, "image-volume", "bind", "the image's VOLUME paths: bind (anonymous volumes), tmpfs or ignore")
 	fs.StringArrayVar(&f.volumesFrom, "volumes-from", nil, "mount the volumes of a container (CONTAINER[:ro|rw])")
-	fs.BoolVar(&f.rootfs, "rootfs", false, "the first argument is an exploded rootfs directory, not an image (not supported)")
+	fs.BoolVar(&f.rootfs, "rootfs", false, "the first argument is a rootfs directory (PATH[:O], O for an overlay on it), not an image")
 	fs.StringVar(&f.pod, "pod", "", "run the container in a pod (not supported: pods come later)")
 	fs.StringVar(&f.podIDFile, "pod-id-file", "", "read the pod ID from a file (not supported: pods come later)")
 	fs.StringSliceVar(&f.decryptionKeys, "decryption-key", nil, "key to decrypt an encrypted image (not supported)")
@@ -58,7 +58,6 @@ func (f *ioFlags) options(cmd *cobra.Command, o *libpod.CreateOptions) error {
 	for _, r := range []struct {
 		flag, why string
 	}{
-		{"rootfs", "podlite runs containers from images only"},
 		{"pod", "pods are not supported yet"},
 		{"pod-id-file", "pods are not supported yet"},
 		{"decryption-key", "podlite pulls no encrypted images"},
@@ -75,6 +74,9 @@ func (f *ioFlags) options(cmd *cobra.Command, o *libpod.CreateOptions) error {
 	o.IO = libpod.IOOptions{
 		LogOpts: f.logOpts, Timeout: f.timeout, InitPath: f.initPath, Requires: f.requires,
 		ImageVolume: f.imageVolume, VolumesFrom: f.volumesFrom,
+	}
+	if f.rootfs { // the first argument is the rootfs directory
+		o.IO.Rootfs, o.Image = o.Image, ""
 	}
 	return nil
 }
