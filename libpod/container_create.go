@@ -125,7 +125,7 @@ func (r *Runtime) CreateContainer(ctx context.Context, opts *CreateOptions) (_ *
 	if err != nil {
 		return nil, err
 	}
-	img, err := createImage(ctx, store, opts)
+	img, err := r.createImage(ctx, store, opts)
 	if err != nil {
 		return nil, err
 	}

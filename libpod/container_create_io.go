@@ -4,11 +4,15 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
+	"log/slog"
 	"net"
 	"os"
 	"path/filepath"
 	"slices"
 	"strings"
+	"syscall"
+	"time"
 
 	"github.com/docker/go-units"
 	"golang.org/x/sys/unix"
@@ -34,6 +38,12 @@ type IOOptions struct {
 	ImageVolume string
 	// VolumesFrom are --volumes-from CONTAINER[:ro|rw] values.
 	VolumesFrom []string
+	// PullRetries and PullRetryDelay are --retry and --retry-delay: a
+	// pull that fails on the network is tried again that many times (nil:
+	// the config's retry), after the delay or, when it is 0, after 2 s
+	// doubling each time.
+	PullRetries    *uint
+	PullRetryDelay time.Duration
 	// Rootfs is --rootfs PATH[:O]: the container runs from the directory
 	// PATH (with ":O", from an overlay on it), not from an image.
 	Rootfs string
@@ -157,11 +167,47 @@ func rootfsConfig(cfg *define.ContainerConfig, opts *CreateOptions) error {
 
 // createImage is the image a container is created from, pulled as --pull
 // says; for --rootfs there is none, and an empty one stands for it.
-func createImage(ctx context.Context, store *storage.Store, opts *CreateOptions) (*storage.Image, error) {
+func (r *Runtime) createImage(ctx context.Context, store *storage.Store, opts *CreateOptions) (*storage.Image, error) {
 	if opts.IO.Rootfs != "" {
 		return &storage.Image{}, nil
 	}
-	return resolveImage(ctx, store, opts)
+	return resolveImage(ctx, store, opts, r.cfg.PullRetries)
+}
+
+// pullRetrying pulls opts.Image, trying again after a network failure as
+// --retry and --retry-delay say (podman's rules).
+func pullRetrying(ctx context.Context, store *storage.Store, opts *CreateOptions, retries uint) (*storage.Image, error) {
+	if opts.IO.PullRetries != nil {
+		retries = *opts.IO.PullRetries
+	}
+	delay := opts.IO.PullRetryDelay
+	if delay == 0 {
+		delay = 2 * time.Second
+	}
+	for attempt := uint(1); ; attempt++ {
+		img, err := store.Pull(ctx, opts.Image, opts.PullOptions)
+		if err == nil || attempt > retries || !networkFailure(err) {
+			return img, err
+		}
+		slog.Warn(fmt.Sprintf("failed, retrying in %s ... (%d/%d)", delay, attempt, retries), "error", err)
+		select {
+		case <-ctx.Done():
+			return nil, ctx.Err()
+		case <-time.After(delay):
+		}
+		if opts.IO.PullRetryDelay == 0 {
+			delay *= 2
+		}
+	}
+}
+
+// networkFailure says whether err is a failure of the network (refused,
+// reset, timed out) that a later try may not meet.
+func networkFailure(err error) bool {
+	var op *net.OpError
+	var ne net.Error
+	return errors.As(err, &op) || errors.As(err, &ne) && ne.Timeout() ||
+		errors.Is(err, syscall.ECONNREFUSED) || errors.Is(err, syscall.ECONNRESET) || errors.Is(err, io.ErrUnexpectedEOF)
 }
 
 // mountRootfsLocked mounts the rootfs for a start: the container's layer,

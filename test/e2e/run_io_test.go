@@ -372,3 +372,21 @@ func firstLine(s string) string {
 	}
 	return l
 }
+
+// TestCreatePullRetries checks --retry and --retry-delay: a pull refused
+// by the network is tried again as often as asked, with podman's warning;
+// the env's config (retry = 0) stands when --retry is not given.
+func TestCreatePullRetries(t *testing.T) {
+	e := NewEnv(t)
+	ref := freeAddr(t) + "/nothing-listens"
+	r := e.Podlite("create", "--tls-verify=false", "--retry", "2", "--retry-delay", "50ms", ref, "true")
+	if r.ExitCode != 125 || !strings.Contains(r.Stderr, "retrying in 50ms ... (1/2)") || !strings.Contains(r.Stderr, "(2/2)") || strings.Contains(r.Stderr, "(3/2)") {
+		t.Errorf("--retry 2: exit %d, stderr %q", r.ExitCode, r.Stderr)
+	}
+	if r := e.Podlite("create", "--tls-verify=false", ref, "true"); r.ExitCode != 125 || strings.Contains(r.Stderr, "retrying") {
+		t.Errorf("retry = 0 in the config: exit %d, stderr %q", r.ExitCode, r.Stderr)
+	}
+	if r := e.Podlite("create", "--retry-delay", "soon", ref, "true"); r.ExitCode != 125 || !strings.Contains(r.Stderr, "invalid --retry-delay") {
+		t.Errorf("--retry-delay soon: exit %d, stderr %q", r.ExitCode, r.Stderr)
+	}
+}

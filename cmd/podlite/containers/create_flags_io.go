@@ -5,6 +5,7 @@ import (
 	"os"
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
@@ -39,8 +40,8 @@ func (f *ioFlags) register(fs *pflag.FlagSet) {
 	fs.StringVar(&f.podIDFile, "pod-id-file", "", "read the pod ID from a file (not supported: pods come later)")
 	fs.StringSliceVar(&f.decryptionKeys, "decryption-key", nil, "key to decrypt an encrypted image (not supported)")
 	fs.BoolVar(&f.contentTrust, "disable-content-trust", false, "a Docker option that podman and podlite accept and do nothing with")
-	fs.UintVar(&f.retry, "retry", 3, "times to retry a failed pull (not supported)")
-	fs.StringVar(&f.retryDelay, "retry-delay", "", "delay between pull retries (not supported)")
+	fs.UintVar(&f.retry, "retry", 3, "times to retry a pull that failed on the network")
+	fs.StringVar(&f.retryDelay, "retry-delay", "", "delay between pull retries (default: 2s, doubling)")
 	fs.StringSliceVarP(&f.attach, "attach", "a", nil, "attach these streams: stdin, stdout, stderr (run)")
 }
 
@@ -61,8 +62,6 @@ func (f *ioFlags) options(cmd *cobra.Command, o *libpod.CreateOptions) error {
 		{"pod", "pods are not supported yet"},
 		{"pod-id-file", "pods are not supported yet"},
 		{"decryption-key", "podlite pulls no encrypted images"},
-		{"retry", "podlite does not retry pulls"},
-		{"retry-delay", "podlite does not retry pulls"},
 	} {
 		if changed(r.flag) {
 			return fmt.Errorf("--%s is not supported: %s: %w", r.flag, r.why, define.ErrNotSupported)
@@ -74,6 +73,16 @@ func (f *ioFlags) options(cmd *cobra.Command, o *libpod.CreateOptions) error {
 	o.IO = libpod.IOOptions{
 		LogOpts: f.logOpts, Timeout: f.timeout, InitPath: f.initPath, Requires: f.requires,
 		ImageVolume: f.imageVolume, VolumesFrom: f.volumesFrom,
+	}
+	if changed("retry") {
+		o.IO.PullRetries = &f.retry
+	}
+	if f.retryDelay != "" {
+		d, err := time.ParseDuration(f.retryDelay)
+		if err != nil || d < 0 {
+			return fmt.Errorf("invalid --retry-delay %q: want a duration such as 500ms or 2s: %w", f.retryDelay, define.ErrInvalidArg)
+		}
+		o.IO.PullRetryDelay = d
 	}
 	if f.rootfs { // the first argument is the rootfs directory
 		o.IO.Rootfs, o.Image = o.Image, ""
