@@ -16,16 +16,11 @@ import (
 // image's VOLUME paths. The rootfs is read chrooted, so that links in it
 // resolve inside it; a path the image lacks, or that is no directory,
 // copies nothing.
-func (s *Store) CopyUp(storageID, path, dir string) (retErr error) {
-	mnt, err := s.Mount(storageID)
-	if err != nil {
-		return err
-	}
-	defer func() {
-		if err := s.Unmount(storageID, false); err != nil && retErr == nil {
-			retErr = err
-		}
-	}()
+func (s *Store) CopyUp(storageID, path, dir string) error {
+	return s.withMounted(storageID, func(mnt string) error { return copyUp(mnt, path, dir) })
+}
+
+func copyUp(mnt, path, dir string) error {
 	src := filepath.Join(mnt, filepath.Clean("/"+path))
 	st, err := os.Lstat(src)
 	if errors.Is(err, fs.ErrNotExist) || err == nil && !st.IsDir() {
