@@ -81,6 +81,22 @@ func TestRunAttachStreamsAndFDs(t *testing.T) {
 		}
 	}
 	e.MustPodlite("run", "--rm", "--net", "none", "--detach-keys", "", "--disable-content-trust", img, "true")
+
+	// passthrough on a terminal is podman's refusal; passthrough-tty runs.
+	script := requireTool(t, "script", "apt-get install util-linux")
+	for _, c := range []struct{ driver, want string }{
+		{"passthrough", "cannot be used on a TTY"}, {"passthrough-tty", "tty-ok"},
+	} {
+		cmd := e.Command("run", "--rm", "--net", "none", "--log-driver", c.driver, img, "echo", "tty-ok")
+		quoted := make([]string, len(cmd.Args))
+		for i, a := range cmd.Args {
+			quoted[i] = "'" + a + "'"
+		}
+		out, _ := exec.Command(script, "-qec", strings.Join(quoted, " "), "/dev/null").CombinedOutput()
+		if !strings.Contains(string(out), c.want) {
+			t.Errorf("--log-driver %s on a terminal: %q, want %q", c.driver, out, c.want)
+		}
+	}
 	if r := e.Podlite("create", "-a", "stdout", img, "true"); r.ExitCode != 125 {
 		t.Errorf("create -a: exit %d, want 125", r.ExitCode)
 	}
