@@ -503,22 +503,6 @@ func mergeEnv(base, over []string) []string {
 	return out
 }
 
-// expandEnv turns a bare "KEY" into KEY=<host value>, as podman's -e KEY.
-func expandEnv(env []string) []string {
-	out := make([]string, 0, len(env))
-	for _, e := range env {
-		if !strings.Contains(e, "=") {
-			v, ok := os.LookupEnv(e)
-			if !ok {
-				continue
-			}
-			e += "=" + v
-		}
-		out = append(out, e)
-	}
-	return out
-}
-
 func parseRestartPolicy(s string) (define.RestartPolicy, error) {
 	name, count, hasCount := strings.Cut(s, ":")
 	p := define.RestartPolicy{Name: name}

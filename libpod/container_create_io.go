@@ -18,6 +18,7 @@ import (
 	"golang.org/x/sys/unix"
 
 	"github.com/podlite/podlite/libpod/define"
+	"github.com/podlite/podlite/libpod/oci"
 	"github.com/podlite/podlite/libpod/spec"
 	"github.com/podlite/podlite/libpod/storage"
 )
@@ -357,6 +358,13 @@ func (r *Runtime) copyUpImageVolumes(store *storage.Store, cfg *define.Container
 		}
 	}
 	return nil
+}
+
+// PreservedFiles are the caller's descriptors that --preserve-fds and
+// --preserve-fd pass to a foreground run's container (Streams.Extra),
+// checked before the container is created.
+func PreservedFiles(n uint, list []uint) ([]*os.File, error) {
+	return oci.PreservedFiles(n, list)
 }
 
 // startRequired starts the containers c was created to require

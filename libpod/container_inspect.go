@@ -32,6 +32,22 @@ type InspectData struct {
 	Config          InspectConfig          `json:"Config"`
 	HostConfig      InspectHostConfig      `json:"HostConfig"`
 	NetworkSettings InspectNetworkSettings `json:"NetworkSettings"`
+	// SizeRw and SizeRootFs are filled by AddSize (inspect --size).
+	SizeRw     *int64 `json:"SizeRw,omitempty"`
+	SizeRootFs int64  `json:"SizeRootFs,omitempty"`
+}
+
+// AddSize fills d's sizes, as inspect --size shows them: the read-write
+// layer, and the whole rootfs with the image's layers.
+func (c *Container) AddSize(d *InspectData) error {
+	store, err := c.rt.Storage()
+	if err != nil {
+		return err
+	}
+	if s := sizeOf(store, c.config.StorageID); s != nil {
+		d.SizeRw, d.SizeRootFs = &s.RwSize, s.RootFsSize
+	}
+	return nil
 }
 
 // InspectState is the State block of InspectData.

@@ -174,7 +174,7 @@ func (r *Runtime) ListContainers(opts ListOptions) ([]ListedContainer, error) {
 func (c *Container) listed() ListedContainer {
 	cfg, st := c.config, c.state
 	l := ListedContainer{
-		AutoRemove: cfg.AutoRemove, Command: cfg.Command, ID: cfg.ID, Image: cfg.ImageName, ImageID: cfg.ImageID,
+		AutoRemove: cfg.AutoRemove, CIDFile: cfg.CIDFile, Command: cfg.Command, ID: cfg.ID, Image: cfg.ImageName, ImageID: cfg.ImageID,
 		Labels: cfg.Labels, Names: []string{cfg.Name}, Pid: st.PID, State: st.Status.String(),
 		Exited: st.Status == define.StatusExited, ExitCode: int32(st.ExitCode), Restarts: st.RestartCount,
 		Created: cfg.CreatedAt, StartedAt: st.StartedAt.Unix(), ExitedAt: st.FinishedAt.Unix(),
@@ -236,6 +236,26 @@ func sizeOf(store *storage.Store, storageID string) *ContainerSize {
 
 // externalContainers lists the rootfs in storage that no record owns, as
 // podman lists other tools' containers: state "storage".
+// LookupExternalContainer finds nameOrID (a name, an ID or a unique ID
+// prefix) among the rootfs in storage that no container record owns, the
+// containers `ps --external` lists; ErrNotFound when there is none.
+func (r *Runtime) LookupExternalContainer(nameOrID string) error {
+	store, err := r.Storage()
+	if err != nil {
+		return err
+	}
+	ext, err := r.externalContainers(store, func(*define.ContainerConfig, *define.ContainerState) bool { return true }, false)
+	if err != nil {
+		return err
+	}
+	for _, l := range ext {
+		if l.Names[0] == nameOrID || strings.HasPrefix(l.ID, nameOrID) {
+			return nil
+		}
+	}
+	return fmt.Errorf("no external container with name or ID %q found: %w", nameOrID, define.ErrNoSuchContainer)
+}
+
 func (r *Runtime) externalContainers(store *storage.Store, match filter.Container, size bool) ([]ListedContainer, error) {
 	known, err := r.recordedIDs()
 	if err != nil {

@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/podlite/podlite/libpod/define"
+	"github.com/podlite/podlite/libpod/filter"
 	"github.com/podlite/podlite/libpod/names"
 	"github.com/podlite/podlite/pkg/crashpoint"
 )
@@ -277,9 +278,15 @@ func (r *Runtime) removeOrphanLocked(id string) error {
 	return nil
 }
 
-// PruneContainers removes every exited or created container and returns
-// their IDs. It keeps going past failures and returns them joined.
-func (r *Runtime) PruneContainers() ([]string, error) {
+// PruneContainers removes every exited or created container that passes
+// the filters (filter.PruneKeys) and returns their IDs; without filters it
+// also removes crashed creates' leftovers (RemoveOrphans). It keeps going
+// past failures and returns them joined.
+func (r *Runtime) PruneContainers(filters ...string) ([]string, error) {
+	match, err := filter.PruneContainers(filters, lookups{r})
+	if err != nil {
+		return nil, err
+	}
 	ctrs, err := r.Containers()
 	if err != nil {
 		return nil, err
@@ -290,6 +297,9 @@ func (r *Runtime) PruneContainers() ([]string, error) {
 		switch c.State().Status {
 		case define.StatusExited, define.StatusCreated:
 		default:
+			continue
+		}
+		if !match(c.config, c.state) {
 			continue
 		}
 		err := r.RemoveContainer(context.Background(), c.ID(), false, false)
@@ -304,8 +314,10 @@ func (r *Runtime) PruneContainers() ([]string, error) {
 			errs = append(errs, err)
 		}
 	}
-	if err := r.RemoveOrphans(); err != nil {
-		errs = append(errs, err)
+	if len(filters) == 0 {
+		if err := r.RemoveOrphans(); err != nil {
+			errs = append(errs, err)
+		}
 	}
 	if len(errs) > 0 {
 		return removed, fmt.Errorf("pruning containers: %w", errors.Join(errs...))

@@ -71,14 +71,20 @@ func userEnv(opts *CreateOptions) ([]string, error) {
 	if opts.EnvHost {
 		env = os.Environ()
 	}
-	for _, f := range opts.EnvFiles {
+	return layerEnv(env, opts.EnvFiles, opts.Env)
+}
+
+// layerEnv overlays the variables of env files, then of -e values, onto
+// env.
+func layerEnv(env, files, values []string) ([]string, error) {
+	for _, f := range files {
 		e, err := kvfile.Env(f)
 		if err != nil {
 			return nil, fmt.Errorf("reading env file: %w", err)
 		}
 		env = mergeEnv(env, e)
 	}
-	for _, v := range opts.Env {
+	for _, v := range values {
 		e, err := kvfile.ParseEnv(v)
 		if err != nil {
 			return nil, err

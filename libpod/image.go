@@ -208,25 +208,6 @@ func (e *ImageInUseError) Error() string {
 // cmd/podlite/cli maps rmi's exit status by.
 func (e *ImageInUseError) Unwrap() error { return define.ErrImageInUse }
 
-// RemoveImagesExitCode is podman's exit status of rmi for the errors
-// RemoveImages returned: 2 when an image is in use, 1 when images were
-// missing, 125 for anything else.
-func RemoveImagesExitCode(errs []error) int {
-	code := 0
-	for _, err := range errs {
-		var inUse *ImageInUseError
-		switch {
-		case errors.As(err, &inUse):
-			code = max(code, 2)
-		case errors.Is(err, define.ErrNotFound):
-			code = max(code, 1)
-		default:
-			return define.ExitEngine
-		}
-	}
-	return code
-}
-
 // containerName names a container for messages: its name, else its ID.
 func (r *Runtime) containerName(id string) string {
 	if c, err := r.LookupContainer(id); err == nil {

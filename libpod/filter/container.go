@@ -33,6 +33,21 @@ type Lookups interface {
 var ContainerKeys = []string{"ancestor", "before", "command", "exited", "health", "id", "label", "label!", "name",
 	"network", "pod", "restart-policy", "should-start-on-boot", "since", "status", "until", "volume"}
 
+// PruneKeys are the keys `container prune` and `system prune` take,
+// podman's.
+var PruneKeys = []string{"label", "label!", "until"}
+
+// PruneContainers is Containers limited to PruneKeys; another key gets
+// podman's message.
+func PruneContainers(filters []string, look Lookups) (Container, error) {
+	for _, f := range filters {
+		if k, _, _ := strings.Cut(f, "="); !slices.Contains(PruneKeys, k) {
+			return nil, &define.PodmanError{Msg: k + " is an invalid filter", Class: define.ErrInvalidArg}
+		}
+	}
+	return Containers(filters, look)
+}
+
 // HasKey reports whether filters has one of key.
 func HasKey(filters []string, key string) bool {
 	for _, f := range filters {

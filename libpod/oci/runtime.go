@@ -41,7 +41,7 @@ func New(root string) *Runtime {
 type Stdio struct {
 	Stdin, Stdout, Stderr *os.File
 	ConsoleSocket         *os.File
-	// Extra become the process's fds 3, 4, … (--preserve-fds).
+	// Extra become the process's descriptors 3, 4, ... (PreservedFiles).
 	Extra []*os.File
 }
 

@@ -122,7 +122,7 @@ func (f *ioFlags) runStreams(cmd *cobra.Command, interactive, detach bool, logDr
 		return s, false, err
 	}
 	var err error
-	s.Extra, err = f.extraFiles()
+	s.Extra, err = libpod.PreservedFiles(f.preserveFDs, f.preserveFD)
 	return s, len(f.attach) > 0 && s.Stdout == nil && s.Stderr == nil, err
 }
 
@@ -150,37 +150,6 @@ func (f *ioFlags) attachStreams(s *libpod.Streams) error {
 		s.Stderr = nil
 	}
 	return nil
-}
-
-// extraFiles are the fds --preserve-fds and --preserve-fd pass on, from
-// fd 3 up; a gap --preserve-fd leaves is /dev/null.
-func (f *ioFlags) extraFiles() ([]*os.File, error) {
-	top := 2 + int(f.preserveFDs)
-	for _, fd := range f.preserveFD {
-		if fd < 3 {
-			return nil, fmt.Errorf("--preserve-fd %d: only file descriptors from 3 up can be passed: %w", fd, define.ErrInvalidArg)
-		}
-		top = max(top, int(fd))
-	}
-	var files []*os.File
-	for fd := 3; fd <= top; fd++ {
-		wanted := fd < 3+int(f.preserveFDs) || slices.Contains(f.preserveFD, uint(fd))
-		if !wanted {
-			null, err := os.Open(os.DevNull)
-			if err != nil {
-				return nil, err
-			}
-			files = append(files, null)
-			continue
-		}
-		// podlite's own files are close-on-exec; what its caller passed is not.
-		if fl, err := unix.FcntlInt(uintptr(fd), unix.F_GETFD, 0); err != nil || fl&unix.FD_CLOEXEC != 0 {
-			// podman's words.
-			return nil, fmt.Errorf("file descriptor %d is not available - the preserve-fds option requires that file descriptors must be passed: %w", fd, define.ErrInvalidArg)
-		}
-		files = append(files, os.NewFile(uintptr(fd), fmt.Sprintf("fd%d", fd)))
-	}
-	return files, nil
 }
 
 func isTerminal(f *os.File) bool {

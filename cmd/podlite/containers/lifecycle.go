@@ -266,11 +266,3 @@ func newCleanupCommand(g *common.Globals) *cobra.Command {
 		},
 	}
 }
-
-func newExistsCommand(g *common.Globals) *cobra.Command {
-	return common.NewExistsCommand(g, "container", "  podlite container exists web", common.ContainerNames,
-		func(rt *libpod.Runtime, name string) error {
-			_, err := rt.LookupContainer(name)
-			return err
-		})
-}
