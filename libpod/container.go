@@ -207,8 +207,11 @@ func (c *Container) syncExitLocked(code int, at time.Time) error {
 // The namespace and mount a start took are saved with the running state,
 // so they are looked up here (recordLeftoversLocked) before a release.
 func (c *Container) recoverStartLocked() error {
-	if c.state.Status == define.StatusRemoving {
+	switch c.state.Status {
+	case define.StatusRemoving:
 		return nil // rm releases everything anyway
+	case define.StatusInitialized:
+		return nil // init's run directory and resources wait for start or rm
 	}
 	if _, err := os.Stat(c.runDir()); errors.Is(err, fs.ErrNotExist) {
 		return nil

@@ -56,13 +56,16 @@ func (c *Container) StartAttached(ctx context.Context, streams Streams) (int, er
 		if err := define.CheckTransition(c.state.Status, define.StatusRunning); err != nil {
 			return fmt.Errorf("starting container %s: %w", c.config.Name, err)
 		}
-		s, err := c.prepareLocked(nil)
+		s, err := c.prepareOnceLocked()
 		if err != nil {
 			return err
 		}
 		defer func() {
 			if retErr != nil {
 				c.releaseLocked()
+				if err := c.saveLocked(); err != nil {
+					slog.Warn("saving the state of a container whose start failed", "container", c.config.Name, "error", err)
+				}
 			}
 		}()
 		if io, err = c.newAttachedIO(streams); err != nil {
@@ -93,7 +96,9 @@ func (c *Container) StartAttached(ctx context.Context, streams Streams) (int, er
 	}
 	stopSignals := sigs.forward(p, io.master, !streams.NoSigProxy)
 	timedOut := c.killAtTimeout(p)
+	stopHealth := c.healthTimer()
 	code, _ := p.Wait()
+	stopHealth()
 	stopSignals()
 	if timedOut() {
 		code = -1 // as podman records a --timeout kill

@@ -16,6 +16,7 @@ import (
 	specs "github.com/opencontainers/runtime-spec/specs-go"
 
 	"github.com/podlite/podlite/libpod/define"
+	"github.com/podlite/podlite/libpod/health"
 	"github.com/podlite/podlite/libpod/names"
 	"github.com/podlite/podlite/libpod/netconf"
 	"github.com/podlite/podlite/libpod/spec"
@@ -105,6 +106,10 @@ type CreateOptions struct {
 	// IO are the log options, --timeout, --init-path and the mounts
 	// taken from elsewhere (container_create_io.go).
 	IO IOOptions
+	// Health are the --health-* flags.
+	Health health.Options
+	// Secrets are --secret values.
+	Secrets []string
 }
 
 // CreateContainer creates a container from opts: its rootfs in storage, its
@@ -127,6 +132,9 @@ func (r *Runtime) CreateContainer(ctx context.Context, opts *CreateOptions) (_ *
 	}
 	img, err := r.createImage(ctx, store, opts)
 	if err != nil {
+		return nil, err
+	}
+	if cfg.Health, err = r.healthConfig(ctx, store, img.ID, opts.Health); err != nil {
 		return nil, err
 	}
 	cidDone, err := createCIDFile(opts.CIDFile)
@@ -178,6 +186,9 @@ func (r *Runtime) CreateContainer(ctx context.Context, opts *CreateOptions) (_ *
 	}()
 	c := &Container{rt: r, config: cfg}
 	if err := r.finishNetworkConfig(cfg, opts, img.Config.ExposedPorts); err != nil {
+		return nil, err
+	}
+	if err := c.addSecrets(specOpts, opts.Secrets); err != nil {
 		return nil, err
 	}
 	if err := c.generateSpec(specOpts, mounts); err != nil {

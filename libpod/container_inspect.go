@@ -71,6 +71,8 @@ type InspectState struct {
 	CheckpointPath string    `json:"CheckpointPath,omitempty"`
 	CheckpointLog  string    `json:"CheckpointLog,omitempty"`
 	RestoreLog     string    `json:"RestoreLog,omitempty"`
+	// Health is left out for a container without a health check.
+	Health *InspectHealth `json:"Health,omitempty"`
 }
 
 // InspectMount is one mount in InspectData.
@@ -101,6 +103,8 @@ type InspectConfig struct {
 	Annotations   map[string]string `json:"Annotations,omitempty"`
 	Timezone      string            `json:"Timezone,omitempty"`
 	Timeout       uint              `json:"Timeout"`
+	InspectHealthConfig
+	Secrets []InspectSecret `json:"Secrets,omitempty"`
 }
 
 // InspectHostConfig is the HostConfig block of InspectData.
@@ -214,6 +218,10 @@ func (c *Container) Inspect() (*InspectData, error) {
 		d.Mounts = append(d.Mounts, im)
 	}
 	d.NetworkSettings = c.inspectNetwork()
+	d.Config.Env, d.Config.Secrets = withoutSecretEnv(d.Config.Env, cfg.Secrets), inspectSecrets(cfg.Secrets)
+	if err := c.inspectHealth(d); err != nil {
+		return nil, err
+	}
 	return d, nil
 }
 

@@ -38,6 +38,97 @@ func (r *Runtime) RemoveContainer(ctx context.Context, nameOrID string, force, r
 	return nil
 }
 
+// RemoveOptions are `rm`'s flags.
+type RemoveOptions struct {
+	Force, Volumes bool
+	// Timeout, with Force, stops a running container as `stop -t` does
+	// before it is removed, in place of killing it at once.
+	Timeout *uint
+	// Depend removes the containers that depend on this one (those that
+	// joined its network namespace), theirs first.
+	Depend bool
+}
+
+// Remove removes a container as `rm` does and returns the IDs it removed:
+// its dependents first (with Depend), then itself. Without Depend a
+// container with dependents is refused, with podman's words.
+func (r *Runtime) Remove(ctx context.Context, nameOrID string, opts RemoveOptions) ([]string, error) {
+	c, err := r.LookupContainer(nameOrID)
+	if err != nil {
+		return nil, err
+	}
+	deps, err := r.dependents(c.ID())
+	if err != nil {
+		return nil, err
+	}
+	if len(deps) > 0 && !opts.Depend {
+		direct, err := r.dependentsOnly(c.ID())
+		if err != nil {
+			return nil, err
+		}
+		return nil, fmt.Errorf("container %s has dependent containers which must be removed before it: %s: container %w",
+			c.ID(), strings.Join(direct, ","), define.ErrExists)
+	}
+	var removed []string
+	for _, id := range append(deps, c.ID()) {
+		if err := r.removeWith(ctx, id, opts); err != nil && !errors.Is(err, define.ErrNotFound) {
+			return removed, err
+		}
+		removed = append(removed, id)
+	}
+	return removed, nil
+}
+
+func (r *Runtime) removeWith(ctx context.Context, id string, opts RemoveOptions) error {
+	if opts.Force && opts.Timeout != nil {
+		c, err := r.containerByID(id)
+		if err != nil {
+			return err
+		}
+		if err := c.Stop(ctx, opts.Timeout); err != nil {
+			return err
+		}
+	}
+	return r.RemoveContainer(ctx, id, opts.Force, opts.Volumes)
+}
+
+// dependents returns the IDs of the containers that depend on id, the
+// most dependent first: those that joined its network namespace
+// (--network container:ID), and theirs.
+func (r *Runtime) dependents(id string) ([]string, error) {
+	var out []string
+	var visit func(string) error
+	visit = func(id string) error {
+		direct, err := r.dependentsOnly(id)
+		for _, d := range direct {
+			if slices.Contains(out, d) {
+				continue
+			}
+			if err := visit(d); err != nil {
+				return err
+			}
+			out = append(out, d)
+		}
+		return err
+	}
+	return out, visit(id)
+}
+
+// dependentsOnly returns the containers that joined id's network namespace.
+func (r *Runtime) dependentsOnly(id string) ([]string, error) {
+	recs, err := r.store.AllContainers()
+	if err != nil {
+		return nil, err
+	}
+	var out []string
+	for _, rec := range recs {
+		if rec.Config.NetworkMode == "container:"+id {
+			out = append(out, rec.Config.ID)
+		}
+	}
+	return out, nil
+}
+
 // removeLocked removes the container in steps that can each be redone: it
 // first marks the container "removing" (saved), so that a removal stopped
 // by a failure or a crash is finished by the next rm, which releases what
@@ -262,7 +353,7 @@ func (r *Runtime) removeOrphanLocked(id string) error {
 	}
 	for _, name := range strings.Fields(string(journal)) {
 		// One another container uses by now stays.
-		if err := r.RemoveVolume(name, false); err != nil && !errors.Is(err, define.ErrNotFound) {
+		if err := r.RemoveVolume(name, false, nil); err != nil && !errors.Is(err, define.ErrNotFound) {
 			slog.Warn("keeping a volume an interrupted import made", "volume", name, "error", err)
 		}
 	}

@@ -148,12 +148,14 @@ func (c *Container) spawnRestoreLocked(opts RestoreOptions, restore oci.Checkpoi
 		return err
 	}
 	start := time.Now()
-	rep, err := supervisor.Spawn(supervisor.Config{
+	sup := supervisor.Config{
 		Dir: c.runDir(), LogPath: c.config.LogPath, Stdio: c.stdioMode(), KeepStdin: c.config.Interactive,
 		LogMaxSize: c.config.IO.LogMaxSize,
 		Start:      []string{startCommandName, c.rt.ociRoot(), c.config.ID, c.runDir()},
 		Exit:       c.rt.cleanupCommand(c.config.ID),
-	})
+	}
+	c.healthSchedule(&sup)
+	rep, err := supervisor.Spawn(sup)
 	if err != nil {
 		return fmt.Errorf("restoring container %s: %w", c.config.Name, criuError(err, filepath.Join(c.userDir(), restoreLog)))
 	}

@@ -122,13 +122,14 @@ func (r *Runtime) NetworkUsers(name string) ([]string, error) {
 
 // RemoveNetwork removes a network (name, ID or ID prefix). A network that
 // containers use is refused with an ErrInvalidState naming them, unless
-// force is set: then those containers are removed first, forcibly. The
+// force is set: then those containers are removed first (killed, or with
+// stopTimeout stopped as `stop -t` does). The
 // default network cannot be removed (ErrInvalidArg), and no container is
 // touched trying.
 //
 // The in-use check and the removal are not one transaction: a container
 // created in between keeps a network that is gone, and fails to start.
-func (r *Runtime) RemoveNetwork(ctx context.Context, name string, force bool) error {
+func (r *Runtime) RemoveNetwork(ctx context.Context, name string, force bool, stopTimeout *uint) error {
 	n, err := r.NetworkByName(name)
 	if err != nil {
 		return fmt.Errorf("removing network: %w", err)
@@ -149,7 +150,7 @@ func (r *Runtime) RemoveNetwork(ctx context.Context, name string, force bool) er
 			return fmt.Errorf("removing network %s: in use by container(s) %s: %w", n.Name, strings.Join(names, ", "), define.ErrInvalidState)
 		}
 		for _, c := range u {
-			err := r.RemoveContainer(ctx, c.id, true, false)
+			err := r.removeWith(ctx, c.id, RemoveOptions{Force: true, Timeout: stopTimeout})
 			if err != nil && !errors.Is(err, define.ErrNotFound) {
 				return fmt.Errorf("removing network %s: %w", n.Name, err)
 			}

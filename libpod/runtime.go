@@ -147,6 +147,9 @@ func (r *Runtime) resetAfterReboot(id string) error {
 	case define.StatusRunning, define.StatusPaused, define.StatusStopping:
 		st.Status = define.StatusExited
 		changed = true
+	case define.StatusInitialized:
+		st.Status = define.StatusCreated // the reboot took what init prepared
+		changed = true
 	}
 	if !changed {
 		return nil

@@ -187,7 +187,7 @@ func (r *Runtime) Reset() error {
 		errs = append(errs, err)
 	}
 	for _, v := range vols {
-		if err := r.RemoveVolume(v.Name, true); err != nil && !errors.Is(err, define.ErrNotFound) {
+		if err := r.RemoveVolume(v.Name, true, nil); err != nil && !errors.Is(err, define.ErrNotFound) {
 			errs = append(errs, err)
 		}
 	}

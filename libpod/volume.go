@@ -264,13 +264,13 @@ func randomVolumeName() string {
 
 // RemoveVolume removes a volume's data and record. A volume that any
 // container uses is refused with an ErrInvalidState naming the containers,
-// unless force is set: then those containers are removed first (forcibly,
-// keeping their other volumes).
-func (r *Runtime) RemoveVolume(name string, force bool) error {
+// unless force is set: then those containers are removed first (killed, or
+// with stopTimeout stopped as `stop -t` does; their other volumes kept).
+func (r *Runtime) RemoveVolume(name string, force bool, stopTimeout *uint) error {
 	if force {
 		// The containers go before the volume lock is taken: container
 		// removal takes container locks, which come first in the lock order.
-		if err := r.removeVolumeUsers(name); err != nil {
+		if err := r.removeVolumeUsers(name, stopTimeout); err != nil {
 			return err
 		}
 	}
@@ -309,13 +309,13 @@ func (r *Runtime) PruneVolumes(filters ...string) ([]string, error) {
 }
 
 // removeVolumeUsers force-removes the containers that use the volume.
-func (r *Runtime) removeVolumeUsers(name string) error {
+func (r *Runtime) removeVolumeUsers(name string, stopTimeout *uint) error {
 	ids, err := r.VolumeInUse(name)
 	if err != nil {
 		return err
 	}
 	for _, id := range ids {
-		err := r.RemoveContainer(context.Background(), id, true, false)
+		err := r.removeWith(context.Background(), id, RemoveOptions{Force: true, Timeout: stopTimeout})
 		if err != nil && !errors.Is(err, define.ErrNotFound) {
 			return fmt.Errorf("removing volume %s: %w", name, err)
 		}

@@ -63,6 +63,11 @@ type ContainerConfig struct {
 	CIDFile       string `json:"cidFile,omitempty"`
 	// IO holds the log options, --timeout, --init-path, --requires.
 	IO IOConfig `json:"io,omitzero"`
+	// Health is the container's health check (--health-*, or the
+	// image's HEALTHCHECK); nil for none.
+	Health *HealthCheck `json:"health,omitempty"`
+	// Secrets are the --secret values, copied in at creation.
+	Secrets []SecretRef `json:"secrets,omitempty"`
 }
 
 // RestartPolicy says what the supervisor does when the container exits.
