@@ -235,6 +235,14 @@ func TestRunRequiresVolumesFromImageVolume(t *testing.T) {
 	if got := e.MustPodlite("ps", "--format", "{{.Names}}", "--sort", "names").Stdout; got != "app\ndb\n" {
 		t.Errorf("running after a run --requires app (which requires db): %q", got)
 	}
+	// As podman: a required container goes only with --depend, after those requiring it.
+	if r := e.Podlite("rm", "-f", "db"); r.ExitCode != 125 || !strings.Contains(r.Stderr, "has dependent containers which must be removed before it") {
+		t.Errorf("rm -f of a required container: exit %d %q", r.ExitCode, r.Stderr)
+	}
+	e.MustPodlite("rm", "-f", "--depend", "db")
+	if got := e.MustPodlite("ps", "-a", "--format", "{{.Names}}").Stdout; got != "" {
+		t.Errorf("left after rm --depend db: %q", got)
+	}
 	if r := e.Podlite("create", "--requires", "nosuch", img, "true"); r.ExitCode != 125 || !strings.Contains(r.Stderr, `"nosuch" is not a valid container, cannot be used as a dependency`) {
 		t.Errorf("--requires nosuch: exit %d %q", r.ExitCode, r.Stderr)
 	}
