@@ -12,6 +12,7 @@ import (
 	"path/filepath"
 	"strconv"
 	"sync"
+	"sync/atomic"
 	"syscall"
 	"time"
 
@@ -31,6 +32,10 @@ type Streams struct {
 	// Terminal, when the container has a TTY and the caller sits at one,
 	// is put in raw mode and its size copied to the container's.
 	Terminal *os.File
+	// Extra are passed to StartAttached's container as fds 3, 4, …
+	// (--preserve-fds); NoSigProxy keeps the caller's signals from it.
+	Extra      []*os.File
+	NoSigProxy bool
 }
 
 // StartAttached starts the container with this podlite process as its
@@ -39,9 +44,13 @@ type Streams struct {
 // the container's exit code once it has exited. A foreground `run` stays
 // alive for the container's life anyway, so it saves spawning a supervisor.
 func (c *Container) StartAttached(ctx context.Context, streams Streams) (int, error) {
+	if err := c.startRequired(ctx); err != nil {
+		return -1, err
+	}
 	var p *oci.Process
 	var io *attachedIO
 	var wasInitialized bool
+	sigs := catchSignals()
 	err := c.withLock(func() (retErr error) {
 		if c.isActive() {
 			return fmt.Errorf("container %s is already running: %w", c.config.Name, define.ErrInvalidState)
@@ -82,17 +91,22 @@ func (c *Container) StartAttached(ctx context.Context, streams Streams) (int, er
 		return c.runningLocked(p.Pid(), os.Getpid())
 	})
 	if err != nil {
+		sigs.release()
 		return -1, err
 	}
 	c.startedEvents(wasInitialized)
 	if err := io.afterStart(); err != nil {
 		_ = p.Signal(syscall.SIGKILL)
 	}
-	stopSignals := forwardSignals(p, io.master)
+	stopSignals := sigs.forward(p, io.master, !streams.NoSigProxy)
+	timedOut := c.killAtTimeout(p)
 	stopHealth := c.healthTimer()
 	code, _ := p.Wait()
 	stopHealth()
 	stopSignals()
+	if timedOut() {
+		code = -1 // as podman records a --timeout kill
+	}
 	io.finish()
 	// Record the exit the way the supervisor would, then let sync pick it up.
 	if err := writeExitFile(c.runDir(), code, time.Now()); err != nil {
@@ -136,6 +150,13 @@ type attachedIO struct {
 }
 
 func (c *Container) newAttachedIO(s Streams) (*attachedIO, error) {
+	// A stream --attach leaves out is still logged.
+	if s.Stdout == nil {
+		s.Stdout = io.Discard
+	}
+	if s.Stderr == nil {
+		s.Stderr = io.Discard
+	}
 	a := &attachedIO{streams: s, stdout: s.Stdout, stderr: s.Stderr, terminal: c.config.Terminal}
 	if c.config.LogPath != "" {
 		f, err := os.OpenFile(c.config.LogPath, os.O_WRONLY|os.O_APPEND|os.O_CREATE, 0o600)
@@ -143,7 +164,14 @@ func (c *Container) newAttachedIO(s Streams) (*attachedIO, error) {
 			return nil, fmt.Errorf("opening the log of %s: %w", c.config.Name, err)
 		}
 		a.log = f
-		lo, le := logs.NewWriters(f)
+		var w io.Writer = f
+		if max := c.config.IO.LogMaxSize; max > 0 {
+			if w, err = logs.NewLimited(f, max); err != nil {
+				f.Close()
+				return nil, err
+			}
+		}
+		lo, le := logs.NewWriters(w)
 		a.stdout, a.stderr = io.MultiWriter(s.Stdout, lo), io.MultiWriter(s.Stderr, le)
 	}
 	if err := a.setupPipes(c.config.Terminal, s.Stdin != nil && c.config.Interactive); err != nil {
@@ -156,6 +184,7 @@ func (c *Container) newAttachedIO(s Streams) (*attachedIO, error) {
 // setupPipes creates the container's ends of its stdio: a console socket
 // for a terminal, pipes otherwise.
 func (a *attachedIO) setupPipes(tty, stdin bool) error {
+	a.stdio.Extra = a.streams.Extra
 	if tty {
 		parent, child, err := oci.ConsolePair()
 		if err != nil {
@@ -265,15 +294,35 @@ func resize(t, master *os.File) {
 // forwardSignals passes the signals podlite receives on to the container
 // (podman's --sig-proxy), and terminal size changes to its console.
 func forwardSignals(p *oci.Process, master *os.File) (stop func()) {
-	ch := make(chan os.Signal, 16)
-	signal.Notify(ch)
+	return catchSignals().forward(p, master, true)
+}
+
+// signalCatcher holds the signals podlite receives from before its
+// container starts, so that one sent meanwhile does not end podlite (and
+// leave the container behind) instead of reaching the container.
+type signalCatcher struct{ ch chan os.Signal }
+
+func catchSignals() *signalCatcher {
+	sc := &signalCatcher{ch: make(chan os.Signal, 16)}
+	signal.Notify(sc.ch)
+	return sc
+}
+
+// release gives the signals back when no container started.
+func (sc *signalCatcher) release() { signal.Stop(sc.ch) }
+
+// forward passes the caught signals on to p when proxy is set; without it
+// (--sig-proxy=false) none is: this process supervises the container, so
+// it stays, ignoring them, until the container exits. SIGWINCH resizes
+// master, the container's terminal.
+func (sc *signalCatcher) forward(p *oci.Process, master *os.File, proxy bool) (stop func()) {
 	done := make(chan struct{})
 	go func() {
 		for {
 			select {
 			case <-done:
 				return
-			case sig := <-ch:
+			case sig := <-sc.ch:
 				switch sig {
 				case syscall.SIGCHLD, syscall.SIGPIPE, syscall.SIGURG:
 				case syscall.SIGWINCH:
@@ -281,14 +330,36 @@ func forwardSignals(p *oci.Process, master *os.File) (stop func()) {
 						resize(os.Stdin, master)
 					}
 				default:
-					_ = p.Signal(sig)
+					if proxy {
+						_ = p.Signal(sig)
+					}
 				}
 			}
 		}
 	}()
 	return func() {
-		signal.Stop(ch)
+		sc.release()
 		close(done)
+	}
+}
+
+// killAtTimeout SIGKILLs p once the container's --timeout has passed; the
+// returned function says whether it did.
+func (c *Container) killAtTimeout(p *oci.Process) (timedOut func() bool) {
+	t := c.config.IO.Timeout
+	if t == 0 {
+		return func() bool { return false }
+	}
+	var fired atomic.Bool
+	timer := time.AfterFunc(time.Duration(t)*time.Second, func() {
+		fired.Store(true)
+		if err := p.Signal(syscall.SIGKILL); err != nil {
+			slog.Debug("killing a container at its --timeout", "container", c.config.Name, "error", err)
+		}
+	})
+	return func() bool {
+		timer.Stop()
+		return fired.Load()
 	}
 }
 

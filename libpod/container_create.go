@@ -104,6 +104,9 @@ type CreateOptions struct {
 	PullOptions storage.PullOptions
 	// Engine names the engine in /run/.containerenv ("podlite-VERSION").
 	Engine string
+	// IO are the log options, --timeout, --init-path and the mounts
+	// taken from elsewhere (container_create_io.go).
+	IO IOOptions
 	// Health are the --health-* flags.
 	Health health.Options
 	// Secrets are --secret values.
@@ -128,7 +131,7 @@ func (r *Runtime) CreateContainer(ctx context.Context, opts *CreateOptions) (_ *
 	if err != nil {
 		return nil, err
 	}
-	img, err := resolveImage(ctx, store, opts)
+	img, err := r.createImage(ctx, store, opts)
 	if err != nil {
 		return nil, err
 	}
@@ -154,7 +157,15 @@ func (r *Runtime) CreateContainer(ctx context.Context, opts *CreateOptions) (_ *
 		return nil, fmt.Errorf("no command or entrypoint specified for image %s: %w", opts.Image, define.ErrInvalidArg)
 	}
 
-	vols, mounts, err := r.resolveVolumes(mounts, img.Config.Volumes)
+	from, err := r.volumesFromMounts(opts.IO.VolumesFrom, mounts)
+	if err != nil {
+		return nil, err
+	}
+	mounts, imageVolumes, err := imageVolumeMounts(opts.IO.ImageVolume, append(mounts, from...), img.Config.Volumes)
+	if err != nil {
+		return nil, err
+	}
+	vols, mounts, err := r.resolveVolumes(mounts, imageVolumes)
 	if err != nil {
 		return nil, err
 	}
@@ -197,6 +208,9 @@ func (r *Runtime) CreateContainer(ctx context.Context, opts *CreateOptions) (_ *
 // addRootfsAndRecord creates the new container's rootfs layer and stores
 // its record, deleting the layer again if the record cannot be stored.
 func (r *Runtime) addRootfsAndRecord(store *storage.Store, cfg *define.ContainerConfig, imageID string, generatedName bool) (retErr error) {
+	if cfg.IO.Rootfs != "" { // --rootfs: nothing in storage
+		return r.addContainerWithName(cfg, &define.ContainerState{Status: define.StatusCreated}, generatedName)
+	}
 	storageID, err := store.CreateContainer(cfg.ID, imageID)
 	if err != nil {
 		return fmt.Errorf("creating the rootfs of %s: %w", cfg.Name, err)
@@ -210,6 +224,9 @@ func (r *Runtime) addRootfsAndRecord(store *storage.Store, cfg *define.Container
 		}
 	}()
 	crashpoint.Hit(crashpoint.CreateRootfsCreated)
+	if err := r.copyUpImageVolumes(store, cfg); err != nil {
+		return err
+	}
 	return r.addContainerWithName(cfg, &define.ContainerState{Status: define.StatusCreated}, generatedName)
 }
 
@@ -252,7 +269,7 @@ func (r *Runtime) addContainerWithName(cfg *define.ContainerConfig, st *define.C
 // containerConfig validates opts and turns them into a config and spec
 // options, touching nothing on disk.
 func (r *Runtime) containerConfig(opts *CreateOptions) (*define.ContainerConfig, *spec.Options, []spec.Mount, error) {
-	if opts.Image == "" {
+	if opts.Image == "" && opts.IO.Rootfs == "" {
 		return nil, nil, nil, fmt.Errorf("an image is required: %w", define.ErrInvalidArg)
 	}
 	id := names.NewID()
@@ -270,14 +287,6 @@ func (r *Runtime) containerConfig(opts *CreateOptions) (*define.ContainerConfig,
 	}
 	if opts.AutoRemove && restart.Name != "no" && restart.Name != "" {
 		return nil, nil, nil, fmt.Errorf("the --rm option conflicts with --restart %s: %w", opts.Restart, define.ErrInvalidArg)
-	}
-	logDriver := opts.LogDriver
-	switch logDriver {
-	case "":
-		logDriver = "k8s-file"
-	case "k8s-file", "none", "passthrough":
-	default:
-		return nil, nil, nil, fmt.Errorf("unsupported log driver %q: use k8s-file, none or passthrough: %w", logDriver, define.ErrInvalidArg)
 	}
 	netChoice, ports, err := networkFlags(opts)
 	if err != nil {
@@ -302,7 +311,7 @@ func (r *Runtime) containerConfig(opts *CreateOptions) (*define.ContainerConfig,
 	cfg := &define.ContainerConfig{
 		ID: id, Name: name, Labels: labels, CreatedAt: time.Now(),
 		RestartPolicy: restart, AutoRemove: opts.AutoRemove, Interactive: opts.Interactive,
-		Terminal: opts.TTY, Init: opts.Init, LogDriver: logDriver, NetworkMode: netMode,
+		Terminal: opts.TTY, Init: opts.Init, NetworkMode: netMode,
 		Network: define.NetworkConfig{Networks: netChoice.Networks, Ports: ports, DNSServers: opts.DNS,
 			DNSSearch: opts.DNSSearch, DNSOptions: opts.DNSOption, HostAdd: opts.AddHost},
 		StopTimeout: 10, CreateCommand: opts.CreateCommand, RemoveImage: opts.RemoveImage,
@@ -312,8 +321,8 @@ func (r *Runtime) containerConfig(opts *CreateOptions) (*define.ContainerConfig,
 	if opts.StopTimeout != nil {
 		cfg.StopTimeout = *opts.StopTimeout
 	}
-	if logDriver == "k8s-file" {
-		cfg.LogPath = filepath.Join(r.cfg.Root, "containers", id, "ctr.log")
+	if err := r.ioConfig(cfg, opts); err != nil {
+		return nil, nil, nil, err
 	}
 	return cfg, so, mounts, nil
 }
@@ -331,7 +340,7 @@ func (c *Container) generateSpec(specOpts *spec.Options, mounts []spec.Mount) er
 	}
 	specOpts.Mounts = append(append(etcMounts, runMounts...), specOpts.Mounts...)
 	if c.config.Init {
-		m, err := initMount(c.rt.cfg.InitPath)
+		m, err := initMount(c.initPath())
 		if err != nil {
 			return err
 		}

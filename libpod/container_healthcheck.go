@@ -37,7 +37,7 @@ const maxHealthOutput = 1 << 20
 // image's HEALTHCHECK.
 func (r *Runtime) healthConfig(ctx context.Context, store *storage.Store, imageID string, opts health.Options) (*define.HealthCheck, error) {
 	var imageHC *define.HealthConfig
-	if !opts.NoHealthcheck && opts.Cmd == "" {
+	if !opts.NoHealthcheck && opts.Cmd == "" && imageID != "" { // a --rootfs container has no image
 		blob, err := store.ConfigBlob(ctx, imageID)
 		if err != nil {
 			return nil, err

@@ -102,24 +102,22 @@ type InspectConfig struct {
 	CreateCommand []string          `json:"CreateCommand,omitempty"`
 	Annotations   map[string]string `json:"Annotations,omitempty"`
 	Timezone      string            `json:"Timezone,omitempty"`
+	Timeout       uint              `json:"Timeout"`
 	InspectHealthConfig
 	Secrets []InspectSecret `json:"Secrets,omitempty"`
 }
 
 // InspectHostConfig is the HostConfig block of InspectData.
 type InspectHostConfig struct {
-	RestartPolicy  InspectRestartPolicy `json:"RestartPolicy"`
-	NetworkMode    string               `json:"NetworkMode"`
-	AutoRemove     bool                 `json:"AutoRemove"`
-	Privileged     bool                 `json:"Privileged"`
-	ReadonlyRootfs bool                 `json:"ReadonlyRootfs"`
-	LogConfig      struct {
-		Type string `json:"Type"`
-		Path string `json:"Path"`
-	} `json:"LogConfig"`
-	Memory          int64  `json:"Memory"`
-	PidsLimit       int64  `json:"PidsLimit"`
-	ContainerIDFile string `json:"ContainerIDFile"`
+	RestartPolicy   InspectRestartPolicy `json:"RestartPolicy"`
+	NetworkMode     string               `json:"NetworkMode"`
+	AutoRemove      bool                 `json:"AutoRemove"`
+	Privileged      bool                 `json:"Privileged"`
+	ReadonlyRootfs  bool                 `json:"ReadonlyRootfs"`
+	LogConfig       InspectLogConfig     `json:"LogConfig"`
+	Memory          int64                `json:"Memory"`
+	PidsLimit       int64                `json:"PidsLimit"`
+	ContainerIDFile string               `json:"ContainerIDFile"`
 }
 
 // InspectNetworkSettings is the NetworkSettings block of InspectData: the
@@ -194,7 +192,11 @@ func (c *Container) Inspect() (*InspectData, error) {
 	h.RestartPolicy = InspectRestartPolicy{Name: rp.Name, MaximumRetryCount: rp.MaxRetries}
 	h.NetworkMode, h.AutoRemove, h.ContainerIDFile = cfg.NetworkMode, cfg.AutoRemove, cfg.CIDFile
 	h.ReadonlyRootfs = s.Root != nil && s.Root.Readonly
-	h.LogConfig.Type, h.LogConfig.Path = cfg.LogDriver, cfg.LogPath
+	h.LogConfig = inspectLogConfig(cfg)
+	d.Config.Timeout = cfg.IO.Timeout
+	if cfg.IO.Rootfs != "" {
+		d.Rootfs = cfg.IO.Rootfs // podman's Rootfs is --rootfs's directory
+	}
 	if r := c.resources(); r != nil {
 		if r.Memory != nil && r.Memory.Limit != nil {
 			h.Memory = *r.Memory.Limit

@@ -95,7 +95,7 @@ func (r *Runtime) removeWith(ctx context.Context, id string, opts RemoveOptions)
 
 // dependents returns the IDs of the containers that depend on id, the
 // most dependent first: those that joined its network namespace
-// (--network container:ID), and theirs.
+// (--network container:ID) or require it (--requires), and theirs.
 func (r *Runtime) dependents(id string) ([]string, error) {
 	var out []string
 	var visit func(string) error
@@ -115,7 +115,8 @@ func (r *Runtime) dependents(id string) ([]string, error) {
 	return out, visit(id)
 }
 
-// dependentsOnly returns the containers that joined id's network namespace.
+// dependentsOnly returns the containers that joined id's network namespace
+// or that require it (--requires).
 func (r *Runtime) dependentsOnly(id string) ([]string, error) {
 	recs, err := r.store.AllContainers()
 	if err != nil {
@@ -123,7 +124,7 @@ func (r *Runtime) dependentsOnly(id string) ([]string, error) {
 	}
 	var out []string
 	for _, rec := range recs {
-		if rec.Config.NetworkMode == "container:"+id {
+		if rec.Config.NetworkMode == "container:"+id || slices.Contains(rec.Config.IO.Requires, id) {
 			out = append(out, rec.Config.ID)
 		}
 	}

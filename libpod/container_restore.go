@@ -152,8 +152,9 @@ func (c *Container) spawnRestoreLocked(opts RestoreOptions, restore oci.Checkpoi
 	start := time.Now()
 	sup := supervisor.Config{
 		Dir: c.runDir(), LogPath: c.config.LogPath, Stdio: c.stdioMode(), KeepStdin: c.config.Interactive,
-		Start: []string{startCommandName, c.rt.ociRoot(), c.config.ID, c.runDir()},
-		Exit:  c.rt.cleanupCommand(c.config.ID),
+		LogMaxSize: c.config.IO.LogMaxSize,
+		Start:      []string{startCommandName, c.rt.ociRoot(), c.config.ID, c.runDir()},
+		Exit:       c.rt.cleanupCommand(c.config.ID),
 	}
 	c.healthSchedule(&sup)
 	rep, err := supervisor.Spawn(sup)

@@ -141,7 +141,7 @@ func absPath(p string) string {
 // resolveImage finds the image locally or pulls it, by the pull policy.
 // "newer" pulls and falls back to the local image when the pull fails, as
 // podman does.
-func resolveImage(ctx context.Context, store *storage.Store, opts *CreateOptions) (*storage.Image, error) {
+func resolveImage(ctx context.Context, store *storage.Store, opts *CreateOptions, retries uint) (*storage.Image, error) {
 	local, err := store.Image(opts.Image)
 	if err != nil && !errors.Is(err, define.ErrNotFound) {
 		return nil, err
@@ -154,7 +154,7 @@ func resolveImage(ctx context.Context, store *storage.Store, opts *CreateOptions
 			return local, nil
 		}
 	}
-	img, perr := store.Pull(ctx, opts.Image, opts.PullOptions)
+	img, perr := pullRetrying(ctx, store, opts, retries)
 	if perr != nil && opts.Pull == "newer" && local != nil {
 		slog.Debug("pull failed, using the local image", "image", opts.Image, "error", perr)
 		return local, nil

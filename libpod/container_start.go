@@ -27,6 +27,9 @@ import (
 // returns once the container's command runs. Starting a running container
 // does nothing.
 func (c *Container) Start(ctx context.Context) error {
+	if err := c.startRequired(ctx); err != nil {
+		return err
+	}
 	return c.withLock(c.startLocked)
 }
 
@@ -53,12 +56,14 @@ func (c *Container) startLocked() (retErr error) {
 		}
 	}()
 	sup := supervisor.Config{
-		Dir:       c.runDir(),
-		LogPath:   c.config.LogPath,
-		Stdio:     c.stdioMode(),
-		KeepStdin: c.config.Interactive,
-		Start:     []string{startCommandName, c.rt.ociRoot(), c.config.ID, c.runDir()},
-		Exit:      c.rt.cleanupCommand(c.config.ID),
+		Dir:        c.runDir(),
+		LogPath:    c.config.LogPath,
+		Stdio:      c.stdioMode(),
+		KeepStdin:  c.config.Interactive,
+		LogMaxSize: c.config.IO.LogMaxSize,
+		Timeout:    c.config.IO.Timeout,
+		Start:      []string{startCommandName, c.rt.ociRoot(), c.config.ID, c.runDir()},
+		Exit:       c.rt.cleanupCommand(c.config.ID),
 	}
 	c.healthSchedule(&sup)
 	rep, err := supervisor.Spawn(sup)
@@ -134,7 +139,7 @@ func (c *Container) stdioMode() string {
 	switch {
 	case c.config.Terminal:
 		return supervisor.StdioTTY
-	case c.config.LogDriver == "passthrough":
+	case c.config.LogDriver == "passthrough" || c.config.LogDriver == "passthrough-tty":
 		return supervisor.StdioPassthrough
 	case c.config.LogDriver == "none":
 		return supervisor.StdioNull
@@ -165,7 +170,7 @@ func (c *Container) prepareLocked(restore *network.Status) (_ *specs.Spec, retEr
 			c.releaseLocked()
 		}
 	}()
-	mnt, err := store.Mount(c.config.StorageID)
+	mnt, err := c.mountRootfsLocked(store)
 	if err != nil {
 		return nil, fmt.Errorf("mounting the rootfs of %s: %w", c.config.Name, err)
 	}
@@ -257,7 +262,7 @@ func (c *Container) freeResourcesLocked() error {
 	if c.state.Mountpoint != "" {
 		store, err := c.rt.Storage()
 		if err == nil {
-			err = store.Unmount(c.config.StorageID, false)
+			err = c.unmountRootfsLocked(store)
 		}
 		if err != nil {
 			errs = append(errs, fmt.Errorf("unmounting the rootfs of %s: %w", c.config.Name, err))

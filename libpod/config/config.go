@@ -45,6 +45,10 @@ type Config struct {
 	CgroupManager string `toml:"cgroup_manager"`
 	// EventsLogger is where events go: "file" or "none".
 	EventsLogger string `toml:"events_logger"`
+	// PullRetries is how often create and run try a pull again after a
+	// network failure (podman's containers.conf retry), unless --retry
+	// says.
+	PullRetries uint `toml:"retry"`
 	// StorageOptions are containers/storage driver options
 	// ("overlay.mount_program=...", "vfs.ignore_chown_errors=true").
 	StorageOptions []string `toml:"storage_options"`
@@ -78,6 +82,7 @@ func Default() *Config {
 		Runtime:                 RuntimeName,
 		CgroupManager:           CgroupManagerCgroupfs,
 		EventsLogger:            EventsFile,
+		PullRetries:             3,
 	}
 	if os.Geteuid() != 0 {
 		c.Rootless = true

@@ -61,6 +61,8 @@ type ContainerConfig struct {
 	PidFile       string `json:"pidFile,omitempty"`
 	ConmonPidFile string `json:"conmonPidFile,omitempty"`
 	CIDFile       string `json:"cidFile,omitempty"`
+	// IO holds the log options, --timeout, --init-path, --requires.
+	IO IOConfig `json:"io,omitzero"`
 	// Health is the container's health check (--health-*, or the
 	// image's HEALTHCHECK); nil for none.
 	Health *HealthCheck `json:"health,omitempty"`

@@ -5,5 +5,7 @@
 //
 // The flag is F for a full line and P for a partial one (output that did
 // not end in a newline); readers join partial records with the record that
-// follows. The supervisor (C) writes the same format.
+// follows. The supervisor (C) writes the same format. With --log-opt
+// max-size (Limited), a record that would make the file larger than that
+// empties it first, as conmon does: the log keeps the latest lines.
 package logs

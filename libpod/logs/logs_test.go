@@ -135,3 +135,27 @@ func TestReadFollow(t *testing.T) {
 		t.Fatal("Read did not return after Stop")
 	}
 }
+
+func TestLimitedEmptiesTheLogPastMaxSize(t *testing.T) {
+	f, err := os.OpenFile(filepath.Join(t.TempDir(), "ctr.log"), os.O_WRONLY|os.O_APPEND|os.O_CREATE, 0o600)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	l, err := logs.NewLimited(f, 10)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, s := range []string{"abcd\n", "efgh\nijkl\n"} {
+		if _, err := l.Write([]byte(s)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	b, err := os.ReadFile(f.Name())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if string(b) != "ijkl\n" {
+		t.Fatalf("log after three records into 10 bytes: %q, want the last one", b)
+	}
+}

@@ -2,6 +2,7 @@ package oci
 
 import (
 	"fmt"
+	"maps"
 	"os"
 	"slices"
 
@@ -28,14 +29,12 @@ func PreservedFiles(n uint, list []uint) (files []*os.File, err error) {
 	if len(want) == 0 {
 		return nil, nil
 	}
-	fds := make([]int, 0, len(want))
-	for fd, flag := range want {
+	fds := slices.Sorted(maps.Keys(want))
+	for _, fd := range fds { // lowest first: the same missing one each time, as podman names it
 		if !inherited(fd) {
-			return nil, fmt.Errorf("file descriptor %d is not available - the %s option requires that file descriptors must be passed: %w", fd, flag, define.ErrInvalidArg)
+			return nil, fmt.Errorf("file descriptor %d is not available - the %s option requires that file descriptors must be passed: %w", fd, want[fd], define.ErrInvalidArg)
 		}
-		fds = append(fds, fd)
 	}
-	slices.Sort(fds)
 	var null *os.File
 	for fd := 3; fd <= fds[len(fds)-1]; fd++ {
 		if _, ok := want[fd]; ok {

@@ -80,8 +80,24 @@ func (s *Store) DeleteContainer(storageID string) error {
 }
 
 // ExportRootfs writes the container's whole rootfs to w as a tar stream.
-func (s *Store) ExportRootfs(storageID string, w io.Writer) (retErr error) {
-	dir, err := s.Mount(storageID)
+func (s *Store) ExportRootfs(storageID string, w io.Writer) error {
+	return s.withMounted(storageID, func(dir string) error {
+		rc, err := archive.Tar(dir, archive.Uncompressed)
+		if err != nil {
+			return fmt.Errorf("exporting rootfs of container %s: %w", storageID, err)
+		}
+		defer rc.Close()
+		if _, err := io.Copy(w, rc); err != nil {
+			return fmt.Errorf("exporting rootfs of container %s: %w", storageID, err)
+		}
+		return nil
+	})
+}
+
+// withMounted runs fn on the container's mounted rootfs, unmounted again
+// after it.
+func (s *Store) withMounted(storageID string, fn func(mnt string) error) (retErr error) {
+	mnt, err := s.Mount(storageID)
 	if err != nil {
 		return err
 	}
@@ -90,15 +106,7 @@ func (s *Store) ExportRootfs(storageID string, w io.Writer) (retErr error) {
 			retErr = err
 		}
 	}()
-	rc, err := archive.Tar(dir, archive.Uncompressed)
-	if err != nil {
-		return fmt.Errorf("exporting rootfs of container %s: %w", storageID, err)
-	}
-	defer rc.Close()
-	if _, err := io.Copy(w, rc); err != nil {
-		return fmt.Errorf("exporting rootfs of container %s: %w", storageID, err)
-	}
-	return nil
+	return fn(mnt)
 }
 
 // RootfsDiff writes the container's changes to its image as an
@@ -127,20 +135,13 @@ func (s *Store) RootfsDiff(storageID string, w io.Writer) error {
 // mounted rootfs, confined to it by a chroot, as a container's own writes
 // go: the layer needs no digest or tar-split of the change, which is what
 // makes containers/storage's ApplyDiff slow on large diffs.
-func (s *Store) ApplyRootfsDiff(storageID string, r io.Reader) (retErr error) {
-	mnt, err := s.Mount(storageID)
-	if err != nil {
-		return err
-	}
-	defer func() {
-		if err := s.Unmount(storageID, false); err != nil && retErr == nil {
-			retErr = err
+func (s *Store) ApplyRootfsDiff(storageID string, r io.Reader) error {
+	return s.withMounted(storageID, func(mnt string) error {
+		if _, err := chrootarchive.ApplyUncompressedLayer(mnt, r, &archive.TarOptions{}); err != nil {
+			return fmt.Errorf("applying rootfs changes to container %s: %w", storageID, err)
 		}
-	}()
-	if _, err := chrootarchive.ApplyUncompressedLayer(mnt, r, &archive.TarOptions{}); err != nil {
-		return fmt.Errorf("applying rootfs changes to container %s: %w", storageID, err)
-	}
-	return nil
+		return nil
+	})
 }
 
 // ContainersOfImage returns the storage IDs of the containers whose rootfs

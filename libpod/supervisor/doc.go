@@ -7,8 +7,10 @@
 // container costs one process of about a megabyte. It starts the container
 // through a second re-execution of podlite (the start command), becomes the
 // container init's parent as a child subreaper, logs its output in k8s-file
-// format, writes the exit code to DIR/exit and then execs the exit command
-// (podlite container cleanup).
+// format (emptying the log before a line would pass --log-opt max-size,
+// as conmon does), kills the container at its --timeout (its exit then
+// recorded as -1, as conmon records it), writes the exit code to DIR/exit
+// and then execs the exit command (podlite container cleanup).
 //
 // Health checks have no daemon to run them (podman uses systemd timers):
 // the supervisor of a container with a health check keeps a timerfd and,

@@ -22,6 +22,10 @@
  *   _PODLITE_SUP_STDIO    "pipe" | "tty" | "passthrough" | "null"
  *   _PODLITE_SUP_STDIN    "1" to keep stdin open through DIR/stdin
  *   _PODLITE_SUP_NSTART   argv[1..N] is the start command, the rest the exit command
+ *   _PODLITE_SUP_LOGMAX   optional: the log's size limit in bytes; a line
+ *                         that would pass it empties the log first (conmon's rule)
+ *   _PODLITE_SUP_TIMEOUT  optional: seconds after which the container is
+ *                         SIGKILLed and its exit recorded as -1 (conmon's --timeout)
  *   _PODLITE_SUP_NHEALTH  the K arguments after the start command are the health
  *                         command (K may be 0 or unset: no health checks)
  *   _PODLITE_SUP_HEALTH   "INTERVAL_MS STARTUP_MS": the health command runs every
@@ -57,6 +61,7 @@
 struct sup {
 	const char *dir;
 	int log_fd;
+	long long log_max, log_size; /* --log-opt max-size (0: none), bytes in the log */
 	int out_fd, err_fd;   /* container output, -1 once at EOF */
 	int cons_fd;          /* console socket; -1 once the master arrived */
 	int master_fd;        /* terminal master, or -1 */
@@ -64,7 +69,7 @@ struct sup {
 	int stdin_fd;         /* write end of the container's stdin, or -1 */
 	int ctl_fifo;         /* DIR/ctl for a terminal: "ROWS COLS\n" resizes it */
 	pid_t start_pid, ctr_pid;
-	int have_exit, exit_code;
+	int have_exit, exit_code, timed_out;
 	/* health checks: the command, its timer, the run in progress */
 	char **health_argv;
 	int timer_fd;
@@ -118,6 +123,10 @@ static void log_chunk(struct sup *s, const char *stream, const char *buf, size_t
 		size_t n = nl ? (size_t)(nl - buf) : len;
 		int plen = snprintf(prefix, sizeof(prefix), "%s.%09ld%.3s:%s %s %c ", stamp, ts.tv_nsec,
 				    zone, zone + 3, stream, nl ? 'F' : 'P');
+		long long rec = plen + (long long)n + 1;
+		if (s->log_max > 0 && s->log_size + rec > s->log_max && ftruncate(s->log_fd, 0) == 0)
+			s->log_size = 0;
+		s->log_size += rec;
 		write_all(s->log_fd, prefix, plen);
 		write_all(s->log_fd, buf, n);
 		write_all(s->log_fd, "\n", 1);
@@ -213,7 +222,8 @@ static void write_exit(struct sup *s)
 	int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
 	if (fd < 0)
 		return;
-	int n = snprintf(buf, sizeof(buf), "%d %lld%09ld\n", s->exit_code, (long long)ts.tv_sec, ts.tv_nsec);
+	int n = snprintf(buf, sizeof(buf), "%d %lld%09ld\n", s->timed_out ? -1 : s->exit_code, (long long)ts.tv_sec,
+			 ts.tv_nsec);
 	write_all(fd, buf, n);
 	fsync(fd);
 	close(fd);
@@ -330,6 +340,24 @@ static void reset_signals(void)
 	sigprocmask(SIG_SETMASK, &none, NULL);
 }
 
+/* until_timeout is poll's timeout for --timeout: -1 without one, else the
+ * milliseconds left; past the deadline it kills the container once. */
+static int until_timeout(struct sup *s, const struct timespec *deadline)
+{
+	if (deadline->tv_sec == 0 || s->timed_out || s->have_exit)
+		return -1;
+	struct timespec now;
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	long long left = (deadline->tv_sec - now.tv_sec) * 1000LL + (deadline->tv_nsec - now.tv_nsec) / 1000000;
+	if (left > 0)
+		return left > 60000 ? 60000 : (int)left;
+	if (s->ctr_pid <= 0)
+		return 10; /* the start command has not reported the PID yet */
+	kill(s->ctr_pid, SIGKILL);
+	s->timed_out = 1;
+	return -1;
+}
+
 static void exec_argv(char **argv)
 {
 	execv("/proc/self/exe", argv);
@@ -345,6 +373,10 @@ static void supervise(int argc, char **argv)
 	const char *stdio = getenv("_PODLITE_SUP_STDIO");
 	const char *keep_stdin = getenv("_PODLITE_SUP_STDIN");
 	const char *nstart_s = getenv("_PODLITE_SUP_NSTART");
+	const char *logmax_s = getenv("_PODLITE_SUP_LOGMAX");
+	const char *timeout_s = getenv("_PODLITE_SUP_TIMEOUT");
+	s.log_max = logmax_s ? atoll(logmax_s) : 0;
+	long timeout = timeout_s ? atol(timeout_s) : 0;
 	const char *nhealth_s = getenv("_PODLITE_SUP_NHEALTH");
 	const char *health_s = getenv("_PODLITE_SUP_HEALTH");
 	if (!s.dir || !stdio || !nstart_s) {
@@ -377,6 +409,9 @@ static void supervise(int argc, char **argv)
 		s.log_fd = open(logp, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0600);
 		if (s.log_fd < 0)
 			die("opening the log file");
+		struct stat lst;
+		if (fstat(s.log_fd, &lst) == 0)
+			s.log_size = lst.st_size;
 	}
 	char stdio_mode[16];
 	snprintf(stdio_mode, sizeof(stdio_mode), "%s", stdio);
@@ -386,6 +421,8 @@ static void supervise(int argc, char **argv)
 	unsetenv("_PODLITE_SUP_STDIO");
 	unsetenv("_PODLITE_SUP_STDIN");
 	unsetenv("_PODLITE_SUP_NSTART");
+	unsetenv("_PODLITE_SUP_LOGMAX");
+	unsetenv("_PODLITE_SUP_TIMEOUT");
 	unsetenv("_PODLITE_SUP_NHEALTH");
 	unsetenv("_PODLITE_SUP_HEALTH");
 
@@ -444,6 +481,11 @@ static void supervise(int argc, char **argv)
 			die("creating the stdin pipe");
 	}
 
+	struct timespec deadline = { 0, 0 };
+	if (timeout > 0) {
+		clock_gettime(CLOCK_MONOTONIC, &deadline);
+		deadline.tv_sec += timeout;
+	}
 	s.start_pid = fork();
 	if (s.start_pid < 0)
 		die("fork");
@@ -501,11 +543,13 @@ static void supervise(int argc, char **argv)
 			break;
 		/* After the exit, output still buffered in the pipes is drained;
 		 * a writer kept alive elsewhere cannot hold the exit up long. */
-		int r = poll(p, n, drain ? 500 : -1);
+		int r = poll(p, n, drain ? 500 : until_timeout(&s, &deadline));
 		if (r < 0 && errno != EINTR)
 			die("poll");
-		if (r == 0)
+		if (r == 0 && drain)
 			break;
+		if (r == 0)
+			continue; /* until_timeout's wake-up */
 		if (p[0].revents & POLLIN) {
 			struct signalfd_siginfo si;
 			while (read(sfd, &si, sizeof(si)) > 0) {

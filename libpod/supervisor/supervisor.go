@@ -36,6 +36,11 @@ type Config struct {
 	Stdio   string
 	// KeepStdin keeps the container's stdin open, fed from Dir/stdin.
 	KeepStdin bool
+	// LogMaxSize empties the log before a line would make it larger (0:
+	// no limit); Timeout kills the container that many seconds after its
+	// start, its exit recorded as -1 (0: none).
+	LogMaxSize int64
+	Timeout    uint
 	// Start and Exit are podlite argv (without the binary) run as the start
 	// command and, after the container exits, the exit command.
 	Start, Exit []string
@@ -92,6 +97,8 @@ func Spawn(cfg Config) (*Report, error) {
 			"_PODLITE_SUP_STDIN="+boolString(cfg.KeepStdin),
 			// argv[1..N] is the start command, the rest the exit command.
 			"_PODLITE_SUP_NSTART="+strconv.Itoa(len(cfg.Start)),
+			"_PODLITE_SUP_LOGMAX="+strconv.FormatInt(cfg.LogMaxSize, 10),
+			"_PODLITE_SUP_TIMEOUT="+strconv.FormatUint(uint64(cfg.Timeout), 10),
 			// then the health command's K arguments.
 			"_PODLITE_SUP_NHEALTH="+strconv.Itoa(len(cfg.Health)),
 			fmt.Sprintf("_PODLITE_SUP_HEALTH=%d %d", cfg.HealthInterval.Milliseconds(), cfg.StartupInterval.Milliseconds()),

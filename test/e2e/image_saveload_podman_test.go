@@ -56,13 +56,6 @@ func TestImageSaveLoadPodmanErrors(t *testing.T) {
 	}
 }
 
-// firstLine is the first line of s without podlite's error class suffix,
-// which podman's messages lack.
-func firstLine(s string) string {
-	line, _, _ := strings.Cut(strings.TrimSpace(s), "\n")
-	return strings.TrimSuffix(line, ": invalid argument")
-}
-
 // TestImageLoadURL loads an archive served over HTTP on 127.0.0.1, and
 // fails cleanly on a missing one.
 func TestImageLoadURL(t *testing.T) {

@@ -32,6 +32,7 @@ type createFlags struct {
 	cpus                                        float64
 	pidsLimit                                   int64
 	stopTimeout                                 uint
+	io                                          ioFlags
 	health                                      healthFlags
 	secret                                      secretFlags
 	pullFlags
@@ -69,7 +70,7 @@ func (f *createFlags) register(fs *pflag.FlagSet) {
 	fs.UintVar(&f.stopTimeout, "stop-timeout", 10, "seconds to wait for a stop before killing")
 	fs.StringVar(&f.restart, "restart", "", "restart policy: no, on-failure[:N], always, unless-stopped")
 	fs.BoolVar(&f.init, "init", false, "run an init inside the container that reaps zombies and forwards signals")
-	fs.StringVar(&f.logDriver, "log-driver", "", "logging driver: k8s-file, none, passthrough")
+	fs.StringVar(&f.logDriver, "log-driver", "k8s-file", "logging driver: k8s-file (json-file is its alias), none, passthrough, passthrough-tty")
 	fs.StringVar(&f.network, "network", "", "network (--net too): bridge (default), none, host, ns:PATH, container:NAME, or NAME[:ip=IP,mac=MAC][,NAME...]")
 	fs.StringVar(&f.ip, "ip", "", "static IPv4 address on the container's network")
 	fs.StringVar(&f.mac, "mac-address", "", "static MAC address on the container's network")
@@ -97,6 +98,7 @@ func (f *createFlags) register(fs *pflag.FlagSet) {
 	fs.StringArrayVar(&f.annotations, "annotation", nil, "add an annotation to the OCI spec (KEY=VALUE)")
 	fs.BoolVar(&f.envHost, "env-host", false, "copy the host's environment into the container")
 	fs.StringVar(&f.tz, "tz", "", "the container's time zone: local or an IANA zone (e.g. Europe/Paris)")
+	f.io.register(fs)
 	f.health.register(fs)
 	f.secret.register(fs)
 	f.registerPull(fs)
@@ -122,6 +124,9 @@ func (f *createFlags) options(cmd *cobra.Command, args []string) (*libpod.Create
 	}
 	if f.rmi && cmd.Flags().Changed("rm") && !f.rm {
 		return nil, fmt.Errorf("the --rmi option does not work with --rm=false: %w", define.ErrInvalidArg)
+	}
+	if err := f.io.options(cmd, o); err != nil {
+		return nil, err
 	}
 	if !f.quiet {
 		o.PullOptions.Progress = os.Stderr

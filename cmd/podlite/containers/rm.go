@@ -48,7 +48,7 @@ func newRmCommand(g *common.Globals) *cobra.Command {
 	fs := cmd.Flags()
 	fs.BoolVarP(&opts.Force, "force", "f", false, "kill and remove running containers; ignore missing ones")
 	fs.BoolVarP(&opts.Volumes, "volumes", "v", false, "remove the container's anonymous volumes")
-	fs.BoolVar(&opts.Depend, "depend", false, "remove the containers that depend on it (--network container:NAME) first")
+	fs.BoolVar(&opts.Depend, "depend", false, "remove the containers that depend on it (--network container:NAME, --requires) first")
 	fs.UintVarP(&timeout, "time", "t", 10, "with --force: seconds to wait for the stop signal before killing a running container")
 	fs.BoolVarP(&sel.ignore, "ignore", "i", false, "ignore containers and --cidfile files that do not exist")
 	fs.BoolVarP(&sel.all, "all", "a", false, "remove every container")

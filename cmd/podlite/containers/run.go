@@ -24,6 +24,10 @@ func newRunCommand(g *common.Globals) *cobra.Command {
   podlite run -it localhost/busybox sh`,
 		ValidArgsFunction: common.Complete(g, common.ImageNames),
 		RunE: func(cmd *cobra.Command, args []string) error {
+			streams, printID, err := f.io.runStreams(cmd, f.interactive, detach, f.logDriver)
+			if err != nil {
+				return err
+			}
 			c, err := f.create(cmd, g, args)
 			if err != nil {
 				return err
@@ -39,12 +43,16 @@ func newRunCommand(g *common.Globals) *cobra.Command {
 				fmt.Println(c.ID())
 				return nil
 			}
-			return runAttached(ctx, g, c, f.interactive, f.rm || f.rmi)
+			if printID {
+				fmt.Println(c.ID())
+			}
+			return runAttachedWith(ctx, g, c, streams, f.rm || f.rmi)
 		},
 	}
 	cmd.Flags().BoolVarP(&detach, "detach", "d", false, "run in the background and print the container ID")
 	cmd.Flags().BoolVar(&f.rmi, "rmi", false, "remove the image after the container exits, unless another container uses it (implies --rm)")
 	f.register(cmd.Flags())
+	f.io.registerRun(cmd.Flags())
 	return cmd
 }
 
@@ -55,6 +63,11 @@ func runAttached(ctx context.Context, g *common.Globals, c *libpod.Container, in
 	if interactive {
 		streams.Stdin = os.Stdin
 	}
+	return runAttachedWith(ctx, g, c, streams, remove)
+}
+
+// runAttachedWith is runAttached with the caller's streams.
+func runAttachedWith(ctx context.Context, g *common.Globals, c *libpod.Container, streams libpod.Streams, remove bool) error {
 	code, err := c.StartAttached(ctx, streams)
 	if remove {
 		if rerr := removeQuietly(g, c); err == nil && rerr != nil {
