@@ -102,6 +102,8 @@ type CreateOptions struct {
 	PullOptions storage.PullOptions
 	// Engine names the engine in /run/.containerenv ("podlite-VERSION").
 	Engine string
+	// Shape holds the namespace, device, resource and process flags.
+	Shape spec.ShapeFlags
 }
 
 // CreateContainer creates a container from opts: its rootfs in storage, its
@@ -184,7 +186,7 @@ func (r *Runtime) CreateContainer(ctx context.Context, opts *CreateOptions) (_ *
 // addRootfsAndRecord creates the new container's rootfs layer and stores
 // its record, deleting the layer again if the record cannot be stored.
 func (r *Runtime) addRootfsAndRecord(store *storage.Store, cfg *define.ContainerConfig, imageID string, generatedName bool) (retErr error) {
-	storageID, err := store.CreateContainer(cfg.ID, imageID)
+	storageID, err := store.CreateContainerMapped(cfg.ID, imageID, cfg.Spec.Linux.UIDMappings, cfg.Spec.Linux.GIDMappings)
 	if err != nil {
 		return fmt.Errorf("creating the rootfs of %s: %w", cfg.Name, err)
 	}
@@ -279,11 +281,14 @@ func (r *Runtime) containerConfig(opts *CreateOptions) (*define.ContainerConfig,
 	if err != nil {
 		return nil, nil, nil, err
 	}
+	if err := r.shapeOptions(so, opts); err != nil {
+		return nil, nil, nil, err
+	}
 	labels, err := runFlags(opts)
 	if err != nil {
 		return nil, nil, nil, err
 	}
-	if so.Hostname == "" && netMode != "host" {
+	if so.Hostname == "" && netMode != "host" && !sharedUTS(so) {
 		so.Hostname = id[:12]
 	}
 	cfg := &define.ContainerConfig{

@@ -142,6 +142,9 @@ func (c *Container) prepareLocked(restore *network.Status) (_ *specs.Spec, retEr
 		err = spec.Finalize(s, mnt)
 	}
 	if err == nil {
+		err = c.prepareShapeLocked(s)
+	}
+	if err == nil {
 		err = c.setupNetworkLocked(context.Background(), s, restore)
 	}
 	if err == nil {

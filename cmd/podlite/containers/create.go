@@ -32,6 +32,7 @@ type createFlags struct {
 	cpus                                        float64
 	pidsLimit                                   int64
 	stopTimeout                                 uint
+	specFlags
 }
 
 // netAlias makes --net podman's other spelling of --network.
@@ -94,6 +95,7 @@ func (f *createFlags) register(fs *pflag.FlagSet) {
 	fs.StringArrayVar(&f.annotations, "annotation", nil, "add an annotation to the OCI spec (KEY=VALUE)")
 	fs.BoolVar(&f.envHost, "env-host", false, "copy the host's environment into the container")
 	fs.StringVar(&f.tz, "tz", "", "the container's time zone: local or an IANA zone (e.g. Europe/Paris)")
+	f.registerSpec(fs)
 	fs.SetNormalizeFunc(netAlias)
 }
 
@@ -129,6 +131,9 @@ func (f *createFlags) options(cmd *cobra.Command, args []string) (*libpod.Create
 		o.StopTimeout = &f.stopTimeout
 	}
 	var err error
+	if o.Shape, err = f.shape(cmd); err != nil {
+		return nil, err
+	}
 	if o.Labels, err = common.KeyValues("label", f.labels); err != nil {
 		return nil, err
 	}

@@ -1,0 +1,102 @@
+package libpod
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+	"syscall"
+
+	specs "github.com/opencontainers/runtime-spec/specs-go"
+
+	"github.com/podlite/podlite/libpod/define"
+	"github.com/podlite/podlite/libpod/spec"
+)
+
+// shapeOptions parses the namespace, device, resource and process flags
+// into so, with the checks that need the rest of the command line: a
+// --hostname in the host's UTS namespace, the containers of
+// container:NAME modes (recorded by ID).
+func (r *Runtime) shapeOptions(so *spec.Options, opts *CreateOptions) error {
+	sh, err := spec.ParseShape(&opts.Shape, so.NetNS == define.NetworkHost, opts.Memory)
+	if err != nil {
+		return err
+	}
+	if opts.CPUs > 0 && sh.Resources.CPU != nil && (sh.Resources.CPU.Period != nil || sh.Resources.CPU.Quota != nil) {
+		return fmt.Errorf("--cpu-period and --cpu-quota cannot be used with --cpus: %w", define.ErrInvalidArg)
+	}
+	for i, n := range sh.Namespaces {
+		if n.Mode != spec.NSContainer {
+			continue
+		}
+		other, err := r.LookupContainer(n.Path)
+		if err != nil {
+			return fmt.Errorf("%s container:%s: %w", n.Flag(), n.Path, err)
+		}
+		sh.Namespaces[i].Path = other.ID()
+	}
+	so.Shape = sh
+	switch so.NamespaceMode(specs.UTSNamespace) {
+	case spec.NSHost:
+		if so.Hostname != "" {
+			return fmt.Errorf("cannot set hostname when running in the host UTS namespace: %w", define.ErrInvalidArg)
+		}
+	case spec.NSContainer, spec.NSPath:
+		if so.Hostname != "" {
+			return fmt.Errorf("cannot set hostname when joining another UTS namespace: %w", define.ErrInvalidArg)
+		}
+	}
+	return nil
+}
+
+// sharedUTS reports whether the container joins a UTS namespace it does
+// not own (the host's or another's), whose name it keeps.
+func sharedUTS(so *spec.Options) bool {
+	m := so.NamespaceMode(specs.UTSNamespace)
+	return m == spec.NSHost || m == spec.NSContainer || m == spec.NSPath
+}
+
+// prepareShapeLocked completes a finalized spec for one start: the
+// namespaces a container shares with others (--pid, --ipc, --uts,
+// --cgroupns container:NAME) point at those containers' running
+// processes, and a rootfs in a user namespace of its own is made
+// reachable by its root.
+func (c *Container) prepareShapeLocked(s *specs.Spec) error {
+	for _, m := range s.Linux.UIDMappings {
+		if m.ContainerID == 0 {
+			if err := makeSearchable(s.Root.Path, m.HostID); err != nil {
+				return err
+			}
+		}
+	}
+	return spec.ResolveContainerPaths(s, func(id string) (int, error) {
+		other, err := c.rt.containerByID(id)
+		if err != nil {
+			return 0, err
+		}
+		if other.state.Status != define.StatusRunning {
+			return 0, fmt.Errorf("container %s is not running: %w", other.config.Name, define.ErrInvalidState)
+		}
+		return other.state.PID, nil
+	})
+}
+
+// makeSearchable adds the search bits to every directory above dir (dir
+// included) that host user uid does not own, as podman does, so that the
+// root of a user namespace can reach its rootfs (storage dirs are 0700).
+func makeSearchable(dir string, uid uint32) error {
+	for ; dir != "/"; dir = filepath.Dir(dir) {
+		st, err := os.Stat(dir)
+		if err != nil {
+			return fmt.Errorf("making the rootfs reachable in its user namespace: %w", err)
+		}
+		if sys, ok := st.Sys().(*syscall.Stat_t); ok && sys.Uid == uid {
+			continue
+		}
+		if st.Mode().Perm()&0o111 != 0o111 {
+			if err := os.Chmod(dir, st.Mode().Perm()|0o111); err != nil {
+				return fmt.Errorf("making the rootfs reachable in its user namespace: %w", err)
+			}
+		}
+	}
+	return nil
+}

@@ -1,0 +1,133 @@
+package spec
+
+import (
+	"fmt"
+	"path/filepath"
+
+	specs "github.com/opencontainers/runtime-spec/specs-go"
+	"github.com/opencontainers/runtime-tools/generate"
+
+	"github.com/podlite/podlite/libpod/define"
+)
+
+// ShapeFlags are the raw run/create flags that shape the spec beyond the
+// basic ones of Options: namespaces and ID mappings, devices, resources
+// and process settings. ParseShape checks them before anything is created.
+type ShapeFlags struct {
+	// PID, UTS, IPC, CgroupNS and UserNS are --pid, --uts, --ipc,
+	// --cgroupns and --userns as podman writes them.
+	PID, UTS, IPC, CgroupNS, UserNS string
+	// UIDMap and GIDMap are --uidmap/--gidmap CONTAINER:HOST:SIZE values;
+	// SubUIDName and SubGIDName name /etc/subuid and /etc/subgid entries.
+	UIDMap, GIDMap         []string
+	SubUIDName, SubGIDName string
+
+	// Devices are --device HOST[:CONTAINER][:PERMS]; DeviceCgroupRules
+	// --device-cgroup-rule "TYPE MAJOR:MINOR ACCESS".
+	Devices, DeviceCgroupRules []string
+
+	Resources ResourceFlags
+	// CgroupParent is --cgroup-parent; Cgroups --cgroups (enabled,
+	// no-conmon, disabled, split); CgroupConf --cgroup-conf KEY=VALUE.
+	CgroupParent, Cgroups string
+	CgroupConf            []string
+
+	// OOMScoreAdj is --oom-score-adj when given.
+	OOMScoreAdj *int
+	// Sysctls are --sysctl KEY=VALUE; Umask is --umask (octal);
+	// Personality is --personality (LINUX or LINUX32).
+	Sysctls     []string
+	Umask       string
+	Personality string
+	// GPUs (--gpus) and RDTClass (--rdt-class) are refused: podlite has
+	// no GPU support and the host no resctrl.
+	GPUs     []string
+	RDTClass string
+}
+
+// Shape is ShapeFlags checked and parsed.
+type Shape struct {
+	Namespaces []Namespace
+	// UIDMap and GIDMap are the user namespace's mappings (empty: none).
+	UIDMap, GIDMap []specs.LinuxIDMapping
+	Devices        []specs.LinuxDevice
+	DeviceRules    []specs.LinuxDeviceCgroup
+	Resources      specs.LinuxResources
+	CgroupParent   string
+	OOMScoreAdj    *int
+	Sysctls        map[string]string
+	Umask          *uint32
+	Personality    *specs.LinuxPersonality
+}
+
+// ParseShape checks and parses f; netHost tells whether the container
+// shares the host's network namespace (for --sysctl's net.* keys), and
+// memory is --memory (for --memory-swap's checks).
+func ParseShape(f *ShapeFlags, netHost bool, memory int64) (*Shape, error) {
+	s := &Shape{OOMScoreAdj: f.OOMScoreAdj}
+	if len(f.GPUs) > 0 {
+		return nil, fmt.Errorf("--gpus is not supported: podlite has no GPU device support; pass the device nodes with --device: %w", define.ErrNotSupported)
+	}
+	if f.RDTClass != "" {
+		return nil, fmt.Errorf("--rdt-class is not supported: podlite does not manage resctrl classes: %w", define.ErrNotSupported)
+	}
+	var err error
+	if s.Namespaces, err = parseNamespaces(f); err != nil {
+		return nil, err
+	}
+	if s.UIDMap, s.GIDMap, err = parseIDMaps(f); err != nil {
+		return nil, err
+	}
+	if s.Devices, s.DeviceRules, err = parseDevices(f.Devices, f.DeviceCgroupRules); err != nil {
+		return nil, err
+	}
+	if err = parseResources(&f.Resources, memory, &s.Resources); err != nil {
+		return nil, err
+	}
+	if s.CgroupParent, err = parseCgroups(f, &s.Resources); err != nil {
+		return nil, err
+	}
+	if err = checkOOMScoreAdj(f.OOMScoreAdj); err != nil {
+		return nil, err
+	}
+	if s.Sysctls, err = parseSysctls(f.Sysctls, netHost, nsMode(s.Namespaces, specs.UTSNamespace), nsMode(s.Namespaces, specs.IPCNamespace)); err != nil {
+		return nil, err
+	}
+	if s.Umask, err = parseUmask(f.Umask); err != nil {
+		return nil, err
+	}
+	if s.Personality, err = parsePersonality(f.Personality); err != nil {
+		return nil, err
+	}
+	return s, nil
+}
+
+// withShape applies a parsed Shape to the spec.
+func withShape(g *generate.Generator, o *Options) error {
+	sh := o.Shape
+	if sh == nil {
+		return nil
+	}
+	if err := applyNamespaces(g, o, sh); err != nil {
+		return err
+	}
+	applyDevices(g, o, sh)
+	applyResources(g.Config.Linux.Resources, &sh.Resources)
+	if sh.CgroupParent != "" {
+		g.SetLinuxCgroupsPath(filepath.Join(sh.CgroupParent, "podlite-"+o.ID))
+	}
+	p := g.Config.Process
+	p.OOMScoreAdj = sh.OOMScoreAdj
+	if sh.Umask != nil {
+		p.User.Umask = sh.Umask
+	}
+	for k, v := range sh.Sysctls {
+		g.AddLinuxSysctl(k, v)
+	}
+	g.Config.Linux.Personality = sh.Personality
+	return nil
+}
+
+func badFlag(flag, value, why string, class error) error {
+	return fmt.Errorf("invalid %s %q: %s: %w", flag, value, why, class)
+}
