@@ -2,7 +2,9 @@ package spec
 
 import (
 	"bufio"
+	"errors"
 	"fmt"
+	"io/fs"
 	"os"
 	"strconv"
 	"strings"
@@ -85,12 +87,15 @@ func idMaps(flag string, values []string) ([]specs.LinuxIDMapping, error) {
 // subgid) gives name, in file order.
 func subIDMaps(kind, name string) ([]specs.LinuxIDMapping, error) {
 	path := subIDFiles[kind]
+	var out []specs.LinuxIDMapping
 	f, err := os.Open(path)
-	if err != nil {
+	switch {
+	case errors.Is(err, fs.ErrNotExist):
+		return nil, fmt.Errorf("--sub%sname %s: no range for %s in %s: %w", kind, name, name, path, define.ErrNotFound)
+	case err != nil:
 		return nil, fmt.Errorf("--sub%sname %s: %w", kind, name, err)
 	}
 	defer f.Close()
-	var out []specs.LinuxIDMapping
 	var next uint32
 	sc := bufio.NewScanner(f)
 	for sc.Scan() {

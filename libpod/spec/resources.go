@@ -3,6 +3,7 @@ package spec
 import (
 	"fmt"
 	"os"
+	"path/filepath"
 	"strconv"
 	"strings"
 
@@ -221,6 +222,25 @@ func deviceValue(flag, s string, rate bool) (major, minor int64, val uint64, err
 		return 0, 0, 0, badFlag(flag, s, path+" is not a block device", define.ErrInvalidArg)
 	}
 	return int64(unix.Major(st.Rdev)), int64(unix.Minor(st.Rdev)), val, nil
+}
+
+// checkRtBudget refuses a --cpu-rt-runtime the parent cgroup cannot
+// give: on cgroups v1 a child's real-time runtime comes out of its
+// parent's, which is 0 unless someone set it, and the start would fail.
+func checkRtBudget(l *specs.Linux) error {
+	cpu := l.Resources.CPU
+	if cpu == nil || cpu.RealtimeRuntime == nil || *cpu.RealtimeRuntime <= 0 || !filepath.IsAbs(l.CgroupsPath) {
+		return nil
+	}
+	want := *cpu.RealtimeRuntime
+	file := filepath.Join("/sys/fs/cgroup/cpu", filepath.Dir(l.CgroupsPath), "cpu.rt_runtime_us")
+	b, err := os.ReadFile(file)
+	have, _ := strconv.ParseInt(strings.TrimSpace(string(b)), 10, 64)
+	if err != nil || have < want {
+		return fmt.Errorf("--cpu-rt-runtime %d exceeds the real-time budget of the parent cgroup (%s: %d): give the parent one first, or use --cgroup-parent: %w",
+			want, file, have, define.ErrInvalidArg)
+	}
+	return nil
 }
 
 // applyResources merges the parsed flags into the spec's resources, over

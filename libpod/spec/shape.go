@@ -116,6 +116,9 @@ func withShape(g *generate.Generator, o *Options) error {
 	if sh.CgroupParent != "" {
 		g.SetLinuxCgroupsPath(filepath.Join(sh.CgroupParent, "podlite-"+o.ID))
 	}
+	if err := checkRtBudget(g.Config.Linux); err != nil {
+		return err
+	}
 	p := g.Config.Process
 	p.OOMScoreAdj = sh.OOMScoreAdj
 	if sh.Umask != nil {

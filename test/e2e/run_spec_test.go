@@ -139,16 +139,21 @@ func TestRunResourceAndDeviceFlags(t *testing.T) {
 	e := NewEnv(t)
 	img := e.LoadBusybox()
 	root := rootDevice(t)
+	// A real-time runtime comes out of the parent cgroup's budget.
+	if err := os.MkdirAll("/sys/fs/cgroup/cpu/podlite-spec-test", 0o755); err != nil {
+		t.Fatal(err)
+	}
+	writeFile(t, "/sys/fs/cgroup/cpu/podlite-spec-test/cpu.rt_runtime_us", "20000")
 	id := strings.TrimSpace(e.MustPodlite("run", "-d", "--net", "none", "--cgroup-parent", "/podlite-spec-test",
 		"--device", "/dev/loop0:/dev/xloop:r", "--device-cgroup-rule", "c 10:229 rwm",
-		"-c", "512", "--cpu-period", "50000", "--cpu-quota", "25000", "--cpuset-cpus", "0",
+		"-c", "512", "--cpu-period", "50000", "--cpu-rt-period", "500000", "--cpu-rt-runtime", "10000", "--cpu-quota", "25000", "--cpuset-cpus", "0",
 		"-m", "64m", "--memory-reservation", "32m", "--memory-swap", "128m", "--memory-swappiness", "10", "--oom-kill-disable",
 		"--oom-score-adj", "100", "--blkio-weight", "300",
 		"--device-read-bps", root.path+":1mb", "--device-write-iops", root.path+":100",
 		"--umask", "0077", "--personality", "LINUX32", img, "sleep", "1000").Stdout)
 	cg := "/podlite-spec-test/podlite-" + id
 	for _, c := range []struct{ controller, file, want string }{
-		{"cpu", "cpu.shares", "512"}, {"cpu", "cpu.cfs_period_us", "50000"}, {"cpu", "cpu.cfs_quota_us", "25000"},
+		{"cpu", "cpu.shares", "512"}, {"cpu", "cpu.rt_period_us", "500000"}, {"cpu", "cpu.rt_runtime_us", "10000"}, {"cpu", "cpu.cfs_period_us", "50000"}, {"cpu", "cpu.cfs_quota_us", "25000"},
 		{"cpuset", "cpuset.cpus", "0"},
 		{"memory", "memory.limit_in_bytes", "67108864"}, {"memory", "memory.soft_limit_in_bytes", "33554432"},
 		{"memory", "memory.memsw.limit_in_bytes", "134217728"}, {"memory", "memory.swappiness", "10"},
@@ -216,6 +221,8 @@ func TestRunSpecFlagRefusals(t *testing.T) {
 		{[]string{"--memory-swap", "1g"}, "you must provide a memory limit (--memory) when setting --memory-swap"},
 		{[]string{"-m", "1g", "--memory-swap", "512m"}, "minimum memoryswap limit should be larger than memory limit"},
 		{[]string{"--cpus", "1", "--cpu-quota", "5000"}, "cannot be used with --cpus"},
+		{[]string{"--cpu-rt-runtime", "10000"}, "exceeds the real-time budget of the parent cgroup"},
+		{[]string{"--subuidname", "podlite-nosuch"}, "--subuidname podlite-nosuch: no range for podlite-nosuch"},
 		{[]string{"--device", "/dev/nosuch"}, "no such device /dev/nosuch"},
 		{[]string{"--device", "/etc/passwd"}, "is not a device node"},
 		{[]string{"--device", "/dev/null:/dev/n:rwx"}, "invalid device mode"},
