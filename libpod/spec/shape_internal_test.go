@@ -21,7 +21,9 @@ func TestParseIDMaps(t *testing.T) {
 	if err := os.WriteFile(subIDFiles["gid"], []byte("svc:200000:1000\n"), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	m := func(c, h, n uint32) specs.LinuxIDMapping { return specs.LinuxIDMapping{ContainerID: c, HostID: h, Size: n} }
+	m := func(c, h, n uint32) specs.LinuxIDMapping {
+		return specs.LinuxIDMapping{ContainerID: c, HostID: h, Size: n}
+	}
 	for _, tc := range []struct {
 		name       string
 		f          ShapeFlags
