@@ -142,6 +142,7 @@ func (r *Runtime) CreateContainer(ctx context.Context, opts *CreateOptions) (_ *
 	}
 	defer func() { unlock(retErr != nil) }()
 	applyImageConfig(cfg, specOpts, opts, img.Config.Env, img.Config.Entrypoint, img.Config.Cmd, img.Config.WorkingDir, img.Config.User, img.Config.StopSignal)
+	applyShapeImage(cfg, specOpts, opts, img.Config.StopSignal)
 	cfg.ImageName, cfg.ImageID = opts.Image, img.ID
 	if len(cfg.Command) == 0 {
 		return nil, fmt.Errorf("no command or entrypoint specified for image %s: %w", opts.Image, define.ErrInvalidArg)
@@ -372,16 +373,22 @@ func networkFlags(opts *CreateOptions) (netconf.Choice, []define.PortMapping, er
 // sources exist.
 func mountFlags(opts *CreateOptions) ([]spec.Mount, error) {
 	var mounts []spec.Mount
+	one := func(parse func(string) (spec.Mount, error)) func(string) ([]spec.Mount, error) {
+		return func(v string) ([]spec.Mount, error) {
+			m, err := parse(v)
+			return []spec.Mount{m}, err
+		}
+	}
 	for _, flag := range []struct {
 		vals  []string
-		parse func(string) (spec.Mount, error)
-	}{{opts.Volumes, spec.ParseVolume}, {opts.Mounts, spec.ParseMount}, {opts.Tmpfs, spec.ParseTmpfs}} {
+		parse func(string) ([]spec.Mount, error)
+	}{{opts.Volumes, one(spec.ParseVolume)}, {opts.Mounts, spec.ParseMounts}, {opts.Tmpfs, one(spec.ParseTmpfs)}} {
 		for _, v := range flag.vals {
 			m, err := flag.parse(v)
 			if err != nil {
 				return nil, err
 			}
-			mounts = append(mounts, m)
+			mounts = append(mounts, m...)
 		}
 	}
 	for _, m := range mounts {

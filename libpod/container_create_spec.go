@@ -55,6 +55,15 @@ func sharedUTS(so *spec.Options) bool {
 	return m == spec.NSHost || m == spec.NSContainer || m == spec.NSPath
 }
 
+// applyShapeImage completes what the shaping flags decide once the
+// image's config is merged: systemd mode's stop signal, SIGRTMIN+3, unless
+// the user or the image chose one.
+func applyShapeImage(cfg *define.ContainerConfig, so *spec.Options, opts *CreateOptions, imgStopSignal string) {
+	if so.RunsSystemd() && opts.StopSignal == "" && imgStopSignal == "" {
+		cfg.StopSignal = spec.SystemdStopSignal
+	}
+}
+
 // prepareShapeLocked completes a finalized spec for one start: the
 // namespaces a container shares with others (--pid, --ipc, --uts,
 // --cgroupns container:NAME) point at those containers' running

@@ -39,6 +39,9 @@ type ShapeFlags struct {
 	Sysctls     []string
 	Umask       string
 	Personality string
+	// Systemd is --systemd (true, false, always); ShmSizeSystemd
+	// --shm-size-systemd, the size of its tmpfs mounts.
+	Systemd, ShmSizeSystemd string
 	// GPUs (--gpus) and RDTClass (--rdt-class) are refused: podlite has
 	// no GPU support and the host no resctrl.
 	GPUs     []string
@@ -58,13 +61,15 @@ type Shape struct {
 	Sysctls        map[string]string
 	Umask          *uint32
 	Personality    *specs.LinuxPersonality
+	Systemd        string
+	ShmSizeSystemd int64
 }
 
 // ParseShape checks and parses f; netHost tells whether the container
 // shares the host's network namespace (for --sysctl's net.* keys), and
 // memory is --memory (for --memory-swap's checks).
 func ParseShape(f *ShapeFlags, netHost bool, memory int64) (*Shape, error) {
-	s := &Shape{OOMScoreAdj: f.OOMScoreAdj}
+	s := &Shape{OOMScoreAdj: f.OOMScoreAdj, Systemd: f.Systemd}
 	if len(f.GPUs) > 0 {
 		return nil, fmt.Errorf("--gpus is not supported: podlite has no GPU device support; pass the device nodes with --device: %w", define.ErrNotSupported)
 	}
@@ -99,6 +104,9 @@ func ParseShape(f *ShapeFlags, netHost bool, memory int64) (*Shape, error) {
 	if s.Personality, err = parsePersonality(f.Personality); err != nil {
 		return nil, err
 	}
+	if s.ShmSizeSystemd, err = parseSystemd(f.Systemd, f.ShmSizeSystemd); err != nil {
+		return nil, err
+	}
 	return s, nil
 }
 
@@ -128,6 +136,7 @@ func withShape(g *generate.Generator, o *Options) error {
 		g.AddLinuxSysctl(k, v)
 	}
 	g.Config.Linux.Personality = sh.Personality
+	withSystemd(g, o)
 	return nil
 }
 

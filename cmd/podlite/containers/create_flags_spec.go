@@ -58,6 +58,8 @@ func (f *specFlags) registerSpec(fs *pflag.FlagSet) {
 	fs.StringVar(&s.Umask, "umask", "", "umask of the container's process (octal, default 0022)")
 	fs.StringVar(&s.Personality, "personality", "", "execution domain: LINUX or LINUX32")
 	fs.StringVar(&s.RDTClass, "rdt-class", "", "RDT class (not supported)")
+	fs.StringVar(&s.Systemd, "systemd", "true", "systemd mode: true (for an init or systemd command), false or always")
+	fs.StringVar(&s.ShmSizeSystemd, "shm-size-systemd", "", "size of the systemd mode's tmpfs mounts (e.g. 64m)")
 }
 
 // shape returns the checked raw values of the spec flags.
