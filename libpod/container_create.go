@@ -458,12 +458,9 @@ func applyImageConfig(cfg *define.ContainerConfig, so *spec.Options, opts *Creat
 	cfg.Command = append(append([]string{}, entrypoint...), cmd...)
 	so.Args = cfg.Command
 
-	env := []string{"PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin", "container=podlite"}
-	if opts.TTY {
-		env = append(env, "TERM=xterm")
-	}
-	env = mergeEnv(env, imgEnv)
-	env = mergeEnv(env, so.Env)
+	// podman's defaults (containers.conf's env has TERM=xterm, tty or not).
+	env := []string{"PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin", "container=podlite", "TERM=xterm"}
+	env = shapeEnv(mergeEnv(env, imgEnv), so.Env, opts)
 	if so.Hostname != "" {
 		env = mergeEnv(env, []string{"HOSTNAME=" + so.Hostname})
 	}

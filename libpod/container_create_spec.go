@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
+	"strings"
 	"syscall"
 
 	specs "github.com/opencontainers/runtime-spec/specs-go"
@@ -35,6 +37,9 @@ func (r *Runtime) shapeOptions(so *spec.Options, opts *CreateOptions) error {
 		sh.Namespaces[i].Path = other.ID()
 	}
 	so.Shape = sh
+	if opts.Shape.NoHosts && len(opts.AddHost) > 0 {
+		return fmt.Errorf("--no-hosts and --add-host cannot be set together: %w", define.ErrInvalidArg)
+	}
 	switch so.NamespaceMode(specs.UTSNamespace) {
 	case spec.NSHost:
 		if so.Hostname != "" {
@@ -57,11 +62,47 @@ func sharedUTS(so *spec.Options) bool {
 
 // applyShapeImage completes what the shaping flags decide once the
 // image's config is merged: systemd mode's stop signal, SIGRTMIN+3, unless
-// the user or the image chose one.
+// the user or the image chose one; the --group-add groups.
 func applyShapeImage(cfg *define.ContainerConfig, so *spec.Options, opts *CreateOptions, imgStopSignal string) {
 	if so.RunsSystemd() && opts.StopSignal == "" && imgStopSignal == "" {
 		cfg.StopSignal = spec.SystemdStopSignal
 	}
+	cfg.GroupAdd = opts.Shape.GroupAdd
+}
+
+// proxyEnv are the host variables --http-proxy (on by default) copies.
+var proxyEnv = []string{"http_proxy", "HTTP_PROXY", "https_proxy", "HTTPS_PROXY", "ftp_proxy", "FTP_PROXY", "no_proxy", "NO_PROXY"}
+
+// shapeEnv joins the default and image environment base with the user's
+// as podman 4.3.1 does: --env-merge values expanded against base and set
+// over the user's; --unsetenv and --unsetenv-all removing from base only;
+// the host's proxy variables under the rest (unless --http-proxy=false or
+// --env-host), kept by --unsetenv-all.
+func shapeEnv(base, user []string, opts *CreateOptions) []string {
+	f := &opts.Shape
+	lookup := map[string]string{}
+	for _, kv := range base {
+		k, v, _ := strings.Cut(kv, "=")
+		lookup[k] = v
+	}
+	var merged []string
+	for _, e := range f.EnvMerge {
+		merged = append(merged, os.Expand(e, func(k string) string { return lookup[k] }))
+	}
+	base = slices.DeleteFunc(base, func(kv string) bool {
+		k, _, _ := strings.Cut(kv, "=")
+		return f.UnsetEnvAll || slices.Contains(f.UnsetEnv, k)
+	})
+	if !f.NoHTTPProxy && !opts.EnvHost {
+		var proxies []string
+		for _, k := range proxyEnv {
+			if v, ok := os.LookupEnv(k); ok {
+				proxies = append(proxies, k+"="+v)
+			}
+		}
+		base = mergeEnv(proxies, base)
+	}
+	return mergeEnv(mergeEnv(base, user), merged)
 }
 
 // prepareShapeLocked completes a finalized spec for one start: the
@@ -76,6 +117,9 @@ func (c *Container) prepareShapeLocked(s *specs.Spec) error {
 				return err
 			}
 		}
+	}
+	if err := spec.AddGroups(s, c.config.GroupAdd); err != nil {
+		return err
 	}
 	return spec.ResolveContainerPaths(s, func(id string) (int, error) {
 		other, err := c.rt.containerByID(id)

@@ -61,6 +61,8 @@ type ContainerConfig struct {
 	PidFile       string `json:"pidFile,omitempty"`
 	ConmonPidFile string `json:"conmonPidFile,omitempty"`
 	CIDFile       string `json:"cidFile,omitempty"`
+	// GroupAdd are --group-add groups, resolved at each start.
+	GroupAdd []string `json:"groupAdd,omitempty"`
 }
 
 // RestartPolicy says what the supervisor does when the container exits.

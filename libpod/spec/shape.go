@@ -6,8 +6,6 @@ import (
 
 	specs "github.com/opencontainers/runtime-spec/specs-go"
 	"github.com/opencontainers/runtime-tools/generate"
-
-	"github.com/podlite/podlite/libpod/define"
 )
 
 // ShapeFlags are the raw run/create flags that shape the spec beyond the
@@ -42,6 +40,23 @@ type ShapeFlags struct {
 	// Systemd is --systemd (true, false, always); ShmSizeSystemd
 	// --shm-size-systemd, the size of its tmpfs mounts.
 	Systemd, ShmSizeSystemd string
+	// UnsetEnv, UnsetEnvAll and EnvMerge are --unsetenv, --unsetenv-all
+	// and --env-merge; NoHTTPProxy is --http-proxy=false.
+	UnsetEnv    []string
+	UnsetEnvAll bool
+	EnvMerge    []string
+	NoHTTPProxy bool
+	// GroupAdd are --group-add groups, names resolved at each start.
+	GroupAdd []string
+	// NoReadOnlyTmpfs is --read-only-tmpfs=false; NoHosts and NoHostname
+	// are --no-hosts and --no-hostname; ChrootDirs are --chrootdirs.
+	NoReadOnlyTmpfs, NoHosts, NoHostname bool
+	ChrootDirs                           []string
+	// SeccompPolicy is --seccomp-policy (default; image is refused).
+	SeccompPolicy string
+	// IP6, LinkLocalIP and NetworkAliases are refused: podlite's networks
+	// hand out no static IPv6 addresses and have no DNS.
+	IP6, LinkLocalIP, NetworkAliases []string
 	// GPUs (--gpus) and RDTClass (--rdt-class) are refused: podlite has
 	// no GPU support and the host no resctrl.
 	GPUs     []string
@@ -63,18 +78,17 @@ type Shape struct {
 	Personality    *specs.LinuxPersonality
 	Systemd        string
 	ShmSizeSystemd int64
+	Files          FileFlags
 }
 
 // ParseShape checks and parses f; netHost tells whether the container
 // shares the host's network namespace (for --sysctl's net.* keys), and
 // memory is --memory (for --memory-swap's checks).
 func ParseShape(f *ShapeFlags, netHost bool, memory int64) (*Shape, error) {
-	s := &Shape{OOMScoreAdj: f.OOMScoreAdj, Systemd: f.Systemd}
-	if len(f.GPUs) > 0 {
-		return nil, fmt.Errorf("--gpus is not supported: podlite has no GPU device support; pass the device nodes with --device: %w", define.ErrNotSupported)
-	}
-	if f.RDTClass != "" {
-		return nil, fmt.Errorf("--rdt-class is not supported: podlite does not manage resctrl classes: %w", define.ErrNotSupported)
+	s := &Shape{OOMScoreAdj: f.OOMScoreAdj, Systemd: f.Systemd,
+		Files: FileFlags{NoReadOnlyTmpfs: f.NoReadOnlyTmpfs, NoHosts: f.NoHosts, NoHostname: f.NoHostname, ChrootDirs: f.ChrootDirs}}
+	if err := refuseFlags(f); err != nil {
+		return nil, err
 	}
 	var err error
 	if s.Namespaces, err = parseNamespaces(f); err != nil {
@@ -137,6 +151,7 @@ func withShape(g *generate.Generator, o *Options) error {
 	}
 	g.Config.Linux.Personality = sh.Personality
 	withSystemd(g, o)
+	withFiles(g, o)
 	return nil
 }
 

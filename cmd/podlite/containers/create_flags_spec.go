@@ -14,9 +14,10 @@ import (
 // specFlags are the run/create flags that shape the OCI spec: namespaces
 // and ID mappings, devices, cgroup resources and process settings.
 type specFlags struct {
-	sh          spec.ShapeFlags
-	blkioWeight string
-	oomScoreAdj int
+	sh                       spec.ShapeFlags
+	blkioWeight, ip6         string
+	oomScoreAdj              int
+	httpProxy, readOnlyTmpfs bool
 }
 
 func (f *specFlags) registerSpec(fs *pflag.FlagSet) {
@@ -60,11 +61,28 @@ func (f *specFlags) registerSpec(fs *pflag.FlagSet) {
 	fs.StringVar(&s.RDTClass, "rdt-class", "", "RDT class (not supported)")
 	fs.StringVar(&s.Systemd, "systemd", "true", "systemd mode: true (for an init or systemd command), false or always")
 	fs.StringVar(&s.ShmSizeSystemd, "shm-size-systemd", "", "size of the systemd mode's tmpfs mounts (e.g. 64m)")
+	fs.StringArrayVar(&s.UnsetEnv, "unsetenv", nil, "unset a default or image environment variable")
+	fs.BoolVar(&s.UnsetEnvAll, "unsetenv-all", false, "unset every default and image environment variable")
+	fs.StringArrayVar(&s.EnvMerge, "env-merge", nil, "set a variable from the image's ones (e.g. PATH=${PATH}:/opt/bin)")
+	fs.BoolVar(&f.httpProxy, "http-proxy", true, "copy the host's proxy variables into the container")
+	fs.StringSliceVar(&s.GroupAdd, "group-add", nil, "add a supplementary group (name or GID)")
+	fs.BoolVar(&f.readOnlyTmpfs, "read-only-tmpfs", true, "with --read-only, mount tmpfs on /run, /tmp and /var/tmp")
+	fs.BoolVar(&s.NoHosts, "no-hosts", false, "do not mount podlite's /etc/hosts")
+	fs.BoolVar(&s.NoHostname, "no-hostname", false, "do not mount podlite's /etc/hostname")
+	fs.StringArrayVar(&s.ChrootDirs, "chrootdirs", nil, "a chroot directory inside the container that gets podlite's files too")
+	fs.StringVar(&s.SeccompPolicy, "seccomp-policy", "default", "seccomp policy: default (image is refused)")
+	fs.StringVar(&f.ip6, "ip6", "", "static IPv6 address (not supported)")
+	fs.StringSliceVar(&s.LinkLocalIP, "link-local-ip", nil, "link-local address (not supported)")
+	fs.StringSliceVar(&s.NetworkAliases, "network-alias", nil, "network-scoped alias (not supported: no DNS)")
 }
 
 // shape returns the checked raw values of the spec flags.
 func (f *specFlags) shape(cmd *cobra.Command) (spec.ShapeFlags, error) {
 	sh := f.sh
+	sh.NoHTTPProxy, sh.NoReadOnlyTmpfs = !f.httpProxy, !f.readOnlyTmpfs
+	if f.ip6 != "" {
+		sh.IP6 = []string{f.ip6}
+	}
 	if cmd.Flags().Changed("oom-score-adj") {
 		v := f.oomScoreAdj
 		sh.OOMScoreAdj = &v

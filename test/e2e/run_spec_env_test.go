@@ -1,0 +1,91 @@
+package e2e
+
+import (
+	"os"
+	"slices"
+	"strings"
+	"testing"
+)
+
+// comparableEnv drops the lines that differ between engines by design
+// (the engine's name, the container's ID as host name).
+func comparableEnv(out string) string {
+	lines := strings.Split(strings.TrimSpace(out), "\n")
+	lines = slices.DeleteFunc(lines, func(l string) bool {
+		return strings.HasPrefix(l, "HOSTNAME=") || strings.HasPrefix(l, "container=")
+	})
+	return strings.Join(lines, "\n")
+}
+
+// TestRunEnvAndGroupFlagsPodman compares --unsetenv, --unsetenv-all,
+// --env-merge, --http-proxy, --group-add and --umask with podman 4.3.1.
+func TestRunEnvAndGroupFlagsPodman(t *testing.T) {
+	e, pm, img := NewPodlitePodman(t)
+	t.Setenv("http_proxy", "http://proxy.example:3128")
+	t.Setenv("NO_PROXY", "localhost")
+	script := "env | sort; id -G; umask"
+	for _, args := range [][]string{
+		{"-e", "KEEP=1", "--unsetenv", "container", "--env-merge", "PATH=${PATH}:/opt", "--group-add", "nobody", "--group-add", "1234", "--umask", "0027"},
+		{"-e", "KEEP=1", "--unsetenv-all"},
+		{"--http-proxy=false", "-e", "KEEP=1"},
+	} {
+		cmd := append(append([]string{"run", "--rm", "--net", "none"}, args...), img, "/bin/sh", "-c", script)
+		want := comparableEnv(pm.MustRun(cmd...))
+		if got := comparableEnv(e.MustPodlite(cmd...).Stdout); got != want {
+			t.Errorf("%v:\n%s\npodman 4.3.1:\n%s", args, got, want)
+		}
+	}
+}
+
+// TestRunFileFlags checks --read-only-tmpfs, --no-hosts, --no-hostname,
+// --chrootdirs and the refused network and policy flags.
+func TestRunFileFlags(t *testing.T) {
+	e := NewEnv(t)
+	img := e.LoadBusybox()
+	mounts := "grep -E ' (/run|/tmp|/var/tmp|/etc/hosts|/etc/hostname|/chroot/etc/hosts|/chroot/etc/resolv.conf) ' /proc/mounts | cut -d' ' -f2,3 | sort"
+	got := e.MustPodlite("run", "--rm", "--net", "none", "--read-only", "--chrootdirs", "/chroot", img, "sh", "-c", mounts+"; touch /tmp/x /run/x /var/tmp/x && echo writable").Stdout
+	want := "/chroot/etc/hosts ext4\n/chroot/etc/resolv.conf ext4\n/etc/hostname ext4\n/etc/hosts ext4\n/run tmpfs\n/tmp tmpfs\n/var/tmp tmpfs\nwritable\n"
+	if got != strings.ReplaceAll(want, "ext4", rootFSType(t)) {
+		t.Errorf("--read-only --chrootdirs:\n%s\nwant\n%s", got, want)
+	}
+	got = e.MustPodlite("run", "--rm", "--net", "none", "--read-only", "--read-only-tmpfs=false", "--no-hosts", "--no-hostname", img, "sh", "-c", mounts+"; touch /tmp/x 2>/dev/null || echo read-only").Stdout
+	if got != "read-only\n" {
+		t.Errorf("--read-only-tmpfs=false --no-hosts --no-hostname: %q", got)
+	}
+	for _, bad := range []struct {
+		args []string
+		msg  string
+	}{
+		{[]string{"--seccomp-policy", "image"}, "--seccomp-policy=image is not supported"},
+		{[]string{"--ip6", "fd00::5"}, "--ip6 is not supported"},
+		{[]string{"--link-local-ip", "169.254.0.5"}, "--link-local-ip is not supported"},
+		{[]string{"--network-alias", "web"}, "--network-alias is not supported"},
+		{[]string{"--group-add", "keep-groups"}, "keep-groups is only supported in rootless mode"},
+		{[]string{"--no-hosts", "--add-host", "a:10.0.0.1"}, "--no-hosts and --add-host cannot be set together"},
+		{[]string{"--chrootdirs", "rel"}, "the path must be absolute"},
+	} {
+		r := e.Podlite(append(append([]string{"create", "--net", "none"}, bad.args...), img, "true")...)
+		if r.ExitCode != 125 || !strings.Contains(r.Stderr, bad.msg) {
+			t.Errorf("create %v: exit %d, stderr %q; want 125 with %q", bad.args, r.ExitCode, r.Stderr, bad.msg)
+		}
+	}
+	if r := e.Podlite("run", "--rm", "--net", "none", "--group-add", "nosuchgroup", img, "true"); r.ExitCode == 0 {
+		t.Errorf("--group-add of a group the container lacks started")
+	}
+}
+
+// rootFSType is the file system type of the host's root, where podlite
+// keeps the files it bind-mounts.
+func rootFSType(t *testing.T) string {
+	t.Helper()
+	out, err := os.ReadFile("/proc/self/mounts")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, l := range strings.Split(string(out), "\n") {
+		if f := strings.Fields(l); len(f) > 2 && f[1] == "/" {
+			return f[2]
+		}
+	}
+	return ""
+}
