@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/podlite/podlite/libpod/define"
+	"github.com/podlite/podlite/libpod/spec"
 )
 
 // InspectData is `podlite inspect`'s view of a container, with podman's
@@ -100,6 +101,8 @@ type InspectHostConfig struct {
 	Memory          int64  `json:"Memory"`
 	PidsLimit       int64  `json:"PidsLimit"`
 	ContainerIDFile string `json:"ContainerIDFile"`
+	// HostShape holds the namespace, resource and device fields.
+	spec.HostShape
 }
 
 // InspectNetworkSettings is the NetworkSettings block of InspectData: the
@@ -170,6 +173,7 @@ func (c *Container) Inspect() (*InspectData, error) {
 		CreateCommand: cfg.CreateCommand, Annotations: s.Annotations, Timezone: cfg.Timezone,
 	}
 	h := &d.HostConfig
+	h.HostShape = spec.InspectHost(s, cfg.GroupAdd)
 	h.RestartPolicy = InspectRestartPolicy{Name: cfg.RestartPolicy.Name, MaximumRetryCount: cfg.RestartPolicy.MaxRetries}
 	h.NetworkMode, h.AutoRemove, h.ContainerIDFile = cfg.NetworkMode, cfg.AutoRemove, cfg.CIDFile
 	h.ReadonlyRootfs = s.Root != nil && s.Root.Readonly

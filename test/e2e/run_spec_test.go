@@ -1,6 +1,7 @@
 package e2e
 
 import (
+	"encoding/json"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -86,11 +87,12 @@ func TestRunNamespaceFlags(t *testing.T) {
 	}
 }
 
-// TestRunUIDMap runs a container in a user namespace of its own: root
-// inside is UID 100000 on the host, and its rootfs is owned by the mapped
-// IDs, so that root inside owns its files; inside, it looks as podman
-// 4.3.1's does.
-func TestRunUIDMap(t *testing.T) {
+// TestRunUIDMapPodman runs a container in a user namespace of its own:
+// root inside is UID 100000 on the host, and its rootfs is owned by the
+// mapped IDs, so that root inside owns its files; inside, it looks as
+// podman 4.3.1's does, and so do inspect's HostConfig fields of the
+// namespace and resource flags.
+func TestRunUIDMapPodman(t *testing.T) {
 	e, pm, img := NewPodlitePodman(t)
 	maps := []string{"--uidmap", "0:100000:65536", "--gidmap", "0:200000:65536"}
 	script := "id; cat /proc/self/uid_map /proc/self/gid_map; stat -c %u:%g /etc/passwd; touch /etc/new && stat -c %u:%g /etc/new"
@@ -109,6 +111,47 @@ func TestRunUIDMap(t *testing.T) {
 		if err := syscall.Stat(filepath.Join("/proc", pid, "root", f), &st); err != nil || st.Uid != 100000 || st.Gid != 200000 {
 			t.Errorf("/%s on the host: %v, owner %d:%d, want 100000:200000", f, err, st.Uid, st.Gid)
 		}
+	}
+
+	// inspect's HostConfig fields, created alike on both.
+	tmpl := "{{.HostConfig.PidMode}} {{.HostConfig.IpcMode}} {{.HostConfig.UTSMode}} {{.HostConfig.CgroupMode}} " +
+		"{{.HostConfig.UsernsMode}} {{json .HostConfig.GroupAdd}} {{.HostConfig.Cgroups}} " +
+		"{{.HostConfig.CgroupParent}} {{.HostConfig.OomScoreAdj}} {{.HostConfig.CpuShares}} {{.HostConfig.CpuPeriod}} " +
+		"{{.HostConfig.CpuQuota}} {{.HostConfig.CpusetCpus}} {{.HostConfig.MemoryReservation}} {{.HostConfig.MemorySwap}} " +
+		"{{.HostConfig.MemorySwappiness}} {{.HostConfig.OomKillDisable}} {{json .HostConfig.BlkioDeviceReadBps}}"
+	root := rootDevice(t)
+	for _, args := range [][]string{nil, {"--pid", "host", "--uts", "host", "--cgroupns", "private",
+		"--uidmap", "0:100000:65536", "--group-add", "nobody", "-c", "512", "--cpu-period", "50000", "--cpu-quota", "25000",
+		"--cpuset-cpus", "0", "-m", "64m", "--memory-reservation", "32m", "--memory-swap", "128m", "--memory-swappiness", "10",
+		"--oom-kill-disable", "--oom-score-adj", "100", "--device-read-bps", root.path + ":1mb", "--cgroup-parent", "/podlite-spec-inspect"}} {
+		create := append(append([]string{"create", "--net", "none"}, args...), img, "true")
+		pm.MustRun(create...)
+		want := pm.MustRun("inspect", "-l", "--format", tmpl)
+		id := strings.TrimSpace(e.MustPodlite(create...).Stdout)
+		if got := e.MustPodlite("inspect", "--format", tmpl, id).Stdout; got != want {
+			t.Errorf("inspect of create %v:\n%s\npodman 4.3.1:\n%s", args, got, want)
+		}
+		if args == nil {
+			continue
+		}
+		// podlite's inspect templates name JSON keys (UidMap), podman's Go
+		// fields (UIDMap): compare the JSON.
+		var ours, theirs map[string][]string
+		maps := "{{json .HostConfig.IDMappings}}"
+		if err := json.Unmarshal([]byte(e.MustPodlite("inspect", "--format", maps, id).Stdout), &ours); err != nil {
+			t.Fatal(err)
+		}
+		if err := json.Unmarshal([]byte(pm.MustRun("inspect", "-l", "--format", maps)), &theirs); err != nil {
+			t.Fatal(err)
+		}
+		if fmt.Sprint(ours) != fmt.Sprint(theirs) || len(ours["UidMap"]) != 1 {
+			t.Errorf("inspect's IDMappings: %v, podman 4.3.1: %v", ours, theirs)
+		}
+	}
+	e.MustPodlite("create", "--name", "withdev", "--device", "/dev/loop0:/dev/xloop:r", img, "true")
+	want = "/dev/loop0 /dev/xloop\n"
+	if got := e.MustPodlite("inspect", "--format", "{{range .HostConfig.Devices}}{{.PathOnHost}} {{.PathInContainer}}{{end}}", "withdev").Stdout; got != want {
+		t.Errorf("inspect's Devices: %q, want %q", got, want)
 	}
 }
 
