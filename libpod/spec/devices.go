@@ -6,6 +6,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -178,14 +179,55 @@ func parseCgroupRule(r string) (specs.LinuxDeviceCgroup, error) {
 	return rule, nil
 }
 
-func applyDevices(g *generate.Generator, o *Options, sh *Shape) {
+func applyDevices(g *generate.Generator, o *Options, sh *Shape) error {
+	if o.Privileged && len(sh.UIDMap) == 0 {
+		devs, err := privilegedDevices()
+		if err != nil {
+			return err
+		}
+		for _, d := range devs {
+			g.RemoveDevice(d.Path)
+			g.AddDevice(d)
+		}
+	}
 	for _, d := range sh.Devices {
 		g.RemoveDevice(d.Path)
 		g.AddDevice(d)
 	}
 	if o.Privileged {
-		return // all devices are allowed already
+		return nil // all devices are allowed already
 	}
 	r := g.Config.Linux.Resources
 	r.Devices = append(r.Devices, sh.DeviceRules...)
+	return nil
+}
+
+// privilegedDevices are the host's device nodes a --privileged container
+// gets, as podman gives them: all under /dev but those of the
+// container's own /dev/pts, /dev/shm, /dev/mqueue, its console and ptmx.
+func privilegedDevices() ([]specs.LinuxDevice, error) {
+	var out []specs.LinuxDevice
+	err := filepath.WalkDir("/dev", func(path string, e fs.DirEntry, err error) error {
+		if err != nil {
+			if errors.Is(err, fs.ErrNotExist) || errors.Is(err, fs.ErrPermission) {
+				return nil // a node that came and went, or a private directory
+			}
+			return err
+		}
+		switch {
+		case e.IsDir() && slices.Contains([]string{"/dev/pts", "/dev/shm", "/dev/fd", "/dev/mqueue", "/dev/.lxc", "/dev/.lxd-mounts", "/dev/.udev"}, path):
+			return fs.SkipDir
+		case e.Type()&(fs.ModeDevice|fs.ModeCharDevice) == 0, path == "/dev/console", path == "/dev/ptmx":
+			return nil
+		}
+		// A node removed since the listing is not the container's.
+		if dev, err := deviceAt(path, path); err == nil {
+			out = append(out, dev)
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("listing the host's devices for --privileged: %w", err)
+	}
+	return out, nil
 }

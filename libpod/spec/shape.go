@@ -133,7 +133,9 @@ func withShape(g *generate.Generator, o *Options) error {
 	if err := applyNamespaces(g, o, sh); err != nil {
 		return err
 	}
-	applyDevices(g, o, sh)
+	if err := applyDevices(g, o, sh); err != nil {
+		return err
+	}
 	applyResources(g.Config.Linux.Resources, &sh.Resources)
 	if sh.CgroupParent != "" {
 		g.SetLinuxCgroupsPath(filepath.Join(sh.CgroupParent, "podlite-"+o.ID))

@@ -35,6 +35,12 @@ func TestRunEnvAndGroupFlagsPodman(t *testing.T) {
 			t.Errorf("%v:\n%s\npodman 4.3.1:\n%s", args, got, want)
 		}
 	}
+	// --privileged gives the host's devices, as podman does.
+	cmd := []string{"run", "--rm", "--net", "none", "--privileged", img, "ls", "/dev"}
+	want := pm.MustRun(cmd...)
+	if got := e.MustPodlite(cmd...).Stdout; got != want || !strings.Contains(got, "loop0\n") {
+		t.Errorf("/dev of a --privileged container:\n%s\npodman 4.3.1:\n%s", got, want)
+	}
 }
 
 // TestRunFileFlags checks --read-only-tmpfs, --no-hosts, --no-hostname,
