@@ -58,10 +58,7 @@ func TestRunFileFlags(t *testing.T) {
 	if got != "read-only\n" {
 		t.Errorf("--read-only-tmpfs=false --no-hosts --no-hostname: %q", got)
 	}
-	for _, bad := range []struct {
-		args []string
-		msg  string
-	}{
+	expectRefusals(e, img, []refusal{
 		{[]string{"--seccomp-policy", "image"}, "--seccomp-policy=image is not supported"},
 		{[]string{"--ip6", "fd00::5"}, "--ip6 is not supported"},
 		{[]string{"--link-local-ip", "169.254.0.5"}, "--link-local-ip is not supported"},
@@ -69,12 +66,7 @@ func TestRunFileFlags(t *testing.T) {
 		{[]string{"--group-add", "keep-groups"}, "keep-groups is only supported in rootless mode"},
 		{[]string{"--no-hosts", "--add-host", "a:10.0.0.1"}, "--no-hosts and --add-host cannot be set together"},
 		{[]string{"--chrootdirs", "rel"}, "the path must be absolute"},
-	} {
-		r := e.Podlite(append(append([]string{"create", "--net", "none"}, bad.args...), img, "true")...)
-		if r.ExitCode != 125 || !strings.Contains(r.Stderr, bad.msg) {
-			t.Errorf("create %v: exit %d, stderr %q; want 125 with %q", bad.args, r.ExitCode, r.Stderr, bad.msg)
-		}
-	}
+	})
 	if r := e.Podlite("run", "--rm", "--net", "none", "--group-add", "nosuchgroup", img, "true"); r.ExitCode == 0 {
 		t.Errorf("--group-add of a group the container lacks started")
 	}

@@ -51,19 +51,11 @@ test -e /run/.containerenv && echo containerenv; echo uuid=$container_uuid`
 			t.Errorf("command %s: stop signal %s, want %s", cmd, s, want)
 		}
 	}
-	for _, bad := range []struct {
-		args []string
-		msg  string
-	}{
+	expectRefusals(e, img, []refusal{
 		{[]string{"--mount", "type=image,source=" + img + ",target=/img"}, "type=image is not supported yet"},
 		{[]string{"--mount", "type=ramfs,target=/r,uid=1"}, `unknown field "uid" for type=ramfs`},
 		{[]string{"--mount", "type=devpts,target=/p,mode=9z"}, "mode must be a number"},
 		{[]string{"--mount", "type=glob,src=relative*,target=/g"}, "a glob source must be an absolute path"},
 		{[]string{"--systemd", "maybe"}, "use true, false or always"},
-	} {
-		r := e.Podlite(append(append([]string{"create", "--net", "none"}, bad.args...), img, "true")...)
-		if r.ExitCode != 125 || !strings.Contains(r.Stderr, bad.msg) {
-			t.Errorf("create %v: exit %d, stderr %q; want 125 with %q", bad.args, r.ExitCode, r.Stderr, bad.msg)
-		}
-	}
+	})
 }

@@ -63,10 +63,7 @@ func TestRunNamespaceFlags(t *testing.T) {
 		"cat", "/proc/sys/kernel/shmmax", "/proc/sys/net/ipv4/ip_forward").Stdout; got != "65536\n1\n" {
 		t.Errorf("--sysctl values inside: %q", got)
 	}
-	for _, bad := range []struct {
-		args []string
-		msg  string
-	}{
+	expectRefusals(e, img, []refusal{
 		{[]string{"--uts", "host", "--hostname", "x"}, "cannot set hostname when running in the host UTS namespace"},
 		{[]string{"--pid", "bogus"}, "unknown namespace mode"},
 		{[]string{"--ipc", "container:nosuch"}, "no such container"},
@@ -79,12 +76,7 @@ func TestRunNamespaceFlags(t *testing.T) {
 		{[]string{"--ipc", "host", "--sysctl", "fs.mqueue.msg_max=100"}, "can't be set since IPC Namespace set to host"},
 		{[]string{"--sysctl", "vm.swappiness=1"}, "sysctl 'vm.swappiness' is not allowed"},
 		{[]string{"--sysctl", "kernel.sem"}, "sysctl values must be in the form of KEY=VALUE"},
-	} {
-		r := e.Podlite(append(append([]string{"create", "--net", "none"}, bad.args...), img, "true")...)
-		if r.ExitCode != 125 || !strings.Contains(r.Stderr, bad.msg) || strings.Count(strings.TrimSpace(r.Stderr), "\n") != 0 {
-			t.Errorf("create %v: exit %d, stderr %q; want 125 and one line with %q", bad.args, r.ExitCode, r.Stderr, bad.msg)
-		}
-	}
+	})
 }
 
 // TestRunUIDMapPodman runs a container in a user namespace of its own:
@@ -251,10 +243,7 @@ func rootDevice(t *testing.T) blockDevice {
 func TestRunSpecFlagRefusals(t *testing.T) {
 	e := NewEnv(t)
 	img := e.LoadBusybox()
-	for _, bad := range []struct {
-		args []string
-		msg  string
-	}{
+	expectRefusals(e, img, []refusal{
 		{[]string{"--gpus", "all"}, "--gpus is not supported"},
 		{[]string{"--rdt-class", "gold"}, "--rdt-class is not supported"},
 		{[]string{"--cgroups", "disabled"}, "--cgroups=disabled is not supported"},
@@ -274,12 +263,7 @@ func TestRunSpecFlagRefusals(t *testing.T) {
 		{[]string{"--device-read-bps", "/dev/null:1mb"}, "is not a block device"},
 		{[]string{"--umask", "999"}, "invalid umask string 999"},
 		{[]string{"--personality", "BSD"}, "use LINUX or LINUX32"},
-	} {
-		r := e.Podlite(append(append([]string{"create", "--net", "none"}, bad.args...), img, "true")...)
-		if r.ExitCode != 125 || !strings.Contains(r.Stderr, bad.msg) || strings.Count(strings.TrimSpace(r.Stderr), "\n") != 0 {
-			t.Errorf("create %v: exit %d, stderr %q; want 125 and one line with %q", bad.args, r.ExitCode, r.Stderr, bad.msg)
-		}
-	}
+	})
 	// Lowering oom_score_adj below podlite's own needs CAP_SYS_RESOURCE.
 	r := e.Podlite("run", "--rm", "--net", "none", "--oom-score-adj", "-5", img, "cat", "/proc/self/oom_score_adj")
 	status, err := os.ReadFile("/proc/self/status")
@@ -292,5 +276,24 @@ func TestRunSpecFlagRefusals(t *testing.T) {
 		}
 	} else if r.ExitCode != 125 || !strings.Contains(r.Stderr, "only a caller with CAP_SYS_RESOURCE may go under") {
 		t.Errorf("--oom-score-adj -5 without CAP_SYS_RESOURCE: exit %d, stderr %q", r.ExitCode, r.Stderr)
+	}
+}
+
+// refusal is a create that must fail: its extra flags and a part of the
+// one-line message.
+type refusal struct {
+	args []string
+	msg  string
+}
+
+// expectRefusals checks that each create exits 125 with one line naming
+// the reason.
+func expectRefusals(e *Env, img string, cases []refusal) {
+	e.T.Helper()
+	for _, bad := range cases {
+		r := e.Podlite(append(append([]string{"create", "--net", "none"}, bad.args...), img, "true")...)
+		if r.ExitCode != 125 || !strings.Contains(r.Stderr, bad.msg) || strings.Count(strings.TrimSpace(r.Stderr), "\n") != 0 {
+			e.T.Errorf("create %v: exit %d, stderr %q; want 125 and one line with %q", bad.args, r.ExitCode, r.Stderr, bad.msg)
+		}
 	}
 }
