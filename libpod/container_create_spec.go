@@ -67,7 +67,14 @@ func applyShapeImage(cfg *define.ContainerConfig, so *spec.Options, opts *Create
 	if so.RunsSystemd() && opts.StopSignal == "" && imgStopSignal == "" {
 		cfg.StopSignal = spec.SystemdStopSignal
 	}
-	cfg.GroupAdd = opts.Shape.GroupAdd
+	cfg.GroupAdd, cfg.UserFiles = opts.Shape.GroupAdd, opts.Shape.UserFiles
+}
+
+// addUserEntries adds the --user, --passwd-entry, --group-entry and
+// --hostuser lines to the rootfs mounted at mnt before its user is
+// resolved.
+func (c *Container) addUserEntries(s *specs.Spec, mnt string) error {
+	return spec.AddUserEntries(mnt, s.Process.User.Username, s.Process.Cwd, c.config.UserFiles)
 }
 
 // proxyEnv are the host variables --http-proxy (on by default) copies.
@@ -117,6 +124,13 @@ func (c *Container) prepareShapeLocked(s *specs.Spec) error {
 				return err
 			}
 		}
+	}
+	// podman lists a chosen user's primary group among its groups too.
+	if c.config.Spec.Process.User.Username != "" && !slices.Contains(s.Process.User.AdditionalGids, s.Process.User.GID) {
+		s.Process.User.AdditionalGids = append([]uint32{s.Process.User.GID}, s.Process.User.AdditionalGids...)
+	}
+	if err := spec.AddGroupEntries(s.Root.Path, c.config.Spec.Process.User.Username, c.config.UserFiles); err != nil {
+		return err
 	}
 	if err := spec.AddGroups(s, c.config.GroupAdd); err != nil {
 		return err

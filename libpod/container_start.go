@@ -139,6 +139,9 @@ func (c *Container) prepareLocked(restore *network.Status) (_ *specs.Spec, retEr
 	crashpoint.Hit(crashpoint.StartRootfsMounted)
 	s, err := copySpec(c.config.Spec)
 	if err == nil {
+		err = c.addUserEntries(s, mnt)
+	}
+	if err == nil {
 		err = spec.Finalize(s, mnt)
 	}
 	if err == nil {

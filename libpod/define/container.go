@@ -63,6 +63,18 @@ type ContainerConfig struct {
 	CIDFile       string `json:"cidFile,omitempty"`
 	// GroupAdd are --group-add groups, resolved at each start.
 	GroupAdd []string `json:"groupAdd,omitempty"`
+	// UserFiles say what a start adds to /etc/passwd and /etc/group.
+	UserFiles UserFiles `json:"userFiles,omitzero"`
+}
+
+// UserFiles are the --passwd, --passwd-entry, --group-entry and
+// --hostuser choices.
+type UserFiles struct {
+	// NoPasswd is --passwd=false: no entry for a numeric --user.
+	NoPasswd    bool     `json:"noPasswd,omitempty"`
+	PasswdEntry string   `json:"passwdEntry,omitempty"`
+	GroupEntry  string   `json:"groupEntry,omitempty"`
+	HostUsers   []string `json:"hostUsers,omitempty"`
 }
 
 // RestartPolicy says what the supervisor does when the container exits.

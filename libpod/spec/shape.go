@@ -6,6 +6,8 @@ import (
 
 	specs "github.com/opencontainers/runtime-spec/specs-go"
 	"github.com/opencontainers/runtime-tools/generate"
+
+	"github.com/podlite/podlite/libpod/define"
 )
 
 // ShapeFlags are the raw run/create flags that shape the spec beyond the
@@ -48,6 +50,8 @@ type ShapeFlags struct {
 	NoHTTPProxy bool
 	// GroupAdd are --group-add groups, names resolved at each start.
 	GroupAdd []string
+	// UserFiles are --passwd, --passwd-entry, --group-entry, --hostuser.
+	UserFiles define.UserFiles
 	// NoReadOnlyTmpfs is --read-only-tmpfs=false; NoHosts and NoHostname
 	// are --no-hosts and --no-hostname; ChrootDirs are --chrootdirs.
 	NoReadOnlyTmpfs, NoHosts, NoHostname bool

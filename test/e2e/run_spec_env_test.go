@@ -35,6 +35,24 @@ func TestRunEnvAndGroupFlagsPodman(t *testing.T) {
 			t.Errorf("%v:\n%s\npodman 4.3.1:\n%s", args, got, want)
 		}
 	}
+	// A numeric --user the image lacks gets podman's passwd and group
+	// entries (or --passwd-entry's), written into the rootfs.
+	script = "cat /etc/passwd /etc/group; id; echo $HOME; grep -c ' /etc/passwd ' /proc/mounts || true"
+	for _, args := range [][]string{
+		{"--user", "1234:5678"}, {"--user", "1234", "-w", "/tmp"}, {"--user", "1234", "--passwd=false"},
+		{"--user", "1234:5678", "--passwd-entry", "$USERNAME:x:$UID:$GID:$NAME:$HOME:/bin/false"},
+	} {
+		cmd := append(append([]string{"run", "--rm", "--net", "none"}, args...), img, "sh", "-c", script)
+		if got, want := e.MustPodlite(cmd...).Stdout, pm.MustRun(cmd...); got != want {
+			t.Errorf("%v:\n%s\npodman 4.3.1:\n%s", args, got, want)
+		}
+	}
+	// --group-entry and --hostuser are newer than podman 4.3.1.
+	got := e.MustPodlite("run", "--rm", "--net", "none", "--user", "1234:5678", "--group-entry", "g$GID:x:$GID:$USERNAME",
+		"--hostuser", "daemon", img, "sh", "-c", "tail -n1 /etc/group; grep -c ^daemon: /etc/passwd").Stdout
+	if got != "g5678:x:5678:1234\n1\n" {
+		t.Errorf("--group-entry and --hostuser: %q", got)
+	}
 	// --privileged gives the host's devices, as podman does.
 	cmd := []string{"run", "--rm", "--net", "none", "--privileged", img, "ls", "/dev"}
 	want := pm.MustRun(cmd...)

@@ -18,6 +18,7 @@ type specFlags struct {
 	blkioWeight, ip6         string
 	oomScoreAdj              int
 	httpProxy, readOnlyTmpfs bool
+	passwd                   bool
 }
 
 func (f *specFlags) registerSpec(fs *pflag.FlagSet) {
@@ -72,6 +73,10 @@ func (f *specFlags) registerSpec(fs *pflag.FlagSet) {
 	fs.StringArrayVar(&s.ChrootDirs, "chrootdirs", nil, "a chroot directory inside the container that gets podlite's files too")
 	fs.StringVar(&s.SeccompPolicy, "seccomp-policy", "default", "seccomp policy: default (image is refused)")
 	fs.StringVar(&f.ip6, "ip6", "", "static IPv6 address (not supported)")
+	fs.BoolVar(&f.passwd, "passwd", true, "add an /etc/passwd and /etc/group entry for a numeric --user the image lacks")
+	fs.StringVar(&s.UserFiles.PasswdEntry, "passwd-entry", "", "template of that /etc/passwd entry ($USERNAME, $UID, $GID, $NAME, $HOME)")
+	fs.StringVar(&s.UserFiles.GroupEntry, "group-entry", "", "template of that /etc/group entry ($GROUPNAME, $GID, $USERNAME)")
+	fs.StringArrayVar(&s.UserFiles.HostUsers, "hostuser", nil, "add the host's /etc/passwd entry of this user")
 	fs.StringSliceVar(&s.LinkLocalIP, "link-local-ip", nil, "link-local address (not supported)")
 	fs.StringSliceVar(&s.NetworkAliases, "network-alias", nil, "network-scoped alias (not supported: no DNS)")
 }
@@ -79,7 +84,7 @@ func (f *specFlags) registerSpec(fs *pflag.FlagSet) {
 // shape returns the checked raw values of the spec flags.
 func (f *specFlags) shape(cmd *cobra.Command) (spec.ShapeFlags, error) {
 	sh := f.sh
-	sh.NoHTTPProxy, sh.NoReadOnlyTmpfs = !f.httpProxy, !f.readOnlyTmpfs
+	sh.NoHTTPProxy, sh.NoReadOnlyTmpfs, sh.UserFiles.NoPasswd = !f.httpProxy, !f.readOnlyTmpfs, !f.passwd
 	if f.ip6 != "" {
 		sh.IP6 = []string{f.ip6}
 	}
