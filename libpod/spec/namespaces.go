@@ -46,8 +46,17 @@ func (n Namespace) Flag() string {
 	return "--" + string(n.Type)
 }
 
+// cgroupsV2Probe exists on a host with the unified cgroup hierarchy.
+var cgroupsV2Probe = "/sys/fs/cgroup/cgroup.controllers"
+
 func parseNamespaces(f *ShapeFlags) ([]Namespace, error) {
 	var out []Namespace
+	if f.CgroupNS == "" {
+		// podman's default: the host's on cgroups v1, a private one on v2.
+		if _, err := os.Stat(cgroupsV2Probe); err == nil {
+			out = append(out, Namespace{Type: specs.CgroupNamespace, Mode: NSPrivate})
+		}
+	}
 	for _, flag := range []struct {
 		typ   specs.LinuxNamespaceType
 		value string

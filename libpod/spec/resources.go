@@ -46,7 +46,7 @@ func parseCgroups(f *ShapeFlags, r *specs.LinuxResources) (string, error) {
 		return "", badFlag("--cgroups", f.Cgroups, "use enabled, no-conmon, disabled or split", define.ErrInvalidArg)
 	}
 	if len(f.CgroupConf) > 0 {
-		if _, err := os.Stat("/sys/fs/cgroup/cgroup.controllers"); err != nil {
+		if _, err := os.Stat(cgroupsV2Probe); err != nil {
 			return "", fmt.Errorf("--cgroup-conf is only supported on cgroups v2; this host has cgroups v1: %w", define.ErrNotSupported)
 		}
 		r.Unified = map[string]string{}

@@ -68,3 +68,24 @@ func TestParseCgroupRuleAndDevice(t *testing.T) {
 		}
 	}
 }
+
+func TestDefaultCgroupNamespace(t *testing.T) {
+	old := cgroupsV2Probe
+	t.Cleanup(func() { cgroupsV2Probe = old })
+	for _, tc := range []struct {
+		v2   bool
+		flag string
+		want string
+	}{{false, "", ""}, {true, "", NSPrivate}, {true, "host", NSHost}, {false, "private", NSPrivate}} {
+		cgroupsV2Probe = filepath.Join(t.TempDir(), "cgroup.controllers")
+		if tc.v2 {
+			if err := os.WriteFile(cgroupsV2Probe, nil, 0o644); err != nil {
+				t.Fatal(err)
+			}
+		}
+		nss, err := parseNamespaces(&ShapeFlags{CgroupNS: tc.flag})
+		if got := nsMode(nss, specs.CgroupNamespace); err != nil || got != tc.want {
+			t.Errorf("v2=%v --cgroupns=%q: %q %v, want %q", tc.v2, tc.flag, got, err, tc.want)
+		}
+	}
+}
