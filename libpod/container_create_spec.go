@@ -40,6 +40,9 @@ func (r *Runtime) shapeOptions(so *spec.Options, opts *CreateOptions) error {
 	if opts.Shape.NoHosts && len(opts.AddHost) > 0 {
 		return fmt.Errorf("--no-hosts and --add-host cannot be set together: %w", define.ErrInvalidArg)
 	}
+	if opts.Shape.NoHosts && opts.Shape.HostsFile != "" {
+		return fmt.Errorf("--no-hosts and --hosts-file cannot be set together: %w", define.ErrInvalidArg)
+	}
 	switch so.NamespaceMode(specs.UTSNamespace) {
 	case spec.NSHost:
 		if so.Hostname != "" {
@@ -68,6 +71,23 @@ func applyShapeImage(cfg *define.ContainerConfig, so *spec.Options, opts *Create
 		cfg.StopSignal = spec.SystemdStopSignal
 	}
 	cfg.GroupAdd, cfg.UserFiles = opts.Shape.GroupAdd, opts.Shape.UserFiles
+	cfg.HostsFile = opts.Shape.HostsFile
+}
+
+// hostsFileBase is the base of a container's /etc/hosts for --hosts-file:
+// the file's text, nothing for "none", def for the default.
+func hostsFileBase(hostsFile, def string) (string, error) {
+	switch hostsFile {
+	case "":
+		return def, nil
+	case "none":
+		return "", nil
+	}
+	b, err := os.ReadFile(hostsFile)
+	if err != nil {
+		return "", fmt.Errorf("--hosts-file %s: %w", hostsFile, define.ErrNotFound)
+	}
+	return string(b), nil
 }
 
 // addUserEntries adds the --user, --passwd-entry, --group-entry and

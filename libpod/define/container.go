@@ -65,6 +65,9 @@ type ContainerConfig struct {
 	GroupAdd []string `json:"groupAdd,omitempty"`
 	// UserFiles say what a start adds to /etc/passwd and /etc/group.
 	UserFiles UserFiles `json:"userFiles,omitzero"`
+	// HostsFile is --hosts-file: the base of /etc/hosts, a host path or
+	// "none" ("" for podlite's default).
+	HostsFile string `json:"hostsFile,omitempty"`
 }
 
 // UserFiles are the --passwd, --passwd-entry, --group-entry and

@@ -2,6 +2,7 @@ package spec
 
 import (
 	"fmt"
+	"os"
 	"path/filepath"
 	"slices"
 
@@ -45,6 +46,17 @@ func refuseFlags(f *ShapeFlags) error {
 	}
 	if f.SeccompPolicy != "" && f.SeccompPolicy != "default" {
 		return badFlag("--seccomp-policy", f.SeccompPolicy, "use default or image", define.ErrInvalidArg)
+	}
+	if f.HostsFile == "image" {
+		return fmt.Errorf("--hosts-file=image is not supported yet: the image's /etc/hosts is not read at create: %w", define.ErrNotSupported)
+	}
+	if h := f.HostsFile; h != "" && h != "none" {
+		if !filepath.IsAbs(h) {
+			return badFlag("--hosts-file", h, "use an absolute path, none or image", define.ErrInvalidArg)
+		}
+		if _, err := os.Stat(h); err != nil {
+			return fmt.Errorf("--hosts-file %s: %w", h, define.ErrNotFound)
+		}
 	}
 	for _, d := range f.ChrootDirs {
 		if !filepath.IsAbs(d) {

@@ -55,7 +55,9 @@ type ShapeFlags struct {
 	// NoReadOnlyTmpfs is --read-only-tmpfs=false; NoHosts and NoHostname
 	// are --no-hosts and --no-hostname; ChrootDirs are --chrootdirs.
 	NoReadOnlyTmpfs, NoHosts, NoHostname bool
-	ChrootDirs                           []string
+	// HostsFile is --hosts-file: a host path, none or image (refused).
+	HostsFile  string
+	ChrootDirs []string
 	// SeccompPolicy is --seccomp-policy (default; image is refused).
 	SeccompPolicy string
 	// IP6, LinkLocalIP and NetworkAliases are refused: podlite's networks

@@ -2,6 +2,7 @@ package e2e
 
 import (
 	"os"
+	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
@@ -76,6 +77,16 @@ func TestRunFileFlags(t *testing.T) {
 	if got != "read-only\n" {
 		t.Errorf("--read-only-tmpfs=false --no-hosts --no-hostname: %q", got)
 	}
+	hosts := filepath.Join(t.TempDir(), "hosts")
+	writeFile(t, hosts, "10.1.2.3\tfromfile\n")
+	got = e.MustPodlite("run", "--rm", "--net", "none", "--hostname", "hf", "--hosts-file", hosts, img, "cat", "/etc/hosts").Stdout
+	if !strings.HasPrefix(got, "10.1.2.3\tfromfile\n") || strings.Contains(got, "localhost") || !strings.Contains(got, "hf") {
+		t.Errorf("--hosts-file: /etc/hosts %q", got)
+	}
+	got = e.MustPodlite("run", "--rm", "--net", "none", "--hostname", "hf", "--hosts-file", "none", img, "cat", "/etc/hosts").Stdout
+	if strings.Contains(got, "localhost") || !strings.Contains(got, "hf") {
+		t.Errorf("--hosts-file none: /etc/hosts %q", got)
+	}
 	expectRefusals(e, img, []refusal{
 		{[]string{"--seccomp-policy", "image"}, "--seccomp-policy=image is not supported"},
 		{[]string{"--ip6", "fd00::5"}, "--ip6 is not supported"},
@@ -84,6 +95,9 @@ func TestRunFileFlags(t *testing.T) {
 		{[]string{"--group-add", "keep-groups"}, "keep-groups is only supported in rootless mode"},
 		{[]string{"--no-hosts", "--add-host", "a:10.0.0.1"}, "--no-hosts and --add-host cannot be set together"},
 		{[]string{"--chrootdirs", "rel"}, "the path must be absolute"},
+		{[]string{"--hosts-file", "image"}, "--hosts-file=image is not supported yet"},
+		{[]string{"--hosts-file", "/nonexistent/hosts"}, "--hosts-file /nonexistent/hosts"},
+		{[]string{"--no-hosts", "--hosts-file", "none"}, "--no-hosts and --hosts-file cannot be set together"},
 	})
 	if r := e.Podlite("run", "--rm", "--net", "none", "--group-add", "nosuchgroup", img, "true"); r.ExitCode == 0 {
 		t.Errorf("--group-add of a group the container lacks started")
