@@ -37,7 +37,7 @@ const (
 func (c *Container) exportCheckpointLocked(path string, compression criu.Compression, ignoreRootfs, ignoreVolumes bool) (retErr error) {
 	crashpoint.Hit(crashpoint.ExportStarted)
 	dir := c.userDir()
-	members := []string{checkpointConfig, checkpointSpec, networkStatus, criu.MemberStats, checkpointDir, logMember}
+	members := []string{checkpointConfig, checkpointSpec, networkStatus, criu.MemberStats, checkpointDir, logMember, secretsMember}
 	pending := criu.Pending{}
 	var cleanup []string
 	defer func() {
@@ -186,7 +186,7 @@ func (r *Runtime) ImportCheckpoint(ctx context.Context, path string, opts Import
 	defer func() {
 		if retErr != nil {
 			for _, v := range created {
-				_ = r.RemoveVolume(v, false)
+				_ = r.RemoveVolume(v, false, nil)
 			}
 		}
 	}()
@@ -267,6 +267,9 @@ func (r *Runtime) fillImportDir(path, userDir string, podman bool, cfg *define.C
 	}
 	c := &Container{rt: r, config: cfg}
 	if _, err := c.writeEtcFiles(hostname); err != nil {
+		return err
+	}
+	if err := c.ownSecretFiles(); err != nil {
 		return err
 	}
 	if podman {

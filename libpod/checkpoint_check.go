@@ -11,10 +11,9 @@ import (
 	"slices"
 	"strings"
 
-	"golang.org/x/sys/unix"
-
 	"github.com/podlite/podlite/libpod/checkpoint"
 	"github.com/podlite/podlite/libpod/define"
+	"github.com/podlite/podlite/libpod/sysinfo"
 	"github.com/podlite/podlite/pkg/criu"
 	"github.com/podlite/podlite/pkg/network"
 )
@@ -22,15 +21,7 @@ import (
 // hostManifest records the checkpointing host in an archive's manifest.
 func hostManifest(m *criu.Manifest) {
 	m.CRIUVersion, _ = criu.Version()
-	m.Kernel, m.Arch, m.CgroupVersion = kernelRelease(), runtime.GOARCH, cgroupVersion()
-}
-
-func kernelRelease() string {
-	var uts unix.Utsname
-	if err := unix.Uname(&uts); err != nil {
-		return ""
-	}
-	return unix.ByteSliceToString(uts.Release[:])
+	m.Kernel, m.Arch, m.CgroupVersion = sysinfo.Kernel(), runtime.GOARCH, sysinfo.CgroupsVersion()
 }
 
 // CheckImport compares what an archive recorded with this host and
@@ -65,10 +56,10 @@ func (r *Runtime) CheckImport(path string, opts ImportOptions) (problems, notes 
 	if m.Arch != "" && m.Arch != runtime.GOARCH {
 		problems = append(problems, fmt.Sprintf("the checkpoint is of %s processes; this host is %s", m.Arch, runtime.GOARCH))
 	}
-	if m.CgroupVersion != "" && m.CgroupVersion != cgroupVersion() {
-		problems = append(problems, fmt.Sprintf("the checkpoint was taken under cgroups %s; this host has %s", m.CgroupVersion, cgroupVersion()))
+	if m.CgroupVersion != "" && m.CgroupVersion != sysinfo.CgroupsVersion() {
+		problems = append(problems, fmt.Sprintf("the checkpoint was taken under cgroups %s; this host has %s", m.CgroupVersion, sysinfo.CgroupsVersion()))
 	}
-	if k := kernelRelease(); m.Kernel != "" && m.Kernel != k {
+	if k := sysinfo.Kernel(); m.Kernel != "" && m.Kernel != k {
 		notes = append(notes, fmt.Sprintf("the checkpoint was taken on kernel %s; this host runs %s", m.Kernel, k))
 	}
 	if store, err := r.Storage(); err != nil {

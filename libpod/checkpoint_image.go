@@ -5,10 +5,10 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
-	"runtime/debug"
 
 	"github.com/podlite/podlite/libpod/checkpoint"
 	"github.com/podlite/podlite/libpod/define"
+	"github.com/podlite/podlite/libpod/oci"
 	"github.com/podlite/podlite/libpod/storage"
 	"github.com/podlite/podlite/pkg/criu"
 )
@@ -64,23 +64,8 @@ func (c *Container) checkpointAnnotations(engineVersion string) map[string]strin
 	return checkpoint.ImageAnnotations(checkpoint.ImageInfo{
 		Name: c.config.Name, RawImageName: c.config.ImageName,
 		RootfsImageID: c.config.ImageID, RootfsImageName: c.imageFullName(),
-		EngineVersion: engineVersion, RuntimeVersion: libcontainerVersion(), Host: host,
+		EngineVersion: engineVersion, RuntimeVersion: oci.Version(), Host: host,
 	})
-}
-
-// libcontainerVersion is the version of the libcontainer linked into
-// podlite ("libcontainer v1.5.2"), or "" when the build does not say.
-func libcontainerVersion() string {
-	info, ok := debug.ReadBuildInfo()
-	if !ok {
-		return ""
-	}
-	for _, m := range info.Deps {
-		if m.Path == "github.com/opencontainers/runc" {
-			return "libcontainer " + m.Version
-		}
-	}
-	return ""
 }
 
 // CheckpointImageArchive writes the checkpoint that the local image

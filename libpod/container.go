@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/podlite/podlite/libpod/define"
+	"github.com/podlite/podlite/libpod/events"
 	"github.com/podlite/podlite/libpod/lock"
 	"github.com/podlite/podlite/libpod/names"
 	"github.com/podlite/podlite/libpod/supervisor"
@@ -207,8 +208,11 @@ func (c *Container) syncExitLocked(code int, at time.Time) error {
 // The namespace and mount a start took are saved with the running state,
 // so they are looked up here (recordLeftoversLocked) before a release.
 func (c *Container) recoverStartLocked() error {
-	if c.state.Status == define.StatusRemoving {
+	switch c.state.Status {
+	case define.StatusRemoving:
 		return nil // rm releases everything anyway
+	case define.StatusInitialized:
+		return nil // init's run directory and resources wait for start or rm
 	}
 	if _, err := os.Stat(c.runDir()); errors.Is(err, fs.ErrNotExist) {
 		return nil
@@ -387,6 +391,7 @@ func (r *Runtime) RenameContainer(nameOrID, newName string) error {
 			return fmt.Errorf("renaming container %s to %s: %w", c.config.Name, newName, err)
 		}
 		c.config.Name = newName
+		c.newEvent(events.Rename)
 		return nil
 	})
 }

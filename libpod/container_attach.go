@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"log/slog"
 	"os"
 	"os/signal"
 	"path/filepath"
@@ -17,6 +18,7 @@ import (
 	"golang.org/x/term"
 
 	"github.com/podlite/podlite/libpod/define"
+	"github.com/podlite/podlite/libpod/events"
 	"github.com/podlite/podlite/libpod/logs"
 	"github.com/podlite/podlite/libpod/oci"
 )
@@ -39,6 +41,7 @@ type Streams struct {
 func (c *Container) StartAttached(ctx context.Context, streams Streams) (int, error) {
 	var p *oci.Process
 	var io *attachedIO
+	var wasInitialized bool
 	err := c.withLock(func() (retErr error) {
 		if c.isActive() {
 			return fmt.Errorf("container %s is already running: %w", c.config.Name, define.ErrInvalidState)
@@ -46,13 +49,17 @@ func (c *Container) StartAttached(ctx context.Context, streams Streams) (int, er
 		if err := define.CheckTransition(c.state.Status, define.StatusRunning); err != nil {
 			return fmt.Errorf("starting container %s: %w", c.config.Name, err)
 		}
-		s, err := c.prepareLocked(nil)
+		wasInitialized = c.state.Status == define.StatusInitialized
+		s, err := c.prepareOnceLocked()
 		if err != nil {
 			return err
 		}
 		defer func() {
 			if retErr != nil {
 				c.releaseLocked()
+				if err := c.saveLocked(); err != nil {
+					slog.Warn("saving the state of a container whose start failed", "container", c.config.Name, "error", err)
+				}
 			}
 		}()
 		if io, err = c.newAttachedIO(streams); err != nil {
@@ -77,11 +84,14 @@ func (c *Container) StartAttached(ctx context.Context, streams Streams) (int, er
 	if err != nil {
 		return -1, err
 	}
+	c.startedEvents(wasInitialized)
 	if err := io.afterStart(); err != nil {
 		_ = p.Signal(syscall.SIGKILL)
 	}
 	stopSignals := forwardSignals(p, io.master)
+	stopHealth := c.healthTimer()
 	code, _ := p.Wait()
+	stopHealth()
 	stopSignals()
 	io.finish()
 	// Record the exit the way the supervisor would, then let sync pick it up.
@@ -315,6 +325,7 @@ func (c *Container) Attach(ctx context.Context, streams Streams, opts AttachOpti
 	if keys == nil {
 		keys = DefaultDetachKeys
 	}
+	c.newEvent(events.Attach)
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	detached := make(chan struct{})

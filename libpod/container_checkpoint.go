@@ -13,6 +13,7 @@ import (
 
 	"github.com/podlite/podlite/libpod/checkpoint"
 	"github.com/podlite/podlite/libpod/define"
+	"github.com/podlite/podlite/libpod/events"
 	"github.com/podlite/podlite/libpod/oci"
 	"github.com/podlite/podlite/pkg/crashpoint"
 	"github.com/podlite/podlite/pkg/criu"
@@ -109,6 +110,7 @@ func (c *Container) Checkpoint(ctx context.Context, opts CheckpointOptions) (*CR
 	if err != nil {
 		return nil, err
 	}
+	c.newEvent(events.Checkpoint)
 	return report, nil
 }
 

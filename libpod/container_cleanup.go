@@ -2,22 +2,37 @@ package libpod
 
 import (
 	"context"
+	"fmt"
 	"os"
+
+	"github.com/podlite/podlite/libpod/define"
 )
+
+// CleanupOptions are `container cleanup`'s --rm and --rmi, for a user's
+// run of it.
+type CleanupOptions struct{ Remove, RemoveImage bool }
 
 // Cleanup is the supervisor's exit command: it records the container's exit
 // (if no other podlite did already), releases its resources, and then
 // applies --rm and the restart policy. Only the supervisor that ran this
 // very start applies them, so an exit restarts a container at most once.
-func (c *Container) Cleanup(ctx context.Context) error {
-	remove := false
+// Run by a user, it records and releases the same way (taking the lock
+// does), refuses a running container in podman's words, and applies opts.
+func (c *Container) Cleanup(ctx context.Context, opts CleanupOptions) error {
+	remove, removeImage := false, false
 	err := c.withLock(func() error {
-		ownExit := c.state.SupervisorPID == os.Getpid()
-		if !ownExit || c.isActive() || c.state.Checkpointed {
+		if c.state.SupervisorPID != os.Getpid() {
+			if c.isActive() {
+				return fmt.Errorf("failed to clean up container %s: container %s is running or paused, refusing to clean up: %w", c.config.ID, c.config.ID, define.ErrStateImproper)
+			}
+			remove, removeImage = opts.Remove || opts.RemoveImage, opts.RemoveImage
+			return nil
+		}
+		if c.isActive() || c.state.Checkpointed {
 			return nil
 		}
 		if c.config.AutoRemove {
-			remove = true
+			remove, removeImage = true, c.config.RemoveImage
 			return nil
 		}
 		if c.shouldRestartLocked() {
@@ -29,12 +44,12 @@ func (c *Container) Cleanup(ctx context.Context) error {
 	if err != nil || !remove {
 		return err
 	}
-	return c.rt.RemoveAfterRun(ctx, c)
+	return c.rt.removeAfterRun(ctx, c, removeImage)
 }
 
 // shouldRestartLocked applies the restart policy to the recorded exit.
 func (c *Container) shouldRestartLocked() bool {
-	p := c.config.RestartPolicy
+	p := c.restartPolicy()
 	if c.state.StoppedByUser {
 		return false
 	}

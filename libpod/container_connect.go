@@ -8,6 +8,7 @@ import (
 	"strconv"
 
 	"github.com/podlite/podlite/libpod/define"
+	"github.com/podlite/podlite/libpod/events"
 	"github.com/podlite/podlite/pkg/network"
 )
 
@@ -42,7 +43,11 @@ func (c *Container) Connect(ctx context.Context, name string, att define.Network
 		}
 		nets[name] = att
 		c.state.Networks = nets
-		return c.saveLocked()
+		if err := c.saveLocked(); err != nil {
+			return err
+		}
+		c.networkEvent(events.Connect, name)
+		return nil
 	})
 }
 
@@ -64,7 +69,11 @@ func (c *Container) Disconnect(ctx context.Context, name string) error {
 		}
 		delete(nets, name)
 		c.state.Networks = nets
-		return c.saveLocked()
+		if err := c.saveLocked(); err != nil {
+			return err
+		}
+		c.networkEvent(events.Disconnect, name)
+		return nil
 	})
 }
 

@@ -16,6 +16,8 @@ import (
 	specs "github.com/opencontainers/runtime-spec/specs-go"
 
 	"github.com/podlite/podlite/libpod/define"
+	"github.com/podlite/podlite/libpod/events"
+	"github.com/podlite/podlite/libpod/health"
 	"github.com/podlite/podlite/libpod/names"
 	"github.com/podlite/podlite/libpod/netconf"
 	"github.com/podlite/podlite/libpod/spec"
@@ -102,6 +104,10 @@ type CreateOptions struct {
 	PullOptions storage.PullOptions
 	// Engine names the engine in /run/.containerenv ("podlite-VERSION").
 	Engine string
+	// Health are the --health-* flags.
+	Health health.Options
+	// Secrets are --secret values.
+	Secrets []string
 	// Shape holds the namespace, device, resource and process flags.
 	Shape spec.ShapeFlags
 }
@@ -126,6 +132,9 @@ func (r *Runtime) CreateContainer(ctx context.Context, opts *CreateOptions) (_ *
 	}
 	img, err := resolveImage(ctx, store, opts)
 	if err != nil {
+		return nil, err
+	}
+	if cfg.Health, err = r.healthConfig(ctx, store, img.ID, opts.Health); err != nil {
 		return nil, err
 	}
 	cidDone, err := createCIDFile(opts.CIDFile)
@@ -172,6 +181,9 @@ func (r *Runtime) CreateContainer(ctx context.Context, opts *CreateOptions) (_ *
 	if err := r.finishNetworkConfig(cfg, opts, img.Config.ExposedPorts); err != nil {
 		return nil, err
 	}
+	if err := c.addSecrets(specOpts, opts.Secrets); err != nil {
+		return nil, err
+	}
 	if err := c.generateSpec(specOpts, mounts); err != nil {
 		return nil, err
 	}
@@ -181,6 +193,7 @@ func (r *Runtime) CreateContainer(ctx context.Context, opts *CreateOptions) (_ *
 		return nil, err
 	}
 	crashpoint.Hit(crashpoint.CreateStateSaved)
+	c.newEvent(events.Create)
 	return r.containerByID(cfg.ID)
 }
 
@@ -499,22 +512,6 @@ func mergeEnv(base, over []string) []string {
 		if !replaced {
 			out = append(out, kv)
 		}
-	}
-	return out
-}
-
-// expandEnv turns a bare "KEY" into KEY=<host value>, as podman's -e KEY.
-func expandEnv(env []string) []string {
-	out := make([]string, 0, len(env))
-	for _, e := range env {
-		if !strings.Contains(e, "=") {
-			v, ok := os.LookupEnv(e)
-			if !ok {
-				continue
-			}
-			e += "=" + v
-		}
-		out = append(out, e)
 	}
 	return out
 }

@@ -33,6 +33,22 @@ type InspectData struct {
 	Config          InspectConfig          `json:"Config"`
 	HostConfig      InspectHostConfig      `json:"HostConfig"`
 	NetworkSettings InspectNetworkSettings `json:"NetworkSettings"`
+	// SizeRw and SizeRootFs are filled by AddSize (inspect --size).
+	SizeRw     *int64 `json:"SizeRw,omitempty"`
+	SizeRootFs int64  `json:"SizeRootFs,omitempty"`
+}
+
+// AddSize fills d's sizes, as inspect --size shows them: the read-write
+// layer, and the whole rootfs with the image's layers.
+func (c *Container) AddSize(d *InspectData) error {
+	store, err := c.rt.Storage()
+	if err != nil {
+		return err
+	}
+	if s := sizeOf(store, c.config.StorageID); s != nil {
+		d.SizeRw, d.SizeRootFs = &s.RwSize, s.RootFsSize
+	}
+	return nil
 }
 
 // InspectState is the State block of InspectData.
@@ -56,6 +72,8 @@ type InspectState struct {
 	CheckpointPath string    `json:"CheckpointPath,omitempty"`
 	CheckpointLog  string    `json:"CheckpointLog,omitempty"`
 	RestoreLog     string    `json:"RestoreLog,omitempty"`
+	// Health is left out for a container without a health check.
+	Health *InspectHealth `json:"Health,omitempty"`
 }
 
 // InspectMount is one mount in InspectData.
@@ -85,6 +103,8 @@ type InspectConfig struct {
 	CreateCommand []string          `json:"CreateCommand,omitempty"`
 	Annotations   map[string]string `json:"Annotations,omitempty"`
 	Timezone      string            `json:"Timezone,omitempty"`
+	InspectHealthConfig
+	Secrets []InspectSecret `json:"Secrets,omitempty"`
 }
 
 // InspectHostConfig is the HostConfig block of InspectData.
@@ -174,11 +194,12 @@ func (c *Container) Inspect() (*InspectData, error) {
 	}
 	h := &d.HostConfig
 	h.HostShape = spec.InspectHost(s, cfg.GroupAdd)
-	h.RestartPolicy = InspectRestartPolicy{Name: cfg.RestartPolicy.Name, MaximumRetryCount: cfg.RestartPolicy.MaxRetries}
+	rp := c.restartPolicy()
+	h.RestartPolicy = InspectRestartPolicy{Name: rp.Name, MaximumRetryCount: rp.MaxRetries}
 	h.NetworkMode, h.AutoRemove, h.ContainerIDFile = cfg.NetworkMode, cfg.AutoRemove, cfg.CIDFile
 	h.ReadonlyRootfs = s.Root != nil && s.Root.Readonly
 	h.LogConfig.Type, h.LogConfig.Path = cfg.LogDriver, cfg.LogPath
-	if r := s.Linux.Resources; r != nil {
+	if r := c.resources(); r != nil {
 		if r.Memory != nil && r.Memory.Limit != nil {
 			h.Memory = *r.Memory.Limit
 		}
@@ -200,6 +221,10 @@ func (c *Container) Inspect() (*InspectData, error) {
 		d.Mounts = append(d.Mounts, im)
 	}
 	d.NetworkSettings = c.inspectNetwork()
+	d.Config.Env, d.Config.Secrets = withoutSecretEnv(d.Config.Env, cfg.Secrets), inspectSecrets(cfg.Secrets)
+	if err := c.inspectHealth(d); err != nil {
+		return nil, err
+	}
 	return d, nil
 }
 

@@ -76,6 +76,8 @@ type ListedContainer struct {
 	Created time.Time `json:"-"`
 	// Checkpointed is set while a checkpoint waits to be restored.
 	Checkpointed bool `json:"-"`
+	// Health is a running container's health ("" without a check).
+	Health string `json:"-"`
 }
 
 // ListedNamespaces are the namespace inode numbers of a running container
@@ -115,29 +117,10 @@ func (r *Runtime) ListContainers(opts ListOptions) ([]ListedContainer, error) {
 	if err != nil {
 		return nil, err
 	}
-	ctrs, err := r.Containers()
+	all := opts.All || opts.Last > 0 || filter.HasKey(opts.Filters, "status")
+	picked, err := r.pickContainers(match, all, opts.Mounts || filter.HasKey(opts.Filters, "volume"))
 	if err != nil {
 		return nil, err
-	}
-	all := opts.All || opts.Last > 0 || filter.HasKey(opts.Filters, "status")
-	needSpec := opts.Mounts || filter.HasKey(opts.Filters, "volume")
-	var picked []*Container
-	for _, c := range ctrs {
-		if !all && c.state.Status != define.StatusRunning {
-			continue
-		}
-		if needSpec {
-			rec, err := r.store.Container(c.config.ID)
-			if errors.Is(err, define.ErrNotFound) {
-				continue // removed meanwhile
-			} else if err != nil {
-				return nil, err
-			}
-			c.config.Spec = rec.Config.Spec
-		}
-		if match(c.config, c.state) {
-			picked = append(picked, c)
-		}
 	}
 	if opts.Last > 0 && len(picked) > opts.Last {
 		picked = picked[len(picked)-opts.Last:] // oldest first: the newest are last
@@ -170,15 +153,54 @@ func (r *Runtime) ListContainers(opts ListOptions) ([]ListedContainer, error) {
 	return out, nil
 }
 
+// FilterContainers returns the containers, in any state, that match every
+// `--filter KEY=VALUE` (ps's keys), oldest first: the lifecycle verbs'
+// --filter.
+func (r *Runtime) FilterContainers(filters []string) ([]*Container, error) {
+	match, err := filter.Containers(filters, lookups{r})
+	if err != nil {
+		return nil, err
+	}
+	return r.pickContainers(match, true, filter.HasKey(filters, "volume"))
+}
+
+// pickContainers returns the containers match takes, only running ones
+// unless all; needSpec loads their specs first (mounts, volume filters).
+func (r *Runtime) pickContainers(match filter.Container, all, needSpec bool) ([]*Container, error) {
+	ctrs, err := r.Containers()
+	if err != nil {
+		return nil, err
+	}
+	var picked []*Container
+	for _, c := range ctrs {
+		if !all && c.state.Status != define.StatusRunning {
+			continue
+		}
+		if needSpec {
+			rec, err := r.store.Container(c.config.ID)
+			if errors.Is(err, define.ErrNotFound) {
+				continue // removed meanwhile
+			} else if err != nil {
+				return nil, err
+			}
+			c.config.Spec = rec.Config.Spec
+		}
+		if match(c.config, c.state) {
+			picked = append(picked, c)
+		}
+	}
+	return picked, nil
+}
+
 // listed is the container's ps entry, without the costly fields.
 func (c *Container) listed() ListedContainer {
 	cfg, st := c.config, c.state
 	l := ListedContainer{
-		AutoRemove: cfg.AutoRemove, Command: cfg.Command, ID: cfg.ID, Image: cfg.ImageName, ImageID: cfg.ImageID,
+		AutoRemove: cfg.AutoRemove, CIDFile: cfg.CIDFile, Command: cfg.Command, ID: cfg.ID, Image: cfg.ImageName, ImageID: cfg.ImageID,
 		Labels: cfg.Labels, Names: []string{cfg.Name}, Pid: st.PID, State: st.Status.String(),
 		Exited: st.Status == define.StatusExited, ExitCode: int32(st.ExitCode), Restarts: st.RestartCount,
 		Created: cfg.CreatedAt, StartedAt: st.StartedAt.Unix(), ExitedAt: st.FinishedAt.Unix(),
-		Checkpointed: st.Checkpointed, Networks: []string{},
+		Checkpointed: st.Checkpointed, Networks: []string{}, Health: c.healthStatus(),
 	}
 	if l.Command == nil {
 		l.Command = []string{}
@@ -236,6 +258,26 @@ func sizeOf(store *storage.Store, storageID string) *ContainerSize {
 
 // externalContainers lists the rootfs in storage that no record owns, as
 // podman lists other tools' containers: state "storage".
+// LookupExternalContainer finds nameOrID (a name, an ID or a unique ID
+// prefix) among the rootfs in storage that no container record owns, the
+// containers `ps --external` lists; ErrNotFound when there is none.
+func (r *Runtime) LookupExternalContainer(nameOrID string) error {
+	store, err := r.Storage()
+	if err != nil {
+		return err
+	}
+	ext, err := r.externalContainers(store, func(*define.ContainerConfig, *define.ContainerState) bool { return true }, false)
+	if err != nil {
+		return err
+	}
+	for _, l := range ext {
+		if l.Names[0] == nameOrID || strings.HasPrefix(l.ID, nameOrID) {
+			return nil
+		}
+	}
+	return fmt.Errorf("no external container with name or ID %q found: %w", nameOrID, define.ErrNoSuchContainer)
+}
+
 func (r *Runtime) externalContainers(store *storage.Store, match filter.Container, size bool) ([]ListedContainer, error) {
 	known, err := r.recordedIDs()
 	if err != nil {

@@ -2,7 +2,9 @@ package libpod
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"sync"
 	"time"
 
 	"github.com/podlite/podlite/libpod/define"
@@ -44,4 +46,41 @@ func (c *Container) closeWhenExited(ctx context.Context, stop, done chan struct{
 			return
 		}
 	}
+}
+
+// ContainerLogs sends the log lines of several containers to fn, with the
+// index of each line's container in ctrs. Without opts.Follow the logs
+// come one container after another, in order; with it they are read side
+// by side (fn is never called concurrently) until every container has
+// stopped or ctx ends. The first error stops the reading.
+func ContainerLogs(ctx context.Context, ctrs []*Container, opts logs.Options, fn func(i int, l logs.Line) error) error {
+	if !opts.Follow {
+		for i, c := range ctrs {
+			if err := c.Logs(ctx, opts, func(l logs.Line) error { return fn(i, l) }); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	var mu sync.Mutex
+	var wg sync.WaitGroup
+	errs := make([]error, len(ctrs))
+	for i, c := range ctrs {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			errs[i] = c.Logs(ctx, opts, func(l logs.Line) error {
+				mu.Lock()
+				defer mu.Unlock()
+				return fn(i, l)
+			})
+			if errs[i] != nil {
+				cancel()
+			}
+		}()
+	}
+	wg.Wait()
+	return errors.Join(errs...)
 }

@@ -4,6 +4,7 @@ import (
 	"fmt"
 
 	"github.com/podlite/podlite/libpod/define"
+	"github.com/podlite/podlite/libpod/events"
 )
 
 // Mount mounts the container's rootfs and returns where. Mounts are counted
@@ -19,6 +20,9 @@ func (c *Container) Mount() (string, error) {
 		c.state.Mountpoint = mnt
 		return c.saveLocked()
 	})
+	if err == nil {
+		c.newEvent(events.Mount)
+	}
 	return mnt, err
 }
 
@@ -39,6 +43,7 @@ func (c *Container) Unmount(force bool) error {
 		if err := store.Unmount(c.config.StorageID, force); err != nil {
 			return err
 		}
+		c.newEvent(events.Unmount)
 		mounted, err := store.Mounted(c.config.StorageID)
 		if err != nil {
 			return err

@@ -14,6 +14,8 @@ import (
 	"time"
 
 	"github.com/podlite/podlite/libpod/define"
+	"github.com/podlite/podlite/libpod/events"
+	"github.com/podlite/podlite/libpod/filter"
 	"github.com/podlite/podlite/libpod/names"
 	"github.com/podlite/podlite/pkg/crashpoint"
 )
@@ -35,6 +37,97 @@ func (r *Runtime) RemoveContainer(ctx context.Context, nameOrID string, force, r
 		return r.removeAnonymousVolumes(c.config)
 	}
 	return nil
+}
+
+// RemoveOptions are `rm`'s flags.
+type RemoveOptions struct {
+	Force, Volumes bool
+	// Timeout, with Force, stops a running container as `stop -t` does
+	// before it is removed, in place of killing it at once.
+	Timeout *uint
+	// Depend removes the containers that depend on this one (those that
+	// joined its network namespace), theirs first.
+	Depend bool
+}
+
+// Remove removes a container as `rm` does and returns the IDs it removed:
+// its dependents first (with Depend), then itself. Without Depend a
+// container with dependents is refused, with podman's words.
+func (r *Runtime) Remove(ctx context.Context, nameOrID string, opts RemoveOptions) ([]string, error) {
+	c, err := r.LookupContainer(nameOrID)
+	if err != nil {
+		return nil, err
+	}
+	deps, err := r.dependents(c.ID())
+	if err != nil {
+		return nil, err
+	}
+	if len(deps) > 0 && !opts.Depend {
+		direct, err := r.dependentsOnly(c.ID())
+		if err != nil {
+			return nil, err
+		}
+		return nil, fmt.Errorf("container %s has dependent containers which must be removed before it: %s: container %w",
+			c.ID(), strings.Join(direct, ","), define.ErrExists)
+	}
+	var removed []string
+	for _, id := range append(deps, c.ID()) {
+		if err := r.removeWith(ctx, id, opts); err != nil && !errors.Is(err, define.ErrNotFound) {
+			return removed, err
+		}
+		removed = append(removed, id)
+	}
+	return removed, nil
+}
+
+func (r *Runtime) removeWith(ctx context.Context, id string, opts RemoveOptions) error {
+	if opts.Force && opts.Timeout != nil {
+		c, err := r.containerByID(id)
+		if err != nil {
+			return err
+		}
+		if err := c.Stop(ctx, opts.Timeout); err != nil {
+			return err
+		}
+	}
+	return r.RemoveContainer(ctx, id, opts.Force, opts.Volumes)
+}
+
+// dependents returns the IDs of the containers that depend on id, the
+// most dependent first: those that joined its network namespace
+// (--network container:ID), and theirs.
+func (r *Runtime) dependents(id string) ([]string, error) {
+	var out []string
+	var visit func(string) error
+	visit = func(id string) error {
+		direct, err := r.dependentsOnly(id)
+		for _, d := range direct {
+			if slices.Contains(out, d) {
+				continue
+			}
+			if err := visit(d); err != nil {
+				return err
+			}
+			out = append(out, d)
+		}
+		return err
+	}
+	return out, visit(id)
+}
+
+// dependentsOnly returns the containers that joined id's network namespace.
+func (r *Runtime) dependentsOnly(id string) ([]string, error) {
+	recs, err := r.store.AllContainers()
+	if err != nil {
+		return nil, err
+	}
+	var out []string
+	for _, rec := range recs {
+		if rec.Config.NetworkMode == "container:"+id {
+			out = append(out, rec.Config.ID)
+		}
+	}
+	return out, nil
 }
 
 // removeLocked removes the container in steps that can each be redone: it
@@ -83,6 +176,7 @@ func (c *Container) removeLocked(force bool) error {
 		return err
 	}
 	crashpoint.Hit(crashpoint.RmRecordDeleted)
+	c.newEvent(events.Remove)
 	return c.rt.locks.Free(c.config.ID)
 }
 
@@ -261,7 +355,7 @@ func (r *Runtime) removeOrphanLocked(id string) error {
 	}
 	for _, name := range strings.Fields(string(journal)) {
 		// One another container uses by now stays.
-		if err := r.RemoveVolume(name, false); err != nil && !errors.Is(err, define.ErrNotFound) {
+		if err := r.RemoveVolume(name, false, nil); err != nil && !errors.Is(err, define.ErrNotFound) {
 			slog.Warn("keeping a volume an interrupted import made", "volume", name, "error", err)
 		}
 	}
@@ -277,9 +371,15 @@ func (r *Runtime) removeOrphanLocked(id string) error {
 	return nil
 }
 
-// PruneContainers removes every exited or created container and returns
-// their IDs. It keeps going past failures and returns them joined.
-func (r *Runtime) PruneContainers() ([]string, error) {
+// PruneContainers removes every exited or created container that passes
+// the filters (filter.PruneKeys) and returns their IDs; without filters it
+// also removes crashed creates' leftovers (RemoveOrphans). It keeps going
+// past failures and returns them joined.
+func (r *Runtime) PruneContainers(filters ...string) ([]string, error) {
+	match, err := filter.PruneContainers(filters, lookups{r})
+	if err != nil {
+		return nil, err
+	}
 	ctrs, err := r.Containers()
 	if err != nil {
 		return nil, err
@@ -290,6 +390,9 @@ func (r *Runtime) PruneContainers() ([]string, error) {
 		switch c.State().Status {
 		case define.StatusExited, define.StatusCreated:
 		default:
+			continue
+		}
+		if !match(c.config, c.state) {
 			continue
 		}
 		err := r.RemoveContainer(context.Background(), c.ID(), false, false)
@@ -304,8 +407,10 @@ func (r *Runtime) PruneContainers() ([]string, error) {
 			errs = append(errs, err)
 		}
 	}
-	if err := r.RemoveOrphans(); err != nil {
-		errs = append(errs, err)
+	if len(filters) == 0 {
+		if err := r.RemoveOrphans(); err != nil {
+			errs = append(errs, err)
+		}
 	}
 	if len(errs) > 0 {
 		return removed, fmt.Errorf("pruning containers: %w", errors.Join(errs...))

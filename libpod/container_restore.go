@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/podlite/podlite/libpod/define"
+	"github.com/podlite/podlite/libpod/events"
 	"github.com/podlite/podlite/libpod/oci"
 	"github.com/podlite/podlite/libpod/supervisor"
 	"github.com/podlite/podlite/pkg/crashpoint"
@@ -90,6 +91,7 @@ func (c *Container) Restore(ctx context.Context, opts RestoreOptions) (*CRReport
 	if err != nil {
 		return nil, err
 	}
+	c.newEvent(events.Restore)
 	return report, nil
 }
 
@@ -148,11 +150,13 @@ func (c *Container) spawnRestoreLocked(opts RestoreOptions, restore oci.Checkpoi
 		return err
 	}
 	start := time.Now()
-	rep, err := supervisor.Spawn(supervisor.Config{
+	sup := supervisor.Config{
 		Dir: c.runDir(), LogPath: c.config.LogPath, Stdio: c.stdioMode(), KeepStdin: c.config.Interactive,
 		Start: []string{startCommandName, c.rt.ociRoot(), c.config.ID, c.runDir()},
 		Exit:  c.rt.cleanupCommand(c.config.ID),
-	})
+	}
+	c.healthSchedule(&sup)
+	rep, err := supervisor.Spawn(sup)
 	if err != nil {
 		return fmt.Errorf("restoring container %s: %w", c.config.Name, criuError(err, filepath.Join(c.userDir(), restoreLog)))
 	}

@@ -71,14 +71,20 @@ func userEnv(opts *CreateOptions) ([]string, error) {
 	if opts.EnvHost {
 		env = os.Environ()
 	}
-	for _, f := range opts.EnvFiles {
+	return layerEnv(env, opts.EnvFiles, opts.Env)
+}
+
+// layerEnv overlays the variables of env files, then of -e values, onto
+// env.
+func layerEnv(env, files, values []string) ([]string, error) {
+	for _, f := range files {
 		e, err := kvfile.Env(f)
 		if err != nil {
 			return nil, fmt.Errorf("reading env file: %w", err)
 		}
 		env = mergeEnv(env, e)
 	}
-	for _, v := range opts.Env {
+	for _, v := range values {
 		e, err := kvfile.ParseEnv(v)
 		if err != nil {
 			return nil, err
@@ -245,10 +251,16 @@ func (c *Container) writePidFiles() {
 // RemoveAfterRun removes an exited --rm container and, with --rmi, its
 // image unless another container uses it.
 func (r *Runtime) RemoveAfterRun(ctx context.Context, c *Container) error {
+	return r.removeAfterRun(ctx, c, c.config.RemoveImage)
+}
+
+// removeAfterRun removes the container and its anonymous volumes, and with
+// removeImage its image by the name it ran, kept while others use it.
+func (r *Runtime) removeAfterRun(ctx context.Context, c *Container, removeImage bool) error {
 	if err := r.RemoveContainer(ctx, c.config.ID, true, true); err != nil {
 		return err
 	}
-	if !c.config.RemoveImage || c.config.ImageName == "" {
+	if !removeImage || c.config.ImageName == "" {
 		return nil
 	}
 	// By the name it was run with, as podman does: an image with other

@@ -15,6 +15,7 @@ import (
 	specs "github.com/opencontainers/runtime-spec/specs-go"
 
 	"github.com/podlite/podlite/libpod/define"
+	"github.com/podlite/podlite/libpod/events"
 	"github.com/podlite/podlite/libpod/oci"
 	"github.com/podlite/podlite/libpod/spec"
 	"github.com/podlite/podlite/libpod/supervisor"
@@ -39,7 +40,8 @@ func (c *Container) startLocked() (retErr error) {
 	if err := define.CheckTransition(c.state.Status, define.StatusRunning); err != nil {
 		return fmt.Errorf("starting container %s: %w", c.config.Name, err)
 	}
-	if _, err := c.prepareLocked(nil); err != nil {
+	wasInitialized := c.state.Status == define.StatusInitialized
+	if _, err := c.prepareOnceLocked(); err != nil {
 		return err
 	}
 	defer func() {
@@ -50,14 +52,16 @@ func (c *Container) startLocked() (retErr error) {
 			}
 		}
 	}()
-	rep, err := supervisor.Spawn(supervisor.Config{
+	sup := supervisor.Config{
 		Dir:       c.runDir(),
 		LogPath:   c.config.LogPath,
 		Stdio:     c.stdioMode(),
 		KeepStdin: c.config.Interactive,
 		Start:     []string{startCommandName, c.rt.ociRoot(), c.config.ID, c.runDir()},
 		Exit:      c.rt.cleanupCommand(c.config.ID),
-	})
+	}
+	c.healthSchedule(&sup)
+	rep, err := supervisor.Spawn(sup)
 	if err != nil {
 		return c.startFailedLocked(rep, err)
 	}
@@ -66,7 +70,36 @@ func (c *Container) startLocked() (retErr error) {
 		return err
 	}
 	crashpoint.Hit(crashpoint.StartStateSaved)
+	c.startedEvents(wasInitialized)
 	return nil
+}
+
+// Init prepares a created or exited container as a start would (rootfs
+// mounted, network set up, spec written) without running its command; the
+// container is "initialized" until start runs it or rm releases it.
+func (c *Container) Init(ctx context.Context) error {
+	return c.withLock(func() error {
+		if c.state.Status == define.StatusInitialized || c.isActive() {
+			// podman's words, with the ID.
+			return fmt.Errorf("container %s has already been created in runtime: %w", c.config.ID, define.ErrStateImproper)
+		}
+		if err := define.CheckTransition(c.state.Status, define.StatusInitialized); err != nil {
+			return fmt.Errorf("initializing container %s: %w", c.config.Name, err)
+		}
+		if _, err := c.prepareLocked(nil); err != nil {
+			return err
+		}
+		err := c.setStatusLocked(define.StatusInitialized)
+		if err == nil {
+			err = c.saveLocked()
+		}
+		if err != nil {
+			c.releaseLocked()
+			return err
+		}
+		c.newEvent(events.Init)
+		return nil
+	})
 }
 
 // startFailedLocked notes why the command could not run (startLocked saves
@@ -92,6 +125,7 @@ func (c *Container) runningLocked(pid, supervisorPID int) error {
 	if err := c.saveLocked(); err != nil {
 		return err
 	}
+	c.resetHealthLocked()
 	c.writePidFiles()
 	return nil
 }
@@ -138,6 +172,9 @@ func (c *Container) prepareLocked(restore *network.Status) (_ *specs.Spec, retEr
 	c.state.Mountpoint = mnt
 	crashpoint.Hit(crashpoint.StartRootfsMounted)
 	s, err := copySpec(c.config.Spec)
+	if err == nil && c.state.Resources != nil {
+		s.Linux.Resources = c.state.Resources
+	}
 	if err == nil {
 		err = c.addUserEntries(s, mnt)
 	}
@@ -158,6 +195,23 @@ func (c *Container) prepareLocked(restore *network.Status) (_ *specs.Spec, retEr
 	}
 	crashpoint.Hit(crashpoint.StartSpecWritten)
 	return s, nil
+}
+
+// prepareOnceLocked is prepareLocked, or for a container that init
+// prepared, the spec init wrote.
+func (c *Container) prepareOnceLocked() (*specs.Spec, error) {
+	if c.state.Status != define.StatusInitialized {
+		return c.prepareLocked(nil)
+	}
+	b, err := os.ReadFile(filepath.Join(c.runDir(), "config.json"))
+	if err != nil {
+		return nil, fmt.Errorf("reading the spec init wrote for %s: %w", c.config.Name, err)
+	}
+	var s specs.Spec
+	if err := json.Unmarshal(b, &s); err != nil {
+		return nil, fmt.Errorf("reading the spec init wrote for %s: %w", c.config.Name, err)
+	}
+	return &s, nil
 }
 
 // newRunDir makes an empty run directory: nothing of an earlier run (pid,
@@ -182,6 +236,9 @@ func (c *Container) writeSpec(s *specs.Spec) error {
 // start's own error, so failures here are logged; what could not be
 // released stays recorded in the state for the next release to retry.
 func (c *Container) releaseLocked() {
+	if c.state.Status == define.StatusInitialized {
+		c.state.Status = define.StatusCreated // no longer prepared
+	}
 	if err := c.freeResourcesLocked(); err != nil {
 		slog.Warn("releasing a container whose start failed", "container", c.config.Name, "error", err)
 	}
@@ -260,9 +317,17 @@ func (c *Container) exitedLocked(code int, at time.Time) error {
 		return err
 	}
 	crashpoint.Hit(crashpoint.StopExitStateSaved)
+	// A checkpoint's end of the processes is no death: it logs
+	// "checkpoint" instead.
+	if !c.state.Checkpointed {
+		died := c.event(events.Died)
+		died.ContainerExitCode = &code
+		c.rt.emit(died)
+	}
 	if err := c.removeRunDirLocked(); err != nil {
 		return err
 	}
+	c.newEvent(events.Cleanup)
 	return errors.Join(relErr, holdErr)
 }
 
@@ -310,6 +375,12 @@ func (r *Runtime) oci() *oci.Runtime { return oci.New(r.ociRoot()) }
 // (--config, --module; the supervisor inherits PODLITE_CONFIG_OVERRIDE with
 // this process's environment) and what flags may have set is passed.
 func (r *Runtime) cleanupCommand(id string) []string {
+	return r.selfCommand("container", "cleanup", id)
+}
+
+// selfCommand is the argv of a podlite command run on this runtime's
+// root, runroot, configuration and storage.
+func (r *Runtime) selfCommand(verb ...string) []string {
 	args := []string{"podlite", "--root", r.cfg.Root, "--runroot", r.cfg.RunRoot}
 	// The same networks (network_config_dir, plugins) as the start's.
 	if r.cfg.File != "" {
@@ -328,7 +399,7 @@ func (r *Runtime) cleanupCommand(id string) []string {
 		args = append(args, "--storage-opt", o)
 	}
 	args = append(args, "--events-backend", r.cfg.EventsLogger)
-	return append(args, "container", "cleanup", id)
+	return append(args, verb...)
 }
 
 // startCommandName is argv[0] of the start command the supervisor runs.

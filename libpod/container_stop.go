@@ -2,6 +2,7 @@ package libpod
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"log/slog"
 	"strconv"
@@ -12,6 +13,7 @@ import (
 	"golang.org/x/sys/unix"
 
 	"github.com/podlite/podlite/libpod/define"
+	"github.com/podlite/podlite/libpod/events"
 	"github.com/podlite/podlite/libpod/supervisor"
 	"github.com/podlite/podlite/pkg/crashpoint"
 )
@@ -47,6 +49,7 @@ func (c *Container) stopLocked(timeout time.Duration) error {
 		return err
 	}
 	crashpoint.Hit(crashpoint.StopStoppingSaved)
+	c.newEvent(events.Stop)
 	if timeout > 0 {
 		_ = c.rt.oci().Signal(c.config.ID, syscall.Signal(c.config.StopSignal), false)
 		if exit := c.waitExitLocked(timeout); exit != nil {
@@ -91,6 +94,7 @@ func (c *Container) Kill(ctx context.Context, sig syscall.Signal) error {
 			return err
 		}
 		c.state.StoppedByUser = true
+		c.newEvent(events.Kill)
 		return c.saveLocked()
 	})
 }
@@ -106,7 +110,11 @@ func (c *Container) Restart(ctx context.Context, timeout *uint) error {
 			return err
 		}
 		// RestartCount counts restarts by the policy only, as in podman.
-		return c.startLocked()
+		if err := c.startLocked(); err != nil {
+			return err
+		}
+		c.newEvent(events.Restart)
+		return nil
 	})
 }
 
@@ -122,6 +130,7 @@ func (c *Container) Pause(ctx context.Context) error {
 		if err := c.setStatusLocked(define.StatusPaused); err != nil {
 			return err
 		}
+		c.newEvent(events.Pause)
 		return c.saveLocked()
 	})
 }
@@ -138,18 +147,96 @@ func (c *Container) Unpause(ctx context.Context) error {
 		if err := c.setStatusLocked(define.StatusRunning); err != nil {
 			return err
 		}
+		c.newEvent(events.Unpause)
 		return c.saveLocked()
 	})
 }
 
-// Wait blocks until the container is not running and returns its exit code.
-func (c *Container) Wait(ctx context.Context) (int, error) {
-	for delay := time.Millisecond; ; delay = min(delay*2, 100*time.Millisecond) {
-		if err := c.Sync(); err != nil {
+// WaitOptions is what `wait` waits for.
+type WaitOptions struct {
+	// Conditions are podman's --condition values; none means "stopped".
+	Conditions []string
+	// Interval is the longest time between two looks; 0 means podman's
+	// 250ms.
+	Interval time.Duration
+}
+
+// waitCondition is one --condition: the container not running ("stopped",
+// "exited"), removed or being removed, or in one status.
+type waitCondition struct {
+	stopped, removing bool
+	status            define.ContainerStatus
+}
+
+func parseWaitConditions(conds []string) ([]waitCondition, error) {
+	if len(conds) == 0 {
+		conds = []string{"stopped"}
+	}
+	out := make([]waitCondition, 0, len(conds))
+	for _, cond := range conds {
+		switch cond {
+		case "stopped", "exited":
+			out = append(out, waitCondition{stopped: true})
+		case "removing":
+			out = append(out, waitCondition{removing: true})
+		case "healthy", "unhealthy":
+			return nil, fmt.Errorf("wait --condition %s: podlite runs no health checks: %w", cond, define.ErrNotSupported)
+		default:
+			st, err := define.ParseStatus(cond)
+			if err != nil {
+				// podman's words.
+				return nil, fmt.Errorf("unknown container state: %s: %w", cond, define.ErrInvalidArg)
+			}
+			out = append(out, waitCondition{status: st})
+		}
+	}
+	return out, nil
+}
+
+// ParseWaitInterval reads --interval as podman does: a Go duration, or a
+// bare number of milliseconds.
+func ParseWaitInterval(s string) (time.Duration, error) {
+	if ms, err := strconv.ParseUint(s, 10, 63); err == nil {
+		return time.Duration(ms) * time.Millisecond, nil
+	}
+	d, err := time.ParseDuration(s)
+	if err != nil || d <= 0 {
+		return 0, fmt.Errorf("time: invalid duration %q: %w", s, define.ErrInvalidArg)
+	}
+	return d, nil
+}
+
+// Wait blocks until one of the conditions holds and returns the exit code
+// for "stopped" and "exited", -1 for the others, as podman. A container
+// that never ran is stopped: it returns at once.
+func (c *Container) Wait(ctx context.Context, opts WaitOptions) (int, error) {
+	conds, err := parseWaitConditions(opts.Conditions)
+	if err != nil {
+		return -1, err
+	}
+	interval := opts.Interval
+	if interval <= 0 {
+		interval = 250 * time.Millisecond
+	}
+	for delay := time.Millisecond; ; delay = min(delay*2, interval) {
+		err := c.Sync()
+		gone := errors.Is(err, define.ErrNotFound)
+		if err != nil && !gone {
 			return -1, err
 		}
-		if !c.isActive() && c.state.Status != define.StatusCreated {
-			return c.state.ExitCode, nil
+		for _, w := range conds {
+			switch {
+			case w.removing && (gone || c.state.Status == define.StatusRemoving):
+				return -1, nil
+			case gone:
+			case w.stopped && !c.isActive() && c.state.Status != define.StatusRemoving:
+				return c.state.ExitCode, nil
+			case !w.stopped && !w.removing && c.state.Status == w.status:
+				return -1, nil
+			}
+		}
+		if gone {
+			return -1, err
 		}
 		select {
 		case <-ctx.Done():
@@ -157,6 +244,30 @@ func (c *Container) Wait(ctx context.Context) (int, error) {
 		case <-time.After(delay):
 		}
 	}
+}
+
+// WaitFirst waits on every container at once and returns the first whose
+// condition holds, with its code (wait --exit-first-match).
+func WaitFirst(ctx context.Context, ctrs []*Container, opts WaitOptions) (*Container, int, error) {
+	if _, err := parseWaitConditions(opts.Conditions); err != nil {
+		return nil, -1, err
+	}
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	type result struct {
+		c    *Container
+		code int
+		err  error
+	}
+	results := make(chan result, len(ctrs))
+	for _, c := range ctrs {
+		go func() {
+			code, err := c.Wait(ctx, opts)
+			results <- result{c, code, err}
+		}()
+	}
+	r := <-results
+	return r.c, r.code, r.err
 }
 
 // ParseSignal accepts "SIGTERM", "TERM", "term" and "15".

@@ -123,7 +123,7 @@ func (cv *containerVolumes) release(failed bool) {
 func (r *Runtime) removeAnonymousVolumes(cfg *define.ContainerConfig) error {
 	var errs []error
 	for _, name := range cfg.AnonymousVolumes {
-		if err := r.RemoveVolume(name, false); err != nil && !errors.Is(err, define.ErrNotFound) {
+		if err := r.RemoveVolume(name, false, nil); err != nil && !errors.Is(err, define.ErrNotFound) {
 			errs = append(errs, err)
 		}
 	}

@@ -16,6 +16,12 @@
 //	                   ▼                 │
 //	                removing ◀───────────┘ rm
 //
+// init takes a created or exited container to "initialized": prepared as
+// a start prepares it (rootfs mounted, network set up, spec written in the
+// run directory) without its command running; start runs it, rm releases
+// it, a failed start or a reboot takes it back to created. Its run
+// directory is init's, not the mark of an interrupted start.
+//
 // Every status change goes through define.CheckTransition. A running
 // container is owned either by its supervisor (detached: package
 // supervisor) or by the foreground podlite that runs it attached; both
@@ -49,11 +55,15 @@
 //	ROOT/storage/                    containers/storage (images, rootfs layers)
 //	ROOT/containers/ID/              ctr.log, hostname, hosts, resolv.conf,
 //	                                 containerenv (/run/.containerenv),
-//	                                 localtime (--tz's /etc/localtime);
+//	                                 localtime (--tz's /etc/localtime),
+//	                                 healthcheck.log (health results),
+//	                                 secrets/ (copies of --secret data);
 //	                                 a checkpoint (checkpoint/, *.dump,
 //	                                 network.status); import-volumes, the
 //	                                 journal of an import in progress
 //	ROOT/volumes/NAME/_data          named volumes
+//	ROOT/secrets/                    secrets.json (records), secrets.lock,
+//	                                 filedriver/ID (0600 data; libpod/secrets)
 //	ROOT/tmp/                        temporary archives (checkpoint images), removed after use
 //	ROOT/networks/cache/             libcni's record of this root's CNI ADDs
 //	NETWORK_STATE_DIR/ipam/          the network domain's leases, shared by its roots
@@ -65,4 +75,7 @@
 //	                                 made first by a start and removed last when its
 //	                                 exit is recorded, so on a container not running it
 //	                                 marks an interrupted start
+//	RUNROOT/events/events.log        the event log: one JSON object per line, appended
+//	                                 in one O_APPEND write per event by every process
+//	                                 (podman's file backend; libpod/events)
 package libpod

@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/podlite/podlite/libpod/define"
+	"github.com/podlite/podlite/libpod/events"
 	"github.com/podlite/podlite/libpod/storage"
 )
 
@@ -36,7 +37,14 @@ func (r *Runtime) TagImage(nameOrID, newName string) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	return store.Tag(nameOrID, newName)
+	full, err := store.Tag(nameOrID, newName)
+	if err != nil {
+		return "", err
+	}
+	if img, err := store.Image(full); err == nil {
+		r.imageEvent(events.Tag, img.ID, full)
+	}
+	return full, nil
 }
 
 // PullImage copies an image from a registry (or another transport, see
@@ -46,7 +54,12 @@ func (r *Runtime) PullImage(ctx context.Context, ref string, opts storage.PullOp
 	if err != nil {
 		return nil, err
 	}
-	return store.Pull(ctx, ref, opts)
+	img, err := store.Pull(ctx, ref, opts)
+	if err != nil {
+		return nil, err
+	}
+	r.imageEvent(events.Pull, img.ID, ref)
+	return img, nil
 }
 
 // PushImage copies a local image to dest, by default to the registry its
@@ -56,7 +69,11 @@ func (r *Runtime) PushImage(ctx context.Context, nameOrID, dest string, opts sto
 	if err != nil {
 		return err
 	}
-	return store.Push(ctx, nameOrID, dest, opts)
+	if err := store.Push(ctx, nameOrID, dest, opts); err != nil {
+		return err
+	}
+	r.imageEvent(events.Push, "", nameOrID)
+	return nil
 }
 
 // LoadImages copies every image of a docker-archive or oci-archive file
@@ -67,7 +84,14 @@ func (r *Runtime) LoadImages(ctx context.Context, path string) ([]string, error)
 	if err != nil {
 		return nil, err
 	}
-	return store.Load(ctx, path)
+	loaded, err := store.Load(ctx, path)
+	if err != nil {
+		return nil, err
+	}
+	for _, name := range loaded {
+		r.imageEvent(events.LoadFromArchive, "", name)
+	}
+	return loaded, nil
 }
 
 // SaveImages writes local images into one archive file ("-" for stdout);
@@ -77,7 +101,13 @@ func (r *Runtime) SaveImages(ctx context.Context, names []string, format, path s
 	if err != nil {
 		return err
 	}
-	return store.Save(ctx, names, format, path)
+	if err := store.Save(ctx, names, format, path); err != nil {
+		return err
+	}
+	for _, name := range names {
+		r.imageEvent(events.Save, "", name)
+	}
+	return nil
 }
 
 // ImportImage creates an image from a rootfs tarball ("-" for stdin).
@@ -86,7 +116,12 @@ func (r *Runtime) ImportImage(ctx context.Context, path string, opts storage.Imp
 	if err != nil {
 		return nil, err
 	}
-	return store.Import(ctx, path, opts)
+	img, err := store.Import(ctx, path, opts)
+	if err != nil {
+		return nil, err
+	}
+	r.imageEvent(events.Import, img.ID, path)
+	return img, nil
 }
 
 // ImageRemoval is what RemoveImages did to one image.
@@ -159,6 +194,9 @@ func (r *Runtime) removeImage(ctx context.Context, store *storage.Store, name st
 		if err := store.Untag(img.ID, full); err != nil {
 			return nil, err
 		}
+		// podman reports the rmi of one name as an untag and a remove.
+		r.imageEvent(events.Untag, img.ID, full)
+		r.imageEvent(events.Remove, img.ID, name)
 		return &ImageRemoval{Untagged: []string{full}}, nil
 	}
 	if full == "" && len(img.Names) > 1 && !allNames {
@@ -182,6 +220,10 @@ func (r *Runtime) removeImage(ctx context.Context, store *storage.Store, name st
 	if err := store.RemoveImage(img.ID, force); err != nil {
 		return nil, err
 	}
+	for _, n := range img.Names {
+		r.imageEvent(events.Untag, img.ID, n)
+	}
+	r.imageEvent(events.Remove, img.ID, name)
 	return &ImageRemoval{Untagged: img.Names, Deleted: img.ID}, nil
 }
 
@@ -207,25 +249,6 @@ func (e *ImageInUseError) Error() string {
 // Unwrap is define's class of the refusal (an ErrInvalidState), the one
 // cmd/podlite/cli maps rmi's exit status by.
 func (e *ImageInUseError) Unwrap() error { return define.ErrImageInUse }
-
-// RemoveImagesExitCode is podman's exit status of rmi for the errors
-// RemoveImages returned: 2 when an image is in use, 1 when images were
-// missing, 125 for anything else.
-func RemoveImagesExitCode(errs []error) int {
-	code := 0
-	for _, err := range errs {
-		var inUse *ImageInUseError
-		switch {
-		case errors.As(err, &inUse):
-			code = max(code, 2)
-		case errors.Is(err, define.ErrNotFound):
-			code = max(code, 1)
-		default:
-			return define.ExitEngine
-		}
-	}
-	return code
-}
 
 // containerName names a container for messages: its name, else its ID.
 func (r *Runtime) containerName(id string) string {

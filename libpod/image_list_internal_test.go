@@ -47,23 +47,8 @@ func TestImageRows(t *testing.T) {
 	}
 }
 
-func TestRemoveImagesExitCode(t *testing.T) {
+func TestImageNotKnown(t *testing.T) {
 	missing := imageNotKnown("x", define.ErrNotFound)
-	inUse := &ImageInUseError{Image: "busybox", Container: "c1"}
-	other := errors.New("disk on fire")
-	for _, tc := range []struct {
-		errs []error
-		want int
-	}{
-		{nil, 0},
-		{[]error{missing}, 1},
-		{[]error{missing, inUse}, 2},
-		{[]error{inUse, missing, other}, define.ExitEngine},
-	} {
-		if got := RemoveImagesExitCode(tc.errs); got != tc.want {
-			t.Errorf("RemoveImagesExitCode(%v) = %d, want %d", tc.errs, got, tc.want)
-		}
-	}
 	if missing.Error() != "x: image not known" || !errors.Is(missing, define.ErrNotFound) {
 		t.Errorf("imageNotKnown = %v", missing)
 	}

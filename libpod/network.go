@@ -13,6 +13,7 @@ import (
 	"sync"
 
 	"github.com/podlite/podlite/libpod/define"
+	"github.com/podlite/podlite/libpod/events"
 	"github.com/podlite/podlite/libpod/filter"
 	"github.com/podlite/podlite/pkg/network"
 )
@@ -23,6 +24,15 @@ import (
 // names its networks podmanN. Bad subnets, gateways and overlaps are
 // ErrInvalidArg, a taken name ErrExists.
 func (r *Runtime) CreateNetwork(n network.Network) (*network.Network, error) {
+	created, err := r.createNetwork(n)
+	if err != nil {
+		return nil, err
+	}
+	r.networkEvent(events.Create, created.ID, created.Name, created.Driver)
+	return created, nil
+}
+
+func (r *Runtime) createNetwork(n network.Network) (*network.Network, error) {
 	mgr, err := r.Network()
 	if err != nil {
 		return nil, err
@@ -122,13 +132,14 @@ func (r *Runtime) NetworkUsers(name string) ([]string, error) {
 
 // RemoveNetwork removes a network (name, ID or ID prefix). A network that
 // containers use is refused with an ErrInvalidState naming them, unless
-// force is set: then those containers are removed first, forcibly. The
+// force is set: then those containers are removed first (killed, or with
+// stopTimeout stopped as `stop -t` does). The
 // default network cannot be removed (ErrInvalidArg), and no container is
 // touched trying.
 //
 // The in-use check and the removal are not one transaction: a container
 // created in between keeps a network that is gone, and fails to start.
-func (r *Runtime) RemoveNetwork(ctx context.Context, name string, force bool) error {
+func (r *Runtime) RemoveNetwork(ctx context.Context, name string, force bool, stopTimeout *uint) error {
 	n, err := r.NetworkByName(name)
 	if err != nil {
 		return fmt.Errorf("removing network: %w", err)
@@ -149,7 +160,7 @@ func (r *Runtime) RemoveNetwork(ctx context.Context, name string, force bool) er
 			return fmt.Errorf("removing network %s: in use by container(s) %s: %w", n.Name, strings.Join(names, ", "), define.ErrInvalidState)
 		}
 		for _, c := range u {
-			err := r.RemoveContainer(ctx, c.id, true, false)
+			err := r.removeWith(ctx, c.id, RemoveOptions{Force: true, Timeout: stopTimeout})
 			if err != nil && !errors.Is(err, define.ErrNotFound) {
 				return fmt.Errorf("removing network %s: %w", n.Name, err)
 			}
@@ -165,6 +176,7 @@ func (r *Runtime) RemoveNetwork(ctx context.Context, name string, force bool) er
 		}
 		return fmt.Errorf("removing network %s: %w", n.Name, err)
 	}
+	r.networkEvent(events.Remove, n.ID, n.Name, n.Driver)
 	return nil
 }
 
@@ -196,6 +208,7 @@ func (r *Runtime) PruneNetworks(filters ...string) ([]string, error) {
 		switch {
 		case err == nil:
 			pruned = append(pruned, n.Name)
+			r.networkEvent(events.Remove, n.ID, n.Name, n.Driver)
 		case errors.Is(err, define.ErrNotFound):
 			// Removed by someone else since we listed it.
 		case errors.Is(err, define.ErrInvalidState):

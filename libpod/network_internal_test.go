@@ -167,19 +167,19 @@ func TestRemoveNetwork(t *testing.T) {
 	user := addContainerOn(t, r, "user", "web", "db")
 	other := addContainerOn(t, r, "other", "db")
 
-	if err := r.RemoveNetwork(ctx, "free", false); err != nil {
+	if err := r.RemoveNetwork(ctx, "free", false, nil); err != nil {
 		t.Fatalf("removing an unused network: %v", err)
 	}
 	if _, err := r.NetworkByName("free"); !errors.Is(err, define.ErrNotFound) {
 		t.Errorf("removed network: %v, want ErrNotFound", err)
 	}
-	if err := r.RemoveNetwork(ctx, "web", false); !errors.Is(err, define.ErrInvalidState) {
+	if err := r.RemoveNetwork(ctx, "web", false, nil); !errors.Is(err, define.ErrInvalidState) {
 		t.Fatalf("removing a network in use = %v, want ErrInvalidState", err)
 	}
 	if _, err := r.NetworkByName("web"); err != nil {
 		t.Errorf("refused removal dropped the network: %v", err)
 	}
-	if err := r.RemoveNetwork(ctx, "web", true); err != nil {
+	if err := r.RemoveNetwork(ctx, "web", true, nil); err != nil {
 		t.Fatalf("forced removal of a network in use: %v", err)
 	}
 	if _, err := r.store.Container(user); !errors.Is(err, define.ErrNotFound) {
@@ -188,12 +188,12 @@ func TestRemoveNetwork(t *testing.T) {
 	if _, err := r.store.Container(other); err != nil {
 		t.Errorf("container not using the network: %v", err)
 	}
-	if err := r.RemoveNetwork(ctx, "missing", true); !errors.Is(err, define.ErrNotFound) {
+	if err := r.RemoveNetwork(ctx, "missing", true, nil); !errors.Is(err, define.ErrNotFound) {
 		t.Errorf("removing a missing network = %v, want ErrNotFound", err)
 	}
 	// The default network stays, and its users are not touched trying.
 	dflt := addContainerOn(t, r, "dflt", define.NetworkBridge)
-	if err := r.RemoveNetwork(ctx, network.DefaultName, true); !errors.Is(err, define.ErrInvalidArg) {
+	if err := r.RemoveNetwork(ctx, network.DefaultName, true, nil); !errors.Is(err, define.ErrInvalidArg) {
 		t.Errorf("removing the default network = %v, want ErrInvalidArg", err)
 	}
 	if _, err := r.store.Container(dflt); err != nil {
@@ -307,7 +307,7 @@ func TestNetworksOfOtherRoots(t *testing.T) {
 	if err := fake.Hold("other-root-ctr", network.Status{"shared": {Addresses: []network.Address{{IP: ip.String()}}}}); err != nil {
 		t.Fatal(err)
 	}
-	if err := r.RemoveNetwork(ctx, "shared", true); !errors.Is(err, define.ErrInvalidState) || !strings.Contains(err.Error(), "another podlite root") {
+	if err := r.RemoveNetwork(ctx, "shared", true, nil); !errors.Is(err, define.ErrInvalidState) || !strings.Contains(err.Error(), "another podlite root") {
 		t.Errorf("RemoveNetwork(shared) = %v, want ErrInvalidState naming another root", err)
 	}
 	pruned, err := r.PruneNetworks()

@@ -11,6 +11,7 @@ import (
 
 	"github.com/podlite/podlite/libpod/config"
 	"github.com/podlite/podlite/libpod/define"
+	"github.com/podlite/podlite/libpod/events"
 	"github.com/podlite/podlite/libpod/lock"
 	"github.com/podlite/podlite/libpod/state"
 	"github.com/podlite/podlite/libpod/storage"
@@ -29,6 +30,8 @@ type Runtime struct {
 	storageErr  error
 
 	net networkManager
+
+	events *events.Log
 }
 
 // NewRuntime opens the state store and lock manager under cfg's paths. The
@@ -48,7 +51,15 @@ func NewRuntime(cfg *config.Config) (*Runtime, error) {
 	if err != nil {
 		return nil, err
 	}
-	r := &Runtime{cfg: cfg, store: store, locks: locks}
+	backend := cfg.EventsLogger
+	if backend == "" {
+		backend = events.BackendFile
+	}
+	evlog, err := events.New(backend, filepath.Join(cfg.RunRoot, "events", "events.log"))
+	if err != nil {
+		return nil, err
+	}
+	r := &Runtime{cfg: cfg, store: store, locks: locks, events: evlog}
 	if err := r.refreshAfterReboot(); err != nil {
 		return nil, err
 	}
@@ -146,6 +157,9 @@ func (r *Runtime) resetAfterReboot(id string) error {
 	switch st.Status {
 	case define.StatusRunning, define.StatusPaused, define.StatusStopping:
 		st.Status = define.StatusExited
+		changed = true
+	case define.StatusInitialized:
+		st.Status = define.StatusCreated // the reboot took what init prepared
 		changed = true
 	}
 	if !changed {

@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/podlite/podlite/libpod/config"
+	"github.com/podlite/podlite/libpod/events"
 	"github.com/podlite/podlite/libpod/lock"
 	"github.com/podlite/podlite/libpod/state"
 )
@@ -21,7 +22,11 @@ func newTestRuntime(t *testing.T) *Runtime {
 		StorageDriver: "vfs",
 		Rootless:      true,
 	}
-	return &Runtime{cfg: cfg, store: state.NewMemoryStore(), locks: newMemoryLocks()}
+	evlog, err := events.New(events.BackendFile, filepath.Join(cfg.RunRoot, "events", "events.log"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return &Runtime{cfg: cfg, store: state.NewMemoryStore(), locks: newMemoryLocks(), events: evlog}
 }
 
 // memoryLocks is a lock.Manager for one process: each name is a mutex.

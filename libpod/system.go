@@ -1,98 +1,34 @@
 package libpod
 
 import (
-	"bufio"
 	"context"
 	"errors"
 	"fmt"
+	"log/slog"
 	"os"
 	"path/filepath"
 	"runtime"
-	"strconv"
 	"strings"
 
-	"golang.org/x/sys/unix"
-
 	"github.com/podlite/podlite/libpod/define"
+	"github.com/podlite/podlite/libpod/oci"
+	"github.com/podlite/podlite/libpod/spec"
+	"github.com/podlite/podlite/libpod/sysinfo"
 	"github.com/podlite/podlite/pkg/criu"
 	"github.com/podlite/podlite/pkg/network"
 )
 
-// Info describes the host and the store, as `podlite info` shows them.
-type Info struct {
-	Host    HostInfo    `json:"host"`
-	Store   StoreInfo   `json:"store"`
-	Version VersionInfo `json:"version"`
-}
-
-// HostInfo is the host part of Info.
-type HostInfo struct {
-	Arch          string `json:"arch"`
-	OS            string `json:"os"`
-	Kernel        string `json:"kernel"`
-	Hostname      string `json:"hostname"`
-	CPUs          int    `json:"cpus"`
-	MemTotal      int64  `json:"memTotal"`
-	MemFree       int64  `json:"memFree"`
-	CgroupVersion string `json:"cgroupVersion"`
-	Rootless      bool   `json:"rootless"`
-	// CRIU is what checkpoint/restore can use here; CRIUError says why
-	// not when CRIU is missing or too old.
-	CRIU      criu.Info `json:"criu"`
-	CRIUError string    `json:"criuError,omitempty"`
-}
-
-// StoreInfo is the storage part of Info.
-type StoreInfo struct {
-	GraphRoot       string         `json:"graphRoot"`
-	RunRoot         string         `json:"runRoot"`
-	GraphDriverName string         `json:"graphDriverName"`
-	ImageStore      ImageStoreInfo `json:"imageStore"`
-	ContainerStore  ContainerCount `json:"containerStore"`
-	VolumeCount     int            `json:"volumeCount"`
-}
-
-// ImageStoreInfo counts images.
-type ImageStoreInfo struct {
-	Number int `json:"number"`
-}
-
-// ContainerCount counts containers by state.
-type ContainerCount struct {
-	Number  int `json:"number"`
-	Paused  int `json:"paused"`
-	Running int `json:"running"`
-	Stopped int `json:"stopped"`
-}
-
-// VersionInfo is the build part of Info; the CLI fills in Version.
-type VersionInfo struct {
-	Version   string `json:"Version"`
-	GoVersion string `json:"GoVersion"`
-	OsArch    string `json:"OsArch"`
-}
-
-// Info gathers host, store and build information.
-func (r *Runtime) Info() (*Info, error) {
-	info := &Info{
-		Host: HostInfo{
-			Arch: runtime.GOARCH, OS: runtime.GOOS, CPUs: runtime.NumCPU(),
-			CgroupVersion: cgroupVersion(), Rootless: r.cfg.Rootless,
+// Info gathers host, store and build information in podman's shape;
+// the caller fills in Version with the build's.
+func (r *Runtime) Info() (*sysinfo.Info, error) {
+	info := &sysinfo.Info{
+		Host:       r.hostInfo(),
+		Registries: map[string]any{},
+		Plugins: sysinfo.Plugins{
+			Volume: []string{"local"}, Network: []string{"bridge"},
+			Log: []string{"k8s-file", "none", "passthrough"},
 		},
-		Version: VersionInfo{GoVersion: runtime.Version(), OsArch: runtime.GOOS + "/" + runtime.GOARCH},
 	}
-	var uts unix.Utsname
-	if err := unix.Uname(&uts); err == nil {
-		info.Host.Kernel = unix.ByteSliceToString(uts.Release[:])
-	}
-	info.Host.Hostname, _ = os.Hostname()
-	if ci, err := criu.Probe(); err != nil {
-		info.Host.CRIU, info.Host.CRIUError = ci, err.Error()
-	} else {
-		info.Host.CRIU = ci
-	}
-	info.Host.MemTotal, info.Host.MemFree = memInfo()
-
 	store, err := r.Storage()
 	if err != nil {
 		return nil, err
@@ -105,15 +41,18 @@ func (r *Runtime) Info() (*Info, error) {
 	if err != nil {
 		return nil, err
 	}
-	vols, err := r.store.AllVolumes()
-	if err != nil {
-		return nil, err
+	graphRoot := filepath.Join(r.cfg.Root, "storage")
+	info.Store = sysinfo.StoreInfo{
+		ConfigFile: strings.Join(r.cfg.Files, ","), GraphRoot: graphRoot, RunRoot: filepath.Join(r.cfg.RunRoot, "storage"),
+		GraphDriverName: store.Driver(), GraphOptions: map[string]any{}, GraphStatus: store.DriverStatus(),
+		ImageCopyTmpDir: os.TempDir(), ImageStore: sysinfo.ImageStore{Number: len(imgs)},
+		ContainerStore: sysinfo.ContainerStore{Number: len(ctrs)}, VolumePath: r.cfg.Volumes(),
 	}
-	info.Store = StoreInfo{
-		GraphRoot: filepath.Join(r.cfg.Root, "storage"), RunRoot: filepath.Join(r.cfg.RunRoot, "storage"),
-		GraphDriverName: store.Driver(), ImageStore: ImageStoreInfo{Number: len(imgs)},
-		ContainerStore: ContainerCount{Number: len(ctrs)}, VolumeCount: len(vols),
+	for _, opt := range r.cfg.StorageOptions {
+		k, v, _ := strings.Cut(opt, "=")
+		info.Store.GraphOptions[k] = v
 	}
+	info.Store.GraphRootAllocated, info.Store.GraphRootUsed = sysinfo.DiskUsage(graphRoot)
 	for _, c := range ctrs {
 		switch c.State().Status {
 		case define.StatusRunning, define.StatusStopping:
@@ -127,36 +66,41 @@ func (r *Runtime) Info() (*Info, error) {
 	return info, nil
 }
 
-func cgroupVersion() string {
-	var st unix.Statfs_t
-	if err := unix.Statfs("/sys/fs/cgroup", &st); err == nil && st.Type == unix.CGROUP2_SUPER_MAGIC {
-		return "v2"
+// hostInfo probes the host. podlite's supervisor stands where podman's
+// conmon does, and its embedded libcontainer for the OCI runtime: both
+// live in podlite's own binary.
+func (r *Runtime) hostInfo() sysinfo.HostInfo {
+	exe, _ := os.Executable()
+	h := sysinfo.HostInfo{
+		Arch: runtime.GOARCH, OS: runtime.GOOS, CPUs: runtime.NumCPU(), Kernel: sysinfo.Kernel(),
+		CgroupManager: r.cfg.CgroupManager, CgroupsVersion: sysinfo.CgroupsVersion(),
+		CgroupControllers: sysinfo.CgroupControllers(),
+		Conmon:            sysinfo.ConmonInfo{Path: exe, Version: "podlite supervisor (built in)"},
+		DatabaseBackend:   "boltdb", Distribution: sysinfo.Distribution(),
+		EventLogger: r.cfg.EventsLogger, LogDriver: "k8s-file",
+		NetworkBackend: "cni", NetworkBackendInfo: sysinfo.NetworkInfo{Backend: "cni", Path: strings.Join(r.cfg.CNIPluginDirs, ":")},
+		OCIRuntime: sysinfo.OCIRuntimeInfo{Name: r.cfg.Runtime, Path: exe, Version: oci.Version()},
+		Security: sysinfo.SecurityInfo{
+			AppArmorEnabled: sysinfo.AppArmorEnabled(), DefaultCapabilities: strings.Join(spec.DefaultCapabilities(), ","),
+			Rootless: r.cfg.Rootless, SECCOMPEnabled: sysinfo.SeccompEnabled(), SELinuxEnabled: spec.SELinuxEnabled(),
+		},
+		Linkmode: sysinfo.Linkmode(),
 	}
-	return "v1"
-}
-
-// memInfo returns MemTotal and MemAvailable from /proc/meminfo, in bytes.
-func memInfo() (total, free int64) {
-	f, err := os.Open("/proc/meminfo")
-	if err != nil {
-		return 0, 0
+	h.Hostname, _ = os.Hostname()
+	h.MemTotal, h.MemFree, h.SwapTotal, h.SwapFree = sysinfo.Memory()
+	var err error
+	if h.CPUUtilization, err = sysinfo.CPUUtilization(); err != nil {
+		slog.Warn("reading the host's CPU use", "err", err)
 	}
-	defer f.Close()
-	sc := bufio.NewScanner(f)
-	for sc.Scan() {
-		fields := strings.Fields(sc.Text())
-		if len(fields) < 2 {
-			continue
-		}
-		kb, _ := strconv.ParseInt(fields[1], 10, 64)
-		switch fields[0] {
-		case "MemTotal:":
-			total = kb * 1024
-		case "MemAvailable:":
-			free = kb * 1024
-		}
+	if h.Uptime, err = sysinfo.Uptime(); err != nil {
+		slog.Warn("reading the host's uptime", "err", err)
 	}
-	return total, free
+	if ci, err := criu.Probe(); err != nil {
+		h.CRIU, h.CRIUError = ci, err.Error()
+	} else {
+		h.CRIU = ci
+	}
+	return h
 }
 
 // Reset removes every container (forcibly), image and volume, then
@@ -187,7 +131,7 @@ func (r *Runtime) Reset() error {
 		errs = append(errs, err)
 	}
 	for _, v := range vols {
-		if err := r.RemoveVolume(v.Name, true); err != nil && !errors.Is(err, define.ErrNotFound) {
+		if err := r.RemoveVolume(v.Name, true, nil); err != nil && !errors.Is(err, define.ErrNotFound) {
 			errs = append(errs, err)
 		}
 	}

@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/podlite/podlite/libpod/define"
+	"github.com/podlite/podlite/libpod/events"
 	"github.com/podlite/podlite/libpod/filter"
 	"github.com/podlite/podlite/libpod/lock"
 	"github.com/podlite/podlite/libpod/spec"
@@ -201,6 +202,7 @@ func (r *Runtime) createVolumeLocked(name string, labels, options map[string]str
 	if err := r.store.AddVolume(v); err != nil {
 		return nil, err
 	}
+	r.volumeEvent(events.Create, name)
 	return v, nil
 }
 
@@ -264,13 +266,13 @@ func randomVolumeName() string {
 
 // RemoveVolume removes a volume's data and record. A volume that any
 // container uses is refused with an ErrInvalidState naming the containers,
-// unless force is set: then those containers are removed first (forcibly,
-// keeping their other volumes).
-func (r *Runtime) RemoveVolume(name string, force bool) error {
+// unless force is set: then those containers are removed first (killed, or
+// with stopTimeout stopped as `stop -t` does; their other volumes kept).
+func (r *Runtime) RemoveVolume(name string, force bool, stopTimeout *uint) error {
 	if force {
 		// The containers go before the volume lock is taken: container
 		// removal takes container locks, which come first in the lock order.
-		if err := r.removeVolumeUsers(name); err != nil {
+		if err := r.removeVolumeUsers(name, stopTimeout); err != nil {
 			return err
 		}
 	}
@@ -309,13 +311,13 @@ func (r *Runtime) PruneVolumes(filters ...string) ([]string, error) {
 }
 
 // removeVolumeUsers force-removes the containers that use the volume.
-func (r *Runtime) removeVolumeUsers(name string) error {
+func (r *Runtime) removeVolumeUsers(name string, stopTimeout *uint) error {
 	ids, err := r.VolumeInUse(name)
 	if err != nil {
 		return err
 	}
 	for _, id := range ids {
-		err := r.RemoveContainer(context.Background(), id, true, false)
+		err := r.removeWith(context.Background(), id, RemoveOptions{Force: true, Timeout: stopTimeout})
 		if err != nil && !errors.Is(err, define.ErrNotFound) {
 			return fmt.Errorf("removing volume %s: %w", name, err)
 		}
@@ -348,6 +350,7 @@ func (r *Runtime) removeVolumeLocked(name string) error {
 	if err := r.store.RemoveVolume(name); err != nil {
 		return err
 	}
+	r.volumeEvent(events.Remove, name)
 	if err := r.locks.Free(volumeLockName(name)); err != nil {
 		slog.Warn("freeing the lock of a removed volume", "volume", name, "error", err)
 	}

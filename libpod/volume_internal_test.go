@@ -224,11 +224,11 @@ func TestRemoveVolume(t *testing.T) {
 	if err := os.WriteFile(filepath.Join(v.Mountpoint, "file"), []byte("x"), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	if err := r.RemoveVolume("data", false); err != nil {
+	if err := r.RemoveVolume("data", false, nil); err != nil {
 		t.Fatal(err)
 	}
 	checkNoVolumes(t, r)
-	if err := r.RemoveVolume("data", false); !errors.Is(err, define.ErrNotFound) {
+	if err := r.RemoveVolume("data", false, nil); !errors.Is(err, define.ErrNotFound) {
 		t.Errorf("removing a removed volume = %v, want ErrNotFound", err)
 	}
 	// The name is free again.
@@ -252,7 +252,7 @@ func TestRemoveVolumeInUse(t *testing.T) {
 	if _, err := r.VolumeInUse("missing"); !errors.Is(err, define.ErrNotFound) {
 		t.Errorf("VolumeInUse(missing) = %v, want ErrNotFound", err)
 	}
-	if err := r.RemoveVolume("data", false); !errors.Is(err, define.ErrInvalidState) {
+	if err := r.RemoveVolume("data", false, nil); !errors.Is(err, define.ErrInvalidState) {
 		t.Fatalf("removing a volume in use = %v, want ErrInvalidState", err)
 	}
 	checkVolumeOnDisk(t, r, v)
@@ -268,7 +268,7 @@ func TestRemoveVolumeForce(t *testing.T) {
 	web := addContainerUsing(t, r, "web", "data", "other")
 	db := addContainerUsing(t, r, "db", "other")
 
-	if err := r.RemoveVolume("data", true); err != nil {
+	if err := r.RemoveVolume("data", true, nil); err != nil {
 		t.Fatalf("forced removal of a volume in use: %v", err)
 	}
 	if _, err := r.Volume("data"); !errors.Is(err, define.ErrNotFound) {

@@ -61,6 +61,11 @@ type ContainerConfig struct {
 	PidFile       string `json:"pidFile,omitempty"`
 	ConmonPidFile string `json:"conmonPidFile,omitempty"`
 	CIDFile       string `json:"cidFile,omitempty"`
+	// Health is the container's health check (--health-*, or the
+	// image's HEALTHCHECK); nil for none.
+	Health *HealthCheck `json:"health,omitempty"`
+	// Secrets are the --secret values, copied in at creation.
+	Secrets []SecretRef `json:"secrets,omitempty"`
 	// GroupAdd are --group-add groups, resolved at each start.
 	GroupAdd []string `json:"groupAdd,omitempty"`
 	// UserFiles say what a start adds to /etc/passwd and /etc/group.
@@ -118,8 +123,14 @@ type ContainerState struct {
 	CheckpointLog  string `json:"checkpointLog,omitempty"`
 	RestoreLog     string `json:"restoreLog,omitempty"`
 	// Networks is the container's network list after `network connect` or
-	// `disconnect`; nil means the list it was created with.
-	Networks map[string]NetworkAttachment `json:"networks,omitempty"`
+	// `disconnect`; nil means the list it was created with. Not omitted
+	// when empty: an empty list (the last network disconnected) must not
+	// read back as nil.
+	Networks map[string]NetworkAttachment `json:"networks"`
+	// Resources and RestartPolicy are the container's after `update`;
+	// nil means those it was created with.
+	Resources     *spec.LinuxResources `json:"resources,omitempty"`
+	RestartPolicy *RestartPolicy       `json:"restartPolicy,omitempty"`
 }
 
 // Volume is a named volume.

@@ -45,6 +45,8 @@ func (e *ExitCodeError) Unwrap() error { return e.Err }
 var (
 	// ErrNoSuchContainer ends "no container with name or ID "x" found".
 	ErrNoSuchContainer error = &wording{"no such container", ErrNotFound}
+	// ErrNoSuchPod ends "no pod with name or ID x found".
+	ErrNoSuchPod error = &wording{"no such pod", ErrNotFound}
 	// ErrImageNotKnown ends "NAME: image not known".
 	ErrImageNotKnown error = &wording{"image not known", ErrNotFound}
 	// ErrImageInUse is ErrInvalidState for an image a container uses.

@@ -24,16 +24,20 @@ const (
 	StatusExited
 	// StatusRemoving: removal started; only removal may continue.
 	StatusRemoving
+	// StatusInitialized: `init` mounted the rootfs, set up the network and
+	// wrote the spec; the process is not started yet.
+	StatusInitialized
 )
 
 var statusNames = map[ContainerStatus]string{
-	StatusUnknown:  "unknown",
-	StatusCreated:  "created",
-	StatusRunning:  "running",
-	StatusPaused:   "paused",
-	StatusStopping: "stopping",
-	StatusExited:   "exited",
-	StatusRemoving: "removing",
+	StatusUnknown:     "unknown",
+	StatusCreated:     "created",
+	StatusRunning:     "running",
+	StatusPaused:      "paused",
+	StatusStopping:    "stopping",
+	StatusExited:      "exited",
+	StatusRemoving:    "removing",
+	StatusInitialized: "initialized",
 }
 
 func (s ContainerStatus) String() string {
@@ -73,12 +77,14 @@ func ParseStatus(name string) (ContainerStatus, error) {
 // transitions lists every allowed status change. Keep it the only place that
 // says which change is legal.
 var transitions = map[ContainerStatus][]ContainerStatus{
-	StatusCreated:  {StatusRunning, StatusExited, StatusRemoving},
+	StatusCreated:  {StatusRunning, StatusExited, StatusRemoving, StatusInitialized},
 	StatusRunning:  {StatusPaused, StatusStopping, StatusExited, StatusRunning},
 	StatusPaused:   {StatusRunning, StatusStopping, StatusExited},
 	StatusStopping: {StatusExited, StatusRunning},
-	StatusExited:   {StatusRunning, StatusCreated, StatusRemoving, StatusExited},
-	StatusRemoving: {StatusRemoving},
+	StatusExited:   {StatusRunning, StatusCreated, StatusRemoving, StatusExited, StatusInitialized},
+	// An initialized container's start fails back to created.
+	StatusInitialized: {StatusRunning, StatusCreated, StatusRemoving},
+	StatusRemoving:    {StatusRemoving},
 }
 
 // TransitionError reports an illegal status change.

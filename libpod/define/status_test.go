@@ -22,6 +22,11 @@ func TestCheckTransition(t *testing.T) {
 		{define.StatusRunning, define.StatusRemoving, false},
 		{define.StatusRemoving, define.StatusRunning, false},
 		{define.StatusPaused, define.StatusRemoving, false},
+		{define.StatusCreated, define.StatusInitialized, true},
+		{define.StatusInitialized, define.StatusRunning, true},
+		{define.StatusInitialized, define.StatusCreated, true},
+		{define.StatusInitialized, define.StatusRemoving, true},
+		{define.StatusRunning, define.StatusInitialized, false},
 	} {
 		err := define.CheckTransition(tc.from, tc.to)
 		if tc.ok != (err == nil) {
@@ -35,7 +40,7 @@ func TestCheckTransition(t *testing.T) {
 }
 
 func TestStatusText(t *testing.T) {
-	for _, name := range []string{"created", "running", "paused", "exited", "stopped"} {
+	for _, name := range []string{"created", "running", "paused", "exited", "stopped", "initialized"} {
 		s, err := define.ParseStatus(name)
 		if err != nil {
 			t.Fatalf("ParseStatus(%q): %v", name, err)

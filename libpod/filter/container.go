@@ -27,11 +27,29 @@ type Lookups interface {
 	NetworkExists(name string) bool
 	// ContainerNetworks names the networks a container is on.
 	ContainerNetworks(cfg *define.ContainerConfig, st *define.ContainerState) []string
+	// ContainerHealth is a running container's health (starting, healthy
+	// or unhealthy), "" without a health check or when it does not run.
+	ContainerHealth(cfg *define.ContainerConfig, st *define.ContainerState) string
 }
 
 // ContainerKeys are the `ps --filter` keys, podman's.
 var ContainerKeys = []string{"ancestor", "before", "command", "exited", "health", "id", "label", "label!", "name",
 	"network", "pod", "restart-policy", "should-start-on-boot", "since", "status", "until", "volume"}
+
+// PruneKeys are the keys `container prune` and `system prune` take,
+// podman's.
+var PruneKeys = []string{"label", "label!", "until"}
+
+// PruneContainers is Containers limited to PruneKeys; another key gets
+// podman's message.
+func PruneContainers(filters []string, look Lookups) (Container, error) {
+	for _, f := range filters {
+		if k, _, _ := strings.Cut(f, "="); !slices.Contains(PruneKeys, k) {
+			return nil, &define.PodmanError{Msg: k + " is an invalid filter", Class: define.ErrInvalidArg}
+		}
+	}
+	return Containers(filters, look)
+}
 
 // HasKey reports whether filters has one of key.
 func HasKey(filters []string, key string) bool {
@@ -94,7 +112,7 @@ func containerKey(key string, vals []string, look Lookups) (Container, error) {
 	case "volume":
 		return anyValueOf(vals, usesVolume), nil
 	case "health":
-		return healthKey(vals)
+		return healthKey(vals, look)
 	case "pod":
 		// podlite has no pods: no container is in one.
 		return func(*define.ContainerConfig, *define.ContainerState) bool { return false }, nil
@@ -228,9 +246,9 @@ func usesVolume(cfg *define.ContainerConfig, _ *define.ContainerState, v string)
 	return false
 }
 
-// healthKey: podlite runs no health checks, so no container has a health
-// status; the values are still checked.
-func healthKey(vals []string) (Container, error) {
+// healthKey matches containers by health: starting, healthy, unhealthy,
+// or none (no health check, as podman: a running container without one).
+func healthKey(vals []string, look Lookups) (Container, error) {
 	for _, v := range vals {
 		switch v {
 		case "starting", "healthy", "unhealthy", "none":
@@ -238,7 +256,13 @@ func healthKey(vals []string) (Container, error) {
 			return nil, fmt.Errorf("%q is not a valid health status: %w", v, define.ErrInvalidArg)
 		}
 	}
-	return func(*define.ContainerConfig, *define.ContainerState) bool { return false }, nil
+	return func(cfg *define.ContainerConfig, st *define.ContainerState) bool {
+		h := look.ContainerHealth(cfg, st)
+		if h == "" {
+			h = "none"
+		}
+		return slices.Contains(vals, h)
+	}, nil
 }
 
 // networkKey matches containers on one of the named networks; a network

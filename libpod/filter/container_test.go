@@ -53,7 +53,9 @@ func TestContainers(t *testing.T) {
 		{[]string{"network=podlite"}, true},
 		{[]string{"network=nosuch"}, false},
 		{[]string{"pod=p1"}, false},
-		{[]string{"health=healthy"}, false},
+		{[]string{"health=healthy"}, true},
+		{[]string{"health=unhealthy"}, false},
+		{[]string{"health=none", "health=healthy"}, true},
 	}
 	for _, tt := range tests {
 		match, err := filter.Containers(tt.filters, fakeLookups{})
@@ -97,4 +99,8 @@ func (fakeLookups) NetworkExists(name string) bool { return name == "podlite" }
 
 func (fakeLookups) ContainerNetworks(*define.ContainerConfig, *define.ContainerState) []string {
 	return []string{"podlite"}
+}
+
+func (fakeLookups) ContainerHealth(*define.ContainerConfig, *define.ContainerState) string {
+	return "healthy"
 }

@@ -113,3 +113,16 @@ func parseTime(val string) (time.Time, error) {
 	}
 	return time.Time{}, fmt.Errorf("volume filter until=%s: want a duration, an RFC 3339 time or Unix seconds: %w", val, define.ErrInvalidArg)
 }
+
+// parseTimes parses until=/since= values (see parseTime).
+func parseTimes(vals []string) ([]time.Time, error) {
+	times := make([]time.Time, len(vals))
+	for i, val := range vals {
+		t, err := parseTime(val)
+		if err != nil {
+			return nil, err
+		}
+		times[i] = t
+	}
+	return times, nil
+}

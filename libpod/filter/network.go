@@ -20,6 +20,7 @@ type Network func(n *network.Network) bool
 //	id=PREFIX            the ID starts with PREFIX
 //	driver=NAME          the driver is NAME
 //	label=KEY[=VALUE]    the label is set (to VALUE); label!= negates
+//	until=TIME           created before TIME (a timestamp or a duration ago)
 func Networks(filters []string) (Network, error) {
 	all, err := compile("network", filters, networkFilter)
 	if err != nil {
@@ -46,6 +47,12 @@ func networkFilter(key string, vals []string) (Network, error) {
 	case "label", "label!":
 		want := key == "label"
 		return func(n *network.Network) bool { return labelsHold(n.Labels, vals, want) }, nil
+	case "until":
+		times, err := parseTimes(vals)
+		if err != nil {
+			return nil, err
+		}
+		return func(n *network.Network) bool { return slices.ContainsFunc(times, n.Created.Before) }, nil
 	}
-	return nil, fmt.Errorf("network filter %q: unknown key; want name, id, driver, label or label!: %w", key, define.ErrInvalidArg)
+	return nil, fmt.Errorf("network filter %q: unknown key; want name, id, driver, label, label! or until: %w", key, define.ErrInvalidArg)
 }

@@ -3,7 +3,6 @@ package filter
 import (
 	"fmt"
 	"strconv"
-	"time"
 
 	"github.com/podlite/podlite/libpod/define"
 )
@@ -75,13 +74,9 @@ func volumeFilter(key string, vals []string) (Volume, error) {
 			return false
 		}, nil
 	case "until":
-		times := make([]time.Time, len(vals))
-		for i, val := range vals {
-			t, err := parseTime(val)
-			if err != nil {
-				return nil, err
-			}
-			times[i] = t
+		times, err := parseTimes(vals)
+		if err != nil {
+			return nil, err
 		}
 		return anyOf(vals, func(v *define.Volume, i int) bool { return v.CreatedAt.Before(times[i]) }), nil
 	}

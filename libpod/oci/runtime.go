@@ -41,6 +41,8 @@ func New(root string) *Runtime {
 type Stdio struct {
 	Stdin, Stdout, Stderr *os.File
 	ConsoleSocket         *os.File
+	// Extra become the process's descriptors 3, 4, ... (PreservedFiles).
+	Extra []*os.File
 }
 
 // Process is a process started in a container by this podlite process.
@@ -248,6 +250,7 @@ func (r *Runtime) load(id string) (*libcontainer.Container, error) {
 }
 
 func attachStdio(p *libcontainer.Process, s Stdio) {
+	p.ExtraFiles = s.Extra
 	if s.ConsoleSocket != nil {
 		p.ConsoleSocket = s.ConsoleSocket
 		return

@@ -248,13 +248,9 @@ func (s *Store) newImage(ctx context.Context, img *cstorage.Image) (*Image, erro
 // ociConfig reads an image's OCI config through containers/image, which
 // converts Docker configs.
 func (s *Store) ociConfig(ctx context.Context, id string) (*imgspecv1.Image, error) {
-	ref, err := s.idReference(id)
+	img, err := s.openImage(ctx, id)
 	if err != nil {
 		return nil, err
-	}
-	img, err := ref.NewImage(ctx, s.systemContext(nil))
-	if err != nil {
-		return nil, s.imageError(id, "opening", err)
 	}
 	defer img.Close()
 	cfg, err := img.OCIConfig(ctx)

@@ -98,6 +98,20 @@ func candidateDrivers(o Options) []string {
 // Driver returns the graph driver in use.
 func (s *Store) Driver() string { return s.store.GraphDriverName() }
 
+// DriverStatus is the graph driver's own report ("Backing Filesystem",
+// "Native Overlay Diff"...), as info's graphStatus shows it.
+func (s *Store) DriverStatus() map[string]string {
+	status := map[string]string{}
+	driver, err := s.store.GraphDriver()
+	if err != nil {
+		return status
+	}
+	for _, kv := range driver.Status() {
+		status[kv[0]] = kv[1]
+	}
+	return status
+}
+
 // Shutdown releases the store. Container rootfs stay mounted: running
 // containers keep using them after this process exits.
 func (s *Store) Shutdown() {

@@ -10,6 +10,14 @@
 // format, writes the exit code to DIR/exit and then execs the exit command
 // (podlite container cleanup).
 //
+// Health checks have no daemon to run them (podman uses systemd timers):
+// the supervisor of a container with a health check keeps a timerfd and,
+// every interval, forks and execs `podlite healthcheck run ID` (one at a
+// time: a tick while a check runs is skipped). The command records the
+// result beside the container's files and applies --health-on-failure; it
+// exits HealthStartupDone when the startup check has passed, which moves
+// the timer from the startup interval to the regular one.
+//
 // Files in the container's run directory DIR:
 //
 //	pid      container init's host PID, written by the start command

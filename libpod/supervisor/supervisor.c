@@ -22,6 +22,11 @@
  *   _PODLITE_SUP_STDIO    "pipe" | "tty" | "passthrough" | "null"
  *   _PODLITE_SUP_STDIN    "1" to keep stdin open through DIR/stdin
  *   _PODLITE_SUP_NSTART   argv[1..N] is the start command, the rest the exit command
+ *   _PODLITE_SUP_NHEALTH  the K arguments after the start command are the health
+ *                         command (K may be 0 or unset: no health checks)
+ *   _PODLITE_SUP_HEALTH   "INTERVAL_MS STARTUP_MS": the health command runs every
+ *                         INTERVAL_MS, or every STARTUP_MS (when not 0) until one
+ *                         run exits HEALTH_STARTUP_DONE
  * fd 3 is the start command's report pipe to the podlite that spawned us.
  */
 #define _GNU_SOURCE
@@ -38,6 +43,7 @@
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
+#include <sys/timerfd.h>
 #include <sys/types.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -45,6 +51,8 @@
 
 #define REPORT_FD 3
 #define CONSOLE_FD 4
+/* A health command's exit code that ends the startup check's interval. */
+#define HEALTH_STARTUP_DONE 3
 
 struct sup {
 	const char *dir;
@@ -57,6 +65,11 @@ struct sup {
 	int ctl_fifo;         /* DIR/ctl for a terminal: "ROWS COLS\n" resizes it */
 	pid_t start_pid, ctr_pid;
 	int have_exit, exit_code;
+	/* health checks: the command, its timer, the run in progress */
+	char **health_argv;
+	int timer_fd;
+	long interval_ms, startup_ms;
+	pid_t health_pid;
 	/* children reaped before the container's PID was known */
 	pid_t early_pid[16];
 	int early_status[16], nearly;
@@ -214,6 +227,42 @@ static int status_code(int st)
 	return WEXITSTATUS(st);
 }
 
+/* arm_timer sets the health timer to the interval of the check due next. */
+static void arm_timer(struct sup *s)
+{
+	long ms = s->startup_ms > 0 ? s->startup_ms : s->interval_ms;
+	struct itimerspec its = { 0 };
+	its.it_value.tv_sec = its.it_interval.tv_sec = ms / 1000;
+	its.it_value.tv_nsec = its.it_interval.tv_nsec = (ms % 1000) * 1000000L;
+	if (s->timer_fd >= 0 && ms > 0)
+		timerfd_settime(s->timer_fd, 0, &its, NULL);
+}
+
+static void reset_signals(void);
+
+/* run_health starts the health command, unless one still runs (a slow
+ * check skips the ticks it overlaps, as podman's timer does). */
+static void run_health(struct sup *s)
+{
+	uint64_t ticks;
+	if (read(s->timer_fd, &ticks, sizeof(ticks)) < 0 || s->health_pid > 0 || s->ctr_pid <= 0 || s->have_exit)
+		return;
+	pid_t pid = fork();
+	if (pid < 0)
+		return;
+	if (pid == 0) {
+		int null = open("/dev/null", O_RDWR);
+		dup2(null, 0);
+		dup2(null, 1);
+		dup2(null, 2);
+		setenv("_PODLITE_HEALTH_TIMER", "1", 1);
+		reset_signals();
+		execv("/proc/self/exe", s->health_argv);
+		_exit(127);
+	}
+	s->health_pid = pid;
+}
+
 /* reap collects every exited child; returns -1 when the start command
  * failed (nothing to supervise). */
 static int reap(struct sup *s)
@@ -235,6 +284,12 @@ static int reap(struct sup *s)
 					s->have_exit = 1;
 					s->exit_code = status_code(s->early_status[i]);
 				}
+			}
+		} else if (pid == s->health_pid && pid > 0) {
+			s->health_pid = 0;
+			if (s->startup_ms > 0 && WIFEXITED(st) && WEXITSTATUS(st) == HEALTH_STARTUP_DONE) {
+				s->startup_ms = 0;
+				arm_timer(s);
 			}
 		} else if (pid == s->ctr_pid) {
 			s->have_exit = 1;
@@ -290,14 +345,26 @@ static void supervise(int argc, char **argv)
 	const char *stdio = getenv("_PODLITE_SUP_STDIO");
 	const char *keep_stdin = getenv("_PODLITE_SUP_STDIN");
 	const char *nstart_s = getenv("_PODLITE_SUP_NSTART");
+	const char *nhealth_s = getenv("_PODLITE_SUP_NHEALTH");
+	const char *health_s = getenv("_PODLITE_SUP_HEALTH");
 	if (!s.dir || !stdio || !nstart_s) {
 		errno = EINVAL;
 		die("incomplete configuration");
 	}
-	int nstart = atoi(nstart_s);
-	if (nstart < 1 || nstart >= argc) {
+	int nstart = atoi(nstart_s), nhealth = nhealth_s ? atoi(nhealth_s) : 0;
+	if (nstart < 1 || nhealth < 0 || nstart + nhealth >= argc) {
 		errno = EINVAL;
 		die("bad command split");
+	}
+	s.timer_fd = -1;
+	if (nhealth > 0) {
+		if (!health_s || sscanf(health_s, "%ld %ld", &s.interval_ms, &s.startup_ms) != 2) {
+			errno = EINVAL;
+			die("bad health check interval");
+		}
+		s.health_argv = calloc(nhealth + 1, sizeof(char *));
+		for (int i = 0; i < nhealth; i++)
+			s.health_argv[i] = argv[1 + nstart + i];
 	}
 	/* Copy what we need before clearing the environment the commands inherit. */
 	char dir[3072]; /* leaves room for the file names appended to it */
@@ -319,6 +386,8 @@ static void supervise(int argc, char **argv)
 	unsetenv("_PODLITE_SUP_STDIO");
 	unsetenv("_PODLITE_SUP_STDIN");
 	unsetenv("_PODLITE_SUP_NSTART");
+	unsetenv("_PODLITE_SUP_NHEALTH");
+	unsetenv("_PODLITE_SUP_HEALTH");
 
 	/* Detach: the podlite that spawned us returns at once and never has to
 	 * reap us; the start command reports our PID (its parent) instead. */
@@ -339,6 +408,12 @@ static void supervise(int argc, char **argv)
 		die("signalfd");
 	signal(SIGPIPE, SIG_IGN);
 	signal(SIGHUP, SIG_IGN);
+	if (s.health_argv) {
+		s.timer_fd = timerfd_create(CLOCK_MONOTONIC, TFD_CLOEXEC | TFD_NONBLOCK);
+		if (s.timer_fd < 0)
+			die("creating the health check timer");
+		arm_timer(&s);
+	}
 
 	int out[2] = { -1, -1 }, err[2] = { -1, -1 }, in[2] = { -1, -1 }, cons[2] = { -1, -1 };
 	if (pipes && (pipe2(out, O_CLOEXEC) < 0 || pipe2(err, O_CLOEXEC) < 0))
@@ -413,7 +488,7 @@ static void supervise(int argc, char **argv)
 	}
 
 	for (;;) {
-		struct pollfd p[6];
+		struct pollfd p[7];
 		int n = 0, drain = s.have_exit;
 		p[n++] = (struct pollfd){ .fd = sfd, .events = POLLIN };
 		p[n++] = (struct pollfd){ .fd = s.out_fd, .events = POLLIN };
@@ -421,6 +496,7 @@ static void supervise(int argc, char **argv)
 		p[n++] = (struct pollfd){ .fd = s.cons_fd >= 0 ? s.cons_fd : s.master_fd, .events = POLLIN };
 		p[n++] = (struct pollfd){ .fd = s.stdin_fifo, .events = POLLIN };
 		p[n++] = (struct pollfd){ .fd = s.ctl_fifo, .events = POLLIN };
+		p[n++] = (struct pollfd){ .fd = drain ? -1 : s.timer_fd, .events = POLLIN };
 		if (drain && s.out_fd < 0 && s.err_fd < 0 && s.master_fd < 0)
 			break;
 		/* After the exit, output still buffered in the pipes is drained;
@@ -451,6 +527,8 @@ static void supervise(int argc, char **argv)
 			forward_stdin(&s);
 		if (p[5].revents & POLLIN)
 			resize(&s);
+		if (p[6].revents & POLLIN)
+			run_health(&s);
 		if (tty && s.master_fd < 0)
 			s.stdin_fd = -1; /* it was the master, now closed */
 	}
@@ -462,7 +540,9 @@ static void supervise(int argc, char **argv)
 	}
 	if (s.log_fd >= 0)
 		close(s.log_fd);
-	exec_argv(argv + 1 + nstart);
+	if (s.timer_fd >= 0)
+		close(s.timer_fd);
+	exec_argv(argv + 1 + nstart + nhealth);
 }
 
 /* A container's processes ("podlite init", for its first process and for

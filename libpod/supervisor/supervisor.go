@@ -39,7 +39,20 @@ type Config struct {
 	// Start and Exit are podlite argv (without the binary) run as the start
 	// command and, after the container exits, the exit command.
 	Start, Exit []string
+	// Health, when set, is the podlite argv run every HealthInterval (or
+	// every StartupInterval, when not 0, until a run exits
+	// HealthStartupDone) with HealthTimerEnv set.
+	Health                          []string
+	HealthInterval, StartupInterval time.Duration
 }
+
+// HealthTimerEnv is set in the environment of a health command the
+// supervisor's timer runs.
+const HealthTimerEnv = "_PODLITE_HEALTH_TIMER"
+
+// HealthStartupDone is the exit code with which a timed health command
+// says the startup check has passed: the regular interval applies now.
+const HealthStartupDone = 3
 
 // Report is what the start command tells the podlite that spawned the
 // supervisor.
@@ -65,6 +78,7 @@ func Spawn(cfg Config) (*Report, error) {
 		self = "/proc/self/exe"
 	}
 	args := append([]string{"podlite-supervisor"}, cfg.Start...)
+	args = append(args, cfg.Health...)
 	args = append(args, cfg.Exit...)
 	cmd := &exec.Cmd{
 		Path:       self,
@@ -78,6 +92,9 @@ func Spawn(cfg Config) (*Report, error) {
 			"_PODLITE_SUP_STDIN="+boolString(cfg.KeepStdin),
 			// argv[1..N] is the start command, the rest the exit command.
 			"_PODLITE_SUP_NSTART="+strconv.Itoa(len(cfg.Start)),
+			// then the health command's K arguments.
+			"_PODLITE_SUP_NHEALTH="+strconv.Itoa(len(cfg.Health)),
+			fmt.Sprintf("_PODLITE_SUP_HEALTH=%d %d", cfg.HealthInterval.Milliseconds(), cfg.StartupInterval.Milliseconds()),
 		),
 		SysProcAttr: &syscall.SysProcAttr{Setsid: true},
 	}

@@ -22,6 +22,7 @@ package criu
 //	checkpoint/...          CRIU's image directory, any depth
 //	rootfs-diff.tar         rootfs changes since the container was created
 //	volumes/<name>.tar      one tar per named volume, when exported
+//	secrets/<file>          the container's copies of its mounted secrets
 //	devshm-checkpoint.tar   the contents of the container's /dev/shm
 //	ctr.log                 the container's log
 //
@@ -90,6 +91,9 @@ const (
 	// MemberArtifacts is a directory podman's archives carry; podlite
 	// accepts it on import and uses nothing in it.
 	MemberArtifacts = "artifacts"
+	// MemberSecrets holds the container's copies of its --secret files
+	// (podlite's; podman's archives do not carry them).
+	MemberSecrets = "secrets"
 )
 
 // memberOrder is the order members are written in: metadata first.
@@ -103,6 +107,7 @@ var memberOrder = []string{
 	MemberCheckpoint,
 	MemberRootfsDiff,
 	MemberVolumes,
+	MemberSecrets,
 	MemberDevShm,
 	MemberLog,
 }
@@ -378,7 +383,7 @@ func packMember(tw *tar.Writer, srcDir, name string, buf []byte) error {
 		}
 		return fmt.Errorf("packing checkpoint member %s: %w", name, err)
 	}
-	isDirMember := name == MemberCheckpoint || name == MemberVolumes
+	isDirMember := name == MemberCheckpoint || name == MemberVolumes || name == MemberSecrets
 	if fi.IsDir() != isDirMember || (!fi.IsDir() && !fi.Mode().IsRegular()) {
 		return fmt.Errorf("packing checkpoint member %s: unexpected file type %s: %w", name, fi.Mode().Type(), define.ErrInvalidArg)
 	}

@@ -215,6 +215,10 @@ func checkShape(name string, parts []string, typ byte) error {
 		if len(parts) == 1 && typ != tar.TypeDir {
 			return invalid(name, "must be a directory")
 		}
+	case MemberSecrets:
+		if (len(parts) == 1 && typ != tar.TypeDir) || len(parts) > 2 || (len(parts) == 2 && typ != tar.TypeReg) {
+			return invalid(name, "secrets/ holds only files")
+		}
 	case MemberVolumes:
 		switch {
 		case len(parts) == 1 && typ != tar.TypeDir:

@@ -80,6 +80,16 @@ func (p *Podman) Run(args ...string) (string, error) {
 	return string(out), err
 }
 
+// Result runs podman as Env.Podlite runs podlite: stdout, stderr and the
+// exit code apart, for the differential tests.
+func (p *Podman) Result(args ...string) *Result {
+	cmd := p.command(args...)
+	var stdout, stderr strings.Builder
+	cmd.Stdout, cmd.Stderr = &stdout, &stderr
+	_ = cmd.Run()
+	return &Result{Stdout: stdout.String(), Stderr: stderr.String(), ExitCode: cmd.ProcessState.ExitCode()}
+}
+
 // command returns an unstarted podman command with the test's storage.
 func (p *Podman) command(args ...string) *exec.Cmd {
 	cmd := exec.Command(p.Bin, append([]string{"--root", p.Root, "--runroot", p.RunRoot}, args...)...)

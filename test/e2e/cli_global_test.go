@@ -72,6 +72,17 @@ func TestGlobalRefusals(t *testing.T) {
 		"--events-backend=bogus":       "not a valid events backend",
 		"--hooks-dir=/usr/share/hooks": "does not run OCI hooks",
 		"--tmpdir=/tmp/x":              "under --runroot",
+		"--remote":                     "no service to connect to",
+		"--url=unix:///run/x.sock":     "no service to connect to",
+		"--connection=prod":            "no service connections",
+		"--identity=/root/.ssh/id":     "no service connections",
+		"--ssh=native":                 "no service connections",
+		"--conmon=/usr/bin/conmon":     "not conmon",
+		"--network-cmd-path=/bin/x":    "no rootless network command",
+		"--cdi-spec-dir=/etc/cdi":      "no CDI device support",
+		"--imagestore=/srv/images":     "--root storage only",
+		"--db-backend=sqlite":          "boltdb only",
+		"--transient-store":            "persistent state database",
 	} {
 		r := e.Podlite(flag, "ps")
 		expectOneLineError(t, r)
@@ -79,9 +90,35 @@ func TestGlobalRefusals(t *testing.T) {
 			t.Errorf("%s: stdout %q stderr %q, want a reason with %q", flag, r.Stdout, r.Stderr, why)
 		}
 	}
-	for _, flag := range []string{"--runtime=runc", "--cgroup-manager=cgroupfs", "--events-backend=file", "--events-backend=none"} {
+	for _, flag := range []string{"--runtime=runc", "--cgroup-manager=cgroupfs", "--events-backend=file", "--events-backend=none", "--db-backend=boltdb"} {
 		e.MustPodlite(flag, "ps")
 	}
+}
+
+// TestGlobalPaths: --network-config-dir names a network domain of its own
+// (its leases under it, as a config file naming only that directory) and
+// --volumepath the directory of new named volumes.
+func TestGlobalPaths(t *testing.T) {
+	e := NewEnv(t)
+	netDir, volDir := t.TempDir(), t.TempDir()
+	e.MustPodlite("--network-config-dir", netDir, "network", "create", "--subnet", "10.231.7.0/24", "sidenet")
+	if _, err := os.Stat(filepath.Join(netDir, "sidenet.conflist")); err != nil {
+		t.Errorf("network create under --network-config-dir: %v", err)
+	}
+	if ls := e.MustPodlite("network", "ls", "--format", "{{.Name}}").Stdout; strings.Contains(ls, "sidenet") {
+		t.Errorf("the configured domain lists the other directory's network: %q", ls)
+	}
+	if ls := e.MustPodlite("--network-config-dir", netDir, "network", "ls", "--format", "{{.Name}}").Stdout; !strings.Contains(ls, "sidenet") {
+		t.Errorf("--network-config-dir network ls: %q", ls)
+	}
+	e.MustPodlite("--network-config-dir", netDir, "network", "rm", "sidenet")
+
+	e.MustPodlite("--volumepath", volDir, "volume", "create", "vp")
+	mp := strings.TrimSpace(e.MustPodlite("volume", "inspect", "--format", "{{.Mountpoint}}", "vp").Stdout)
+	if !strings.HasPrefix(mp, volDir+"/") {
+		t.Errorf("--volumepath: volume mountpoint %q, want under %s", mp, volDir)
+	}
+	e.MustPodlite("--volumepath", volDir, "volume", "rm", "vp")
 }
 
 // TestGlobalSyslog: --syslog logs to the system log as well, or fails

@@ -3,6 +3,7 @@ package e2e
 import (
 	"encoding/json"
 	"os/exec"
+	"strconv"
 	"strings"
 	"testing"
 )
@@ -95,4 +96,36 @@ func TestInspectType(t *testing.T) {
 		t.Fatalf("inspect --type image: %q", got)
 	}
 	expectOneLineError(t, e.Podlite("inspect", "--type", "image", "c"))
+	e.MustPodlite("network", "create", "--subnet", "10.231.9.0/24", "insnet")
+	for _, args := range [][]string{{"--type", "network", "insnet"}, {"insnet"}} {
+		if got := e.MustPodlite(append([]string{"inspect", "--format", "{{.name}} {{.driver}}"}, args...)...).Stdout; got != "insnet bridge\n" {
+			t.Errorf("inspect %v: %q", args, got)
+		}
+	}
+	r := e.Podlite("inspect", "nosuch")
+	if r.ExitCode != 125 || r.Stdout != "[]\n" || r.Stderr != "Error: no such object: \"nosuch\"\n" {
+		t.Errorf("inspect nosuch: exit %d stdout %q stderr %q", r.ExitCode, r.Stdout, r.Stderr)
+	}
+	if r := e.Podlite("inspect", "--type", "pod", "c"); r.ExitCode != 125 || !strings.Contains(r.Stderr, "no such pod") {
+		t.Errorf("inspect --type pod: exit %d stderr %q", r.ExitCode, r.Stderr)
+	}
+	// --size: the read-write layer holds what the container wrote; the
+	// whole rootfs adds the image's layers. Without it there are none.
+	e.MustPodlite("run", "--name", "w", "--net", "none", img, "sh", "-c", "head -c 300000 /dev/zero > /blob")
+	for _, cmd := range [][]string{{"inspect", "--size"}, {"container", "inspect", "-s"}} {
+		f := strings.Fields(e.MustPodlite(append(cmd, "--format", "{{.SizeRw}} {{.SizeRootFs}}", "w")...).Stdout)
+		rw, _ := strconv.Atoi(f[0])
+		rootfs, _ := strconv.Atoi(f[1])
+		if rw < 300000 || rootfs <= rw {
+			t.Errorf("%v: SizeRw %s SizeRootFs %s", cmd, f[0], f[1])
+		}
+	}
+	if got := e.MustPodlite("inspect", "w").Stdout; strings.Contains(got, "SizeRw") || strings.Contains(got, "SizeRootFs") {
+		t.Errorf("inspect without --size shows sizes: %s", got)
+	}
+	pm := NewPodman(t)
+	out, _ := pm.command("inspect", "--type", "bogus", "x").CombinedOutput()
+	if r := e.Podlite("inspect", "--type", "bogus", "x"); r.Stderr != string(out) {
+		t.Errorf("inspect --type bogus: podlite %q, podman %q", r.Stderr, out)
+	}
 }

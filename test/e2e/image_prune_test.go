@@ -13,7 +13,7 @@ func TestImagePrune(t *testing.T) {
 
 	// Without -f, prune asks; anything but yes keeps everything.
 	r := e.PodliteStdin("n\n", "image", "prune")
-	if r.ExitCode != 0 || r.Stdout != "" || !strings.Contains(r.Stderr, "Are you sure") {
+	if r.ExitCode != 0 || r.Stderr != "" || !strings.HasSuffix(r.Stdout, "Are you sure you want to continue? [y/N] ") {
 		t.Fatalf("prune answered no: exit %d, stdout %q, stderr %q", r.ExitCode, r.Stdout, r.Stderr)
 	}
 	e.MustPodlite("image", "exists", dangling)
@@ -30,7 +30,7 @@ func TestImagePrune(t *testing.T) {
 
 	// -a: every unused image.
 	r = e.PodliteStdin("y\n", "image", "prune", "-a")
-	if strings.TrimSpace(r.Stdout) != id {
+	if !strings.HasSuffix(r.Stdout, "[y/N] "+id+"\n") {
 		t.Fatalf("prune -a printed %q, want %s", r.Stdout, id)
 	}
 	if r := e.MustPodlite("images", "-q"); r.Stdout != "" {

@@ -201,6 +201,10 @@ func TestNetworkCreateErrors(t *testing.T) {
 		{"bad name", []string{"a/b"}, "a/b"},
 		{"unknown driver", []string{"-d", "overlay", "--subnet", "10.214.11.0/24", "bad"}, "overlay"},
 		{"unknown option", []string{"-o", "color=red", "--subnet", "10.214.11.0/24", "bad"}, "color"},
+		{"dhcp ipam", []string{"--ipam-driver", "dhcp", "bad"}, "host-local only"},
+		{"network dns", []string{"--dns", "10.0.0.53", "bad"}, "no DNS server"},
+		{"routes", []string{"--route", "10.9.0.0/16,10.214.11.1", "bad"}, "static routes"},
+		{"ipv6 without a v6 subnet", []string{"--ipv6", "bad"}, "IPv4 subnets only"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -217,6 +221,17 @@ func TestNetworkCreateErrors(t *testing.T) {
 	for _, args := range [][]string{{"inspect", "unknown"}, {"rm", "unknown"}, {"rm", "podlite"}} {
 		r := n.Podlite(append([]string{"network"}, args...)...)
 		expectOneLineError(t, r)
+	}
+	// What podlite does anyway is accepted: host-local, no DNS.
+	n.MustPodlite("network", "create", "--subnet", "10.214.13.0/24", "--ipam-driver", "host-local", "--disable-dns", "plain")
+	if got := n.MustPodlite("network", "inspect", "--format", "{{.dns_enabled}}", "plain").Stdout; got != "false\n" {
+		t.Errorf("--disable-dns network: dns_enabled %q", got)
+	}
+	n.MustPodlite("network", "rm", "plain")
+	r := n.Podlite("network", "connect", "--ip6", "fd00::5", "taken", "nosuch")
+	expectOneLineError(t, r)
+	if !strings.Contains(r.Stderr, "IPv4 addresses only") {
+		t.Errorf("connect --ip6: %q", r.Stderr)
 	}
 	// The default network survives rm and prune.
 	n.MustPodlite("network", "exists", "podlite")
@@ -247,7 +262,7 @@ func TestNetworkPrune(t *testing.T) {
 	n.MustPodlite("network", "create", "--subnet", "10.214.30.0/24", "--interface-name", "pltestpr0", "tmp")
 	n.MustPodlite("network", "create", "--subnet", "10.214.31.0/24", "--interface-name", "pltestpr1", "-l", "keep", "kept")
 
-	// Without a terminal, prune wants --force.
+	// Without an answer on stdin, prune wants --force.
 	r := n.Podlite("network", "prune")
 	expectOneLineError(t, r)
 	r = n.MustPodlite("network", "prune", "-f", "--filter", "label!=keep")

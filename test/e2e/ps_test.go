@@ -258,9 +258,28 @@ func TestPsExternal(t *testing.T) {
 	if got := psNames(t, e, "--external", "--filter", "status=created"); got != "kept" {
 		t.Fatalf("ps --external --filter status=created: %q", got)
 	}
+	// container exists --external counts it too, by name or ID.
+	leftover := strings.Split(lines[1], "|")[0]
+	var leftoverID string
+	for _, l := range strings.Split(e.MustPodlite("ps", "-a", "--external", "--no-trunc", "--format", "{{.ID}} {{.State}}").Stdout, "\n") {
+		if id, ok := strings.CutSuffix(l, " storage"); ok {
+			leftoverID = id
+		}
+	}
+	if r := e.Podlite("container", "exists", leftover); r.ExitCode != 1 {
+		t.Errorf("container exists %s (a leftover): exit %d", leftover, r.ExitCode)
+	}
+	for _, ref := range []string{leftover, leftoverID[:12]} {
+		if r := e.Podlite("container", "exists", "--external", ref); r.ExitCode != 0 {
+			t.Errorf("container exists --external %s: exit %d %s", ref, r.ExitCode, r.Stderr)
+		}
+	}
 	e.MustPodlite("container", "prune", "-f")
 	if out := e.MustPodlite("ps", "-a", "--external", "-q").Stdout; out != "" {
 		t.Fatalf("ps --external after prune: %q", out)
+	}
+	if r := e.Podlite("container", "exists", "--external", leftover); r.ExitCode != 1 {
+		t.Errorf("container exists --external after prune: exit %d", r.ExitCode)
 	}
 }
 

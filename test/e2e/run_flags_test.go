@@ -134,6 +134,9 @@ func TestRunIDAndPidFiles(t *testing.T) {
 	if _, err := os.Stat(pid); err == nil {
 		t.Fatal("the pidfile exists before the first start")
 	}
+	if got := strings.TrimSpace(e.MustPodlite("ps", "-a", "--format", "{{.CIDFile}}", "--filter", "id="+id).Stdout); got != cid {
+		t.Errorf("ps {{.CIDFile}} = %q, want %s", got, cid)
+	}
 	e.MustPodlite("start", id)
 	got := e.MustPodlite("inspect", "--format", "{{.State.Pid}} {{.State.ConmonPid}} {{.PidFile}} {{.ConmonPidFile}} {{.HostConfig.ContainerIDFile}}", id).Stdout
 	f := strings.Fields(got)
@@ -149,10 +152,12 @@ func TestRunIDAndPidFiles(t *testing.T) {
 			t.Fatalf("%s names PID %s, which is not running", file.path, file.want)
 		}
 	}
-	comm, _ := os.ReadFile("/proc/" + f[0] + "/comm")
-	if strings.TrimSpace(string(comm)) != "sleep" {
-		t.Fatalf("--pidfile's PID runs %q, want the container's sleep", comm)
-	}
+	// start returns once the init was told to exec, as runc's does: the
+	// exec itself follows.
+	waitFor(t, func() bool {
+		comm, _ := os.ReadFile("/proc/" + f[0] + "/comm")
+		return strings.TrimSpace(string(comm)) == "sleep"
+	})
 	e.MustPodlite("restart", "-t", "0", id)
 	newPid := strings.TrimSpace(e.MustPodlite("inspect", "--format", "{{.State.Pid}}", id).Stdout)
 	if b, _ := os.ReadFile(pid); string(b) != newPid || newPid == f[0] {

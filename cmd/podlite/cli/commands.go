@@ -5,6 +5,7 @@ import (
 	"github.com/podlite/podlite/cmd/podlite/images"
 	"github.com/podlite/podlite/cmd/podlite/inspect"
 	"github.com/podlite/podlite/cmd/podlite/networks"
+	"github.com/podlite/podlite/cmd/podlite/secrets"
 	"github.com/podlite/podlite/cmd/podlite/system"
 	"github.com/podlite/podlite/cmd/podlite/volumes"
 )
@@ -16,6 +17,7 @@ func init() {
 		images.Register,
 		inspect.Register,
 		networks.Register,
+		secrets.Register,
 		system.Register,
 		volumes.Register,
 	)

@@ -12,7 +12,7 @@ import (
 
 // TestExitCode: podman's statuses of rm, rmi, stop and kill — 1 for a
 // missing object, 2 for a running container (rm) or an image in use
-// (rmi), only when every failure is such; 125 otherwise.
+// (rmi), with podman's precedence among several failures; 125 otherwise.
 func TestExitCode(t *testing.T) {
 	missing := fmt.Errorf("no container with name or ID %q found: %w", "x", define.ErrNoSuchContainer)
 	running := fmt.Errorf("cannot remove container X as it is running: %w", define.ErrStateImproper)
@@ -26,12 +26,16 @@ func TestExitCode(t *testing.T) {
 		{"podlite rm", nil, 0},
 		{"podlite rm", missing, 1},
 		{"podlite container rm", running, 2},
-		{"podlite rm", each(missing, running), 2},
+		{"podlite rm", each(missing, running), 1},
 		{"podlite rm", each(running, missing), 1},
-		{"podlite rm", each(missing, other), 125},
+		{"podlite rm", each(running, other), 2},
+		{"podlite rm", each(missing, other), 1},
+		{"podlite rm", each(other), 125},
 		{"podlite rmi", fmt.Errorf("x: %w", define.ErrImageNotKnown), 1},
 		{"podlite image rm", fmt.Errorf("in use: %w", define.ErrImageInUse), 2},
 		{"podlite rmi", fmt.Errorf("several names: %w", define.ErrInvalidState), 125},
+		{"podlite rmi", each(fmt.Errorf("x: %w", define.ErrImageNotKnown), other), 125},
+		{"podlite rmi", each(other, fmt.Errorf("in use: %w", define.ErrImageInUse)), 2},
 		{"podlite stop", missing, 1},
 		{"podlite stop", running, 125},
 		{"podlite container kill", missing, 1},

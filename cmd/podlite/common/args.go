@@ -49,3 +49,16 @@ func RangeArgs(min, max int) cobra.PositionalArgs {
 // ExitStatus makes the command exit with code and print nothing (as
 // `exists` commands do).
 func ExitStatus(code int) error { return &define.ExitCodeError{Code: code} }
+
+// ForceTime is the --time of commands that remove what containers use
+// (rm, volume rm, network rm): nil unless given, and refused without
+// --force in podman's words.
+func ForceTime(cmd *cobra.Command, t uint, force bool) (*uint, error) {
+	if !cmd.Flags().Changed("time") {
+		return nil, nil
+	}
+	if !force {
+		return nil, fmt.Errorf("--force option must be specified to use the --time option: %w", define.ErrInvalidArg)
+	}
+	return &t, nil
+}

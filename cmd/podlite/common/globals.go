@@ -5,6 +5,7 @@ package common
 import (
 	"fmt"
 	"os"
+	"path/filepath"
 
 	"github.com/spf13/cobra"
 
@@ -32,6 +33,16 @@ type Globals struct {
 	EventsBackend string
 	HooksDirs     []string
 	TmpDir        string
+	// NetworkConfigDir and VolumePath are podman's --network-config-dir
+	// and --volumepath: the config keys of the same meaning.
+	NetworkConfigDir string
+	VolumePath       string
+	DBBackend        string
+	Remote           bool
+	TransientStore   bool
+	// refused holds the flags of podman's that name something podlite
+	// does not have (a service, conmon, CDI…), each with its reason.
+	refused map[string]*string
 
 	cmd *cobra.Command
 	rt  *libpod.Runtime
@@ -57,6 +68,28 @@ func (g *Globals) AddFlags(cmd *cobra.Command) {
 	f.StringVar(&g.EventsBackend, "events-backend", "", "events backend: file or none")
 	f.StringArrayVar(&g.HooksDirs, "hooks-dir", nil, "refused: podlite runs no OCI hooks")
 	f.StringVar(&g.TmpDir, "tmpdir", "", "refused: podlite keeps its volatile state under --runroot")
+	f.StringVar(&g.NetworkConfigDir, "network-config-dir", "", "directory of the network configuration files")
+	f.StringVar(&g.VolumePath, "volumepath", "", "directory of named volumes")
+	f.BoolVar(&g.Remote, "remote", false, "refused: podlite has no service to connect to")
+	f.BoolVar(&g.TransientStore, "transient-store", false, "refused: podlite keeps every container record in its state database")
+	f.StringVar(&g.DBBackend, "db-backend", "", "state database: boltdb (the only one)")
+	g.refused = map[string]*string{}
+	for _, r := range refusedGlobals {
+		g.refused[r.flag] = f.String(r.flag, "", "refused: "+r.why)
+	}
+}
+
+// refusedGlobals are podman's global flags that cannot mean anything for a
+// daemon-less engine with an embedded runtime; each is refused with why.
+var refusedGlobals = []struct{ flag, why string }{
+	{"url", "podlite has no service to connect to: it manages this host's containers directly"},
+	{"connection", "podlite has no service connections: it manages this host's containers directly"},
+	{"identity", "podlite has no service connections: it manages this host's containers directly"},
+	{"ssh", "podlite has no service connections: it manages this host's containers directly"},
+	{"conmon", "podlite supervises containers with its own supervisor, not conmon"},
+	{"network-cmd-path", "podlite runs no rootless network command yet"},
+	{"cdi-spec-dir", "podlite has no CDI device support"},
+	{"imagestore", "podlite keeps images in its --root storage only"},
 }
 
 // Setup acts on the global flags before any command runs: it checks them,
@@ -73,13 +106,25 @@ func (g *Globals) Setup() error {
 
 // refuse rejects the podman flags that cannot mean anything here.
 func (g *Globals) refuse() error {
+	for _, r := range refusedGlobals {
+		if g.flagSet(r.flag) {
+			return fmt.Errorf("--%s: %s: %w", r.flag, r.why, define.ErrNotSupported)
+		}
+	}
+	if g.Remote {
+		return fmt.Errorf("--remote: podlite has no service to connect to: it manages this host's containers directly: %w", define.ErrNotSupported)
+	}
 	switch {
+	case g.TransientStore:
+		return fmt.Errorf("--transient-store: podlite keeps every container record in its persistent state database, which a reboot refresh reconciles: %w", define.ErrNotSupported)
 	case len(g.RuntimeFlags) > 0:
 		return fmt.Errorf("--runtime-flag %q: podlite runs containers with its embedded runtime, which takes no flags: %w", g.RuntimeFlags[0], define.ErrNotSupported)
 	case len(g.HooksDirs) > 0:
 		return fmt.Errorf("--hooks-dir %q: podlite does not run OCI hooks: %w", g.HooksDirs[0], define.ErrNotSupported)
 	case g.TmpDir != "":
 		return fmt.Errorf("--tmpdir %q: podlite keeps its volatile state under --runroot, use that instead: %w", g.TmpDir, define.ErrNotSupported)
+	case g.DBBackend != "" && g.DBBackend != "boltdb":
+		return fmt.Errorf("--db-backend %q: podlite keeps its state in boltdb only: %w", g.DBBackend, define.ErrNotSupported)
 	case g.NoOut && g.Out != "":
 		return fmt.Errorf("--noout and --out cannot be used together: %w", define.ErrInvalidArg)
 	}
@@ -127,10 +172,17 @@ func (g *Globals) Config() (*config.Config, error) {
 	}{
 		{&cfg.Root, g.Root}, {&cfg.RunRoot, g.RunRoot}, {&cfg.StorageDriver, g.StorageDriver},
 		{&cfg.Runtime, g.OCIRuntime}, {&cfg.CgroupManager, g.CgroupManager}, {&cfg.EventsLogger, g.EventsBackend},
+		{&cfg.VolumePath, g.VolumePath},
 	} {
 		if set.flag != "" {
 			*set.dst = set.flag
 		}
+	}
+	if g.NetworkConfigDir != "" && g.NetworkConfigDir != cfg.NetworkConfigDir {
+		// As a config layer naming only the config directory: a domain of
+		// its own, whose leases never mix with the configured domain's.
+		cfg.NetworkConfigDir = g.NetworkConfigDir
+		cfg.NetworkStateDir = filepath.Join(g.NetworkConfigDir, "state")
 	}
 	if g.flagSet("storage-opt") {
 		cfg.StorageOptions = nonEmpty(g.StorageOpts)

@@ -13,6 +13,13 @@ import (
 // --force is required), runs prune and prints the names it removed.
 // plural is the objects' name ("volumes"); scope says which of them go.
 func NewPruneCommand(g *Globals, plural, scope, example string, prune func(rt *libpod.Runtime, filters []string) ([]string, error)) *cobra.Command {
+	warning := fmt.Sprintf("WARNING! This will remove all %s not used by at least one container.", plural)
+	return NewPruneCommandWarning(g, plural, scope, warning, example, prune)
+}
+
+// NewPruneCommandWarning is NewPruneCommand with the confirmation's
+// warning of its own.
+func NewPruneCommandWarning(g *Globals, plural, scope, warning, example string, prune func(rt *libpod.Runtime, filters []string) ([]string, error)) *cobra.Command {
 	var force bool
 	var filters []string
 	cmd := &cobra.Command{
@@ -26,7 +33,7 @@ ls), and print their names. Asks for confirmation on a terminal unless
 		Example:           example,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			if !force {
-				ok, err := Confirm(cmd.InOrStdin(), cmd.ErrOrStderr(), fmt.Sprintf("WARNING! This will remove all %s not used by at least one container.", plural))
+				ok, err := Confirm(cmd.InOrStdin(), cmd.OutOrStdout(), warning)
 				if err != nil || !ok {
 					return err
 				}

@@ -172,6 +172,12 @@ does with an archive.`,
 		Example:           "  podlite container restore web\n  podlite container restore --keep --tcp-established web",
 		ValidArgsFunction: common.Complete(g, common.ContainerNames),
 		RunE: func(cmd *cobra.Command, args []string) error {
+			if cmd.Flags().Changed("import-previous") {
+				return fmt.Errorf("--import-previous: podlite does not restore pre-checkpoints yet: %w", define.ErrNotSupported)
+			}
+			if cmd.Flags().Changed("pod") {
+				return fmt.Errorf("--pod: podlite has no pods yet: %w", define.ErrNotSupported)
+			}
 			images, err := checkpointImageArgs(g, sel, imp, args)
 			if err != nil {
 				return err
@@ -221,6 +227,8 @@ does with an archive.`,
 	f.BoolVar(&o.LazyPages, "lazy-pages", false, "with --import and --page-server: fetch the memory pages on demand from a lazy checkpoint")
 	f.StringVar(&o.PageServer, "page-server", "", "with --lazy-pages: the `ADDR:PORT` the lazy checkpoint serves its pages on")
 	f.StringVar(&o.PagesDir, "import-pages", "", "with --import: the memory images a page server received into `DIR`")
+	f.String("import-previous", "", "refused: podlite does not restore pre-checkpoints yet")
+	f.String("pod", "", "refused: podlite has no pods yet")
 	return cmd
 }
 

@@ -32,6 +32,8 @@ type createFlags struct {
 	cpus                                        float64
 	pidsLimit                                   int64
 	stopTimeout                                 uint
+	health                                      healthFlags
+	secret                                      secretFlags
 	specFlags
 }
 
@@ -95,6 +97,8 @@ func (f *createFlags) register(fs *pflag.FlagSet) {
 	fs.StringArrayVar(&f.annotations, "annotation", nil, "add an annotation to the OCI spec (KEY=VALUE)")
 	fs.BoolVar(&f.envHost, "env-host", false, "copy the host's environment into the container")
 	fs.StringVar(&f.tz, "tz", "", "the container's time zone: local or an IANA zone (e.g. Europe/Paris)")
+	f.health.register(fs)
+	f.secret.register(fs)
 	f.registerSpec(fs)
 	fs.SetNormalizeFunc(netAlias)
 }
@@ -114,6 +118,7 @@ func (f *createFlags) options(cmd *cobra.Command, args []string) (*libpod.Create
 		LabelFiles: f.labelFile, Annotations: f.annotations, Timezone: f.tz, CIDFile: f.cidfile,
 		PidFile: f.pidfile, ConmonPidFile: f.conmonPidfile, Pull: f.pull,
 		PullOptions: storage.PullOptions{Quiet: f.quiet}, Engine: "podlite-" + system.Version,
+		Health: f.health.options(cmd.Flags()), Secrets: f.secret.secrets,
 	}
 	if f.rmi && cmd.Flags().Changed("rm") && !f.rm {
 		return nil, fmt.Errorf("the --rmi option does not work with --rm=false: %w", define.ErrInvalidArg)

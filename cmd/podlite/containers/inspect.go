@@ -11,7 +11,7 @@ import (
 
 func newInspectCommand(g *common.Globals) *cobra.Command {
 	var format string
-	var latest bool
+	var latest, size bool
 	cmd := &cobra.Command{
 		Use:               "inspect [options] CONTAINER [CONTAINER...]",
 		Short:             "Show a container's configuration and state",
@@ -23,17 +23,18 @@ func newInspectCommand(g *common.Globals) *cobra.Command {
 			if err != nil {
 				return err
 			}
-			return inspectContainers(g, ctrs, names, format)
+			return inspectContainers(g, ctrs, names, format, size)
 		},
 	}
 	cmd.Flags().StringVarP(&format, "format", "f", "", "Go template or json")
 	cmd.Flags().BoolVarP(&latest, "latest", "l", false, "act on the latest container")
+	cmd.Flags().BoolVarP(&size, "size", "s", false, "show the container's sizes (SizeRw, SizeRootFs)")
 	return cmd
 }
 
 // inspectContainers prints what it can and fails on the first missing name
 // after printing the rest, as podman does.
-func inspectContainers(g *common.Globals, ctrs []*libpod.Container, names []string, format string) error {
+func inspectContainers(g *common.Globals, ctrs []*libpod.Container, names []string, format string, size bool) error {
 	rt, _ := g.Runtime()
 	data := []*libpod.InspectData{}
 	var missing error
@@ -47,6 +48,11 @@ func inspectContainers(g *common.Globals, ctrs []*libpod.Container, names []stri
 		d, err := c.Inspect()
 		if err != nil {
 			return err
+		}
+		if size {
+			if err := c.AddSize(d); err != nil {
+				return err
+			}
 		}
 		data = append(data, d)
 	}

@@ -3,102 +3,148 @@ package containers
 import (
 	"context"
 	"fmt"
-	"os"
 
 	"github.com/spf13/cobra"
 
 	"github.com/podlite/podlite/cmd/podlite/common"
 	"github.com/podlite/podlite/libpod"
+	"github.com/podlite/podlite/libpod/define"
 )
 
 func newStartCommand(g *common.Globals) *cobra.Command {
-	var attach, interactive bool
-	sel := selection{}
+	var attach, interactive, sigProxy bool
+	var detachKeys string
+	sel := selection{allKeep: func(s define.ContainerStatus) bool {
+		return s == define.StatusCreated || s == define.StatusInitialized || s == define.StatusExited
+	}}
 	cmd := &cobra.Command{
 		Use:               "start [options] CONTAINER [CONTAINER...]",
 		Short:             "Start one or more containers",
 		Args:              common.MinArgs(0),
-		Example:           "  podlite start web\n  podlite start -a -i shell",
+		Example:           "  podlite start web\n  podlite start -a -i shell\n  podlite start --filter label=tier=web",
 		ValidArgsFunction: common.Complete(g, common.ContainerNames),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			if attach {
-				ctrs, _, err := sel.resolve(g, args)
-				if err != nil {
-					return err
-				}
-				if len(ctrs) != 1 || ctrs[0] == nil {
-					rt, _ := g.Runtime()
-					if len(args) == 1 {
-						_, err := rt.LookupContainer(args[0])
-						return err
-					}
-					return fmt.Errorf("start --attach takes exactly one container")
-				}
-				return runAttached(context.Background(), g, ctrs[0], interactive, ctrs[0].Config().AutoRemove)
+			if !attach {
+				return forEach(g, sel, args, func(c *libpod.Container) error { return c.Start(context.Background()) })
 			}
-			return forEach(g, sel, args, func(c *libpod.Container) error { return c.Start(context.Background()) })
+			if err := checkAttachFlags(cmd, sigProxy, detachKeys); err != nil {
+				return err
+			}
+			ctrs, names, err := sel.resolve(g, args)
+			if err != nil {
+				return err
+			}
+			if len(ctrs) != 1 {
+				// podman's words.
+				return fmt.Errorf("you cannot start and attach multiple containers at once: %w", define.ErrInvalidArg)
+			}
+			if ctrs[0] == nil {
+				rt, _ := g.Runtime()
+				_, err := rt.LookupContainer(names[0])
+				return err
+			}
+			return runAttached(context.Background(), g, ctrs[0], interactive, ctrs[0].Config().AutoRemove)
 		},
 	}
-	cmd.Flags().BoolVarP(&attach, "attach", "a", false, "attach to the container's output and wait for it")
-	cmd.Flags().BoolVarP(&interactive, "interactive", "i", false, "attach stdin")
-	cmd.Flags().BoolVar(&sel.all, "all", false, "start every container")
-	cmd.Flags().BoolVarP(&sel.latest, "latest", "l", false, "act on the latest container")
+	fs := cmd.Flags()
+	fs.BoolVarP(&attach, "attach", "a", false, "attach to the container's output and wait for it")
+	fs.BoolVarP(&interactive, "interactive", "i", false, "attach stdin")
+	fs.BoolVar(&sel.all, "all", false, "start every container that is not running")
+	fs.BoolVarP(&sel.latest, "latest", "l", false, "act on the latest container")
+	sel.addFilter(fs, "f")
+	fs.StringVar(&detachKeys, "detach-keys", "ctrl-p,ctrl-q", "key sequence for detaching (with --attach: only \"\", start --attach does not detach)")
+	fs.BoolVar(&sigProxy, "sig-proxy", true, "proxy the signals podlite receives to the container (with --attach)")
 	return cmd
+}
+
+// checkAttachFlags refuses what start --attach cannot do: detach keys
+// (start --attach does not detach) and --sig-proxy=false (it always
+// proxies signals).
+func checkAttachFlags(cmd *cobra.Command, sigProxy bool, detachKeys string) error {
+	if !sigProxy {
+		return fmt.Errorf("start --attach --sig-proxy=false: podlite always proxies signals to an attached container: %w", define.ErrNotSupported)
+	}
+	if cmd.Flags().Changed("detach-keys") && detachKeys != "" {
+		if _, err := parseDetachKeys(detachKeys); err != nil {
+			return err
+		}
+		return fmt.Errorf("start --attach --detach-keys %q: start --attach does not detach; use attach: %w", detachKeys, define.ErrNotSupported)
+	}
+	return nil
+}
+
+// timeFlag is --time/-t: seconds to wait for the stop signal, nil when not
+// given (the container's own stop timeout).
+func timeFlag(cmd *cobra.Command, t uint) *uint {
+	if cmd.Flags().Changed("time") {
+		return &t
+	}
+	return nil
 }
 
 func newStopCommand(g *common.Globals) *cobra.Command {
 	var timeout uint
-	var ignore bool
-	sel := selection{}
+	sel := selection{allKeep: isRunning}
 	cmd := &cobra.Command{
 		Use:               "stop [options] CONTAINER [CONTAINER...]",
 		Short:             "Stop one or more running containers",
 		Args:              common.MinArgs(0),
-		Example:           "  podlite stop web\n  podlite stop -t 0 --all",
+		Example:           "  podlite stop web\n  podlite stop -t 0 --all\n  podlite stop --cidfile /run/web.cid",
 		ValidArgsFunction: common.Complete(g, common.ContainerNames),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			var t *uint
-			if cmd.Flags().Changed("time") {
-				t = &timeout
-			}
+			t := timeFlag(cmd, timeout)
 			return forEach(g, sel, args, func(c *libpod.Container) error {
-				return ignoreMissing(c.Stop(context.Background(), t), ignore)
+				return ignoreMissing(c.Stop(context.Background(), t), sel.ignore)
 			})
 		},
 	}
-	cmd.Flags().UintVarP(&timeout, "time", "t", 10, "seconds to wait before killing the container")
-	cmd.Flags().BoolVarP(&sel.all, "all", "a", false, "stop every running container")
-	cmd.Flags().BoolVarP(&sel.latest, "latest", "l", false, "act on the latest container")
-	cmd.Flags().BoolVarP(&ignore, "ignore", "i", false, "ignore containers that do not exist")
+	fs := cmd.Flags()
+	fs.UintVarP(&timeout, "time", "t", 10, "seconds to wait before killing the container")
+	fs.BoolVarP(&sel.all, "all", "a", false, "stop every running container")
+	fs.BoolVarP(&sel.latest, "latest", "l", false, "act on the latest container")
+	fs.BoolVarP(&sel.ignore, "ignore", "i", false, "ignore containers and --cidfile files that do not exist")
+	sel.addFilter(fs, "f")
+	sel.addCIDFile(fs)
 	return cmd
 }
 
+func isRunning(s define.ContainerStatus) bool { return s == define.StatusRunning }
+
 func newRestartCommand(g *common.Globals) *cobra.Command {
 	var timeout uint
+	var running bool
 	sel := selection{}
 	cmd := &cobra.Command{
 		Use:               "restart [options] CONTAINER [CONTAINER...]",
 		Short:             "Restart one or more containers",
 		Args:              common.MinArgs(0),
-		Example:           "  podlite restart web",
+		Example:           "  podlite restart web\n  podlite restart --running",
 		ValidArgsFunction: common.Complete(g, common.ContainerNames),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			var t *uint
-			if cmd.Flags().Changed("time") {
-				t = &timeout
+			if running {
+				// podman 5: --running restarts every running container.
+				if len(args) > 0 || len(sel.cidfiles) > 0 {
+					return fmt.Errorf("--running takes no container names: %w", define.ErrInvalidArg)
+				}
+				sel.all, sel.allKeep = true, isRunning
 			}
+			t := timeFlag(cmd, timeout)
 			return forEach(g, sel, args, func(c *libpod.Container) error { return c.Restart(context.Background(), t) })
 		},
 	}
-	cmd.Flags().UintVarP(&timeout, "time", "t", 10, "seconds to wait before killing the container")
-	cmd.Flags().BoolVarP(&sel.all, "all", "a", false, "restart every container")
-	cmd.Flags().BoolVarP(&sel.latest, "latest", "l", false, "act on the latest container")
+	fs := cmd.Flags()
+	fs.UintVarP(&timeout, "time", "t", 10, "seconds to wait before killing the container")
+	fs.BoolVarP(&sel.all, "all", "a", false, "restart every container")
+	fs.BoolVarP(&sel.latest, "latest", "l", false, "act on the latest container")
+	fs.BoolVar(&running, "running", false, "restart every running container")
+	sel.addFilter(fs, "f")
+	sel.addCIDFile(fs)
 	return cmd
 }
 
 func newKillCommand(g *common.Globals) *cobra.Command {
 	var signal string
-	sel := selection{}
+	sel := selection{allKeep: func(s define.ContainerStatus) bool { return s == define.StatusRunning || s == define.StatusPaused }}
 	cmd := &cobra.Command{
 		Use:               "kill [options] CONTAINER [CONTAINER...]",
 		Short:             "Send a signal to one or more running containers",
@@ -113,14 +159,16 @@ func newKillCommand(g *common.Globals) *cobra.Command {
 			return forEach(g, sel, args, func(c *libpod.Container) error { return c.Kill(context.Background(), sig) })
 		},
 	}
-	cmd.Flags().StringVarP(&signal, "signal", "s", "KILL", "signal to send")
-	cmd.Flags().BoolVarP(&sel.all, "all", "a", false, "signal every running container")
-	cmd.Flags().BoolVarP(&sel.latest, "latest", "l", false, "act on the latest container")
+	fs := cmd.Flags()
+	fs.StringVarP(&signal, "signal", "s", "KILL", "signal to send")
+	fs.BoolVarP(&sel.all, "all", "a", false, "signal every running and paused container")
+	fs.BoolVarP(&sel.latest, "latest", "l", false, "act on the latest container")
+	sel.addCIDFile(fs)
 	return cmd
 }
 
 func newPauseCommand(g *common.Globals) *cobra.Command {
-	sel := selection{}
+	sel := selection{allKeep: isRunning}
 	cmd := &cobra.Command{
 		Use:               "pause [options] CONTAINER [CONTAINER...]",
 		Short:             "Pause all the processes in one or more containers",
@@ -131,13 +179,16 @@ func newPauseCommand(g *common.Globals) *cobra.Command {
 			return forEach(g, sel, args, func(c *libpod.Container) error { return c.Pause(context.Background()) })
 		},
 	}
-	cmd.Flags().BoolVarP(&sel.all, "all", "a", false, "pause every running container")
-	cmd.Flags().BoolVarP(&sel.latest, "latest", "l", false, "act on the latest container")
+	fs := cmd.Flags()
+	fs.BoolVarP(&sel.all, "all", "a", false, "pause every running container")
+	fs.BoolVarP(&sel.latest, "latest", "l", false, "act on the latest container")
+	sel.addFilter(fs, "f")
+	sel.addCIDFile(fs)
 	return cmd
 }
 
 func newUnpauseCommand(g *common.Globals) *cobra.Command {
-	sel := selection{}
+	sel := selection{allKeep: func(s define.ContainerStatus) bool { return s == define.StatusPaused }}
 	cmd := &cobra.Command{
 		Use:               "unpause [options] CONTAINER [CONTAINER...]",
 		Short:             "Unpause the processes in one or more containers",
@@ -148,129 +199,59 @@ func newUnpauseCommand(g *common.Globals) *cobra.Command {
 			return forEach(g, sel, args, func(c *libpod.Container) error { return c.Unpause(context.Background()) })
 		},
 	}
-	cmd.Flags().BoolVarP(&sel.all, "all", "a", false, "unpause every paused container")
-	cmd.Flags().BoolVarP(&sel.latest, "latest", "l", false, "act on the latest container")
+	fs := cmd.Flags()
+	fs.BoolVarP(&sel.all, "all", "a", false, "unpause every paused container")
+	fs.BoolVarP(&sel.latest, "latest", "l", false, "act on the latest container")
+	sel.addFilter(fs, "f")
+	sel.addCIDFile(fs)
 	return cmd
 }
 
-func newRmCommand(g *common.Globals) *cobra.Command {
-	var force, volumes, ignore bool
-	var cidfiles []string
-	sel := selection{}
+func newInitCommand(g *common.Globals) *cobra.Command {
+	sel := selection{allKeep: func(s define.ContainerStatus) bool { return s == define.StatusCreated || s == define.StatusExited }}
 	cmd := &cobra.Command{
-		Use:               "rm [options] CONTAINER [CONTAINER...]",
-		Short:             "Remove one or more containers",
+		Use:               "init [options] CONTAINER [CONTAINER...]",
+		Short:             "Initialize one or more containers: prepare them to start without starting them",
 		Args:              common.MinArgs(0),
-		Example:           "  podlite rm web\n  podlite rm -f --all",
+		Example:           "  podlite init web\n  podlite init --all",
 		ValidArgsFunction: common.Complete(g, common.ContainerNames),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			rt, err := g.Runtime()
-			if err != nil {
-				return err
-			}
-			ids, err := libpod.ReadCIDFiles(cidfiles, ignore)
-			if err != nil {
-				return err
-			}
-			args = append(args, ids...)
-			// As podman's: --force also ignores missing containers.
-			if ignore || force {
-				args = existing(rt, args)
-				if len(args) == 0 && !sel.all && !sel.latest {
-					return nil
-				}
-			}
-			err = forEach(g, sel, args, func(c *libpod.Container) error {
-				return ignoreMissing(rt.RemoveContainer(context.Background(), c.ID(), force, volumes), ignore || force)
-			})
-			if !sel.all {
-				return err
-			}
-			// --all also removes what killed creates and removals left
-			// without a record.
-			orphanErr := rt.RemoveOrphans()
-			if err == nil {
-				return orphanErr
-			}
-			if orphanErr != nil {
-				fmt.Fprintf(os.Stderr, "Error: %v\n", orphanErr)
-			}
-			return err
+			return forEach(g, sel, args, func(c *libpod.Container) error { return c.Init(context.Background()) })
 		},
 	}
-	cmd.Flags().BoolVarP(&force, "force", "f", false, "kill and remove running containers; ignore missing ones")
-	cmd.Flags().BoolVarP(&volumes, "volumes", "v", false, "remove the container's anonymous volumes")
-	cmd.Flags().BoolVarP(&ignore, "ignore", "i", false, "ignore containers that do not exist")
-	cmd.Flags().BoolVarP(&sel.all, "all", "a", false, "remove every container")
-	cmd.Flags().BoolVarP(&sel.latest, "latest", "l", false, "act on the latest container")
-	cmd.Flags().StringArrayVar(&cidfiles, "cidfile", nil, "remove the container whose ID is in this file (from create --cidfile)")
-	return cmd
-}
-
-// existing keeps the names that resolve to a container.
-func existing(rt *libpod.Runtime, names []string) []string {
-	var out []string
-	for _, n := range names {
-		if _, err := rt.LookupContainer(n); err == nil {
-			out = append(out, n)
-		}
-	}
-	return out
-}
-
-func newWaitCommand(g *common.Globals) *cobra.Command {
-	sel := selection{}
-	cmd := &cobra.Command{
-		Use:               "wait [options] CONTAINER [CONTAINER...]",
-		Short:             "Wait for one or more containers to stop and print their exit codes",
-		Args:              common.MinArgs(0),
-		Example:           "  podlite wait web",
-		ValidArgsFunction: common.Complete(g, common.ContainerNames),
-		RunE: func(cmd *cobra.Command, args []string) error {
-			ctrs, names, err := sel.resolve(g, args)
-			if err != nil {
-				return err
-			}
-			rt, _ := g.Runtime()
-			for i, c := range ctrs {
-				if c == nil {
-					_, err := rt.LookupContainer(names[i])
-					return err
-				}
-				code, err := c.Wait(context.Background())
-				if err != nil {
-					return err
-				}
-				fmt.Println(code)
-			}
-			return nil
-		},
-	}
-	cmd.Flags().BoolVarP(&sel.latest, "latest", "l", false, "act on the latest container")
+	fs := cmd.Flags()
+	fs.BoolVarP(&sel.all, "all", "a", false, "initialize every container not initialized or running yet")
+	fs.BoolVarP(&sel.latest, "latest", "l", false, "act on the latest container")
 	return cmd
 }
 
 func newCleanupCommand(g *common.Globals) *cobra.Command {
-	return &cobra.Command{
-		Use:               "cleanup CONTAINER",
-		Short:             "Release the resources of an exited container (run by its supervisor)",
-		Args:              common.ExactArgs(1),
-		Example:           "  podlite container cleanup web",
+	var opts libpod.CleanupOptions
+	var exec string
+	sel := selection{}
+	cmd := &cobra.Command{
+		Use:   "cleanup [options] CONTAINER [CONTAINER...]",
+		Short: "Release the resources of exited containers",
+		Long: `Record the exit of stopped containers and release what they hold (rootfs
+mount, network), as every podlite command does when it sees an exit; with
+--rm also remove them, with --rmi their images too. Each container's
+supervisor runs it when the container exits, applying --rm and the restart
+policy.`,
+		Args:              common.MinArgs(0),
+		Example:           "  podlite container cleanup web\n  podlite container cleanup --rm --all",
 		ValidArgsFunction: common.Complete(g, common.ContainerNames),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			c, err := g.Container(args[0])
-			if err != nil {
-				return err
+			if exec != "" {
+				return fmt.Errorf("--exec %s: podlite's exec sessions leave nothing to clean up: %w", exec, define.ErrNotSupported)
 			}
-			return c.Cleanup(context.Background())
+			return forEach(g, sel, args, func(c *libpod.Container) error { return c.Cleanup(cmd.Context(), opts) })
 		},
 	}
-}
-
-func newExistsCommand(g *common.Globals) *cobra.Command {
-	return common.NewExistsCommand(g, "container", "  podlite container exists web", common.ContainerNames,
-		func(rt *libpod.Runtime, name string) error {
-			_, err := rt.LookupContainer(name)
-			return err
-		})
+	fs := cmd.Flags()
+	fs.BoolVarP(&sel.all, "all", "a", false, "clean up every container")
+	fs.BoolVarP(&sel.latest, "latest", "l", false, "act on the latest container")
+	fs.BoolVar(&opts.Remove, "rm", false, "remove the containers after cleaning them up")
+	fs.BoolVar(&opts.RemoveImage, "rmi", false, "remove the containers and then their images, unless other containers use them")
+	fs.StringVar(&exec, "exec", "", "refused: podlite's exec sessions leave nothing to clean up")
+	return cmd
 }

@@ -6,88 +6,110 @@ import (
 	"os"
 	"os/signal"
 	"syscall"
-	"time"
 
 	"github.com/spf13/cobra"
 
 	"github.com/podlite/podlite/cmd/podlite/common"
+	"github.com/podlite/podlite/libpod"
 	"github.com/podlite/podlite/libpod/define"
 	"github.com/podlite/podlite/libpod/logs"
 )
 
+// logsFlags are the flags of `logs` that shape its output.
+type logsFlags struct {
+	latest, names, timestamps, color bool
+	since, until                     string
+}
+
 func newLogsCommand(g *common.Globals) *cobra.Command {
-	var follow, timestamps, latest bool
-	var tail int
-	var since, until string
+	var f logsFlags
+	opts := logs.Options{Tail: -1}
 	cmd := &cobra.Command{
-		Use:               "logs [options] CONTAINER",
-		Short:             "Show a container's output",
-		Args:              common.RangeArgs(0, 1),
-		Example:           "  podlite logs web\n  podlite logs -f --tail 10 web\n  podlite logs --since 5m -t web",
+		Use:               "logs [options] CONTAINER [CONTAINER...]",
+		Short:             "Show the output of one or more containers",
+		Args:              cobra.ArbitraryArgs,
+		Example:           "  podlite logs web\n  podlite logs -f --tail 10 web\n  podlite logs --since 5m -t -n web db",
 		ValidArgsFunction: common.Complete(g, common.ContainerNames),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			ctrs, _, err := selection{latest: latest}.resolve(g, args)
+			ctrs, err := f.containers(g, args)
 			if err != nil {
 				return err
 			}
-			if len(ctrs) != 1 || ctrs[0] == nil {
-				rt, _ := g.Runtime()
-				_, err := rt.LookupContainer(args[0])
-				return err
+			if opts.Since, err = logs.ParseTime(f.since); err != nil {
+				return fmt.Errorf("parsing --since %q: %w", f.since, err)
 			}
-			c := ctrs[0]
-			opts := logs.Options{Tail: tail, Follow: follow}
-			if opts.Since, err = parseTime(since); err != nil {
-				return err
-			}
-			if opts.Until, err = parseTime(until); err != nil {
-				return err
+			if opts.Until, err = logs.ParseTime(f.until); err != nil {
+				return fmt.Errorf("parsing --until %q: %w", f.until, err)
 			}
 			ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGINT, syscall.SIGTERM)
 			defer stop()
-			return c.Logs(ctx, opts, func(l logs.Line) error {
-				out := common.ContainerStdout()
-				if l.Stream == "stderr" {
-					out = os.Stderr
-				}
-				nl := "\n"
-				if l.Partial {
-					nl = ""
-				}
-				if timestamps {
-					_, err := fmt.Fprintf(out, "%s %s%s", l.Time.Format(logs.TimeFormat), l.Text, nl)
-					return err
-				}
-				_, err := fmt.Fprintf(out, "%s%s", l.Text, nl)
-				return err
+			return libpod.ContainerLogs(ctx, ctrs, opts, func(i int, l logs.Line) error {
+				return printLogLine(l, f.printOptions(ctrs, i))
 			})
 		},
 	}
-	f := cmd.Flags()
-	f.BoolVarP(&follow, "follow", "f", false, "keep printing new output until the container exits")
-	f.BoolVarP(&timestamps, "timestamps", "t", false, "show timestamps")
-	f.IntVar(&tail, "tail", -1, "show only the last N lines")
-	f.StringVar(&since, "since", "", "show output since a time (RFC 3339, Unix seconds, or a duration like 10m)")
-	f.StringVar(&until, "until", "", "show output until a time")
-	f.BoolVarP(&latest, "latest", "l", false, "act on the latest container")
+	fl := cmd.Flags()
+	fl.BoolVarP(&opts.Follow, "follow", "f", false, "keep printing new output until the containers exit")
+	fl.BoolVarP(&f.timestamps, "timestamps", "t", false, "show timestamps")
+	fl.BoolVarP(&f.names, "names", "n", false, "prefix lines with the container's name instead of its ID (several containers)")
+	fl.BoolVar(&f.color, "color", false, "print each container's lines in a color of its own")
+	fl.IntVar(&opts.Tail, "tail", -1, "show only the last N lines of each container (-1: all)")
+	fl.StringVar(&f.since, "since", "", "show output since a time (RFC 3339, Unix seconds, or a duration like 10m back from now)")
+	fl.StringVar(&f.until, "until", "", "show output until a time (same forms as --since)")
+	fl.BoolVarP(&f.latest, "latest", "l", false, "act on the latest container")
 	return cmd
 }
 
-func parseTime(s string) (time.Time, error) {
-	if s == "" {
-		return time.Time{}, nil
+// containers looks every named container up (or the latest) before any
+// log is read, with podman's messages.
+func (f logsFlags) containers(g *common.Globals, args []string) ([]*libpod.Container, error) {
+	switch {
+	case f.latest && len(args) > 0:
+		return nil, fmt.Errorf("--latest and containers cannot be used together: %w", define.ErrInvalidArg)
+	case !f.latest && len(args) == 0:
+		return nil, fmt.Errorf("specify at least one container name or ID to log: %w", define.ErrInvalidArg)
 	}
-	if d, err := time.ParseDuration(s); err == nil {
-		return time.Now().Add(-d), nil
+	rt, err := g.Runtime()
+	if err != nil {
+		return nil, err
 	}
-	for _, layout := range []string{time.RFC3339Nano, time.RFC3339, "2006-01-02T15:04:05", "2006-01-02"} {
-		if t, err := time.ParseInLocation(layout, s, time.Local); err == nil {
-			return t, nil
+	if f.latest {
+		c, err := rt.LatestContainer()
+		return []*libpod.Container{c}, err
+	}
+	ctrs := make([]*libpod.Container, len(args))
+	for i, a := range args {
+		if ctrs[i], err = rt.LookupContainer(a); err != nil {
+			return nil, err
 		}
 	}
-	var secs int64
-	if _, err := fmt.Sscanf(s, "%d", &secs); err == nil {
-		return time.Unix(secs, 0), nil
+	return ctrs, nil
+}
+
+// printOptions are podman's: a prefix only when several containers are
+// read, the short ID unless --names.
+func (f logsFlags) printOptions(ctrs []*libpod.Container, i int) logs.PrintOptions {
+	o := logs.PrintOptions{Timestamps: f.timestamps, Color: f.color, ColorIndex: i}
+	if len(ctrs) > 1 {
+		o.Prefix = ctrs[i].ID()[:12]
+		if f.names {
+			o.Prefix = ctrs[i].Name()
+		}
 	}
-	return time.Time{}, fmt.Errorf("invalid time %q: %w", s, define.ErrInvalidArg)
+	return o
+}
+
+// printLogLine writes a line to stdout or stderr as it was written; a
+// partial line (output without a final newline) gets none.
+func printLogLine(l logs.Line, o logs.PrintOptions) error {
+	out := common.ContainerStdout()
+	if l.Stream == "stderr" {
+		out = os.Stderr
+	}
+	nl := "\n"
+	if l.Partial {
+		nl = ""
+	}
+	_, err := fmt.Fprint(out, l.Format(o)+nl)
+	return err
 }

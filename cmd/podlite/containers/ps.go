@@ -227,6 +227,9 @@ func (r psRow) Status() string {
 	switch r.State {
 	case "running":
 		s = "Up " + units.HumanDuration(time.Since(time.Unix(r.StartedAt, 0)))
+		if r.Health != "" {
+			s += " (" + r.Health + ")"
+		}
 	case "exited":
 		s = fmt.Sprintf("Exited (%d) %s ago", r.ExitCode, units.HumanDuration(time.Since(time.Unix(r.ExitedAt, 0))))
 		if r.Checkpointed {

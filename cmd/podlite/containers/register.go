@@ -13,13 +13,14 @@ var verbs = []func(g *common.Globals) *cobra.Command{
 	newRestartCommand, newRmCommand, newPsCommand, newLogsCommand,
 	newWaitCommand, newExecCommand, newPauseCommand, newUnpauseCommand,
 	newAttachCommand, newTopCommand, newPortCommand, newRenameCommand, newMountCommand,
-	newUnmountCommand, newCpCommand, newExportCommand,
+	newUnmountCommand, newCpCommand, newExportCommand, newInitCommand,
+	newStatsCommand, newUpdateCommand,
 }
 
 // containerOnly are only under `container` (as in podman).
 var containerOnly = []func(g *common.Globals) *cobra.Command{
 	newCleanupCommand, newExistsCommand, newInspectCommand, newPruneCommand,
-	newCheckpointCommand, newRestoreCommand,
+	newCheckpointCommand, newRestoreCommand, newCloneCommand,
 }
 
 // Register adds the container commands to root.
@@ -38,6 +39,7 @@ func Register(root *cobra.Command, g *common.Globals) {
 	for _, v := range containerOnly {
 		parent.AddCommand(v(g))
 	}
+	root.AddCommand(newHealthcheckCommand(g))
 	ls := newPsCommand(g)
 	ls.Use, ls.Aliases = "ls [options]", []string{"list"}
 	parent.AddCommand(ls)

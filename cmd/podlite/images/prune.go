@@ -1,10 +1,8 @@
 package images
 
 import (
-	"bufio"
 	"fmt"
 	"os"
-	"strings"
 
 	"github.com/spf13/cobra"
 
@@ -32,8 +30,14 @@ func newPruneCommand(g *common.Globals) *cobra.Command {
 			if external {
 				return fmt.Errorf("--external: podlite runs no build containers; remove containers with rm: %w", define.ErrNotSupported)
 			}
-			if !force && !confirm(all) {
-				return nil
+			if !force {
+				warning := "WARNING! This command removes all dangling images."
+				if all {
+					warning = "WARNING! This command removes all images without at least one container associated with them."
+				}
+				if ok, err := common.Confirm(os.Stdin, os.Stdout, warning); err != nil || !ok {
+					return err
+				}
 			}
 			rt, err := g.Runtime()
 			if err != nil {
@@ -52,16 +56,4 @@ func newPruneCommand(g *common.Globals) *cobra.Command {
 	cmd.Flags().BoolVar(&external, "external", false, "refused: podlite runs no external (build) containers")
 	cmd.Flags().StringArrayVar(&filters, "filter", nil, "prune only images that pass the filter KEY=VALUE (the keys of images --filter)")
 	return cmd
-}
-
-// confirm asks on stderr and reads the answer from stdin.
-func confirm(all bool) bool {
-	what := "all dangling images"
-	if all {
-		what = "all images without at least one container associated with them"
-	}
-	fmt.Fprintf(os.Stderr, "WARNING! This command removes %s.\nAre you sure you want to continue? [y/N] ", what)
-	answer, _ := bufio.NewReader(os.Stdin).ReadString('\n')
-	answer = strings.ToLower(strings.TrimSpace(answer))
-	return answer == "y" || answer == "yes"
 }

@@ -8,7 +8,6 @@ import (
 
 	"github.com/podlite/podlite/cmd/podlite/common"
 	"github.com/podlite/podlite/libpod"
-	"github.com/podlite/podlite/libpod/define"
 )
 
 func newRmCommand(g *common.Globals) *cobra.Command {
@@ -44,10 +43,8 @@ when one is in use, 125 for other failures.`,
 					fmt.Println("Deleted:", d.Deleted)
 				}
 			}
-			if err := common.ReportEach(os.Stderr, errs); err != nil {
-				return &define.ExitCodeError{Code: libpod.RemoveImagesExitCode(errs), Err: err}
-			}
-			return nil
+			// The status (1, 2 or 125) is cmd/podlite/cli's rule for rmi.
+			return common.ReportEach(os.Stderr, errs)
 		},
 	}
 	cmd.Flags().BoolVarP(&opts.Force, "force", "f", false, "remove the containers using the images, and images with several names")

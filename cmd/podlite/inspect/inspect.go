@@ -10,9 +10,11 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/podlite/podlite/cmd/podlite/common"
+	"github.com/podlite/podlite/cmd/podlite/networks"
 	"github.com/podlite/podlite/cmd/podlite/volumes"
 	"github.com/podlite/podlite/libpod"
 	"github.com/podlite/podlite/libpod/define"
+	"github.com/podlite/podlite/pkg/network"
 )
 
 // Register adds `podlite inspect` to root.
@@ -20,11 +22,11 @@ func Register(root *cobra.Command, g *common.Globals) {
 	root.AddCommand(newInspectCommand(g))
 }
 
-var kinds = []string{"container", "image", "volume", "all"}
+var kinds = []string{"container", "image", "network", "pod", "volume", "all"}
 
 func newInspectCommand(g *common.Globals) *cobra.Command {
 	var format, kind string
-	var latest bool
+	var latest, size bool
 	cmd := &cobra.Command{
 		Use:   "inspect [options] NAME [NAME...]",
 		Short: "Show the configuration and state of containers, images or volumes",
@@ -38,7 +40,7 @@ then an image, then a volume.`,
 		ValidArgsFunction: common.Complete(g, common.ContainerNames),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if !validKind(kind) {
-				return fmt.Errorf("invalid --type %q: use container, image, volume or all: %w", kind, define.ErrInvalidArg)
+				return &define.PodmanError{Msg: fmt.Sprintf(`invalid type %q: must be "image", "container", "pod", "network", "volume", or "all"`, kind), Class: define.ErrInvalidArg}
 			}
 			rt, err := g.Runtime()
 			if err != nil {
@@ -60,7 +62,7 @@ then an image, then a volume.`,
 			var out []any
 			var errs []error
 			for _, name := range args {
-				data, err := lookup(cmd.Context(), rt, kind, name)
+				data, err := lookup(cmd.Context(), rt, kind, name, size)
 				if err != nil {
 					errs = append(errs, err)
 					continue
@@ -77,7 +79,8 @@ then an image, then a volume.`,
 		},
 	}
 	cmd.Flags().StringVarP(&format, "format", "f", "", "Go template or json")
-	cmd.Flags().StringVarP(&kind, "type", "t", "all", "kind of object: container, image, volume or all")
+	cmd.Flags().StringVarP(&kind, "type", "t", "all", "kind of object: container, image, network, pod, volume or all")
+	cmd.Flags().BoolVarP(&size, "size", "s", false, "show a container's sizes (SizeRw, SizeRootFs)")
 	cmd.Flags().BoolVarP(&latest, "latest", "l", false, "inspect the latest container")
 	_ = cmd.RegisterFlagCompletionFunc("type", cobra.FixedCompletions(kinds, cobra.ShellCompDirectiveNoFileComp))
 	return cmd
@@ -92,29 +95,54 @@ func validKind(k string) bool {
 	return false
 }
 
-// lookup finds name as the given kind, or as each kind in turn.
-func lookup(ctx context.Context, rt *libpod.Runtime, kind, name string) (any, error) {
-	if kind == "container" || kind == "all" {
-		c, err := rt.LookupContainer(name)
-		if err == nil {
-			return c.Inspect()
+// lookup finds name as the given kind, or as each kind in turn, as
+// podman does: container, image, volume, network.
+func lookup(ctx context.Context, rt *libpod.Runtime, kind, name string, size bool) (any, error) {
+	finders := []struct {
+		kind string
+		find func() (any, error)
+	}{
+		{"container", func() (any, error) {
+			c, err := rt.LookupContainer(name)
+			if err != nil {
+				return nil, err
+			}
+			return inspectContainer(c, size)
+		}},
+		{"image", func() (any, error) { return rt.InspectImage(ctx, name) }},
+		{"volume", func() (any, error) {
+			v, err := rt.Volume(name)
+			if err != nil {
+				return nil, err
+			}
+			return volumes.Reports([]*define.Volume{v})[0], nil
+		}},
+		{"network", func() (any, error) {
+			n, err := rt.NetworkByName(name)
+			if err != nil {
+				return nil, err
+			}
+			return networks.Reports([]*network.Network{n})[0], nil
+		}},
+	}
+	for _, f := range finders {
+		if kind != "all" && kind != f.kind {
+			continue
 		}
-		if kind == "container" {
-			return nil, err
+		if data, err := f.find(); err == nil || kind == f.kind {
+			return data, err
 		}
 	}
-	if kind == "image" || kind == "all" {
-		img, err := rt.InspectImage(ctx, name)
-		if err == nil || kind == "image" {
-			return img, err
-		}
+	if kind == "pod" {
+		return nil, fmt.Errorf("no pod with name or ID %s found: %w", name, define.ErrNoSuchPod)
 	}
-	v, err := rt.Volume(name)
-	if err != nil {
-		if kind == "all" {
-			return nil, fmt.Errorf("no container, image or volume named %q: %w", name, define.ErrNotFound)
-		}
-		return nil, err
+	return nil, &define.PodmanError{Msg: fmt.Sprintf("no such object: %q", name), Class: define.ErrNotFound}
+}
+
+func inspectContainer(c *libpod.Container, size bool) (*libpod.InspectData, error) {
+	d, err := c.Inspect()
+	if err == nil && size {
+		err = c.AddSize(d)
 	}
-	return volumes.Reports([]*define.Volume{v})[0], nil
+	return d, err
 }

@@ -2,6 +2,7 @@ package networks
 
 import (
 	"context"
+	"fmt"
 
 	"github.com/spf13/cobra"
 
@@ -19,6 +20,9 @@ func newConnectCommand(g *common.Globals) *cobra.Command {
 		Example:           "  podlite network connect backend web\n  podlite network connect --ip 10.91.0.20 backend web",
 		ValidArgsFunction: completeNetworks(g),
 		RunE: func(cmd *cobra.Command, args []string) error {
+			if cmd.Flags().Changed("ip6") {
+				return fmt.Errorf("--ip6: podlite assigns static IPv4 addresses only: %w", define.ErrNotSupported)
+			}
 			c, err := g.Container(args[1])
 			if err != nil {
 				return err
@@ -33,6 +37,7 @@ func newConnectCommand(g *common.Globals) *cobra.Command {
 	cmd.Flags().StringVar(&ip, "ip", "", "static IPv4 address on the network")
 	cmd.Flags().StringVar(&mac, "mac-address", "", "static MAC address on the network")
 	cmd.Flags().StringArrayVar(&aliases, "alias", nil, "network alias of the container")
+	cmd.Flags().String("ip6", "", "refused: podlite assigns static IPv4 addresses only")
 	return cmd
 }
 
@@ -51,6 +56,8 @@ func newDisconnectCommand(g *common.Globals) *cobra.Command {
 			return c.Disconnect(context.Background(), args[0])
 		},
 	}
-	cmd.Flags().BoolP("force", "f", false, "accepted for podman compatibility")
+	// podman's --force disconnects a container its network backend cannot
+	// reach; podlite's disconnect always completes, so it is always so.
+	cmd.Flags().BoolP("force", "f", false, "disconnect whatever the container's state (podlite always does)")
 	return cmd
 }

@@ -3,6 +3,8 @@ package networks
 import (
 	"errors"
 	"fmt"
+	"slices"
+	"strings"
 
 	"github.com/spf13/cobra"
 
@@ -13,9 +15,9 @@ import (
 )
 
 func newCreateCommand(g *common.Globals) *cobra.Command {
-	var subnets, gateways, ipRanges, labels, opts []string
-	var driver, ifname string
-	var internal, ignore bool
+	var subnets, gateways, ipRanges, labels, opts, dnsServers, routes []string
+	var driver, ifname, ipam string
+	var internal, ignore, ipv6 bool
 	cmd := &cobra.Command{
 		Use:   "create [options] [NAME]",
 		Short: "Create a CNI network",
@@ -32,6 +34,9 @@ mode=bridge|private|vepa|passthru and mtu=N.`,
   podlite network create --internal --label app=db --interface-name dbbr0 db
   podlite network create -d macvlan -o parent=eth0 --subnet 192.168.1.0/24 lan`,
 		RunE: func(cmd *cobra.Command, args []string) error {
+			if err := refuseCreateFlags(ipam, ipv6, subnets, dnsServers, routes); err != nil {
+				return err
+			}
 			n := network.Network{Driver: driver, NetworkInterface: ifname, Internal: internal}
 			if len(args) == 1 {
 				n.Name = args[0]
@@ -81,7 +86,28 @@ mode=bridge|private|vepa|passthru and mtu=N.`,
 	f.StringArrayVarP(&opts, "opt", "o", nil, "set a driver option KEY=VALUE (repeatable): mtu; macvlan also parent, mode")
 	f.StringVar(&ifname, "interface-name", "", "name of the bridge (default podliteN), or the macvlan parent device")
 	f.BoolVar(&ignore, "ignore", false, "do not fail if the named network exists; print its name")
+	f.Bool("disable-dns", false, "no DNS for the network (podlite's networks never have a DNS server: always so)")
+	f.StringVar(&ipam, "ipam-driver", "", "IP address management: host-local (the only one)")
+	f.BoolVar(&ipv6, "ipv6", false, "dual stack: needs an IPv6 --subnet (podlite picks IPv4 subnets only)")
+	f.StringArrayVar(&dnsServers, "dns", nil, "refused: podlite runs no DNS server for networks")
+	f.StringArrayVar(&routes, "route", nil, "refused: static routes are not supported yet")
 	return cmd
+}
+
+// refuseCreateFlags rejects podman's network create flags podlite cannot
+// honour, each with its reason.
+func refuseCreateFlags(ipam string, ipv6 bool, subnets, dnsServers, routes []string) error {
+	switch {
+	case ipam != "" && ipam != "host-local":
+		return fmt.Errorf("--ipam-driver %q: podlite's networks hand out addresses with host-local only: %w", ipam, define.ErrNotSupported)
+	case len(dnsServers) > 0:
+		return fmt.Errorf("--dns: podlite runs no DNS server for networks; give containers --dns instead: %w", define.ErrNotSupported)
+	case len(routes) > 0:
+		return fmt.Errorf("--route: static routes on networks are not supported yet: %w", define.ErrNotSupported)
+	case ipv6 && !slices.ContainsFunc(subnets, func(s string) bool { return strings.Contains(s, ":") }):
+		return fmt.Errorf("--ipv6: podlite picks IPv4 subnets only: give an IPv6 --subnet: %w", define.ErrNotSupported)
+	}
+	return nil
 }
 
 // subnetFlags pairs each --subnet with the --gateway and --ip-range in the

@@ -59,6 +59,6 @@ form. Filters with different keys must all match:
 	f.BoolVar(&noTrunc, "no-trunc", false, "print full network IDs")
 	f.BoolVarP(&lf.NoHeading, "noheading", "n", false, "do not print the table's header row")
 	f.StringVar(&lf.Format, "format", "", "Go template, json, or 'table …'")
-	f.StringArrayVarP(&filters, "filter", "f", nil, "filter KEY=VALUE (repeatable): name, id, driver, label, label!")
+	f.StringArrayVarP(&filters, "filter", "f", nil, "filter KEY=VALUE (repeatable): name, id, driver, label, label!, until")
 	return cmd
 }

@@ -10,6 +10,7 @@ import (
 
 func newRmCommand(g *common.Globals) *cobra.Command {
 	var force bool
+	var timeout uint
 	cmd := &cobra.Command{
 		Use:     "rm [options] NAME [NAME...]",
 		Aliases: []string{"remove"},
@@ -23,13 +24,17 @@ on stderr and the command exits 125 if any failed.`,
 		Example: `  podlite network rm web
   podlite network rm -f web db`,
 		RunE: func(cmd *cobra.Command, args []string) error {
+			stopTimeout, err := common.ForceTime(cmd, timeout, force)
+			if err != nil {
+				return err
+			}
 			rt, err := g.Runtime()
 			if err != nil {
 				return err
 			}
 			var errs []error
 			for _, name := range args {
-				if err := rt.RemoveNetwork(cmd.Context(), name, force); err != nil {
+				if err := rt.RemoveNetwork(cmd.Context(), name, force, stopTimeout); err != nil {
 					errs = append(errs, err)
 					continue
 				}
@@ -38,6 +43,7 @@ on stderr and the command exits 125 if any failed.`,
 			return common.ReportEach(cmd.ErrOrStderr(), errs)
 		},
 	}
-	cmd.Flags().BoolVarP(&force, "force", "f", false, "remove the containers using the networks first")
+	cmd.Flags().BoolVarP(&force, "force", "f", false, "remove the containers using the networks first (killed, unless --time)")
+	cmd.Flags().UintVarP(&timeout, "time", "t", 10, "with --force: seconds to wait for a using container's stop signal before killing it")
 	return cmd
 }

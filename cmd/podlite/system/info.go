@@ -13,7 +13,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/podlite/podlite/cmd/podlite/common"
-	"github.com/podlite/podlite/libpod"
+	"github.com/podlite/podlite/libpod/sysinfo"
 )
 
 func newInfoCommand(g *common.Globals) *cobra.Command {
@@ -33,14 +33,14 @@ func newInfoCommand(g *common.Globals) *cobra.Command {
 			if err != nil {
 				return err
 			}
-			info.Version.Version = Version
+			info.Version = buildVersion()
 			if format == "" {
 				return writeInfo(os.Stdout, info)
 			}
 			if common.IsJSON(format) {
 				return common.WriteJSON(os.Stdout, info)
 			}
-			return common.Write(os.Stdout, format, "", []*libpod.Info{info}, nil)
+			return common.Write(os.Stdout, format, "", []*sysinfo.Info{info}, nil)
 		},
 	}
 	cmd.Flags().StringVarP(&format, "format", "f", "", "print as json or with a Go template")
@@ -49,7 +49,7 @@ func newInfoCommand(g *common.Globals) *cobra.Command {
 
 // writeInfo prints info in podman's default YAML-like layout: every field
 // of the JSON form, keys sorted, nested blocks indented.
-func writeInfo(w io.Writer, i *libpod.Info) error {
+func writeInfo(w io.Writer, i *sysinfo.Info) error {
 	b, err := json.Marshal(i)
 	if err != nil {
 		return err
@@ -77,6 +77,8 @@ func writeYAML(out *strings.Builder, v map[string]any, indent string) {
 			for _, item := range val {
 				fmt.Fprintf(out, "%s- %v\n", indent+"  ", item)
 			}
+		case nil:
+			fmt.Fprintf(out, "%s%s: null\n", indent, k)
 		default:
 			fmt.Fprintf(out, "%s%s: %v\n", indent, k, val)
 		}

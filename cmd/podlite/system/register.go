@@ -1,5 +1,5 @@
 // Package system holds the `podlite system` commands and their top-level
-// aliases info and version.
+// aliases info, version and events.
 package system
 
 import (
@@ -8,7 +8,7 @@ import (
 	"github.com/podlite/podlite/cmd/podlite/common"
 )
 
-// Register adds info, version and the system command to root.
+// Register adds info, version, events and the system command to root.
 func Register(root *cobra.Command, g *common.Globals) {
 	parent := &cobra.Command{
 		Use:               "system",
@@ -18,6 +18,6 @@ func Register(root *cobra.Command, g *common.Globals) {
 		ValidArgsFunction: common.NoCompletion,
 		RunE:              func(cmd *cobra.Command, _ []string) error { return cmd.Help() },
 	}
-	parent.AddCommand(newInfoCommand(g), newResetCommand(g), newPruneCommand(g))
-	root.AddCommand(newInfoCommand(g), newVersionCommand(), parent)
+	parent.AddCommand(newInfoCommand(g), newResetCommand(g), newPruneCommand(g), newEventsCommand(g))
+	root.AddCommand(newInfoCommand(g), newVersionCommand(), newEventsCommand(g), parent)
 }

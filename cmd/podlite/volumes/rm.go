@@ -10,6 +10,7 @@ import (
 
 func newRmCommand(g *common.Globals) *cobra.Command {
 	var all, force bool
+	var timeout uint
 	cmd := &cobra.Command{
 		Use:     "rm [options] NAME [NAME...]",
 		Aliases: []string{"remove"},
@@ -24,6 +25,10 @@ exits 125 if any failed.`,
   podlite volume rm -f data cache
   podlite volume rm --all`,
 		RunE: func(cmd *cobra.Command, args []string) error {
+			stopTimeout, err := common.ForceTime(cmd, timeout, force)
+			if err != nil {
+				return err
+			}
 			rt, err := g.Runtime()
 			if err != nil {
 				return err
@@ -36,7 +41,7 @@ exits 125 if any failed.`,
 			}
 			var errs []error
 			for _, name := range names {
-				if err := rt.RemoveVolume(name, force); err != nil {
+				if err := rt.RemoveVolume(name, force, stopTimeout); err != nil {
 					errs = append(errs, err)
 					continue
 				}
@@ -47,6 +52,7 @@ exits 125 if any failed.`,
 	}
 	f := cmd.Flags()
 	f.BoolVarP(&all, "all", "a", false, "remove every volume")
-	f.BoolVarP(&force, "force", "f", false, "remove the containers using the volumes first")
+	f.BoolVarP(&force, "force", "f", false, "remove the containers using the volumes first (killed, unless --time)")
+	f.UintVarP(&timeout, "time", "t", 10, "with --force: seconds to wait for a using container's stop signal before killing it")
 	return cmd
 }

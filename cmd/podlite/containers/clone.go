@@ -1,0 +1,160 @@
+package containers
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
+
+	"github.com/podlite/podlite/cmd/podlite/common"
+	"github.com/podlite/podlite/libpod"
+	"github.com/podlite/podlite/libpod/define"
+)
+
+// cloneRefused are podman-container-clone's resource flags that podlite's
+// create does not take yet: refused when given, never dropped.
+var cloneRefused = []string{
+	"blkio-weight", "blkio-weight-device", "cpu-period", "cpu-quota", "cpu-rt-period", "cpu-rt-runtime",
+	"cpu-shares", "cpuset-cpus", "cpuset-mems", "device-read-bps", "device-write-bps",
+	"memory-reservation", "memory-swap", "memory-swappiness", "pod",
+}
+
+// cloneFlags are clone's own flags.
+type cloneFlags struct {
+	name, memory          string
+	cpus                  float64
+	destroy, force, start bool
+}
+
+func newCloneCommand(g *common.Globals) *cobra.Command {
+	var cf cloneFlags
+	cmd := &cobra.Command{
+		Use:               "clone [options] CONTAINER [NAME [IMAGE]]",
+		Short:             "Create a copy of a container, with the same configuration",
+		Args:              common.RangeArgs(1, 3),
+		Example:           "  podlite container clone web\n  podlite container clone --name web2 --memory 64m --run web",
+		ValidArgsFunction: common.Complete(g, common.ContainerNames),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			for _, name := range cloneRefused {
+				if cmd.Flags().Changed(name) {
+					return fmt.Errorf("container clone --%s: podlite's create has no --%s yet: %w", name, name, define.ErrNotSupported)
+				}
+			}
+			if cf.force && !cf.destroy {
+				return fmt.Errorf("--force can only be used with --destroy: %w", define.ErrInvalidArg)
+			}
+			return cloneContainer(cmd, g, cf, args)
+		},
+	}
+	fs := cmd.Flags()
+	fs.StringVar(&cf.name, "name", "", "the clone's name (default: the original's name with -clone)")
+	fs.StringVarP(&cf.memory, "memory", "m", "", "memory limit of the clone (default: the original's)")
+	fs.Float64Var(&cf.cpus, "cpus", 0, "number of CPUs of the clone (default: the original's)")
+	fs.BoolVar(&cf.destroy, "destroy", false, "remove the original container")
+	fs.BoolVarP(&cf.force, "force", "f", false, "with --destroy: remove the original even if it runs")
+	fs.BoolVar(&cf.start, "run", false, "start the clone")
+	for _, name := range cloneRefused {
+		short := ""
+		if name == "cpu-shares" {
+			short = "c"
+		}
+		fs.StringP(name, short, "", "refused: podlite's create has no --"+name+" yet")
+	}
+	return cmd
+}
+
+// cloneContainer creates the clone by replaying the original's create or
+// run command line (its CreateCommand) with the clone's name, resources
+// and image, then removes the original (--destroy) and starts the clone
+// (--run).
+func cloneContainer(cmd *cobra.Command, g *common.Globals, cf cloneFlags, args []string) error {
+	src, err := g.Container(args[0])
+	if err != nil {
+		return err
+	}
+	if cf.destroy && !cf.force && src.IsRunning() {
+		// Checked first: nothing is created for a clone that cannot go on.
+		return fmt.Errorf("cannot destroy container %s: it is running - use --force: %w", src.ID(), define.ErrStateImproper)
+	}
+	line, err := createArgs(cmd.Root().PersistentFlags(), src.Config().CreateCommand)
+	if err != nil {
+		return fmt.Errorf("cloning container %s: %w", src.Name(), err)
+	}
+	parse := &cobra.Command{}
+	f := &createFlags{}
+	parse.Flags().BoolP("detach", "d", false, "")
+	parse.Flags().BoolVar(&f.rmi, "rmi", false, "")
+	f.register(parse.Flags())
+	if err := parse.Flags().Parse(line); err != nil || parse.Flags().NArg() == 0 {
+		return fmt.Errorf("cloning container %s: its create command %q does not parse: %v: %w", src.Name(), src.Config().CreateCommand, err, define.ErrNotSupported)
+	}
+	positional := parse.Flags().Args()
+	f.name, f.cidfile, f.replace, f.quiet, f.pull = src.Name()+"-clone", "", false, true, "never"
+	if cf.name != "" {
+		f.name = cf.name
+	}
+	if len(args) > 1 {
+		f.name = args[1]
+	}
+	if len(args) > 2 {
+		positional[0], f.pull = args[2], "missing"
+	}
+	if cmd.Flags().Changed("memory") {
+		f.memory = cf.memory
+	}
+	if cmd.Flags().Changed("cpus") {
+		f.cpus = cf.cpus
+	}
+	opts, err := f.options(parse, positional)
+	if err != nil {
+		return err
+	}
+	opts.CreateCommand = src.Config().CreateCommand
+	rt, err := g.Runtime()
+	if err != nil {
+		return err
+	}
+	c, err := rt.CreateContainer(cmd.Context(), opts)
+	if err != nil {
+		return err
+	}
+	if cf.destroy {
+		if _, err := rt.Remove(cmd.Context(), src.ID(), libpod.RemoveOptions{Force: cf.force}); err != nil {
+			return err
+		}
+	}
+	if cf.start {
+		if err := c.Start(cmd.Context()); err != nil {
+			return err
+		}
+	}
+	fmt.Println(c.ID())
+	return nil
+}
+
+// createArgs returns what follows `create` or `run` in a podlite command
+// line, skipping the global flags (and their values) before it.
+func createArgs(globals *pflag.FlagSet, line []string) ([]string, error) {
+	for i := 1; i < len(line); i++ {
+		a := line[i]
+		switch {
+		case a == "create" || a == "run":
+			return line[i+1:], nil
+		case a == "container":
+		case strings.HasPrefix(a, "-") && !strings.Contains(a, "="):
+			name := strings.TrimLeft(a, "-")
+			fl := globals.Lookup(name)
+			if len(name) == 1 {
+				fl = globals.ShorthandLookup(name)
+			}
+			if fl != nil && fl.NoOptDefVal == "" {
+				i++ // the flag's value
+			}
+		case strings.HasPrefix(a, "-"):
+		default:
+			return nil, fmt.Errorf("its create command %q is not a podlite create or run: %w", line, define.ErrNotSupported)
+		}
+	}
+	return nil, fmt.Errorf("it has no create command: %w", define.ErrNotSupported)
+}

@@ -1,0 +1,182 @@
+package containers
+
+import (
+	"context"
+	"fmt"
+	"os"
+
+	units "github.com/docker/go-units"
+	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
+
+	"github.com/podlite/podlite/cmd/podlite/common"
+	"github.com/podlite/podlite/libpod"
+	"github.com/podlite/podlite/libpod/define"
+)
+
+// updateRefused are podman's update flags that podlite cannot apply, with
+// the reason each gives.
+var updateRefused = map[string]string{
+	"blkio-weight-device":     "podlite sets no per-device block I/O weights",
+	"device-read-bps":         "podlite sets no per-device block I/O limits",
+	"device-read-iops":        "podlite sets no per-device block I/O limits",
+	"device-write-bps":        "podlite sets no per-device block I/O limits",
+	"device-write-iops":       "podlite sets no per-device block I/O limits",
+	"cpu-rt-period":           "podlite sets no real-time CPU limits",
+	"cpu-rt-runtime":          "podlite sets no real-time CPU limits",
+	"env":                     "a container's environment is fixed when it is created",
+	"unsetenv":                "a container's environment is fixed when it is created",
+	"ulimit":                  "a container's rlimits are fixed when it is created",
+	"health-cmd":              "podlite runs no health checks yet",
+	"health-interval":         "podlite runs no health checks yet",
+	"health-log-destination":  "podlite runs no health checks yet",
+	"health-max-log-count":    "podlite runs no health checks yet",
+	"health-max-log-size":     "podlite runs no health checks yet",
+	"health-on-failure":       "podlite runs no health checks yet",
+	"health-retries":          "podlite runs no health checks yet",
+	"health-start-period":     "podlite runs no health checks yet",
+	"health-startup-cmd":      "podlite runs no health checks yet",
+	"health-startup-interval": "podlite runs no health checks yet",
+	"health-startup-retries":  "podlite runs no health checks yet",
+	"health-startup-success":  "podlite runs no health checks yet",
+	"health-startup-timeout":  "podlite runs no health checks yet",
+	"health-timeout":          "podlite runs no health checks yet",
+	"no-healthcheck":          "podlite runs no health checks yet",
+}
+
+type updateFlags struct {
+	memory, memoryReservation, memorySwap string
+	memorySwappiness                      int64
+	cpuShares, cpuPeriod                  uint64
+	cpuQuota, pidsLimit                   int64
+	cpus                                  float64
+	cpusetCPUs, cpusetMems, restart       string
+	blkioWeight                           uint16
+	latest                                bool
+}
+
+func newUpdateCommand(g *common.Globals) *cobra.Command {
+	var f updateFlags
+	cmd := &cobra.Command{
+		Use:               "update [options] CONTAINER",
+		Short:             "Update the resources of a container",
+		Args:              common.RangeArgs(0, 1),
+		Example:           "  podlite update --cpus 0.5 web\n  podlite update -m 256m --pids-limit 100 web\n  podlite update --latest --restart always",
+		ValidArgsFunction: common.Complete(g, common.ContainerNames),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if err := refuseUpdateFlags(cmd.Flags()); err != nil {
+				return err
+			}
+			o, err := f.options(cmd.Flags())
+			if err != nil {
+				return err
+			}
+			name := ""
+			if len(args) == 1 {
+				name = args[0]
+			} else if !f.latest {
+				return fmt.Errorf("specify a container name or ID, or --latest: %w", define.ErrInvalidArg)
+			}
+			c, err := oneContainer(g, name, f.latest)
+			if err != nil {
+				return err
+			}
+			if err := c.Update(context.Background(), o); err != nil {
+				return err
+			}
+			fmt.Fprintln(os.Stdout, c.ID())
+			return nil
+		},
+	}
+	fl := cmd.Flags()
+	fl.StringVarP(&f.memory, "memory", "m", "", "memory limit (format: <number>[<unit>], where unit = b, k, m or g)")
+	fl.StringVar(&f.memoryReservation, "memory-reservation", "", "memory soft limit (format: <number>[<unit>])")
+	fl.StringVar(&f.memorySwap, "memory-swap", "", "swap limit equal to memory plus swap: -1 for unlimited")
+	fl.Int64Var(&f.memorySwappiness, "memory-swappiness", -1, "tune the container's memory swappiness (0 to 100)")
+	fl.Uint64VarP(&f.cpuShares, "cpu-shares", "c", 0, "CPU shares (relative weight)")
+	fl.Uint64Var(&f.cpuPeriod, "cpu-period", 0, "limit the CPU CFS (Completely Fair Scheduler) period")
+	fl.Int64Var(&f.cpuQuota, "cpu-quota", 0, "limit the CPU CFS (Completely Fair Scheduler) quota")
+	fl.Float64Var(&f.cpus, "cpus", 0, "number of CPUs")
+	fl.StringVar(&f.cpusetCPUs, "cpuset-cpus", "", "CPUs in which to allow execution (0-3, 0,1)")
+	fl.StringVar(&f.cpusetMems, "cpuset-mems", "", "memory nodes (MEMs) in which to allow execution (0-3, 0,1)")
+	fl.Int64Var(&f.pidsLimit, "pids-limit", 0, "tune container pids limit (-1 for unlimited)")
+	fl.Uint16Var(&f.blkioWeight, "blkio-weight", 0, "block IO weight (relative weight) accepts a weight value between 10 and 1000")
+	fl.StringVar(&f.restart, "restart", "", "restart policy: no, on-failure[:max_retries], always, unless-stopped")
+	fl.BoolVarP(&f.latest, "latest", "l", false, "act on the latest container")
+	for name, reason := range updateRefused {
+		short := ""
+		if name == "env" {
+			short = "e"
+		}
+		fl.StringArrayP(name, short, nil, "refused: "+reason)
+	}
+	return cmd
+}
+
+// refuseUpdateFlags fails on the first flag podlite cannot apply.
+func refuseUpdateFlags(fl *pflag.FlagSet) error {
+	var err error
+	fl.Visit(func(flag *pflag.Flag) {
+		if reason, ok := updateRefused[flag.Name]; ok && err == nil {
+			err = fmt.Errorf("--%s is not supported: %s: %w", flag.Name, reason, define.ErrNotSupported)
+		}
+	})
+	return err
+}
+
+// options copies the flags given into libpod's options.
+func (f *updateFlags) options(fl *pflag.FlagSet) (libpod.UpdateOptions, error) {
+	var o libpod.UpdateOptions
+	size := func(name, v string) (*int64, error) {
+		if !fl.Changed(name) {
+			return nil, nil
+		}
+		if v == "-1" {
+			n := int64(-1)
+			return &n, nil
+		}
+		n, err := units.RAMInBytes(v)
+		if err != nil {
+			return nil, fmt.Errorf("invalid --%s %q: %w", name, v, define.ErrInvalidArg)
+		}
+		return &n, nil
+	}
+	var err error
+	if o.Memory, err = size("memory", f.memory); err != nil {
+		return o, err
+	}
+	if o.MemoryReservation, err = size("memory-reservation", f.memoryReservation); err != nil {
+		return o, err
+	}
+	if o.MemorySwap, err = size("memory-swap", f.memorySwap); err != nil {
+		return o, err
+	}
+	if fl.Changed("memory-swappiness") {
+		if f.memorySwappiness < 0 || f.memorySwappiness > 100 {
+			return o, fmt.Errorf("invalid --memory-swappiness %d: must be 0 to 100: %w", f.memorySwappiness, define.ErrInvalidArg)
+		}
+		v := uint64(f.memorySwappiness)
+		o.MemorySwappiness = &v
+	}
+	if fl.Changed("blkio-weight") && (f.blkioWeight < 10 || f.blkioWeight > 1000) {
+		return o, fmt.Errorf("invalid --blkio-weight %d: must be 10 to 1000: %w", f.blkioWeight, define.ErrInvalidArg)
+	}
+	changed := func(name string) bool { return fl.Changed(name) }
+	o.CPUShares = pointerIf(changed("cpu-shares"), f.cpuShares)
+	o.CPUPeriod = pointerIf(changed("cpu-period"), f.cpuPeriod)
+	o.CPUQuota = pointerIf(changed("cpu-quota"), f.cpuQuota)
+	o.CPUs = pointerIf(changed("cpus"), f.cpus)
+	o.CPUsetCPUs = pointerIf(changed("cpuset-cpus"), f.cpusetCPUs)
+	o.CPUsetMems = pointerIf(changed("cpuset-mems"), f.cpusetMems)
+	o.PidsLimit = pointerIf(changed("pids-limit"), f.pidsLimit)
+	o.BlkioWeight = pointerIf(changed("blkio-weight"), f.blkioWeight)
+	o.Restart = pointerIf(changed("restart"), f.restart)
+	return o, nil
+}
+
+func pointerIf[T any](set bool, v T) *T {
+	if !set {
+		return nil
+	}
+	return &v
+}

@@ -1,0 +1,76 @@
+package e2e
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// hostCgroupValue reads a cgroup v1 file of container id (podlite's cgroups
+// are /sys/fs/cgroup/CONTROLLER/podlite/ID).
+func hostCgroupValue(t *testing.T, id, controller, file string) string {
+	t.Helper()
+	b, err := os.ReadFile(filepath.Join("/sys/fs/cgroup", controller, "podlite", id, file))
+	if err != nil {
+		t.Fatalf("reading %s of %s: %v", file, id[:12], err)
+	}
+	return strings.TrimSpace(string(b))
+}
+
+// TestUpdateResources changes a running container's resources: the live
+// cgroups change at once, inspect shows them, a restart keeps them, and a
+// stopped container gets them at its next start. Flags podlite cannot
+// apply are refused, naming why.
+func TestUpdateResources(t *testing.T) {
+	_, err := os.Stat("/sys/fs/cgroup/cpu/cpu.cfs_quota_us")
+	requireMachine(t, "cgroups v1 (the test reads v1 files)", err == nil)
+	e := NewEnv(t)
+	img := e.LoadBusybox()
+	id := strings.TrimSpace(e.MustPodlite("run", "-d", "--name", "u", "-m", "64m", img, "sleep", "1000").Stdout)
+	out := e.MustPodlite("update", "--cpus", "0.5", "-m", "128m", "--pids-limit", "50", "-c", "512",
+		"--cpuset-cpus", "0", "--memory-reservation", "32m", "--restart", "on-failure:3", "u").Stdout
+	if strings.TrimSpace(out) != id {
+		t.Errorf("update printed %q, want the ID", out)
+	}
+	want := map[[2]string]string{
+		{"cpu", "cpu.cfs_quota_us"}: "50000", {"cpu", "cpu.cfs_period_us"}: "100000", {"cpu", "cpu.shares"}: "512",
+		{"memory", "memory.limit_in_bytes"}: "134217728", {"memory", "memory.soft_limit_in_bytes"}: "33554432",
+		{"pids", "pids.max"}: "50", {"cpuset", "cpuset.cpus"}: "0",
+	}
+	check := func(when string) {
+		t.Helper()
+		for f, v := range want {
+			if got := hostCgroupValue(t, id, f[0], f[1]); got != v {
+				t.Errorf("%s: %s is %s, want %s", when, f[1], got, v)
+			}
+		}
+	}
+	check("after update")
+	insp := "{{.HostConfig.Memory}} {{.HostConfig.PidsLimit}} {{.HostConfig.RestartPolicy.Name}} {{.HostConfig.RestartPolicy.MaximumRetryCount}}"
+	if got := e.MustPodlite("inspect", "--format", insp, "u").Stdout; got != "134217728 50 on-failure 3\n" {
+		t.Errorf("inspect after update: %q", got)
+	}
+	e.MustPodlite("restart", "-t", "0", "u")
+	check("after restart")
+	e.MustPodlite("stop", "-t", "0", "u")
+	e.MustPodlite("update", "--pids-limit", "70", "u")
+	e.MustPodlite("start", "u")
+	want[[2]string{"pids", "pids.max"}] = "70"
+	check("stopped, updated, started")
+	if got := e.MustPodlite("events", "--stream=false", "--filter", "event=update", "--format", "{{.Name}}").Stdout; got != "u\nu\n" {
+		t.Errorf("update events: %q", got)
+	}
+	for _, bad := range [][]string{
+		{"--env", "A=1"}, {"--device-read-bps", "/dev/sda:1mb"}, {"--health-cmd", "true"}, {"--ulimit", "nofile=10:10"},
+		{"--cpus", "1", "--cpu-quota", "1000"}, {"-m", "lots"}, {"--restart", "sometimes"}, {"--blkio-weight", "5"},
+	} {
+		r := e.Podlite(append(append([]string{"update"}, bad...), "u")...)
+		if r.ExitCode != 125 || strings.Count(strings.TrimSpace(r.Stderr), "\n") != 0 {
+			t.Errorf("update %v: exit %d: %q", bad, r.ExitCode, r.Stderr)
+		}
+	}
+	if r := e.Podlite("update", "--cpus", "1"); r.ExitCode != 125 {
+		t.Errorf("update without a container: exit %d", r.ExitCode)
+	}
+}
