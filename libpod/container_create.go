@@ -111,6 +111,8 @@ type CreateOptions struct {
 	Health health.Options
 	// Secrets are --secret values.
 	Secrets []string
+	// Shape holds the namespace, device, resource and process flags.
+	Shape spec.ShapeFlags
 }
 
 // CreateContainer creates a container from opts: its rootfs in storage, its
@@ -152,6 +154,7 @@ func (r *Runtime) CreateContainer(ctx context.Context, opts *CreateOptions) (_ *
 	}
 	defer func() { unlock(retErr != nil) }()
 	applyImageConfig(cfg, specOpts, opts, img.Config.Env, img.Config.Entrypoint, img.Config.Cmd, img.Config.WorkingDir, img.Config.User, img.Config.StopSignal)
+	applyShapeImage(cfg, specOpts, opts, img.Config.StopSignal)
 	cfg.ImageName, cfg.ImageID = opts.Image, img.ID
 	if len(cfg.Command) == 0 {
 		return nil, fmt.Errorf("no command or entrypoint specified for image %s: %w", opts.Image, define.ErrInvalidArg)
@@ -211,7 +214,7 @@ func (r *Runtime) addRootfsAndRecord(store *storage.Store, cfg *define.Container
 	if cfg.IO.Rootfs != "" { // --rootfs: nothing in storage
 		return r.addContainerWithName(cfg, &define.ContainerState{Status: define.StatusCreated}, generatedName)
 	}
-	storageID, err := store.CreateContainer(cfg.ID, imageID)
+	storageID, err := store.CreateContainerMapped(cfg.ID, imageID, cfg.Spec.Linux.UIDMappings, cfg.Spec.Linux.GIDMappings)
 	if err != nil {
 		return fmt.Errorf("creating the rootfs of %s: %w", cfg.Name, err)
 	}
@@ -301,11 +304,14 @@ func (r *Runtime) containerConfig(opts *CreateOptions) (*define.ContainerConfig,
 	if err != nil {
 		return nil, nil, nil, err
 	}
+	if err := r.shapeOptions(so, opts); err != nil {
+		return nil, nil, nil, err
+	}
 	labels, err := runFlags(opts)
 	if err != nil {
 		return nil, nil, nil, err
 	}
-	if so.Hostname == "" && netMode != "host" {
+	if so.Hostname == "" && netMode != "host" && !sharedUTS(so) {
 		so.Hostname = id[:12]
 	}
 	cfg := &define.ContainerConfig{
@@ -389,16 +395,22 @@ func networkFlags(opts *CreateOptions) (netconf.Choice, []define.PortMapping, er
 // sources exist.
 func mountFlags(opts *CreateOptions) ([]spec.Mount, error) {
 	var mounts []spec.Mount
+	one := func(parse func(string) (spec.Mount, error)) func(string) ([]spec.Mount, error) {
+		return func(v string) ([]spec.Mount, error) {
+			m, err := parse(v)
+			return []spec.Mount{m}, err
+		}
+	}
 	for _, flag := range []struct {
 		vals  []string
-		parse func(string) (spec.Mount, error)
-	}{{opts.Volumes, spec.ParseVolume}, {opts.Mounts, spec.ParseMount}, {opts.Tmpfs, spec.ParseTmpfs}} {
+		parse func(string) ([]spec.Mount, error)
+	}{{opts.Volumes, one(spec.ParseVolume)}, {opts.Mounts, spec.ParseMounts}, {opts.Tmpfs, one(spec.ParseTmpfs)}} {
 		for _, v := range flag.vals {
 			m, err := flag.parse(v)
 			if err != nil {
 				return nil, err
 			}
-			mounts = append(mounts, m)
+			mounts = append(mounts, m...)
 		}
 	}
 	for _, m := range mounts {
@@ -468,12 +480,9 @@ func applyImageConfig(cfg *define.ContainerConfig, so *spec.Options, opts *Creat
 	cfg.Command = append(append([]string{}, entrypoint...), cmd...)
 	so.Args = cfg.Command
 
-	env := []string{"PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin", "container=podlite"}
-	if opts.TTY {
-		env = append(env, "TERM=xterm")
-	}
-	env = mergeEnv(env, imgEnv)
-	env = mergeEnv(env, so.Env)
+	// podman's defaults (containers.conf's env has TERM=xterm, tty or not).
+	env := []string{"PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin", "container=podlite", "TERM=xterm"}
+	env = shapeEnv(mergeEnv(env, imgEnv), so.Env, opts)
 	if so.Hostname != "" {
 		env = mergeEnv(env, []string{"HOSTNAME=" + so.Hostname})
 	}

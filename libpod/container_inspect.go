@@ -8,7 +8,10 @@ import (
 	"strconv"
 	"time"
 
+	specs "github.com/opencontainers/runtime-spec/specs-go"
+
 	"github.com/podlite/podlite/libpod/define"
+	"github.com/podlite/podlite/libpod/spec"
 )
 
 // InspectData is `podlite inspect`'s view of a container, with podman's
@@ -35,6 +38,20 @@ type InspectData struct {
 	// SizeRw and SizeRootFs are filled by AddSize (inspect --size).
 	SizeRw     *int64 `json:"SizeRw,omitempty"`
 	SizeRootFs int64  `json:"SizeRootFs,omitempty"`
+}
+
+// specWithResources is the container's spec with the resources `update`
+// set since, for inspect to show what applies now.
+func (c *Container) specWithResources() *specs.Spec {
+	s := c.config.Spec
+	r := c.resources()
+	if s.Linux == nil || r == nil || r == s.Linux.Resources {
+		return s
+	}
+	view, linux := *s, *s.Linux
+	linux.Resources = r
+	view.Linux = &linux
+	return &view
 }
 
 // AddSize fills d's sizes, as inspect --size shows them: the read-write
@@ -118,6 +135,8 @@ type InspectHostConfig struct {
 	Memory          int64                `json:"Memory"`
 	PidsLimit       int64                `json:"PidsLimit"`
 	ContainerIDFile string               `json:"ContainerIDFile"`
+	// HostShape holds the namespace, resource and device fields.
+	spec.HostShape
 }
 
 // InspectNetworkSettings is the NetworkSettings block of InspectData: the
@@ -188,6 +207,7 @@ func (c *Container) Inspect() (*InspectData, error) {
 		CreateCommand: cfg.CreateCommand, Annotations: s.Annotations, Timezone: cfg.Timezone,
 	}
 	h := &d.HostConfig
+	h.HostShape = spec.InspectHost(c.specWithResources(), cfg.GroupAdd)
 	rp := c.restartPolicy()
 	h.RestartPolicy = InspectRestartPolicy{Name: rp.Name, MaximumRetryCount: rp.MaxRetries}
 	h.NetworkMode, h.AutoRemove, h.ContainerIDFile = cfg.NetworkMode, cfg.AutoRemove, cfg.CIDFile

@@ -269,6 +269,10 @@ func (c *Container) writeEtcFiles(hostname string) ([]specs.Mount, error) {
 			from = string(b)
 		}
 	}
+	from, err := hostsFileBase(c.config.HostsFile, from)
+	if err != nil {
+		return nil, err
+	}
 	base := netconf.BaseHosts(from, netCfg.HostAdd)
 	hosts := base
 	if !c.usesCNI() {

@@ -181,7 +181,13 @@ func (c *Container) prepareLocked(restore *network.Status) (_ *specs.Spec, retEr
 		s.Linux.Resources = c.state.Resources
 	}
 	if err == nil {
+		err = c.addUserEntries(s, mnt)
+	}
+	if err == nil {
 		err = spec.Finalize(s, mnt)
+	}
+	if err == nil {
+		err = c.prepareShapeLocked(s)
 	}
 	if err == nil {
 		err = c.setupNetworkLocked(context.Background(), s, restore)

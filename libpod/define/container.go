@@ -68,6 +68,23 @@ type ContainerConfig struct {
 	Health *HealthCheck `json:"health,omitempty"`
 	// Secrets are the --secret values, copied in at creation.
 	Secrets []SecretRef `json:"secrets,omitempty"`
+	// GroupAdd are --group-add groups, resolved at each start.
+	GroupAdd []string `json:"groupAdd,omitempty"`
+	// UserFiles say what a start adds to /etc/passwd and /etc/group.
+	UserFiles UserFiles `json:"userFiles,omitzero"`
+	// HostsFile is --hosts-file: the base of /etc/hosts, a host path or
+	// "none" ("" for podlite's default).
+	HostsFile string `json:"hostsFile,omitempty"`
+}
+
+// UserFiles are the --passwd, --passwd-entry, --group-entry and
+// --hostuser choices.
+type UserFiles struct {
+	// NoPasswd is --passwd=false: no entry for a numeric --user.
+	NoPasswd    bool     `json:"noPasswd,omitempty"`
+	PasswdEntry string   `json:"passwdEntry,omitempty"`
+	GroupEntry  string   `json:"groupEntry,omitempty"`
+	HostUsers   []string `json:"hostUsers,omitempty"`
 }
 
 // RestartPolicy says what the supervisor does when the container exits.

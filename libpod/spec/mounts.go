@@ -141,5 +141,5 @@ func ParseMount(s string) (Mount, error) {
 		}
 		return ParseTmpfs(dest + ":" + o)
 	}
-	return Mount{}, fmt.Errorf("invalid mount %q: type must be bind, volume or tmpfs: %w", s, define.ErrInvalidArg)
+	return Mount{}, fmt.Errorf("invalid mount %q: type must be bind, volume, tmpfs, ramfs, devpts, glob or image: %w", s, define.ErrInvalidArg)
 }

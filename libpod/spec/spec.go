@@ -49,6 +49,9 @@ type Options struct {
 	// level:, disable).
 	SELinuxOpts []string
 	Annotations map[string]string
+	// Shape holds the parsed namespace, device, resource and process
+	// flags (shape.go); nil for none.
+	Shape *Shape
 }
 
 // defaultCaps is podman's default capability set.
@@ -80,7 +83,7 @@ func Generate(o *Options) (*specs.Spec, error) {
 	}
 	g.HostSpecific = true
 	for _, step := range []func(*generate.Generator, *Options) error{
-		withProcess, withCapabilities, withMounts, withNamespaces, withResources, withRlimits,
+		withProcess, withCapabilities, withMounts, withNamespaces, withResources, withRlimits, withShape,
 	} {
 		if err := step(&g, o); err != nil {
 			return nil, err

@@ -10,9 +10,11 @@ import (
 	"strings"
 	"time"
 
+	specs "github.com/opencontainers/runtime-spec/specs-go"
 	cstorage "go.podman.io/storage"
 	"go.podman.io/storage/pkg/archive"
 	"go.podman.io/storage/pkg/chrootarchive"
+	"go.podman.io/storage/pkg/idtools"
 
 	"github.com/podlite/podlite/libpod/define"
 )
@@ -21,7 +23,18 @@ import (
 // layered on image imageID ("" for an empty rootfs), and returns its
 // storage ID, which is id itself.
 func (s *Store) CreateContainer(id, imageID string) (string, error) {
-	c, err := s.store.CreateContainer(id, nil, imageID, "", "", &cstorage.ContainerOptions{})
+	return s.CreateContainerMapped(id, imageID, nil, nil)
+}
+
+// CreateContainerMapped is CreateContainer for a container in a user
+// namespace with these ID mappings: its rootfs is a copy of the image's
+// owned by the mapped IDs (empty mappings: the host's IDs).
+func (s *Store) CreateContainerMapped(id, imageID string, uids, gids []specs.LinuxIDMapping) (string, error) {
+	opts := &cstorage.ContainerOptions{}
+	if len(uids) > 0 {
+		opts.UIDMap, opts.GIDMap = idMaps(uids), idMaps(gids)
+	}
+	c, err := s.store.CreateContainer(id, nil, imageID, "", "", opts)
 	switch {
 	case errors.Is(err, cstorage.ErrDuplicateID), errors.Is(err, cstorage.ErrDuplicateName):
 		return "", fmt.Errorf("creating rootfs of container %s: %w", id, define.ErrExists)
@@ -274,4 +287,12 @@ func (s *Store) ContainerSizes(storageID string) (rootfs, rw int64, _ error) {
 		id = l.Parent
 	}
 	return rootfs, rw, nil
+}
+
+func idMaps(m []specs.LinuxIDMapping) []idtools.IDMap {
+	out := make([]idtools.IDMap, len(m))
+	for i, e := range m {
+		out[i] = idtools.IDMap{ContainerID: int(e.ContainerID), HostID: int(e.HostID), Size: int(e.Size)}
+	}
+	return out
 }

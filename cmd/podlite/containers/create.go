@@ -36,6 +36,7 @@ type createFlags struct {
 	health                                      healthFlags
 	secret                                      secretFlags
 	pullFlags
+	specFlags
 }
 
 // netAlias makes --net podman's other spelling of --network.
@@ -102,6 +103,7 @@ func (f *createFlags) register(fs *pflag.FlagSet) {
 	f.health.register(fs)
 	f.secret.register(fs)
 	f.registerPull(fs)
+	f.registerSpec(fs)
 	fs.SetNormalizeFunc(netAlias)
 }
 
@@ -144,6 +146,9 @@ func (f *createFlags) options(cmd *cobra.Command, args []string) (*libpod.Create
 		o.StopTimeout = &f.stopTimeout
 	}
 	var err error
+	if o.Shape, err = f.shape(cmd); err != nil {
+		return nil, err
+	}
 	if o.Labels, err = common.KeyValues("label", f.labels); err != nil {
 		return nil, err
 	}
