@@ -376,6 +376,9 @@ type AttachOptions struct {
 	// DetachKeys end the attach without stopping the container; nil means
 	// DefaultDetachKeys.
 	DetachKeys []byte
+	// SigProxy passes the signals this process receives on to the
+	// container (--sig-proxy) while attached.
+	SigProxy bool
 }
 
 // Attach connects streams to a running container that its supervisor owns:
@@ -399,6 +402,9 @@ func (c *Container) Attach(ctx context.Context, streams Streams, opts AttachOpti
 	c.newEvent(events.Attach)
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
+	if opts.SigProxy {
+		go c.proxySignals(ctx)
+	}
 	detached := make(chan struct{})
 	if t := streams.Terminal; c.config.Terminal && t != nil && term.IsTerminal(int(t.Fd())) {
 		if st, err := term.MakeRaw(int(t.Fd())); err == nil {
@@ -503,4 +509,33 @@ func (c *Container) Resize(rows, cols uint16) error {
 	defer f.Close()
 	_, err = fmt.Fprintf(f, "%d %d\n", rows, cols)
 	return err
+}
+
+// proxySignals passes the signals this process receives on to the
+// container's process until ctx ends (attach --sig-proxy). They are not a
+// user's kill: the restart policy still applies to the exit they cause.
+func (c *Container) proxySignals(ctx context.Context) {
+	ch := make(chan os.Signal, 16)
+	signal.Notify(ch)
+	defer signal.Stop(ch)
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case sig := <-ch:
+			s, ok := sig.(syscall.Signal)
+			if !ok || s == syscall.SIGCHLD || s == syscall.SIGPIPE || s == syscall.SIGURG || s == syscall.SIGWINCH {
+				continue
+			}
+			err := c.withLock(func() error {
+				if !c.isActive() {
+					return nil
+				}
+				return c.rt.oci().Signal(c.config.ID, s, false)
+			})
+			if err != nil {
+				slog.Warn("passing a signal on to the container", "container", c.config.Name, "signal", s, "error", err)
+			}
+		}
+	}
 }

@@ -3,6 +3,7 @@ package e2e
 import (
 	"os/exec"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 )
@@ -80,4 +81,34 @@ func TestRunTerminal(t *testing.T) {
 	if logs := e.MustPodlite("logs", "fg").Stdout; !strings.Contains(logs, "/dev/pts/") {
 		t.Fatalf("run -it output missing from the log:\n%s", logs)
 	}
+}
+
+// TestAttachSigProxy: attach passes the signals it receives on to the
+// container (--sig-proxy, the default); the container's trap sees them.
+func TestAttachSigProxy(t *testing.T) {
+	e := NewEnv(t)
+	img := e.LoadBusybox()
+	e.MustPodlite("run", "-d", "--net", "none", "--name", "trapper", img, "sh", "-c",
+		`trap "echo got-usr1" USR1; while :; do sleep 0.1; done`)
+	attach := e.Command("attach", "--no-stdin", "trapper")
+	if err := attach.Start(); err != nil {
+		t.Fatal(err)
+	}
+	defer func() {
+		_ = attach.Process.Kill()
+		_ = attach.Wait()
+	}()
+	// A USR1 before the attach is up would end podlite itself: wait for
+	// its attach event and a moment more.
+	waitFor(t, func() bool {
+		return e.MustPodlite("events", "--stream=false", "--filter", "container=trapper", "--filter", "event=attach").Stdout != ""
+	})
+	time.Sleep(300 * time.Millisecond)
+	waitFor(t, func() bool {
+		if err := attach.Process.Signal(syscall.SIGUSR1); err != nil {
+			t.Fatalf("attach ended before passing a signal on: %v", err)
+		}
+		time.Sleep(100 * time.Millisecond)
+		return strings.Contains(e.MustPodlite("logs", "trapper").Stdout, "got-usr1")
+	})
 }

@@ -15,7 +15,7 @@ import (
 )
 
 func newAttachCommand(g *common.Globals) *cobra.Command {
-	var noStdin, latest bool
+	var noStdin, latest, sigProxy bool
 	var detachKeys string
 	cmd := &cobra.Command{
 		Use:               "attach [options] CONTAINER",
@@ -39,7 +39,7 @@ func newAttachCommand(g *common.Globals) *cobra.Command {
 				return err
 			}
 			streams := libpod.Streams{Stdin: os.Stdin, Stdout: common.ContainerStdout(), Stderr: os.Stderr, Terminal: os.Stdin}
-			code, err := c.Attach(context.Background(), streams, libpod.AttachOptions{NoStdin: noStdin, DetachKeys: keys})
+			code, err := c.Attach(context.Background(), streams, libpod.AttachOptions{NoStdin: noStdin, DetachKeys: keys, SigProxy: sigProxy})
 			if errors.Is(err, libpod.ErrDetached) {
 				return nil
 			}
@@ -55,7 +55,7 @@ func newAttachCommand(g *common.Globals) *cobra.Command {
 	cmd.Flags().BoolVar(&noStdin, "no-stdin", false, "do not attach stdin")
 	cmd.Flags().BoolVarP(&latest, "latest", "l", false, "act on the latest container")
 	cmd.Flags().StringVar(&detachKeys, "detach-keys", "ctrl-p,ctrl-q", "key sequence for detaching: ctrl-<letter> or single characters, comma-separated")
-	cmd.Flags().Bool("sig-proxy", true, "accepted for podman compatibility; signals are not proxied")
+	cmd.Flags().BoolVar(&sigProxy, "sig-proxy", true, "pass the signals podlite receives on to the container")
 	return cmd
 }
 
