@@ -263,7 +263,10 @@ func TestRunSpecFlagRefusals(t *testing.T) {
 		{[]string{"--device-read-bps", "/dev/null:1mb"}, "is not a block device"},
 		{[]string{"--umask", "999"}, "invalid umask string 999"},
 		{[]string{"--personality", "BSD"}, "use LINUX or LINUX32"},
+		{[]string{"--sdnotify", "container"}, "--sdnotify=container: podlite does not pass readiness"},
+		{[]string{"--sdnotify", "bogus"}, "must be container, conmon, healthy or ignore"},
 	})
+	e.MustPodlite("run", "--rm", "--net", "none", "--sdnotify", "ignore", img, "true")
 	// Lowering oom_score_adj below podlite's own needs CAP_SYS_RESOURCE.
 	r := e.Podlite("run", "--rm", "--net", "none", "--oom-score-adj", "-5", img, "cat", "/proc/self/oom_score_adj")
 	status, err := os.ReadFile("/proc/self/status")

@@ -37,6 +37,7 @@ type createFlags struct {
 	secret                                      secretFlags
 	pullFlags
 	specFlags
+	systemd systemdFlags
 }
 
 // netAlias makes --net podman's other spelling of --network.
@@ -104,6 +105,7 @@ func (f *createFlags) register(fs *pflag.FlagSet) {
 	f.secret.register(fs)
 	f.registerPull(fs)
 	f.registerSpec(fs)
+	f.systemd.register(fs)
 	fs.SetNormalizeFunc(netAlias)
 }
 
@@ -128,6 +130,9 @@ func (f *createFlags) options(cmd *cobra.Command, args []string) (*libpod.Create
 		return nil, fmt.Errorf("the --rmi option does not work with --rm=false: %w", define.ErrInvalidArg)
 	}
 	if err := f.io.options(cmd, o); err != nil {
+		return nil, err
+	}
+	if err := f.systemd.check(); err != nil {
 		return nil, err
 	}
 	if !f.quiet {
