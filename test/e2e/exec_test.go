@@ -76,7 +76,7 @@ func TestExecFlags(t *testing.T) {
 		{"workdir", []string{"-w", "/etc", "ex", "pwd"}, "/etc\n"},
 		{"tty sets TERM", []string{"-t", "ex", "sh", "-c", "echo $TERM"}, "xterm\r\n"},
 		{"tty keeps a TERM set", []string{"-t", "-e", "TERM=vt100", "ex", "sh", "-c", "echo $TERM"}, "vt100\r\n"},
-		{"no tty, no TERM", []string{"ex", "sh", "-c", "echo ${TERM:-unset}"}, "unset\n"},
+		{"no tty, the container's TERM", []string{"ex", "sh", "-c", "echo ${TERM:-unset}"}, "xterm\n"},
 		{"default capabilities", []string{"ex", "grep", "CapEff", "/proc/self/status"}, "CapEff:\t00000000800405fb\n"},
 		{"cidfile", []string{"--cidfile", cidfile, "hostname"}, id[:12] + "\n"},
 		{"latest", []string{"-l", "hostname"}, id[:12] + "\n"},

@@ -87,7 +87,7 @@ func TestHealthcheck(t *testing.T) {
 		}
 		// The checks' exec sessions left nothing: no process in the
 		// container but its own, no file in its run directory.
-		if top := e.MustPodlite("top", "failing", "args").Stdout; top != "COMMAND\nsleep 60\n" {
+		if top := e.MustPodlite("top", "failing", "args").Stdout; strings.Join(strings.Fields(top), " ") != "COMMAND sleep 60" {
 			t.Errorf("processes after the checks:\n%s", top)
 		}
 		entries, err := os.ReadDir(filepath.Join(e.RunRoot, "containers", failingID))
