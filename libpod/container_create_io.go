@@ -4,14 +4,11 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"io"
-	"log/slog"
 	"net"
 	"os"
 	"path/filepath"
 	"slices"
 	"strings"
-	"syscall"
 	"time"
 
 	"github.com/docker/go-units"
@@ -176,39 +173,14 @@ func (r *Runtime) createImage(ctx context.Context, store *storage.Store, opts *C
 }
 
 // pullRetrying pulls opts.Image, trying again after a network failure as
-// --retry and --retry-delay say (podman's rules).
+// --retry and --retry-delay say, retries times when --retry is not given.
 func pullRetrying(ctx context.Context, store *storage.Store, opts *CreateOptions, retries uint) (*storage.Image, error) {
-	if opts.IO.PullRetries != nil {
-		retries = *opts.IO.PullRetries
+	po := opts.PullOptions
+	po.Retry = storage.Retry{Count: opts.IO.PullRetries, Delay: opts.IO.PullRetryDelay}
+	if po.Retry.Count == nil {
+		po.Retry.Count = &retries
 	}
-	delay := opts.IO.PullRetryDelay
-	if delay == 0 {
-		delay = 2 * time.Second
-	}
-	for attempt := uint(1); ; attempt++ {
-		img, err := store.Pull(ctx, opts.Image, opts.PullOptions)
-		if err == nil || attempt > retries || !networkFailure(err) {
-			return img, err
-		}
-		slog.Warn(fmt.Sprintf("failed, retrying in %s ... (%d/%d)", delay, attempt, retries), "error", err)
-		select {
-		case <-ctx.Done():
-			return nil, ctx.Err()
-		case <-time.After(delay):
-		}
-		if opts.IO.PullRetryDelay == 0 {
-			delay *= 2
-		}
-	}
-}
-
-// networkFailure says whether err is a failure of the network (refused,
-// reset, timed out) that a later try may not meet.
-func networkFailure(err error) bool {
-	var op *net.OpError
-	var ne net.Error
-	return errors.As(err, &op) || errors.As(err, &ne) && ne.Timeout() ||
-		errors.Is(err, syscall.ECONNREFUSED) || errors.Is(err, syscall.ECONNRESET) || errors.Is(err, io.ErrUnexpectedEOF)
+	return store.Pull(ctx, opts.Image, po)
 }
 
 // mountRootfsLocked mounts the rootfs for a start: the container's layer,

@@ -2,9 +2,6 @@ package libpod
 
 import (
 	"errors"
-	"fmt"
-	"net"
-	"syscall"
 	"testing"
 
 	"github.com/podlite/podlite/libpod/define"
@@ -41,15 +38,5 @@ func TestLogConfig(t *testing.T) {
 		if err != nil || cfg.LogDriver != c.wantDriver || cfg.LogPath != c.wantPath || cfg.IO.LogMaxSize != c.wantMax || cfg.IO.LogTag != c.wantTag {
 			t.Errorf("%q %v: %v, driver %q path %q max %d tag %q", c.driver, c.opts, err, cfg.LogDriver, cfg.LogPath, cfg.IO.LogMaxSize, cfg.IO.LogTag)
 		}
-	}
-}
-
-func TestNetworkFailure(t *testing.T) {
-	refused := &net.OpError{Op: "dial", Net: "tcp", Err: syscall.ECONNREFUSED}
-	if !networkFailure(fmt.Errorf("pulling x: %w: %w", refused, define.ErrUnavailable)) {
-		t.Error("a refused connection is not taken for a network failure")
-	}
-	if networkFailure(fmt.Errorf("pulling x: manifest unknown: %w", define.ErrNotFound)) {
-		t.Error("a missing image is taken for a network failure")
 	}
 }

@@ -79,6 +79,7 @@ func (r *Runtime) PullImage(ctx context.Context, ref string, opts storage.PullOp
 	if err != nil {
 		return nil, err
 	}
+	r.defaultRetry(&opts.Retry)
 	img, err := store.Pull(ctx, ref, opts)
 	if err != nil {
 		return nil, err
@@ -93,35 +94,52 @@ func (r *Runtime) PullAllTags(ctx context.Context, ref string, opts storage.Pull
 	if err != nil {
 		return nil, err
 	}
+	r.defaultRetry(&opts.Retry)
 	return store.PullAllTags(ctx, ref, opts)
 }
 
+// defaultRetry gives a pull or push without --retry the config's retry.
+func (r *Runtime) defaultRetry(retry *storage.Retry) {
+	if retry.Count == nil {
+		n := r.cfg.PullRetries
+		retry.Count = &n
+	}
+}
+
 // Login checks credentials against a registry and records them in the
-// auth file.
-func (r *Runtime) Login(ctx context.Context, registry string, opts storage.LoginOptions) error {
+// auth file, and returns where they went. With opts.Secret the password
+// is that secret's data.
+func (r *Runtime) Login(ctx context.Context, registry string, opts storage.LoginOptions) (string, error) {
 	store, err := r.Storage()
 	if err != nil {
-		return err
+		return "", err
+	}
+	if opts.Secret != "" {
+		_, data, err := r.Secrets().Data(opts.Secret)
+		if err != nil {
+			return "", err
+		}
+		opts.Password = string(data)
 	}
 	return store.Login(ctx, registry, opts)
 }
 
 // LoginUser is the user recorded for registry in the auth file.
-func (r *Runtime) LoginUser(registry, authFile string) (string, error) {
+func (r *Runtime) LoginUser(registry string, files storage.AuthFiles) (string, error) {
 	store, err := r.Storage()
 	if err != nil {
 		return "", err
 	}
-	return store.LoginUser(registry, authFile)
+	return store.LoginUser(registry, files)
 }
 
 // Logout forgets the credentials of registry ("" for all).
-func (r *Runtime) Logout(registry, authFile string) error {
+func (r *Runtime) Logout(registry string, files storage.AuthFiles) error {
 	store, err := r.Storage()
 	if err != nil {
 		return err
 	}
-	return store.Logout(registry, authFile)
+	return store.Logout(registry, files)
 }
 
 // PushImage copies a local image to dest, by default to the registry its
@@ -131,6 +149,7 @@ func (r *Runtime) PushImage(ctx context.Context, nameOrID, dest string, opts sto
 	if err != nil {
 		return err
 	}
+	r.defaultRetry(&opts.Retry)
 	if err := store.Push(ctx, nameOrID, dest, opts); err != nil {
 		return err
 	}

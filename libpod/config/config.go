@@ -45,7 +45,7 @@ type Config struct {
 	CgroupManager string `toml:"cgroup_manager"`
 	// EventsLogger is where events go: "file" or "none".
 	EventsLogger string `toml:"events_logger"`
-	// PullRetries is how often create and run try a pull again after a
+	// PullRetries is how often pull, push, create and run try again after a
 	// network failure (podman's containers.conf retry), unless --retry
 	// says.
 	PullRetries uint `toml:"retry"`

@@ -33,6 +33,7 @@ func DefaultAuthFile() string {
 // when named.
 func (s *Store) remoteContext(tlsVerify *bool, a Auth) (*types.SystemContext, error) {
 	sys := s.systemContext(tlsVerify)
+	sys.DockerCertPath = a.CertDir
 	if a.Creds != "" {
 		user, pass, _ := strings.Cut(a.Creds, ":")
 		if user == "" {
@@ -53,39 +54,79 @@ func (s *Store) remoteContext(tlsVerify *bool, a Auth) (*types.SystemContext, er
 	return sys, nil
 }
 
+// AuthFiles name the credentials file login and logout use: podman's
+// auth.json (Path; "" for DefaultAuthFile) or, with Compat, docker's
+// config.json, not both.
+type AuthFiles struct {
+	Path, Compat string
+}
+
+// apply points sys at the chosen file.
+func (f AuthFiles) apply(sys *types.SystemContext) error {
+	if f.Compat == "" {
+		sys.AuthFilePath = authFile(f.Path)
+		return nil
+	}
+	if f.Path != "" {
+		return define.Worded(define.ErrInvalidArg, "options for paths to the credential file and to the Docker-compatible credential file can not be set simultaneously")
+	}
+	sys.DockerCompatAuthFilePath = f.Compat
+	return nil
+}
+
+// Used is the file the credentials are read from and written to.
+func (f AuthFiles) Used() string {
+	if f.Compat != "" {
+		return f.Compat
+	}
+	return authFile(f.Path)
+}
+
 // LoginOptions tune Login.
 type LoginOptions struct {
-	// AuthFile is where the credentials go; "" for DefaultAuthFile.
-	AuthFile  string
+	Files     AuthFiles
 	Username  string
 	Password  string
 	TLSVerify *bool
+	// CertDir holds the client certificates and CAs for the registry
+	// (containers/image's DockerCertPath); "" for the system's.
+	CertDir string
+	// Secret names a podlite secret whose data is the password; the
+	// Runtime reads it into Password.
+	Secret string
 }
 
 // Login checks a user and password against registry (a host[:port],
 // optionally with a repository path) and records them in the auth file
-// in podman's auth.json format.
-func (s *Store) Login(ctx context.Context, registry string, o LoginOptions) error {
+// in podman's auth.json format, or docker's with Files.Compat. It returns
+// where they went (the file's path), as podman's login --verbose prints.
+func (s *Store) Login(ctx context.Context, registry string, o LoginOptions) (string, error) {
 	sys := s.systemContext(o.TLSVerify)
-	sys.AuthFilePath = authFile(o.AuthFile)
+	sys.DockerCertPath = o.CertDir
+	if err := o.Files.apply(sys); err != nil {
+		return "", err
+	}
 	if o.Username == "" || o.Password == "" {
-		return fmt.Errorf("logging in to %s: a user name and a password are needed: %w", registry, define.ErrInvalidArg)
+		return "", fmt.Errorf("logging in to %s: a user name and a password are needed: %w", registry, define.ErrInvalidArg)
 	}
 	host, _, _ := strings.Cut(registry, "/")
 	if err := docker.CheckAuth(ctx, sys, o.Username, o.Password, host); err != nil {
-		return fmt.Errorf("logging in to %q: %w: %w", registry, err, remoteErrorClass(err))
+		return "", fmt.Errorf("logging in to %q: %w: %w", registry, err, remoteErrorClass(err))
 	}
-	if _, err := config.SetCredentials(sys, registry, o.Username, o.Password); err != nil {
-		return fmt.Errorf("storing the credentials of %s in %s: %w", registry, sys.AuthFilePath, err)
+	used, err := config.SetCredentials(sys, registry, o.Username, o.Password)
+	if err != nil {
+		return "", fmt.Errorf("storing the credentials of %s in %s: %w", registry, o.Files.Used(), err)
 	}
-	return nil
+	return used, nil
 }
 
 // LoginUser returns the user name recorded for registry in the auth
 // file (podman's login --get-login).
-func (s *Store) LoginUser(registry, authFilePath string) (string, error) {
+func (s *Store) LoginUser(registry string, files AuthFiles) (string, error) {
 	sys := s.systemContext(nil)
-	sys.AuthFilePath = authFile(authFilePath)
+	if err := files.apply(sys); err != nil {
+		return "", err
+	}
 	auth, err := config.GetCredentials(sys, registry)
 	if err != nil {
 		return "", fmt.Errorf("reading the credentials of %s: %w", registry, err)
@@ -98,12 +139,14 @@ func (s *Store) LoginUser(registry, authFilePath string) (string, error) {
 
 // Logout removes the credentials of registry from the auth file, or with
 // registry "" every credential.
-func (s *Store) Logout(registry, authFilePath string) error {
+func (s *Store) Logout(registry string, files AuthFiles) error {
 	sys := s.systemContext(nil)
-	sys.AuthFilePath = authFile(authFilePath)
+	if err := files.apply(sys); err != nil {
+		return err
+	}
 	if registry == "" {
 		if err := config.RemoveAllAuthentication(sys); err != nil {
-			return fmt.Errorf("removing the credentials in %s: %w", sys.AuthFilePath, err)
+			return fmt.Errorf("removing the credentials in %s: %w", files.Used(), err)
 		}
 		return nil
 	}

@@ -15,7 +15,6 @@ import (
 	"go.podman.io/image/v5/docker/reference"
 	ociarchive "go.podman.io/image/v5/oci/archive"
 	ocilayout "go.podman.io/image/v5/oci/layout"
-	"go.podman.io/image/v5/transports"
 	"go.podman.io/image/v5/types"
 
 	"github.com/podlite/podlite/libpod/define"
@@ -35,6 +34,8 @@ type PullOptions struct {
 	Arch, OS, Variant string
 	// Auth are the registry credentials to use.
 	Auth Auth
+	// Retry says how often a pull failing on the network is tried again.
+	Retry Retry
 }
 
 // Auth are registry credentials: an auth file, or a user and password.
@@ -44,14 +45,9 @@ type Auth struct {
 	File string
 	// Creds is "USER[:PASSWORD]", used instead of the auth file.
 	Creds string
-}
-
-// PushOptions tune Push; the fields mean what they mean in PullOptions.
-type PushOptions struct {
-	TLSVerify *bool
-	Quiet     bool
-	Progress  io.Writer
-	Auth      Auth
+	// CertDir holds the client certificates and CAs for the registry
+	// (containers/image's DockerCertPath); "" for the system's.
+	CertDir string
 }
 
 // Pull copies an image into the store and returns it. ref is a registry
@@ -86,7 +82,11 @@ func (s *Store) Pull(ctx context.Context, ref string, o PullOptions) (*Image, er
 		named = archiveName(extra[0])
 		extra = extra[1:]
 	}
-	id, err := s.copyIn(ctx, src, named, copyOptions{sourceCtx: sys, destCtx: sys, report: report})
+	var id string
+	err = o.Retry.do(ctx, func() (err error) {
+		id, err = s.copyIn(ctx, src, named, copyOptions{sourceCtx: sys, destCtx: sys, report: report})
+		return err
+	})
 	if err != nil {
 		return nil, pullError(ref, err)
 	}
@@ -94,41 +94,6 @@ func (s *Store) Pull(ctx context.Context, ref string, o PullOptions) (*Image, er
 		return nil, err
 	}
 	return s.Image(id)
-}
-
-// Push copies a stored image to dest, by default the image's name as the
-// user gave it. dest takes the same forms as Pull's ref.
-func (s *Store) Push(ctx context.Context, nameOrID, dest string, o PushOptions) error {
-	img, err := s.lookup(nameOrID)
-	if err != nil {
-		return err
-	}
-	if dest == "" {
-		if isIDPrefix(strings.TrimPrefix(nameOrID, "sha256:")) && savedName(nameOrID, img.Names) == nil {
-			return fmt.Errorf("pushing image %s: give a destination to push an image by ID: %w", nameOrID, define.ErrInvalidArg)
-		}
-		dest = nameOrID
-	}
-	destRef, err := parseReference(dest)
-	if err != nil {
-		return err
-	}
-	srcRef, err := s.idReference(img.ID)
-	if err != nil {
-		return err
-	}
-	sys, err := s.remoteContext(o.TLSVerify, o.Auth)
-	if err != nil {
-		return err
-	}
-	report := o.Progress
-	if o.Quiet {
-		report = nil
-	}
-	if _, err := copyImage(ctx, destRef, srcRef, copyOptions{sourceCtx: sys, destCtx: sys, report: report}); err != nil {
-		return fmt.Errorf("pushing image %s to %s: %w: %w", nameOrID, transports.ImageName(destRef), err, remoteErrorClass(err))
-	}
-	return nil
 }
 
 // pullName is the name an image pulled from src gets, nil for none: the

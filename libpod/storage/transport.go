@@ -9,6 +9,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/opencontainers/go-digest"
 	"go.podman.io/image/v5/copy"
 	"go.podman.io/image/v5/directory"
 	"go.podman.io/image/v5/docker"
@@ -116,6 +117,11 @@ type copyOptions struct {
 	// manifestType forces the destination's manifest type; "" keeps
 	// the source's where the destination takes it.
 	manifestType string
+	// removeSignatures drops the source's signatures; forceCompression
+	// recompresses layers compressed otherwise than destCtx says.
+	removeSignatures, forceCompression bool
+	// digest, when not nil, receives the written manifest's digest.
+	digest *digest.Digest
 }
 
 // dockerV2s2 is the Docker schema 2 manifest type.
@@ -131,15 +137,22 @@ func copyImage(ctx context.Context, dest, src types.ImageReference, o copyOption
 	}
 	defer func() { _ = pc.Destroy() }()
 	var resolved types.ImageReference
-	_, err = copy.Image(ctx, pc, dest, src, &copy.Options{
+	written, err := copy.Image(ctx, pc, dest, src, &copy.Options{
 		ReportWriter:            o.report,
 		SourceCtx:               o.sourceCtx,
 		DestinationCtx:          o.destCtx,
 		ReportResolvedReference: &resolved,
 		ForceManifestMIMEType:   o.manifestType,
+		RemoveSignatures:        o.removeSignatures,
+		ForceCompressionFormat:  o.forceCompression,
 	})
 	if err != nil {
 		return nil, err
+	}
+	if o.digest != nil {
+		if *o.digest, err = manifest.Digest(written); err != nil {
+			return nil, fmt.Errorf("digest of the written manifest: %w", err)
+		}
 	}
 	return resolved, nil
 }

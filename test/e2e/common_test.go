@@ -380,7 +380,8 @@ http:
 		resp, err := http.Get("http://" + addr + "/v2/")
 		if err == nil {
 			resp.Body.Close()
-			if resp.StatusCode == http.StatusOK || extraYAML != "" && resp.StatusCode == http.StatusUnauthorized {
+			// With auth a registry answers 401; with TLS, plain HTTP gets 400.
+			if resp.StatusCode == http.StatusOK || extraYAML != "" && (resp.StatusCode == http.StatusUnauthorized || resp.StatusCode == http.StatusBadRequest) {
 				return addr
 			}
 		}

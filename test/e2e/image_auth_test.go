@@ -16,13 +16,7 @@ import (
 // --creds, logout forgets.
 func TestImageLoginPullPush(t *testing.T) {
 	dir := t.TempDir()
-	hash, err := bcrypt.GenerateFromPassword([]byte("s3cret"), bcrypt.MinCost)
-	if err != nil {
-		t.Fatal(err)
-	}
-	htpasswd := filepath.Join(dir, "htpasswd")
-	writeFile(t, htpasswd, "ann:"+string(hash)+"\n")
-	registry := startRegistry(t, "auth:\n  htpasswd:\n    realm: test\n    path: "+htpasswd+"\n")
+	registry := startAuthRegistry(t)
 	e := NewEnv(t)
 	img := e.LoadBusybox()
 	id := imageID(e, img)
@@ -93,4 +87,17 @@ func TestImageLoginPullPush(t *testing.T) {
 	} {
 		t.Run(name, func(t *testing.T) { expectOneLineError(t, e.Podlite(args...)) })
 	}
+}
+
+// startAuthRegistry starts a registry (as startRegistry) that takes the
+// user "ann" with the password "s3cret" only.
+func startAuthRegistry(t *testing.T) string {
+	t.Helper()
+	hash, err := bcrypt.GenerateFromPassword([]byte("s3cret"), bcrypt.MinCost)
+	if err != nil {
+		t.Fatal(err)
+	}
+	htpasswd := filepath.Join(t.TempDir(), "htpasswd")
+	writeFile(t, htpasswd, "ann:"+string(hash)+"\n")
+	return startRegistry(t, "auth:\n  htpasswd:\n    realm: test\n    path: "+htpasswd+"\n")
 }

@@ -5,7 +5,6 @@ import (
 	"os"
 	"slices"
 	"strings"
-	"time"
 
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
@@ -22,8 +21,9 @@ type ioFlags struct {
 	logOpts, requires, volumesFrom, decryptionKeys []string
 	attach                                         []string
 	initPath, imageVolume, pod, podIDFile          string
-	detachKeys, retryDelay                         string
-	timeout, retry, preserveFDs                    uint
+	detachKeys                                     string
+	timeout, preserveFDs                           uint
+	retry                                          common.RetryFlags
 	preserveFD                                     []uint
 	rootfs, contentTrust, sigProxy                 bool
 }
@@ -40,8 +40,7 @@ func (f *ioFlags) register(fs *pflag.FlagSet) {
 	fs.StringVar(&f.podIDFile, "pod-id-file", "", "read the pod ID from a file (not supported: pods come later)")
 	fs.StringSliceVar(&f.decryptionKeys, "decryption-key", nil, "key to decrypt an encrypted image (not supported)")
 	fs.BoolVar(&f.contentTrust, "disable-content-trust", false, "a Docker option that podman and podlite accept and do nothing with")
-	fs.UintVar(&f.retry, "retry", 3, "times to retry a pull that failed on the network")
-	fs.StringVar(&f.retryDelay, "retry-delay", "", "delay between pull retries (default: 2s, doubling)")
+	f.retry.Register(fs)
 	fs.StringSliceVarP(&f.attach, "attach", "a", nil, "attach these streams: stdin, stdout, stderr (run)")
 }
 
@@ -74,16 +73,11 @@ func (f *ioFlags) options(cmd *cobra.Command, o *libpod.CreateOptions) error {
 		LogOpts: f.logOpts, Timeout: f.timeout, InitPath: f.initPath, Requires: f.requires,
 		ImageVolume: f.imageVolume, VolumesFrom: f.volumesFrom,
 	}
-	if changed("retry") {
-		o.IO.PullRetries = &f.retry
+	retry, err := f.retry.Retry(cmd.Flags())
+	if err != nil {
+		return err
 	}
-	if f.retryDelay != "" {
-		d, err := time.ParseDuration(f.retryDelay)
-		if err != nil || d < 0 {
-			return fmt.Errorf("invalid --retry-delay %q: want a duration such as 500ms or 2s: %w", f.retryDelay, define.ErrInvalidArg)
-		}
-		o.IO.PullRetryDelay = d
-	}
+	o.IO.PullRetries, o.IO.PullRetryDelay = retry.Count, retry.Delay
 	if f.rootfs { // the first argument is the rootfs directory
 		o.IO.Rootfs, o.Image = o.Image, ""
 	}

@@ -16,7 +16,7 @@ import (
 
 func newLoginCommand(g *common.Globals) *cobra.Command {
 	var o storage.LoginOptions
-	var verify, passwordStdin, getLogin bool
+	var verify, passwordStdin, getLogin, verbose bool
 	cmd := &cobra.Command{
 		Use:   "login [options] REGISTRY",
 		Short: "Log in to a container registry",
@@ -35,7 +35,7 @@ find them. A missing user name is read from stdin, as is the password with
 				return err
 			}
 			if getLogin {
-				user, err := rt.LoginUser(args[0], o.AuthFile)
+				user, err := rt.LoginUser(args[0], o.Files)
 				if err != nil {
 					return err
 				}
@@ -48,25 +48,48 @@ find them. A missing user name is read from stdin, as is the password with
 			if passwordStdin && o.Username == "" {
 				return define.Worded(define.ErrInvalidArg, "Must provide --username with --password-stdin")
 			}
-			if err := readCredentials(os.Stdin, &o, passwordStdin); err != nil {
+			if err := loginPassword(&o, passwordStdin); err != nil {
 				return err
 			}
 			o.TLSVerify = tlsVerify(cmd, verify)
-			if err := rt.Login(cmd.Context(), args[0], o); err != nil {
+			used, err := rt.Login(cmd.Context(), args[0], o)
+			if err != nil {
 				return err
+			}
+			if verbose {
+				fmt.Println("Used: ", used)
 			}
 			fmt.Println("Login Succeeded!")
 			return nil
 		},
 	}
 	f := cmd.Flags()
-	f.StringVar(&o.AuthFile, "authfile", "", "auth file to write (default $REGISTRY_AUTH_FILE or $XDG_RUNTIME_DIR/containers/auth.json)")
+	f.StringVar(&o.Files.Path, "authfile", "", "auth file to write (default $REGISTRY_AUTH_FILE or $XDG_RUNTIME_DIR/containers/auth.json)")
+	f.StringVar(&o.Files.Compat, "compat-auth-file", "", "write docker's config.json format to this file instead of the auth file")
+	f.StringVar(&o.CertDir, "cert-dir", "", "directory of the registry's CA and client certificates (*.crt, *.cert, *.key)")
+	f.StringVar(&o.Secret, "secret", "", "use this podlite secret's data as the password (and its name as the user name without -u)")
+	f.BoolVarP(&verbose, "verbose", "v", false, "print the file the credentials were written to")
 	f.StringVarP(&o.Username, "username", "u", "", "user name")
 	f.StringVarP(&o.Password, "password", "p", "", "password")
 	f.BoolVar(&passwordStdin, "password-stdin", false, "read the password from stdin")
 	f.BoolVar(&getLogin, "get-login", false, "print the user name recorded for the registry")
 	f.BoolVar(&verify, "tls-verify", true, "require HTTPS and verify certificates (false also allows plain HTTP)")
 	return cmd
+}
+
+// loginPassword takes the password from --secret, or reads what is
+// missing from stdin.
+func loginPassword(o *storage.LoginOptions, passwordStdin bool) error {
+	if o.Secret == "" {
+		return readCredentials(os.Stdin, o, passwordStdin)
+	}
+	if o.Password != "" || passwordStdin {
+		return define.Worded(define.ErrInvalidArg, "--secret can not be used with --password options")
+	}
+	if o.Username == "" {
+		o.Username = o.Secret
+	}
+	return nil
 }
 
 // readCredentials reads what is missing from in: the user name (a line),
@@ -93,7 +116,7 @@ func readCredentials(in io.Reader, o *storage.LoginOptions, fromStdin bool) erro
 }
 
 func newLogoutCommand(g *common.Globals) *cobra.Command {
-	var authFile string
+	var files storage.AuthFiles
 	var all bool
 	cmd := &cobra.Command{
 		Use:               "logout [options] [REGISTRY]",
@@ -114,7 +137,7 @@ func newLogoutCommand(g *common.Globals) *cobra.Command {
 			if !all {
 				registry = args[0]
 			}
-			if err := rt.Logout(registry, authFile); err != nil {
+			if err := rt.Logout(registry, files); err != nil {
 				return err
 			}
 			if all {
@@ -125,7 +148,8 @@ func newLogoutCommand(g *common.Globals) *cobra.Command {
 			return nil
 		},
 	}
-	cmd.Flags().StringVar(&authFile, "authfile", "", "auth file to edit (default $REGISTRY_AUTH_FILE or $XDG_RUNTIME_DIR/containers/auth.json)")
+	cmd.Flags().StringVar(&files.Compat, "compat-auth-file", "", "edit this docker config.json instead of the auth file")
+	cmd.Flags().StringVar(&files.Path, "authfile", "", "auth file to edit (default $REGISTRY_AUTH_FILE or $XDG_RUNTIME_DIR/containers/auth.json)")
 	cmd.Flags().BoolVarP(&all, "all", "a", false, "remove every credential")
 	return cmd
 }

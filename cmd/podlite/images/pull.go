@@ -12,6 +12,7 @@ import (
 func newPullCommand(g *common.Globals) *cobra.Command {
 	var quiet, verify, allTags bool
 	var pf common.PullFlags
+	var rf common.RegistryFlags
 	var creds string
 	cmd := &cobra.Command{
 		Use:   "pull [options] IMAGE",
@@ -29,10 +30,17 @@ docker-archive:FILE[:NAME], dir:DIR. Prints the image ID (one per tag with
   podlite pull oci-archive:/tmp/app.tar`,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			opts := storage.PullOptions{TLSVerify: tlsVerify(cmd, verify), Quiet: quiet, Progress: progressOutput(quiet)}
-			if err := pf.Apply(&opts); err != nil {
+			err := pf.Apply(&opts)
+			if err != nil {
 				return err
 			}
-			opts.Auth.Creds = creds
+			if err := rf.Check(cmd.Flags()); err != nil {
+				return err
+			}
+			opts.Auth.Creds, opts.Auth.CertDir = creds, rf.CertDir
+			if opts.Retry, err = rf.Retry.Retry(cmd.Flags()); err != nil {
+				return err
+			}
 			rt, err := g.Runtime()
 			if err != nil {
 				return err
@@ -58,5 +66,6 @@ docker-archive:FILE[:NAME], dir:DIR. Prints the image ID (one per tag with
 	f.BoolVarP(&allTags, "all-tags", "a", false, "pull every tag of the repository")
 	f.StringVar(&creds, "creds", "", "registry credentials USER[:PASSWORD], instead of the auth file")
 	pf.Register(f)
+	rf.Register(f, "pull")
 	return cmd
 }
