@@ -1,7 +1,9 @@
 package e2e
 
 import (
+	"regexp"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 )
@@ -51,4 +53,47 @@ func lessLastWord(lines []string) []string {
 		out[i] = l[:max(strings.LastIndex(l, " "), 0)]
 	}
 	return out
+}
+
+// TestSystemPruneReclaimedMatchesPodman prunes the same container (2 MB
+// written to its read-write layer) and volume (1 MB) on podlite and
+// podman 4.3.1 and compares what `system prune -f --volumes` prints, its
+// closing `Total reclaimed space` line included.
+func TestSystemPruneReclaimedMatchesPodman(t *testing.T) {
+	e, pm, img := NewPodlitePodman(t)
+	var ids []string
+	for _, run := range []func(...string) string{
+		func(args ...string) string { return e.MustPodlite(args...).Stdout },
+		pm.MustRun,
+	} {
+		run("volume", "create", "v1")
+		run("run", "--rm", "--network", "none", "-v", "v1:/v", img, "dd", "if=/dev/zero", "of=/v/f", "bs=1024", "count=1024")
+		ids = append(ids, strings.TrimSpace(lastLine(run("create", "--network", "none", "--name", "dead", img, "dd", "if=/dev/zero", "of=/big", "bs=1024", "count=2048"))))
+		run("start", "-a", "dead")
+	}
+	size := regexp.MustCompile(`(?m)^Total reclaimed space: ([0-9.]+)([kMG]?B)$`)
+	r := e.Podlite("system", "prune", "-f", "--volumes")
+	if r.ExitCode != 0 {
+		t.Fatalf("podlite system prune: exit %d\n%s%s", r.ExitCode, r.Stdout, r.Stderr)
+	}
+	ours := r.Stdout
+	theirs, err := pm.Run("system", "prune", "-f", "--volumes")
+	if err != nil {
+		t.Fatalf("podman system prune: %v\n%s", err, theirs)
+	}
+	norm := func(s, id string) string {
+		s = strings.ReplaceAll(s, id, "CTR")
+		return size.ReplaceAllString(s, "Total reclaimed space: SIZE")
+	}
+	if got, want := norm(ours, ids[0]), norm(theirs, ids[1]); got != want {
+		t.Errorf("system prune -f --volumes:\npodlite %q\npodman  %q", ours, theirs)
+	}
+	t.Logf("podlite: %s, podman: %s", size.FindString(ours), size.FindString(theirs))
+	m := size.FindStringSubmatch(ours)
+	if m == nil || m[2] != "MB" {
+		t.Fatalf("podlite's reclaimed space %q, want MB", ours)
+	}
+	if n, _ := strconv.ParseFloat(m[1], 64); n < 3 {
+		t.Errorf("podlite reclaimed %s MB, want at least the 2 MB layer and the 1 MB volume", m[1])
+	}
 }
