@@ -1,6 +1,7 @@
 package e2e
 
 import (
+	"encoding/json"
 	"regexp"
 	"slices"
 	"strconv"
@@ -95,5 +96,50 @@ func TestSystemPruneReclaimedMatchesPodman(t *testing.T) {
 	}
 	if n, _ := strconv.ParseFloat(m[1], 64); n < 3 {
 		t.Errorf("podlite reclaimed %s MB, want at least the 2 MB layer and the 1 MB volume", m[1])
+	}
+}
+
+// TestPsExposedPorts: exposed ports that no mapping publishes (--expose,
+// the image's EXPOSE) are in ps's JSON as podman 5's ExposedPorts and
+// after the published ports in the PORTS column ("80/tcp", ranges of a
+// protocol as one), as podman 5; -P publishes them instead. (commit turns
+// the published 90 into the image's EXPOSE, as podman's does.)
+func TestPsExposedPorts(t *testing.T) {
+	e, pm, img := NewPodlitePodman(t)
+	pm.MustRun("create", "--name", "ex", "--expose", "80", "--expose", "8000-8002/udp", "--expose", "90", "-p", "9090:90", img, "true")
+	pm.MustRun("create", "--name", "all", "-P", "--expose", "81", img, "true")
+	e.MustPodlite("create", "--name", "ex", "--expose", "80", "--expose", "8000-8002/udp", "--expose", "90", "-p", "9090:90", img, "true")
+	e.MustPodlite("commit", "-q", "-c", "EXPOSE 443", "ex", "localhost/exposing:1")
+	e.MustPodlite("create", "--name", "fromimage", "localhost/exposing:1", "true")
+	e.MustPodlite("create", "--name", "all", "-P", "--expose", "81", img, "true")
+	e.MustPodlite("create", "--name", "none", img, "true")
+	got := e.MustPodlite("ps", "-a", "--sort", "names", "--format", "{{.Names}}|{{.Ports}}").Stdout
+	want := "all|0.0.0.0:PORT->81/tcp\nex|0.0.0.0:9090->90/tcp, 80/tcp, 8000-8002/udp\nfromimage|90/tcp, 443/tcp\nnone|\n"
+	randomPort := regexp.MustCompile(`:\d+->81`)
+	if got = randomPort.ReplaceAllString(got, ":PORT->81"); got != want {
+		t.Errorf("ps PORTS:\n%s\nwant\n%s", got, want)
+	}
+	// 4.3.1 shows the published ports only (5.x adds the exposed ones):
+	// ours must begin with its.
+	theirs := randomPort.ReplaceAllString(pm.MustRun("ps", "-a", "--sort", "names", "--format", "{{.Names}}|{{.Ports}}"), ":PORT->81")
+	ourLines := strings.Split(got, "\n")
+	for _, line := range strings.Split(strings.TrimSpace(theirs), "\n") {
+		if !slices.ContainsFunc(ourLines, func(l string) bool { return strings.HasPrefix(l, line) }) {
+			t.Errorf("podman 4.3.1's ps line %q does not begin one of podlite's %q", line, ourLines)
+		}
+	}
+	var list []map[string]any
+	if err := json.Unmarshal([]byte(e.MustPodlite("ps", "-a", "--sort", "names", "--format", "json").Stdout), &list); err != nil {
+		t.Fatal(err)
+	}
+	wantJSON := []string{`null`, `{"80":["tcp"],"8000":["udp"],"8001":["udp"],"8002":["udp"]}`,
+		`{"443":["tcp"],"90":["tcp"]}`, `null`}
+	for i, c := range list {
+		if b, _ := json.Marshal(c["ExposedPorts"]); i >= len(wantJSON) || string(b) != wantJSON[i] {
+			t.Errorf("ps json %v: ExposedPorts %s", c["Names"], b)
+		}
+	}
+	if r := e.Podlite("create", "--expose", "80/icmp", img, "true"); r.ExitCode != 125 || !strings.Contains(r.Stderr, "80/icmp") {
+		t.Errorf("create --expose 80/icmp: exit %d, %q", r.ExitCode, r.Stderr)
 	}
 }
