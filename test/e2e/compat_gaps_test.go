@@ -1,11 +1,17 @@
 package e2e
 
 import (
+	"archive/tar"
+	"bytes"
 	"encoding/json"
+	"fmt"
+	"os"
+	"path/filepath"
 	"regexp"
 	"slices"
 	"strconv"
 	"strings"
+	"syscall"
 	"testing"
 )
 
@@ -142,4 +148,62 @@ func TestPsExposedPorts(t *testing.T) {
 	if r := e.Podlite("create", "--expose", "80/icmp", img, "true"); r.ExitCode != 125 || !strings.Contains(r.Stderr, "80/icmp") {
 		t.Errorf("create --expose 80/icmp: exit %d, %q", r.ExitCode, r.Stderr)
 	}
+}
+
+// TestCpIDMapped: cp into a container with --uidmap/--gidmap gives files
+// the mapped host IDs (the container sees its own), and cp out gives
+// back the container's IDs, as podman's.
+func TestCpIDMapped(t *testing.T) {
+	e := NewEnv(t)
+	img := e.LoadBusybox()
+	e.MustPodlite("run", "-d", "--name", "mapped", "--network", "none", "--uidmap", "0:100000:65536", "--gidmap", "0:200000:65536", img, "sleep", "60")
+	e.MustPodlite("create", "--name", "stopped", "--network", "none", "--uidmap", "0:300000:65536", "--gidmap", "0:400000:65536", img, "true")
+	src := filepath.Join(t.TempDir(), "f")
+	if err := os.WriteFile(src, []byte("x"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	e.MustPodlite("cp", src, "mapped:/in")
+	e.MustPodlite("cp", src, "stopped:/in")
+	// -a=false keeps the stream's IDs, which are the container's.
+	var tarball bytes.Buffer
+	tw := tar.NewWriter(&tarball)
+	_ = tw.WriteHeader(&tar.Header{Name: "owned", Mode: 0o644, Size: 1, Uid: 1000, Gid: 1001, Typeflag: tar.TypeReg})
+	_, _ = tw.Write([]byte("y"))
+	_ = tw.Close()
+	if r := e.PodliteStdin(tarball.String(), "cp", "-a=false", "-", "mapped:/"); r.ExitCode != 0 {
+		t.Fatalf("cp - mapped:/: %s", r.Stderr)
+	}
+	e.MustPodlite("cp", "mapped:/in", "stopped:/copied")
+	pid := strings.TrimSpace(e.MustPodlite("inspect", "--format", "{{.State.Pid}}", "mapped").Stdout)
+	hostOwner := func(p string) string {
+		fi, err := os.Stat(filepath.Join("/proc", pid, "root", p))
+		if err != nil {
+			t.Fatal(err)
+		}
+		st := fi.Sys().(*syscall.Stat_t)
+		return fmt.Sprintf("%d:%d", st.Uid, st.Gid)
+	}
+	if got := hostOwner("/in"); got != "100000:200000" {
+		t.Errorf("host owner of mapped:/in %s, want 100000:200000", got)
+	}
+	if got := hostOwner("/owned"); got != "101000:201001" {
+		t.Errorf("host owner of mapped:/owned %s, want 101000:201001", got)
+	}
+	if got := e.MustPodlite("exec", "mapped", "stat", "-c", "%u:%g", "/in", "/owned").Stdout; got != "0:0\n1000:1001\n" {
+		t.Errorf("owners in the container %q, want 0:0 and 1000:1001", got)
+	}
+	// Out: the container's IDs, for a running and a stopped container.
+	for _, c := range []struct{ from, want string }{
+		{"mapped:/owned", "1000:1001"}, {"mapped:/etc/passwd", "0:0"}, {"stopped:/in", "0:0"}, {"stopped:/copied", "0:0"},
+	} {
+		tr := tar.NewReader(strings.NewReader(e.MustPodlite("cp", c.from, "-").Stdout))
+		hdr, err := tr.Next()
+		if err != nil {
+			t.Fatalf("cp %s -: %v", c.from, err)
+		}
+		if got := fmt.Sprintf("%d:%d", hdr.Uid, hdr.Gid); got != c.want {
+			t.Errorf("cp %s -: owner %s, want %s", c.from, got, c.want)
+		}
+	}
+	e.MustPodlite("rm", "-f", "-t", "0", "mapped", "stopped")
 }
