@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"slices"
 
+	"go.podman.io/image/v5/docker/reference"
 	cstorage "go.podman.io/storage"
 
 	"github.com/podlite/podlite/libpod/define"
@@ -17,6 +18,10 @@ func (s *Store) Tag(nameOrID, newName string) (string, error) {
 	img, err := s.lookup(nameOrID)
 	if err != nil {
 		return "", err
+	}
+	// podman's wording (its libimage wraps the parse error twice).
+	if _, err := reference.Parse(newName); err != nil {
+		return "", define.Worded(define.ErrInvalidArg, fmt.Sprintf("normalizing name %q: normalizing name %q: %v", newName, newName, err))
 	}
 	named, err := localName(newName)
 	if err != nil {

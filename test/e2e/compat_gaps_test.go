@@ -207,3 +207,43 @@ func TestCpIDMapped(t *testing.T) {
 	}
 	e.MustPodlite("rm", "-f", "-t", "0", "mapped", "stopped")
 }
+
+// TestImageNamesAndTagMatchPodman: an image's names are listed newest
+// first, as podman 5 (containers/storage adds a name in front; 4.3.1's
+// listed the oldest first, so it is compared reversed), and tag refuses
+// an invalid name in podman 4.3.1's words.
+func TestImageNamesAndTagMatchPodman(t *testing.T) {
+	e, pm, img := NewPodlitePodman(t)
+	for _, run := range []func(...string) string{
+		func(args ...string) string { return e.MustPodlite(args...).Stdout },
+		pm.MustRun,
+	} {
+		run("tag", img, "localhost/zeta:1")
+		run("tag", img, "localhost/alpha:2")
+		run("tag", img, "quay.io/mid/name:3")
+	}
+	for _, format := range []string{"{{.Names}}", "{{.Repository}}:{{.Tag}}"} {
+		ours := e.MustPodlite("images", "--format", format).Stdout
+		theirs := pm.MustRun("images", "--format", format)
+		if format == "{{.Names}}" {
+			theirs = strings.Trim(strings.SplitN(theirs, "\n", 2)[0], "[]")
+			names := strings.Fields(theirs)
+			slices.Reverse(names)
+			want := "[" + strings.Join(names, " ") + "]"
+			if got := strings.SplitN(ours, "\n", 2)[0]; got != want || !strings.HasPrefix(want, "[quay.io/mid/name:3 ") {
+				t.Errorf("images --format %s: %q, want %q (podman 4.3.1's reversed)", format, got, want)
+			}
+			continue
+		}
+		lines := strings.Split(strings.TrimSpace(theirs), "\n")
+		slices.Reverse(lines)
+		if want := strings.Join(lines, "\n") + "\n"; ours != want {
+			t.Errorf("images --format %s: %q, want %q (podman 4.3.1's reversed)", format, ours, want)
+		}
+	}
+	comparePodman(t, e, pm, func(s, _ string) string { return s }, [][]string{
+		{"tag", img, "Bad:Name"},
+		{"tag", img, "bad name"},
+		{"tag", img, "localhost/x:bad:tag"},
+	})
+}
