@@ -10,9 +10,11 @@ import (
 
 	securejoin "github.com/cyphar/filepath-securejoin"
 	"github.com/moby/sys/user"
+	"go.podman.io/storage/pkg/idtools"
 
 	"github.com/podlite/podlite/libpod/copy"
 	"github.com/podlite/podlite/libpod/define"
+	"github.com/podlite/podlite/libpod/storage"
 )
 
 // CopyOptions are cp's flags and streams.
@@ -63,7 +65,7 @@ func (r *Runtime) copySide(name string, chown bool) (copy.Side, func(), error) {
 	if err != nil {
 		return copy.Side{}, nil, err
 	}
-	side := copy.Side{Container: name, Root: root}
+	side := copy.Side{Container: name, Root: root, IDs: c.copyIDMappings()}
 	if !running {
 		side.Mounts = c.copyMounts()
 	}
@@ -122,6 +124,16 @@ func (c *Container) copyMounts() []copy.Mount {
 	}
 	slices.SortFunc(out, func(a, b copy.Mount) int { return len(b.Destination) - len(a.Destination) })
 	return out
+}
+
+// copyIDMappings are the container's user namespace mappings (--uidmap,
+// --gidmap, --userns), nil without.
+func (c *Container) copyIDMappings() *idtools.IDMappings {
+	s := c.config.Spec
+	if s == nil || s.Linux == nil || (len(s.Linux.UIDMappings) == 0 && len(s.Linux.GIDMappings) == 0) {
+		return nil
+	}
+	return storage.IDMappings(s.Linux.UIDMappings, s.Linux.GIDMappings)
 }
 
 // copyUser is the container's primary UID and GID, from its user as the

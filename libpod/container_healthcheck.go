@@ -16,6 +16,7 @@ import (
 	specs "github.com/opencontainers/runtime-spec/specs-go"
 
 	"github.com/podlite/podlite/libpod/define"
+	"github.com/podlite/podlite/libpod/events"
 	"github.com/podlite/podlite/libpod/health"
 	"github.com/podlite/podlite/libpod/oci"
 	"github.com/podlite/podlite/libpod/storage"
@@ -167,6 +168,7 @@ func (c *Container) HealthCheck(ctx context.Context) (*HealthResult, error) {
 		return nil, err
 	}
 	var result HealthResult
+	var streak int
 	err = c.withLock(func() error {
 		res, err := health.Load(c.healthPath())
 		if err != nil {
@@ -174,11 +176,16 @@ func (c *Container) HealthCheck(ctx context.Context) (*HealthResult, error) {
 		}
 		result.Outcome = res.Record(c.config.Health, entry, startedAt)
 		result.Status = res.Status
+		streak = res.FailingStreak
 		return res.Save(c.healthPath())
 	})
 	if err != nil {
 		return nil, err
 	}
+	// podman reports every check, not only a change of status.
+	ev := c.event(events.HealthStatus)
+	ev.HealthStatus, ev.HealthFailingStreak = result.Status, streak
+	c.rt.emit(ev)
 	return &result, c.healthAction(ctx, result.Action)
 }
 

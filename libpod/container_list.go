@@ -63,13 +63,15 @@ type ListedContainer struct {
 	Networks   []string         `json:"Networks"`
 	Pid        int              `json:"Pid"`
 	// Pod and PodName stay empty: podlite has no pods yet.
-	Pod       string         `json:"Pod"`
-	PodName   string         `json:"PodName"`
-	Ports     []ListedPort   `json:"Ports"`
-	Restarts  uint           `json:"Restarts"`
-	Size      *ContainerSize `json:"Size"`
-	StartedAt int64          `json:"StartedAt"`
-	State     string         `json:"State"`
+	Pod     string       `json:"Pod"`
+	PodName string       `json:"PodName"`
+	Ports   []ListedPort `json:"Ports"`
+	// ExposedPorts are the exposed ports no mapping publishes (podman 5).
+	ExposedPorts map[uint16][]string `json:"ExposedPorts"`
+	Restarts     uint                `json:"Restarts"`
+	Size         *ContainerSize      `json:"Size"`
+	StartedAt    int64               `json:"StartedAt"`
+	State        string              `json:"State"`
 	// Status is filled by the caller (podman shows "Up 2 minutes").
 	Status string `json:"Status"`
 	// Created is the creation time; JSON shows it as Unix seconds.
@@ -217,6 +219,7 @@ func (c *Container) listed() ListedContainer {
 		l.Networks = append(l.Networks, name)
 	}
 	slices.Sort(l.Networks)
+	l.ExposedPorts = cfg.Network.ExposedPorts
 	for _, p := range cfg.Network.Ports {
 		l.Ports = append(l.Ports, ListedPort{HostIP: p.HostIP, ContainerPort: p.ContainerPort, HostPort: p.HostPort, Range: max(p.Range, 1), Protocol: p.Protocol})
 	}

@@ -307,6 +307,10 @@ func (c *Container) writeEtcFiles(hostname string) ([]specs.Mount, error) {
 // --network container:NAME.
 func (r *Runtime) finishNetworkConfig(cfg *define.ContainerConfig, opts *CreateOptions, exposed []string) error {
 	n := &cfg.Network
+	allExposed, err := netconf.ParseExpose(append(slices.Clone(exposed), opts.Expose...))
+	if err != nil {
+		return err
+	}
 	if opts.PublishAll {
 		for _, e := range append(append([]string{}, exposed...), opts.Expose...) {
 			port, proto, _ := strings.Cut(e, "/")
@@ -331,6 +335,7 @@ func (r *Runtime) finishNetworkConfig(cfg *define.ContainerConfig, opts *CreateO
 		}
 		cfg.NetworkMode = "container:" + other.ID()
 	}
+	n.ExposedPorts = netconf.Unpublished(allExposed, n.Ports)
 	if err := r.checkNetworks(n.Networks); err != nil {
 		return err
 	}

@@ -377,15 +377,27 @@ func (r *Runtime) removeOrphanLocked(id string) error {
 // also removes crashed creates' leftovers (RemoveOrphans). It keeps going
 // past failures and returns them joined.
 func (r *Runtime) PruneContainers(filters ...string) ([]string, error) {
+	removed, _, err := r.pruneContainers(filters)
+	return removed, err
+}
+
+// pruneContainers is PruneContainers that also adds up the read-write
+// layers it removed, the space podman's system prune reports.
+func (r *Runtime) pruneContainers(filters []string) ([]string, int64, error) {
 	match, err := filter.PruneContainers(filters, lookups{r})
 	if err != nil {
-		return nil, err
+		return nil, 0, err
 	}
 	ctrs, err := r.Containers()
 	if err != nil {
-		return nil, err
+		return nil, 0, err
+	}
+	store, err := r.Storage()
+	if err != nil {
+		return nil, 0, err
 	}
 	var removed []string
+	var total int64
 	var errs []error
 	for _, c := range ctrs {
 		switch c.State().Status {
@@ -396,10 +408,14 @@ func (r *Runtime) PruneContainers(filters ...string) ([]string, error) {
 		if !match(c.config, c.state) {
 			continue
 		}
+		size := sizeOf(store, c.config.StorageID)
 		err := r.RemoveContainer(context.Background(), c.ID(), false, false)
 		switch {
 		case err == nil:
 			removed = append(removed, c.ID())
+			if size != nil {
+				total += size.RwSize
+			}
 		case errors.Is(err, define.ErrNotFound):
 			// Removed by someone else meanwhile.
 		case errors.Is(err, define.ErrInvalidState):
@@ -414,7 +430,7 @@ func (r *Runtime) PruneContainers(filters ...string) ([]string, error) {
 		}
 	}
 	if len(errs) > 0 {
-		return removed, fmt.Errorf("pruning containers: %w", errors.Join(errs...))
+		return removed, total, fmt.Errorf("pruning containers: %w", errors.Join(errs...))
 	}
-	return removed, nil
+	return removed, total, nil
 }

@@ -348,15 +348,22 @@ func (r *Runtime) PruneImages(ctx context.Context, all bool) ([]string, error) {
 // PruneImagesMatching is PruneImages limited to the images that pass
 // every filter (the keys of `images --filter`).
 func (r *Runtime) PruneImagesMatching(ctx context.Context, all bool, filters []string) ([]string, error) {
+	removed, _, err := r.pruneImages(ctx, all, filters)
+	return removed, err
+}
+
+// pruneImages is PruneImagesMatching that also adds up the sizes of the
+// images it removed.
+func (r *Runtime) pruneImages(ctx context.Context, all bool, filters []string) ([]string, int64, error) {
 	store, err := r.Storage()
 	if err != nil {
-		return nil, err
+		return nil, 0, err
 	}
 	var only func(string) bool
 	if len(filters) > 0 {
 		imgs, err := r.ListImages(ctx, filters)
 		if err != nil {
-			return nil, err
+			return nil, 0, err
 		}
 		match := map[string]bool{}
 		for _, img := range imgs {
@@ -364,7 +371,7 @@ func (r *Runtime) PruneImagesMatching(ctx context.Context, all bool, filters []s
 		}
 		only = func(id string) bool { return match[id] }
 	}
-	return store.Prune(all, only)
+	return store.PruneSized(all, only)
 }
 
 // CommitOptions tune CommitContainer.

@@ -196,3 +196,48 @@ func removeContentsExcept(dir, keep string) error {
 	}
 	return errors.Join(errs...)
 }
+
+// SystemPruneOptions select what SystemPrune removes.
+type SystemPruneOptions struct {
+	// All prunes every image no container uses, not only dangling ones.
+	All bool
+	// Volumes prunes the volumes no container uses too.
+	Volumes bool
+	// Filters (label, label!, until) apply to every kind.
+	Filters []string
+}
+
+// SystemPruneReport lists what SystemPrune removed, by kind, and the space
+// that freed: containers' read-write layers, volumes and images, as
+// podman's "Total reclaimed space" counts it.
+type SystemPruneReport struct {
+	Containers, Volumes, Networks, Images []string
+	ReclaimedSpace                        int64
+}
+
+// SystemPrune removes stopped containers, then (with Volumes) unused
+// volumes, unused networks and unused images, as podman's system prune.
+// It goes on past a kind that failed, except past a bad filter, which the
+// first kind refuses; the errors are returned joined.
+func (r *Runtime) SystemPrune(ctx context.Context, o SystemPruneOptions) (*SystemPruneReport, error) {
+	rep := &SystemPruneReport{}
+	var errs []error
+	step := func(prune func() ([]string, int64, error), into *[]string) {
+		if len(errs) > 0 && errors.Is(errs[0], define.ErrInvalidArg) {
+			return
+		}
+		ids, size, err := prune()
+		*into, rep.ReclaimedSpace = ids, rep.ReclaimedSpace+size
+		errs = append(errs, err)
+	}
+	step(func() ([]string, int64, error) { return r.pruneContainers(o.Filters) }, &rep.Containers)
+	if o.Volumes {
+		step(func() ([]string, int64, error) { return r.pruneVolumes(o.Filters) }, &rep.Volumes)
+	}
+	step(func() ([]string, int64, error) {
+		ids, err := r.PruneNetworks(o.Filters...)
+		return ids, 0, err
+	}, &rep.Networks)
+	step(func() ([]string, int64, error) { return r.pruneImages(ctx, o.All, o.Filters) }, &rep.Images)
+	return rep, errors.Join(errs...)
+}

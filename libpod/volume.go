@@ -14,6 +14,8 @@ import (
 	"strings"
 	"time"
 
+	"go.podman.io/storage/pkg/directory"
+
 	"github.com/podlite/podlite/libpod/define"
 	"github.com/podlite/podlite/libpod/events"
 	"github.com/podlite/podlite/libpod/filter"
@@ -283,31 +285,44 @@ func (r *Runtime) RemoveVolume(name string, force bool, stopTimeout *uint) error
 // and that no container uses, and returns the names it removed. It keeps
 // going past a volume it cannot remove and returns all such errors joined.
 func (r *Runtime) PruneVolumes(filters ...string) ([]string, error) {
+	pruned, _, err := r.pruneVolumes(filters)
+	return pruned, err
+}
+
+// pruneVolumes is PruneVolumes that also adds up the sizes of the volumes
+// it removed, the space podman's system prune reports.
+func (r *Runtime) pruneVolumes(filters []string) ([]string, int64, error) {
 	vols, err := r.Volumes(filters...)
 	if err != nil {
-		return nil, err
+		return nil, 0, err
 	}
 	users, err := r.volumeUsers()
 	if err != nil {
-		return nil, err
+		return nil, 0, err
 	}
 	var pruned []string
+	var total int64
 	var errs []error
 	for _, v := range vols {
 		if len(users[v.Name]) > 0 {
 			continue
 		}
-		err := r.withVolumeLock(v.Name, func() error { return r.removeVolumeLocked(v.Name) })
+		size, err := directory.Size(v.Mountpoint)
+		if err != nil {
+			slog.Warn("measuring a volume", "volume", v.Name, "error", err)
+		}
+		err = r.withVolumeLock(v.Name, func() error { return r.removeVolumeLocked(v.Name) })
 		switch {
 		case err == nil:
 			pruned = append(pruned, v.Name)
+			total += size
 		case errors.Is(err, define.ErrNotFound), errors.Is(err, define.ErrInvalidState):
 			// Removed, or taken into use, by someone else since we listed it.
 		default:
 			errs = append(errs, err)
 		}
 	}
-	return pruned, errors.Join(errs...)
+	return pruned, total, errors.Join(errs...)
 }
 
 // removeVolumeUsers force-removes the containers that use the volume.

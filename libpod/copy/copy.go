@@ -41,7 +41,7 @@ func Copy(src Side, srcPath string, dst Side, dstPath string, o Options) error {
 		if !contentsOnly(in.path) {
 			top = path.Base(in.path)
 		}
-		return writeTar(o.Stdout, in.host, top)
+		return writeTar(o.Stdout, src, in.host, top)
 	}
 	dest, err := dst.resolveDestination(dstPath, false)
 	if err != nil {
@@ -59,7 +59,7 @@ func Copy(src Side, srcPath string, dst Side, dstPath string, o Options) error {
 	case contentsOnly(in.path):
 		top = ""
 	}
-	return pipe(in.host, top, dst, dest.dir.path, putOptions{overwrite: o.Overwrite, skipDevices: dst.Container == ""})
+	return pipe(src, in.host, top, dst, dest.dir.path, putOptions{overwrite: o.Overwrite, skipDevices: dst.Container == ""})
 }
 
 // copyStdin extracts the tar on stdin into dstPath, a directory.
@@ -83,12 +83,13 @@ func copyStdin(dst Side, dstPath string, o Options) error {
 	return dst.extract(r, dest.dir.path, putOptions{overwrite: o.Overwrite})
 }
 
-// pipe streams the tree at host (named top in the stream) into dir of dst.
-func pipe(host, top string, dst Side, dir string, o putOptions) error {
+// pipe streams the tree at host of src (named top in the stream) into dir
+// of dst.
+func pipe(src Side, host, top string, dst Side, dir string, o putOptions) error {
 	pr, pw := io.Pipe()
 	done := make(chan error, 1)
 	go func() {
-		err := writeTar(pw, host, top)
+		err := writeTar(pw, src, host, top)
 		pw.CloseWithError(err)
 		done <- err
 	}()

@@ -168,6 +168,10 @@ func (s Side) own(host string, hdr *tar.Header) error {
 	if s.Chown != nil {
 		uid, gid = s.Chown.UID, s.Chown.GID
 	}
+	uid, gid, err := s.toHost(uid, gid)
+	if err != nil {
+		return err
+	}
 	if err := os.Lchown(host, uid, gid); err != nil {
 		return err
 	}

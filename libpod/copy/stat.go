@@ -16,6 +16,7 @@ import (
 	"strings"
 
 	securejoin "github.com/cyphar/filepath-securejoin"
+	"go.podman.io/storage/pkg/idtools"
 
 	"github.com/podlite/podlite/libpod/define"
 )
@@ -29,6 +30,10 @@ type Side struct {
 	// Chown, when set, owns every extracted entry (the container's user
 	// with --archive, the caller on the host); nil keeps the tar's IDs.
 	Chown *IDPair
+	// IDs are a container's user namespace mappings: files in its root
+	// are owned by host IDs, which a copy out turns back into the
+	// container's and a copy in maps; nil without mappings.
+	IDs *idtools.IDMappings
 	// Mounts are the bind mounts and volumes of a stopped container,
 	// whose paths a copy reads and writes at their sources, as podman's
 	// cp does (a running container's root has them mounted already).
@@ -40,6 +45,39 @@ type Mount struct{ Destination, Source string }
 
 // IDPair is a UID and GID.
 type IDPair struct{ UID, GID int }
+
+// toContainer maps host IDs of a file in the root to the container's; an
+// ID the container has no mapping for is the overflow ID, as the kernel
+// shows it.
+func (s Side) toContainer(uid, gid int) (int, int) {
+	if s.IDs == nil {
+		return uid, gid
+	}
+	u, err := idtools.RawToContainer(uid, s.IDs.UIDs())
+	if err != nil {
+		u = overflowID
+	}
+	g, err := idtools.RawToContainer(gid, s.IDs.GIDs())
+	if err != nil {
+		g = overflowID
+	}
+	return u, g
+}
+
+// toHost maps container IDs to the host IDs a file in the root gets.
+func (s Side) toHost(uid, gid int) (int, int, error) {
+	if s.IDs == nil {
+		return uid, gid, nil
+	}
+	p, err := s.IDs.ToHost(idtools.IDPair{UID: uid, GID: gid})
+	if err != nil {
+		return 0, 0, fmt.Errorf("owner %d:%d in container %s: %v: %w", uid, gid, s.Container, err, define.ErrInvalidArg)
+	}
+	return p.UID, p.GID, nil
+}
+
+// overflowID is the kernel's owner of files whose ID is not mapped.
+const overflowID = 65534
 
 // Host is the host side of a copy; it owns extracted files to the caller
 // as podman does.

@@ -19,7 +19,7 @@ import (
 // writeTar writes the tree at host (a resolved path; symlinks in it are
 // archived as symlinks) to w. Its entries are named under top, or bare
 // when top is "" (a directory's contents, podman's "dir/.").
-func writeTar(w io.Writer, host, top string) error {
+func writeTar(w io.Writer, src Side, host, top string) error {
 	tw := tar.NewWriter(w)
 	links := map[uint64]string{} // inode → first name, for hard links
 	base := strings.TrimSuffix(host, "/.")
@@ -35,7 +35,7 @@ func writeTar(w io.Writer, host, top string) error {
 		if rel == "." && top == "" {
 			return nil
 		}
-		return writeEntry(tw, p, name, links)
+		return writeEntry(tw, src, p, name, links)
 	})
 	if err != nil {
 		return err
@@ -44,7 +44,7 @@ func writeTar(w io.Writer, host, top string) error {
 }
 
 // writeEntry writes one file's header and contents.
-func writeEntry(tw *tar.Writer, p, name string, links map[uint64]string) error {
+func writeEntry(tw *tar.Writer, src Side, p, name string, links map[uint64]string) error {
 	fi, err := os.Lstat(p)
 	if err != nil {
 		return err
@@ -64,6 +64,7 @@ func writeEntry(tw *tar.Writer, p, name string, links map[uint64]string) error {
 	}
 	// The host's user and group names mean nothing in a container.
 	hdr.Uname, hdr.Gname = "", ""
+	hdr.Uid, hdr.Gid = src.toContainer(hdr.Uid, hdr.Gid)
 	hdr.Name = name
 	if fi.IsDir() {
 		hdr.Name += "/"

@@ -34,6 +34,9 @@ type NetworkConfig struct {
 	// for none, host and namespace-path modes.
 	Networks map[string]NetworkAttachment `json:"networks,omitempty"`
 	Ports    []PortMapping                `json:"ports,omitempty"`
+	// ExposedPorts are the exposed ports (--expose, the image's) that no
+	// mapping publishes: port number to protocols, as podman keeps them.
+	ExposedPorts map[uint16][]string `json:"exposedPorts,omitempty"`
 	// DNS servers, search domains and options for resolv.conf.
 	DNSServers []string `json:"dnsServers,omitempty"`
 	DNSSearch  []string `json:"dnsSearch,omitempty"`

@@ -39,6 +39,7 @@ const (
 	Exec            Status = "exec"
 	ExecDied        Status = "exec_died"
 	Export          Status = "export"
+	HealthStatus    Status = "health_status"
 	Import          Status = "import"
 	Init            Status = "init"
 	Kill            Status = "kill"
@@ -71,12 +72,14 @@ type Event struct {
 	Image             string `json:",omitempty"`
 	Name              string `json:",omitempty"`
 	// Network names the network of a network event.
-	Network      string    `json:"network,omitempty"`
-	Status       Status    `json:"Status"`
-	Time         time.Time `json:"Time"`
-	Type         Type      `json:"Type"`
-	HealthStatus string    `json:"health_status,omitempty"`
-	Error        string    `json:",omitempty"`
+	Network string    `json:"network,omitempty"`
+	Status  Status    `json:"Status"`
+	Time    time.Time `json:"Time"`
+	Type    Type      `json:"Type"`
+	// HealthStatus and HealthFailingStreak are set on a health_status event.
+	HealthStatus        string `json:"health_status,omitempty"`
+	HealthFailingStreak int    `json:"health_failing_streak,omitempty"`
+	Error               string `json:",omitempty"`
 	Details
 }
 
@@ -90,17 +93,18 @@ type Details struct {
 // Formatted is an event as `events --format` sees it: podman 5's fields,
 // Time in Unix seconds and TimeNano in nanoseconds.
 type Formatted struct {
-	ContainerExitCode *int   `json:",omitempty"`
-	ID                string `json:",omitempty"`
-	Image             string `json:",omitempty"`
-	Name              string `json:",omitempty"`
-	Network           string `json:"network,omitempty"`
-	Status            Status
-	Time              int64 `json:"time,omitempty"`
-	TimeNano          int64 `json:"timeNano,omitempty"`
-	Type              Type
-	HealthStatus      string `json:"health_status,omitempty"`
-	Error             string `json:",omitempty"`
+	ContainerExitCode   *int   `json:",omitempty"`
+	ID                  string `json:",omitempty"`
+	Image               string `json:",omitempty"`
+	Name                string `json:",omitempty"`
+	Network             string `json:"network,omitempty"`
+	Status              Status
+	Time                int64 `json:"time,omitempty"`
+	TimeNano            int64 `json:"timeNano,omitempty"`
+	Type                Type
+	HealthStatus        string `json:"health_status,omitempty"`
+	HealthFailingStreak int    `json:"health_failing_streak,omitempty"`
+	Error               string `json:",omitempty"`
 	Details
 }
 
@@ -109,7 +113,7 @@ func (e *Event) Formatted() Formatted {
 	return Formatted{
 		ContainerExitCode: e.ContainerExitCode, ID: e.ID, Image: e.Image, Name: e.Name, Network: e.Network,
 		Status: e.Status, Time: e.Time.Unix(), TimeNano: e.Time.UnixNano(), Type: e.Type,
-		HealthStatus: e.HealthStatus, Error: e.Error, Details: e.Details,
+		HealthStatus: e.HealthStatus, HealthFailingStreak: e.HealthFailingStreak, Error: e.Error, Details: e.Details,
 	}
 }
 
@@ -131,6 +135,9 @@ func (e *Event) HumanReadable(truncate bool) string {
 		s := fmt.Sprintf("%s %s %s %s (image=%s, name=%s", e.Time, e.Type, e.Status, id, e.Image, e.Name)
 		if e.PodID != "" {
 			s += ", pod_id=" + e.PodID
+		}
+		if e.Status == HealthStatus {
+			s += fmt.Sprintf(", health_status=%s, health_failing_streak=%d", e.HealthStatus, e.HealthFailingStreak)
 		}
 		for _, k := range slices.Sorted(maps.Keys(e.Attributes)) {
 			s += fmt.Sprintf(", %s=%s", k, e.Attributes[k])

@@ -105,6 +105,11 @@ func TestHumanReadable(t *testing.T) {
 	if got, want := e.HumanReadable(true), "2024-01-02 03:04:05.000000006 +0000 UTC container start 0123456789ab (image=img, name=web, a=1, b=2)"; got != want {
 		t.Errorf("got  %q\nwant %q", got, want)
 	}
+	h := Event{ID: "0123456789abcdef", Name: "web", Image: "img", Status: HealthStatus, Type: Container, Time: at,
+		HealthStatus: "unhealthy", HealthFailingStreak: 3}
+	if got, want := h.HumanReadable(true), "2024-01-02 03:04:05.000000006 +0000 UTC container health_status 0123456789ab (image=img, name=web, health_status=unhealthy, health_failing_streak=3)"; got != want {
+		t.Errorf("got  %q\nwant %q", got, want)
+	}
 	v := Event{Name: "data", Status: Remove, Type: Volume, Time: at}
 	if got, want := v.HumanReadable(false), "2024-01-02 03:04:05.000000006 +0000 UTC volume remove data"; got != want {
 		t.Errorf("got  %q\nwant %q", got, want)

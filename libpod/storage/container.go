@@ -289,6 +289,12 @@ func (s *Store) ContainerSizes(storageID string) (rootfs, rw int64, _ error) {
 	return rootfs, rw, nil
 }
 
+// IDMappings are a spec's user namespace mappings in containers/storage's
+// form.
+func IDMappings(uids, gids []specs.LinuxIDMapping) *idtools.IDMappings {
+	return idtools.NewIDMappingsFromMaps(idMaps(uids), idMaps(gids))
+}
+
 func idMaps(m []specs.LinuxIDMapping) []idtools.IDMap {
 	out := make([]idtools.IDMap, len(m))
 	for i, e := range m {

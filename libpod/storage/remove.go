@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"slices"
 
+	"go.podman.io/image/v5/docker/reference"
 	cstorage "go.podman.io/storage"
 
 	"github.com/podlite/podlite/libpod/define"
@@ -17,6 +18,10 @@ func (s *Store) Tag(nameOrID, newName string) (string, error) {
 	img, err := s.lookup(nameOrID)
 	if err != nil {
 		return "", err
+	}
+	// podman's wording (its libimage wraps the parse error twice).
+	if _, err := reference.Parse(newName); err != nil {
+		return "", define.Worded(define.ErrInvalidArg, fmt.Sprintf("normalizing name %q: normalizing name %q: %v", newName, newName, err))
 	}
 	named, err := localName(newName)
 	if err != nil {
@@ -76,25 +81,38 @@ func (s *Store) RemoveImage(id string, force bool) error {
 // no container uses and that only (when not nil) accepts, and returns
 // their IDs.
 func (s *Store) Prune(all bool, only func(id string) bool) ([]string, error) {
+	removed, _, err := s.PruneSized(all, only)
+	return removed, err
+}
+
+// PruneSized is Prune that also adds up the sizes of the images it removed
+// (each image's whole size, as podman's system prune counts it).
+func (s *Store) PruneSized(all bool, only func(id string) bool) ([]string, int64, error) {
 	images, err := s.store.Images()
 	if err != nil {
-		return nil, fmt.Errorf("listing images: %w", err)
+		return nil, 0, fmt.Errorf("listing images: %w", err)
 	}
 	containers, err := s.store.Containers()
 	if err != nil {
-		return nil, fmt.Errorf("listing containers: %w", err)
+		return nil, 0, fmt.Errorf("listing containers: %w", err)
 	}
 	var removed []string
+	var total int64
 	for _, img := range images {
 		if (!all && len(img.Names) > 0) || (only != nil && !only(img.ID)) || slices.ContainsFunc(containers, func(c cstorage.Container) bool { return c.ImageID == img.ID }) {
 			continue
 		}
+		size, err := s.store.ImageSize(img.ID)
+		if err != nil {
+			return removed, total, s.imageError(img.ID, "reading size of", err)
+		}
 		if _, err := s.store.DeleteImage(img.ID, true); err != nil {
-			return removed, s.imageError(img.ID, "pruning", err)
+			return removed, total, s.imageError(img.ID, "pruning", err)
 		}
 		removed = append(removed, img.ID)
+		total += size
 	}
-	return removed, nil
+	return removed, total, nil
 }
 
 func shortID(id string) string {

@@ -127,7 +127,7 @@ func compareJSON(t *testing.T, b psBoth) {
 	if len(o) != 3 || len(p) != 3 {
 		t.Fatalf("ps json: podlite %d containers, podman %d", len(o), len(p))
 	}
-	newIn5 := []string{"CIDFile", "Restarts"}
+	newIn5 := []string{"CIDFile", "Restarts", "ExposedPorts"}
 	for name, pc := range p {
 		oc := o[name]
 		for k, v := range pc {

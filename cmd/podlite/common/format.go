@@ -98,7 +98,8 @@ func write(w io.Writer, format, defaultTable string, items any, headers map[stri
 	var out io.Writer = &all
 	var tw *tabwriter.Writer
 	if table {
-		tw = tabwriter.NewWriter(&all, 0, 0, 3, ' ', 0)
+		// podman's report writer: columns at least 12 wide, 2 apart.
+		tw = tabwriter.NewWriter(&all, 12, 2, 2, ' ', 0)
 		out = tw
 		fmt.Fprintln(out, headerRow(format, headers))
 	}

@@ -15,6 +15,7 @@ import (
 	"github.com/podlite/podlite/libpod"
 	"github.com/podlite/podlite/libpod/define"
 	"github.com/podlite/podlite/libpod/filter"
+	"github.com/podlite/podlite/libpod/netconf"
 )
 
 // psFlags are `ps`'s flags.
@@ -252,7 +253,8 @@ func (r psRow) Size() string {
 	return fmt.Sprintf("%s (virtual %s)", rw, virt)
 }
 
-// Ports are the published ports: 0.0.0.0:8080->80/tcp, 0.0.0.0:9000-9001->90-91/udp.
+// Ports are the published ports, then the exposed ones as podman 5 shows
+// them: 0.0.0.0:8080->80/tcp, 0.0.0.0:9000-9001->90-91/udp, 443/tcp.
 func (r psRow) Ports() string {
 	out := make([]string, 0, len(r.ListedContainer.Ports))
 	for _, p := range r.ListedContainer.Ports {
@@ -266,6 +268,7 @@ func (r psRow) Ports() string {
 		}
 		out = append(out, fmt.Sprintf("%s:%d->%d/%s", host, p.HostPort, p.ContainerPort, p.Protocol))
 	}
+	out = append(out, netconf.ExposedString(r.ListedContainer.ExposedPorts)...)
 	return strings.Join(out, ", ")
 }
 

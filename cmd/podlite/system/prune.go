@@ -1,14 +1,14 @@
 package system
 
 import (
-	"context"
-	"errors"
 	"fmt"
 	"os"
 
+	"github.com/docker/go-units"
 	"github.com/spf13/cobra"
 
 	"github.com/podlite/podlite/cmd/podlite/common"
+	"github.com/podlite/podlite/libpod"
 	"github.com/podlite/podlite/libpod/define"
 )
 
@@ -42,22 +42,16 @@ until). Asks first unless --force.`,
 			if err != nil {
 				return err
 			}
-			var errs []error
-			step := func(title string, prune func() ([]string, error)) {
-				if len(errs) > 0 && errors.Is(errs[0], define.ErrInvalidArg) {
-					return // a bad filter, refused by the first step
-				}
-				ids, err := prune()
-				errs = append(errs, err)
-				printList(title, ids)
+			rep, err := rt.SystemPrune(cmd.Context(), libpod.SystemPruneOptions{All: all, Volumes: volumes, Filters: filters})
+			printList("Deleted Containers", rep.Containers)
+			printList("Deleted Volumes", rep.Volumes)
+			printList("Deleted Networks", rep.Networks)
+			printList("Deleted Images", rep.Images)
+			if err != nil {
+				return err
 			}
-			step("Deleted Containers", func() ([]string, error) { return rt.PruneContainers(filters...) })
-			if volumes {
-				step("Deleted Volumes", func() ([]string, error) { return rt.PruneVolumes(filters...) })
-			}
-			step("Deleted Networks", func() ([]string, error) { return rt.PruneNetworks(filters...) })
-			step("Deleted Images", func() ([]string, error) { return rt.PruneImagesMatching(context.Background(), all, filters) })
-			return errors.Join(errs...)
+			fmt.Printf("Total reclaimed space: %s\n", units.HumanSize(float64(rep.ReclaimedSpace)))
+			return nil
 		},
 	}
 	f := cmd.Flags()
