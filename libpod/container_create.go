@@ -259,7 +259,7 @@ func (r *Runtime) lockNewContainer(id string) (func(failed bool), error) {
 // addContainerWithName stores the container, picking another random name
 // when a generated one is taken.
 func (r *Runtime) addContainerWithName(cfg *define.ContainerConfig, st *define.ContainerState, generated bool) error {
-	for range 10 {
+	for range 100 {
 		err := r.store.AddContainer(cfg, st)
 		if err == nil || !generated || !errors.Is(err, define.ErrExists) {
 			return err
