@@ -162,10 +162,12 @@ type WaitOptions struct {
 }
 
 // waitCondition is one --condition: the container not running ("stopped",
-// "exited"), removed or being removed, or in one status.
+// "exited"), removed or being removed, in one status, or with one health
+// ("healthy", "unhealthy").
 type waitCondition struct {
 	stopped, removing bool
 	status            define.ContainerStatus
+	health            string
 }
 
 func parseWaitConditions(conds []string) ([]waitCondition, error) {
@@ -180,7 +182,7 @@ func parseWaitConditions(conds []string) ([]waitCondition, error) {
 		case "removing":
 			out = append(out, waitCondition{removing: true})
 		case "healthy", "unhealthy":
-			return nil, fmt.Errorf("wait --condition %s: podlite runs no health checks: %w", cond, define.ErrNotSupported)
+			out = append(out, waitCondition{health: cond})
 		default:
 			st, err := define.ParseStatus(cond)
 			if err != nil {
@@ -214,6 +216,11 @@ func (c *Container) Wait(ctx context.Context, opts WaitOptions) (int, error) {
 	if err != nil {
 		return -1, err
 	}
+	for _, w := range conds {
+		if w.health != "" && c.config.Health == nil {
+			return -1, fmt.Errorf("cannot use condition %q: container %s has no healthcheck: %w", w.health, c.config.ID, define.ErrInvalidArg)
+		}
+	}
 	interval := opts.Interval
 	if interval <= 0 {
 		interval = 250 * time.Millisecond
@@ -231,6 +238,10 @@ func (c *Container) Wait(ctx context.Context, opts WaitOptions) (int, error) {
 			case gone:
 			case w.stopped && !c.isActive() && c.state.Status != define.StatusRemoving:
 				return c.state.ExitCode, nil
+			case w.health != "":
+				if c.healthStatus() == w.health {
+					return -1, nil
+				}
 			case !w.stopped && !w.removing && c.state.Status == w.status:
 				return -1, nil
 			}

@@ -18,7 +18,7 @@ func TestParseWaitConditions(t *testing.T) {
 		{[]string{"exited", "removing"}, []waitCondition{{stopped: true}, {removing: true}}, nil},
 		{[]string{"running", "configured"}, []waitCondition{{status: define.StatusRunning}, {status: define.StatusCreated}}, nil},
 		{[]string{"initialized"}, []waitCondition{{status: define.StatusInitialized}}, nil},
-		{[]string{"healthy"}, nil, define.ErrNotSupported},
+		{[]string{"healthy", "unhealthy"}, []waitCondition{{health: "healthy"}, {health: "unhealthy"}}, nil},
 		{[]string{"bogus"}, nil, define.ErrInvalidArg},
 	} {
 		got, err := parseWaitConditions(tc.in)

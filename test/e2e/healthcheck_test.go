@@ -52,7 +52,17 @@ func TestHealthcheck(t *testing.T) {
 	plainID := run("--name", "plain", img, "sleep", "60")
 
 	t.Run("timer", func(t *testing.T) {
-		waitFor(t, func() bool { return inspectHealth(t, e, "timed").Status == "healthy" })
+		// wait --condition healthy returns once the timer's check passed.
+		if got := e.MustPodlite("wait", "--condition", "healthy", "timed").Stdout; got != "-1\n" {
+			t.Errorf("wait --condition healthy printed %q", got)
+		}
+		if h := inspectHealth(t, e, "timed"); h.Status != "healthy" {
+			t.Errorf("after wait --condition healthy: %+v", h)
+		}
+		r := e.Podlite("wait", "--condition", "unhealthy", "plain")
+		if r.ExitCode != 125 || !strings.Contains(r.Stderr, "has no healthcheck") {
+			t.Errorf("wait --condition unhealthy without a check: exit %d %q", r.ExitCode, r.Stderr)
+		}
 		if h := inspectHealth(t, e, "timed"); h.Log[0].Output != "hello" || h.Log[0].ExitCode != 0 {
 			t.Errorf("log of timed: %+v", h)
 		}

@@ -66,7 +66,7 @@ func newWaitCommand(g *common.Globals) *cobra.Command {
 		},
 	}
 	fs := cmd.Flags()
-	fs.StringSliceVar(&opts.Conditions, "condition", nil, "condition to wait for: configured, created, exited, initialized, paused, removing, running, stopped (the default), stopping (healthy and unhealthy are refused: no health checks)")
+	fs.StringSliceVar(&opts.Conditions, "condition", nil, "condition to wait for: configured, created, exited, healthy, initialized, paused, removing, running, stopped (the default), stopping, unhealthy")
 	fs.StringVarP(&interval, "interval", "i", "250ms", "time between two looks at the container (a duration; a bare number is milliseconds)")
 	fs.BoolVar(&sel.ignore, "ignore", false, "print -1 for a missing container instead of failing")
 	fs.BoolVar(&firstMatch, "exit-first-match", false, "return when the first container meets the condition")
