@@ -10,11 +10,9 @@ import (
 
 	securejoin "github.com/cyphar/filepath-securejoin"
 	"github.com/moby/sys/user"
-	"go.podman.io/storage/pkg/idtools"
 
 	"github.com/podlite/podlite/libpod/copy"
 	"github.com/podlite/podlite/libpod/define"
-	"github.com/podlite/podlite/libpod/storage"
 )
 
 // CopyOptions are cp's flags and streams.
@@ -128,12 +126,12 @@ func (c *Container) copyMounts() []copy.Mount {
 
 // copyIDMappings are the container's user namespace mappings (--uidmap,
 // --gidmap, --userns), nil without.
-func (c *Container) copyIDMappings() *idtools.IDMappings {
+func (c *Container) copyIDMappings() *copy.IDMap {
 	s := c.config.Spec
 	if s == nil || s.Linux == nil || (len(s.Linux.UIDMappings) == 0 && len(s.Linux.GIDMappings) == 0) {
 		return nil
 	}
-	return storage.IDMappings(s.Linux.UIDMappings, s.Linux.GIDMappings)
+	return &copy.IDMap{UIDs: s.Linux.UIDMappings, GIDs: s.Linux.GIDMappings}
 }
 
 // copyUser is the container's primary UID and GID, from its user as the

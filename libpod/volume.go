@@ -14,13 +14,12 @@ import (
 	"strings"
 	"time"
 
-	"go.podman.io/storage/pkg/directory"
-
 	"github.com/podlite/podlite/libpod/define"
 	"github.com/podlite/podlite/libpod/events"
 	"github.com/podlite/podlite/libpod/filter"
 	"github.com/podlite/podlite/libpod/lock"
 	"github.com/podlite/podlite/libpod/spec"
+	"github.com/podlite/podlite/libpod/storage"
 )
 
 // VolumeDriver is the only volume driver podlite has: a directory under
@@ -307,7 +306,7 @@ func (r *Runtime) pruneVolumes(filters []string) ([]string, int64, error) {
 		if len(users[v.Name]) > 0 {
 			continue
 		}
-		size, err := directory.Size(v.Mountpoint)
+		size, err := storage.DirSize(v.Mountpoint)
 		if err != nil {
 			slog.Warn("measuring a volume", "volume", v.Name, "error", err)
 		}

@@ -16,7 +16,6 @@ import (
 	"strings"
 
 	securejoin "github.com/cyphar/filepath-securejoin"
-	"go.podman.io/storage/pkg/idtools"
 
 	"github.com/podlite/podlite/libpod/define"
 )
@@ -33,7 +32,7 @@ type Side struct {
 	// IDs are a container's user namespace mappings: files in its root
 	// are owned by host IDs, which a copy out turns back into the
 	// container's and a copy in maps; nil without mappings.
-	IDs *idtools.IDMappings
+	IDs *IDMap
 	// Mounts are the bind mounts and volumes of a stopped container,
 	// whose paths a copy reads and writes at their sources, as podman's
 	// cp does (a running container's root has them mounted already).
@@ -53,12 +52,12 @@ func (s Side) toContainer(uid, gid int) (int, int) {
 	if s.IDs == nil {
 		return uid, gid
 	}
-	u, err := idtools.RawToContainer(uid, s.IDs.UIDs())
-	if err != nil {
+	u, ok := toContainer(uid, s.IDs.UIDs)
+	if !ok {
 		u = overflowID
 	}
-	g, err := idtools.RawToContainer(gid, s.IDs.GIDs())
-	if err != nil {
+	g, ok := toContainer(gid, s.IDs.GIDs)
+	if !ok {
 		g = overflowID
 	}
 	return u, g
@@ -69,11 +68,14 @@ func (s Side) toHost(uid, gid int) (int, int, error) {
 	if s.IDs == nil {
 		return uid, gid, nil
 	}
-	p, err := s.IDs.ToHost(idtools.IDPair{UID: uid, GID: gid})
-	if err != nil {
-		return 0, 0, fmt.Errorf("owner %d:%d in container %s: %v: %w", uid, gid, s.Container, err, define.ErrInvalidArg)
+	hu, err := toHost(uid, s.IDs.UIDs)
+	if err == nil {
+		var hg int
+		if hg, err = toHost(gid, s.IDs.GIDs); err == nil {
+			return hu, hg, nil
+		}
 	}
-	return p.UID, p.GID, nil
+	return 0, 0, fmt.Errorf("owner %d:%d in container %s: %v: %w", uid, gid, s.Container, err, define.ErrInvalidArg)
 }
 
 // overflowID is the kernel's owner of files whose ID is not mapped.

@@ -14,6 +14,7 @@ import (
 	cstorage "go.podman.io/storage"
 	"go.podman.io/storage/pkg/archive"
 	"go.podman.io/storage/pkg/chrootarchive"
+	"go.podman.io/storage/pkg/directory"
 	"go.podman.io/storage/pkg/idtools"
 
 	"github.com/podlite/podlite/libpod/define"
@@ -289,12 +290,6 @@ func (s *Store) ContainerSizes(storageID string) (rootfs, rw int64, _ error) {
 	return rootfs, rw, nil
 }
 
-// IDMappings are a spec's user namespace mappings in containers/storage's
-// form.
-func IDMappings(uids, gids []specs.LinuxIDMapping) *idtools.IDMappings {
-	return idtools.NewIDMappingsFromMaps(idMaps(uids), idMaps(gids))
-}
-
 func idMaps(m []specs.LinuxIDMapping) []idtools.IDMap {
 	out := make([]idtools.IDMap, len(m))
 	for i, e := range m {
@@ -302,3 +297,7 @@ func idMaps(m []specs.LinuxIDMapping) []idtools.IDMap {
 	}
 	return out
 }
+
+// DirSize is the disk space the files under path take, as podman counts
+// a volume's for prune's reclaimed space.
+func DirSize(path string) (int64, error) { return directory.Size(path) }
