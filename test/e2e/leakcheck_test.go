@@ -13,6 +13,7 @@ import (
 	"slices"
 	"sort"
 	"strings"
+	"sync"
 	"time"
 )
 
@@ -66,6 +67,9 @@ type leakCheck struct {
 	// shared holds bridges and subnets (CIDR) that networks outside the
 	// env declare too.
 	shared map[string]bool
+	// mu guards ids and networks while observe runs: a test may run
+	// commands from several goroutines at once.
+	mu sync.Mutex
 }
 
 // envNetwork is what the checker needs of one of the env's networks.
@@ -103,6 +107,8 @@ func (l *leakCheck) observe(stdout string) {
 	if l == nil {
 		return
 	}
+	l.mu.Lock()
+	defer l.mu.Unlock()
 	for _, id := range idPattern.FindAllString(stdout, -1) {
 		l.ids[id] = true
 	}
