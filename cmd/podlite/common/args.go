@@ -50,15 +50,21 @@ func RangeArgs(min, max int) cobra.PositionalArgs {
 // `exists` commands do).
 func ExitStatus(code int) error { return &define.ExitCodeError{Code: code} }
 
-// ForceTime is the --time of commands that remove what containers use
-// (rm, volume rm, network rm): nil unless given, and refused without
-// --force in podman's words.
-func ForceTime(cmd *cobra.Command, t uint, force bool) (*uint, error) {
-	if !cmd.Flags().Changed("time") {
-		return nil, nil
+// TimeFlag is --time/-t: seconds to wait for the stop signal, nil when not
+// given (the container's own stop timeout).
+func TimeFlag(cmd *cobra.Command, t uint) *uint {
+	if cmd.Flags().Changed("time") {
+		return &t
 	}
-	if !force {
+	return nil
+}
+
+// ForceTime is TimeFlag for the commands that remove what containers use
+// (rm, volume rm, network rm): refused without --force in podman's words.
+func ForceTime(cmd *cobra.Command, t uint, force bool) (*uint, error) {
+	timeout := TimeFlag(cmd, t)
+	if timeout != nil && !force {
 		return nil, fmt.Errorf("--force option must be specified to use the --time option: %w", define.ErrInvalidArg)
 	}
-	return &t, nil
+	return timeout, nil
 }

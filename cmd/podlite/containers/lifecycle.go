@@ -73,15 +73,6 @@ func checkAttachFlags(cmd *cobra.Command, sigProxy bool, detachKeys string) erro
 	return nil
 }
 
-// timeFlag is --time/-t: seconds to wait for the stop signal, nil when not
-// given (the container's own stop timeout).
-func timeFlag(cmd *cobra.Command, t uint) *uint {
-	if cmd.Flags().Changed("time") {
-		return &t
-	}
-	return nil
-}
-
 func newStopCommand(g *common.Globals) *cobra.Command {
 	var timeout uint
 	sel := selection{allKeep: isRunning}
@@ -92,7 +83,7 @@ func newStopCommand(g *common.Globals) *cobra.Command {
 		Example:           "  podlite stop web\n  podlite stop -t 0 --all\n  podlite stop --cidfile /run/web.cid",
 		ValidArgsFunction: common.Complete(g, common.ContainerNames),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			t := timeFlag(cmd, timeout)
+			t := common.TimeFlag(cmd, timeout)
 			return forEach(g, sel, args, func(c *libpod.Container) error {
 				return ignoreMissing(c.Stop(context.Background(), t), sel.ignore)
 			})
@@ -128,7 +119,7 @@ func newRestartCommand(g *common.Globals) *cobra.Command {
 				}
 				sel.all, sel.allKeep = true, isRunning
 			}
-			t := timeFlag(cmd, timeout)
+			t := common.TimeFlag(cmd, timeout)
 			return forEach(g, sel, args, func(c *libpod.Container) error { return c.Restart(context.Background(), t) })
 		},
 	}
