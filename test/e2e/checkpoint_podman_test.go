@@ -1,6 +1,7 @@
 package e2e
 
 import (
+	"io"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -82,8 +83,16 @@ func (p *Podman) Run(args ...string) (string, error) {
 
 // Result runs podman as Env.Podlite runs podlite: stdout, stderr and the
 // exit code apart, for the differential tests.
-func (p *Podman) Result(args ...string) *Result {
+func (p *Podman) Result(args ...string) *Result { return p.result(nil, args) }
+
+// ResultStdin is Result with stdin as podman's standard input.
+func (p *Podman) ResultStdin(stdin string, args ...string) *Result {
+	return p.result(strings.NewReader(stdin), args)
+}
+
+func (p *Podman) result(stdin io.Reader, args []string) *Result {
 	cmd := p.command(args...)
+	cmd.Stdin = stdin
 	var stdout, stderr strings.Builder
 	cmd.Stdout, cmd.Stderr = &stdout, &stderr
 	_ = cmd.Run()

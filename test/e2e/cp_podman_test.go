@@ -33,17 +33,7 @@ func TestCpDiffMatchPodman(t *testing.T) {
 	}
 	both := func(t *testing.T, stdin string, args ...string) (podlite, podman *Result) {
 		t.Helper()
-		podlite = e.PodliteStdin(stdin, args...)
-		cmd := pm.command(args...)
-		cmd.Stdin = strings.NewReader(stdin)
-		var out, errOut strings.Builder
-		cmd.Stdout, cmd.Stderr = &out, &errOut
-		podman = &Result{}
-		if err := cmd.Run(); err != nil {
-			podman.ExitCode = cmd.ProcessState.ExitCode()
-		}
-		podman.Stdout, podman.Stderr = out.String(), errOut.String()
-		return podlite, podman
+		return e.PodliteStdin(stdin, args...), pm.ResultStdin(stdin, args...)
 	}
 	t.Run("cp errors", func(t *testing.T) {
 		for _, args := range [][]string{

@@ -330,16 +330,7 @@ func TestRunRootfs(t *testing.T) {
 func TestRunIOPodmanDifferential(t *testing.T) {
 	e, pm, img := NewPodlitePodman(t)
 	both := func(args ...string) (lite *Result, pod Result) {
-		lite = e.Podlite(args...)
-		cmd := pm.command(args...)
-		var stdout, stderr strings.Builder
-		cmd.Stdout, cmd.Stderr = &stdout, &stderr
-		err := cmd.Run()
-		pod = Result{Stdout: stdout.String(), Stderr: stderr.String()}
-		if ee, ok := err.(*exec.ExitError); ok {
-			pod.ExitCode = ee.ExitCode()
-		}
-		return lite, pod
+		return e.Podlite(args...), *pm.Result(args...)
 	}
 	for _, a := range []string{"stdout", "stderr"} {
 		lite, pod := both("run", "--rm", "--net", "none", "-a", a, img, "sh", "-c", "echo out; echo err >&2")
