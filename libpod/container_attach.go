@@ -395,6 +395,133 @@ func (c *Container) Attach(ctx context.Context, streams Streams, opts AttachOpti
 	if c.config.LogPath == "" {
 		return -1, fmt.Errorf("container %s logs with driver %q; attach needs k8s-file logs: %w", c.config.Name, c.config.LogDriver, define.ErrNotSupported)
 	}
+	var sigs chan os.Signal
+	if opts.SigProxy {
+		sigs = notifyAll()
+	}
+	if err := c.follow(ctx, streams, opts, time.Now(), sigs); err != nil {
+		return -1, err
+	}
+	if err := c.Sync(); err != nil {
+		return -1, err
+	}
+	return c.state.ExitCode, nil
+}
+
+// CanDetach says whether a foreground run or start --attach with these
+// settings can take StartAndAttach's path, where detach keys work: the
+// keys are typed at a terminal into the container's own (-it), the output
+// comes back through the k8s-file log, and nothing is asked that only an
+// in-process supervisor passes on (--preserve-fds, some --attach streams).
+func CanDetach(interactive, tty bool, logDriver string, s Streams) bool {
+	t := s.Terminal
+	return interactive && tty && (logDriver == "k8s-file" || logDriver == "json-file") &&
+		s.Stdin != nil && s.Stdout != nil && s.Stderr != nil && len(s.Extra) == 0 &&
+		t != nil && term.IsTerminal(int(t.Fd()))
+}
+
+// CanDetach is CanDetach for c's settings.
+func (c *Container) CanDetach(s Streams) bool {
+	return CanDetach(c.config.Interactive, c.config.Terminal, c.config.LogDriver, s)
+}
+
+// StartAndAttach starts the container under its own supervisor, as Start
+// does, and attaches streams to it, as Attach does, from its first output
+// on: podman's foreground run and start --attach, which the detach keys
+// leave (ErrDetached) with the container running. Otherwise it returns the
+// container's exit code once the supervisor's cleanup is done; the
+// container's --rm is applied here, as this process needs the exit code
+// before the container goes (the cleanup leaves it to an attached run).
+func (c *Container) StartAndAttach(ctx context.Context, streams Streams, opts AttachOptions) (int, error) {
+	if err := c.startRequired(ctx); err != nil {
+		return -1, err
+	}
+	var sigs chan os.Signal
+	if opts.SigProxy { // caught from now on, not to end this process before the attach
+		sigs = notifyAll()
+	}
+	since := time.Now()
+	supPID := 0
+	err := c.withLock(func() error {
+		if c.isActive() {
+			return fmt.Errorf("container %s is already running: %w", c.config.Name, define.ErrInvalidState)
+		}
+		if err := c.startLocked(); err != nil {
+			return err
+		}
+		supPID, c.state.AttachedPID = c.state.SupervisorPID, os.Getpid()
+		return c.saveLocked()
+	})
+	if err != nil {
+		if sigs != nil {
+			signal.Stop(sigs)
+		}
+		return -1, err
+	}
+	err = c.follow(ctx, streams, opts, since, sigs)
+	code := -1
+	if err == nil && !c.isActive() {
+		code = c.state.ExitCode
+	} else if err == nil {
+		code, err = c.Wait(ctx, WaitOptions{Conditions: []string{"stopped"}})
+	}
+	if err == nil {
+		waitGone(ctx, supPID) // its cleanup records and releases
+	}
+	if derr := c.detachRun(ctx); derr != nil && (err == nil || errors.Is(err, ErrDetached)) {
+		return code, derr
+	}
+	return code, err
+}
+
+// detachRun ends an attached run's hold on the container and applies --rm
+// if the container has exited.
+func (c *Container) detachRun(ctx context.Context) error {
+	remove := false
+	err := c.withLock(func() error {
+		if c.state.AttachedPID != os.Getpid() {
+			return nil
+		}
+		c.state.AttachedPID = 0
+		remove = c.config.AutoRemove && !c.isActive()
+		return c.saveLocked()
+	})
+	if errors.Is(err, define.ErrNotFound) { // removed meanwhile (rm -f)
+		return nil
+	}
+	if err != nil || !remove {
+		return err
+	}
+	return c.rt.removeAfterRun(ctx, c, c.config.RemoveImage)
+}
+
+// waitGone waits until process pid has exited (or is a zombie nobody
+// reaped).
+func waitGone(ctx context.Context, pid int) {
+	for delay := time.Millisecond; processAlive(pid) && !isZombie(pid); delay = min(delay*2, 50*time.Millisecond) {
+		select {
+		case <-ctx.Done():
+			return
+		case <-time.After(delay):
+		}
+	}
+}
+
+func isZombie(pid int) bool {
+	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
+	if err != nil {
+		return false
+	}
+	// The state follows the parenthesised command name, which may hold spaces.
+	i := bytes.LastIndexByte(b, ')')
+	return i >= 0 && i+2 < len(b) && b[i+2] == 'Z'
+}
+
+// follow copies the container's output logged since `since` to streams and
+// their input to it until the container exits (nil) or the detach keys
+// are typed (ErrDetached). The signals caught on sigs (nil: none) go to
+// the container meanwhile.
+func (c *Container) follow(ctx context.Context, streams Streams, opts AttachOptions, since time.Time, sigs chan os.Signal) error {
 	keys := opts.DetachKeys
 	if keys == nil {
 		keys = DefaultDetachKeys
@@ -402,14 +529,15 @@ func (c *Container) Attach(ctx context.Context, streams Streams, opts AttachOpti
 	c.newEvent(events.Attach)
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
-	if opts.SigProxy {
-		go c.proxySignals(ctx)
+	if sigs != nil {
+		go c.proxySignals(ctx, sigs)
 	}
 	detached := make(chan struct{})
 	if t := streams.Terminal; c.config.Terminal && t != nil && term.IsTerminal(int(t.Fd())) {
 		if st, err := term.MakeRaw(int(t.Fd())); err == nil {
 			defer func() { _ = term.Restore(int(t.Fd()), st) }()
 		}
+		c.resizeTo(t) // before any input reaches the container
 		go c.forwardResizes(ctx, t)
 	}
 	if !opts.NoStdin && c.config.Interactive && streams.Stdin != nil {
@@ -420,7 +548,7 @@ func (c *Container) Attach(ctx context.Context, streams Streams, opts AttachOpti
 			}
 		}()
 	}
-	err := c.Logs(ctx, logs.Options{Tail: -1, Follow: true, Since: time.Now()}, func(l logs.Line) error {
+	err := c.Logs(ctx, logs.Options{Tail: -1, Follow: true, Since: since, Records: true}, func(l logs.Line) error {
 		out := streams.Stdout
 		if l.Stream == "stderr" {
 			out = streams.Stderr
@@ -433,16 +561,10 @@ func (c *Container) Attach(ctx context.Context, streams Streams, opts AttachOpti
 	})
 	select {
 	case <-detached:
-		return 0, ErrDetached
+		return ErrDetached
 	default:
 	}
-	if err != nil {
-		return -1, err
-	}
-	if err := c.Sync(); err != nil {
-		return -1, err
-	}
-	return c.state.ExitCode, nil
+	return err
 }
 
 // copyToStdinFIFO copies in to the supervisor's stdin FIFO until EOF or the
@@ -481,21 +603,30 @@ func (c *Container) copyToStdinFIFO(in io.Reader, keys []byte) bool {
 	}
 }
 
-// forwardResizes sends the terminal's size to the supervisor now and on
-// every SIGWINCH.
+// forwardResizes sends the terminal's size to the supervisor on every
+// SIGWINCH.
 func (c *Container) forwardResizes(ctx context.Context, t *os.File) {
 	winch := make(chan os.Signal, 1)
 	signal.Notify(winch, syscall.SIGWINCH)
 	defer signal.Stop(winch)
 	for {
-		if w, h, err := term.GetSize(int(t.Fd())); err == nil {
-			_ = c.Resize(uint16(h), uint16(w))
-		}
 		select {
 		case <-ctx.Done():
 			return
 		case <-winch:
+			c.resizeTo(t)
 		}
+	}
+}
+
+// resizeTo gives the container's terminal the size of t.
+func (c *Container) resizeTo(t *os.File) {
+	w, h, err := term.GetSize(int(t.Fd()))
+	if err != nil {
+		return
+	}
+	if err := c.Resize(uint16(h), uint16(w)); err != nil {
+		slog.Debug("resizing the container's terminal", "container", c.config.Name, "error", err)
 	}
 }
 
@@ -511,12 +642,17 @@ func (c *Container) Resize(rows, cols uint16) error {
 	return err
 }
 
-// proxySignals passes the signals this process receives on to the
-// container's process until ctx ends (attach --sig-proxy). They are not a
-// user's kill: the restart policy still applies to the exit they cause.
-func (c *Container) proxySignals(ctx context.Context) {
+// notifyAll catches every signal this process receives from now on.
+func notifyAll() chan os.Signal {
 	ch := make(chan os.Signal, 16)
 	signal.Notify(ch)
+	return ch
+}
+
+// proxySignals passes the signals caught on ch on to the
+// container's process until ctx ends (attach --sig-proxy). They are not a
+// user's kill: the restart policy still applies to the exit they cause.
+func (c *Container) proxySignals(ctx context.Context, ch chan os.Signal) {
 	defer signal.Stop(ch)
 	for {
 		select {

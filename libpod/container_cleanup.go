@@ -32,7 +32,8 @@ func (c *Container) Cleanup(ctx context.Context, opts CleanupOptions) error {
 			return nil
 		}
 		if c.config.AutoRemove {
-			remove, removeImage = true, c.config.RemoveImage
+			// A foreground run still attached removes it itself.
+			remove, removeImage = !processAlive(c.state.AttachedPID), c.config.RemoveImage
 			return nil
 		}
 		if c.shouldRestartLocked() {

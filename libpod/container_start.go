@@ -124,7 +124,7 @@ func (c *Container) runningLocked(pid, supervisorPID int) error {
 	}
 	// Running, it is no longer checkpointed (a restore whose recording
 	// was interrupted, a start of a checkpointed container).
-	c.state.PID, c.state.SupervisorPID, c.state.Checkpointed = pid, supervisorPID, false
+	c.state.PID, c.state.SupervisorPID, c.state.Checkpointed, c.state.AttachedPID = pid, supervisorPID, false, 0
 	c.state.StartedAt, c.state.FinishedAt = time.Now(), time.Time{}
 	c.state.ExitCode, c.state.Error, c.state.StoppedByUser, c.state.OOMKilled = 0, "", false, false
 	if err := c.saveLocked(); err != nil {

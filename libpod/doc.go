@@ -24,7 +24,9 @@
 //
 // Every status change goes through define.CheckTransition. A running
 // container is owned either by its supervisor (detached: package
-// supervisor) or by the foreground podlite that runs it attached; both
+// supervisor; a foreground run -it attached through it with detach keys
+// holds only --rm, StartAndAttach) or by the foreground podlite that runs
+// it attached (StartAttached); both
 // write DIR/exit when it exits, and whichever podlite next takes the
 // container's lock records the exit and releases the mount and runtime
 // state (syncLocked). After a reboot the first podlite command resets

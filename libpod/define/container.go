@@ -101,10 +101,15 @@ type ContainerState struct {
 	// PID is the container init's PID on the host while it runs.
 	PID int `json:"pid,omitempty"`
 	// SupervisorPID is the process that owns the running container.
-	SupervisorPID int       `json:"supervisorPid,omitempty"`
-	ExitCode      int       `json:"exitCode"`
-	StartedAt     time.Time `json:"startedAt,omitzero"`
-	FinishedAt    time.Time `json:"finishedAt,omitzero"`
+	SupervisorPID int `json:"supervisorPid,omitempty"`
+	// AttachedPID is the foreground run or start --attach attached to the
+	// running container through its supervisor: while that process lives,
+	// it applies --rm at the exit, not the supervisor's cleanup (it needs
+	// the exit code first).
+	AttachedPID int       `json:"attachedPid,omitempty"`
+	ExitCode    int       `json:"exitCode"`
+	StartedAt   time.Time `json:"startedAt,omitzero"`
+	FinishedAt  time.Time `json:"finishedAt,omitzero"`
 	// Mountpoint is where the rootfs is mounted while it is mounted.
 	Mountpoint   string `json:"mountpoint,omitempty"`
 	RestartCount uint   `json:"restartCount,omitempty"`

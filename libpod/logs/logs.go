@@ -89,6 +89,9 @@ type Options struct {
 	// Follow keeps reading as the file grows until Stop is closed.
 	Follow bool
 	Stop   <-chan struct{}
+	// Records sends each record as it is read, a partial one too, rather
+	// than whole lines: an attached terminal shows a prompt at once.
+	Records bool
 }
 
 // Read sends the log's lines to fn in order.
@@ -209,6 +212,9 @@ func (lr *logReader) record(rec string) error {
 	t, stream, partial, text, perr := parseRecord(strings.TrimSuffix(rec, "\n"))
 	if perr != nil {
 		return nil
+	}
+	if lr.opts.Records {
+		return lr.emit(Line{Time: t, Stream: stream, Text: text, Partial: partial})
 	}
 	if lr.pending != nil && lr.pending.Stream == stream {
 		lr.pending.Text += text

@@ -45,6 +45,32 @@ func TestWriteThenReadJoinsPartialLines(t *testing.T) {
 	}
 }
 
+// Records: each record as written, a partial one (a prompt) on its own.
+func TestReadRecords(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "ctr.log")
+	f, err := os.Create(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	out, _ := logs.NewWriters(f)
+	for _, text := range []string{"/ # ", "echo\n"} {
+		if _, err := out.Write([]byte(text)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	f.Close()
+	var got []logs.Line
+	if err := logs.Read(path, logs.Options{Tail: -1, Records: true}, func(l logs.Line) error {
+		got = append(got, l)
+		return nil
+	}); err != nil {
+		t.Fatal(err)
+	}
+	if len(got) != 2 || got[0].Text != "/ # " || !got[0].Partial || got[1].Text != "echo" || got[1].Partial {
+		t.Fatalf("records %+v, want the partial prompt then the line", got)
+	}
+}
+
 func TestReadTail(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "ctr.log")
 	var buf bytes.Buffer

@@ -52,13 +52,13 @@ func TestLifecycleSelectionFlags(t *testing.T) {
 		t.Errorf("stop --all printed %q", got)
 	}
 	for _, bad := range [][]string{
-		{"stop", "--filter", "name=a", "a"},       // --filter takes no names
-		{"rm", "-t", "0", "a"},                    // -t needs -f
-		{"stop", "--cidfile", cid + ".missing"},   // no such file
-		{"start", "--filter", "bogus=1"},          // ps's keys only
-		{"restart", "--running", "a"},             // --running takes no names
-		{"start", "-a", "--sig-proxy=false", "a"}, // always proxies
-		{"start", "-a", "--detach-keys", "ctrl-x", "a"},
+		{"stop", "--filter", "name=a", "a"},                   // --filter takes no names
+		{"rm", "-t", "0", "a"},                                // -t needs -f
+		{"stop", "--cidfile", cid + ".missing"},               // no such file
+		{"start", "--filter", "bogus=1"},                      // ps's keys only
+		{"restart", "--running", "a"},                         // --running takes no names
+		{"start", "-a", "--sig-proxy=false", "a"},             // always proxies
+		{"start", "-a", "-i", "--detach-keys", "ctrl-x", "a"}, // stdin is no terminal: cannot detach
 	} {
 		expectErrorExit(t, e.Podlite(bad...), 125)
 	}

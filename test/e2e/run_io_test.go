@@ -13,7 +13,7 @@ import (
 // TestRunAttachStreamsAndFDs checks run's --attach (only the named streams
 // reach the caller, the ID printed when neither output is attached),
 // --preserve-fds and --preserve-fd (a shell's `3<file`), and the
-// detach-keys refusals of a foreground run.
+// detach-keys refusals of a foreground run that cannot detach.
 func TestRunAttachStreamsAndFDs(t *testing.T) {
 	e := NewEnv(t)
 	img := e.LoadBusybox()
@@ -70,7 +70,7 @@ func TestRunAttachStreamsAndFDs(t *testing.T) {
 	}{
 		{[]string{"--preserve-fds", "2"}, "file descriptor 3 is not available"},
 		{[]string{"-a", "bogus"}, `invalid stream "bogus" for --attach`},
-		{[]string{"--detach-keys", "ctrl-p,ctrl-q"}, "cannot detach"},
+		{[]string{"-i", "--detach-keys", "ctrl-p,ctrl-q"}, "detaching needs -i and -t, a terminal on stdin"},
 		{[]string{"--detach-keys", "bogus"}, "invalid detach keys"},
 		{[]string{"-d", "-a", "stdout"}, "no effect with --detach"},
 		{[]string{"--pod", "p1"}, "pods are not supported yet"},

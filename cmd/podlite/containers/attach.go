@@ -39,17 +39,7 @@ func newAttachCommand(g *common.Globals) *cobra.Command {
 				return err
 			}
 			streams := libpod.Streams{Stdin: os.Stdin, Stdout: common.ContainerStdout(), Stderr: os.Stderr, Terminal: os.Stdin}
-			code, err := c.Attach(context.Background(), streams, libpod.AttachOptions{NoStdin: noStdin, DetachKeys: keys, SigProxy: sigProxy})
-			if errors.Is(err, libpod.ErrDetached) {
-				return nil
-			}
-			if err != nil {
-				return err
-			}
-			if code != 0 {
-				return &define.ExitCodeError{Code: code}
-			}
-			return nil
+			return attachResult(c.Attach(context.Background(), streams, libpod.AttachOptions{NoStdin: noStdin, DetachKeys: keys, SigProxy: sigProxy}))
 		},
 	}
 	cmd.Flags().BoolVar(&noStdin, "no-stdin", false, "do not attach stdin")
@@ -73,4 +63,40 @@ func parseDetachKeys(spec string) ([]byte, error) {
 		}
 	}
 	return keys, nil
+}
+
+// attachResult turns an attach's end into the CLI's: nothing when the user
+// detached, else the container's exit code.
+func attachResult(code int, err error) error {
+	if errors.Is(err, libpod.ErrDetached) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	if code != 0 {
+		return &define.ExitCodeError{Code: code}
+	}
+	return nil
+}
+
+// runDetachKeys returns the keys a foreground run or start --attach
+// detaches with, nil for none (the in-process path: no keys, or a case
+// that cannot detach). Keys given explicitly where stdin is attached but
+// detaching cannot work are refused rather than dropped.
+func runDetachKeys(cmd *cobra.Command, spec string, canDetach, stdin bool) ([]byte, error) {
+	if spec == "" {
+		return nil, nil
+	}
+	keys, err := parseDetachKeys(spec)
+	if err != nil {
+		return nil, fmt.Errorf("invalid detach keys: %w", err)
+	}
+	if canDetach {
+		return keys, nil
+	}
+	if cmd.Flags().Changed("detach-keys") && stdin {
+		return nil, fmt.Errorf("--detach-keys %q: detaching needs -i and -t, a terminal on stdin, the k8s-file log driver and no --attach or --preserve-fds: %w", spec, define.ErrNotSupported)
+	}
+	return nil, nil
 }

@@ -46,7 +46,7 @@ func (f *ioFlags) register(fs *pflag.FlagSet) {
 
 // registerRun adds the flags only run has.
 func (f *ioFlags) registerRun(fs *pflag.FlagSet) {
-	fs.StringVar(&f.detachKeys, "detach-keys", "ctrl-p,ctrl-q", `detach key sequence; only "" (no detaching) is supported by a foreground run`)
+	fs.StringVar(&f.detachKeys, "detach-keys", "ctrl-p,ctrl-q", "key sequence for detaching from run -it: ctrl-<letter> or single characters, comma-separated (\"\": none)")
 	fs.BoolVar(&f.sigProxy, "sig-proxy", true, "pass the signals podlite receives on to the container")
 	fs.UintVar(&f.preserveFDs, "preserve-fds", 0, "pass N more file descriptors (3 to 3+N-1) to the container")
 	fs.UintSliceVar(&f.preserveFD, "preserve-fd", nil, "pass these file descriptors to the container at the same numbers")
@@ -101,12 +101,6 @@ func (f *ioFlags) runStreams(cmd *cobra.Command, interactive, detach bool, logDr
 			}
 		}
 		return s, false, nil
-	}
-	if changed("detach-keys") && f.detachKeys != "" {
-		if _, err := parseDetachKeys(f.detachKeys); err != nil {
-			return s, false, fmt.Errorf("invalid detach keys: %w", err)
-		}
-		return s, false, fmt.Errorf("--detach-keys %q: a foreground run supervises its container and cannot detach from it: use run -d and attach: %w", f.detachKeys, define.ErrNotSupported)
 	}
 	if logDriver == "passthrough" && isTerminal(os.Stdin) {
 		// podman's refusal: a container with the terminal could push input into it (TIOCSTI).

@@ -27,8 +27,8 @@ func newStartCommand(g *common.Globals) *cobra.Command {
 			if !attach {
 				return forEach(g, sel, args, func(c *libpod.Container) error { return c.Start(context.Background()) })
 			}
-			if err := checkAttachFlags(cmd, sigProxy, detachKeys); err != nil {
-				return err
+			if !sigProxy {
+				return fmt.Errorf("start --attach --sig-proxy=false: podlite always proxies signals to an attached container: %w", define.ErrNotSupported)
 			}
 			ctrs, names, err := sel.resolve(g, args)
 			if err != nil {
@@ -43,7 +43,11 @@ func newStartCommand(g *common.Globals) *cobra.Command {
 				_, err := rt.LookupContainer(names[0])
 				return err
 			}
-			return runAttached(context.Background(), g, ctrs[0], interactive, ctrs[0].Config().AutoRemove)
+			keys, err := runDetachKeys(cmd, detachKeys, ctrs[0].CanDetach(startStreams(interactive)), interactive)
+			if err != nil {
+				return err
+			}
+			return startAttached(context.Background(), g, ctrs[0], startStreams(interactive), keys)
 		},
 	}
 	fs := cmd.Flags()
@@ -52,25 +56,9 @@ func newStartCommand(g *common.Globals) *cobra.Command {
 	fs.BoolVar(&sel.all, "all", false, "start every container that is not running")
 	fs.BoolVarP(&sel.latest, "latest", "l", false, "act on the latest container")
 	sel.addFilter(fs, "f")
-	fs.StringVar(&detachKeys, "detach-keys", "ctrl-p,ctrl-q", "key sequence for detaching (with --attach: only \"\", start --attach does not detach)")
+	fs.StringVar(&detachKeys, "detach-keys", "ctrl-p,ctrl-q", "key sequence for detaching from start --attach --interactive: ctrl-<letter> or single characters, comma-separated (\"\": none)")
 	fs.BoolVar(&sigProxy, "sig-proxy", true, "proxy the signals podlite receives to the container (with --attach)")
 	return cmd
-}
-
-// checkAttachFlags refuses what start --attach cannot do: detach keys
-// (start --attach does not detach) and --sig-proxy=false (it always
-// proxies signals).
-func checkAttachFlags(cmd *cobra.Command, sigProxy bool, detachKeys string) error {
-	if !sigProxy {
-		return fmt.Errorf("start --attach --sig-proxy=false: podlite always proxies signals to an attached container: %w", define.ErrNotSupported)
-	}
-	if cmd.Flags().Changed("detach-keys") && detachKeys != "" {
-		if _, err := parseDetachKeys(detachKeys); err != nil {
-			return err
-		}
-		return fmt.Errorf("start --attach --detach-keys %q: start --attach does not detach; use attach: %w", detachKeys, define.ErrNotSupported)
-	}
-	return nil
 }
 
 func newStopCommand(g *common.Globals) *cobra.Command {

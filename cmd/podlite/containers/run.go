@@ -2,7 +2,9 @@ package containers
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"log/slog"
 	"os"
 
 	"github.com/spf13/cobra"
@@ -28,6 +30,10 @@ func newRunCommand(g *common.Globals) *cobra.Command {
 			if err != nil {
 				return err
 			}
+			keys, err := runDetachKeys(cmd, f.io.detachKeys, libpod.CanDetach(f.interactive, f.tty, f.logDriver, streams), streams.Stdin != nil && f.interactive)
+			if err != nil {
+				return err
+			}
 			c, err := f.create(cmd, g, args)
 			if err != nil {
 				return err
@@ -46,6 +52,9 @@ func newRunCommand(g *common.Globals) *cobra.Command {
 			if printID {
 				fmt.Println(c.ID())
 			}
+			if keys != nil && c.CanDetach(streams) {
+				return startAndAttach(ctx, g, c, streams, libpod.AttachOptions{DetachKeys: keys, SigProxy: f.io.sigProxy})
+			}
 			return runAttachedWith(ctx, g, c, streams, f.rm || f.rmi)
 		},
 	}
@@ -56,14 +65,36 @@ func newRunCommand(g *common.Globals) *cobra.Command {
 	return cmd
 }
 
-// runAttached runs c in the foreground and returns its exit code as an
-// error the CLI exits with.
-func runAttached(ctx context.Context, g *common.Globals, c *libpod.Container, interactive, remove bool) error {
+// startStreams are start --attach's streams: all of them, stdin with
+// --interactive.
+func startStreams(interactive bool) libpod.Streams {
 	streams := libpod.Streams{Stdout: common.ContainerStdout(), Stderr: os.Stderr, Terminal: os.Stdin}
 	if interactive {
 		streams.Stdin = os.Stdin
 	}
-	return runAttachedWith(ctx, g, c, streams, remove)
+	return streams
+}
+
+// startAttached is start --attach: c runs in the foreground, detachably
+// with keys (nil: in this process, as its supervisor).
+func startAttached(ctx context.Context, g *common.Globals, c *libpod.Container, streams libpod.Streams, keys []byte) error {
+	if keys != nil && c.CanDetach(streams) {
+		return startAndAttach(ctx, g, c, streams, libpod.AttachOptions{DetachKeys: keys, SigProxy: true})
+	}
+	return runAttachedWith(ctx, g, c, streams, c.Config().AutoRemove)
+}
+
+// startAndAttach runs c under its own supervisor and attaches to it, so
+// that the detach keys leave it running; the exit code becomes the CLI's.
+func startAndAttach(ctx context.Context, g *common.Globals, c *libpod.Container, streams libpod.Streams, opts libpod.AttachOptions) error {
+	code, err := c.StartAndAttach(ctx, streams, opts)
+	if err != nil && !errors.Is(err, libpod.ErrDetached) && c.Config().AutoRemove {
+		// Not started, or the attach failed: --rm as the in-process path.
+		if rerr := removeQuietly(g, c); rerr != nil && !errors.Is(rerr, define.ErrNotFound) {
+			slog.Warn("removing the container after a failed run", "container", c.Name(), "error", rerr)
+		}
+	}
+	return attachResult(code, err)
 }
 
 // runAttachedWith is runAttached with the caller's streams.
