@@ -18,6 +18,7 @@ import (
 
 	"golang.org/x/term"
 
+	"github.com/podlite/podlite/libpod/attach"
 	"github.com/podlite/podlite/libpod/define"
 	"github.com/podlite/podlite/libpod/events"
 	"github.com/podlite/podlite/libpod/logs"
@@ -364,10 +365,10 @@ func (c *Container) killAtTimeout(p *oci.Process) (timedOut func() bool) {
 }
 
 // DefaultDetachKeys is podman's detach sequence, ctrl-p ctrl-q.
-var DefaultDetachKeys = []byte{0x10, 0x11}
+var DefaultDetachKeys = attach.DefaultKeys
 
 // ErrDetached is returned by Attach when the user typed the detach keys.
-var ErrDetached = errors.New("detached from the container")
+var ErrDetached = attach.ErrDetached
 
 // AttachOptions shape Attach.
 type AttachOptions struct {
@@ -397,7 +398,7 @@ func (c *Container) Attach(ctx context.Context, streams Streams, opts AttachOpti
 	}
 	var sigs chan os.Signal
 	if opts.SigProxy {
-		sigs = notifyAll()
+		sigs = attach.NotifyAll()
 	}
 	if err := c.follow(ctx, streams, opts, time.Now(), sigs); err != nil {
 		return -1, err
@@ -438,7 +439,7 @@ func (c *Container) StartAndAttach(ctx context.Context, streams Streams, opts At
 	}
 	var sigs chan os.Signal
 	if opts.SigProxy { // caught from now on, not to end this process before the attach
-		sigs = notifyAll()
+		sigs = attach.NotifyAll()
 	}
 	since := time.Now()
 	supPID := 0
@@ -517,161 +518,33 @@ func isZombie(pid int) bool {
 	return i >= 0 && i+2 < len(b) && b[i+2] == 'Z'
 }
 
-// follow copies the container's output logged since `since` to streams and
-// their input to it until the container exits (nil) or the detach keys
-// are typed (ErrDetached). The signals caught on sigs (nil: none) go to
-// the container meanwhile.
+// target is c as attach.Follow attaches to it through its supervisor.
+func (c *Container) target() attach.Target {
+	return attach.Target{
+		Dir: c.runDir(), LogPath: c.config.LogPath, TTY: c.config.Terminal, Interactive: c.config.Interactive,
+		Exited: func() bool { return c.Sync() != nil || !c.isActive() },
+		Signal: c.signalProxied,
+	}
+}
+
+// follow attaches streams to c (see attach.Follow) with an attach event.
 func (c *Container) follow(ctx context.Context, streams Streams, opts AttachOptions, since time.Time, sigs chan os.Signal) error {
-	keys := opts.DetachKeys
-	if keys == nil {
-		keys = DefaultDetachKeys
-	}
 	c.newEvent(events.Attach)
-	ctx, cancel := context.WithCancel(ctx)
-	defer cancel()
-	if sigs != nil {
-		go c.proxySignals(ctx, sigs)
+	s := attach.Streams{Stdout: streams.Stdout, Stderr: streams.Stderr, Terminal: streams.Terminal, Keys: opts.DetachKeys, Signals: sigs}
+	if !opts.NoStdin {
+		s.Stdin = streams.Stdin
 	}
-	detached := make(chan struct{})
-	if t := streams.Terminal; c.config.Terminal && t != nil && term.IsTerminal(int(t.Fd())) {
-		if st, err := term.MakeRaw(int(t.Fd())); err == nil {
-			defer func() { _ = term.Restore(int(t.Fd()), st) }()
+	return attach.Follow(ctx, c.target(), s, since)
+}
+
+// signalProxied passes a signal an attach caught on to the container's
+// process. It is not a user's kill: the restart policy still applies to
+// the exit it causes.
+func (c *Container) signalProxied(s syscall.Signal) error {
+	return c.withLock(func() error {
+		if !c.isActive() {
+			return nil
 		}
-		c.resizeTo(t) // before any input reaches the container
-		go c.forwardResizes(ctx, t)
-	}
-	if !opts.NoStdin && c.config.Interactive && streams.Stdin != nil {
-		go func() {
-			if c.copyToStdinFIFO(streams.Stdin, keys) {
-				close(detached)
-				cancel()
-			}
-		}()
-	}
-	err := c.Logs(ctx, logs.Options{Tail: -1, Follow: true, Since: since, Records: true}, func(l logs.Line) error {
-		out := streams.Stdout
-		if l.Stream == "stderr" {
-			out = streams.Stderr
-		}
-		if !l.Partial {
-			l.Text += "\n"
-		}
-		_, err := io.WriteString(out, l.Text)
-		return err
+		return c.rt.oci().Signal(c.config.ID, s, false)
 	})
-	select {
-	case <-detached:
-		return ErrDetached
-	default:
-	}
-	return err
-}
-
-// copyToStdinFIFO copies in to the supervisor's stdin FIFO until EOF or the
-// detach keys, and reports whether the user detached.
-func (c *Container) copyToStdinFIFO(in io.Reader, keys []byte) bool {
-	f, err := os.OpenFile(filepath.Join(c.runDir(), "stdin"), os.O_WRONLY, 0)
-	if err != nil {
-		return false
-	}
-	defer f.Close()
-	buf := make([]byte, 4096)
-	var held []byte // a prefix of keys seen at the end of the last read
-	for {
-		n, err := in.Read(buf)
-		if n > 0 {
-			data := append(held, buf[:n]...)
-			if i := bytes.Index(data, keys); i >= 0 {
-				_, _ = f.Write(data[:i])
-				return true
-			}
-			held = nil
-			for k := len(keys) - 1; k > 0; k-- {
-				if bytes.HasSuffix(data, keys[:k]) {
-					held = append([]byte(nil), keys[:k]...)
-					data = data[:len(data)-k]
-					break
-				}
-			}
-			if _, werr := f.Write(data); werr != nil {
-				return false
-			}
-		}
-		if err != nil {
-			return false
-		}
-	}
-}
-
-// forwardResizes sends the terminal's size to the supervisor on every
-// SIGWINCH.
-func (c *Container) forwardResizes(ctx context.Context, t *os.File) {
-	winch := make(chan os.Signal, 1)
-	signal.Notify(winch, syscall.SIGWINCH)
-	defer signal.Stop(winch)
-	for {
-		select {
-		case <-ctx.Done():
-			return
-		case <-winch:
-			c.resizeTo(t)
-		}
-	}
-}
-
-// resizeTo gives the container's terminal the size of t.
-func (c *Container) resizeTo(t *os.File) {
-	w, h, err := term.GetSize(int(t.Fd()))
-	if err != nil {
-		return
-	}
-	if err := c.Resize(uint16(h), uint16(w)); err != nil {
-		slog.Debug("resizing the container's terminal", "container", c.config.Name, "error", err)
-	}
-}
-
-// Resize sets the terminal size of a detached TTY container through its
-// supervisor's control FIFO.
-func (c *Container) Resize(rows, cols uint16) error {
-	f, err := os.OpenFile(filepath.Join(c.runDir(), "ctl"), os.O_WRONLY|syscall.O_NONBLOCK, 0)
-	if err != nil {
-		return fmt.Errorf("resizing the terminal of %s: %w", c.config.Name, err)
-	}
-	defer f.Close()
-	_, err = fmt.Fprintf(f, "%d %d\n", rows, cols)
-	return err
-}
-
-// notifyAll catches every signal this process receives from now on.
-func notifyAll() chan os.Signal {
-	ch := make(chan os.Signal, 16)
-	signal.Notify(ch)
-	return ch
-}
-
-// proxySignals passes the signals caught on ch on to the
-// container's process until ctx ends (attach --sig-proxy). They are not a
-// user's kill: the restart policy still applies to the exit they cause.
-func (c *Container) proxySignals(ctx context.Context, ch chan os.Signal) {
-	defer signal.Stop(ch)
-	for {
-		select {
-		case <-ctx.Done():
-			return
-		case sig := <-ch:
-			s, ok := sig.(syscall.Signal)
-			if !ok || s == syscall.SIGCHLD || s == syscall.SIGPIPE || s == syscall.SIGURG || s == syscall.SIGWINCH {
-				continue
-			}
-			err := c.withLock(func() error {
-				if !c.isActive() {
-					return nil
-				}
-				return c.rt.oci().Signal(c.config.ID, s, false)
-			})
-			if err != nil {
-				slog.Warn("passing a signal on to the container", "container", c.config.Name, "signal", s, "error", err)
-			}
-		}
-	}
 }

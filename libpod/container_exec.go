@@ -2,20 +2,28 @@ package libpod
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
+	"log/slog"
 	"os"
+	"os/signal"
+	"path/filepath"
 	"slices"
+	"strconv"
 	"strings"
 	"syscall"
+	"time"
 
 	specs "github.com/opencontainers/runtime-spec/specs-go"
 
+	"github.com/podlite/podlite/libpod/attach"
 	"github.com/podlite/podlite/libpod/define"
 	"github.com/podlite/podlite/libpod/events"
 	"github.com/podlite/podlite/libpod/names"
 	"github.com/podlite/podlite/libpod/oci"
 	"github.com/podlite/podlite/libpod/spec"
+	"github.com/podlite/podlite/libpod/supervisor"
 )
 
 // ExecOptions describe a process to run in a running container.
@@ -170,4 +178,147 @@ func (c *Container) execProcess(opts ExecOptions) (*specs.Process, error) {
 		return nil, err
 	}
 	return s.Process, nil
+}
+
+// ExecCanDetach says whether exec can take ExecAttach's path, where the
+// detach keys work: CanDetach's conditions (the session always has its own
+// k8s-file log) and no preserved descriptors.
+func ExecCanDetach(opts ExecOptions, s Streams) bool {
+	return opts.PreserveFDs == 0 && len(opts.PreserveFD) == 0 && CanDetach(opts.Interactive, opts.TTY, "k8s-file", s)
+}
+
+// ExecAttach runs a process in the running container under a supervisor of
+// its own and attaches streams to it (see attach.Follow), so that the
+// detach keys leave it running, as podman's exec -it does; the supervisor
+// then reaps it and its cleanup (container cleanup --exec) records
+// exec_died. Otherwise it returns the process's exit code, as Exec.
+func (c *Container) ExecAttach(ctx context.Context, opts ExecOptions, streams Streams, keys []byte) (int, error) {
+	ps, extra, err := c.prepareExec(opts)
+	if err != nil {
+		return -1, err
+	}
+	if len(extra) > 0 {
+		return -1, fmt.Errorf("an exec session that can be detached from takes no preserved descriptors: %w", define.ErrInvalidArg)
+	}
+	session := names.NewID()
+	dir := c.execDir(session)
+	sigs := attach.NotifyAll()
+	rep, err := c.spawnExec(session, dir, ps, opts)
+	if err != nil {
+		signal.Stop(sigs)
+		return -1, err
+	}
+	c.newEvent(events.Exec)
+	t := attach.Target{
+		Dir: dir, LogPath: filepath.Join(dir, "log"), TTY: opts.TTY, Interactive: opts.Interactive,
+		Exited: func() bool {
+			_, err := supervisor.ReadExit(dir)
+			return err == nil || !processAlive(rep.SupervisorPID)
+		},
+		Signal: func(s syscall.Signal) error { return syscall.Kill(rep.PID, s) },
+	}
+	err = attach.Follow(ctx, t, attach.Streams{Stdin: streams.Stdin, Stdout: streams.Stdout, Stderr: streams.Stderr, Terminal: streams.Terminal, Keys: keys, Signals: sigs}, time.Time{})
+	code := -1
+	if err == nil {
+		var exit *supervisor.Exit
+		if exit, err = supervisor.ReadExit(dir); err == nil {
+			code = exit.Code
+		}
+		waitGone(ctx, rep.SupervisorPID) // its cleanup records exec_died
+	}
+	if rerr := c.leaveExec(dir); rerr != nil {
+		slog.Warn("removing an exec session's files", "container", c.config.Name, "error", rerr)
+	}
+	return code, err
+}
+
+// execDir holds a detachable exec session's supervisor files; inside the
+// run directory, it goes with the container's exit at the latest.
+func (c *Container) execDir(session string) string {
+	return filepath.Join(c.runDir(), "exec-"+session[:12])
+}
+
+// spawnExec starts the supervisor of an exec session: its start command
+// runs process.json in the container (runStartCommand).
+func (c *Container) spawnExec(session, dir string, ps *specs.Process, opts ExecOptions) (*supervisor.Report, error) {
+	b, err := json.Marshal(ps)
+	if err != nil {
+		return nil, err
+	}
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return nil, err
+	}
+	err = errors.Join(writeFileAtomic(filepath.Join(dir, "process.json"), b),
+		writeFileAtomic(filepath.Join(dir, "attached"), []byte(strconv.Itoa(os.Getpid()))))
+	var rep *supervisor.Report
+	if err == nil {
+		stdio := supervisor.StdioPipe
+		if opts.TTY {
+			stdio = supervisor.StdioTTY
+		}
+		rep, err = supervisor.Spawn(supervisor.Config{
+			Dir: dir, LogPath: filepath.Join(dir, "log"), Stdio: stdio, KeepStdin: opts.Interactive,
+			Start: []string{startCommandName, c.rt.ociRoot(), c.config.ID, dir},
+			Exit:  c.rt.selfCommand("container", "cleanup", "--exec", session, c.config.ID),
+		})
+	}
+	if err != nil {
+		if rerr := os.RemoveAll(dir); rerr != nil {
+			slog.Warn("removing a failed exec session's files", "dir", dir, "error", rerr)
+		}
+		if rep != nil && rep.ExitCode != 0 {
+			why := "OCI permission denied"
+			if rep.ExitCode == define.ExitNotFound {
+				why = "OCI runtime attempted to invoke a command that was not found"
+			}
+			return nil, &define.ExitCodeError{Code: rep.ExitCode, Err: fmt.Errorf("podlite: exec failed: %w: %s", err, why)}
+		}
+		return nil, fmt.Errorf("podlite: exec failed: %w", err)
+	}
+	return rep, nil
+}
+
+// leaveExec ends this process's hold on an exec session: once the
+// session's cleanup has run (it left the "reaped" mark, seeing this
+// process attached), its files go; until then the cleanup removes them.
+func (c *Container) leaveExec(dir string) error {
+	return c.withLock(func() error {
+		if err := os.Remove(filepath.Join(dir, "attached")); err != nil && !errors.Is(err, os.ErrNotExist) {
+			return err
+		}
+		if _, err := os.Stat(filepath.Join(dir, "reaped")); err != nil {
+			return nil
+		}
+		return os.RemoveAll(dir)
+	})
+}
+
+// CleanupExec is an exec session supervisor's exit command (container
+// cleanup --exec): it records exec_died with the exit code and removes the
+// session's files, unless an exec command is still attached to it; that
+// one removes them when it leaves.
+func (c *Container) CleanupExec(session string) error {
+	// podman's words for a session it does not know.
+	unknown := fmt.Errorf("no exec session with ID %s found in container %s: %w", session, c.config.ID, define.ErrNotFound)
+	if len(session) < 12 {
+		return unknown
+	}
+	dir := c.execDir(session)
+	if _, err := os.Stat(dir); err != nil {
+		return unknown
+	}
+	exit, err := supervisor.ReadExit(dir)
+	if err != nil {
+		return fmt.Errorf("exec session %s: %w", session, err)
+	}
+	died := c.event(events.ExecDied)
+	died.ContainerExitCode = &exit.Code
+	c.rt.emit(died)
+	return c.withLock(func() error {
+		b, err := os.ReadFile(filepath.Join(dir, "attached"))
+		if pid, _ := strconv.Atoi(string(b)); err == nil && processAlive(pid) {
+			return writeFileAtomic(filepath.Join(dir, "reaped"), nil)
+		}
+		return os.RemoveAll(dir)
+	})
 }

@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"sync"
-	"time"
 
 	"github.com/podlite/podlite/libpod/define"
 	"github.com/podlite/podlite/libpod/logs"
@@ -19,33 +18,9 @@ func (c *Container) Logs(ctx context.Context, opts logs.Options, fn func(logs.Li
 		return fmt.Errorf("container %s logs with driver %q; only k8s-file logs can be read: %w", c.config.Name, c.config.LogDriver, define.ErrNotSupported)
 	}
 	if opts.Follow {
-		stop := make(chan struct{})
-		opts.Stop = stop
-		done := make(chan struct{})
-		defer close(done)
-		go c.closeWhenExited(ctx, stop, done)
+		return logs.ReadUntil(ctx, c.config.LogPath, opts, func() bool { return c.Sync() != nil || !c.isActive() }, fn)
 	}
 	return logs.Read(c.config.LogPath, opts, fn)
-}
-
-// closeWhenExited closes stop once the container no longer runs, ctx ends
-// or done is closed.
-func (c *Container) closeWhenExited(ctx context.Context, stop, done chan struct{}) {
-	defer close(stop)
-	for {
-		select {
-		case <-ctx.Done():
-			return
-		case <-done:
-			return
-		case <-time.After(100 * time.Millisecond):
-		}
-		if c.Sync() != nil || !c.isActive() {
-			// Give the supervisor a moment to write the last output.
-			time.Sleep(100 * time.Millisecond)
-			return
-		}
-	}
 }
 
 // ContainerLogs sends the log lines of several containers to fn, with the

@@ -439,6 +439,22 @@ func runStartCommand(ociRoot, id, dir string) *supervisor.Report {
 		}
 		return rep
 	}
+	stdio := oci.Stdio{Stdin: os.Stdin, Stdout: os.Stdout, Stderr: os.Stderr}
+	if os.Getenv("_PODLITE_CONSOLE_FD") != "" {
+		stdio = oci.Stdio{ConsoleSocket: os.NewFile(4, "console")}
+	}
+	var p *oci.Process
+	// An exec session's supervisor (ExecAttach) runs process.json.
+	if b, err := os.ReadFile(filepath.Join(dir, "process.json")); err == nil {
+		var ps specs.Process
+		if err := json.Unmarshal(b, &ps); err != nil {
+			return fail(err)
+		}
+		if p, err = oci.New(ociRoot).Exec(id, &ps, stdio); err != nil {
+			return fail(err)
+		}
+		return startReport(dir, p, fail)
+	}
 	b, err := os.ReadFile(filepath.Join(dir, "config.json"))
 	if err != nil {
 		return fail(err)
@@ -447,11 +463,6 @@ func runStartCommand(ociRoot, id, dir string) *supervisor.Report {
 	if err := json.Unmarshal(b, &s); err != nil {
 		return fail(err)
 	}
-	stdio := oci.Stdio{Stdin: os.Stdin, Stdout: os.Stdout, Stderr: os.Stderr}
-	if os.Getenv("_PODLITE_CONSOLE_FD") != "" {
-		stdio = oci.Stdio{ConsoleSocket: os.NewFile(4, "console")}
-	}
-	var p *oci.Process
 	if restore, ok, err := readRestoreFile(dir); err != nil {
 		return fail(err)
 	} else if ok {
@@ -462,6 +473,11 @@ func runStartCommand(ociRoot, id, dir string) *supervisor.Report {
 	} else if p, err = oci.New(ociRoot).Start(id, &s, stdio); err != nil {
 		return fail(err)
 	}
+	return startReport(dir, p, fail)
+}
+
+// startReport records the started process's PID for the supervisor.
+func startReport(dir string, p *oci.Process, fail func(error) *supervisor.Report) *supervisor.Report {
 	if err := writeFileAtomic(filepath.Join(dir, "pid"), []byte(strconv.Itoa(p.Pid()))); err != nil {
 		_ = p.Signal(os.Kill)
 		return fail(err)

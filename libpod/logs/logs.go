@@ -3,6 +3,7 @@ package logs
 import (
 	"bufio"
 	"bytes"
+	"context"
 	"errors"
 	"fmt"
 	"io"
@@ -234,6 +235,36 @@ func (lr *logReader) record(rec string) error {
 		lr.pending = nil
 	}
 	return nil
+}
+
+// ReadUntil is Read following the log until exited (polled) holds, with a
+// moment for the writer's last output, or ctx ends.
+func ReadUntil(ctx context.Context, path string, opts Options, exited func() bool, fn func(Line) error) error {
+	stop, done := make(chan struct{}), make(chan struct{})
+	defer close(done)
+	opts.Follow, opts.Stop = true, stop
+	go closeWhenExited(ctx, exited, stop, done)
+	return Read(path, opts, fn)
+}
+
+// closeWhenExited closes stop once exited holds, ctx ends or done is
+// closed.
+func closeWhenExited(ctx context.Context, exited func() bool, stop, done chan struct{}) {
+	defer close(stop)
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-done:
+			return
+		case <-time.After(100 * time.Millisecond):
+		}
+		if exited() {
+			// Give the writer (the supervisor) a moment to write the last output.
+			time.Sleep(100 * time.Millisecond)
+			return
+		}
+	}
 }
 
 func flushTail(lines []Line, n int, fn func(Line) error) error {

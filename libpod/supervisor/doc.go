@@ -1,6 +1,8 @@
 // Package supervisor starts and talks to podlite's per-container
 // supervisor, the process that owns a detached container after the podlite
-// command that started it has exited (conmon's job).
+// command that started it has exited (conmon's job). A detachable exec -it
+// session gets one too: its start command runs DIR/process.json in the
+// container and its exit command is `container cleanup --exec`.
 //
 // The supervisor itself is C (supervisor.c): a constructor that takes over a
 // re-executed podlite before the Go runtime starts, so each running

@@ -144,7 +144,7 @@ func TestExecFlags(t *testing.T) {
 		{"no command", []string{"ex"}, 125, "Error: must provide a non-empty command to start an exec session: invalid argument\n"},
 		{"no container", nil, 125, "Error: exec requires the name or ID of a container or the --latest or --cidfile flag: invalid argument\n"},
 		{"unknown user", []string{"-u", "nosuch", "ex", "id"}, 125, ""},
-		{"detach keys", []string{"--detach-keys", "ctrl-a", "ex", "true"}, 125, ""},
+		{"detach keys, stdin no terminal", []string{"-i", "--detach-keys", "ctrl-a", "ex", "true"}, 125, ""},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			r := e.Podlite(append([]string{"exec"}, tc.args...)...)

@@ -3,6 +3,7 @@ package e2e
 import (
 	"io"
 	"os/exec"
+	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
@@ -166,4 +167,45 @@ func TestStartAttachDetachKeys(t *testing.T) {
 	if code != 6 || strings.Contains(out, "first-5") {
 		t.Fatalf("start -ai without detaching: exit %d, want 6, and no output of the last run:\n%s", code, out)
 	}
+}
+
+// TestExecDetachKeys: exec -it detaches and leaves its process running,
+// reaped later by its own supervisor; not detached, the code is the
+// process's, exec_died records it, and no session file stays behind.
+func TestExecDetachKeys(t *testing.T) {
+	requireTool(t, "script", "apt-get install util-linux")
+	e := NewEnv(t)
+	img := e.LoadBusybox()
+	id := strings.TrimSpace(e.MustPodlite("run", "-d", "--net", "none", "--name", "ex", img, "sleep", "1000").Stdout)
+	sessions := func() []string {
+		m, _ := filepath.Glob(filepath.Join(e.RunRoot, "containers", id, "exec-*"))
+		return m
+	}
+	s := startInTerminal(t, e, "rows 24 cols 80", "exec", "-it", "ex", "sh", "-c", "echo $$ >/tmp/pid; echo in-exec; exec sleep 999")
+	s.expect("in-exec", "\x10\x11")
+	if out, code := s.exit(); code != 0 {
+		t.Fatalf("detaching from exec -it: exit %d; output:\n%s", code, out)
+	}
+	if top := e.MustPodlite("top", "ex").Stdout; !strings.Contains(top, "sleep 999") {
+		t.Fatalf("the detached exec's process is gone:\n%s", top)
+	}
+	if n := len(sessions()); n != 1 {
+		t.Fatalf("%d exec sessions' files while one runs detached", n)
+	}
+
+	s = startInTerminal(t, e, "rows 31 cols 97", "exec", "-it", "ex", "sh")
+	s.expect("# ", "stty size; exit 3\n")
+	if out, code := s.exit(); code != 3 || !strings.Contains(out, "31 97\n") {
+		t.Fatalf("exec -it: exit %d, want 3, and the terminal's size; output:\n%s", code, out)
+	}
+	if n := len(sessions()); n != 1 {
+		t.Fatalf("%d exec sessions' files after an exec ended, want the detached one's only", n)
+	}
+	died := e.MustPodlite("events", "--stream=false", "--filter", "event=exec_died", "--format", "{{.ContainerExitCode}}").Stdout
+	if !strings.Contains(died, "3\n") {
+		t.Fatalf("exec_died events %q, want one with code 3", died)
+	}
+	// The detached process ends; its supervisor's cleanup removes its files.
+	e.MustPodlite("exec", "ex", "sh", "-c", "kill $(cat /tmp/pid)")
+	waitFor(t, func() bool { return len(sessions()) == 0 })
 }

@@ -30,11 +30,13 @@ func newExecCommand(g *common.Globals) *cobra.Command {
 		Example:           "  podlite exec web ls /\n  podlite exec -it -w /tmp web sh\n  podlite exec -e FOO=bar -u nobody web env",
 		ValidArgsFunction: common.Complete(g, common.ContainerNames),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			if cmd.Flags().Changed("detach-keys") && f.detachKeys != "" {
-				if _, err := parseDetachKeys(f.detachKeys); err != nil {
-					return err
-				}
-				return fmt.Errorf("exec --detach-keys: an exec session cannot be detached from and resumed on podlite (its process is the exec command's child); use exec --detach: %w", define.ErrNotSupported)
+			streams := libpod.Streams{Stdout: common.ContainerStdout(), Stderr: os.Stderr, Terminal: os.Stdin}
+			if o.Interactive {
+				streams.Stdin = os.Stdin
+			}
+			keys, err := runDetachKeys(cmd, f.detachKeys, libpod.ExecCanDetach(o, streams), o.Interactive)
+			if err != nil {
+				return err
 			}
 			c, command, err := f.target(g, args)
 			if err != nil {
@@ -49,18 +51,10 @@ func newExecCommand(g *common.Globals) *cobra.Command {
 				fmt.Fprintln(common.ContainerStdout(), id)
 				return nil
 			}
-			streams := libpod.Streams{Stdout: common.ContainerStdout(), Stderr: os.Stderr, Terminal: os.Stdin}
-			if o.Interactive {
-				streams.Stdin = os.Stdin
+			if keys != nil {
+				return attachResult(c.ExecAttach(context.Background(), o, streams, keys))
 			}
-			code, err := c.Exec(context.Background(), o, streams)
-			if err != nil {
-				return err
-			}
-			if code != 0 {
-				return &define.ExitCodeError{Code: code}
-			}
-			return nil
+			return attachResult(c.Exec(context.Background(), o, streams))
 		},
 	}
 	fl := cmd.Flags()
@@ -68,7 +62,7 @@ func newExecCommand(g *common.Globals) *cobra.Command {
 	fl.BoolVarP(&o.Interactive, "interactive", "i", false, "keep stdin open")
 	fl.BoolVarP(&o.TTY, "tty", "t", false, "allocate a pseudo-terminal (sets TERM=xterm unless TERM is set)")
 	fl.BoolVarP(&f.detach, "detach", "d", false, "run in the background and print the exec session's ID")
-	fl.StringVar(&f.detachKeys, "detach-keys", "", `only "" (no detach keys): podlite cannot detach from an exec session`)
+	fl.StringVar(&f.detachKeys, "detach-keys", "ctrl-p,ctrl-q", `key sequence for detaching from exec -it: ctrl-<letter> or single characters, comma-separated ("": none)`)
 	fl.StringArrayVarP(&o.Env, "env", "e", nil, "set environment variables (KEY=VALUE, KEY from the host, KEY* for a prefix)")
 	fl.StringArrayVar(&o.EnvFiles, "env-file", nil, "read environment variables from a file")
 	fl.StringVarP(&o.User, "user", "u", "", "user[:group] to run as, by name or number")

@@ -221,7 +221,7 @@ policy.`,
 		ValidArgsFunction: common.Complete(g, common.ContainerNames),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if exec != "" {
-				return fmt.Errorf("--exec %s: podlite's exec sessions leave nothing to clean up: %w", exec, define.ErrNotSupported)
+				return forEach(g, sel, args, func(c *libpod.Container) error { return c.CleanupExec(exec) })
 			}
 			return forEach(g, sel, args, func(c *libpod.Container) error { return c.Cleanup(cmd.Context(), opts) })
 		},
@@ -231,6 +231,6 @@ policy.`,
 	fs.BoolVarP(&sel.latest, "latest", "l", false, "act on the latest container")
 	fs.BoolVar(&opts.Remove, "rm", false, "remove the containers after cleaning them up")
 	fs.BoolVar(&opts.RemoveImage, "rmi", false, "remove the containers and then their images, unless other containers use them")
-	fs.StringVar(&exec, "exec", "", "refused: podlite's exec sessions leave nothing to clean up")
+	fs.StringVar(&exec, "exec", "", "clean up this exec session of the container (a detachable exec -it's; others leave nothing)")
 	return cmd
 }
