@@ -220,16 +220,29 @@ func (c *Container) ExecAttach(ctx context.Context, opts ExecOptions, streams St
 	err = attach.Follow(ctx, t, attach.Streams{Stdin: streams.Stdin, Stdout: streams.Stdout, Stderr: streams.Stderr, Terminal: streams.Terminal, Keys: keys, Signals: sigs}, time.Time{})
 	code := -1
 	if err == nil {
-		var exit *supervisor.Exit
-		if exit, err = supervisor.ReadExit(dir); err == nil {
-			code = exit.Code
-		}
+		code, err = readExecExit(dir)
 		waitGone(ctx, rep.SupervisorPID) // its cleanup records exec_died
 	}
 	if rerr := c.leaveExec(dir); rerr != nil {
 		slog.Warn("removing an exec session's files", "container", c.config.Name, "error", rerr)
 	}
 	return code, err
+}
+
+// readExecExit returns the exit code an exec session's supervisor
+// recorded. A session whose files went with its container's run
+// directory ended with the container: the kernel SIGKILLs a PID
+// namespace's processes when its init exits, so 137, as an exec the
+// command runs itself reports then.
+func readExecExit(dir string) (int, error) {
+	exit, err := supervisor.ReadExit(dir)
+	if err == nil {
+		return exit.Code, nil
+	}
+	if _, serr := os.Stat(dir); errors.Is(serr, os.ErrNotExist) {
+		return 128 + int(syscall.SIGKILL), nil
+	}
+	return -1, err
 }
 
 // execDir holds a detachable exec session's supervisor files; inside the
