@@ -11,11 +11,13 @@ import (
 	"os/signal"
 	"path/filepath"
 	"strconv"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"syscall"
 	"time"
 
+	"github.com/docker/go-units"
 	"golang.org/x/term"
 
 	"github.com/podlite/podlite/libpod/attach"
@@ -409,21 +411,42 @@ func (c *Container) Attach(ctx context.Context, streams Streams, opts AttachOpti
 	return c.state.ExitCode, nil
 }
 
-// CanDetach says whether a foreground run or start --attach with these
-// settings can take StartAndAttach's path, where detach keys work: the
-// keys are typed at a terminal into the container's own (-it), the output
-// comes back through the k8s-file log, and nothing is asked that only an
-// in-process supervisor passes on (--preserve-fds, some --attach streams).
-func CanDetach(interactive, tty bool, logDriver string, s Streams) bool {
+// DetachSettings are a container's settings that decide whether a
+// foreground run of it can detach.
+type DetachSettings struct {
+	Interactive, TTY bool
+	LogDriver        string
+	// LogOpts are --log-opt's: a max-size empties the log under the
+	// attach that follows it, losing the output it had not read yet.
+	LogOpts []string
+}
+
+// CanDetach says whether a foreground run or start --attach can take
+// StartAndAttach's path, where detach keys work: the keys are typed at a
+// terminal into the container's own (-it), the output comes back through
+// an unlimited k8s-file log, and nothing is asked that only an in-process
+// supervisor passes on (--preserve-fds, some --attach streams).
+func CanDetach(d DetachSettings, s Streams) bool {
 	t := s.Terminal
-	return interactive && tty && (logDriver == "k8s-file" || logDriver == "json-file") &&
+	return d.Interactive && d.TTY && (d.LogDriver == "k8s-file" || d.LogDriver == "json-file") && !limitsLogSize(d.LogOpts) &&
 		s.Stdin != nil && s.Stdout != nil && s.Stderr != nil && len(s.Extra) == 0 &&
 		t != nil && term.IsTerminal(int(t.Fd()))
 }
 
+func limitsLogSize(opts []string) bool {
+	for _, o := range opts {
+		if k, v, _ := strings.Cut(o, "="); k == "max-size" {
+			if n, err := units.FromHumanSize(v); err == nil && n > 0 {
+				return true
+			}
+		}
+	}
+	return false
+}
+
 // CanDetach is CanDetach for c's settings.
 func (c *Container) CanDetach(s Streams) bool {
-	return CanDetach(c.config.Interactive, c.config.Terminal, c.config.LogDriver, s)
+	return c.config.IO.LogMaxSize <= 0 && CanDetach(DetachSettings{Interactive: c.config.Interactive, TTY: c.config.Terminal, LogDriver: c.config.LogDriver}, s)
 }
 
 // StartAndAttach starts the container under its own supervisor, as Start

@@ -184,7 +184,7 @@ func (c *Container) execProcess(opts ExecOptions) (*specs.Process, error) {
 // detach keys work: CanDetach's conditions (the session always has its own
 // k8s-file log) and no preserved descriptors.
 func ExecCanDetach(opts ExecOptions, s Streams) bool {
-	return opts.PreserveFDs == 0 && len(opts.PreserveFD) == 0 && CanDetach(opts.Interactive, opts.TTY, "k8s-file", s)
+	return opts.PreserveFDs == 0 && len(opts.PreserveFD) == 0 && CanDetach(DetachSettings{Interactive: opts.Interactive, TTY: opts.TTY, LogDriver: "k8s-file"}, s)
 }
 
 // ExecAttach runs a process in the running container under a supervisor of

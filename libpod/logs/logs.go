@@ -198,12 +198,34 @@ func (lr *logReader) atEOF(rec string) (done bool, err error) {
 	if !lr.opts.Follow {
 		return true, nil
 	}
+	if err := lr.rewindIfEmptied(); err != nil {
+		return false, err
+	}
 	select {
 	case <-lr.opts.Stop:
 		return true, nil
 	case <-time.After(50 * time.Millisecond):
 	}
 	return false, nil
+}
+
+// rewindIfEmptied starts over from the top of a log that shrank below
+// the read position: --log-opt max-size empties it before a line would
+// pass the limit, and what follows is written from its start.
+func (lr *logReader) rewindIfEmptied() error {
+	fi, err := lr.f.Stat()
+	if err != nil {
+		return err
+	}
+	pos, err := lr.f.Seek(0, io.SeekCurrent)
+	if err != nil || fi.Size() >= pos {
+		return err
+	}
+	if _, err := lr.f.Seek(0, io.SeekStart); err != nil {
+		return err
+	}
+	lr.r.Reset(lr.f)
+	return nil
 }
 
 // record adds one complete record to the pending line: records of the

@@ -151,6 +151,15 @@ func TestReadFollow(t *testing.T) {
 	f.Write(rec[len(rec)/2:])
 	next("stdout split")
 
+	// Emptied (--log-opt max-size), the log is read again from its top.
+	if err := f.Truncate(0); err != nil {
+		t.Fatal(err)
+	}
+	time.Sleep(120 * time.Millisecond)
+	out, _ = logs.NewWriters(f)
+	out.Write([]byte("after\n"))
+	next("stdout after")
+
 	close(stop)
 	select {
 	case err := <-done:

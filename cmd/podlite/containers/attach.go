@@ -96,7 +96,7 @@ func runDetachKeys(cmd *cobra.Command, spec string, canDetach, stdin bool) ([]by
 		return keys, nil
 	}
 	if cmd.Flags().Changed("detach-keys") && stdin {
-		return nil, fmt.Errorf("--detach-keys %q: detaching needs -i and -t, a terminal on stdin, the k8s-file log driver and no --attach or --preserve-fds: %w", spec, define.ErrNotSupported)
+		return nil, fmt.Errorf("--detach-keys %q: detaching needs -i and -t, a terminal on stdin, the k8s-file log driver without max-size, and no --attach or --preserve-fds: %w", spec, define.ErrNotSupported)
 	}
 	return nil, nil
 }

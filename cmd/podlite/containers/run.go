@@ -30,7 +30,7 @@ func newRunCommand(g *common.Globals) *cobra.Command {
 			if err != nil {
 				return err
 			}
-			keys, err := runDetachKeys(cmd, f.io.detachKeys, libpod.CanDetach(f.interactive, f.tty, f.logDriver, streams), streams.Stdin != nil && f.interactive)
+			keys, err := runDetachKeys(cmd, f.io.detachKeys, libpod.CanDetach(libpod.DetachSettings{Interactive: f.interactive, TTY: f.tty, LogDriver: f.logDriver, LogOpts: f.io.logOpts}, streams), streams.Stdin != nil && f.interactive)
 			if err != nil {
 				return err
 			}
