@@ -70,6 +70,19 @@ func TestSystemDfMatchesPodman(t *testing.T) {
 	}
 	r := e.Podlite("system", "df", "-v", "--format", "json")
 	expectOneLineError(t, r)
+
+	// An image built on another shares its layers (podman 5's split;
+	// 4.3.1's differs, so podlite alone).
+	e.MustPodlite("commit", "-q", "done", "localhost/derived:1")
+	shared := map[string]string{}
+	for _, l := range strings.Split(e.MustPodlite("system", "df", "-v").Stdout, "\n") {
+		if f := strings.Fields(l); len(f) > 7 && (f[0] == "localhost/busybox" || f[0] == "localhost/derived") {
+			shared[f[0]] = f[len(f)-3]
+		}
+	}
+	if len(shared) != 2 || shared["localhost/busybox"] != shared["localhost/derived"] || shared["localhost/busybox"] == "0B" {
+		t.Errorf("shared sizes of an image and one built on it: %v", shared)
+	}
 }
 
 // dfVerboseShape keeps of `system df -v` the section titles, the headers,
