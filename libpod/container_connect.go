@@ -131,8 +131,13 @@ func freeInterfaceName(nets map[string]define.NetworkAttachment) string {
 // checkpoint), so that no other container takes them in between.
 func (c *Container) ReloadNetwork(ctx context.Context) error {
 	return c.withLock(func() error {
+		// podman's two messages: a container that does not run, and one
+		// whose network is not podlite's to set up.
+		if c.state.Status != define.StatusRunning && c.state.Status != define.StatusPaused {
+			return fmt.Errorf("container %s: cannot reload network unless container network has been configured: %w", c.config.Name, define.ErrInvalidState)
+		}
 		ns := c.state.Network.NetNS
-		if !c.usesCNI() || ns == "" || (c.state.Status != define.StatusRunning && c.state.Status != define.StatusPaused) {
+		if !c.usesCNI() || ns == "" {
 			return fmt.Errorf("container %s network is not configured, refusing to reload: %w", c.config.Name, define.ErrInvalidState)
 		}
 		mgr, err := c.rt.Network()

@@ -58,8 +58,16 @@ func TestNetworkRouteReload(t *testing.T) {
 	}
 
 	n.MustPodlite("create", "--name", "idle", img, "true")
-	for _, args := range [][]string{{"idle"}, {"nosuch"}, {}, {"--all", "web"}} {
-		expectOneLineError(t, n.Podlite(append([]string{"network", "reload"}, args...)...))
+	n.MustPodlite("run", "-d", "--name", "hostnet", "--network", "host", img, "sleep", "1000")
+	for args, want := range map[string]string{
+		"idle": "unless container network has been configured", "hostnet": "refusing to reload", "nosuch": "nosuch",
+		"": "--all", "--all web": "--all",
+	} {
+		r := n.Podlite(append([]string{"network", "reload"}, strings.Fields(args)...)...)
+		expectOneLineError(t, r)
+		if !strings.Contains(r.Stderr, want) {
+			t.Errorf("network reload %s: %q does not say %q", args, r.Stderr, want)
+		}
 	}
 	r = n.Podlite("network", "update", "--dns-add", "10.0.0.53", "rl")
 	expectOneLineError(t, r)
