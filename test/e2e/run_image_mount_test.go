@@ -1,0 +1,131 @@
+package e2e
+
+import (
+	"os"
+	"slices"
+	"strconv"
+	"strings"
+	"syscall"
+	"testing"
+
+	"github.com/podlite/podlite/pkg/crashpoint"
+)
+
+// TestRunImageMounts runs one container with three --mount type=image
+// mounts of the busybox image (read-only, rw=true, a subpath) and
+// --hosts-file=image, and follows the image mounts through exec, rmi,
+// stop, a start that crashes, and a reboot: held while the container
+// runs, released after each, nothing left for the leak checker.
+func TestRunImageMounts(t *testing.T) {
+	e := NewEnv(t)
+	img := e.LoadBusybox()
+	e.MustPodlite("run", "--name", "src", "--net", "none", "--no-hosts", img, "sh", "-c", "echo '192.0.2.9 fromimage' > /etc/hosts")
+	e.MustPodlite("commit", "-q", "src", "withhosts:1")
+	e.MustPodlite("rm", "src")
+	id := strings.TrimSpace(e.MustPodlite("run", "-d", "--name", "m", "--net", "none", "--hosts-file=image",
+		"--mount", "type=image,source="+img+",destination=/ro",
+		"--mount", "type=image,src="+img+",dst=/rw,rw=true",
+		"--mount", "type=image,source="+img+",target=/sub,subpath=/etc",
+		"withhosts:1", "sleep", "1000").Stdout)
+	mounted := func() bool { return strings.Contains(e.MustPodlite("image", "mount").Stdout, img) }
+	script := `cat /ro/etc/group; touch /ro/x 2>/dev/null || echo ro-refused; test -e /rw/x && echo rw-kept
+touch /rw/x && echo rw-written; ls /sub; grep fromimage /etc/hosts`
+	want := "root:x:0:\nnobody:x:65534:\nro-refused\nrw-written\ngroup\npasswd\n192.0.2.9 fromimage\n"
+	check := func(when string) {
+		t.Helper()
+		if got := e.MustPodlite("exec", "m", "sh", "-c", script).Stdout; got != want {
+			t.Errorf("%s: the image mounts show %q, want %q", when, got, want)
+		}
+		if !mounted() {
+			t.Errorf("%s: image mount does not list the image of the running container's mounts", when)
+		}
+	}
+	check("first run")
+	if got := strings.TrimSpace(inspectField(e, "m", `{{range .Mounts}}{{if eq .Type "image"}}{{.Source}}:{{.Destination}}:{{.RW}} {{end}}{{end}}`)); got != img+":/ro:false "+img+":/rw:true "+img+":/sub:false" {
+		t.Errorf("inspect's image mounts: %q", got)
+	}
+	r := e.Podlite("rmi", img)
+	if r.ExitCode != 2 || !strings.Contains(r.Stderr, "image used by "+id+": image is in use by a container") {
+		t.Errorf("rmi of a mounted image: exit %d, %q", r.ExitCode, r.Stderr)
+	}
+	stopped := func(when string) {
+		t.Helper()
+		e.MustPodlite("stop", "-t", "0", "m")
+		if mounted() {
+			t.Errorf("%s: the image is still mounted after stop", when)
+		}
+	}
+	stopped("first run")
+	// rw=true's writes went with the run: the second sees no /rw/x.
+	e.MustPodlite("start", "m")
+	check("second run")
+	stopped("second run")
+
+	t.Run("crashed start", func(t *testing.T) {
+		e.CrashAt(crashpoint.StartSpecWritten, "start", "m")
+		if got := inspectField(e, "m", "{{.State.Status}}"); got != "exited" {
+			t.Errorf("after the crashed start: status %q", got)
+		}
+		if mounted() {
+			t.Error("the image mounts of a crashed start were not released")
+		}
+	})
+	t.Run("reboot", func(t *testing.T) {
+		e.MustPodlite("start", "m")
+		pid, _ := strconv.Atoi(inspectField(e, "m", "{{.State.Pid}}"))
+		sup, _ := strconv.Atoi(inspectField(e, "m", "{{.State.ConmonPid}}"))
+		for _, p := range []int{sup, pid} {
+			if p > 0 {
+				_ = syscall.Kill(p, syscall.SIGKILL)
+			}
+		}
+		for _, dir := range []string{e.Root, e.RunRoot} {
+			if err := unmountUnder(dir); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if err := os.RemoveAll(e.RunRoot); err != nil {
+			t.Fatal(err)
+		}
+		if got := inspectField(e, "m", "{{.State.Status}}"); got != "exited" {
+			t.Errorf("after the reboot: status %q", got)
+		}
+		e.MustPodlite("start", "m")
+		check("after the reboot")
+		stopped("after the reboot")
+	})
+	e.MustPodlite("rm", "m")
+	e.MustPodlite("rmi", img) // no user left
+	expectRefusals(e, "withhosts:1", []refusal{
+		{[]string{"--mount", "type=image,source=nosuch:1,target=/img"}, `creating image volume "nosuch:1":"/img": nosuch:1: image not known`},
+		{[]string{"--mount", "type=image,target=/img"}, "type=image needs a source image"},
+		{[]string{"--mount", "type=image,source=withhosts:1,target=/img,idmap"}, "idmap is not supported"},
+	})
+}
+
+// TestImageMountAndCommitMatchPodman compares with podman 4.3.1 what
+// inspect shows of an image mount and the image volumes commit makes of a
+// container's mounts, with and without --include-volumes.
+func TestImageMountAndCommitMatchPodman(t *testing.T) {
+	e, pm, img := NewPodlitePodman(t)
+	create := []string{"create", "--name", "c1", "--network", "none", "-v", t.TempDir() + ":/b1", "-v", "named:/n1",
+		"--tmpfs", "/t1", "--mount", "type=tmpfs,dst=/t2", "--mount", "type=image,source=" + img + ",destination=/i1",
+		"--mount", "type=image,source=" + img + ",destination=/i2,rw=true", img, "sleep", "1"}
+	e.MustPodlite(create...)
+	pm.MustRun(create...)
+	format := `{{range .Mounts}}{{if eq .Type "image"}}{{.Source}}|{{.Destination}}|{{.RW}} {{end}}{{end}}`
+	// podman 4.3.1 lists them in no fixed order.
+	sorted := func(s string) string { f := strings.Fields(s); slices.Sort(f); return strings.Join(f, " ") }
+	if got, want := sorted(inspectContainer(e, format, "c1")), sorted(pm.Result("container", "inspect", "--format", format, "c1").Stdout); got != want {
+		t.Errorf("inspect's image mounts:\npodlite %q\npodman  %q", got, want)
+	}
+	for _, tc := range []struct{ name, flag string }{{"with", "--include-volumes"}, {"without", "--pause=false"}} {
+		commit := []string{"commit", "-q", tc.flag, "c1", "vols-" + tc.name}
+		e.MustPodlite(commit...)
+		pm.MustRun(commit...)
+		format := "{{json .Config.Volumes}}"
+		if got, want := inspectImage(e, format, "vols-"+tc.name), strings.TrimSpace(pm.MustRun("image", "inspect", "--format", format, "vols-"+tc.name)); got != want {
+			t.Errorf("commit %s --include-volumes: image volumes\npodlite %s\npodman  %s", tc.name, got, want)
+		}
+	}
+}
