@@ -8,8 +8,10 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
+	"runtime"
 	"slices"
 	"strconv"
+	"strings"
 
 	securejoin "github.com/cyphar/filepath-securejoin"
 	specs "github.com/opencontainers/runtime-spec/specs-go"
@@ -238,4 +240,95 @@ func (c *Container) imageHostsFile() (string, error) {
 		return "", fmt.Errorf("--hosts-file=image: reading the image's /etc/hosts: %w", err)
 	}
 	return string(b), nil
+}
+
+// shmDir, in the run directory, is where a container that joins another
+// container's IPC namespace mounts that container's /dev/shm for its own.
+const shmDir = "shm"
+
+// shareShmLocked gives a container with --ipc container:NAME the other
+// container's /dev/shm, as podman does: its tmpfs, cloned out of the
+// other's mount namespace into the run directory, is bind-mounted at
+// /dev/shm for this run. pidOf finds the other's running process.
+func (c *Container) shareShmLocked(s *specs.Spec, pidOf func(id string) (int, error)) error {
+	var other string
+	for _, ns := range s.Linux.Namespaces {
+		if id, ok := strings.CutPrefix(ns.Path, spec.ContainerPrefix); ok && ns.Type == specs.IPCNamespace {
+			other = id
+		}
+	}
+	i := slices.IndexFunc(s.Mounts, func(m specs.Mount) bool { return m.Destination == "/dev/shm" })
+	if other == "" || i < 0 {
+		return nil
+	}
+	pid, err := pidOf(other)
+	if err != nil {
+		return fmt.Errorf("sharing the /dev/shm of container %s: %w", other, err)
+	}
+	target := filepath.Join(c.runDir(), shmDir)
+	if err := os.MkdirAll(target, 0o700); err != nil {
+		return err
+	}
+	err = cloneMount(pid, "/dev/shm", target)
+	if errors.Is(err, unix.ENOENT) {
+		return nil // the other has none (--ipc none): this one keeps its own
+	}
+	if err != nil {
+		return fmt.Errorf("sharing the /dev/shm of container %s: %w", other, err)
+	}
+	s.Mounts[i] = specs.Mount{Destination: "/dev/shm", Type: "bind", Source: target, Options: []string{"rbind", "nosuid", "noexec", "nodev"}}
+	return nil
+}
+
+// unmountShmLocked undoes shareShmLocked's mount, if there is one.
+func (c *Container) unmountShmLocked() error {
+	err := unix.Unmount(filepath.Join(c.runDir(), shmDir), unix.MNT_DETACH)
+	if err != nil && !errors.Is(err, unix.EINVAL) && !errors.Is(err, unix.ENOENT) {
+		return fmt.Errorf("unmounting the shared /dev/shm of %s: %w", c.config.Name, err)
+	}
+	return nil
+}
+
+// cloneMount mounts at target (in podlite's mount namespace) a clone of
+// the mount at path in process pid's mount namespace. A bind mount
+// cannot take its source from another namespace, but open_tree(2) there
+// can clone it, and move_mount(2) here attach the clone. The thread that
+// joins the namespace is locked and never unlocked, so it ends with its
+// goroutine instead of serving others.
+func cloneMount(pid int, path, target string) error {
+	nsfd, err := unix.Open(fmt.Sprintf("/proc/%d/ns/mnt", pid), unix.O_RDONLY|unix.O_CLOEXEC, 0)
+	if err != nil {
+		return err
+	}
+	defer unix.Close(nsfd)
+	type result struct {
+		fd  int
+		err error
+	}
+	ch := make(chan result, 1)
+	go func() {
+		runtime.LockOSThread()
+		if err := unix.Unshare(unix.CLONE_FS); err != nil {
+			ch <- result{-1, fmt.Errorf("unsharing the thread's fs: %w", err)}
+			return
+		}
+		if err := unix.Setns(nsfd, unix.CLONE_NEWNS); err != nil {
+			ch <- result{-1, fmt.Errorf("joining the mount namespace: %w", err)}
+			return
+		}
+		fd, err := unix.OpenTree(unix.AT_FDCWD, path, unix.OPEN_TREE_CLONE|unix.OPEN_TREE_CLOEXEC)
+		if err != nil {
+			err = fmt.Errorf("cloning %s: %w", path, err)
+		}
+		ch <- result{fd, err}
+	}()
+	r := <-ch
+	if r.err != nil {
+		return r.err
+	}
+	defer unix.Close(r.fd)
+	if err := unix.MoveMount(r.fd, "", unix.AT_FDCWD, target, unix.MOVE_MOUNT_F_EMPTY_PATH); err != nil {
+		return fmt.Errorf("mounting the clone of %s: %w", path, err)
+	}
+	return nil
 }

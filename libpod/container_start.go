@@ -269,6 +269,9 @@ func (c *Container) freeResourcesLocked() error {
 	if err := c.teardownNetworkLocked(context.Background()); err != nil {
 		errs = append(errs, err)
 	}
+	if err := c.unmountShmLocked(); err != nil {
+		errs = append(errs, err)
+	}
 	if len(c.config.Mounts.Images) > 0 {
 		store, err := c.rt.Storage()
 		if err == nil {

@@ -129,3 +129,41 @@ func TestImageMountAndCommitMatchPodman(t *testing.T) {
 		}
 	}
 }
+
+// TestIpcShmMatchesPodman: --ipc container:NAME shares the other
+// container's /dev/shm both ways (released when the joiner exits), and a
+// --ipc private container refuses joiners, as podman 4.3.1.
+func TestIpcShmMatchesPodman(t *testing.T) {
+	e, pm, img := NewPodlitePodman(t)
+	type engine struct {
+		name string
+		run  func(args ...string) *Result
+	}
+	for _, en := range []engine{{"podlite", e.Podlite}, {"podman", pm.Result}} {
+		must := func(args ...string) string {
+			t.Helper()
+			r := en.run(args...)
+			if r.ExitCode != 0 {
+				t.Fatalf("%s %v: exit %d\n%s", en.name, args, r.ExitCode, r.Stderr)
+			}
+			return strings.TrimSpace(r.Stdout)
+		}
+		donor := must("run", "-d", "--network", "none", img, "sleep", "1000")
+		must("exec", donor, "sh", "-c", "echo fromdonor > /dev/shm/a")
+		if got := must("run", "--rm", "--network", "none", "--ipc", "container:"+donor, img, "sh", "-c", "cat /dev/shm/a; echo fromjoiner > /dev/shm/b"); got != "fromdonor" {
+			t.Errorf("%s: the joiner's /dev/shm shows %q", en.name, got)
+		}
+		if got := must("exec", donor, "cat", "/dev/shm/b"); got != "fromjoiner" {
+			t.Errorf("%s: the donor's /dev/shm shows %q", en.name, got)
+		}
+		private := must("create", "--network", "none", "--ipc", "private", img, "true")
+		r := en.run("create", "--network", "none", "--ipc", "container:"+private, img, "true")
+		want := "Error: joining IPC of container " + private + " is not allowed: non-shareable IPC (hint: use IpcMode:shareable for the donor container)"
+		if r.ExitCode != 125 || strings.TrimSpace(r.Stderr) != want {
+			t.Errorf("%s: joining a private IPC: exit %d, %q", en.name, r.ExitCode, r.Stderr)
+		}
+	}
+	if points, err := mountPointsUnder(e.RunRoot); err != nil || slices.ContainsFunc(points, func(p string) bool { return strings.HasSuffix(p, "/shm") }) {
+		t.Errorf("a joiner's /dev/shm is still mounted after it exited: %v %v", points, err)
+	}
+}
