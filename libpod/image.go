@@ -396,6 +396,9 @@ type CommitOptions struct {
 	// IncludeVolumes makes every user volume of the container an image
 	// volume (without it, only its anonymous ones, as podman).
 	IncludeVolumes bool
+	// ConfigFile is --config: a JSON image config (docker's container
+	// config) merged into the image's.
+	ConfigFile string
 }
 
 // CommitContainer creates an image of a container's root filesystem, as
@@ -414,6 +417,10 @@ func (r *Runtime) CommitContainer(ctx context.Context, nameOrID string, o Commit
 	cfg := c.Config()
 	if cfg.ImageID == "" {
 		return nil, fmt.Errorf("cannot commit a container that uses an exploded rootfs: %w", define.ErrNotSupported)
+	}
+	override, err := storage.ReadOverride(o.ConfigFile)
+	if err != nil {
+		return nil, err
 	}
 	if err := c.Sync(); err != nil {
 		return nil, err
@@ -437,6 +444,7 @@ func (r *Runtime) CommitContainer(ctx context.Context, nameOrID string, o Commit
 	}
 	so.Container = commitContainerConfig(cfg)
 	so.Container.Volumes = commitVolumes(cfg, o.IncludeVolumes)
+	so.Override = override
 	return store.Commit(ctx, cfg.StorageID, so)
 }
 

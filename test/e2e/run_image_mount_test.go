@@ -2,6 +2,7 @@ package e2e
 
 import (
 	"os"
+	"path/filepath"
 	"slices"
 	"strconv"
 	"strings"
@@ -165,5 +166,40 @@ func TestIpcShmMatchesPodman(t *testing.T) {
 	}
 	if points, err := mountPointsUnder(e.RunRoot); err != nil || slices.ContainsFunc(points, func(p string) bool { return strings.HasSuffix(p, "/shm") }) {
 		t.Errorf("a joiner's /dev/shm is still mounted after it exited: %v %v", points, err)
+	}
+}
+
+// TestCommitConfigFile: commit --config merges a JSON container config
+// into the image's, and shadows the global --config only after the
+// command name (`podlite --config X commit --config Y` reads X as
+// podlite's config file), as podman parses them.
+func TestCommitConfigFile(t *testing.T) {
+	e := NewEnv(t)
+	img := e.LoadBusybox()
+	e.MustPodlite("create", "--name", "c", "--net", "none", "-l", "keep=1", "-e", "OLD=1", img, "sleep", "1")
+	dir := t.TempDir()
+	cfg, badConf := filepath.Join(dir, "cfg.json"), filepath.Join(dir, "bad.conf")
+	writeFile(t, cfg, `{"Cmd":["echo","hi"],"Env":["A=1","OLD=2"],"Labels":{"l":"v"},"ExposedPorts":{"80/tcp":{}},"Volumes":{"/v":{}},"WorkingDir":"/w","User":"nobody","Hostname":"ignored"}`)
+	writeFile(t, badConf, "not toml [[[\n")
+	e.MustPodlite("commit", "-q", "--config", cfg, "-c", "LABEL l=changed", "c", "merged:1")
+	format := `{{json .Config.Cmd}} {{.Config.User}} {{.Config.WorkingDir}} {{json .Config.ExposedPorts}} {{json .Config.Volumes}} {{json .Config.Labels}}`
+	if got, want := inspectImage(e, format, "merged:1"), `["echo","hi"] nobody /w {"80/tcp":{}} {"/v":{}} {"keep":"1","l":"changed"}`; got != want {
+		t.Errorf("the merged config: %s, want %s", got, want)
+	}
+	if env := inspectImage(e, "{{json .Config.Env}}", "merged:1"); !strings.Contains(env, `"A=1"`) || !strings.Contains(env, `"OLD=2"`) || strings.Contains(env, `"OLD=1"`) {
+		t.Errorf("the merged environment: %s", env)
+	}
+	for _, tc := range []struct {
+		args []string
+		msg  string
+	}{
+		{[]string{"--config", badConf, "commit", "--config", cfg, "c", "x"}, "reading config file " + badConf},
+		{[]string{"commit", "--config", badConf, "c", "x"}, "parsing --config " + badConf},
+		{[]string{"commit", "--config", filepath.Join(dir, "nosuch.json"), "c", "x"}, "reading --config"},
+	} {
+		r := e.Podlite(tc.args...)
+		if r.ExitCode != 125 || !strings.Contains(r.Stderr, tc.msg) {
+			t.Errorf("podlite %v: exit %d, %q; want 125 and %q", tc.args, r.ExitCode, r.Stderr, tc.msg)
+		}
 	}
 }

@@ -52,6 +52,10 @@ ports in the config, then the --change instructions. Prints the image ID.`,
 	f.StringArrayVarP(&o.Changes, "change", "c", nil, "apply a Dockerfile instruction to the image config (CMD, ENTRYPOINT, ENV, EXPOSE, LABEL, STOPSIGNAL, USER, VOLUME, WORKDIR)")
 	f.StringVarP(&o.Format, "format", "f", storage.CommitFormatOCI, "image format: oci or docker")
 	f.StringVar(&iidfile, "iidfile", "", "write the image ID to this file")
+	// Shadows the global --config for commit's arguments: the root
+	// traverses its children, so `podlite --config X commit --config Y`
+	// gives X to the global flag and Y to this one, as podman's does.
+	f.StringVar(&o.ConfigFile, "config", "", "merge this JSON image config (docker's container config: Cmd, Env, Labels, …) into the image's")
 	f.BoolVar(&o.IncludeVolumes, "include-volumes", false, "make the container's -v, --mount and --tmpfs destinations image volumes")
 	f.StringVarP(&o.Message, "message", "m", "", "commit message (docker format only)")
 	f.BoolVarP(&o.Pause, "pause", "p", false, "pause a running container while committing")
