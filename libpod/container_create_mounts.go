@@ -118,8 +118,9 @@ func (c *Container) mountImagesLocked(store *storage.Store, s *specs.Spec) error
 		}
 		mode := "ro"
 		if im.RW {
-			if src, err = c.imageOverlay(i, src); err != nil {
-				return err
+			dir := filepath.Join(c.runDir(), imageMountsDir, strconv.Itoa(i))
+			if src, err = mountOverlay(dir, src); err != nil {
+				return fmt.Errorf("mounting an overlay on image mount %s: %w", im.Destination, err)
 			}
 			mode = "rw"
 		}
@@ -127,23 +128,6 @@ func (c *Container) mountImagesLocked(store *storage.Store, s *specs.Spec) error
 			Options: []string{"rbind", mode, "nosuid", "nodev", "rprivate"}})
 	}
 	return nil
-}
-
-// imageOverlay mounts an overlay on image mount i's lower directory in
-// the run directory and returns where.
-func (c *Container) imageOverlay(i int, lower string) (string, error) {
-	dir := filepath.Join(c.runDir(), imageMountsDir, strconv.Itoa(i))
-	upper, work, merged := filepath.Join(dir, "upper"), filepath.Join(dir, "work"), filepath.Join(dir, "merged")
-	for _, d := range []string{upper, work, merged} {
-		if err := os.MkdirAll(d, 0o700); err != nil {
-			return "", err
-		}
-	}
-	data := "lowerdir=" + lower + ",upperdir=" + upper + ",workdir=" + work
-	if err := unix.Mount("overlay", merged, "overlay", 0, data); err != nil {
-		return "", fmt.Errorf("mounting an overlay on image mount %s: %w", c.config.Mounts.Images[i].Destination, err)
-	}
-	return merged, nil
 }
 
 func (c *Container) writeImageMountsFile() error {

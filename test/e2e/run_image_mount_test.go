@@ -1,12 +1,9 @@
 package e2e
 
 import (
-	"os"
 	"path/filepath"
 	"slices"
-	"strconv"
 	"strings"
-	"syscall"
 	"testing"
 
 	"github.com/podlite/podlite/pkg/crashpoint"
@@ -73,21 +70,7 @@ touch /rw/x && echo rw-written; ls /sub; grep fromimage /etc/hosts`
 	})
 	t.Run("reboot", func(t *testing.T) {
 		e.MustPodlite("start", "m")
-		pid, _ := strconv.Atoi(inspectField(e, "m", "{{.State.Pid}}"))
-		sup, _ := strconv.Atoi(inspectField(e, "m", "{{.State.ConmonPid}}"))
-		for _, p := range []int{sup, pid} {
-			if p > 0 {
-				_ = syscall.Kill(p, syscall.SIGKILL)
-			}
-		}
-		for _, dir := range []string{e.Root, e.RunRoot} {
-			if err := unmountUnder(dir); err != nil {
-				t.Fatal(err)
-			}
-		}
-		if err := os.RemoveAll(e.RunRoot); err != nil {
-			t.Fatal(err)
-		}
+		e.simulateReboot("m")
 		if got := inspectField(e, "m", "{{.State.Status}}"); got != "exited" {
 			t.Errorf("after the reboot: status %q", got)
 		}
