@@ -102,3 +102,36 @@ func TestCopyDirectories(t *testing.T) {
 		t.Errorf("a glob: %v", err)
 	}
 }
+
+// TestCopyFileMount reads a stopped container's file bind mount at its
+// source, as podman's cp does.
+func TestCopyFileMount(t *testing.T) {
+	ctr, _ := fakeContainer(t)
+	src := filepath.Join(t.TempDir(), "hosts")
+	if err := os.WriteFile(src, []byte("bound"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	ctr.Mounts = []Mount{{Destination: "/etc/hosts", Source: src}}
+	out := filepath.Join(t.TempDir(), "out")
+	if err := Copy(ctr, "/etc/hosts", Side{Root: "/"}, out, Options{}); err != nil {
+		t.Fatal(err)
+	}
+	if b, err := os.ReadFile(out); err != nil || string(b) != "bound" {
+		t.Errorf("the mount's file: %q, %v", b, err)
+	}
+}
+
+func TestUser(t *testing.T) {
+	ctr, root := fakeContainer(t)
+	if err := os.WriteFile(filepath.Join(root, "etc/passwd"), []byte("app:x:1000:1001::/:/bin/sh\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	for spec, want := range map[string]IDPair{"app": {1000, 1001}, "7:8": {7, 8}, "": {0, 0}} {
+		if got, err := ctr.User(spec); err != nil || got != want {
+			t.Errorf("User(%q) = %v, %v; want %v", spec, got, err, want)
+		}
+	}
+	if _, err := ctr.User("nobody"); !errors.Is(err, define.ErrInvalidArg) {
+		t.Errorf("an unknown user: %v", err)
+	}
+}

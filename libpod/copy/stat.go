@@ -152,6 +152,10 @@ func (s Side) split(p string) (base, rel, resolved string, _ error) {
 			continue
 		}
 		src := filepath.Clean(m.Source)
+		if fi, err := os.Stat(src); rest == "" && err == nil && !fi.IsDir() {
+			// A file mount is opened by name in its directory.
+			return filepath.Dir(src), filepath.Base(src), dst, nil
+		}
 		if host, err = securejoin.SecureJoin(src, rest); err != nil {
 			return "", "", "", err
 		}
