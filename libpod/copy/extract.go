@@ -71,9 +71,6 @@ func (s Side) extract(r io.Reader, dir string, o putOptions) error {
 // extractEntry writes one entry at hdr.Name, a path in s's root.
 func (s Side) extractEntry(r io.Reader, hdr *tar.Header, o putOptions) error {
 	p := hdr.Name
-	if (hdr.Typeflag == tar.TypeChar || hdr.Typeflag == tar.TypeBlock) && o.skipDevices {
-		return nil
-	}
 	if hdr.Typeflag != tar.TypeReg {
 		// The entry may replace a cached parent or a directory above one.
 		s.roots.forgetDirs()
@@ -81,6 +78,9 @@ func (s Side) extractEntry(r io.Reader, hdr *tar.Header, o putOptions) error {
 	h, err := s.parentDir(p)
 	if err != nil {
 		return err
+	}
+	if (hdr.Typeflag == tar.TypeChar || hdr.Typeflag == tar.TypeBlock) && o.skipDevices {
+		return nil
 	}
 	name := path.Base(p)
 	removed, err := makeRoom(h, name, p, hdr.Typeflag == tar.TypeDir, o.overwrite)
@@ -159,12 +159,7 @@ func (s Side) create(r io.Reader, hdr *tar.Header, h dirHandle, name string) err
 	case tar.TypeSymlink:
 		return unix.Symlinkat(hdr.Linkname, h.fd(), name)
 	case tar.TypeLink:
-		// The cache was emptied for this entry: h stays open.
-		target, err := s.parentDir(hdr.Linkname)
-		if err != nil {
-			return err
-		}
-		return unix.Linkat(target.fd(), path.Base(hdr.Linkname), h.fd(), name, 0)
+		return s.link(hdr.Linkname, h, name)
 	case tar.TypeChar:
 		return unix.Mknodat(h.fd(), name, unix.S_IFCHR|mode, int(unix.Mkdev(uint32(hdr.Devmajor), uint32(hdr.Devminor))))
 	case tar.TypeBlock:
@@ -173,6 +168,21 @@ func (s Side) create(r io.Reader, hdr *tar.Header, h dirHandle, name string) err
 		return unix.Mkfifoat(h.fd(), name, mode)
 	}
 	return nil // pax headers and the like carry no file
+}
+
+// link makes name in h a hard link to target, a path in s's root, opened
+// through its handle.
+func (s Side) link(target string, h dirHandle, name string) error {
+	root, rel, err := s.locate(path.Dir(target))
+	if err != nil {
+		return err
+	}
+	dir, err := root.OpenFile(rel, os.O_RDONLY|unix.O_DIRECTORY, 0)
+	if err != nil {
+		return err
+	}
+	defer dir.Close()
+	return unix.Linkat(int(dir.Fd()), path.Base(target), h.fd(), name, 0)
 }
 
 // own sets the entry's owner (the Side's, or the tar's) and then its mode,

@@ -1,5 +1,6 @@
 // Package copy is podman's `cp` without a Runtime: paths resolved inside a
-// container's root (never through the host's symlinks), tar streams of a
+// container's root (never through the host's symlinks) and then read and
+// written only through handles of that root (roots.go), tar streams of a
 // source, and their extraction confined to the destination's root. A Side
 // is one end of a copy: the host ("/" as root) or a container's root
 // (/proc/PID/root of a running container, whose volumes, bind and tmpfs
