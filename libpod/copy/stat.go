@@ -154,7 +154,8 @@ func (s Side) split(p string) (base, rel, resolved string, _ error) {
 		}
 		src := filepath.Clean(m.Source)
 		if fi, err := os.Stat(src); rest == "" && err == nil && !fi.IsDir() {
-			// A file mount is opened by name in its directory.
+			// A file mount is opened by name in its directory (an
+			// os.Root is a directory).
 			return filepath.Dir(src), filepath.Base(src), dst, nil
 		}
 		if host, err = securejoin.SecureJoin(src, rest); err != nil {
@@ -183,7 +184,7 @@ func (s Side) stat(p string) (info, error) {
 	}
 	root, err := s.root(in.base)
 	if err != nil {
-		return in, err
+		return in, s.notFound(p, err)
 	}
 	fi, err := root.Stat(in.rel)
 	if err != nil {
