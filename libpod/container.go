@@ -248,7 +248,8 @@ func (c *Container) recoverStartLocked() error {
 
 // recordLeftoversLocked puts into the state what an interrupted start took
 // before it could save it: the network namespace (its path is fixed by the
-// ID), the network status written beside it, and the rootfs mount. A
+// ID), the network status written beside it, the image mounts and the
+// rootfs mount. A
 // rootfs mounted both by `podlite mount` and by the interrupted start keeps
 // one mount reference, which rm's forced unmount drops.
 func (c *Container) recordLeftoversLocked() {
@@ -261,6 +262,7 @@ func (c *Container) recordLeftoversLocked() {
 			}
 		}
 	}
+	c.recordImageMountsLocked()
 	if c.state.Mountpoint != "" || c.config.StorageID == "" {
 		return
 	}

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"maps"
+	"path/filepath"
 	"strconv"
 
 	"github.com/podlite/podlite/libpod/define"
@@ -121,4 +122,62 @@ func freeInterfaceName(nets map[string]define.NetworkAttachment) string {
 			return name
 		}
 	}
+}
+
+// ReloadNetwork re-applies the running container's networking, as podman's
+// network reload: CNI DEL and ADD in its namespace with the addresses and
+// MACs it has, which puts back the port forwards and per-container rules a
+// firewall flush took. Its addresses are held across the two (as for a
+// checkpoint), so that no other container takes them in between.
+func (c *Container) ReloadNetwork(ctx context.Context) error {
+	return c.withLock(func() error {
+		// podman's two messages: a container that does not run, and one
+		// whose network is not podlite's to set up.
+		if c.state.Status != define.StatusRunning && c.state.Status != define.StatusPaused {
+			return fmt.Errorf("container %s: cannot reload network unless container network has been configured: %w", c.config.Name, define.ErrInvalidState)
+		}
+		ns := c.state.Network.NetNS
+		if !c.usesCNI() || ns == "" {
+			return fmt.Errorf("container %s network is not configured, refusing to reload: %w", c.config.Name, define.ErrInvalidState)
+		}
+		mgr, err := c.rt.Network()
+		if err != nil {
+			return err
+		}
+		saved, err := c.NetworkStatus()
+		if err != nil {
+			return err
+		}
+		if err := mgr.Hold(c.config.ID, saved); err != nil {
+			return err
+		}
+		req := c.request(ns)
+		if err := mgr.Teardown(ctx, req); err != nil {
+			return fmt.Errorf("reloading the network of container %s: %w", c.config.Name, err)
+		}
+		withSavedAddresses(req, saved)
+		status, err := mgr.Setup(ctx, req)
+		if err != nil {
+			return fmt.Errorf("reloading the network of container %s: %w", c.config.Name, err)
+		}
+		raw, err := json.Marshal(status)
+		if err != nil {
+			return err
+		}
+		c.state.Network.Status = raw
+		if err := writeFileAtomic(filepath.Join(c.userDir(), "network.status"), raw); err != nil {
+			return err
+		}
+		return c.saveLocked()
+	})
+}
+
+// ReloadFirewall rewrites the networks' own firewall chains (network
+// reload, before the containers').
+func (r *Runtime) ReloadFirewall() error {
+	mgr, err := r.Network()
+	if err != nil {
+		return err
+	}
+	return mgr.ReloadFirewall()
 }

@@ -8,9 +8,6 @@ import (
 	"slices"
 	"strconv"
 
-	securejoin "github.com/cyphar/filepath-securejoin"
-	"github.com/moby/sys/user"
-
 	"github.com/podlite/podlite/libpod/copy"
 	"github.com/podlite/podlite/libpod/define"
 )
@@ -68,7 +65,7 @@ func (r *Runtime) copySide(name string, chown bool) (copy.Side, func(), error) {
 		side.Mounts = c.copyMounts()
 	}
 	if chown {
-		ids, err := c.copyUser(root)
+		ids, err := side.User(c.copyUserSpec())
 		if err != nil {
 			done()
 			return copy.Side{}, nil, err
@@ -134,29 +131,17 @@ func (c *Container) copyIDMappings() *copy.IDMap {
 	return &copy.IDMap{UIDs: s.Linux.UIDMappings, GIDs: s.Linux.GIDMappings}
 }
 
-// copyUser is the container's primary UID and GID, from its user as the
-// container's own /etc/passwd and /etc/group resolve it.
-func (c *Container) copyUser(root string) (copy.IDPair, error) {
-	spec := ""
-	if s := c.config.Spec; s != nil && s.Process != nil {
-		spec = s.Process.User.Username
-		if spec == "" {
-			spec = fmt.Sprintf("%d:%d", s.Process.User.UID, s.Process.User.GID)
-		}
+// copyUserSpec is the container's user as its config has it, which a
+// copy into it resolves with the container's /etc/passwd and /etc/group.
+func (c *Container) copyUserSpec() string {
+	s := c.config.Spec
+	if s == nil || s.Process == nil {
+		return ""
 	}
-	passwd, err := securejoin.SecureJoin(root, "/etc/passwd")
-	if err != nil {
-		return copy.IDPair{}, err
+	if s.Process.User.Username != "" {
+		return s.Process.User.Username
 	}
-	group, err := securejoin.SecureJoin(root, "/etc/group")
-	if err != nil {
-		return copy.IDPair{}, err
-	}
-	u, err := user.GetExecUserPath(spec, &user.ExecUser{}, passwd, group)
-	if err != nil {
-		return copy.IDPair{}, fmt.Errorf("resolving user %q in container %s: %v: %w", spec, c.config.Name, err, define.ErrInvalidArg)
-	}
-	return copy.IDPair{UID: u.Uid, GID: u.Gid}, nil
+	return fmt.Sprintf("%d:%d", s.Process.User.UID, s.Process.User.GID)
 }
 
 // Export writes the container's root filesystem to w as a tar stream.

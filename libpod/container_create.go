@@ -164,6 +164,10 @@ func (r *Runtime) CreateContainer(ctx context.Context, opts *CreateOptions) (_ *
 	if err != nil {
 		return nil, err
 	}
+	if mounts, cfg.Mounts.Images, err = splitImageMounts(store, mounts); err != nil {
+		return nil, err
+	}
+	cfg.Mounts.UserVolumes = userVolumes(mounts, cfg.Mounts.Images, from)
 	mounts, imageVolumes, err := imageVolumeMounts(opts.IO.ImageVolume, append(mounts, from...), img.Config.Volumes)
 	if err != nil {
 		return nil, err

@@ -193,16 +193,25 @@ func (c *Container) mountRootfsLocked(store *storage.Store) (string, error) {
 	case !c.config.IO.RootfsOverlay:
 		return c.config.IO.Rootfs, nil
 	}
-	dir := filepath.Join(c.runDir(), "rootfs")
+	merged, err := mountOverlay(filepath.Join(c.runDir(), "rootfs"), c.config.IO.Rootfs)
+	if err != nil {
+		return "", fmt.Errorf("mounting an overlay on --rootfs %s: %w", c.config.IO.Rootfs, err)
+	}
+	return merged, nil
+}
+
+// mountOverlay mounts an overlay on lower whose upper and work
+// directories are in dir (made if missing) at dir/merged, and returns it.
+func mountOverlay(dir, lower string) (string, error) {
 	upper, work, merged := filepath.Join(dir, "upper"), filepath.Join(dir, "work"), filepath.Join(dir, "merged")
 	for _, d := range []string{upper, work, merged} {
 		if err := os.MkdirAll(d, 0o700); err != nil {
 			return "", err
 		}
 	}
-	data := "lowerdir=" + c.config.IO.Rootfs + ",upperdir=" + upper + ",workdir=" + work
+	data := "lowerdir=" + lower + ",upperdir=" + upper + ",workdir=" + work
 	if err := unix.Mount("overlay", merged, "overlay", 0, data); err != nil {
-		return "", fmt.Errorf("mounting an overlay on --rootfs %s: %w", c.config.IO.Rootfs, err)
+		return "", err
 	}
 	return merged, nil
 }

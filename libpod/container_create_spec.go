@@ -34,6 +34,9 @@ func (r *Runtime) shapeOptions(so *spec.Options, opts *CreateOptions) error {
 		if err != nil {
 			return fmt.Errorf("%s container:%s: %w", n.Flag(), n.Path, err)
 		}
+		if n.Type == specs.IPCNamespace && other.config.Mounts.IPCPrivate {
+			return define.Worded(define.ErrInvalidArg, fmt.Sprintf("joining IPC of container %s is not allowed: non-shareable IPC (hint: use IpcMode:shareable for the donor container)", other.ID()))
+		}
 		sh.Namespaces[i].Path = other.ID()
 	}
 	so.Shape = sh
@@ -72,6 +75,7 @@ func applyShapeImage(cfg *define.ContainerConfig, so *spec.Options, opts *Create
 	}
 	cfg.GroupAdd, cfg.UserFiles = opts.Shape.GroupAdd, opts.Shape.UserFiles
 	cfg.HostsFile = opts.Shape.HostsFile
+	cfg.Mounts.IPCPrivate = opts.Shape.IPC == spec.NSPrivate
 }
 
 // hostsFileBase is the base of a container's /etc/hosts for --hosts-file:
@@ -135,8 +139,8 @@ func shapeEnv(base, user []string, opts *CreateOptions) []string {
 // prepareShapeLocked completes a finalized spec for one start: the
 // namespaces a container shares with others (--pid, --ipc, --uts,
 // --cgroupns container:NAME) point at those containers' running
-// processes, and a rootfs in a user namespace of its own is made
-// reachable by its root.
+// processes (with --ipc, its /dev/shm too), and a rootfs in a user
+// namespace of its own is made reachable by its root.
 func (c *Container) prepareShapeLocked(s *specs.Spec) error {
 	for _, m := range s.Linux.UIDMappings {
 		if m.ContainerID == 0 {
@@ -155,7 +159,7 @@ func (c *Container) prepareShapeLocked(s *specs.Spec) error {
 	if err := spec.AddGroups(s, c.config.GroupAdd); err != nil {
 		return err
 	}
-	return spec.ResolveContainerPaths(s, func(id string) (int, error) {
+	pidOf := func(id string) (int, error) {
 		other, err := c.rt.containerByID(id)
 		if err != nil {
 			return 0, err
@@ -164,7 +168,11 @@ func (c *Container) prepareShapeLocked(s *specs.Spec) error {
 			return 0, fmt.Errorf("container %s is not running: %w", other.config.Name, define.ErrInvalidState)
 		}
 		return other.state.PID, nil
-	})
+	}
+	if err := c.shareShmLocked(s, pidOf); err != nil {
+		return err
+	}
+	return spec.ResolveContainerPaths(s, pidOf)
 }
 
 // makeSearchable adds the search bits to every directory above dir (dir

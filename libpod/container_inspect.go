@@ -238,6 +238,9 @@ func (c *Container) Inspect() (*InspectData, error) {
 		}
 		d.Mounts = append(d.Mounts, im)
 	}
+	for _, im := range cfg.Mounts.Images {
+		d.Mounts = append(d.Mounts, imageMountInspect(im))
+	}
 	d.NetworkSettings = c.inspectNetwork()
 	d.Config.Env, d.Config.Secrets = withoutSecretEnv(d.Config.Env, cfg.Secrets), inspectSecrets(cfg.Secrets)
 	if err := c.inspectHealth(d); err != nil {

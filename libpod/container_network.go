@@ -269,7 +269,12 @@ func (c *Container) writeEtcFiles(hostname string) ([]specs.Mount, error) {
 			from = string(b)
 		}
 	}
-	from, err := hostsFileBase(c.config.HostsFile, from)
+	var err error
+	if c.config.HostsFile == "image" {
+		from, err = c.imageHostsFile()
+	} else {
+		from, err = hostsFileBase(c.config.HostsFile, from)
+	}
 	if err != nil {
 		return nil, err
 	}

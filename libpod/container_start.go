@@ -181,6 +181,9 @@ func (c *Container) prepareLocked(restore *network.Status) (_ *specs.Spec, retEr
 		s.Linux.Resources = c.state.Resources
 	}
 	if err == nil {
+		err = c.mountImagesLocked(store, s)
+	}
+	if err == nil {
 		err = c.addUserEntries(s, mnt)
 	}
 	if err == nil {
@@ -253,7 +256,8 @@ func (c *Container) releaseLocked() {
 }
 
 // freeResourcesLocked gives back what a start took: the runtime's
-// container, its networks and namespace, and the rootfs mount. It goes on
+// container, its networks and namespace, its image mounts and the rootfs
+// mount. It goes on
 // past a failure, so that one stuck piece does not keep the rest; what
 // failed stays recorded in the state (Network, Mountpoint) for a retry, and
 // the failures are returned as a *releaseError.
@@ -264,6 +268,18 @@ func (c *Container) freeResourcesLocked() error {
 	}
 	if err := c.teardownNetworkLocked(context.Background()); err != nil {
 		errs = append(errs, err)
+	}
+	if err := c.unmountShmLocked(); err != nil {
+		errs = append(errs, err)
+	}
+	if len(c.config.Mounts.Images) > 0 {
+		store, err := c.rt.Storage()
+		if err == nil {
+			err = c.unmountImagesLocked(store)
+		}
+		if err != nil {
+			errs = append(errs, fmt.Errorf("releasing the image mounts of %s: %w", c.config.Name, err))
+		}
 	}
 	if c.state.Mountpoint != "" {
 		store, err := c.rt.Storage()

@@ -76,7 +76,11 @@
 //	RUNROOT/containers/ID/           config.json (spec of this start), pid, exit, stdin;
 //	                                 made first by a start and removed last when its
 //	                                 exit is recorded, so on a container not running it
-//	                                 marks an interrupted start
+//	                                 marks an interrupted start; image-mounts.json (the
+//	                                 images this start mounted, for its release after a
+//	                                 crash), image-mounts/N/ (rw=true image mounts'
+//	                                 overlays), shm (--ipc container:NAME's clone of the
+//	                                 other container's /dev/shm)
 //	RUNROOT/events/events.log        the event log: one JSON object per line, appended
 //	                                 in one O_APPEND write per event by every process
 //	                                 (podman's file backend; libpod/events)

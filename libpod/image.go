@@ -288,6 +288,16 @@ func (r *Runtime) removeImage(ctx context.Context, store *storage.Store, name st
 	if err != nil {
 		return nil, err
 	}
+	// A container whose --mount type=image uses it is a user too.
+	mountUsers, err := r.imageMountUsers()
+	if err != nil {
+		return nil, err
+	}
+	for _, id := range mountUsers[img.ID] {
+		if !slices.Contains(users, id) {
+			users = append(users, id)
+		}
+	}
 	if len(users) > 0 && !force {
 		return nil, &ImageInUseError{Image: name, Container: users[0]}
 	}
@@ -359,7 +369,11 @@ func (r *Runtime) pruneImages(ctx context.Context, all bool, filters []string) (
 	if err != nil {
 		return nil, 0, err
 	}
-	var only func(string) bool
+	mounted, err := r.imageMountUsers()
+	if err != nil {
+		return nil, 0, err
+	}
+	only := func(id string) bool { return len(mounted[id]) == 0 }
 	if len(filters) > 0 {
 		imgs, err := r.ListImages(ctx, filters)
 		if err != nil {
@@ -367,7 +381,7 @@ func (r *Runtime) pruneImages(ctx context.Context, all bool, filters []string) (
 		}
 		match := map[string]bool{}
 		for _, img := range imgs {
-			match[img.ID] = true
+			match[img.ID] = len(mounted[img.ID]) == 0
 		}
 		only = func(id string) bool { return match[id] }
 	}
@@ -379,6 +393,12 @@ type CommitOptions struct {
 	storage.CommitOptions
 	// Pause freezes a running container while its changes are read.
 	Pause bool
+	// IncludeVolumes makes every user volume of the container an image
+	// volume (without it, only its anonymous ones, as podman).
+	IncludeVolumes bool
+	// ConfigFile is --config: a JSON image config (docker's container
+	// config) merged into the image's.
+	ConfigFile string
 }
 
 // CommitContainer creates an image of a container's root filesystem, as
@@ -397,6 +417,10 @@ func (r *Runtime) CommitContainer(ctx context.Context, nameOrID string, o Commit
 	cfg := c.Config()
 	if cfg.ImageID == "" {
 		return nil, fmt.Errorf("cannot commit a container that uses an exploded rootfs: %w", define.ErrNotSupported)
+	}
+	override, err := storage.ReadOverride(o.ConfigFile)
+	if err != nil {
+		return nil, err
 	}
 	if err := c.Sync(); err != nil {
 		return nil, err
@@ -419,6 +443,8 @@ func (r *Runtime) CommitContainer(ctx context.Context, nameOrID string, o Commit
 		}
 	}
 	so.Container = commitContainerConfig(cfg)
+	so.Container.Volumes = commitVolumes(cfg, o.IncludeVolumes)
+	so.Override = override
 	return store.Commit(ctx, cfg.StorageID, so)
 }
 

@@ -153,7 +153,8 @@ func (r *Runtime) resetAfterReboot(id string) error {
 			return err
 		}
 	}
-	changed := networked || st.Mountpoint != "" || st.PID != 0
+	// Mount counts live in the runroot, which the reboot took too.
+	changed := networked || st.Mountpoint != "" || st.PID != 0 || len(st.ImageMounts) > 0
 	switch st.Status {
 	case define.StatusRunning, define.StatusPaused, define.StatusStopping:
 		st.Status = define.StatusExited
@@ -165,6 +166,6 @@ func (r *Runtime) resetAfterReboot(id string) error {
 	if !changed {
 		return nil
 	}
-	st.PID, st.SupervisorPID, st.Mountpoint = 0, 0, ""
+	st.PID, st.SupervisorPID, st.Mountpoint, st.ImageMounts = 0, 0, "", nil
 	return r.store.SaveContainerState(id, st)
 }

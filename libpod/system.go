@@ -13,6 +13,7 @@ import (
 	"github.com/podlite/podlite/libpod/define"
 	"github.com/podlite/podlite/libpod/oci"
 	"github.com/podlite/podlite/libpod/spec"
+	"github.com/podlite/podlite/libpod/storage"
 	"github.com/podlite/podlite/libpod/sysinfo"
 	"github.com/podlite/podlite/pkg/criu"
 	"github.com/podlite/podlite/pkg/network"
@@ -240,4 +241,81 @@ func (r *Runtime) SystemPrune(ctx context.Context, o SystemPruneOptions) (*Syste
 	}, &rep.Networks)
 	step(func() ([]string, int64, error) { return r.pruneImages(ctx, o.All, o.Filters) }, &rep.Images)
 	return rep, errors.Join(errs...)
+}
+
+// DiskUsage gathers `system df`'s report from what `images`, `ps --size`
+// and `volume ls` compute, and the store's per-image split into shared
+// and unique data.
+func (r *Runtime) DiskUsage(ctx context.Context) (*sysinfo.DfReport, error) {
+	store, err := r.Storage()
+	if err != nil {
+		return nil, err
+	}
+	usage, total, err := store.DiskUsage()
+	if err != nil {
+		return nil, err
+	}
+	sums, err := r.ImageSummaries(ctx, nil)
+	if err != nil {
+		return nil, err
+	}
+	rows, err := ImageRows(sums, "")
+	if err != nil {
+		return nil, err
+	}
+	d := &sysinfo.DfReport{ImagesSize: total, Images: []sysinfo.DfImage{}}
+	for _, row := range rows {
+		u := usage[row.ID]
+		d.Images = append(d.Images, sysinfo.DfImage{Repository: row.Repository, Tag: row.Tag, ImageID: row.ID,
+			Created: row.Image.Created, Size: u.SharedSize + u.UniqueSize, SharedSize: u.SharedSize,
+			UniqueSize: u.UniqueSize, Containers: row.Containers})
+	}
+	if d.Containers, err = r.containersDiskUsage(); err != nil {
+		return nil, err
+	}
+	if d.Volumes, err = r.volumesDiskUsage(); err != nil {
+		return nil, err
+	}
+	return d, nil
+}
+
+func (r *Runtime) containersDiskUsage() ([]sysinfo.DfContainer, error) {
+	listed, err := r.ListContainers(ListOptions{All: true, Size: true, Mounts: true})
+	if err != nil {
+		return nil, err
+	}
+	out := make([]sysinfo.DfContainer, 0, len(listed))
+	for _, l := range listed {
+		c := sysinfo.DfContainer{ContainerID: l.ID, Image: l.ImageID, Command: l.Command,
+			LocalVolumes: len(l.Mounts), Created: l.Created, Status: l.State, Names: strings.Join(l.Names, ",")}
+		if l.Size != nil {
+			c.RWSize, c.Size = l.Size.RwSize, l.Size.RootFsSize
+		}
+		out = append(out, c)
+	}
+	return out, nil
+}
+
+func (r *Runtime) volumesDiskUsage() ([]sysinfo.DfVolume, error) {
+	vols, err := r.Volumes()
+	if err != nil {
+		return nil, err
+	}
+	users, err := r.volumeUsers()
+	if err != nil {
+		return nil, err
+	}
+	out := make([]sysinfo.DfVolume, 0, len(vols))
+	for _, v := range vols {
+		size, err := storage.DirSize(v.Mountpoint)
+		if err != nil {
+			slog.Warn("measuring a volume", "volume", v.Name, "error", err)
+		}
+		dv := sysinfo.DfVolume{VolumeName: v.Name, Links: len(users[v.Name]), Size: size}
+		if dv.Links == 0 {
+			dv.ReclaimableSize = size
+		}
+		out = append(out, dv)
+	}
+	return out, nil
 }

@@ -29,6 +29,10 @@ type Options struct {
 // glob is expanded. On the host "-" is a tar stream: from stdin,
 // extracted into a directory; to stdout, of the source.
 func Copy(src Side, srcPath string, dst Side, dstPath string, o Options) error {
+	src, closeSrc := src.withRoots()
+	defer closeSrc()
+	dst, closeDst := dst.withRoots()
+	defer closeDst()
 	if src.Container == "" && srcPath == StdioPath {
 		return copyStdin(dst, dstPath, o)
 	}
@@ -41,7 +45,7 @@ func Copy(src Side, srcPath string, dst Side, dstPath string, o Options) error {
 		if !contentsOnly(in.path) {
 			top = path.Base(in.path)
 		}
-		return writeTar(o.Stdout, src, in.host, top)
+		return writeTar(o.Stdout, src, in, top)
 	}
 	dest, err := dst.resolveDestination(dstPath, false)
 	if err != nil {
@@ -59,7 +63,7 @@ func Copy(src Side, srcPath string, dst Side, dstPath string, o Options) error {
 	case contentsOnly(in.path):
 		top = ""
 	}
-	return pipe(src, in.host, top, dst, dest.dir.path, putOptions{overwrite: o.Overwrite, skipDevices: dst.Container == ""})
+	return pipe(src, in, top, dst, dest.dir.path, putOptions{overwrite: o.Overwrite, skipDevices: dst.Container == ""})
 }
 
 // copyStdin extracts the tar on stdin into dstPath, a directory.
@@ -83,13 +87,13 @@ func copyStdin(dst Side, dstPath string, o Options) error {
 	return dst.extract(r, dest.dir.path, putOptions{overwrite: o.Overwrite})
 }
 
-// pipe streams the tree at host of src (named top in the stream) into dir
+// pipe streams the tree at in of src (named top in the stream) into dir
 // of dst.
-func pipe(src Side, host, top string, dst Side, dir string, o putOptions) error {
+func pipe(src Side, in info, top string, dst Side, dir string, o putOptions) error {
 	pr, pw := io.Pipe()
 	done := make(chan error, 1)
 	go func() {
-		err := writeTar(pw, src, host, top)
+		err := writeTar(pw, src, in, top)
 		pw.CloseWithError(err)
 		done <- err
 	}()
@@ -100,7 +104,7 @@ func pipe(src Side, host, top string, dst Side, dir string, o putOptions) error 
 		return fmt.Errorf("copying to %s: %w", dst.where(), err)
 	}
 	if werr != nil {
-		return fmt.Errorf("copying from %s: %w", host, werr)
+		return fmt.Errorf("copying from %s: %w", src.where(), werr)
 	}
 	return nil
 }

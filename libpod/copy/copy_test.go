@@ -1,10 +1,13 @@
 package copy
 
 import (
+	"archive/tar"
+	"bytes"
 	"errors"
 	"os"
 	"path/filepath"
 	"testing"
+	"time"
 
 	"github.com/podlite/podlite/libpod/define"
 )
@@ -100,5 +103,86 @@ func TestCopyDirectories(t *testing.T) {
 	err = Copy(ctr, "/d/*", host, out, Options{})
 	if !errors.Is(err, define.ErrNotFound) || err.Error() != `"/d/*" could not be found on container c: no such file or directory` {
 		t.Errorf("a glob: %v", err)
+	}
+}
+
+// TestCopyFileMount reads a stopped container's file bind mount at its
+// source, as podman's cp does.
+func TestCopyFileMount(t *testing.T) {
+	ctr, _ := fakeContainer(t)
+	src := filepath.Join(t.TempDir(), "hosts")
+	if err := os.WriteFile(src, []byte("bound"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	ctr.Mounts = []Mount{{Destination: "/etc/hosts", Source: src}}
+	out := filepath.Join(t.TempDir(), "out")
+	if err := Copy(ctr, "/etc/hosts", Side{Root: "/"}, out, Options{}); err != nil {
+		t.Fatal(err)
+	}
+	if b, err := os.ReadFile(out); err != nil || string(b) != "bound" {
+		t.Errorf("the mount's file: %q, %v", b, err)
+	}
+}
+
+func TestUser(t *testing.T) {
+	ctr, root := fakeContainer(t)
+	if err := os.WriteFile(filepath.Join(root, "etc/passwd"), []byte("app:x:1000:1001::/:/bin/sh\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	for spec, want := range map[string]IDPair{"app": {1000, 1001}, "7:8": {7, 8}, "": {0, 0}} {
+		if got, err := ctr.User(spec); err != nil || got != want {
+			t.Errorf("User(%q) = %v, %v; want %v", spec, got, err, want)
+		}
+	}
+	if _, err := ctr.User("nobody"); !errors.Is(err, define.ErrInvalidArg) {
+		t.Errorf("an unknown user: %v", err)
+	}
+}
+
+// TestExtractTypes extracts a tar's file, hard link, symlink (its own
+// times, not its target's), fifo and directory into a container by name
+// in their parents' handles.
+func TestExtractTypes(t *testing.T) {
+	ctr, root := fakeContainer(t)
+	mtime := time.Unix(1_600_000_000, 0)
+	var b bytes.Buffer
+	tw := tar.NewWriter(&b)
+	uid, gid := os.Getuid(), os.Getgid()
+	for _, h := range []tar.Header{
+		{Name: "x/", Typeflag: tar.TypeDir, Mode: 0o750},
+		{Name: "x/f", Typeflag: tar.TypeReg, Mode: 0o640, Size: 1},
+		{Name: "x/hl", Typeflag: tar.TypeLink, Linkname: "x/f"},
+		{Name: "x/sl", Typeflag: tar.TypeSymlink, Linkname: "/d/f"},
+		{Name: "x/p", Typeflag: tar.TypeFifo, Mode: 0o600},
+	} {
+		h.Uid, h.Gid, h.ModTime = uid, gid, mtime
+		if err := tw.WriteHeader(&h); err != nil {
+			t.Fatal(err)
+		}
+		if h.Size > 0 {
+			tw.Write([]byte("1"))
+		}
+	}
+	tw.Close()
+	if err := Copy(Side{Root: "/"}, StdioPath, ctr, "/d", Options{Stdin: &b}); err != nil {
+		t.Fatal(err)
+	}
+	x := filepath.Join(root, "d", "x")
+	f, errF := os.Stat(filepath.Join(x, "f"))
+	hl, errH := os.Stat(filepath.Join(x, "hl"))
+	if errF != nil || errH != nil || !os.SameFile(f, hl) || f.Mode().Perm() != 0o640 {
+		t.Errorf("file and hard link: %v %v %v", f, errF, errH)
+	}
+	if sl, err := os.Lstat(filepath.Join(x, "sl")); err != nil || !sl.ModTime().Equal(mtime) {
+		t.Errorf("symlink: %v %v", sl, err)
+	}
+	if target, _ := os.Stat(filepath.Join(root, "d", "f")); target.ModTime().Equal(mtime) {
+		t.Error("the symlink's times were set on its target")
+	}
+	if p, err := os.Lstat(filepath.Join(x, "p")); err != nil || p.Mode()&os.ModeNamedPipe == 0 || p.Mode().Perm() != 0o600 {
+		t.Errorf("fifo: %v %v", p, err)
+	}
+	if d, err := os.Stat(x); err != nil || !d.ModTime().Equal(mtime) || d.Mode().Perm() != 0o750 {
+		t.Errorf("directory: %v %v", d, err)
 	}
 }

@@ -8,7 +8,6 @@ import (
 	"io/fs"
 	"os"
 	"path"
-	"path/filepath"
 	"time"
 
 	"golang.org/x/sys/unix"
@@ -25,16 +24,13 @@ type putOptions struct {
 }
 
 // extract unpacks the tar in r into dir, a resolved directory of s. Every
-// entry's parent is resolved inside s's root, so neither a symlink in the
-// container nor one in the tar leads a write out of it; the last
-// component is never followed.
+// entry's parent is resolved inside s's root and opened through its
+// handle, and the entry is made by name in that directory, never following
+// a last symlink: neither a symlink in the container (even one swapped in
+// while the copy runs) nor one in the tar leads a write out of it.
 func (s Side) extract(r io.Reader, dir string, o putOptions) error {
 	tr := tar.NewReader(r)
-	type dirTime struct {
-		host string
-		hdr  *tar.Header
-	}
-	var dirs []dirTime
+	var dirs []*tar.Header // with Name as the directory's path in s
 	for {
 		hdr, err := tr.Next()
 		if errors.Is(err, io.EOF) {
@@ -51,119 +47,147 @@ func (s Side) extract(r io.Reader, dir string, o putOptions) error {
 			// A hard link names another entry of the same tar.
 			hdr.Linkname = path.Join(dir, path.Clean("/"+hdr.Linkname))
 		}
-		host, err := s.extractEntry(tr, hdr, path.Join(dir, name), o)
-		if err != nil {
+		hdr.Name = path.Join(dir, name)
+		if err := s.extractEntry(tr, hdr, o); err != nil {
 			return err
 		}
 		if hdr.Typeflag == tar.TypeDir {
-			dirs = append(dirs, dirTime{host, hdr})
+			dirs = append(dirs, hdr)
 		}
 	}
 	// A directory's times are set last: extracting into it changed them.
 	for i := len(dirs) - 1; i >= 0; i-- {
-		if err := setTimes(dirs[i].host, dirs[i].hdr); err != nil {
-			return err
+		h, err := s.parentDir(dirs[i].Name)
+		if err == nil {
+			err = setTimes(h, path.Base(dirs[i].Name), dirs[i])
+		}
+		if err != nil {
+			return fmt.Errorf("setting the times of %q on %s: %w", dirs[i].Name, s.where(), err)
 		}
 	}
 	return nil
 }
 
-// extractEntry writes one entry at p (a path in s's root) and returns
-// where it is on the host.
-func (s Side) extractEntry(r io.Reader, hdr *tar.Header, p string, o putOptions) (string, error) {
-	parent, _, err := s.join(path.Dir(p))
-	if err != nil {
-		return "", fmt.Errorf("resolving %q on %s: %w", path.Dir(p), s.where(), err)
+// extractEntry writes one entry at hdr.Name, a path in s's root.
+func (s Side) extractEntry(r io.Reader, hdr *tar.Header, o putOptions) error {
+	p := hdr.Name
+	if hdr.Typeflag != tar.TypeReg {
+		// The entry may replace a cached parent or a directory above one.
+		s.roots.forgetDirs()
 	}
-	if err := os.MkdirAll(parent, 0o755); err != nil {
-		return "", fmt.Errorf("creating %q on %s: %w", path.Dir(p), s.where(), err)
-	}
-	host := filepath.Join(parent, path.Base(p))
-	isDir := hdr.Typeflag == tar.TypeDir
-	if (hdr.Typeflag == tar.TypeChar || hdr.Typeflag == tar.TypeBlock) && o.skipDevices {
-		return host, nil
-	}
-	if err := makeRoom(host, p, isDir, o.overwrite); err != nil {
-		return "", err
-	}
-	if err := s.create(r, hdr, host, p); err != nil {
-		return "", fmt.Errorf("creating %q on %s: %w", p, s.where(), err)
-	}
-	if err := s.own(host, hdr); err != nil {
-		return "", fmt.Errorf("setting the owner of %q on %s: %w", p, s.where(), err)
-	}
-	if hdr.Typeflag != tar.TypeDir {
-		err = setTimes(host, hdr)
-	}
-	return host, err
-}
-
-// makeRoom clears host for a new entry: a file in the way is replaced;
-// a directory in the way of a file (or a file in the way of a directory)
-// only with --overwrite, as podman does.
-func makeRoom(host, p string, isDir, overwrite bool) error {
-	fi, err := os.Lstat(host)
-	if errors.Is(err, fs.ErrNotExist) {
-		return nil
-	}
+	h, err := s.parentDir(p)
 	if err != nil {
 		return err
 	}
-	switch {
-	case fi.IsDir() && isDir:
+	if (hdr.Typeflag == tar.TypeChar || hdr.Typeflag == tar.TypeBlock) && o.skipDevices {
 		return nil
-	case fi.IsDir() != isDir && !overwrite:
+	}
+	name := path.Base(p)
+	removed, err := makeRoom(h, name, p, hdr.Typeflag == tar.TypeDir, o.overwrite)
+	if err != nil {
+		return err
+	}
+	if removed {
+		s.roots.forgetDirs()
+		if h, err = s.parentDir(p); err != nil {
+			return err
+		}
+	}
+	if err := s.create(r, hdr, h, name); err != nil {
+		return fmt.Errorf("creating %q on %s: %w", p, s.where(), err)
+	}
+	if err := s.own(h, name, hdr); err != nil {
+		return fmt.Errorf("setting the owner of %q on %s: %w", p, s.where(), err)
+	}
+	if hdr.Typeflag != tar.TypeDir {
+		if err := setTimes(h, name, hdr); err != nil {
+			return fmt.Errorf("setting the times of %q on %s: %w", p, s.where(), err)
+		}
+	}
+	return nil
+}
+
+// makeRoom clears name in h for a new entry: a file in the way is
+// replaced; a directory in the way of a file (or a file in the way of a
+// directory) only with --overwrite, as podman does. removed says that
+// something was.
+func makeRoom(h dirHandle, name, p string, isDir, overwrite bool) (removed bool, _ error) {
+	var st unix.Stat_t
+	err := unix.Fstatat(h.fd(), name, &st, unix.AT_SYMLINK_NOFOLLOW)
+	if errors.Is(err, unix.ENOENT) {
+		return false, nil
+	}
+	if err != nil {
+		return false, err
+	}
+	dirThere := st.Mode&unix.S_IFMT == unix.S_IFDIR
+	switch {
+	case dirThere && isDir:
+		return false, nil
+	case dirThere != isDir && !overwrite:
 		what := "is a directory"
 		if isDir {
 			what = "is not a directory"
 		}
-		return fmt.Errorf("creating %q: it exists and %s (--overwrite replaces it): %w", p, what, define.ErrExists)
-	case fi.IsDir():
-		return os.RemoveAll(host)
+		return false, fmt.Errorf("creating %q: it exists and %s (--overwrite replaces it): %w", p, what, define.ErrExists)
+	case dirThere:
+		return true, h.root.RemoveAll(path.Join(h.rel, name))
 	}
-	return os.Remove(host)
+	return true, unix.Unlinkat(h.fd(), name, 0)
 }
 
-// create makes the entry at host, never following a symlink there.
-func (s Side) create(r io.Reader, hdr *tar.Header, host, p string) error {
+// create makes the entry name in h.
+func (s Side) create(r io.Reader, hdr *tar.Header, h dirHandle, name string) error {
 	mode := uint32(hdr.Mode) & 0o7777
 	switch hdr.Typeflag {
 	case tar.TypeDir:
-		if err := os.Mkdir(host, 0o700); err != nil && !errors.Is(err, fs.ErrExist) {
+		if err := unix.Mkdirat(h.fd(), name, 0o700); err != nil && !errors.Is(err, unix.EEXIST) {
 			return err
 		}
 		return nil
 	case tar.TypeReg:
-		f, err := os.OpenFile(host, os.O_WRONLY|os.O_CREATE|os.O_EXCL|unix.O_NOFOLLOW, 0o600)
+		fd, err := unix.Openat(h.fd(), name, unix.O_WRONLY|unix.O_CREAT|unix.O_EXCL|unix.O_NOFOLLOW|unix.O_CLOEXEC, 0o600)
 		if err != nil {
 			return err
 		}
+		f := os.NewFile(uintptr(fd), name)
 		_, err = io.Copy(f, r)
 		if cerr := f.Close(); err == nil {
 			err = cerr
 		}
 		return err
 	case tar.TypeSymlink:
-		return os.Symlink(hdr.Linkname, host)
+		return unix.Symlinkat(hdr.Linkname, h.fd(), name)
 	case tar.TypeLink:
-		target, _, err := s.join(hdr.Linkname)
-		if err != nil {
-			return err
-		}
-		return os.Link(target, host)
+		return s.link(hdr.Linkname, h, name)
 	case tar.TypeChar:
-		return unix.Mknod(host, unix.S_IFCHR|mode, int(unix.Mkdev(uint32(hdr.Devmajor), uint32(hdr.Devminor))))
+		return unix.Mknodat(h.fd(), name, unix.S_IFCHR|mode, int(unix.Mkdev(uint32(hdr.Devmajor), uint32(hdr.Devminor))))
 	case tar.TypeBlock:
-		return unix.Mknod(host, unix.S_IFBLK|mode, int(unix.Mkdev(uint32(hdr.Devmajor), uint32(hdr.Devminor))))
+		return unix.Mknodat(h.fd(), name, unix.S_IFBLK|mode, int(unix.Mkdev(uint32(hdr.Devmajor), uint32(hdr.Devminor))))
 	case tar.TypeFifo:
-		return unix.Mkfifo(host, mode)
+		return unix.Mkfifoat(h.fd(), name, mode)
 	}
 	return nil // pax headers and the like carry no file
 }
 
+// link makes name in h a hard link to target, a path in s's root, opened
+// through its handle.
+func (s Side) link(target string, h dirHandle, name string) error {
+	root, rel, err := s.locate(path.Dir(target))
+	if err != nil {
+		return err
+	}
+	dir, err := root.OpenFile(rel, os.O_RDONLY|unix.O_DIRECTORY, 0)
+	if err != nil {
+		return err
+	}
+	defer dir.Close()
+	return unix.Linkat(int(dir.Fd()), path.Base(target), h.fd(), name, 0)
+}
+
 // own sets the entry's owner (the Side's, or the tar's) and then its mode,
 // which a chown would clear the setuid bits of.
-func (s Side) own(host string, hdr *tar.Header) error {
+func (s Side) own(h dirHandle, name string, hdr *tar.Header) error {
 	uid, gid := hdr.Uid, hdr.Gid
 	if s.Chown != nil {
 		uid, gid = s.Chown.UID, s.Chown.GID
@@ -172,16 +196,32 @@ func (s Side) own(host string, hdr *tar.Header) error {
 	if err != nil {
 		return err
 	}
-	if err := os.Lchown(host, uid, gid); err != nil {
+	if err := unix.Fchownat(h.fd(), name, uid, gid, unix.AT_SYMLINK_NOFOLLOW); err != nil {
 		return err
 	}
 	if hdr.Typeflag == tar.TypeSymlink || hdr.Typeflag == tar.TypeLink {
 		return nil
 	}
-	return os.Chmod(host, hdr.FileInfo().Mode()&(fs.ModePerm|fs.ModeSetuid|fs.ModeSetgid|fs.ModeSticky))
+	return h.chmodAt(name, uint32(hdr.FileInfo().Mode()&fs.ModePerm)|unixSpecialBits(hdr.FileInfo().Mode()))
 }
 
-func setTimes(host string, hdr *tar.Header) error {
+// unixSpecialBits are mode's setuid, setgid and sticky bits as mode_t's.
+func unixSpecialBits(mode fs.FileMode) uint32 {
+	var bits uint32
+	if mode&fs.ModeSetuid != 0 {
+		bits |= unix.S_ISUID
+	}
+	if mode&fs.ModeSetgid != 0 {
+		bits |= unix.S_ISGID
+	}
+	if mode&fs.ModeSticky != 0 {
+		bits |= unix.S_ISVTX
+	}
+	return bits
+}
+
+// setTimes sets name's times in h, of the symlink itself for a symlink.
+func setTimes(h dirHandle, name string, hdr *tar.Header) error {
 	at := hdr.AccessTime
 	if at.IsZero() {
 		at = hdr.ModTime
@@ -191,5 +231,5 @@ func setTimes(host string, hdr *tar.Header) error {
 		now := unix.NsecToTimespec(time.Now().UnixNano())
 		ts = []unix.Timespec{now, now}
 	}
-	return unix.UtimesNanoAt(unix.AT_FDCWD, host, ts, unix.AT_SYMLINK_NOFOLLOW)
+	return unix.UtimesNanoAt(h.fd(), name, ts, unix.AT_SYMLINK_NOFOLLOW)
 }

@@ -1,5 +1,6 @@
 // Package copy is podman's `cp` without a Runtime: paths resolved inside a
-// container's root (never through the host's symlinks), tar streams of a
+// container's root (never through the host's symlinks) and then read and
+// written only through handles of that root (roots.go), tar streams of a
 // source, and their extraction confined to the destination's root. A Side
 // is one end of a copy: the host ("/" as root) or a container's root
 // (/proc/PID/root of a running container, whose volumes, bind and tmpfs
@@ -37,6 +38,10 @@ type Side struct {
 	// whose paths a copy reads and writes at their sources, as podman's
 	// cp does (a running container's root has them mounted already).
 	Mounts []Mount
+
+	// roots are the handles every read and write of one copy goes
+	// through (see roots.go).
+	roots *roots
 }
 
 // Mount is a container path whose contents are at Source on the host.
@@ -93,9 +98,11 @@ type info struct {
 	// the root), with "/." kept when the caller asked for a directory's
 	// contents.
 	path string
-	// host is where path is on the host.
-	host  string
-	isDir bool
+	// base is the host path of the root path lies in (the Side's root or
+	// a mount's source) and rel its path there: what is opened through
+	// base's handle.
+	base, rel string
+	isDir     bool
 }
 
 // where names the side for messages, as podman does.
@@ -121,19 +128,22 @@ func (s Side) resolve(p string) (info, error) {
 	if err != nil {
 		return info{}, err
 	}
-	host, rel, err := s.join(a)
+	base, rel, resolved, err := s.split(a)
 	if err != nil {
 		return info{}, fmt.Errorf("resolving %q on %s: %w", p, s.where(), err)
 	}
-	return info{path: rel, host: host}, nil
+	return info{path: resolved, base: base, rel: rel}, nil
 }
 
-// join resolves p inside the root, then inside the mount it lands in, and
-// returns its host path and its resolved path in the container.
-func (s Side) join(p string) (host, resolved string, _ error) {
+// split resolves p inside the root, then inside the mount it lands in,
+// and returns the host path of that root or mount source (base), p's
+// path there (rel, "." for base itself) and p's resolved path in the
+// container. The strings only choose where to go: what is read or
+// written is opened through base's handle (roots.go).
+func (s Side) split(p string) (base, rel, resolved string, _ error) {
 	host, err := securejoin.SecureJoin(s.Root, p)
 	if err != nil {
-		return "", "", err
+		return "", "", "", err
 	}
 	resolved = "/" + strings.TrimPrefix(strings.TrimPrefix(host, s.Root), "/")
 	for _, m := range s.Mounts {
@@ -142,12 +152,28 @@ func (s Side) join(p string) (host, resolved string, _ error) {
 		if !ok || (rest != "" && rest[0] != '/') || dst == "/" {
 			continue
 		}
-		if host, err = securejoin.SecureJoin(m.Source, rest); err != nil {
-			return "", "", err
+		src := filepath.Clean(m.Source)
+		if fi, err := os.Stat(src); rest == "" && err == nil && !fi.IsDir() {
+			// A file mount is opened by name in its directory (an
+			// os.Root is a directory).
+			return filepath.Dir(src), filepath.Base(src), dst, nil
 		}
-		return host, path.Join(dst, strings.TrimPrefix(host, filepath.Clean(m.Source))), nil
+		if host, err = securejoin.SecureJoin(src, rest); err != nil {
+			return "", "", "", err
+		}
+		rel := relTo(src, host)
+		return src, rel, path.Join(dst, rel), nil
 	}
-	return host, resolved, nil
+	return s.Root, relTo(s.Root, host), resolved, nil
+}
+
+// relTo is host's path under base ("." for base itself).
+func relTo(base, host string) string {
+	rel := strings.TrimPrefix(strings.TrimPrefix(host, filepath.Clean(base)), "/")
+	if rel == "" {
+		return "."
+	}
+	return rel
 }
 
 // stat resolves p and requires it to exist.
@@ -156,14 +182,17 @@ func (s Side) stat(p string) (info, error) {
 	if err != nil {
 		return in, err
 	}
-	fi, err := os.Stat(in.host)
+	root, err := s.root(in.base)
+	if err != nil {
+		return in, s.notFound(p, err)
+	}
+	fi, err := root.Stat(in.rel)
 	if err != nil {
 		return in, s.notFound(p, err)
 	}
 	in.isDir = fi.IsDir()
 	if in.isDir && contentsOnly(p) {
 		in.path = path.Join(in.path, ".") + "/."
-		in.host += "/."
 	}
 	return in, nil
 }

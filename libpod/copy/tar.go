@@ -9,33 +9,52 @@ import (
 	"io/fs"
 	"os"
 	"path"
-	"path/filepath"
 	"strings"
 	"syscall"
 
 	"github.com/podlite/podlite/libpod/define"
 )
 
-// writeTar writes the tree at host (a resolved path; symlinks in it are
-// archived as symlinks) to w. Its entries are named under top, or bare
-// when top is "" (a directory's contents, podman's "dir/.").
-func writeTar(w io.Writer, src Side, host, top string) error {
+// writeTar writes the tree at in (a resolved path of src; symlinks in it
+// are archived as symlinks) to w. Its entries are named under top, or
+// bare when top is "" (a directory's contents, podman's "dir/."). The
+// tree is read through a handle of its parent directory in src's root,
+// which follows no symlink out of it.
+func writeTar(w io.Writer, src Side, in info, top string) error {
+	root, err := src.root(in.base)
+	if err != nil {
+		return err
+	}
+	dir, name := path.Dir(in.rel), path.Base(in.rel)
+	if contentsOnly(in.path) || in.rel == "." {
+		dir, name = in.rel, "."
+	}
+	if beforeOpen != nil {
+		beforeOpen(dir)
+	}
+	sub, err := root.OpenRoot(dir)
+	if err != nil {
+		return err
+	}
+	defer sub.Close()
+	fsys := sub.FS().(readFS)
 	tw := tar.NewWriter(w)
 	links := map[uint64]string{} // inode → first name, for hard links
-	base := strings.TrimSuffix(host, "/.")
-	err := filepath.WalkDir(base, func(p string, d fs.DirEntry, err error) error {
+	err = fs.WalkDir(fsys, name, func(p string, d fs.DirEntry, err error) error {
 		if err != nil {
 			return err
 		}
-		rel, err := filepath.Rel(base, p)
-		if err != nil {
-			return err
+		rel := "."
+		if p != name {
+			rel = strings.TrimPrefix(strings.TrimPrefix(p, name), "/")
+			if name == "." {
+				rel = p
+			}
 		}
-		name := path.Join(top, filepath.ToSlash(rel))
 		if rel == "." && top == "" {
 			return nil
 		}
-		return writeEntry(tw, src, p, name, links)
+		return writeEntry(tw, src, fsys, p, path.Join(top, rel), links)
 	})
 	if err != nil {
 		return err
@@ -43,9 +62,15 @@ func writeTar(w io.Writer, src Side, host, top string) error {
 	return tw.Close()
 }
 
+// readFS is what os.Root's FS offers: symlinks read, not followed.
+type readFS interface {
+	fs.ReadLinkFS
+	fs.ReadDirFS
+}
+
 // writeEntry writes one file's header and contents.
-func writeEntry(tw *tar.Writer, src Side, p, name string, links map[uint64]string) error {
-	fi, err := os.Lstat(p)
+func writeEntry(tw *tar.Writer, src Side, fsys readFS, p, name string, links map[uint64]string) error {
+	fi, err := fsys.Lstat(p)
 	if err != nil {
 		return err
 	}
@@ -54,7 +79,7 @@ func writeEntry(tw *tar.Writer, src Side, p, name string, links map[uint64]strin
 	}
 	link := ""
 	if fi.Mode()&fs.ModeSymlink != 0 {
-		if link, err = os.Readlink(p); err != nil {
+		if link, err = fsys.ReadLink(p); err != nil {
 			return err
 		}
 	}
@@ -82,11 +107,11 @@ func writeEntry(tw *tar.Writer, src Side, p, name string, links map[uint64]strin
 	if hdr.Typeflag != tar.TypeReg {
 		return nil
 	}
-	return copyContents(tw, p)
+	return copyContents(tw, fsys, p)
 }
 
-func copyContents(w io.Writer, p string) error {
-	f, err := os.Open(p)
+func copyContents(w io.Writer, fsys fs.FS, p string) error {
+	f, err := fsys.Open(p)
 	if err != nil {
 		return err
 	}

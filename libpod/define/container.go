@@ -75,6 +75,8 @@ type ContainerConfig struct {
 	// HostsFile is --hosts-file: the base of /etc/hosts, a host path or
 	// "none" ("" for podlite's default).
 	HostsFile string `json:"hostsFile,omitempty"`
+	// Mounts are the user's volume destinations and image mounts.
+	Mounts MountsConfig `json:"mounts,omitzero"`
 }
 
 // UserFiles are the --passwd, --passwd-entry, --group-entry and
@@ -113,6 +115,10 @@ type ContainerState struct {
 	// Mountpoint is where the rootfs is mounted while it is mounted.
 	Mountpoint   string `json:"mountpoint,omitempty"`
 	RestartCount uint   `json:"restartCount,omitempty"`
+	// ImageMounts are the IDs of the images this run mounted for its
+	// --mount type=image mounts (one mount reference each), released
+	// with the rootfs.
+	ImageMounts []string `json:"imageMounts,omitempty"`
 	// StoppedByUser is set by stop/kill so that restart policies other
 	// than "always" leave the container down.
 	StoppedByUser bool         `json:"stoppedByUser,omitempty"`

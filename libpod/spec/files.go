@@ -47,10 +47,7 @@ func refuseFlags(f *ShapeFlags) error {
 	if f.SeccompPolicy != "" && f.SeccompPolicy != "default" {
 		return badFlag("--seccomp-policy", f.SeccompPolicy, "use default or image", define.ErrInvalidArg)
 	}
-	if f.HostsFile == "image" {
-		return fmt.Errorf("--hosts-file=image is not supported yet: the image's /etc/hosts is not read at create: %w", define.ErrNotSupported)
-	}
-	if h := f.HostsFile; h != "" && h != "none" {
+	if h := f.HostsFile; h != "" && h != "none" && h != "image" {
 		if !filepath.IsAbs(h) {
 			return badFlag("--hosts-file", h, "use an absolute path, none or image", define.ErrInvalidArg)
 		}

@@ -37,7 +37,8 @@ func ParseMounts(s string) ([]Mount, error) {
 	case "glob":
 		return globMounts(s, fields, order)
 	case "image":
-		return nil, fmt.Errorf("invalid mount %q: type=image is not supported yet: mount the image's files with podlite image mount and a bind mount: %w", s, define.ErrNotSupported)
+		m, err := imageMount(s, fields, order)
+		return []Mount{m}, err
 	}
 	m, err := ParseMount(s)
 	if err != nil {
@@ -57,6 +58,46 @@ func mountTarget(f map[string]string) string {
 }
 
 func isTrue(v string) bool { return v == "true" || v == "1" }
+
+// imageMount is a type=image mount: a Mount of Type "image" whose Source
+// names the image, with "ro" or "rw" (an overlay whose writes go with the
+// run) and Subpath; the caller resolves the image.
+func imageMount(s string, f map[string]string, order []string) (Mount, error) {
+	m := Mount{Mount: specs.Mount{Type: "image", Options: []string{"ro"}}}
+	for _, k := range order {
+		v := f[k]
+		switch k {
+		case "type", "target", "destination", "dst":
+		case "source", "src":
+			m.Source = v
+		case "rw", "readwrite":
+			if isTrue(v) {
+				m.Options = []string{"rw"}
+			}
+		case "ro", "readonly":
+			if !isTrue(v) {
+				m.Options = []string{"rw"}
+			}
+		case "subpath":
+			m.Subpath = v
+		case "idmap":
+			return Mount{}, fmt.Errorf("invalid mount %q: idmap is not supported: podlite has no idmapped mounts: %w", s, define.ErrNotSupported)
+		default:
+			return Mount{}, fmt.Errorf("invalid mount %q: unknown field %q for type=image: %w", s, k, define.ErrInvalidArg)
+		}
+	}
+	dest := mountTarget(f)
+	switch {
+	case m.Source == "":
+		return Mount{}, fmt.Errorf("invalid mount %q: type=image needs a source image: %w", s, define.ErrInvalidArg)
+	case !filepath.IsAbs(dest):
+		return Mount{}, fmt.Errorf("invalid mount %q: the target must be an absolute path: %w", s, define.ErrInvalidArg)
+	case m.Subpath != "" && (!filepath.IsLocal(strings.TrimPrefix(m.Subpath, "/")) && filepath.Clean(m.Subpath) != "/"):
+		return Mount{}, fmt.Errorf("invalid mount %q: the subpath must stay inside the image: %w", s, define.ErrInvalidArg)
+	}
+	m.Destination = filepath.Clean(dest)
+	return m, nil
+}
 
 func ramfsMount(s string, f map[string]string, order []string) (Mount, error) {
 	dest := mountTarget(f)

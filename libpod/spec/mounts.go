@@ -18,6 +18,8 @@ type Mount struct {
 	// Relabel is "z" (shared) or "Z" (private) when the source must be
 	// relabelled for SELinux.
 	Relabel string
+	// Subpath is a type=image mount's directory of the image.
+	Subpath string
 }
 
 // ParseVolume parses -v SRC:DEST[:OPTS] where SRC is a host path (absolute)

@@ -167,9 +167,9 @@ func applyNamespaces(g *generate.Generator, o *Options, sh *Shape) error {
 }
 
 // ipcShm gives /dev/shm its source for an IPC mode as podman does: none
-// has no /dev/shm, host the host's. A container:ID mode keeps a /dev/shm
-// of its own: the other container's is a tmpfs in another mount
-// namespace, which cannot be bind-mounted from.
+// has no /dev/shm, host the host's. A container:ID mode's tmpfs is
+// replaced at each start by the other container's (libpod's
+// shareShmLocked).
 func ipcShm(g *generate.Generator, n Namespace) {
 	switch n.Mode {
 	case NSNone:

@@ -55,7 +55,7 @@ type ShapeFlags struct {
 	// NoReadOnlyTmpfs is --read-only-tmpfs=false; NoHosts and NoHostname
 	// are --no-hosts and --no-hostname; ChrootDirs are --chrootdirs.
 	NoReadOnlyTmpfs, NoHosts, NoHostname bool
-	// HostsFile is --hosts-file: a host path, none or image (refused).
+	// HostsFile is --hosts-file: a host path, none or image.
 	HostsFile  string
 	ChrootDirs []string
 	// SeccompPolicy is --seccomp-policy (default; image is refused).

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"strings"
 	"time"
 
 	"github.com/opencontainers/go-digest"
@@ -37,6 +38,9 @@ type CommitOptions struct {
 	// fields replace the base image's (as podman's commit carries the
 	// container's command, environment, labels and work dir over).
 	Container imgspecv1.ImageConfig
+	// Override is --config's image config, merged in after the
+	// container's part and before Changes (see applyOverride).
+	Override *imgspecv1.ImageConfig
 	// Changes are --change instructions (see applyChanges), applied last.
 	Changes []string
 	// Squash makes one layer of the whole root filesystem.
@@ -224,6 +228,7 @@ func (s *Store) commitImage(base *imgspecv1.Image, chain []*cstorage.Layer, laye
 	for _, l := range layers {
 		cfg.RootFS.DiffIDs = append(cfg.RootFS.DiffIDs, l.UncompressedDigest)
 	}
+	applyOverride(&cfg.Config, o.Override)
 	if err := applyChanges(&cfg.Config, o.Changes); err != nil {
 		return "", err
 	}
@@ -278,6 +283,54 @@ func commitConfig(base *imgspecv1.Image, o CommitOptions) *imgspecv1.Image {
 	}
 	cfg.History = append(append([]imgspecv1.History(nil), cfg.History...), entry)
 	return &cfg
+}
+
+// ReadOverride reads commit --config's file: a JSON container config
+// in docker's shape (podman's Schema2Config), whose keys an OCI image
+// config shares (User, Env, Cmd, Entrypoint, ExposedPorts, Volumes,
+// WorkingDir, Labels, StopSignal) are merged; nil for no file.
+func ReadOverride(path string) (*imgspecv1.ImageConfig, error) {
+	if path == "" {
+		return nil, nil
+	}
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return nil, fmt.Errorf("reading --config %s: %w", path, define.ErrNotFound)
+	}
+	var c imgspecv1.ImageConfig
+	if err := json.Unmarshal(b, &c); err != nil {
+		return nil, fmt.Errorf("parsing --config %s: %v: %w", path, err, define.ErrInvalidArg)
+	}
+	return &c, nil
+}
+
+// applyOverride merges commit --config's config into c as podman's
+// (buildah's) commit does: a user, work dir or stop signal set there
+// replaces c's; a command or entrypoint set there replaces both; its
+// environment, ports, volumes and labels are added, its entries winning.
+func applyOverride(c *imgspecv1.ImageConfig, o *imgspecv1.ImageConfig) {
+	if o == nil {
+		return
+	}
+	if o.User != "" {
+		c.User = o.User
+	}
+	if o.WorkingDir != "" {
+		c.WorkingDir = o.WorkingDir
+	}
+	if o.StopSignal != "" {
+		c.StopSignal = o.StopSignal
+	}
+	if len(o.Entrypoint) > 0 || len(o.Cmd) > 0 {
+		c.Entrypoint, c.Cmd = o.Entrypoint, o.Cmd
+	}
+	for _, e := range o.Env {
+		k, v, _ := strings.Cut(e, "=")
+		c.Env = setEnv(c.Env, k, v)
+	}
+	c.ExposedPorts = mergeSets(c.ExposedPorts, o.ExposedPorts)
+	c.Volumes = mergeSets(c.Volumes, o.Volumes)
+	c.Labels = mergeSets(c.Labels, o.Labels)
 }
 
 // mergeSets returns base with add's keys added (add wins); nil if both

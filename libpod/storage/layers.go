@@ -3,9 +3,11 @@ package storage
 import (
 	"errors"
 	"fmt"
+	"os"
 	"slices"
 	"strings"
 
+	securejoin "github.com/cyphar/filepath-securejoin"
 	cstorage "go.podman.io/storage"
 	"go.podman.io/storage/pkg/archive"
 
@@ -71,6 +73,25 @@ func (s *Store) MountImage(nameOrID string) (*MountedImage, error) {
 		return nil, s.imageError(img.ID, "mounting", err)
 	}
 	return &MountedImage{Image: img, Mountpoint: dir}, nil
+}
+
+// ReadImageFile returns the content of path in image id's rootfs (an
+// fs.ErrNotExist error when there is none).
+func (s *Store) ReadImageFile(id, path string) (_ []byte, retErr error) {
+	mi, err := s.MountImage(id)
+	if err != nil {
+		return nil, err
+	}
+	defer func() {
+		if _, err := s.UnmountImage(id, false); err != nil && retErr == nil {
+			retErr = err
+		}
+	}()
+	full, err := securejoin.SecureJoin(mi.Mountpoint, path)
+	if err != nil {
+		return nil, err
+	}
+	return os.ReadFile(full)
 }
 
 // UnmountImage undoes one MountImage of image nameOrID, or every one with

@@ -39,6 +39,10 @@ type PushOptions struct {
 	ForceCompression bool
 	// RemoveSignatures drops the image's signatures.
 	RemoveSignatures bool
+	// DirCompress compresses the layers a dir: destination would keep as
+	// the store has them (uncompressed); other transports ignore it, as
+	// in podman.
+	DirCompress bool
 }
 
 // manifestTypes are push --format's names of manifest MIME types.
@@ -108,6 +112,7 @@ func (o PushOptions) copyOptions(sys *types.SystemContext) (copyOptions, error) 
 	}
 	dest := *sys
 	dest.CompressionLevel = o.CompressionLevel
+	dest.DirForceCompress = o.DirCompress
 	if o.Compression != "" {
 		algo, err := compression.AlgorithmByName(o.Compression)
 		if err != nil {

@@ -130,6 +130,9 @@ func ipamFor(n *Network, ipamDir string) (map[string]any, error) {
 			routes = append(routes, map[string]string{"dst": dst, "gw": s.Gateway})
 		}
 	}
+	for _, r := range n.Routes {
+		routes = append(routes, map[string]string{"dst": r.Destination, "gw": r.Gateway})
+	}
 	ipam := map[string]any{"type": "host-local", "ranges": ranges, "dataDir": ipamDir}
 	if len(routes) > 0 {
 		ipam["routes"] = routes

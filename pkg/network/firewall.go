@@ -158,6 +158,16 @@ func (c *CNI) ensureFirewall() error {
 	return c.syncFirewall()
 }
 
+// ReloadFirewall implements Manager.
+func (c *CNI) ReloadFirewall() error {
+	unlock, err := c.lockDomain(true)
+	if err != nil {
+		return err
+	}
+	defer unlock()
+	return c.syncFirewall()
+}
+
 func (c *CNI) markFirewall(rules []string) error {
 	if c.opts.RunDir == "" {
 		return nil

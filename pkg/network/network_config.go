@@ -139,7 +139,10 @@ func fillDefaults(n *Network, existing []*Network, hostNets []*net.IPNet, hostLi
 	default:
 		return fmt.Errorf("network %s: unknown driver %q (bridge, macvlan): %w", n.Name, n.Driver, define.ErrInvalidArg)
 	}
-	return chooseSubnets(n, existing, hostNets)
+	if err := chooseSubnets(n, existing, hostNets); err != nil {
+		return err
+	}
+	return validateRoutes(n)
 }
 
 func validateOptions(n *Network) error {

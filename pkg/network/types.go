@@ -17,12 +17,14 @@ type Network struct {
 	ID     string `json:"id"`
 	Driver string `json:"driver"` // "bridge" or "macvlan"
 	// NetworkInterface is the bridge (or, for macvlan, the parent) device.
-	NetworkInterface string            `json:"network_interface"`
-	Subnets          []Subnet          `json:"subnets"`
-	Internal         bool              `json:"internal"`
-	Labels           map[string]string `json:"labels,omitempty"`
-	Options          map[string]string `json:"options,omitempty"`
-	Created          time.Time         `json:"created"`
+	NetworkInterface string   `json:"network_interface"`
+	Subnets          []Subnet `json:"subnets"`
+	Internal         bool     `json:"internal"`
+	// Routes are static routes added in every container (--route).
+	Routes  []Route           `json:"routes,omitempty"`
+	Labels  map[string]string `json:"labels,omitempty"`
+	Options map[string]string `json:"options,omitempty"`
+	Created time.Time         `json:"created"`
 }
 
 // Subnet is one address range of a network.
@@ -129,4 +131,7 @@ type Manager interface {
 	// firewall rules (`system reset`, once the root's own containers are
 	// gone), and returns the names of the networks it left in place.
 	RemoveUnused() (inUse []string, err error)
+	// ReloadFirewall rewrites the networks' firewall chains whether or
+	// not this boot already did (network reload, after a firewall flush).
+	ReloadFirewall() error
 }

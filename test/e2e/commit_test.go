@@ -84,7 +84,6 @@ func TestCommit(t *testing.T) {
 		"bad format":        {"commit", "-f", "tar", "live", "x"},
 		"bad change":        {"commit", "-c", "FROM busybox", "live", "x"},
 		"bad name":          {"commit", "live", "Bad:Name:x"},
-		"include-volumes":   {"commit", "--include-volumes", "live", "x"},
 	} {
 		t.Run(name, func(t *testing.T) { expectOneLineError(t, e.Podlite(args...)) })
 	}

@@ -18,22 +18,7 @@ func TestSimulatedReboot(t *testing.T) {
 	e.MustPodlite("create", "--name", "idle", img, "true")
 	waitFor(t, func() bool { return strings.Contains(e.MustPodlite("logs", "survivor").Stdout, "before") })
 
-	pid, _ := strconv.Atoi(strings.TrimSpace(e.MustPodlite("inspect", "--format", "{{.State.Pid}}", "survivor").Stdout))
-	sup, _ := strconv.Atoi(strings.TrimSpace(e.MustPodlite("inspect", "--format", "{{.State.ConmonPid}}", "survivor").Stdout))
-	for _, p := range []int{sup, pid} {
-		if p > 0 {
-			_ = syscall.Kill(p, syscall.SIGKILL)
-		}
-	}
-	if err := unmountUnder(e.Root); err != nil {
-		t.Fatal(err)
-	}
-	if err := unmountUnder(e.RunRoot); err != nil {
-		t.Fatal(err)
-	}
-	if err := os.RemoveAll(e.RunRoot); err != nil {
-		t.Fatal(err)
-	}
+	e.simulateReboot("survivor")
 
 	got := e.MustPodlite("ps", "-a", "--format", "{{.Names}} {{.State}}").Stdout
 	if !strings.Contains(got, "survivor exited") || !strings.Contains(got, "idle created") {
@@ -46,6 +31,30 @@ func TestSimulatedReboot(t *testing.T) {
 	e.MustPodlite("start", "survivor")
 	waitFor(t, func() bool { return strings.Count(e.MustPodlite("logs", "survivor").Stdout, "before") == 2 })
 	e.MustPodlite("rm", "-f", "survivor", "idle")
+}
+
+// simulateReboot does to e what a reboot would: the running containers'
+// processes and supervisors killed, podlite's mounts gone and the runroot
+// deleted.
+func (e *Env) simulateReboot(running ...string) {
+	e.T.Helper()
+	for _, name := range running {
+		pid, _ := strconv.Atoi(inspectField(e, name, "{{.State.Pid}}"))
+		sup, _ := strconv.Atoi(inspectField(e, name, "{{.State.ConmonPid}}"))
+		for _, p := range []int{sup, pid} {
+			if p > 0 {
+				_ = syscall.Kill(p, syscall.SIGKILL)
+			}
+		}
+	}
+	for _, dir := range []string{e.Root, e.RunRoot} {
+		if err := unmountUnder(dir); err != nil {
+			e.T.Fatal(err)
+		}
+	}
+	if err := os.RemoveAll(e.RunRoot); err != nil {
+		e.T.Fatal(err)
+	}
 }
 
 // TestConcurrentCommands runs several podlite processes at once creating,

@@ -1,6 +1,10 @@
 package e2e
 
 import (
+	"bytes"
+	"encoding/json"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 )
@@ -48,6 +52,11 @@ func TestImagePullTransports(t *testing.T) {
 	} {
 		e.MustPodlite("push", BusyboxImage, dest)
 	}
+	// dir: keeps the stored (uncompressed) layers; --compress gzips them.
+	e.MustPodlite("push", "--compress", BusyboxImage, "dir:"+dir+"/gz")
+	if plain, gz := dirLayersGzip(t, dir+"/dir"), dirLayersGzip(t, dir+"/gz"); plain != "n" || gz != "y" {
+		t.Errorf("gzip layers in dir: %q, with --compress %q; want n and y", plain, gz)
+	}
 	e.MustPodlite("rmi", "-a")
 	for _, src := range []string{
 		"oci:" + dir + "/layout:localhost/viaoci:1",
@@ -55,6 +64,7 @@ func TestImagePullTransports(t *testing.T) {
 		"docker-archive:" + dir + "/docker.tar",
 		"docker-archive:" + dir + "/hub.tar",
 		"dir:" + dir + "/dir",
+		"dir:" + dir + "/gz",
 	} {
 		r := e.MustPodlite("pull", "-q", src)
 		if got := strings.TrimSpace(r.Stdout); got != id {
@@ -91,4 +101,31 @@ func TestImagePullErrors(t *testing.T) {
 	if !strings.Contains(r.Stderr, "docker.io") {
 		t.Errorf("short-name pull error does not mention docker.io: %s", r.Stderr)
 	}
+}
+
+// dirLayersGzip says, per layer of the dir: image at path, whether its
+// blob starts with gzip's magic: "y" or "n" each.
+func dirLayersGzip(t *testing.T, path string) string {
+	t.Helper()
+	raw, err := os.ReadFile(filepath.Join(path, "manifest.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var m struct{ Layers []struct{ Digest string } }
+	if err := json.Unmarshal(raw, &m); err != nil {
+		t.Fatal(err)
+	}
+	var out strings.Builder
+	for _, l := range m.Layers {
+		blob, err := os.ReadFile(filepath.Join(path, strings.TrimPrefix(l.Digest, "sha256:")))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if bytes.HasPrefix(blob, []byte{0x1f, 0x8b}) {
+			out.WriteString("y")
+		} else {
+			out.WriteString("n")
+		}
+	}
+	return out.String()
 }

@@ -203,7 +203,6 @@ func TestNetworkCreateErrors(t *testing.T) {
 		{"unknown option", []string{"-o", "color=red", "--subnet", "10.214.11.0/24", "bad"}, "color"},
 		{"dhcp ipam", []string{"--ipam-driver", "dhcp", "bad"}, "host-local only"},
 		{"network dns", []string{"--dns", "10.0.0.53", "bad"}, "no DNS server"},
-		{"routes", []string{"--route", "10.9.0.0/16,10.214.11.1", "bad"}, "static routes"},
 		{"ipv6 without a v6 subnet", []string{"--ipv6", "bad"}, "IPv4 subnets only"},
 	}
 	for _, tc := range tests {

@@ -12,7 +12,6 @@ import (
 	"slices"
 	"strconv"
 	"strings"
-	"syscall"
 	"testing"
 	"time"
 )
@@ -597,21 +596,7 @@ func TestNetRestartStopAndReboot(t *testing.T) {
 	n.MustPodlite("start", "web")
 	ip = n.ntIP("web")
 	ntHTTPGet(t, "http://127.0.0.1:"+hp+"/index.html")
-	pid, _ := strconv.Atoi(n.ntInspect("web", "{{.State.Pid}}"))
-	sup, _ := strconv.Atoi(n.ntInspect("web", "{{.State.ConmonPid}}"))
-	for _, p := range []int{sup, pid} {
-		if p > 0 {
-			_ = syscall.Kill(p, syscall.SIGKILL)
-		}
-	}
-	for _, dir := range []string{n.Root, n.RunRoot} {
-		if err := unmountUnder(dir); err != nil {
-			t.Fatal(err)
-		}
-	}
-	if err := os.RemoveAll(n.RunRoot); err != nil {
-		t.Fatal(err)
-	}
+	n.simulateReboot("web")
 	if got := n.ntLeases("podlite"); !slices.Equal(got, []string{ip}) {
 		t.Fatalf("before any command after the reboot, leases %v, want [%s]", got, ip)
 	}

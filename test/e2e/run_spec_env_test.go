@@ -95,7 +95,6 @@ func TestRunFileFlags(t *testing.T) {
 		{[]string{"--group-add", "keep-groups"}, "keep-groups is only supported in rootless mode"},
 		{[]string{"--no-hosts", "--add-host", "a:10.0.0.1"}, "--no-hosts and --add-host cannot be set together"},
 		{[]string{"--chrootdirs", "rel"}, "the path must be absolute"},
-		{[]string{"--hosts-file", "image"}, "--hosts-file=image is not supported yet"},
 		{[]string{"--hosts-file", "/nonexistent/hosts"}, "--hosts-file /nonexistent/hosts"},
 		{[]string{"--no-hosts", "--hosts-file", "none"}, "--no-hosts and --hosts-file cannot be set together"},
 	})

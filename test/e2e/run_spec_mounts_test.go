@@ -52,7 +52,6 @@ test -e /run/.containerenv && echo containerenv; echo uuid=$container_uuid`
 		}
 	}
 	expectRefusals(e, img, []refusal{
-		{[]string{"--mount", "type=image,source=" + img + ",target=/img"}, "type=image is not supported yet"},
 		{[]string{"--mount", "type=ramfs,target=/r,uid=1"}, `unknown field "uid" for type=ramfs`},
 		{[]string{"--mount", "type=devpts,target=/p,mode=9z"}, "mode must be a number"},
 		{[]string{"--mount", "type=glob,src=relative*,target=/g"}, "a glob source must be an absolute path"},

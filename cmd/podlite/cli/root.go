@@ -26,7 +26,11 @@ func newRootCommand(g *common.Globals) *cobra.Command {
 		Long:          "podlite runs OCI containers and pods with one binary and no daemon, as root or as an ordinary user.",
 		SilenceUsage:  true,
 		SilenceErrors: true,
-		Args:          common.NoArgs,
+		// Flags before a command name are its parent's, as podman parses
+		// them: a command's own flag may shadow a global one (commit's
+		// --config) while the global stays usable before the command.
+		TraverseChildren: true,
+		Args:             common.NoArgs,
 		PersistentPreRunE: func(*cobra.Command, []string) error {
 			return g.Setup()
 		},

@@ -8,14 +8,13 @@ import (
 
 	"github.com/podlite/podlite/cmd/podlite/common"
 	"github.com/podlite/podlite/libpod"
-	"github.com/podlite/podlite/libpod/define"
 	"github.com/podlite/podlite/libpod/storage"
 )
 
 func newCommitCommand(g *common.Globals) *cobra.Command {
 	var o libpod.CommitOptions
 	var iidfile string
-	var quiet, includeVolumes bool
+	var quiet bool
 	cmd := &cobra.Command{
 		Use:   "commit [options] CONTAINER [IMAGE]",
 		Short: "Create an image from a container's changes",
@@ -28,9 +27,6 @@ ports in the config, then the --change instructions. Prints the image ID.`,
 		Example: `  podlite commit web web:v2
   podlite commit -f docker -m "add config" -a "Ann" -c 'CMD ["httpd","-f"]' web web:v3`,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			if includeVolumes {
-				return fmt.Errorf("--include-volumes is not supported yet: podlite does not record which mounts a user added: %w", define.ErrNotSupported)
-			}
 			if len(args) == 2 {
 				o.Name = args[1]
 			}
@@ -56,7 +52,11 @@ ports in the config, then the --change instructions. Prints the image ID.`,
 	f.StringArrayVarP(&o.Changes, "change", "c", nil, "apply a Dockerfile instruction to the image config (CMD, ENTRYPOINT, ENV, EXPOSE, LABEL, STOPSIGNAL, USER, VOLUME, WORKDIR)")
 	f.StringVarP(&o.Format, "format", "f", storage.CommitFormatOCI, "image format: oci or docker")
 	f.StringVar(&iidfile, "iidfile", "", "write the image ID to this file")
-	f.BoolVar(&includeVolumes, "include-volumes", false, "include the container's volumes as image volumes (not supported yet)")
+	// Shadows the global --config for commit's arguments: the root
+	// traverses its children, so `podlite --config X commit --config Y`
+	// gives X to the global flag and Y to this one, as podman's does.
+	f.StringVar(&o.ConfigFile, "config", "", "merge this JSON image config (docker's container config: Cmd, Env, Labels, …) into the image's")
+	f.BoolVar(&o.IncludeVolumes, "include-volumes", false, "make the container's -v, --mount and --tmpfs destinations image volumes")
 	f.StringVarP(&o.Message, "message", "m", "", "commit message (docker format only)")
 	f.BoolVarP(&o.Pause, "pause", "p", false, "pause a running container while committing")
 	f.BoolVarP(&quiet, "quiet", "q", false, "do not show progress (podlite commit never does)")

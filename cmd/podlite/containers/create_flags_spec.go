@@ -69,7 +69,7 @@ func (f *specFlags) registerSpec(fs *pflag.FlagSet) {
 	fs.StringSliceVar(&s.GroupAdd, "group-add", nil, "add a supplementary group (name or GID)")
 	fs.BoolVar(&f.readOnlyTmpfs, "read-only-tmpfs", true, "with --read-only, mount tmpfs on /run, /tmp and /var/tmp")
 	fs.BoolVar(&s.NoHosts, "no-hosts", false, "do not mount podlite's /etc/hosts")
-	fs.StringVar(&s.HostsFile, "hosts-file", "", "base of the container's /etc/hosts: a host file, or none")
+	fs.StringVar(&s.HostsFile, "hosts-file", "", "base of the container's /etc/hosts: a host file, none, or image (the image's own)")
 	fs.BoolVar(&s.NoHostname, "no-hostname", false, "do not mount podlite's /etc/hostname")
 	fs.StringArrayVar(&s.ChrootDirs, "chrootdirs", nil, "a chroot directory inside the container that gets podlite's files too")
 	fs.StringVar(&s.SeccompPolicy, "seccomp-policy", "default", "seccomp policy: default (image is refused)")

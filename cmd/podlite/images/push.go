@@ -62,6 +62,7 @@ names. DESTINATION takes the forms pull accepts.`,
 	f.IntVar(&level, "compression-level", 0, "compression level of --compression-format (default: the format's)")
 	f.BoolVar(&o.ForceCompression, "force-compression", false, "recompress layers compressed in another format (default true with --compression-format)")
 	f.BoolVar(&o.RemoveSignatures, "remove-signatures", false, "drop the image's signatures")
+	f.BoolVar(&o.DirCompress, "compress", false, "compress the layers when pushing to a dir: destination (default: as stored)")
 	rf.Register(f, "push")
 	return cmd
 }

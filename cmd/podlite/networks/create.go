@@ -32,12 +32,20 @@ mode=bridge|private|vepa|passthru and mtu=N.`,
 		Example: `  podlite network create web
   podlite network create --subnet 10.214.1.0/24 --gateway 10.214.1.254 --ip-range 10.214.1.128/25 web
   podlite network create --internal --label app=db --interface-name dbbr0 db
+  podlite network create --subnet 10.214.2.0/24 --route 10.99.0.0/16,10.214.2.254 lab
   podlite network create -d macvlan -o parent=eth0 --subnet 192.168.1.0/24 lan`,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			if err := refuseCreateFlags(ipam, ipv6, subnets, dnsServers, routes); err != nil {
+			if err := refuseCreateFlags(ipam, ipv6, subnets, dnsServers); err != nil {
 				return err
 			}
 			n := network.Network{Driver: driver, NetworkInterface: ifname, Internal: internal}
+			for _, s := range routes {
+				r, err := network.ParseRoute(s)
+				if err != nil {
+					return err
+				}
+				n.Routes = append(n.Routes, r)
+			}
 			if len(args) == 1 {
 				n.Name = args[0]
 			}
@@ -90,20 +98,18 @@ mode=bridge|private|vepa|passthru and mtu=N.`,
 	f.StringVar(&ipam, "ipam-driver", "", "IP address management: host-local (the only one)")
 	f.BoolVar(&ipv6, "ipv6", false, "dual stack: needs an IPv6 --subnet (podlite picks IPv4 subnets only)")
 	f.StringArrayVar(&dnsServers, "dns", nil, "refused: podlite runs no DNS server for networks")
-	f.StringArrayVar(&routes, "route", nil, "refused: static routes are not supported yet")
+	f.StringArrayVar(&routes, "route", nil, "static route DESTINATION-CIDR,GATEWAY in every container (repeatable; the gateway in a subnet of the network)")
 	return cmd
 }
 
 // refuseCreateFlags rejects podman's network create flags podlite cannot
 // honour, each with its reason.
-func refuseCreateFlags(ipam string, ipv6 bool, subnets, dnsServers, routes []string) error {
+func refuseCreateFlags(ipam string, ipv6 bool, subnets, dnsServers []string) error {
 	switch {
 	case ipam != "" && ipam != "host-local":
 		return fmt.Errorf("--ipam-driver %q: podlite's networks hand out addresses with host-local only: %w", ipam, define.ErrNotSupported)
 	case len(dnsServers) > 0:
 		return fmt.Errorf("--dns: podlite runs no DNS server for networks; give containers --dns instead: %w", define.ErrNotSupported)
-	case len(routes) > 0:
-		return fmt.Errorf("--route: static routes on networks are not supported yet: %w", define.ErrNotSupported)
 	case ipv6 && !slices.ContainsFunc(subnets, func(s string) bool { return strings.Contains(s, ":") }):
 		return fmt.Errorf("--ipv6: podlite picks IPv4 subnets only: give an IPv6 --subnet: %w", define.ErrNotSupported)
 	}

@@ -36,6 +36,8 @@ default_subnet) and cannot be removed.`,
 		newExistsCommand(g),
 		newConnectCommand(g),
 		newDisconnectCommand(g),
+		newReloadCommand(g),
+		newUpdateCommand(g),
 	)
 	root.AddCommand(parent)
 }
@@ -51,6 +53,7 @@ type Report struct {
 	Subnets          []SubnetReport    `json:"subnets"`
 	IPv6Enabled      bool              `json:"ipv6_enabled"`
 	Internal         bool              `json:"internal"`
+	Routes           []network.Route   `json:"routes,omitempty"`
 	DNSEnabled       bool              `json:"dns_enabled"`
 	Labels           map[string]string `json:"labels"`
 	Options          map[string]string `json:"options"`
@@ -77,7 +80,7 @@ func Reports(nets []*network.Network) []Report {
 	for _, n := range nets {
 		r := Report{
 			Name: n.Name, ID: n.ID, Driver: n.Driver, NetworkInterface: n.NetworkInterface,
-			Created: n.Created, Subnets: []SubnetReport{}, Internal: n.Internal,
+			Created: n.Created, Subnets: []SubnetReport{}, Internal: n.Internal, Routes: n.Routes,
 			Labels: n.Labels, Options: n.Options,
 			IPAMOptions: map[string]string{"driver": "host-local"},
 		}

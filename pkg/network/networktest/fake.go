@@ -349,6 +349,9 @@ func (m *Manager) Release(containerID string, st network.Status) error {
 	return nil
 }
 
+// ReloadFirewall implements network.Manager: the fake has no firewall.
+func (m *Manager) ReloadFirewall() error { return nil }
+
 // RemoveUnused implements network.Manager.
 func (m *Manager) RemoveUnused() ([]string, error) {
 	m.mu.Lock()
