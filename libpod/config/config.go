@@ -7,6 +7,8 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+
+	"github.com/podlite/podlite/pkg/rootless"
 )
 
 // Config is every setting that decides where podlite keeps things and how it
@@ -84,7 +86,7 @@ func Default() *Config {
 		EventsLogger:            EventsFile,
 		PullRetries:             3,
 	}
-	if os.Geteuid() != 0 {
+	if rootless.IsRootless() {
 		c.Rootless = true
 		c.Root = filepath.Join(xdgDir("XDG_DATA_HOME", ".local/share"), "podlite")
 		c.RunRoot = filepath.Join(runtimeDir(), "podlite")
@@ -128,5 +130,5 @@ func runtimeDir() string {
 	if d := os.Getenv("XDG_RUNTIME_DIR"); d != "" {
 		return d
 	}
-	return filepath.Join(os.TempDir(), fmt.Sprintf("podlite-run-%d", os.Geteuid()))
+	return filepath.Join(os.TempDir(), fmt.Sprintf("podlite-run-%d", rootless.UID()))
 }

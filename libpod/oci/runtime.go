@@ -16,6 +16,7 @@ import (
 
 	"github.com/podlite/podlite/libpod/define"
 	"github.com/podlite/podlite/libpod/spec"
+	"github.com/podlite/podlite/pkg/rootless"
 )
 
 // Init is the entry point of a re-executed "podlite init": it becomes the
@@ -96,6 +97,9 @@ func (r *Runtime) createAnd(id string, s *specs.Spec, stdio Stdio, act func(*lib
 		CgroupName:   id,
 		Spec:         s,
 		RootlessEUID: os.Geteuid() != 0,
+		// Inside the rootless namespace podlite is root, but the host
+		// gives it no cgroup to make: errors there are tolerated.
+		RootlessCgroups: rootless.IsRootless(),
 	})
 	if err != nil {
 		return nil, fmt.Errorf("converting the OCI spec of %s: %v: %w", id, err, define.ErrInvalidArg)
