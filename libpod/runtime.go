@@ -73,8 +73,8 @@ func (r *Runtime) Config() *config.Config { return r.cfg }
 func (r *Runtime) Storage() (*storage.Store, error) {
 	r.storageOnce.Do(func() {
 		r.storage, r.storageErr = storage.New(storage.Options{
-			Root:          filepath.Join(r.cfg.Root, "storage"),
-			RunRoot:       filepath.Join(r.cfg.RunRoot, "storage"),
+			Root:          r.cfg.StorageRoot(),
+			RunRoot:       r.cfg.StorageRunRoot(),
 			Driver:        r.cfg.StorageDriver,
 			Rootless:      r.cfg.Rootless,
 			DriverOptions: r.cfg.StorageOptions,

@@ -115,6 +115,12 @@ func (c *Config) Volumes() string {
 	return filepath.Join(c.Root, "volumes")
 }
 
+// StorageRoot is where the image store keeps images and layers.
+func (c *Config) StorageRoot() string { return filepath.Join(c.Root, "storage") }
+
+// StorageRunRoot is the image store's volatile bookkeeping.
+func (c *Config) StorageRunRoot() string { return filepath.Join(c.RunRoot, "storage") }
+
 func xdgDir(env, fallback string) string {
 	if d := os.Getenv(env); d != "" {
 		return d

@@ -19,5 +19,5 @@ func Register(root *cobra.Command, g *common.Globals) {
 		RunE:              func(cmd *cobra.Command, _ []string) error { return cmd.Help() },
 	}
 	parent.AddCommand(newInfoCommand(g), newResetCommand(g), newPruneCommand(g), newEventsCommand(g))
-	root.AddCommand(newInfoCommand(g), newVersionCommand(), newEventsCommand(g), parent)
+	root.AddCommand(newInfoCommand(g), newVersionCommand(), newEventsCommand(g), newUnshareCommand(g), parent)
 }
