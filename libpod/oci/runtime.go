@@ -179,7 +179,10 @@ func (r *Runtime) Signal(id string, sig syscall.Signal, all bool) error {
 	if err != nil {
 		return err
 	}
-	if all {
+	// An ordinary user's container on cgroup v1 has no cgroup to list its
+	// processes from: signalling its init is what is left (SIGKILL to the
+	// init of its PID namespace ends them all).
+	if all && !rootless.IsRootless() {
 		pids, err := c.Processes()
 		if err != nil {
 			return fmt.Errorf("listing processes of %s: %w", id, err)

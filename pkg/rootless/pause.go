@@ -25,6 +25,9 @@ const PauseArg = "rootless-pause"
 // PIDFile is where the pause process of runRoot keeps its PID.
 func PIDFile(runRoot string) string { return filepath.Join(runRoot, "pause.pid") }
 
+// LockFile serialises the start of runRoot's pause process.
+func LockFile(runRoot string) string { return filepath.Join(runRoot, "pause.lock") }
+
 // PausePID returns the PID of runRoot's pause process, or 0 when there is
 // none alive (no PID file, or its PID is now another process).
 func PausePID(runRoot string) int {
@@ -72,7 +75,7 @@ func Ensure(runRoot string) error {
 // startPauseLocked starts runRoot's pause process under runRoot's pause
 // lock, unless another podlite process started it first.
 func startPauseLocked(runRoot string) (int, error) {
-	lock, err := os.OpenFile(filepath.Join(runRoot, "pause.lock"), os.O_RDWR|os.O_CREATE, 0o600)
+	lock, err := os.OpenFile(LockFile(runRoot), os.O_RDWR|os.O_CREATE, 0o600)
 	if err != nil {
 		return 0, fmt.Errorf("opening the pause lock in %s: %w", runRoot, err)
 	}
