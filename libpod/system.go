@@ -90,6 +90,11 @@ func (r *Runtime) hostInfo() sysinfo.HostInfo {
 	h.Hostname, _ = os.Hostname()
 	h.MemTotal, h.MemFree, h.SwapTotal, h.SwapFree = sysinfo.Memory()
 	var err error
+	if r.cfg.Rootless {
+		if h.IDMappings, err = sysinfo.OwnIDMappings(); err != nil {
+			slog.Warn("reading the rootless ID mappings", "err", err)
+		}
+	}
 	if h.CPUUtilization, err = sysinfo.CPUUtilization(); err != nil {
 		slog.Warn("reading the host's CPU use", "err", err)
 	}

@@ -88,6 +88,11 @@ func TestRootlessInfo(t *testing.T) {
 	if got != want {
 		t.Errorf("info as %s = %q, want %q", u.name, got, want)
 	}
+	start, count := subRange(t, "/etc/subuid", u)
+	maps := strings.TrimSpace(e.MustPodlite("info", "--format", "{{range .Host.IDMappings.UIDMap}}{{.ContainerID}}:{{.HostID}}:{{.Size}} {{end}}").Stdout)
+	if want := fmt.Sprintf("0:%d:1 1:%d:%d", u.uid, start, count); maps != want {
+		t.Errorf("info's UID map as %s = %q, want %q", u.name, maps, want)
+	}
 	if got := strings.TrimSpace(NewEnv(t).MustPodlite("info", "--format", "{{.Host.Security.Rootless}}").Stdout); got != "false" {
 		t.Errorf("info as root: rootless %q, want false", got)
 	}
