@@ -25,6 +25,9 @@ func withRootless(g *generate.Generator, _ *Options) error {
 		return nil
 	}
 	bindSysWithoutNetNS(g.Config)
+	if !rootless.GIDMapped(ttyGID) {
+		dropDevptsGID(g.Config)
+	}
 	if cgroupV2() {
 		return nil
 	}
@@ -56,6 +59,26 @@ func bindSysWithoutNetNS(s *specs.Spec) {
 			s.Mounts[i] = specs.Mount{Destination: "/sys", Type: "bind", Source: "/sys",
 				Options: []string{"rbind", "nosuid", "noexec", "nodev", "ro"}}
 		}
+	}
+}
+
+// ttyGID is the group devpts gives new terminals (gid=5).
+const ttyGID = 5
+
+// dropDevptsGID mounts devpts without gid=5, which the kernel refuses
+// when the namespace does not map that group.
+func dropDevptsGID(s *specs.Spec) {
+	for i, m := range s.Mounts {
+		if m.Type != "devpts" {
+			continue
+		}
+		var opts []string
+		for _, o := range m.Options {
+			if o != "gid=5" {
+				opts = append(opts, o)
+			}
+		}
+		s.Mounts[i].Options = opts
 	}
 }
 

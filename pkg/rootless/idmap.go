@@ -75,3 +75,19 @@ func mapArgs(m []IDMap) []string {
 	}
 	return args
 }
+
+// GIDMapped reports whether group id exists in this process's user
+// namespace (podman drops devpts's gid=5 where the tty group does not:
+// a user without a subordinate range maps one group only).
+func GIDMapped(id int64) bool {
+	maps, err := user.CurrentProcessGIDMap()
+	if err != nil {
+		return false
+	}
+	for _, m := range maps {
+		if id >= m.ID && id < m.ID+m.Count {
+			return true
+		}
+	}
+	return false
+}

@@ -59,8 +59,8 @@ func Ensure(runRoot string) error {
 	if os.Geteuid() == 0 {
 		return nil
 	}
-	if err := os.MkdirAll(runRoot, 0o700); err != nil {
-		return fmt.Errorf("creating rootless runroot %s: %w", runRoot, err)
+	if err := ownDir(runRoot); err != nil {
+		return err
 	}
 	pid := PausePID(runRoot)
 	if pid == 0 {
@@ -70,6 +70,23 @@ func Ensure(runRoot string) error {
 		}
 	}
 	return join(pid)
+}
+
+// ownDir makes dir if needed and checks that it is the user's: a runroot
+// in a shared place ($TMPDIR/podlite-run-UID) that someone else made
+// first must not be used.
+func ownDir(dir string) error {
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return fmt.Errorf("creating rootless runroot %s: %w", dir, err)
+	}
+	st, err := os.Lstat(dir)
+	if err != nil {
+		return fmt.Errorf("checking rootless runroot %s: %w", dir, err)
+	}
+	if sys, ok := st.Sys().(*syscall.Stat_t); !ok || int(sys.Uid) != os.Geteuid() || !st.IsDir() {
+		return fmt.Errorf("rootless runroot %s is not a directory of user %d: %w", dir, os.Geteuid(), define.ErrInvalidArg)
+	}
+	return nil
 }
 
 // startPauseLocked starts runRoot's pause process under runRoot's pause

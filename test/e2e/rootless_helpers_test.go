@@ -38,8 +38,20 @@ var (
 )
 
 // rootlessUser returns the run's ordinary user named podlite-e2e-SUFFIX,
-// creating it on first use.
+// creating it on first use, with subordinate ID ranges.
 func rootlessUser(t *testing.T, suffix string) *testUser {
+	t.Helper()
+	return makeTestUser(t, suffix, true)
+}
+
+// rootlessUserNoRange is rootlessUser for a user useradd gives no
+// subordinate range (as a network user has none).
+func rootlessUserNoRange(t *testing.T, suffix string) *testUser {
+	t.Helper()
+	return makeTestUser(t, suffix, false)
+}
+
+func makeTestUser(t *testing.T, suffix string, ranges bool) *testUser {
 	t.Helper()
 	requireRoot(t)
 	testUsersMu.Lock()
@@ -49,7 +61,11 @@ func rootlessUser(t *testing.T, suffix string) *testUser {
 		return u
 	}
 	if _, err := user.Lookup(name); err != nil {
-		if out, err := exec.Command("useradd", "-m", "-U", "-s", "/bin/sh", name).CombinedOutput(); err != nil {
+		args := []string{"-m", "-U", "-s", "/bin/sh", name}
+		if !ranges {
+			args = append([]string{"-K", "SUB_UID_COUNT=0", "-K", "SUB_GID_COUNT=0"}, args...)
+		}
+		if out, err := exec.Command("useradd", args...).CombinedOutput(); err != nil {
 			t.Fatalf("useradd %s: %v\n%s", name, err, out)
 		}
 	}
@@ -63,8 +79,8 @@ func rootlessUser(t *testing.T, suffix string) *testUser {
 	testUsers[name] = u
 	for _, f := range []string{"/etc/subuid", "/etc/subgid"} {
 		data, err := os.ReadFile(f)
-		if err != nil || !strings.Contains("\n"+string(data), "\n"+name+":") {
-			t.Fatalf("useradd gave %s no range in %s (is SUB_UID_COUNT 0 in /etc/login.defs?)", name, f)
+		if has := err == nil && strings.Contains("\n"+string(data), "\n"+name+":"); has != ranges {
+			t.Fatalf("user %s: a range in %s is %v, want %v (SUB_UID_COUNT in /etc/login.defs?)", name, f, has, ranges)
 		}
 	}
 	workDirOpen.Do(func() {

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"io/fs"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strconv"
 	"strings"
@@ -242,4 +243,51 @@ func TestRootlessRun(t *testing.T) {
 func cgroupV2Host() bool {
 	_, err := os.Stat("/sys/fs/cgroup/cgroup.controllers")
 	return err == nil
+}
+
+// TestRootlessSingleMapping: a user without subordinate ranges gets the
+// namespace of one ID with podman's warning, said on the command that
+// makes it, and still runs the busybox image (whose files are all root's;
+// devpts goes without the tty group, which is not mapped).
+func TestRootlessSingleMapping(t *testing.T) {
+	u := rootlessUserNoRange(t, "norange")
+	e := NewRootlessEnv(t, u)
+	r := e.MustPodlite("unshare", "cat", "/proc/self/uid_map")
+	if got := strings.Fields(r.Stdout); strings.Join(got, " ") != fmt.Sprintf("0 %d 1", u.uid) {
+		t.Errorf("uid_map without a range: %v, want the user alone", got)
+	}
+	if !strings.Contains(r.Stderr, "Using rootless single mapping into the namespace. This might break some images.") {
+		t.Errorf("stderr %q lacks podman's single-mapping warning", r.Stderr)
+	}
+	e.LoadBusybox()
+	if out := e.MustPodlite("run", "--rm", "--network", "none", BusyboxImage, "id", "-u").Stdout; out != "0\n" {
+		t.Errorf("run as a user without ranges: %q", out)
+	}
+}
+
+// TestRootlessFirstCommandsConcurrent: commands started together on a new
+// runroot make one pause process between them, and all run in it.
+func TestRootlessFirstCommandsConcurrent(t *testing.T) {
+	e := NewRootlessEnv(t, rootlessUser(t, "a"))
+	const n = 4
+	results := make(chan *Result, n)
+	for i := 0; i < n; i++ {
+		go func() { results <- e.run(nil, []string{"unshare", "readlink", "/proc/self/ns/user"}) }()
+	}
+	seen := map[string]bool{}
+	for i := 0; i < n; i++ {
+		r := <-results
+		if r.ExitCode != 0 {
+			t.Fatalf("concurrent unshare: exit %d: %s", r.ExitCode, r.Stderr)
+		}
+		seen[strings.TrimSpace(r.Stdout)] = true
+	}
+	pauseNS, err := os.Readlink(fmt.Sprintf("/proc/%d/ns/user", pausePID(e.RunRoot)))
+	if err != nil || len(seen) != 1 || !seen[pauseNS] {
+		t.Errorf("concurrent first commands ran in user namespaces %v, want the pause process's %s (%v)", seen, pauseNS, err)
+	}
+	out, _ := exec.Command("pgrep", "-u", strconv.Itoa(e.User.uid), "-f", "rootless-pause").Output()
+	if pids := strings.Fields(string(out)); len(pids) != 1 {
+		t.Errorf("pause processes of %s: %v, want one", e.User.name, pids)
+	}
 }
