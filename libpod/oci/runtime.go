@@ -4,6 +4,8 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"path/filepath"
+	"strconv"
 	"strings"
 	"syscall"
 
@@ -179,11 +181,8 @@ func (r *Runtime) Signal(id string, sig syscall.Signal, all bool) error {
 	if err != nil {
 		return err
 	}
-	// An ordinary user's container on cgroup v1 has no cgroup to list its
-	// processes from: signalling its init is what is left (SIGKILL to the
-	// init of its PID namespace ends them all).
-	if all && !rootless.IsRootless() {
-		pids, err := c.Processes()
+	if all {
+		pids, err := processes(c)
 		if err != nil {
 			return fmt.Errorf("listing processes of %s: %w", id, err)
 		}
@@ -225,7 +224,38 @@ func (r *Runtime) Processes(id string) ([]int, error) {
 	if err != nil {
 		return nil, err
 	}
-	return c.Processes()
+	return processes(c)
+}
+
+// processes lists c's processes from its cgroup, or, for an ordinary
+// user's container (no cgroup on v1), from its PID namespace.
+func processes(c *libcontainer.Container) ([]int, error) {
+	if !rootless.IsRootless() {
+		return c.Processes()
+	}
+	st, err := c.State()
+	if err != nil {
+		return nil, fmt.Errorf("reading the state of %s: %w", c.ID(), err)
+	}
+	ns, err := os.Readlink(fmt.Sprintf("/proc/%d/ns/pid", st.InitProcessPid))
+	if err != nil {
+		return nil, fmt.Errorf("reading the PID namespace of %s: %w", c.ID(), define.ErrInvalidState)
+	}
+	if own, _ := os.Readlink("/proc/self/ns/pid"); ns == own {
+		return nil, fmt.Errorf("container %s shares the host's PID namespace: listing its processes needs a cgroup, which an ordinary user's container lacks: %w", c.ID(), define.ErrNotSupported)
+	}
+	dirs, err := filepath.Glob("/proc/[0-9]*")
+	if err != nil {
+		return nil, err
+	}
+	var pids []int
+	for _, d := range dirs {
+		if link, err := os.Readlink(d + "/ns/pid"); err == nil && link == ns {
+			pid, _ := strconv.Atoi(filepath.Base(d))
+			pids = append(pids, pid)
+		}
+	}
+	return pids, nil
 }
 
 // Delete removes container id's runtime state and cgroups, killing what is

@@ -211,9 +211,10 @@ func TestRootlessIsolation(t *testing.T) {
 }
 
 // TestRootlessRun: an ordinary user runs a container with no network,
-// as root inside it; limits go with podman's warning (cgroup v1), a
-// detached container stops and is removed, and networking refuses in one
-// line.
+// as root inside it; limits go with podman's warning (cgroup v1); a
+// detached container takes exec, logs and top, stops and is removed;
+// pause and stats (no cgroup on v1), checkpoint and networking refuse in
+// one line.
 func TestRootlessRun(t *testing.T) {
 	e := NewRootlessEnv(t, rootlessUser(t, "a"))
 	e.LoadBusybox()
@@ -227,7 +228,31 @@ func TestRootlessRun(t *testing.T) {
 	if !cgroupV2Host() && !strings.Contains(r.Stderr, "Resource limits are not supported and ignored on cgroups V1 rootless systems") {
 		t.Errorf("--memory on cgroup v1: stderr %q lacks podman's warning", r.Stderr)
 	}
-	e.MustPodlite("run", "-d", "--name", "sleeper", "--network", "none", BusyboxImage, "sleep", "300")
+	e.MustPodlite("run", "-d", "--name", "sleeper", "--network", "none", BusyboxImage, "sh", "-c", "echo up; exec sleep 300")
+	if out := e.MustPodlite("exec", "sleeper", "echo", "in").Stdout; out != "in\n" {
+		t.Errorf("exec as a user: %q", out)
+	}
+	if out := e.MustPodlite("logs", "sleeper").Stdout; out != "up\n" {
+		t.Errorf("logs as a user: %q", out)
+	}
+	// No cgroup lists the processes: top finds them by PID namespace.
+	if out := e.MustPodlite("top", "sleeper", "pid", "args").Stdout; !strings.Contains(out, "sleep 300") {
+		t.Errorf("top as a user: %q", out)
+	}
+	if !cgroupV2Host() {
+		for _, verb := range [][]string{{"pause"}, {"stats", "--no-stream"}} {
+			r := e.Podlite(append(verb, "sleeper")...)
+			expectOneLineError(t, r)
+			if !strings.Contains(r.Stderr, "no cgroup on cgroup v1") {
+				t.Errorf("%s as a user on cgroup v1: %q", verb[0], r.Stderr)
+			}
+		}
+	}
+	r = e.Podlite("container", "checkpoint", "sleeper")
+	expectOneLineError(t, r)
+	if !strings.Contains(r.Stderr, "checkpointing a container requires root") {
+		t.Errorf("checkpoint as a user: %q", r.Stderr)
+	}
 	e.MustPodlite("stop", "-t", "0", "sleeper")
 	if st := strings.TrimSpace(e.MustPodlite("inspect", "--format", "{{.State.Status}}", "sleeper").Stdout); st != "exited" {
 		t.Errorf("after stop: status %q, want exited", st)
