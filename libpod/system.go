@@ -258,3 +258,28 @@ func (r *Runtime) SystemPrune(ctx context.Context, o SystemPruneOptions) (*Syste
 	step(func() ([]string, int64, error) { return r.pruneImages(ctx, o.All, o.Filters) }, &rep.Images)
 	return rep, errors.Join(errs...)
 }
+
+// Migrate makes an ordinary user's next command build the rootless
+// namespace again, as podman's system migrate does after /etc/subuid or
+// /etc/subgid changed: it stops the user's containers (they run in the
+// old namespace) and ends the pause process. As root there is nothing to
+// migrate.
+func (r *Runtime) Migrate(ctx context.Context) error {
+	if !r.cfg.Rootless {
+		return nil
+	}
+	ctrs, err := r.Containers()
+	if err != nil {
+		return err
+	}
+	var errs []error
+	for _, c := range ctrs {
+		if err := c.Stop(ctx, nil); err != nil {
+			errs = append(errs, err)
+		}
+	}
+	if len(errs) > 0 {
+		return fmt.Errorf("migrating: %w; the rootless namespace stays", errors.Join(errs...))
+	}
+	return rootless.StopPause(r.cfg.RunRoot)
+}

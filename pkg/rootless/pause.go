@@ -211,3 +211,18 @@ func join(pid int) error {
 	}
 	return nil
 }
+
+// StopPause ends runRoot's pause process (SIGTERM) and removes its PID
+// file: the namespace lives on in the processes still in it (the caller
+// among them), and the next podlite command makes a new one.
+func StopPause(runRoot string) error {
+	if pid := PausePID(runRoot); pid != 0 {
+		if err := unix.Kill(pid, unix.SIGTERM); err != nil && !errors.Is(err, unix.ESRCH) {
+			return fmt.Errorf("stopping the rootless pause process %d: %w", pid, err)
+		}
+	}
+	if err := os.Remove(PIDFile(runRoot)); err != nil && !errors.Is(err, os.ErrNotExist) {
+		return fmt.Errorf("removing the pause process's PID file: %w", err)
+	}
+	return nil
+}

@@ -316,3 +316,40 @@ func TestRootlessFirstCommandsConcurrent(t *testing.T) {
 		t.Errorf("pause processes of %s: %v, want one", e.User.name, pids)
 	}
 }
+
+// TestRootlessMigrate: after a user's ranges change, system migrate stops
+// the user's containers and ends the pause process; the next command's
+// namespace has the new range, the old one kept it until then.
+func TestRootlessMigrate(t *testing.T) {
+	u := rootlessUser(t, "migrate")
+	e := NewRootlessEnv(t, u)
+	e.LoadBusybox()
+	e.MustPodlite("run", "-d", "--name", "m", "--stop-timeout", "1", "--network", "none", BusyboxImage, "sleep", "300")
+	old := pausePID(e.RunRoot)
+	// A second range, far above what useradd hands out.
+	const extra = "900000000-900065535"
+	if out, err := exec.Command("usermod", "--add-subuids", extra, "--add-subgids", extra, u.name).CombinedOutput(); err != nil {
+		t.Fatalf("usermod: %v\n%s", err, out)
+	}
+	lines := func() int {
+		return len(strings.Split(strings.TrimSpace(e.MustPodlite("unshare", "cat", "/proc/self/uid_map").Stdout), "\n"))
+	}
+	if n := lines(); n != 2 {
+		t.Errorf("before migrate: %d uid_map lines, want the old namespace's 2", n)
+	}
+	e.MustPodlite("system", "migrate")
+	if st := strings.TrimSpace(e.MustPodlite("inspect", "--format", "{{.State.Status}}", "m").Stdout); st != "exited" {
+		t.Errorf("after migrate the container is %q, want exited", st)
+	}
+	if n := lines(); n != 3 {
+		t.Errorf("after migrate: %d uid_map lines, want 3 (the new range)", n)
+	}
+	if now := pausePID(e.RunRoot); now == 0 || now == old {
+		t.Errorf("pause process after migrate: %d (was %d), want a new one", now, old)
+	}
+	e.MustPodlite("start", "m")
+	e.MustPodlite("rm", "-f", "-t", "0", "m")
+	if r := NewEnv(t).Podlite("system", "migrate"); r.ExitCode != 0 {
+		t.Errorf("system migrate as root: exit %d: %s", r.ExitCode, r.Stderr)
+	}
+}
