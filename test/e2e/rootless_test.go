@@ -236,8 +236,8 @@ func TestRootlessRun(t *testing.T) {
 		t.Errorf("logs as a user: %q", out)
 	}
 	// No cgroup lists the processes: top finds them by PID namespace.
-	if out := e.MustPodlite("top", "sleeper", "pid", "args").Stdout; !strings.Contains(out, "sleep 300") {
-		t.Errorf("top as a user: %q", out)
+	if out := e.MustPodlite("top", "sleeper", "user", "args").Stdout; !strings.Contains(out, "root") || !strings.Contains(out, "sleep 300") {
+		t.Errorf("top as a user: %q, want root running sleep 300", out)
 	}
 	if !cgroupV2Host() {
 		for _, verb := range [][]string{{"pause"}, {"stats", "--no-stream"}} {
