@@ -259,6 +259,11 @@ func (g *Globals) Runtime() (*libpod.Runtime, error) {
 	if err != nil {
 		return nil, err
 	}
+	// Completion functions open the runtime without Setup: an ordinary
+	// user's store is only usable inside the rootless namespace.
+	if err := rootless.Ensure(cfg.RunRoot); err != nil {
+		return nil, err
+	}
 	rt, err := libpod.NewRuntime(cfg)
 	if err != nil {
 		return nil, err
