@@ -32,9 +32,11 @@ type testUser struct {
 var (
 	testUsersMu sync.Mutex
 	testUsers   = map[string]*testUser{}
-	// workDirOpen makes the run's work dir (binary, test image archive)
-	// readable by the test users, once.
+	// workDirOpen makes the run's work dir (test image archive) readable
+	// by the test users and copies the binary there, once: the binary under
+	// test may sit in a directory only root may enter (a clone under /root).
 	workDirOpen sync.Once
+	userBinary  string
 )
 
 // rootlessUser returns the run's ordinary user named podlite-e2e-SUFFIX,
@@ -85,6 +87,14 @@ func makeTestUser(t *testing.T, suffix string, ranges bool) *testUser {
 	}
 	workDirOpen.Do(func() {
 		if err := os.Chmod(workDir, 0o755); err != nil {
+			t.Fatal(err)
+		}
+		data, err := os.ReadFile(podliteBinary)
+		if err != nil {
+			t.Fatal(err)
+		}
+		userBinary = filepath.Join(workDir, "podlite-for-users")
+		if err := os.WriteFile(userBinary, data, 0o755); err != nil {
 			t.Fatal(err)
 		}
 	})
@@ -163,7 +173,7 @@ func chownTree(dir string, u *testUser) error {
 // settings, which keep pulls local).
 func (e *Env) userCommand(ctx context.Context, args []string) *exec.Cmd {
 	u := e.User
-	argv := append([]string{"--reuid", strconv.Itoa(u.uid), "--regid", strconv.Itoa(u.gid), "--init-groups", "--", podliteBinary}, args...)
+	argv := append([]string{"--reuid", strconv.Itoa(u.uid), "--regid", strconv.Itoa(u.gid), "--init-groups", "--", userBinary}, args...)
 	cmd := exec.CommandContext(ctx, "setpriv", argv...)
 	cmd.Env = []string{
 		"HOME=" + u.home, "USER=" + u.name, "LOGNAME=" + u.name, "SHELL=/bin/sh",
