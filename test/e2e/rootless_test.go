@@ -213,8 +213,8 @@ func TestRootlessIsolation(t *testing.T) {
 // TestRootlessRun: an ordinary user runs a container with no network,
 // as root inside it; limits go with podman's warning (cgroup v1); a
 // detached container takes exec, logs and top, stops and is removed;
-// pause and stats (no cgroup on v1), checkpoint and networking refuse in
-// one line.
+// pause, stats and update of limits (no cgroup on v1), checkpoint and
+// networking refuse in one line.
 func TestRootlessRun(t *testing.T) {
 	e := NewRootlessEnv(t, rootlessUser(t, "a"))
 	e.LoadBusybox()
@@ -240,7 +240,7 @@ func TestRootlessRun(t *testing.T) {
 		t.Errorf("top as a user: %q, want root running sleep 300", out)
 	}
 	if !cgroupV2Host() {
-		for _, verb := range [][]string{{"pause"}, {"stats", "--no-stream"}} {
+		for _, verb := range [][]string{{"pause"}, {"stats", "--no-stream"}, {"update", "--memory", "64m"}} {
 			r := e.Podlite(append(verb, "sleeper")...)
 			expectOneLineError(t, r)
 			if !strings.Contains(r.Stderr, "no cgroup on cgroup v1") {
