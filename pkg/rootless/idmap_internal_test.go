@@ -1,10 +1,13 @@
 package rootless
 
 import (
+	"errors"
 	"os"
 	"path/filepath"
 	"reflect"
 	"testing"
+
+	"github.com/podlite/podlite/libpod/define"
 )
 
 func TestMappings(t *testing.T) {
@@ -59,5 +62,21 @@ func TestPausePIDRejectsOtherProcesses(t *testing.T) {
 	}
 	if got := PausePID(run); got != 0 {
 		t.Errorf("PID 1 in the file: PausePID = %d, want 0", got)
+	}
+}
+
+func TestOwnDirRefusesSymlinks(t *testing.T) {
+	dir := t.TempDir()
+	if err := ownDir(filepath.Join(dir, "run")); err != nil {
+		t.Fatalf("a new directory of this user: %v", err)
+	}
+	// A runroot path someone made a symlink is not the user's directory,
+	// wherever it points.
+	link := filepath.Join(dir, "link")
+	if err := os.Symlink(filepath.Join(dir, "run"), link); err != nil {
+		t.Fatal(err)
+	}
+	if err := ownDir(link); !errors.Is(err, define.ErrInvalidArg) {
+		t.Errorf("ownDir(symlink) = %v, want ErrInvalidArg", err)
 	}
 }
