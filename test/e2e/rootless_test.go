@@ -167,7 +167,8 @@ func TestRootlessPauseRejoined(t *testing.T) {
 }
 
 // TestRootlessIsolation: a user sees neither root's containers and images
-// nor another user's, cannot open root's store, and leaves root's alone;
+// nor another user's, cannot open root's store, and leaves root's alone
+// (the user's rmi of the same image removes the user's copy only);
 // everything the user's store holds on the host belongs to the user's own
 // IDs.
 func TestRootlessIsolation(t *testing.T) {
@@ -189,6 +190,14 @@ func TestRootlessIsolation(t *testing.T) {
 	expectOneLineError(t, a.Podlite("--root", root.Root, "--runroot", root.RunRoot, "ps", "-a"))
 	if out := root.MustPodlite("ps", "-a", "--format", "{{.Names}}").Stdout; strings.TrimSpace(out) != "shared-name" {
 		t.Errorf("root's containers after the users' commands: %q", out)
+	}
+	a.MustPodlite("rm", "shared-name")
+	a.MustPodlite("rmi", BusyboxImage)
+	if out := a.MustPodlite("images", "-q").Stdout; out != "" {
+		t.Errorf("user a's images after rmi: %q", out)
+	}
+	if out := root.MustPodlite("images", "--format", "{{.Repository}}").Stdout; strings.TrimSpace(out) != "localhost/busybox" {
+		t.Errorf("root's images after user a's rmi: %q", out)
 	}
 	start, count := subRange(t, "/etc/subuid", ua)
 	err := filepath.WalkDir(a.XDG, func(p string, _ fs.DirEntry, err error) error {
