@@ -79,7 +79,8 @@ func TestRootlessUnshare(t *testing.T) {
 
 // TestRootlessInfo: info reports rootless mode, the user's XDG paths and
 // the driver the probe chose (native overlay: this kernel mounts it in a
-// user namespace), and overlay through fuse-overlayfs when configured.
+// user namespace), overlay through fuse-overlayfs when configured, and vfs
+// when asked for.
 func TestRootlessInfo(t *testing.T) {
 	u := rootlessUser(t, "a")
 	e := NewRootlessEnv(t, u)
@@ -108,6 +109,16 @@ func TestRootlessInfo(t *testing.T) {
 		t.Errorf("a container's rootfs with overlay.mount_program: no fuse-overlayfs mount in the user's namespace (%v)", err)
 	}
 	f.MustPodlite(append(fuse, "rm", "-f", "-t", "0", "fz")...)
+
+	v := NewRootlessEnv(t, u)
+	vfs := []string{"--storage-driver", "vfs"}
+	v.MustPodlite(append(vfs, "load", "-q", "-i", busyboxArchivePath(t))...)
+	if out := v.MustPodlite(append(vfs, "run", "--rm", "--network", "none", BusyboxImage, "echo", "vfs")...).Stdout; out != "vfs\n" {
+		t.Errorf("run on vfs as a user: %q", out)
+	}
+	if got := strings.TrimSpace(v.MustPodlite(append(vfs, "info", "--format", "{{.Store.GraphDriverName}}")...).Stdout); got != "vfs" {
+		t.Errorf("info with --storage-driver vfs: %q", got)
+	}
 }
 
 // requireUserDevice fails t unless an ordinary user may open dev (the
