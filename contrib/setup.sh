@@ -37,6 +37,10 @@ packages=(
 	# Tests: podman, with runc and conmon, makes the archives podlite must
 	# import; recommends are off, so Debian's criu stays out.
 	podman runc conmon
+	# Rootless mode: newuidmap/newgidmap (setuid helpers that map a user's
+	# /etc/subuid ranges), the user-mode network tools, and fuse-overlayfs
+	# where the kernel's overlay cannot mount in a user namespace.
+	uidmap slirp4netns passt fuse-overlayfs
 	# CRIU's build dependencies. Never Debian's criu package itself.
 	libprotobuf-dev libprotobuf-c-dev protobuf-c-compiler protobuf-compiler
 	python3-protobuf libnl-3-dev libcap-dev libnet1-dev libbsd-dev
@@ -130,7 +134,26 @@ install_checkpointctl() {
 	echo "$checkpointctl_version" >"$stamp"
 }
 
+# rootless_devices lets ordinary users open /dev/net/tun (slirp4netns and
+# pasta make their tap device with it) and /dev/fuse (fuse-overlayfs), as
+# distributions set them; a fresh machine here has both at 0600. The modes
+# do not survive a reboot: this runs again then (it is idempotent).
+rootless_devices() {
+	local dev
+	for dev in /dev/net/tun /dev/fuse; do
+		if [ ! -c "$dev" ]; then
+			log "$dev is missing: rootless networking or fuse-overlayfs will not work"
+			continue
+		fi
+		if [ "$(stat -c %a "$dev")" != 666 ]; then
+			chmod 0666 "$dev"
+			log "$dev is now mode 0666 for rootless users"
+		fi
+	done
+}
+
 install_packages
+rootless_devices
 check_go
 install_checkpointctl
 if ! criu_ok; then

@@ -299,6 +299,9 @@ func (r *Runtime) containerConfig(opts *CreateOptions) (*define.ContainerConfig,
 	if err != nil {
 		return nil, nil, nil, err
 	}
+	if err := r.refuseRootlessNetwork(netChoice); err != nil {
+		return nil, nil, nil, err
+	}
 	netMode := netChoice.Mode
 	mounts, err := mountFlags(opts)
 	if err != nil {
@@ -366,6 +369,15 @@ func (c *Container) generateSpec(specOpts *spec.Options, mounts []spec.Mount) er
 		}
 	}
 	return nil
+}
+
+// refuseRootlessNetwork stops an ordinary user's container that would
+// join CNI networks: podlite cannot make them without root yet.
+func (r *Runtime) refuseRootlessNetwork(c netconf.Choice) error {
+	if !r.cfg.Rootless || c.Networks == nil {
+		return nil
+	}
+	return fmt.Errorf("rootless networking is not implemented yet: use --network none, host, ns:PATH or container:NAME: %w", define.ErrNotSupported)
 }
 
 // networkFlags reads --network, --ip, --mac-address and -p, and checks

@@ -13,6 +13,9 @@ import (
 // previous report (nil for the first). A container that does not run
 // reports zeros, as in podman's `stats -a`.
 func (c *Container) Stats(prev *stats.ContainerStats) (*stats.ContainerStats, error) {
+	if err := c.rt.needCgroups("stats of container " + c.config.Name); err != nil {
+		return nil, err
+	}
 	var st *stats.ContainerStats
 	err := c.withLock(func() error {
 		if c.state.Status != define.StatusRunning && c.state.Status != define.StatusPaused {

@@ -120,6 +120,9 @@ func (c *Container) Restart(ctx context.Context, timeout *uint) error {
 
 // Pause freezes the container's processes.
 func (c *Container) Pause(ctx context.Context) error {
+	if err := c.rt.needCgroups("pausing container " + c.config.Name); err != nil {
+		return err
+	}
 	return c.withLock(func() error {
 		if c.state.Status != define.StatusRunning {
 			return fmt.Errorf("cannot pause container %s: it is %s: %w", c.config.Name, c.state.Status, define.ErrInvalidState)

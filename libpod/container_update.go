@@ -25,6 +25,14 @@ type UpdateOptions struct {
 	Restart *string
 }
 
+// changesResources reports whether o changes anything but the restart
+// policy.
+func (o UpdateOptions) changesResources() bool {
+	return o.Memory != nil || o.MemoryReservation != nil || o.MemorySwap != nil || o.MemorySwappiness != nil ||
+		o.CPUShares != nil || o.CPUPeriod != nil || o.CPUQuota != nil || o.CPUs != nil ||
+		o.CPUsetCPUs != nil || o.CPUsetMems != nil || o.PidsLimit != nil || o.BlkioWeight != nil
+}
+
 // Update changes the container's resources, in its live cgroups when it
 // runs, and records them (and a new restart policy) in its state, so that
 // later starts keep them.
@@ -36,6 +44,11 @@ func (c *Container) Update(ctx context.Context, o UpdateOptions) error {
 			return err
 		}
 		policy = &p
+	}
+	if o.changesResources() {
+		if err := c.rt.needCgroups("updating the resources of container " + c.config.Name); err != nil {
+			return err
+		}
 	}
 	err := c.withLock(func() error {
 		res, err := c.updatedResources(o)

@@ -71,6 +71,7 @@
 //	NETWORK_STATE_DIR/ipam/          the network domain's leases, shared by its roots
 //	                                 (/var/lib/podlite/networks, pkg/network doc.go)
 //	RUNROOT/alive                    this boot has been seen
+//	RUNROOT/pause.pid, pause.lock    an ordinary user's pause process (pkg/rootless)
 //	RUNROOT/locks/ID                 per-container locks
 //	RUNROOT/runtime/ID/              libcontainer's state
 //	RUNROOT/containers/ID/           config.json (spec of this start), pid, exit, stdin;

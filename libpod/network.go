@@ -92,6 +92,11 @@ func (r *Runtime) Networks(filters ...string) ([]*network.Network, error) {
 		return nil, err
 	}
 	mgr, err := r.Network()
+	if r.cfg.Rootless && errors.Is(err, define.ErrNotSupported) {
+		// An ordinary user has no networks until rootless networking
+		// exists: listing and pruning them finds none.
+		return nil, nil
+	}
 	if err != nil {
 		return nil, err
 	}
@@ -187,7 +192,7 @@ func (r *Runtime) RemoveNetwork(ctx context.Context, name string, force bool, st
 // cannot remove and returns all such errors joined.
 func (r *Runtime) PruneNetworks(filters ...string) ([]string, error) {
 	nets, err := r.Networks(filters...)
-	if err != nil {
+	if err != nil || len(nets) == 0 {
 		return nil, err
 	}
 	users, err := r.networkUsers()
@@ -310,6 +315,11 @@ type networkManager struct {
 // Network returns the CNI network manager, opening it on first use.
 func (r *Runtime) Network() (network.Manager, error) {
 	r.net.once.Do(func() {
+		if r.cfg.Rootless {
+			// CNI's bridges and firewall rules need the host's root.
+			r.net.err = fmt.Errorf("rootless networking is not implemented yet: %w", define.ErrNotSupported)
+			return
+		}
 		r.net.mgr, r.net.err = network.New(network.Options{
 			ConfigDir:        r.cfg.NetworkConfigDir,
 			PluginDirs:       r.cfg.CNIPluginDirs,

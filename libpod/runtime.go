@@ -15,6 +15,7 @@ import (
 	"github.com/podlite/podlite/libpod/lock"
 	"github.com/podlite/podlite/libpod/state"
 	"github.com/podlite/podlite/libpod/storage"
+	"github.com/podlite/podlite/libpod/sysinfo"
 )
 
 // Runtime is podlite's engine for one root/runroot pair. It is created per
@@ -66,6 +67,24 @@ func NewRuntime(cfg *config.Config) (*Runtime, error) {
 	return r, nil
 }
 
+// needCgroups refuses what needs the container's cgroup where an ordinary
+// user's container has none (cgroup v1), as podman does.
+func (r *Runtime) needCgroups(what string) error {
+	if !r.cfg.Rootless || sysinfo.CgroupsVersion() != "v1" {
+		return nil
+	}
+	return fmt.Errorf("%s: an ordinary user's containers have no cgroup on cgroup v1: %w", what, define.ErrNotSupported)
+}
+
+// needRoot refuses what podlite does not do rootless yet, in podman's
+// words ("checkpointing a container requires root").
+func (r *Runtime) needRoot(what string) error {
+	if !r.cfg.Rootless {
+		return nil
+	}
+	return fmt.Errorf("%s requires root (rootless checkpoint and restore are not implemented yet): %w", what, define.ErrNotSupported)
+}
+
 // Config returns the runtime's configuration.
 func (r *Runtime) Config() *config.Config { return r.cfg }
 
@@ -73,8 +92,8 @@ func (r *Runtime) Config() *config.Config { return r.cfg }
 func (r *Runtime) Storage() (*storage.Store, error) {
 	r.storageOnce.Do(func() {
 		r.storage, r.storageErr = storage.New(storage.Options{
-			Root:          filepath.Join(r.cfg.Root, "storage"),
-			RunRoot:       filepath.Join(r.cfg.RunRoot, "storage"),
+			Root:          r.cfg.StorageRoot(),
+			RunRoot:       r.cfg.StorageRunRoot(),
 			Driver:        r.cfg.StorageDriver,
 			Rootless:      r.cfg.Rootless,
 			DriverOptions: r.cfg.StorageOptions,

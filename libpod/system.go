@@ -17,6 +17,7 @@ import (
 	"github.com/podlite/podlite/libpod/sysinfo"
 	"github.com/podlite/podlite/pkg/criu"
 	"github.com/podlite/podlite/pkg/network"
+	"github.com/podlite/podlite/pkg/rootless"
 )
 
 // Info gathers host, store and build information in podman's shape;
@@ -90,6 +91,11 @@ func (r *Runtime) hostInfo() sysinfo.HostInfo {
 	h.Hostname, _ = os.Hostname()
 	h.MemTotal, h.MemFree, h.SwapTotal, h.SwapFree = sysinfo.Memory()
 	var err error
+	if r.cfg.Rootless {
+		if h.IDMappings, err = sysinfo.OwnIDMappings(); err != nil {
+			slog.Warn("reading the rootless ID mappings", "err", err)
+		}
+	}
 	if h.CPUUtilization, err = sysinfo.CPUUtilization(); err != nil {
 		slog.Warn("reading the host's CPU use", "err", err)
 	}
@@ -137,10 +143,13 @@ func (r *Runtime) Reset() error {
 		}
 	}
 	// Networks go after the containers that used them, unless other
-	// roots of the domain still hold addresses on them.
-	if mgr, err := r.Network(); err != nil {
+	// roots of the domain still hold addresses on them. An ordinary
+	// user has none (rootless networking does not exist yet).
+	switch mgr, err := r.Network(); {
+	case r.cfg.Rootless:
+	case err != nil:
 		errs = append(errs, err)
-	} else {
+	default:
 		inUse, err := mgr.RemoveUnused()
 		if err != nil {
 			errs = append(errs, err)
@@ -161,8 +170,11 @@ func (r *Runtime) Reset() error {
 	if err := os.RemoveAll(r.networkCacheDir()); err != nil {
 		errs = append(errs, err)
 	}
+	// An ordinary user's pause process holds the namespace this very
+	// command runs in: its PID file and lock stay with it.
+	keep := []string{r.networkStateDir(), rootless.PIDFile(r.cfg.RunRoot), rootless.LockFile(r.cfg.RunRoot)}
 	for _, dir := range []string{r.cfg.Root, r.cfg.RunRoot} {
-		if err := removeContentsExcept(dir, r.networkStateDir()); err != nil {
+		if err := removeContentsExcept(dir, keep...); err != nil {
 			errs = append(errs, err)
 		}
 	}
@@ -172,23 +184,28 @@ func (r *Runtime) Reset() error {
 	return nil
 }
 
-// removeContentsExcept empties dir but for keep and the directories
-// leading to it.
-func removeContentsExcept(dir, keep string) error {
+// removeContentsExcept empties dir but for the paths in keep and the
+// directories leading to them.
+func removeContentsExcept(dir string, keep ...string) error {
 	entries, err := os.ReadDir(dir)
 	if errors.Is(err, os.ErrNotExist) {
 		return nil
 	} else if err != nil {
 		return fmt.Errorf("reading %s: %w", dir, err)
 	}
-	keep = filepath.Clean(keep)
 	var errs []error
 	for _, e := range entries {
 		path := filepath.Join(dir, e.Name())
+		kept, below := false, false
+		for _, k := range keep {
+			k = filepath.Clean(k)
+			kept = kept || path == k
+			below = below || strings.HasPrefix(k, path+"/")
+		}
 		switch {
-		case path == keep:
-		case strings.HasPrefix(keep, path+"/") && e.IsDir():
-			errs = append(errs, removeContentsExcept(path, keep))
+		case kept:
+		case below && e.IsDir():
+			errs = append(errs, removeContentsExcept(path, keep...))
 		default:
 			if err := os.RemoveAll(path); err != nil {
 				errs = append(errs, fmt.Errorf("removing %s: %w", path, err))
@@ -318,4 +335,29 @@ func (r *Runtime) volumesDiskUsage() ([]sysinfo.DfVolume, error) {
 		out = append(out, dv)
 	}
 	return out, nil
+}
+
+// Migrate makes an ordinary user's next command build the rootless
+// namespace again, as podman's system migrate does after /etc/subuid or
+// /etc/subgid changed: it stops the user's containers (they run in the
+// old namespace) and ends the pause process. As root there is nothing to
+// migrate.
+func (r *Runtime) Migrate(ctx context.Context) error {
+	if !r.cfg.Rootless {
+		return nil
+	}
+	ctrs, err := r.Containers()
+	if err != nil {
+		return err
+	}
+	var errs []error
+	for _, c := range ctrs {
+		if err := c.Stop(ctx, nil); err != nil {
+			errs = append(errs, err)
+		}
+	}
+	if len(errs) > 0 {
+		return fmt.Errorf("migrating: %w; the rootless namespace stays", errors.Join(errs...))
+	}
+	return rootless.StopPause(r.cfg.RunRoot)
 }

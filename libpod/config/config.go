@@ -7,6 +7,8 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+
+	"github.com/podlite/podlite/pkg/rootless"
 )
 
 // Config is every setting that decides where podlite keeps things and how it
@@ -84,7 +86,7 @@ func Default() *Config {
 		EventsLogger:            EventsFile,
 		PullRetries:             3,
 	}
-	if os.Geteuid() != 0 {
+	if rootless.IsRootless() {
 		c.Rootless = true
 		c.Root = filepath.Join(xdgDir("XDG_DATA_HOME", ".local/share"), "podlite")
 		c.RunRoot = filepath.Join(runtimeDir(), "podlite")
@@ -113,6 +115,12 @@ func (c *Config) Volumes() string {
 	return filepath.Join(c.Root, "volumes")
 }
 
+// StorageRoot is where the image store keeps images and layers.
+func (c *Config) StorageRoot() string { return filepath.Join(c.Root, "storage") }
+
+// StorageRunRoot is the image store's volatile bookkeeping.
+func (c *Config) StorageRunRoot() string { return filepath.Join(c.RunRoot, "storage") }
+
 func xdgDir(env, fallback string) string {
 	if d := os.Getenv(env); d != "" {
 		return d
@@ -128,5 +136,5 @@ func runtimeDir() string {
 	if d := os.Getenv("XDG_RUNTIME_DIR"); d != "" {
 		return d
 	}
-	return filepath.Join(os.TempDir(), fmt.Sprintf("podlite-run-%d", os.Geteuid()))
+	return filepath.Join(os.TempDir(), fmt.Sprintf("podlite-run-%d", rootless.UID()))
 }

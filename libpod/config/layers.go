@@ -10,6 +10,7 @@ import (
 	"github.com/BurntSushi/toml"
 
 	"github.com/podlite/podlite/libpod/define"
+	"github.com/podlite/podlite/pkg/rootless"
 )
 
 // Environment variables naming config files, as podman's CONTAINERS_CONF
@@ -44,7 +45,7 @@ type Layers struct {
 // name is looked up in the podlite.conf.modules directories); then
 // $PODLITE_CONFIG_OVERRIDE.
 func Resolve(explicit string, modules []string) (*Layers, error) {
-	return resolve(explicit, modules, os.Geteuid() != 0)
+	return resolve(explicit, modules, rootless.IsRootless())
 }
 
 func resolve(explicit string, modules []string, rootless bool) (*Layers, error) {

@@ -4,6 +4,8 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"path/filepath"
+	"strconv"
 	"strings"
 	"syscall"
 
@@ -16,6 +18,7 @@ import (
 
 	"github.com/podlite/podlite/libpod/define"
 	"github.com/podlite/podlite/libpod/spec"
+	"github.com/podlite/podlite/pkg/rootless"
 )
 
 // Init is the entry point of a re-executed "podlite init": it becomes the
@@ -96,6 +99,9 @@ func (r *Runtime) createAnd(id string, s *specs.Spec, stdio Stdio, act func(*lib
 		CgroupName:   id,
 		Spec:         s,
 		RootlessEUID: os.Geteuid() != 0,
+		// Inside the rootless namespace podlite is root, but the host
+		// gives it no cgroup to make: errors there are tolerated.
+		RootlessCgroups: rootless.IsRootless(),
 	})
 	if err != nil {
 		return nil, fmt.Errorf("converting the OCI spec of %s: %v: %w", id, err, define.ErrInvalidArg)
@@ -176,7 +182,7 @@ func (r *Runtime) Signal(id string, sig syscall.Signal, all bool) error {
 		return err
 	}
 	if all {
-		pids, err := c.Processes()
+		pids, err := processes(c)
 		if err != nil {
 			return fmt.Errorf("listing processes of %s: %w", id, err)
 		}
@@ -218,7 +224,38 @@ func (r *Runtime) Processes(id string) ([]int, error) {
 	if err != nil {
 		return nil, err
 	}
-	return c.Processes()
+	return processes(c)
+}
+
+// processes lists c's processes from its cgroup, or, for an ordinary
+// user's container (no cgroup on v1), from its PID namespace.
+func processes(c *libcontainer.Container) ([]int, error) {
+	if !rootless.IsRootless() {
+		return c.Processes()
+	}
+	st, err := c.State()
+	if err != nil {
+		return nil, fmt.Errorf("reading the state of %s: %w", c.ID(), err)
+	}
+	ns, err := os.Readlink(fmt.Sprintf("/proc/%d/ns/pid", st.InitProcessPid))
+	if err != nil {
+		return nil, fmt.Errorf("reading the PID namespace of %s: %w", c.ID(), define.ErrInvalidState)
+	}
+	if own, _ := os.Readlink("/proc/self/ns/pid"); ns == own {
+		return nil, fmt.Errorf("container %s shares the host's PID namespace: listing its processes needs a cgroup, which an ordinary user's container lacks: %w", c.ID(), define.ErrNotSupported)
+	}
+	dirs, err := filepath.Glob("/proc/[0-9]*")
+	if err != nil {
+		return nil, err
+	}
+	var pids []int
+	for _, d := range dirs {
+		if link, err := os.Readlink(d + "/ns/pid"); err == nil && link == ns {
+			pid, _ := strconv.Atoi(filepath.Base(d))
+			pids = append(pids, pid)
+		}
+	}
+	return pids, nil
 }
 
 // Delete removes container id's runtime state and cgroups, killing what is

@@ -83,7 +83,7 @@ func Generate(o *Options) (*specs.Spec, error) {
 	}
 	g.HostSpecific = true
 	for _, step := range []func(*generate.Generator, *Options) error{
-		withProcess, withCapabilities, withMounts, withNamespaces, withResources, withRlimits, withShape,
+		withProcess, withCapabilities, withMounts, withNamespaces, withResources, withRlimits, withShape, withRootless,
 	} {
 		if err := step(&g, o); err != nil {
 			return nil, err

@@ -5,6 +5,9 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"strings"
+
+	"golang.org/x/sys/unix"
 
 	cstorage "go.podman.io/storage"
 	"go.podman.io/storage/types"
@@ -49,7 +52,8 @@ func New(o Options) (*Store, error) {
 		return nil, fmt.Errorf("opening image store: root and runroot must be set: %w", define.ErrInvalidArg)
 	}
 	var errs []error
-	for _, driver := range candidateDrivers(o) {
+	for _, c := range candidateDrivers(o) {
+		driver := c.driver
 		opts := types.StoreOptions{
 			GraphRoot:       o.Root,
 			RunRoot:         o.RunRoot,
@@ -67,32 +71,72 @@ func New(o Options) (*Store, error) {
 			opts.GraphDriverOptions = []string{"vfs.ignore_chown_errors=true"}
 		}
 		opts.GraphDriverOptions = append(opts.GraphDriverOptions, o.DriverOptions...)
+		opts.GraphDriverOptions = append(opts.GraphDriverOptions, c.options...)
 		s, err := cstorage.GetStore(opts)
 		if err == nil {
 			return &Store{store: s, root: o.Root}, nil
 		}
-		errs = append(errs, fmt.Errorf("%s driver: %w", driver, err))
+		errs = append(errs, fmt.Errorf("%s: %w", c, err))
 	}
 	return nil, fmt.Errorf("opening image store in %s: %w: %w", o.Root, errors.Join(errs...), define.ErrUnavailable)
 }
 
-// candidateDrivers lists the graph drivers New tries, in order.
-func candidateDrivers(o Options) []string {
-	if o.Driver != "" {
-		return []string{o.Driver}
+// FuseOverlayfs is the overlay mount program tried where the kernel's
+// overlay cannot mount (an ordinary user's namespace on an older kernel).
+var FuseOverlayfs = "/usr/bin/fuse-overlayfs"
+
+// candidate is one way New tries to open the store: a driver and the
+// options that make it work.
+type candidate struct {
+	driver  string
+	options []string
+}
+
+func (c candidate) String() string {
+	if len(c.options) > 0 {
+		return fmt.Sprintf("%s driver with %v", c.driver, c.options)
 	}
+	return c.driver + " driver"
+}
+
+// candidateDrivers lists the ways New tries, in order: overlay, then (for
+// an ordinary user, as podman) overlay through fuse-overlayfs, then vfs.
+func candidateDrivers(o Options) []candidate {
+	if o.Driver != "" {
+		return []candidate{{driver: o.Driver}}
+	}
+	fuse := fuseCandidate(o)
 	// A store keeps the driver it was created with: its layers only make
 	// sense to that driver.
-	for _, d := range []string{DriverOverlay, DriverVFS} {
-		if _, err := os.Stat(filepath.Join(o.Root, d+"-layers")); err == nil {
-			return []string{d}
-		}
+	if _, err := os.Stat(filepath.Join(o.Root, DriverOverlay+"-layers")); err == nil {
+		return append([]candidate{{driver: DriverOverlay}}, fuse...)
+	}
+	if _, err := os.Stat(filepath.Join(o.Root, DriverVFS+"-layers")); err == nil {
+		return []candidate{{driver: DriverVFS}}
 	}
 	if o.Rootless && os.Geteuid() != 0 {
 		// Outside a user namespace an ordinary user cannot mount overlay.
-		return []string{DriverVFS}
+		return []candidate{{driver: DriverVFS}}
 	}
-	return []string{DriverOverlay, DriverVFS}
+	return append(append([]candidate{{driver: DriverOverlay}}, fuse...), candidate{driver: DriverVFS})
+}
+
+// fuseCandidate is overlay through fuse-overlayfs for an ordinary user
+// whose options name no mount program of their own, where the program and
+// /dev/fuse can be used.
+func fuseCandidate(o Options) []candidate {
+	if !o.Rootless {
+		return nil
+	}
+	for _, opt := range o.DriverOptions {
+		if strings.Contains(opt, "mount_program") {
+			return nil
+		}
+	}
+	if unix.Access(FuseOverlayfs, unix.X_OK) != nil || unix.Access("/dev/fuse", unix.R_OK|unix.W_OK) != nil {
+		return nil
+	}
+	return []candidate{{driver: DriverOverlay, options: []string{"overlay.mount_program=" + FuseOverlayfs}}}
 }
 
 // Driver returns the graph driver in use.

@@ -202,3 +202,37 @@ func SeccompEnabled() bool {
 	b, err := os.ReadFile("/proc/self/status")
 	return err == nil && strings.Contains(string(b), "\nSeccomp:")
 }
+
+// OwnIDMappings reads this process's user namespace maps, as info shows
+// them for an ordinary user (in podman's layout: 0 is the user, 1.. the
+// subordinate range).
+func OwnIDMappings() (IDMappings, error) {
+	var m IDMappings
+	for _, f := range []struct {
+		path string
+		dst  *[]IDMap
+	}{{"/proc/self/uid_map", &m.UIDMap}, {"/proc/self/gid_map", &m.GIDMap}} {
+		data, err := os.ReadFile(f.path)
+		if err != nil {
+			return IDMappings{}, fmt.Errorf("reading %s: %w", f.path, err)
+		}
+		*f.dst, err = parseIDMap(string(data))
+		if err != nil {
+			return IDMappings{}, fmt.Errorf("reading %s: %w", f.path, err)
+		}
+	}
+	return m, nil
+}
+
+// parseIDMap reads the lines of a uid_map or gid_map.
+func parseIDMap(text string) ([]IDMap, error) {
+	var out []IDMap
+	for _, line := range strings.Split(strings.TrimSpace(text), "\n") {
+		var e IDMap
+		if _, err := fmt.Sscan(line, &e.ContainerID, &e.HostID, &e.Size); err != nil {
+			return nil, fmt.Errorf("bad map line %q: %w", line, err)
+		}
+		out = append(out, e)
+	}
+	return out, nil
+}

@@ -65,9 +65,21 @@ func readProcess(hostPID int) (*process, error) {
 	if l, err := os.ReadFile(filepath.Join(dir, "attr", "current")); err == nil {
 		p.label = strings.Trim(string(l), "\n\x00")
 	}
+	// The maps say how the process's namespace sees the IDs this one
+	// reads; in this process's own namespace (an ordinary user's
+	// container shares it) the IDs read are already the container's.
+	if ns, err := os.Readlink(filepath.Join(dir, "ns", "user")); err == nil && ns == ownUserNS() {
+		return p, nil
+	}
 	p.uidMap, _ = readIDMap(filepath.Join(dir, "uid_map"))
 	p.gidMap, _ = readIDMap(filepath.Join(dir, "gid_map"))
 	return p, nil
+}
+
+// ownUserNS is this process's user namespace ("" when unreadable).
+func ownUserNS() string {
+	ns, _ := os.Readlink("/proc/self/ns/user")
+	return ns
 }
 
 // parseStat reads the fields after the command name, which may hold

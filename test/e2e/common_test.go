@@ -71,6 +71,7 @@ func runTests(m *testing.M) int {
 	}
 	host := snapshotHost()
 	code := m.Run()
+	removeTestUsers()
 	if changed := host.changes(snapshotHost()); len(changed) > 0 {
 		fmt.Fprintf(os.Stderr, "e2e: the run changed the host's own podlite state:\n  %s\n", strings.Join(changed, "\n  "))
 		code = max(code, 1)
@@ -139,7 +140,12 @@ type Env struct {
 	// podlite runs in, as on a host of its own. It is joined with
 	// nsenter --net, not ip netns exec, whose private mount namespace
 	// would hide the mounts one command makes from the next.
-	Netns  string
+	Netns string
+	// User, when set, is the ordinary user podlite runs as, with its XDG
+	// directories under XDG (NewRootlessEnv): no --root, --runroot or
+	// --config, its defaults are what is tested.
+	User   *testUser
+	XDG    string
 	leaks  *leakCheck
 	domain *netDomain
 }
@@ -209,6 +215,9 @@ func (e *Env) Command(args ...string) *exec.Cmd {
 }
 
 func (e *Env) commandContext(ctx context.Context, args []string) *exec.Cmd {
+	if e.User != nil {
+		return e.userCommand(ctx, e.args(args))
+	}
 	if e.Netns != "" {
 		argv := append([]string{"--net=" + e.Netns, "--", podliteBinary}, e.args(args)...)
 		return exec.CommandContext(ctx, "nsenter", argv...)
@@ -218,6 +227,9 @@ func (e *Env) commandContext(ctx context.Context, args []string) *exec.Cmd {
 
 func (e *Env) args(args []string) []string {
 	global := []string{"--root", e.Root, "--runroot", e.RunRoot, "--config", e.Config}
+	if e.User != nil {
+		global = nil
+	}
 	if d := os.Getenv("PODLITE_TEST_STORAGE_DRIVER"); d != "" {
 		global = append(global, "--storage-driver", d)
 	}

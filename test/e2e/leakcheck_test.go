@@ -37,7 +37,11 @@ import (
 //	          RUNROOT/containers/ID, RUNROOT/runtime/ID and
 //	          containers/storage's ROOT/storage/*-containers/ID
 //	process   processes whose command line, cwd, root or cgroup names the
-//	          root, the runroot or a container
+//	          root, the runroot or a container; for a rootless env, its
+//	          pause process too once the env has stopped it
+//
+// A rootless env's mounts are looked for in its pause process's mount
+// namespace as well as the host's.
 
 // leakSettle is how long a leak may take to go: a container's exit
 // command may still be finishing when rm -af returns.
@@ -67,6 +71,9 @@ type leakCheck struct {
 	// shared holds bridges and subnets (CIDR) that networks outside the
 	// env declare too.
 	shared map[string]bool
+	// allowPause lets a rootless env's pause process live: it is checked
+	// before the env stops it, and again after.
+	allowPause bool
 	// mu guards ids and networks while observe runs: a test may run
 	// commands from several goroutines at once.
 	mu sync.Mutex
@@ -85,6 +92,9 @@ func newLeakCheck(e *Env) *leakCheck {
 	l := &leakCheck{
 		env: e, dir: filepath.Dir(e.Root), sharedConflists: map[string]bool{},
 		ids: map[string]bool{}, networks: map[string]envNetwork{}, gone: map[string]bool{}, shared: map[string]bool{},
+	}
+	if e.XDG != "" {
+		l.dir = e.XDG
 	}
 	if !l.ownsPath(e.NetConfigDir) {
 		files, _ := filepath.Glob(filepath.Join(e.NetConfigDir, "*.conflist"))
@@ -412,6 +422,13 @@ func (l *leakCheck) mounts() []string {
 		l.env.T.Errorf("leak check: %v", err)
 		return nil
 	}
+	if pid := pausePID(l.env.RunRoot); l.env.User != nil && pid != 0 {
+		// The user's namespace: gone with its pause process, so ignore
+		// a read failure then.
+		if ns, err := os.ReadFile(fmt.Sprintf("/proc/%d/mountinfo", pid)); err == nil {
+			raw = append(raw, ns...)
+		}
+	}
 	netnsDir := filepath.Join(l.env.RunRoot, "netns")
 	var out []string
 	for _, line := range strings.Split(string(raw), "\n") {
@@ -575,9 +592,13 @@ func (p envProcess) String() string {
 func (l *leakCheck) envProcesses() []envProcess {
 	procs, _ := filepath.Glob("/proc/[0-9]*")
 	self := fmt.Sprint(os.Getpid())
+	pause := ""
+	if l.allowPause {
+		pause = fmt.Sprint(pausePID(l.env.RunRoot))
+	}
 	var out []envProcess
 	for _, p := range procs {
-		if filepath.Base(p) == self {
+		if filepath.Base(p) == self || filepath.Base(p) == pause {
 			continue
 		}
 		raw, err := os.ReadFile(filepath.Join(p, "cmdline"))

@@ -14,6 +14,7 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"testing"
 	"time"
 )
 
@@ -45,15 +46,22 @@ var (
 // name, BusyboxImage. The archive is built once per test run.
 func (e *Env) LoadBusybox() string {
 	e.T.Helper()
+	e.MustPodlite("load", "-q", "-i", busyboxArchivePath(e.T))
+	return BusyboxImage
+}
+
+// busyboxArchivePath returns the busybox test image's oci-archive, built
+// on first use.
+func busyboxArchivePath(t *testing.T) string {
+	t.Helper()
 	busyboxOnce.Do(func() {
 		busyboxArchive = filepath.Join(workDir, "busybox-oci.tar")
 		busyboxErr = writeBusyboxArchive(busyboxArchive)
 	})
 	if busyboxErr != nil {
-		e.T.Fatalf("building the busybox test image: %v", busyboxErr)
+		t.Fatalf("building the busybox test image: %v", busyboxErr)
 	}
-	e.MustPodlite("load", "-q", "-i", busyboxArchive)
-	return BusyboxImage
+	return busyboxArchive
 }
 
 // tarEntry is one member of a layer.

@@ -31,8 +31,8 @@ func newRootCommand(g *common.Globals) *cobra.Command {
 		// --config) while the global stays usable before the command.
 		TraverseChildren: true,
 		Args:             common.NoArgs,
-		PersistentPreRunE: func(*cobra.Command, []string) error {
-			return g.Setup()
+		PersistentPreRunE: func(cmd *cobra.Command, _ []string) error {
+			return g.Setup(cmd)
 		},
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			return cmd.Help()

@@ -13,6 +13,7 @@ import (
 	"github.com/podlite/podlite/libpod/config"
 	"github.com/podlite/podlite/libpod/define"
 	"github.com/podlite/podlite/pkg/logging"
+	"github.com/podlite/podlite/pkg/rootless"
 )
 
 // Globals are the root command's persistent flags and the runtime they open.
@@ -92,16 +93,47 @@ var refusedGlobals = []struct{ flag, why string }{
 	{"imagestore", "podlite keeps images in its --root storage only"},
 }
 
-// Setup acts on the global flags before any command runs: it checks them,
-// sets up logging and redirects podlite's output.
-func (g *Globals) Setup() error {
+// Setup acts on the global flags before cmd runs: it checks them, sets up
+// logging, moves an ordinary user's process into the rootless namespace
+// and redirects podlite's output.
+func (g *Globals) Setup(cmd *cobra.Command) error {
 	if err := logging.Setup(g.LogLevel, os.Stderr, g.Syslog); err != nil {
 		return err
 	}
 	if err := g.refuse(); err != nil {
 		return err
 	}
+	if err := g.enterNamespace(cmd); err != nil {
+		return err
+	}
 	return g.redirect()
+}
+
+// enterNamespace re-executes an ordinary user's command inside the user's
+// rootless namespace (it does not return then), as podman does before
+// every command that touches containers or storage.
+func (g *Globals) enterNamespace(cmd *cobra.Command) error {
+	if os.Geteuid() == 0 || !needsNamespace(cmd) {
+		return nil
+	}
+	cfg, err := g.Config()
+	if err != nil {
+		return err
+	}
+	return rootless.Ensure(cfg.RunRoot)
+}
+
+// needsNamespace is false for the commands that read nothing of the
+// user's store: help, completion scripts and the version.
+func needsNamespace(cmd *cobra.Command) bool {
+	if !cmd.HasParent() {
+		return false
+	}
+	switch cmd.Name() {
+	case "help", "completion", "version":
+		return false
+	}
+	return true
 }
 
 // refuse rejects the podman flags that cannot mean anything here.
@@ -225,6 +257,11 @@ func (g *Globals) Runtime() (*libpod.Runtime, error) {
 	}
 	cfg, err := g.Config()
 	if err != nil {
+		return nil, err
+	}
+	// Completion functions open the runtime without Setup: an ordinary
+	// user's store is only usable inside the rootless namespace.
+	if err := rootless.Ensure(cfg.RunRoot); err != nil {
 		return nil, err
 	}
 	rt, err := libpod.NewRuntime(cfg)

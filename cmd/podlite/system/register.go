@@ -18,6 +18,6 @@ func Register(root *cobra.Command, g *common.Globals) {
 		ValidArgsFunction: common.NoCompletion,
 		RunE:              func(cmd *cobra.Command, _ []string) error { return cmd.Help() },
 	}
-	parent.AddCommand(newInfoCommand(g), newResetCommand(g), newPruneCommand(g), newEventsCommand(g), newDfCommand(g))
-	root.AddCommand(newInfoCommand(g), newVersionCommand(), newEventsCommand(g), parent)
+	parent.AddCommand(newInfoCommand(g), newResetCommand(g), newPruneCommand(g), newEventsCommand(g), newDfCommand(g), newMigrateCommand(g))
+	root.AddCommand(newInfoCommand(g), newVersionCommand(), newEventsCommand(g), newUnshareCommand(g), parent)
 }

@@ -1,0 +1,29 @@
+package libpod
+
+import (
+	"errors"
+	"testing"
+
+	"github.com/podlite/podlite/libpod/define"
+	"github.com/podlite/podlite/libpod/sysinfo"
+)
+
+// The test runtime is an ordinary user's: checkpoint and restore refuse,
+// and what needs a cgroup refuses on cgroup v1.
+func TestRootlessRefusals(t *testing.T) {
+	r := newTestRuntime(t)
+	if err := r.needRoot("checkpointing a container"); !errors.Is(err, define.ErrNotSupported) {
+		t.Errorf("needRoot as a user = %v, want ErrNotSupported", err)
+	}
+	err := r.needCgroups("pausing container x")
+	if v1 := sysinfo.CgroupsVersion() == "v1"; v1 != errors.Is(err, define.ErrNotSupported) {
+		t.Errorf("needCgroups on cgroup %s = %v", sysinfo.CgroupsVersion(), err)
+	}
+	r.cfg.Rootless = false
+	if r.needRoot("x") != nil || r.needCgroups("x") != nil {
+		t.Error("root is refused")
+	}
+	if (UpdateOptions{Restart: new(string)}).changesResources() {
+		t.Error("a restart policy alone counts as a resource change")
+	}
+}
