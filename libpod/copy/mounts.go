@@ -1,0 +1,142 @@
+package copy
+
+import (
+	"archive/tar"
+	"fmt"
+	"io"
+	"os"
+	"path"
+	"path/filepath"
+
+	"golang.org/x/sys/unix"
+
+	"github.com/podlite/podlite/libpod/define"
+)
+
+// A file bind mount (-v /host/file:/etc/app.conf, and podlite's own
+// /etc/hosts, /etc/hostname and /etc/resolv.conf) cannot be replaced by
+// unlinking it: in a running container, reached through /proc/PID/root,
+// the unlink succeeds and detaches the mount from the container; in a
+// stopped one the rootfs holds only the mount's empty placeholder. A file
+// copied onto one is written in place, into the mount's source, as
+// podman-cp(1) says ("the destination is overwritten with the source
+// file's contents").
+
+// fileMount returns the host path of the source of the file mount whose
+// destination p (a path in a stopped container) names. p's parent is
+// resolved, its last element is not: an entry replaces a symlink there,
+// as anywhere else.
+func (s Side) fileMount(p string) (string, bool, error) {
+	name := path.Base(p)
+	var named []Mount
+	for _, m := range s.Mounts {
+		if path.Base(path.Clean("/"+m.Destination)) == name {
+			named = append(named, m)
+		}
+	}
+	if len(named) == 0 {
+		return "", false, nil
+	}
+	_, _, parent, err := s.split(path.Dir(p))
+	if err != nil {
+		return "", false, fmt.Errorf("resolving %q on %s: %w", p, s.where(), err)
+	}
+	for _, m := range named {
+		if path.Clean("/"+m.Destination) != path.Join(parent, name) {
+			continue
+		}
+		src := filepath.Clean(m.Source)
+		if fi, err := os.Stat(src); err == nil && !fi.IsDir() {
+			return src, true, nil
+		}
+	}
+	return "", false, nil
+}
+
+// putMountedFile writes the entry onto the file mount whose source is src,
+// opened through a handle of its folder (nothing outside it is opened).
+func (s Side) putMountedFile(r io.Reader, hdr *tar.Header, src string) error {
+	if hdr.Typeflag != tar.TypeReg {
+		return notAFile(hdr.Name)
+	}
+	root, err := s.root(filepath.Dir(src))
+	if err != nil {
+		return fmt.Errorf("opening the mount source of %q on %s: %w", hdr.Name, s.where(), err)
+	}
+	f, err := root.OpenFile(filepath.Base(src), os.O_WRONLY|os.O_TRUNC, 0)
+	if err != nil {
+		return fmt.Errorf("opening the mount source of %q on %s: %w", hdr.Name, s.where(), err)
+	}
+	return s.writeInPlace(f, r, hdr)
+}
+
+// notAFile refuses to replace the mount point at p: only a file's
+// contents can go onto a file mount.
+func notAFile(p string) error {
+	return fmt.Errorf("creating %q: it is a mount point, which cannot be replaced: %w", p, define.ErrInvalidArg)
+}
+
+// isMountPoint says whether name in h is the root of a mount (which an
+// unlink through /proc/PID/root would detach from the container).
+func isMountPoint(h dirHandle, name string) (bool, error) {
+	var stx unix.Statx_t
+	err := unix.Statx(h.fd(), name, unix.AT_SYMLINK_NOFOLLOW|unix.AT_NO_AUTOMOUNT, 0, &stx)
+	if err != nil {
+		return false, err
+	}
+	if stx.Attributes_mask&unix.STATX_ATTR_MOUNT_ROOT == 0 {
+		return false, fmt.Errorf("the kernel does not tell mount points (statx, Linux 5.8): %w", define.ErrNotSupported)
+	}
+	return stx.Attributes&unix.STATX_ATTR_MOUNT_ROOT != 0, nil
+}
+
+// putOnMountPoint writes the entry into the file mounted at name in h.
+func (s Side) putOnMountPoint(r io.Reader, hdr *tar.Header, h dirHandle, name string) error {
+	fd, err := unix.Openat(h.fd(), name, unix.O_WRONLY|unix.O_TRUNC|unix.O_NOFOLLOW|unix.O_CLOEXEC, 0)
+	if err != nil {
+		return fmt.Errorf("opening %q on %s: %w", hdr.Name, s.where(), err)
+	}
+	return s.writeInPlace(os.NewFile(uintptr(fd), name), r, hdr)
+}
+
+// writeInPlace writes the entry's contents, owner, mode and times into f,
+// an existing file opened for writing and truncated, and closes it.
+func (s Side) writeInPlace(f *os.File, r io.Reader, hdr *tar.Header) error {
+	err := s.fillFile(f, r, hdr)
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		return fmt.Errorf("writing %q on %s: %w", hdr.Name, s.where(), err)
+	}
+	return nil
+}
+
+func (s Side) fillFile(f *os.File, r io.Reader, hdr *tar.Header) error {
+	if _, err := io.Copy(f, r); err != nil {
+		return err
+	}
+	uid, gid := hdr.Uid, hdr.Gid
+	if s.Chown != nil {
+		uid, gid = s.Chown.UID, s.Chown.GID
+	}
+	uid, gid, err := s.toHost(uid, gid)
+	if err != nil {
+		return err
+	}
+	if err := f.Chown(uid, gid); err != nil {
+		return err
+	}
+	mode := hdr.FileInfo().Mode()
+	if err := unix.Fchmod(int(f.Fd()), uint32(mode.Perm())|unixSpecialBits(mode)); err != nil {
+		return err
+	}
+	at := hdr.AccessTime
+	if at.IsZero() {
+		at = hdr.ModTime
+	}
+	if hdr.ModTime.IsZero() {
+		return nil // the write set them to now
+	}
+	return unix.Futimes(int(f.Fd()), []unix.Timeval{unix.NsecToTimeval(at.UnixNano()), unix.NsecToTimeval(hdr.ModTime.UnixNano())})
+}
