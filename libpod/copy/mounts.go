@@ -7,6 +7,7 @@ import (
 	"os"
 	"path"
 	"path/filepath"
+	"strings"
 
 	"golang.org/x/sys/unix"
 
@@ -22,33 +23,45 @@ import (
 // podman-cp(1) says ("the destination is overwritten with the source
 // file's contents").
 
-// fileMount returns the host path of the source of the file mount whose
-// destination p (a path in a stopped container) names. p's parent is
-// resolved, its last element is not: an entry replaces a symlink there,
-// as anywhere else.
-func (s Side) fileMount(p string) (string, bool, error) {
-	name := path.Base(p)
-	var named []Mount
-	for _, m := range s.Mounts {
-		if path.Base(path.Clean("/"+m.Destination)) == name {
-			named = append(named, m)
-		}
-	}
-	if len(named) == 0 {
-		return "", false, nil
+// mountAt returns the mount of a stopped container that the entry p
+// lands in or is the destination of, nil for none, and p resolved. p's
+// parent is resolved, its last element is not: an entry replaces a
+// symlink there, as anywhere else.
+func (s Side) mountAt(p string) (*Mount, string, error) {
+	if len(s.Mounts) == 0 {
+		return nil, p, nil
 	}
 	_, _, parent, err := s.split(path.Dir(p))
 	if err != nil {
-		return "", false, fmt.Errorf("resolving %q on %s: %w", p, s.where(), err)
+		return nil, "", fmt.Errorf("resolving %q on %s: %w", p, s.where(), err)
 	}
-	for _, m := range named {
-		if path.Clean("/"+m.Destination) != path.Join(parent, name) {
-			continue
+	at := path.Join(parent, path.Base(p))
+	for i, m := range s.Mounts { // the deepest first
+		dst := path.Clean("/" + m.Destination)
+		if rest, ok := strings.CutPrefix(at, dst); ok && dst != "/" && (rest == "" || rest[0] == '/') {
+			return &s.Mounts[i], at, nil
 		}
-		src := filepath.Clean(m.Source)
-		if fi, err := os.Stat(src); err == nil && !fi.IsDir() {
-			return src, true, nil
-		}
+	}
+	return nil, at, nil
+}
+
+// fileMount returns the host path of the source of the file mount whose
+// destination the entry p is, in a stopped container; an entry in a
+// read-only mount is refused.
+func (s Side) fileMount(p string) (string, bool, error) {
+	m, at, err := s.mountAt(p)
+	if err != nil || m == nil {
+		return "", false, err
+	}
+	if m.ReadOnly {
+		return "", false, fmt.Errorf("creating %q on %s: %w", p, s.where(), unix.EROFS)
+	}
+	if path.Clean("/"+m.Destination) != at {
+		return "", false, nil // in a directory mount
+	}
+	src := filepath.Clean(m.Source)
+	if fi, err := os.Stat(src); err == nil && !fi.IsDir() {
+		return src, true, nil
 	}
 	return "", false, nil
 }

@@ -15,8 +15,10 @@ import (
 // destination is overwritten with the source's contents). podman 4.3.1
 // differs from that there: it fails on a running container (unlinking the
 // mount point: EBUSY) and writes a stopped one's hidden placeholder in the
-// rootfs. Copying out of a file mount, where 4.3.1 does what its man page
-// says, is compared with podman.
+// rootfs. No entry replaces a mount point; a read-only mount (file or
+// directory) is refused, running or not. Copying out of a running
+// container's file mount, where 4.3.1 does what its man page says, is
+// compared with podman.
 func TestCpFileBindMount(t *testing.T) {
 	e, pm, img := NewPodlitePodman(t)
 	host := t.TempDir()
@@ -92,6 +94,24 @@ func TestCpFileBindMount(t *testing.T) {
 			if got := e.MustPodlite("exec", c, "cat", "/etc/app.conf").Stdout; got != read(src[c]) {
 				t.Errorf("%s: /etc/app.conf has %q, its source %q", c, got, read(src[c]))
 			}
+		}
+	})
+	t.Run("read-only", func(t *testing.T) {
+		ro := write("ro.conf", "ro\n")
+		e.MustPodlite("run", "-d", "--name", "ro1", "--network", "none", "-v", ro+":/etc/app.conf:ro", img, "sleep", "1000")
+		rodir := t.TempDir()
+		e.MustPodlite("create", "--name", "ro2", "--network", "none", "-v", ro+":/etc/app.conf:ro", "-v", rodir+":/rodir:ro", img, "true")
+		for _, to := range []string{"ro1:/etc/app.conf", "ro2:/etc/app.conf", "ro2:/etc/", "ro2:/rodir/"} {
+			r := e.Podlite("cp", host+"/tree/etc/app.conf", to)
+			if r.ExitCode != 125 || !strings.Contains(r.Stderr, "read-only file system") {
+				t.Errorf("cp onto the read-only mount %s: exit %d %q", to, r.ExitCode, r.Stderr)
+			}
+		}
+		if got := read(ro); got != "ro\n" {
+			t.Errorf("a read-only mount's source was written: %q", got)
+		}
+		if names, err := os.ReadDir(rodir); err != nil || len(names) != 0 {
+			t.Errorf("a read-only directory mount's source was written: %v %v", names, err)
 		}
 	})
 	t.Run("copy out", func(t *testing.T) {
