@@ -214,11 +214,7 @@ func (s Side) link(target string, h dirHandle, name string) error {
 // own sets the entry's owner (the Side's, or the tar's) and then its mode,
 // which a chown would clear the setuid bits of.
 func (s Side) own(h dirHandle, name string, hdr *tar.Header) error {
-	uid, gid := hdr.Uid, hdr.Gid
-	if s.Chown != nil {
-		uid, gid = s.Chown.UID, s.Chown.GID
-	}
-	uid, gid, err := s.toHost(uid, gid)
+	uid, gid, err := s.owner(hdr)
 	if err != nil {
 		return err
 	}
@@ -228,7 +224,22 @@ func (s Side) own(h dirHandle, name string, hdr *tar.Header) error {
 	if hdr.Typeflag == tar.TypeSymlink || hdr.Typeflag == tar.TypeLink {
 		return nil
 	}
-	return h.chmodAt(name, uint32(hdr.FileInfo().Mode()&fs.ModePerm)|unixSpecialBits(hdr.FileInfo().Mode()))
+	return h.chmodAt(name, entryMode(hdr))
+}
+
+// owner is the host UID and GID an entry gets: the Side's, or the tar's.
+func (s Side) owner(hdr *tar.Header) (uid, gid int, _ error) {
+	uid, gid = hdr.Uid, hdr.Gid
+	if s.Chown != nil {
+		uid, gid = s.Chown.UID, s.Chown.GID
+	}
+	return s.toHost(uid, gid)
+}
+
+// entryMode is an entry's permissions and special bits as a mode_t's.
+func entryMode(hdr *tar.Header) uint32 {
+	mode := hdr.FileInfo().Mode()
+	return uint32(mode&fs.ModePerm) | unixSpecialBits(mode)
 }
 
 // unixSpecialBits are mode's setuid, setgid and sticky bits as mode_t's.
@@ -248,14 +259,19 @@ func unixSpecialBits(mode fs.FileMode) uint32 {
 
 // setTimes sets name's times in h, of the symlink itself for a symlink.
 func setTimes(h dirHandle, name string, hdr *tar.Header) error {
+	return unix.UtimesNanoAt(h.fd(), name, entryTimes(hdr), unix.AT_SYMLINK_NOFOLLOW)
+}
+
+// entryTimes are an entry's access and modification times (now when the
+// tar has none).
+func entryTimes(hdr *tar.Header) []unix.Timespec {
 	at := hdr.AccessTime
 	if at.IsZero() {
 		at = hdr.ModTime
 	}
-	ts := []unix.Timespec{unix.NsecToTimespec(at.UnixNano()), unix.NsecToTimespec(hdr.ModTime.UnixNano())}
 	if hdr.ModTime.IsZero() {
 		now := unix.NsecToTimespec(time.Now().UnixNano())
-		ts = []unix.Timespec{now, now}
+		return []unix.Timespec{now, now}
 	}
-	return unix.UtimesNanoAt(h.fd(), name, ts, unix.AT_SYMLINK_NOFOLLOW)
+	return []unix.Timespec{unix.NsecToTimespec(at.UnixNano()), unix.NsecToTimespec(hdr.ModTime.UnixNano())}
 }

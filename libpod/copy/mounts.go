@@ -125,31 +125,22 @@ func (s Side) writeInPlace(f *os.File, r io.Reader, hdr *tar.Header) error {
 	return nil
 }
 
+// fillFile copies the entry's contents into f, then sets its owner, mode
+// and times.
 func (s Side) fillFile(f *os.File, r io.Reader, hdr *tar.Header) error {
 	if _, err := io.Copy(f, r); err != nil {
 		return err
 	}
-	uid, gid := hdr.Uid, hdr.Gid
-	if s.Chown != nil {
-		uid, gid = s.Chown.UID, s.Chown.GID
-	}
-	uid, gid, err := s.toHost(uid, gid)
+	uid, gid, err := s.owner(hdr)
 	if err != nil {
 		return err
 	}
 	if err := f.Chown(uid, gid); err != nil {
 		return err
 	}
-	mode := hdr.FileInfo().Mode()
-	if err := unix.Fchmod(int(f.Fd()), uint32(mode.Perm())|unixSpecialBits(mode)); err != nil {
+	if err := unix.Fchmod(int(f.Fd()), entryMode(hdr)); err != nil {
 		return err
 	}
-	at := hdr.AccessTime
-	if at.IsZero() {
-		at = hdr.ModTime
-	}
-	if hdr.ModTime.IsZero() {
-		return nil // the write set them to now
-	}
-	return unix.Futimes(int(f.Fd()), []unix.Timeval{unix.NsecToTimeval(at.UnixNano()), unix.NsecToTimeval(hdr.ModTime.UnixNano())})
+	ts := entryTimes(hdr)
+	return unix.Futimes(int(f.Fd()), []unix.Timeval{unix.NsecToTimeval(ts[0].Nano()), unix.NsecToTimeval(ts[1].Nano())})
 }
