@@ -31,9 +31,13 @@ func (s Side) mountAt(p string) (*Mount, string, error) {
 	if len(s.Mounts) == 0 {
 		return nil, p, nil
 	}
-	_, _, parent, err := s.split(path.Dir(p))
-	if err != nil {
-		return nil, "", fmt.Errorf("resolving %q on %s: %w", p, s.where(), err)
+	parent, ok := s.roots.resolved[path.Dir(p)]
+	if !ok {
+		var err error
+		if _, _, parent, err = s.split(path.Dir(p)); err != nil {
+			return nil, "", fmt.Errorf("resolving %q on %s: %w", p, s.where(), err)
+		}
+		s.roots.resolved[path.Dir(p)] = parent
 	}
 	at := path.Join(parent, path.Base(p))
 	for i, m := range s.Mounts { // the deepest first
