@@ -35,11 +35,22 @@
 // One flock file per container ID under RUNROOT/locks. Exported Container
 // methods take the container's lock, sync the state, check the status, act
 // and save; unexported methods ending in Locked expect the lock held. Lock
-// order: the runtime refresh lock, then a pod's lock (when pods arrive),
-// then a container's lock, then a store transaction; a volume's lock is
-// never held together with a container's, except by create and import,
-// which hold their new container's lock until its record is stored (no
-// one else knows that ID yet but RemoveOrphans, which holds no other lock).
+// order: the runtime refresh lock, then a pod's lock, then a container's
+// lock, then a store transaction; a volume's lock is never held together
+// with a container's, except by create and import, which hold their new
+// container's lock until its record is stored (no one else knows that ID
+// yet but RemoveOrphans, which holds no other lock).
+//
+// Pods: a pod's lock is the lock file named by its ID (pod and container
+// IDs never collide: the store refuses it). A pod verb (create, start,
+// stop, rm) holds the pod's lock for its whole run, and takes its
+// containers' locks under it one at a time, the infra container first on
+// start and last on stop and rm; it never holds two container locks at
+// once. A container verb never takes its pod's lock while it holds its
+// own: one that needs the pod (create --pod, start of a member, whose
+// infra must run) takes the pod's lock first. The store keeps membership
+// consistent by itself (AddContainer checks the pod exists, RemovePod
+// refuses while a member remains), so readers need no pod lock.
 //
 // # Crash safety
 //

@@ -75,6 +75,10 @@ type ContainerConfig struct {
 	// HostsFile is --hosts-file: the base of /etc/hosts, a host path or
 	// "none" ("" for podlite's default).
 	HostsFile string `json:"hostsFile,omitempty"`
+	// Pod is the ID of the pod the container belongs to ("" for none);
+	// the store refuses a container of a pod it does not hold, and the
+	// removal of a pod that still has containers.
+	Pod string `json:"pod,omitempty"`
 }
 
 // UserFiles are the --passwd, --passwd-entry, --group-entry and

@@ -33,6 +33,7 @@ type bucket interface {
 // tables are the schema's buckets as one transaction sees them.
 type tables struct {
 	configs, specs, states, names, volumes bucket
+	pods, podStates                        bucket
 }
 
 // txStore implements Store on top of an engine.
@@ -58,8 +59,11 @@ func (s txStore) AddContainer(cfg *define.ContainerConfig, st *define.ContainerS
 			return fmt.Errorf("adding container %s: ID in use: %w", cfg.ID, define.ErrExists)
 		}
 		if other := t.names.get(cfg.Name); other != nil {
-			return fmt.Errorf("adding container %s: name %q is in use by container %s: %w",
-				cfg.ID, cfg.Name, other, define.ErrExists)
+			return fmt.Errorf("adding container %s: name %q is in use by %s %s: %w",
+				cfg.ID, cfg.Name, t.kindOf(string(other)), other, define.ErrExists)
+		}
+		if cfg.Pod != "" && t.pods.get(cfg.Pod) == nil {
+			return fmt.Errorf("adding container %s to pod %s: %w", cfg.ID, cfg.Pod, podNotFound(cfg.Pod))
 		}
 		return firstError(
 			t.configs.put(cfg.ID, cfgJSON),
@@ -104,7 +108,7 @@ func (s txStore) LookupContainer(nameOrID string) (string, error) {
 			id = nameOrID
 			return nil
 		}
-		if named := t.names.get(nameOrID); named != nil {
+		if named := t.names.get(nameOrID); named != nil && t.configs.get(string(named)) != nil {
 			id = string(named)
 			return nil
 		}
@@ -179,8 +183,8 @@ func (s txStore) RenameContainer(id, newName string) error {
 			return nil
 		}
 		if other := t.names.get(newName); other != nil {
-			return fmt.Errorf("renaming container %s to %q: name is in use by container %s: %w",
-				id, newName, other, define.ErrExists)
+			return fmt.Errorf("renaming container %s to %q: name is in use by %s %s: %w",
+				id, newName, t.kindOf(string(other)), other, define.ErrExists)
 		}
 		oldName := cfg.Name
 		cfg.Name = newName
