@@ -72,6 +72,7 @@
 //	                                 a checkpoint (checkpoint/, *.dump,
 //	                                 network.status); import-volumes, the
 //	                                 journal of an import in progress
+//	ROOT/pods/ID/rootfs              a pod infra's empty rootfs (mount points only)
 //	ROOT/volumes/NAME/_data          named volumes
 //	ROOT/secrets/                    secrets.json (records), secrets.lock,
 //	                                 filedriver/ID (0600 data; libpod/secrets)
@@ -80,7 +81,7 @@
 //	NETWORK_STATE_DIR/ipam/          the network domain's leases, shared by its roots
 //	                                 (/var/lib/podlite/networks, pkg/network doc.go)
 //	RUNROOT/alive                    this boot has been seen
-//	RUNROOT/locks/ID                 per-container locks
+//	RUNROOT/locks/ID                 per-container and per-pod locks
 //	RUNROOT/runtime/ID/              libcontainer's state
 //	RUNROOT/containers/ID/           config.json (spec of this start), pid, exit, stdin;
 //	                                 made first by a start and removed last when its

@@ -103,26 +103,32 @@ func (s txStore) LookupContainer(nameOrID string) (string, error) {
 		return "", fmt.Errorf("looking up container: empty name or ID: %w", define.ErrInvalidArg)
 	}
 	var id string
-	err := s.engine.view(func(t *tables) error {
-		if t.configs.get(nameOrID) != nil {
-			id = nameOrID
-			return nil
-		}
-		if named := t.names.get(nameOrID); named != nil && t.configs.get(string(named)) != nil {
-			id = string(named)
-			return nil
-		}
-		switch ids := t.configs.withPrefix(nameOrID, 2); len(ids) {
-		case 0:
+	err := s.engine.view(func(t *tables) (err error) {
+		id, err = t.lookup(t.configs, "container", nameOrID, func() error {
 			return fmt.Errorf("no container with name or ID %q found: %w", nameOrID, define.ErrNoSuchContainer)
-		case 1:
-			id = ids[0]
-			return nil
-		default:
-			return fmt.Errorf("container ID prefix %q matches more than one container: %w", nameOrID, define.ErrInvalidArg)
-		}
+		})
+		return err
 	})
 	return id, err
+}
+
+// lookup resolves nameOrID to a key of records (containers' configs or
+// pods): a full ID, then a name whose ID is in records (containers and pods
+// share the names bucket), then a unique ID prefix.
+func (t *tables) lookup(records bucket, kind, nameOrID string, notFound func() error) (string, error) {
+	if records.get(nameOrID) != nil {
+		return nameOrID, nil
+	}
+	if named := t.names.get(nameOrID); named != nil && records.get(string(named)) != nil {
+		return string(named), nil
+	}
+	switch ids := records.withPrefix(nameOrID, 2); len(ids) {
+	case 0:
+		return "", notFound()
+	case 1:
+		return ids[0], nil
+	}
+	return "", fmt.Errorf("%s ID prefix %q matches more than one %s: %w", kind, nameOrID, kind, define.ErrInvalidArg)
 }
 
 // AllContainers implements Store.

@@ -63,24 +63,9 @@ func (s txStore) LookupPod(nameOrID string) (string, error) {
 		return "", fmt.Errorf("looking up pod: empty name or ID: %w", define.ErrInvalidArg)
 	}
 	var id string
-	err := s.engine.view(func(t *tables) error {
-		if t.pods.get(nameOrID) != nil {
-			id = nameOrID
-			return nil
-		}
-		if named := t.names.get(nameOrID); named != nil && t.pods.get(string(named)) != nil {
-			id = string(named)
-			return nil
-		}
-		switch ids := t.pods.withPrefix(nameOrID, 2); len(ids) {
-		case 0:
-			return podNotFound(nameOrID)
-		case 1:
-			id = ids[0]
-			return nil
-		default:
-			return fmt.Errorf("pod ID prefix %q matches more than one pod: %w", nameOrID, define.ErrInvalidArg)
-		}
+	err := s.engine.view(func(t *tables) (err error) {
+		id, err = t.lookup(t.pods, "pod", nameOrID, func() error { return podNotFound(nameOrID) })
+		return err
 	})
 	return id, err
 }
