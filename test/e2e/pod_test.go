@@ -158,3 +158,24 @@ func TestPodExitPolicyStop(t *testing.T) {
 	n.MustPodlite("pod", "rm", "job")
 	n.ntExpectNothingLeft("podlite")
 }
+
+// TestPodSharePID: with --share +pid a container of the pod sees the
+// infra's pause process (PID 1 of the shared namespace); without it, its
+// own command is PID 1.
+func TestPodSharePID(t *testing.T) {
+	n := newNetEnv(t)
+	img := n.LoadBusybox()
+	n.MustPodlite("pod", "create", "--name", "shared", "--share", "+pid", "--network", "none")
+	if got := n.MustPodlite("run", "--rm", "--pod", "shared", img, "cat", "/proc/1/cmdline").Stdout; got != "/podlite-pause\x00" {
+		t.Errorf("PID 1 of a pod sharing pid runs %q, want the pause process", got)
+	}
+	n.MustPodlite("pod", "create", "--name", "apart", "--network", "none")
+	if got := n.MustPodlite("run", "--rm", "--pod", "apart", img, "cat", "/proc/1/cmdline").Stdout; got != "cat\x00/proc/1/cmdline\x00" {
+		t.Errorf("PID 1 of a pod not sharing pid runs %q, want the container's own command", got)
+	}
+	if got := n.MustPodlite("pod", "inspect", "--format", "{{.SharedNamespaces}}", "shared").Stdout; got != "[ipc net pid uts]\n" {
+		t.Errorf("SharedNamespaces %q", got)
+	}
+	n.MustPodlite("pod", "rm", "-f", "shared", "apart")
+	n.ntExpectNothingLeft("podlite")
+}
