@@ -174,7 +174,7 @@ func (r *Runtime) createInfra(ctx context.Context, cfg *define.PodConfig, opts *
 		Network: opts.Network, Publish: opts.Publish, LogDriver: "none",
 		Env:     []string{"LD_LIBRARY_PATH=" + pods.LibraryPath(mounts)},
 		IO:      IOOptions{Rootfs: rootfs},
-		infraOf: cfg.ID, CreateCommand: opts.CreateCommand,
+		infraOf: cfg.ID,
 	}
 	if len(cfg.InfraCommand) > 0 {
 		copts.Command = cfg.InfraCommand

@@ -2,6 +2,8 @@ package e2e
 
 import (
 	"encoding/json"
+	"os"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"testing"
@@ -123,12 +125,27 @@ func TestPodBadInput(t *testing.T) {
 }
 
 // TestPodRmLeavesNothing: pod rm removes a stopped pod with its
-// containers.
+// containers; --infra-name, --pod-id-file (both sides) and --replace.
 func TestPodRmLeavesNothing(t *testing.T) {
 	n := newNetEnv(t)
 	img := n.LoadBusybox()
-	n.MustPodlite("pod", "create", "--name", "app")
-	n.MustPodlite("create", "--pod", "app", "--name", "member", img, "true")
+	idFile := filepath.Join(t.TempDir(), "pod.id")
+	n.MustPodlite("pod", "create", "--name", "app", "--infra-name", "app-holder", "--pod-id-file", idFile)
+	id, err := os.ReadFile(idFile)
+	if err != nil || len(id) != 64 {
+		t.Fatalf("--pod-id-file holds %q (%v)", id, err)
+	}
+	n.MustPodlite("create", "--pod-id-file", idFile, "--name", "member", img, "true")
+	if got := n.MustPodlite("ps", "-a", "--filter", "pod="+string(id[:12]), "--format", "{{.Names}}").Stdout; got != "app-holder\nmember\n" {
+		t.Errorf("containers of the pod: %q", got)
+	}
+	newID := strings.TrimSpace(n.MustPodlite("pod", "create", "--replace", "--name", "app").Stdout)
+	if newID == string(id) {
+		t.Errorf("pod create --replace kept the old pod")
+	}
+	if got := n.MustPodlite("ps", "-a", "--format", "{{.Names}}").Stdout; got != newID[:12]+"-infra\n" {
+		t.Errorf("containers after --replace: %q, want the new infra only", got)
+	}
 	n.MustPodlite("pod", "rm", "app")
 	if got := n.MustPodlite("pod", "ps", "-q").Stdout; got != "" {
 		t.Errorf("pods left: %q", got)

@@ -3,6 +3,7 @@ package pods
 import (
 	"fmt"
 	"os"
+	"strings"
 
 	"github.com/spf13/cobra"
 
@@ -14,6 +15,7 @@ import (
 func newCreateCommand(g *common.Globals) *cobra.Command {
 	var o libpod.PodCreateOptions
 	var labels []string
+	var infraCommand string
 	cmd := &cobra.Command{
 		Use:   "create [options] [NAME]",
 		Short: "Create a new empty pod",
@@ -38,6 +40,7 @@ and --hostname are the pod's, held by the infra container.`,
 				return err
 			}
 			o.ShareSet = cmd.Flags().Changed("share")
+			o.InfraCommand = strings.Fields(infraCommand)
 			o.CreateCommand = os.Args
 			rt, err := g.Runtime()
 			if err != nil {
@@ -55,7 +58,7 @@ and --hostname are the pod's, held by the infra container.`,
 	f.StringVarP(&o.Name, "name", "n", "", "the pod's name (random when not given)")
 	f.BoolVar(&o.Infra, "infra", true, "create an infra container and share namespaces through it")
 	f.StringVar(&o.InfraName, "infra-name", "", "the infra container's name (default: the pod ID's first 12 characters and -infra)")
-	f.StringSliceVar(&o.InfraCommand, "infra-command", nil, "the command the infra runs in place of the pause process (its rootfs holds only the pause binary, /podlite-pause)")
+	f.StringVar(&infraCommand, "infra-command", "", "the command the infra runs in place of the pause process (its rootfs holds only the pause binary, /podlite-pause)")
 	f.StringSliceVar(&o.Share, "share", nil, "namespaces the pod's containers share: cgroup, ipc, net, pid, uts, none; +LIST adds to the default (ipc,net,uts)")
 	f.StringArrayVarP(&o.Publish, "publish", "p", nil, "publish a port of the pod on the host (HOSTPORT:PORT[/PROTO], ...)")
 	f.StringVar(&o.Network, "network", "", "the pod's network: bridge (default), a network name, none, host")
