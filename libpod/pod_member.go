@@ -1,8 +1,11 @@
 package libpod
 
 import (
+	"context"
 	"errors"
 	"fmt"
+	"log/slog"
+	"strings"
 
 	"github.com/podlite/podlite/libpod/define"
 	"github.com/podlite/podlite/libpod/pods"
@@ -11,6 +14,27 @@ import (
 // errNetworkShared ends podman's refusals of network flags on a container
 // that shares its pod's network.
 const errNetworkShared = "network cannot be configured when it is shared with a pod"
+
+// newPodFor creates the pod of --pod new:NAME, moving the container's -p
+// and --network to it as podman does, and returns what removes the pod
+// again should the container's create fail.
+func (r *Runtime) newPodFor(ctx context.Context, opts *CreateOptions) (undo func(), _ error) {
+	name, ok := strings.CutPrefix(opts.Pod, "new:")
+	if !ok {
+		return func() {}, nil
+	}
+	p, err := r.CreatePod(ctx, &PodCreateOptions{Name: name, Infra: true, Publish: opts.Publish,
+		Network: opts.Network, CreateCommand: opts.CreateCommand})
+	if err != nil {
+		return nil, err
+	}
+	opts.Pod, opts.Publish, opts.Network = p.ID(), nil, ""
+	return func() {
+		if err := r.RemovePod(ctx, p.ID(), true, nil); err != nil {
+			slog.Warn("removing the pod of a failed create", "pod", name, "error", err)
+		}
+	}, nil
+}
 
 // joinPod turns create --pod into what a container of the pod is: the
 // infra's namespaces joined by the container flags that already join

@@ -195,3 +195,27 @@ func TestPodSharePID(t *testing.T) {
 	n.MustPodlite("pod", "rm", "-f", "shared", "apart")
 	n.podsExpectNothingLeft()
 }
+
+// TestPodNew: run --pod new:NAME creates the pod with the container's -p;
+// a create that fails after it leaves no pod.
+func TestPodNew(t *testing.T) {
+	n := newNetEnv(t)
+	img := n.LoadBusybox()
+	hp := strconv.Itoa(ntFreePort(t))
+	n.MustPodlite("run", "-d", "--pod", "new:fresh", "-p", hp+":80", "--name", "web", "-v", ntWebRoot(t, "new pod\n")+":/www",
+		img, "httpd", "-f", "-p", "80", "-h", "/www")
+	if body := ntHTTPGet(t, "http://127.0.0.1:"+hp+"/index.html"); body != "new pod\n" {
+		t.Errorf("GET on the new pod's port = %q", body)
+	}
+	if got := n.MustPodlite("pod", "ps", "--format", "{{.Name}} {{.NumberOfContainers}}").Stdout; got != "fresh 2\n" {
+		t.Errorf("pod ps: %q", got)
+	}
+	if r := n.Podlite("create", "--pod", "new:broken", "--restart", "sometimes", img, "true"); r.ExitCode != 125 {
+		t.Errorf("create with a bad flag in a new pod: exit %d", r.ExitCode)
+	}
+	if r := n.Podlite("pod", "exists", "broken"); r.ExitCode != 1 {
+		t.Errorf("the pod of a failed create stays: exit %d", r.ExitCode)
+	}
+	n.MustPodlite("pod", "rm", "-f", "fresh")
+	n.podsExpectNothingLeft()
+}

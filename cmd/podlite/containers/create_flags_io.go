@@ -36,7 +36,7 @@ func (f *ioFlags) register(fs *pflag.FlagSet) {
 	fs.StringVar(&f.imageVolume, "image-volume", "bind", "the image's VOLUME paths: bind (anonymous volumes), tmpfs or ignore")
 	fs.StringArrayVar(&f.volumesFrom, "volumes-from", nil, "mount the volumes of a container (CONTAINER[:ro|rw])")
 	fs.BoolVar(&f.rootfs, "rootfs", false, "the first argument is a rootfs directory (PATH[:O], O for an overlay on it), not an image")
-	fs.StringVar(&f.pod, "pod", "", "run the container in a pod, joining the namespaces it shares")
+	fs.StringVar(&f.pod, "pod", "", "run the container in a pod, joining the namespaces it shares (new:NAME creates the pod, with the container's -p and --network)")
 	fs.StringVar(&f.podIDFile, "pod-id-file", "", "read the ID of the pod to run the container in from a file")
 	fs.StringSliceVar(&f.decryptionKeys, "decryption-key", nil, "key to decrypt an encrypted image (not supported)")
 	fs.BoolVar(&f.contentTrust, "disable-content-trust", false, "a Docker option that podman and podlite accept and do nothing with")
@@ -157,8 +157,6 @@ func (f *ioFlags) podOption(o *libpod.CreateOptions) error {
 	switch {
 	case f.pod != "" && f.podIDFile != "":
 		return fmt.Errorf("--pod and --pod-id-file cannot be used together: %w", define.ErrInvalidArg)
-	case strings.HasPrefix(f.pod, "new:"):
-		return fmt.Errorf("--pod new:NAME is not supported yet: create the pod first with pod create: %w", define.ErrNotSupported)
 	case f.podIDFile != "":
 		b, err := os.ReadFile(f.podIDFile)
 		if err != nil {
