@@ -75,7 +75,7 @@ func TestPodSharesNetworkAndHostname(t *testing.T) {
 		t.Errorf("pod inspect: %+v", inspect)
 	}
 
-	if r := n.Podlite("pod", "rm", "app"); r.ExitCode == 0 || !strings.Contains(r.Stderr, "running or paused containers cannot be removed without force") {
+	if r := n.Podlite("pod", "rm", "app"); r.ExitCode != 2 || !strings.Contains(r.Stderr, "running or paused containers cannot be removed without force") {
 		t.Errorf("pod rm of a running pod: exit %d, %q", r.ExitCode, r.Stderr)
 	}
 	n.MustPodlite("pod", "stop", "-t", "1", "app")
@@ -111,7 +111,12 @@ func TestPodBadInput(t *testing.T) {
 	refused("invalid pod exit policy", "pod", "create", "--exit-policy", "sometimes")
 	refused("you must have an infra container to publish port bindings", "pod", "create", "--infra=false", "-p", "8080:80")
 	refused("no such pod", "pod", "inspect", "nosuch")
-	refused("no such pod", "pod", "rm", "nosuch")
+	if got := n.Podlite("pod", "inspect", "nosuch").Stdout; got != "[]\n" {
+		t.Errorf("pod inspect of an unknown pod printed %q, want podman's []", got)
+	}
+	if r := n.Podlite("pod", "rm", "nosuch"); r.ExitCode != 1 || !strings.Contains(r.Stderr, "no pod with name or ID nosuch found: no such pod") {
+		t.Errorf("pod rm of an unknown pod: exit %d, %q; want podman's 1", r.ExitCode, r.Stderr)
+	}
 
 	n.MustPodlite("pod", "create", "--name", "app")
 	refused("published or exposed ports must be defined when the pod is created: network cannot be configured when it is shared with a pod",

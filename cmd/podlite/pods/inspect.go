@@ -24,7 +24,7 @@ each through a Go template with --format.`,
 			if err != nil {
 				return err
 			}
-			var out []*libpod.PodInspectReport
+			out := []*libpod.PodInspectReport{}
 			var errs []error
 			for _, name := range args {
 				p, err := rt.LookupPod(name)
