@@ -10,17 +10,46 @@ import (
 	"github.com/podlite/podlite/libpod/logs"
 )
 
-// Logs sends the container's log lines to fn. With opts.Follow it keeps
-// sending new lines until the container is no longer running (or ctx
-// ends), as `podman logs -f` does.
+// Logs sends the container's log lines to fn, from its k8s-file log or
+// the journal. With opts.Follow it keeps sending new lines until the
+// container is no longer running (or ctx ends), as `podman logs -f` does.
 func (c *Container) Logs(ctx context.Context, opts logs.Options, fn func(logs.Line) error) error {
+	exited := func() bool { return c.Sync() != nil || !c.isActive() }
+	if c.config.LogDriver == "journald" {
+		if !opts.Follow {
+			exited = nil
+		}
+		return logs.ReadJournal(ctx, c.config.ID, opts, exited, fn)
+	}
 	if c.config.LogPath == "" {
-		return fmt.Errorf("container %s logs with driver %q; only k8s-file logs can be read: %w", c.config.Name, c.config.LogDriver, define.ErrNotSupported)
+		return fmt.Errorf("container %s logs with driver %q; only k8s-file and journald logs can be read: %w", c.config.Name, c.config.LogDriver, define.ErrNotSupported)
 	}
 	if opts.Follow {
-		return logs.ReadUntil(ctx, c.config.LogPath, opts, func() bool { return c.Sync() != nil || !c.isActive() }, fn)
+		return logs.ReadUntil(ctx, c.config.LogPath, opts, exited, fn)
 	}
 	return logs.Read(c.config.LogPath, opts, fn)
+}
+
+// journalID is c's ID when it logs to the journal, else "".
+func (c *Container) journalID() string {
+	if c.config.LogDriver == "journald" {
+		return c.config.ID
+	}
+	return ""
+}
+
+// supervisorJournal is the supervisor's field block (supervisor.Config
+// Journal) when c logs to the journal, else "".
+func (c *Container) supervisorJournal() string {
+	if c.config.LogDriver == "journald" {
+		return logs.JournalFieldBlock(c.journalFields())
+	}
+	return ""
+}
+
+// journalFields are the fields of c's journal messages (journald driver).
+func (c *Container) journalFields() map[string]string {
+	return logs.JournalFields(c.config.ID, c.config.Name, c.config.IO.LogTag)
 }
 
 // ContainerLogs sends the log lines of several containers to fn, with the

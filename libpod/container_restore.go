@@ -154,7 +154,7 @@ func (c *Container) spawnRestoreLocked(opts RestoreOptions, restore oci.Checkpoi
 	}
 	start := time.Now()
 	sup := supervisor.Config{
-		Dir: c.runDir(), LogPath: c.config.LogPath, Stdio: c.stdioMode(), KeepStdin: c.config.Interactive,
+		Dir: c.runDir(), LogPath: c.config.LogPath, Journal: c.supervisorJournal(), Stdio: c.stdioMode(), KeepStdin: c.config.Interactive,
 		LogMaxSize: c.config.IO.LogMaxSize,
 		Start:      []string{startCommandName, c.rt.ociRoot(), c.config.ID, c.runDir()},
 		Exit:       c.rt.cleanupCommand(c.config.ID),

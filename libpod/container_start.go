@@ -58,6 +58,7 @@ func (c *Container) startLocked() (retErr error) {
 	sup := supervisor.Config{
 		Dir:        c.runDir(),
 		LogPath:    c.config.LogPath,
+		Journal:    c.supervisorJournal(),
 		Stdio:      c.stdioMode(),
 		KeepStdin:  c.config.Interactive,
 		LogMaxSize: c.config.IO.LogMaxSize,

@@ -1,0 +1,115 @@
+package logs
+
+import (
+	"bufio"
+	"context"
+	"encoding/json"
+	"fmt"
+	"os/exec"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// journalEntry is the part of `journalctl -o json`'s entry a log line
+// needs; MESSAGE is a string, or an array of bytes when it is not
+// printable UTF-8.
+type journalEntry struct {
+	Realtime string          `json:"__REALTIME_TIMESTAMP"`
+	Message  json.RawMessage `json:"MESSAGE"`
+	Priority string          `json:"PRIORITY"`
+	Partial  string          `json:"CONTAINER_PARTIAL_MESSAGE"`
+}
+
+// ReadJournal sends the journal's lines of the container whose full ID is
+// id to fn, as Read does for a k8s-file log; it reads them through
+// journalctl. With exited set, it follows the journal until exited holds
+// (polled) or ctx ends.
+func ReadJournal(ctx context.Context, id string, opts Options, exited func() bool, fn func(Line) error) error {
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	args := []string{"-o", "json", "--all", "--no-pager", "-n", "all"}
+	if opts.Tail >= 0 {
+		args[len(args)-1] = strconv.Itoa(opts.Tail)
+	}
+	if exited != nil {
+		args = append(args, "-f")
+	}
+	cmd := exec.CommandContext(ctx, "journalctl", append(args, "CONTAINER_ID_FULL="+id)...)
+	var stderr strings.Builder
+	cmd.Stderr = &stderr
+	out, err := cmd.StdoutPipe()
+	if err != nil {
+		return err
+	}
+	if err := cmd.Start(); err != nil {
+		return fmt.Errorf("reading the journal: %w", err)
+	}
+	if exited != nil {
+		stop, done := make(chan struct{}), make(chan struct{})
+		defer close(done)
+		go func() {
+			closeWhenExited(ctx, exited, stop, done)
+			cancel() // journalctl -f never ends on its own
+		}()
+	}
+	lr := &logReader{opts: opts, fn: fn}
+	sc := bufio.NewScanner(out)
+	sc.Buffer(make([]byte, 64<<10), 16<<20)
+	var sendErr error
+	for sc.Scan() && sendErr == nil {
+		sendErr = lr.journalEntry(sc.Bytes())
+	}
+	if sendErr == nil && lr.pending != nil {
+		sendErr = lr.emit(*lr.pending)
+	}
+	if sendErr != nil {
+		cancel() // journalctl may still be writing
+	}
+	werr := cmd.Wait()
+	switch {
+	case sendErr != nil:
+		return sendErr
+	case werr != nil && exited == nil:
+		return fmt.Errorf("reading the journal: %v: %s", werr, strings.TrimSpace(stderr.String()))
+	}
+	return nil
+}
+
+// journalEntry adds one entry of journalctl's output to the lines.
+func (lr *logReader) journalEntry(b []byte) error {
+	var e journalEntry
+	if err := json.Unmarshal(b, &e); err != nil {
+		return fmt.Errorf("reading the journal's entry %q: %w", b, err)
+	}
+	us, err := strconv.ParseInt(e.Realtime, 10, 64)
+	if err != nil {
+		return fmt.Errorf("reading the journal's timestamp %q: %w", e.Realtime, err)
+	}
+	stream := "stdout"
+	if e.Priority == "3" {
+		stream = "stderr"
+	}
+	text := journalText(e.Message)
+	partial := e.Partial == "true"
+	if !partial {
+		text = strings.TrimSuffix(text, "\n")
+	}
+	return lr.add(time.UnixMicro(us), stream, partial, text)
+}
+
+// journalText is MESSAGE's text, from a JSON string or array of bytes.
+func journalText(raw json.RawMessage) string {
+	var s string
+	if json.Unmarshal(raw, &s) == nil {
+		return s
+	}
+	var bs []byte
+	var ints []int
+	if json.Unmarshal(raw, &ints) == nil {
+		for _, i := range ints {
+			bs = append(bs, byte(i))
+		}
+	}
+	return string(bs)
+}

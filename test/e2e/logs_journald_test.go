@@ -1,0 +1,160 @@
+package e2e
+
+import (
+	"encoding/json"
+	"fmt"
+	"os"
+	"os/exec"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+)
+
+const journaldBinary = "/lib/systemd/systemd-journald"
+
+// startPrivateJournal runs systemd-journald in a mount namespace of its
+// own, with tmpfs over the journal's sockets and files, and returns its
+// PID: podlite run in that namespace (Env.MountPID) logs to and reads from
+// this journal, the host's /run and /var/log stay as they were. The
+// journal goes with t, after the envs made after this call.
+func startPrivateJournal(t *testing.T) int {
+	t.Helper()
+	requireRoot(t)
+	requireTool(t, "journalctl", "systemd")
+	if _, err := os.Stat(journaldBinary); err != nil {
+		t.Fatalf("%s is not installed: contrib/setup.sh installs it (systemd)", journaldBinary)
+	}
+	var mounts []string
+	for _, d := range []string{"/run/systemd", "/run/log", "/var/log/journal"} {
+		if _, err := os.Stat(d); err != nil {
+			t.Fatalf("%s is missing: the private journal mounts a tmpfs over it (%v)", d, err)
+		}
+		mounts = append(mounts, "mount -t tmpfs tmpfs "+d)
+	}
+	cmd := exec.Command("unshare", "--mount", "--propagation", "private", "sh", "-c",
+		strings.Join(mounts, " && ")+" && exec "+journaldBinary)
+	out, err := os.CreateTemp("", "journald-*.log")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer os.Remove(out.Name())
+	defer out.Close()
+	cmd.Stdout, cmd.Stderr = out, out
+	if err := cmd.Start(); err != nil {
+		t.Fatalf("starting journald: %v", err)
+	}
+	pid := cmd.Process.Pid
+	t.Cleanup(func() {
+		_ = cmd.Process.Signal(syscall.SIGTERM)
+		if err := cmd.Wait(); err != nil && !strings.Contains(err.Error(), "terminated") {
+			t.Errorf("journald: %v", err)
+		}
+	})
+	socket := fmt.Sprintf("/proc/%d/root/run/systemd/journal/socket", pid)
+	for deadline := time.Now().Add(10 * time.Second); ; time.Sleep(50 * time.Millisecond) {
+		if _, err := os.Stat(socket); err == nil {
+			return pid
+		}
+		if time.Now().After(deadline) {
+			b, _ := os.ReadFile(out.Name())
+			t.Fatalf("the private journald made no socket: %s", b)
+		}
+	}
+}
+
+// journalEntries are the journal's entries with field=value, as
+// journalctl shows them in JSON, read in the journal's namespace.
+func journalEntries(t *testing.T, pid int, match string) []map[string]any {
+	t.Helper()
+	out, err := exec.Command("nsenter", fmt.Sprintf("--mount=/proc/%d/ns/mnt", pid), "--",
+		"journalctl", "-o", "json", "--no-pager", match).Output()
+	if err != nil {
+		t.Fatalf("journalctl %s: %v", match, err)
+	}
+	var entries []map[string]any
+	for _, line := range strings.Split(strings.TrimSpace(string(out)), "\n") {
+		if line == "" {
+			continue
+		}
+		var e map[string]any
+		if err := json.Unmarshal([]byte(line), &e); err != nil {
+			t.Fatalf("journalctl's entry %q: %v", line, err)
+		}
+		entries = append(entries, e)
+	}
+	return entries
+}
+
+// TestLogsJournald checks the journald log driver against a private
+// journald: the detached supervisor's and a foreground run's lines with
+// conmon's fields (priorities 6 and 3, IDs, name, tag, a partial line),
+// and logs reading them back: --tail, --until, --names of two
+// containers, and -f of a running container to its exit.
+func TestLogsJournald(t *testing.T) {
+	pid := startPrivateJournal(t)
+	e := NewEnv(t)
+	e.MountPID = pid
+	img := e.LoadBusybox()
+	id := strings.TrimSpace(e.MustPodlite("run", "-d", "--name", "bg", "--net", "none", "--log-driver", "journald", "--log-opt", "tag=web",
+		img, "sh", "-c", "echo out1; echo err1 >&2; echo out2; printf part; sleep 1000").Stdout)
+	e.MustPodlite("run", "--name", "fg", "--net", "none", "--log-driver", "journald", img, "sh", "-c", "echo fg1; echo fg2 >&2; echo fg3")
+
+	follow := e.Command("logs", "-f", "bg")
+	var followOut strings.Builder
+	follow.Stdout, follow.Stderr = &followOut, &followOut
+	if err := follow.Start(); err != nil {
+		t.Fatal(err)
+	}
+	waitFor(t, func() bool {
+		return strings.Contains(e.MustPodlite("logs", "bg").Stdout, "out2")
+	})
+	e.MustPodlite("stop", "-t", "0", "bg")
+	done := make(chan error, 1)
+	go func() { done <- follow.Wait() }()
+	select {
+	case err := <-done:
+		if err != nil || !strings.Contains(followOut.String(), "out1\n") || !strings.Contains(followOut.String(), "err1\n") || !strings.HasSuffix(followOut.String(), "part") {
+			t.Errorf("logs -f of bg to its stop: %v %q", err, followOut.String())
+		}
+	case <-time.After(20 * time.Second):
+		_ = follow.Process.Kill()
+		t.Errorf("logs -f did not end with bg's stop: %q", followOut.String())
+	}
+
+	want := map[string]map[string]string{
+		"out1\n": {"PRIORITY": "6", "CONTAINER_ID": id[:12], "CONTAINER_ID_FULL": id, "CONTAINER_NAME": "bg", "CONTAINER_TAG": "web", "SYSLOG_IDENTIFIER": "web"},
+		"err1\n": {"PRIORITY": "3", "CONTAINER_TAG": "web"},
+		"part":   {"PRIORITY": "6", "CONTAINER_PARTIAL_MESSAGE": "true"},
+		"fg1\n":  {"PRIORITY": "6", "CONTAINER_NAME": "fg", "SYSLOG_IDENTIFIER": "fg", "CONTAINER_TAG": "<nil>"},
+		"fg2\n":  {"PRIORITY": "3", "CONTAINER_NAME": "fg", "CONTAINER_PARTIAL_MESSAGE": "<nil>"},
+	}
+	got := map[string]map[string]any{}
+	for _, m := range append(journalEntries(t, pid, "CONTAINER_NAME=bg"), journalEntries(t, pid, "CONTAINER_NAME=fg")...) {
+		if msg, ok := m["MESSAGE"].(string); ok {
+			got[msg] = m
+		}
+	}
+	for msg, fields := range want {
+		for k, v := range fields {
+			if g := fmt.Sprint(got[msg][k]); g != v {
+				t.Errorf("journal entry %q: %s=%s, want %s", msg, k, g, v)
+			}
+		}
+	}
+
+	for _, c := range []struct {
+		args           []string
+		stdout, stderr string
+	}{
+		{[]string{"logs", "fg"}, "fg1\nfg3\n", "fg2\n"},
+		{[]string{"logs", "--tail", "2", "fg"}, "fg3\n", "fg2\n"},
+		{[]string{"logs", "--until", "2000-01-01T00:00:00Z", "fg"}, "", ""},
+		{[]string{"logs", "--names", "fg", "bg"}, "fg fg1\nfg fg3\nbg out1\nbg out2\nbg part", "fg fg2\nbg err1\n"},
+	} {
+		r := e.MustPodlite(c.args...)
+		if r.Stdout != c.stdout || r.Stderr != c.stderr {
+			t.Errorf("%v: stdout %q stderr %q, want %q %q", c.args, r.Stdout, r.Stderr, c.stdout, c.stderr)
+		}
+	}
+}
