@@ -179,7 +179,12 @@ func (c *Container) newAttachedIO(s Streams) (*attachedIO, error) {
 		a.stdout, a.stderr = io.MultiWriter(s.Stdout, lo), io.MultiWriter(s.Stderr, le)
 	}
 	if c.config.LogDriver == "journald" {
-		jo, je := logs.NewJournalWriters(c.journalFields())
+		fields, err := c.journalFields()
+		if err != nil {
+			a.close()
+			return nil, err
+		}
+		jo, je := logs.NewJournalWriters(fields)
 		a.journal = []io.Closer{jo, je}
 		a.stdout, a.stderr = io.MultiWriter(s.Stdout, jo), io.MultiWriter(s.Stderr, je)
 	}

@@ -4,7 +4,9 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 	"sync"
+	"text/template"
 
 	"github.com/podlite/podlite/libpod/define"
 	"github.com/podlite/podlite/libpod/logs"
@@ -36,20 +38,6 @@ func (c *Container) journalID() string {
 		return c.config.ID
 	}
 	return ""
-}
-
-// supervisorJournal is the supervisor's field block (supervisor.Config
-// Journal) when c logs to the journal, else "".
-func (c *Container) supervisorJournal() string {
-	if c.config.LogDriver == "journald" {
-		return logs.JournalFieldBlock(c.journalFields())
-	}
-	return ""
-}
-
-// journalFields are the fields of c's journal messages (journald driver).
-func (c *Container) journalFields() map[string]string {
-	return logs.JournalFields(c.config.ID, c.config.Name, c.config.IO.LogTag)
 }
 
 // ContainerLogs sends the log lines of several containers to fn, with the
@@ -87,4 +75,41 @@ func ContainerLogs(ctx context.Context, ctrs []*Container, opts logs.Options, fn
 	}
 	wg.Wait()
 	return errors.Join(errs...)
+}
+
+// supervisorJournal is the supervisor's field block (supervisor.Config
+// Journal) when c logs to the journal, else "".
+func (c *Container) supervisorJournal() (string, error) {
+	if c.config.LogDriver != "journald" {
+		return "", nil
+	}
+	fields, err := c.journalFields()
+	if err != nil {
+		return "", err
+	}
+	return logs.JournalFieldBlock(fields), nil
+}
+
+// journalFields are the fields of c's journal messages (journald driver):
+// its --log-opt tag is a template of its inspect data, expanded at each
+// start as podman does ("{{.ImageName}}").
+func (c *Container) journalFields() (map[string]string, error) {
+	tag := c.config.IO.LogTag
+	if strings.Contains(tag, "{{") {
+		tmpl, err := template.New("tag").Parse(tag)
+		if err != nil {
+			// podman's words.
+			return nil, fmt.Errorf("template parsing error %s: %w: %w", tag, err, define.ErrInvalidArg)
+		}
+		data, err := c.inspectData()
+		if err != nil {
+			return nil, err
+		}
+		var b strings.Builder
+		if err := tmpl.Execute(&b, data); err != nil {
+			return nil, fmt.Errorf("log tag %s: %w: %w", tag, err, define.ErrInvalidArg)
+		}
+		tag = strings.NewReplacer("\n", " ", "\x00", " ").Replace(b.String())
+	}
+	return logs.JournalFields(c.config.ID, c.config.Name, tag), nil
 }

@@ -15,6 +15,7 @@ import (
 // needs; MESSAGE is a string, or an array of bytes when it is not
 // printable UTF-8.
 type journalEntry struct {
+	Cursor   string          `json:"__CURSOR"`
 	Realtime string          `json:"__REALTIME_TIMESTAMP"`
 	Message  json.RawMessage `json:"MESSAGE"`
 	Priority string          `json:"PRIORITY"`
@@ -24,13 +25,32 @@ type journalEntry struct {
 // ReadJournal sends the journal's lines of the container whose full ID is
 // id to fn, as Read does for a k8s-file log; it reads them through
 // journalctl. With exited set, it follows the journal until exited holds
-// (polled) or ctx ends.
+// (polled) or ctx ends; then it reads what journald took after that.
 func ReadJournal(ctx context.Context, id string, opts Options, exited func() bool, fn func(Line) error) error {
+	lr := &logReader{opts: opts, fn: fn}
+	cursor, err := lr.journal(ctx, id, "", exited)
+	if err == nil && exited != nil && ctx.Err() == nil {
+		lr.opts.Tail = -1
+		_, err = lr.journal(ctx, id, cursor, nil)
+	}
+	if err == nil && lr.pending != nil {
+		err = lr.emit(*lr.pending)
+	}
+	return err
+}
+
+// journal runs journalctl for id's entries (after cursor, when set), and
+// follows them while exited does not hold, when set; it returns the last
+// entry's cursor.
+func (lr *logReader) journal(ctx context.Context, id, cursor string, exited func() bool) (string, error) {
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	args := []string{"-o", "json", "--all", "--no-pager", "-n", "all"}
-	if opts.Tail >= 0 {
-		args[len(args)-1] = strconv.Itoa(opts.Tail)
+	switch {
+	case cursor != "":
+		args = append(args, "--after-cursor", cursor)
+	case lr.opts.Tail >= 0:
+		args[len(args)-1] = strconv.Itoa(lr.opts.Tail)
 	}
 	if exited != nil {
 		args = append(args, "-f")
@@ -40,10 +60,10 @@ func ReadJournal(ctx context.Context, id string, opts Options, exited func() boo
 	cmd.Stderr = &stderr
 	out, err := cmd.StdoutPipe()
 	if err != nil {
-		return err
+		return "", err
 	}
 	if err := cmd.Start(); err != nil {
-		return fmt.Errorf("reading the journal: %w", err)
+		return "", fmt.Errorf("reading the journal: %w", err)
 	}
 	if exited != nil {
 		stop, done := make(chan struct{}), make(chan struct{})
@@ -53,15 +73,11 @@ func ReadJournal(ctx context.Context, id string, opts Options, exited func() boo
 			cancel() // journalctl -f never ends on its own
 		}()
 	}
-	lr := &logReader{opts: opts, fn: fn}
 	sc := bufio.NewScanner(out)
 	sc.Buffer(make([]byte, 64<<10), 16<<20)
 	var sendErr error
 	for sc.Scan() && sendErr == nil {
-		sendErr = lr.journalEntry(sc.Bytes())
-	}
-	if sendErr == nil && lr.pending != nil {
-		sendErr = lr.emit(*lr.pending)
+		cursor, sendErr = lr.journalEntry(sc.Bytes(), cursor)
 	}
 	if sendErr != nil {
 		cancel() // journalctl may still be writing
@@ -69,22 +85,23 @@ func ReadJournal(ctx context.Context, id string, opts Options, exited func() boo
 	werr := cmd.Wait()
 	switch {
 	case sendErr != nil:
-		return sendErr
+		return "", sendErr
 	case werr != nil && exited == nil:
-		return fmt.Errorf("reading the journal: %v: %s", werr, strings.TrimSpace(stderr.String()))
+		return "", fmt.Errorf("reading the journal: %v: %s", werr, strings.TrimSpace(stderr.String()))
 	}
-	return nil
+	return cursor, nil
 }
 
-// journalEntry adds one entry of journalctl's output to the lines.
-func (lr *logReader) journalEntry(b []byte) error {
+// journalEntry adds one entry of journalctl's output to the lines and
+// returns its cursor (cursor, the last one's, on an error).
+func (lr *logReader) journalEntry(b []byte, cursor string) (string, error) {
 	var e journalEntry
 	if err := json.Unmarshal(b, &e); err != nil {
-		return fmt.Errorf("reading the journal's entry %q: %w", b, err)
+		return cursor, fmt.Errorf("reading the journal's entry %q: %w", b, err)
 	}
 	us, err := strconv.ParseInt(e.Realtime, 10, 64)
 	if err != nil {
-		return fmt.Errorf("reading the journal's timestamp %q: %w", e.Realtime, err)
+		return cursor, fmt.Errorf("reading the journal's timestamp %q: %w", e.Realtime, err)
 	}
 	stream := "stdout"
 	if e.Priority == "3" {
@@ -95,7 +112,7 @@ func (lr *logReader) journalEntry(b []byte) error {
 	if !partial {
 		text = strings.TrimSuffix(text, "\n")
 	}
-	return lr.add(time.UnixMicro(us), stream, partial, text)
+	return e.Cursor, lr.add(time.UnixMicro(us), stream, partial, text)
 }
 
 // journalText is MESSAGE's text, from a JSON string or array of bytes.

@@ -97,8 +97,14 @@ func TestLogsJournald(t *testing.T) {
 	e.MountPID = pid
 	img := e.LoadBusybox()
 	id := strings.TrimSpace(e.MustPodlite("run", "-d", "--name", "bg", "--net", "none", "--log-driver", "journald", "--log-opt", "tag=web",
-		img, "sh", "-c", "echo out1; echo err1 >&2; echo out2; printf part; sleep 1000").Stdout)
-	e.MustPodlite("run", "--name", "fg", "--net", "none", "--log-driver", "journald", img, "sh", "-c", "echo fg1; echo fg2 >&2; echo fg3")
+		img, "sh", "-c", "head -c 20000 /dev/zero | tr '\\0' x; echo; echo out1; echo err1 >&2; echo out2; printf part; sleep 1000").Stdout)
+	e.MustPodlite("run", "-d", "-i", "--name", "att", "--net", "none", "--log-driver", "journald", "--log-opt", "tag={{.Name}}/t", img, "sh", "-c", "read x; echo got $x")
+	if r := e.PodliteStdin("hello\n", "attach", "att"); r.ExitCode != 0 || r.Stdout != "got hello\n" {
+		t.Errorf("attach to att: exit %d stdout %q stderr %q", r.ExitCode, r.Stdout, r.Stderr)
+	}
+	// The pause orders fg1 before fg2 and fg3 in the journal: the streams are
+	// copied side by side.
+	e.MustPodlite("run", "--name", "fg", "--net", "none", "--log-driver", "journald", img, "sh", "-c", "echo fg1; sleep 0.2; echo fg2 >&2; echo fg3")
 
 	follow := e.Command("logs", "-f", "bg")
 	var followOut strings.Builder
@@ -115,7 +121,7 @@ func TestLogsJournald(t *testing.T) {
 	select {
 	case err := <-done:
 		if err != nil || !strings.Contains(followOut.String(), "out1\n") || !strings.Contains(followOut.String(), "err1\n") || !strings.HasSuffix(followOut.String(), "part") {
-			t.Errorf("logs -f of bg to its stop: %v %q", err, followOut.String())
+			t.Errorf("logs -f of bg to its stop: %v %q", err, strings.ReplaceAll(followOut.String(), strings.Repeat("x", 20000), "X*20000"))
 		}
 	case <-time.After(20 * time.Second):
 		_ = follow.Process.Kill()
@@ -123,16 +129,19 @@ func TestLogsJournald(t *testing.T) {
 	}
 
 	want := map[string]map[string]string{
-		"out1\n": {"PRIORITY": "6", "CONTAINER_ID": id[:12], "CONTAINER_ID_FULL": id, "CONTAINER_NAME": "bg", "CONTAINER_TAG": "web", "SYSLOG_IDENTIFIER": "web"},
-		"err1\n": {"PRIORITY": "3", "CONTAINER_TAG": "web"},
-		"part":   {"PRIORITY": "6", "CONTAINER_PARTIAL_MESSAGE": "true"},
-		"fg1\n":  {"PRIORITY": "6", "CONTAINER_NAME": "fg", "SYSLOG_IDENTIFIER": "fg", "CONTAINER_TAG": "<nil>"},
-		"fg2\n":  {"PRIORITY": "3", "CONTAINER_NAME": "fg", "CONTAINER_PARTIAL_MESSAGE": "<nil>"},
+		"out1\n":      {"PRIORITY": "6", "CONTAINER_ID": id[:12], "CONTAINER_ID_FULL": id, "CONTAINER_NAME": "bg", "CONTAINER_TAG": "web", "SYSLOG_IDENTIFIER": "web"},
+		"err1\n":      {"PRIORITY": "3", "CONTAINER_TAG": "web"},
+		"part":        {"PRIORITY": "6", "CONTAINER_PARTIAL_MESSAGE": "true"},
+		"fg1\n":       {"PRIORITY": "6", "CONTAINER_NAME": "fg", "SYSLOG_IDENTIFIER": "fg", "CONTAINER_TAG": "<nil>"},
+		"fg2\n":       {"PRIORITY": "3", "CONTAINER_NAME": "fg", "CONTAINER_PARTIAL_MESSAGE": "<nil>"},
+		"got hello\n": {"CONTAINER_TAG": "att/t", "SYSLOG_IDENTIFIER": "att/t"},
 	}
 	got := map[string]map[string]any{}
-	for _, m := range append(journalEntries(t, pid, "CONTAINER_NAME=bg"), journalEntries(t, pid, "CONTAINER_NAME=fg")...) {
-		if msg, ok := m["MESSAGE"].(string); ok {
-			got[msg] = m
+	for _, name := range []string{"bg", "fg", "att"} {
+		for _, m := range journalEntries(t, pid, "CONTAINER_NAME="+name) {
+			if msg, ok := m["MESSAGE"].(string); ok {
+				got[msg] = m
+			}
 		}
 	}
 	for msg, fields := range want {
@@ -150,7 +159,7 @@ func TestLogsJournald(t *testing.T) {
 		{[]string{"logs", "fg"}, "fg1\nfg3\n", "fg2\n"},
 		{[]string{"logs", "--tail", "2", "fg"}, "fg3\n", "fg2\n"},
 		{[]string{"logs", "--until", "2000-01-01T00:00:00Z", "fg"}, "", ""},
-		{[]string{"logs", "--names", "fg", "bg"}, "fg fg1\nfg fg3\nbg out1\nbg out2\nbg part", "fg fg2\nbg err1\n"},
+		{[]string{"logs", "--names", "fg", "bg"}, "fg fg1\nfg fg3\nbg " + strings.Repeat("x", 20000) + "\nbg out1\nbg out2\nbg part", "fg fg2\nbg err1\n"},
 	} {
 		r := e.MustPodlite(c.args...)
 		if r.Stdout != c.stdout || r.Stderr != c.stderr {
