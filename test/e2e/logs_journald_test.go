@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"os"
 	"os/exec"
+	"path/filepath"
+	"slices"
 	"strings"
 	"syscall"
 	"testing"
@@ -166,4 +168,71 @@ func TestLogsJournald(t *testing.T) {
 			t.Errorf("%v: stdout %q stderr %q, want %q %q", c.args, r.Stdout, r.Stderr, c.stdout, c.stderr)
 		}
 	}
+}
+
+// TestLogsJournaldMatchesPodman runs the same containers on podlite and
+// podman 4.3.1 (conmon) against one private journal and compares the
+// entries they write (conmon's fields, IDs normalized) and what logs
+// reads back, for a detached and a foreground run.
+func TestLogsJournaldMatchesPodman(t *testing.T) {
+	pid := startPrivateJournal(t)
+	e, pm, img := NewPodlitePodman(t)
+	e.MountPID = pid
+	// podman runs in the journal's namespace through a wrapper kept with
+	// its own files (its cleanup runs it too).
+	wrapper := filepath.Join(filepath.Dir(pm.Root), "podman-in-journal")
+	script := fmt.Sprintf("#!/bin/sh\nexec nsenter --mount=/proc/%d/ns/mnt -- %s \"$@\"\n", pid, pm.Bin)
+	if err := os.WriteFile(wrapper, []byte(script), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	pm.Bin = wrapper
+	cmd := "echo out; echo err >&2; sleep 0.2; printf part"
+	for _, c := range []struct {
+		name string
+		args []string
+	}{
+		{"detached", []string{"run", "-d", "--name", "jd", "--net", "none", "--log-driver", "journald", "--log-opt", "tag=web", img, "sh", "-c", cmd}},
+		{"foreground", []string{"run", "--name", "jf", "--net", "none", "--log-driver", "journald", img, "sh", "-c", cmd}},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			mine, theirs := e.Podlite(c.args...), pm.Result(c.args...)
+			name := c.args[slices.Index(c.args, "--name")+1]
+			e.Podlite("wait", name)
+			pm.Result("wait", name)
+			id := strings.TrimSpace(e.MustPodlite("inspect", "--format", "{{.ID}}", name).Stdout)
+			pmID := strings.TrimSpace(pm.Result("inspect", "--format", "{{.ID}}", name).Stdout)
+			if mine.Stdout != theirs.Stdout && c.name == "foreground" || mine.ExitCode != theirs.ExitCode {
+				t.Errorf("run: podlite %d %q, podman %d %q %q", mine.ExitCode, mine.Stdout, theirs.ExitCode, theirs.Stdout, theirs.Stderr)
+			}
+			if got, want := normalizedEntries(t, pid, id), normalizedEntries(t, pid, pmID); got != want {
+				t.Errorf("journal entries:\npodlite %s\npodman  %s", got, want)
+			}
+			l, p := e.Podlite("logs", name), pm.Result("logs", name)
+			if l.Stdout != p.Stdout || l.Stderr != p.Stderr {
+				t.Errorf("logs: podlite %q %q, podman %q %q", l.Stdout, l.Stderr, p.Stdout, p.Stderr)
+			}
+		})
+	}
+}
+
+// normalizedEntries are the container's journal entries as text: conmon's
+// fields only, its IDs replaced, stdout and stderr apart (their relative
+// order is the copiers').
+func normalizedEntries(t *testing.T, pid int, id string) string {
+	t.Helper()
+	var streams [2][]string
+	for _, m := range journalEntries(t, pid, "CONTAINER_ID_FULL="+id) {
+		var b strings.Builder
+		for _, k := range []string{"MESSAGE", "PRIORITY", "CONTAINER_ID", "CONTAINER_ID_FULL", "CONTAINER_NAME", "CONTAINER_TAG", "SYSLOG_IDENTIFIER", "CONTAINER_PARTIAL_MESSAGE"} {
+			v := fmt.Sprint(m[k])
+			v = strings.ReplaceAll(strings.ReplaceAll(v, id, "ID"), id[:12], "ID12")
+			fmt.Fprintf(&b, "%s=%q ", k, v)
+		}
+		i := 0
+		if m["PRIORITY"] == "3" {
+			i = 1
+		}
+		streams[i] = append(streams[i], b.String())
+	}
+	return strings.Join(streams[0], "\n") + "\n" + strings.Join(streams[1], "\n")
 }
