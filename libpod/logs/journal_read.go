@@ -28,9 +28,15 @@ type journalEntry struct {
 // (polled) or ctx ends; then it reads what journald took after that.
 func ReadJournal(ctx context.Context, id string, opts Options, exited func() bool, fn func(Line) error) error {
 	lr := &logReader{opts: opts, fn: fn}
+	start := time.Now()
 	cursor, err := lr.journal(ctx, id, "", exited)
 	if err == nil && exited != nil && ctx.Err() == nil {
+		// After the last entry followed or, with none (--tail 0), the
+		// entries since the follow began.
 		lr.opts.Tail = -1
+		if cursor == "" {
+			cursor = fmt.Sprintf("@%d.%06d", start.Unix(), start.Nanosecond()/1000)
+		}
 		_, err = lr.journal(ctx, id, cursor, nil)
 	}
 	if err == nil && lr.pending != nil {
@@ -39,14 +45,16 @@ func ReadJournal(ctx context.Context, id string, opts Options, exited func() boo
 	return err
 }
 
-// journal runs journalctl for id's entries (after cursor, when set), and
-// follows them while exited does not hold, when set; it returns the last
-// entry's cursor.
+// journal runs journalctl for id's entries (after cursor, when set; a
+// cursor "@UNIX.MICROS" is a time to start from), and follows them while
+// exited does not hold, when set; it returns the last entry's cursor.
 func (lr *logReader) journal(ctx context.Context, id, cursor string, exited func() bool) (string, error) {
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	args := []string{"-o", "json", "--all", "--no-pager", "-n", "all"}
 	switch {
+	case strings.HasPrefix(cursor, "@"):
+		args = append(args, "--since", cursor)
 	case cursor != "":
 		args = append(args, "--after-cursor", cursor)
 	case lr.opts.Tail >= 0:

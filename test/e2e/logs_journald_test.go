@@ -117,17 +117,36 @@ func TestLogsJournald(t *testing.T) {
 	waitFor(t, func() bool {
 		return strings.Contains(e.MustPodlite("logs", "bg").Stdout, "out2")
 	})
+	// Following from now on, it gets only the line the exit flushes.
+	follow0 := e.Command("logs", "-f", "--tail", "0", "bg")
+	var follow0Out strings.Builder
+	follow0.Stdout, follow0.Stderr = &follow0Out, &follow0Out
+	if err := follow0.Start(); err != nil {
+		t.Fatal(err)
+	}
+	waitFor(t, func() bool { return childNamed(follow0.Process.Pid, "journalctl") })
 	e.MustPodlite("stop", "-t", "0", "bg")
-	done := make(chan error, 1)
-	go func() { done <- follow.Wait() }()
-	select {
-	case err := <-done:
-		if err != nil || !strings.Contains(followOut.String(), "out1\n") || !strings.Contains(followOut.String(), "err1\n") || !strings.HasSuffix(followOut.String(), "part") {
-			t.Errorf("logs -f of bg to its stop: %v %q", err, strings.ReplaceAll(followOut.String(), strings.Repeat("x", 20000), "X*20000"))
+	for _, f := range []struct {
+		cmd  *exec.Cmd
+		out  *strings.Builder
+		want func(string) bool
+	}{
+		{follow, &followOut, func(s string) bool {
+			return strings.Contains(s, "out1\n") && strings.Contains(s, "out2\n") && strings.Contains(s, "err1\n") && strings.HasSuffix(s, "part")
+		}},
+		{follow0, &follow0Out, func(s string) bool { return s == "part" }},
+	} {
+		done := make(chan error, 1)
+		go func() { done <- f.cmd.Wait() }()
+		select {
+		case err := <-done:
+			if err != nil || !f.want(f.out.String()) {
+				t.Errorf("%v of bg to its stop: %v %q", f.cmd.Args[len(f.cmd.Args)-4:], err, strings.ReplaceAll(f.out.String(), strings.Repeat("x", 20000), "X*20000"))
+			}
+		case <-time.After(20 * time.Second):
+			_ = f.cmd.Process.Kill()
+			t.Errorf("%v did not end with bg's stop: %q", f.cmd.Args, f.out.String())
 		}
-	case <-time.After(20 * time.Second):
-		_ = follow.Process.Kill()
-		t.Errorf("logs -f did not end with bg's stop: %q", followOut.String())
 	}
 
 	want := map[string]map[string]string{
@@ -235,4 +254,23 @@ func normalizedEntries(t *testing.T, pid int, id string) string {
 		streams[i] = append(streams[i], b.String())
 	}
 	return strings.Join(streams[0], "\n") + "\n" + strings.Join(streams[1], "\n")
+}
+
+// childNamed says whether the process pid has a child whose command is
+// comm.
+func childNamed(pid int, comm string) bool {
+	stats, _ := filepath.Glob("/proc/[0-9]*/stat")
+	for _, f := range stats {
+		b, err := os.ReadFile(f)
+		if err != nil {
+			continue
+		}
+		// "PID (COMM) STATE PPID ...": COMM may hold spaces.
+		i := strings.LastIndexByte(string(b), ')')
+		fields := strings.Fields(string(b[i+1:]))
+		if i > 0 && len(fields) > 1 && fields[1] == fmt.Sprint(pid) && strings.HasSuffix(string(b[:i]), "("+comm) {
+			return true
+		}
+	}
+	return false
 }
