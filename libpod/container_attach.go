@@ -142,6 +142,7 @@ type attachedIO struct {
 	master   *os.File // the container's terminal (TTY)
 	restore  func()
 	log      *os.File
+	journal  []io.Closer // the journal writers (journald driver)
 	toClose  []*os.File
 	copies   sync.WaitGroup
 	stdout   io.Writer
@@ -176,6 +177,16 @@ func (c *Container) newAttachedIO(s Streams) (*attachedIO, error) {
 		}
 		lo, le := logs.NewWriters(w)
 		a.stdout, a.stderr = io.MultiWriter(s.Stdout, lo), io.MultiWriter(s.Stderr, le)
+	}
+	if c.config.LogDriver == "journald" {
+		fields, err := c.journalFields()
+		if err != nil {
+			a.close()
+			return nil, err
+		}
+		jo, je := logs.NewJournalWriters(fields)
+		a.journal = []io.Closer{jo, je}
+		a.stdout, a.stderr = io.MultiWriter(s.Stdout, jo), io.MultiWriter(s.Stderr, je)
 	}
 	if err := a.setupPipes(c.config.Terminal, s.Stdin != nil && c.config.Interactive); err != nil {
 		a.close()
@@ -273,6 +284,9 @@ func (a *attachedIO) finish() {
 	select {
 	case <-done:
 	case <-time.After(time.Second):
+	}
+	for _, j := range a.journal {
+		_ = j.Close() // sends a last partial line; never fails
 	}
 	a.close()
 }
@@ -395,8 +409,8 @@ func (c *Container) Attach(ctx context.Context, streams Streams, opts AttachOpti
 	if !c.isActive() {
 		return -1, fmt.Errorf("you can only attach to running containers: %s is %s: %w", c.config.Name, c.state.Status, define.ErrInvalidState)
 	}
-	if c.config.LogPath == "" {
-		return -1, fmt.Errorf("container %s logs with driver %q; attach needs k8s-file logs: %w", c.config.Name, c.config.LogDriver, define.ErrNotSupported)
+	if c.config.LogPath == "" && c.config.LogDriver != "journald" {
+		return -1, fmt.Errorf("container %s logs with driver %q; attach needs k8s-file or journald logs: %w", c.config.Name, c.config.LogDriver, define.ErrNotSupported)
 	}
 	var sigs chan os.Signal
 	if opts.SigProxy {
@@ -545,8 +559,9 @@ func isZombie(pid int) bool {
 func (c *Container) target() attach.Target {
 	return attach.Target{
 		Dir: c.runDir(), LogPath: c.config.LogPath, TTY: c.config.Terminal, Interactive: c.config.Interactive,
-		Exited: func() bool { return c.Sync() != nil || !c.isActive() },
-		Signal: c.signalProxied,
+		JournalID: c.journalID(),
+		Exited:    func() bool { return c.Sync() != nil || !c.isActive() },
+		Signal:    c.signalProxied,
 	}
 }
 

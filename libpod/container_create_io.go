@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"net"
 	"os"
 	"path/filepath"
 	"slices"
@@ -15,6 +14,7 @@ import (
 	"golang.org/x/sys/unix"
 
 	"github.com/podlite/podlite/libpod/define"
+	"github.com/podlite/podlite/libpod/logs"
 	"github.com/podlite/podlite/libpod/oci"
 	"github.com/podlite/podlite/libpod/spec"
 	"github.com/podlite/podlite/libpod/storage"
@@ -47,9 +47,6 @@ type IOOptions struct {
 	Rootfs string
 }
 
-// journalSocket is where journald takes native-protocol messages.
-const journalSocket = "/run/systemd/journal/socket"
-
 // logConfig checks --log-driver and --log-opt and fills cfg's log fields;
 // defaultPath is the log's path when --log-opt path= does not give one.
 func logConfig(cfg *define.ContainerConfig, driver string, logOpts []string, defaultPath string) error {
@@ -58,7 +55,9 @@ func logConfig(cfg *define.ContainerConfig, driver string, logOpts []string, def
 		driver = "k8s-file"
 	case "k8s-file", "json-file", "none", "passthrough", "passthrough-tty":
 	case "journald":
-		return journaldUnavailable()
+		if err := logs.CheckJournal(); err != nil {
+			return fmt.Errorf("%w: %w", err, define.ErrUnavailable)
+		}
 	default:
 		// podman's words.
 		return fmt.Errorf("running container create option: invalid log driver %q: %w", driver, define.ErrInvalidArg)
@@ -79,6 +78,9 @@ func logConfig(cfg *define.ContainerConfig, driver string, logOpts []string, def
 			}
 			cfg.IO.LogMaxSize = n
 		case "tag":
+			if strings.ContainsAny(val, "\n\x00") {
+				return fmt.Errorf("invalid log tag %q: %w", val, define.ErrInvalidArg)
+			}
 			cfg.IO.LogTag = val
 		default:
 			return fmt.Errorf("unsupported log option %q: podlite knows path, max-size and tag: %w", key, define.ErrInvalidArg)
@@ -95,20 +97,6 @@ func logConfig(cfg *define.ContainerConfig, driver string, logOpts []string, def
 		return fmt.Errorf("--log-opt path and max-size need the k8s-file log driver, not %s: %w", driver, define.ErrInvalidArg)
 	}
 	return nil
-}
-
-// journaldUnavailable says why the journald driver cannot be used: with no
-// journal socket, podman's error; with one, that podlite does not write to
-// the journal.
-func journaldUnavailable() error {
-	conn, err := net.Dial("unixgram", journalSocket)
-	if err != nil {
-		return fmt.Errorf("failed to initialize journal: %v: %w", err, define.ErrUnavailable)
-	}
-	if err := conn.Close(); err != nil {
-		return fmt.Errorf("closing the journal socket: %w", err)
-	}
-	return fmt.Errorf("the journald log driver is not supported: use k8s-file: %w", define.ErrNotSupported)
 }
 
 // ioConfig checks the options of IOOptions that need no image and records

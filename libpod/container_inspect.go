@@ -181,6 +181,11 @@ func (c *Container) Inspect() (*InspectData, error) {
 	if err := c.Sync(); err != nil {
 		return nil, err
 	}
+	return c.inspectData()
+}
+
+// inspectData is c's inspect data from the state it holds.
+func (c *Container) inspectData() (*InspectData, error) {
 	cfg, st, s := c.config, c.state, c.config.Spec
 	d := &InspectData{
 		ID: cfg.ID, Created: cfg.CreatedAt, Image: cfg.ImageID, ImageName: cfg.ImageName,

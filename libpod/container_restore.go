@@ -152,9 +152,13 @@ func (c *Container) spawnRestoreLocked(opts RestoreOptions, restore oci.Checkpoi
 	if err := writeRestoreFile(c.runDir(), restore); err != nil {
 		return err
 	}
+	journal, err := c.supervisorJournal()
+	if err != nil {
+		return err
+	}
 	start := time.Now()
 	sup := supervisor.Config{
-		Dir: c.runDir(), LogPath: c.config.LogPath, Stdio: c.stdioMode(), KeepStdin: c.config.Interactive,
+		Dir: c.runDir(), LogPath: c.config.LogPath, Journal: journal, Stdio: c.stdioMode(), KeepStdin: c.config.Interactive,
 		LogMaxSize: c.config.IO.LogMaxSize,
 		Start:      []string{startCommandName, c.rt.ociRoot(), c.config.ID, c.runDir()},
 		Exit:       c.rt.cleanupCommand(c.config.ID),

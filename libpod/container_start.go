@@ -55,9 +55,14 @@ func (c *Container) startLocked() (retErr error) {
 			}
 		}
 	}()
+	journal, err := c.supervisorJournal()
+	if err != nil {
+		return err
+	}
 	sup := supervisor.Config{
 		Dir:        c.runDir(),
 		LogPath:    c.config.LogPath,
+		Journal:    journal,
 		Stdio:      c.stdioMode(),
 		KeepStdin:  c.config.Interactive,
 		LogMaxSize: c.config.IO.LogMaxSize,

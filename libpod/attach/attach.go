@@ -33,7 +33,10 @@ var DefaultKeys = []byte{0x10, 0x11}
 type Target struct {
 	// Dir is the supervisor's directory (stdin and ctl FIFOs), LogPath
 	// the process's k8s-file log.
-	Dir, LogPath     string
+	Dir, LogPath string
+	// JournalID, when set, is the container whose output is followed in
+	// the journal instead (journald driver).
+	JournalID        string
 	TTY, Interactive bool
 	// Exited is polled; the follow ends, its output read, once it holds.
 	Exited func() bool
@@ -91,7 +94,7 @@ func Follow(ctx context.Context, t Target, s Streams, since time.Time) error {
 			}
 		}()
 	}
-	err := logs.ReadUntil(ctx, t.LogPath, logs.Options{Tail: -1, Since: since, Records: true}, t.Exited, func(l logs.Line) error {
+	err := readOutput(ctx, t, since, func(l logs.Line) error {
 		out := s.Stdout
 		if l.Stream == "stderr" {
 			out = s.Stderr
@@ -108,6 +111,15 @@ func Follow(ctx context.Context, t Target, s Streams, since time.Time) error {
 	default:
 	}
 	return err
+}
+
+// readOutput follows t's output logged since `since` until it exits.
+func readOutput(ctx context.Context, t Target, since time.Time, fn func(logs.Line) error) error {
+	opts := logs.Options{Tail: -1, Since: since, Records: true}
+	if t.JournalID != "" {
+		return logs.ReadJournal(ctx, t.JournalID, opts, t.Exited, fn)
+	}
+	return logs.ReadUntil(ctx, t.LogPath, opts, t.Exited, fn)
 }
 
 // copyInput copies in to the supervisor's stdin FIFO until EOF or the

@@ -8,4 +8,9 @@
 // follows. The supervisor (C) writes the same format. With --log-opt
 // max-size (Limited), a record that would make the file larger than that
 // empties it first, as conmon does: the log keeps the latest lines.
+//
+// The journald driver's lines are journal entries with conmon's fields
+// (JournalFields): a foreground run writes them with JournalWriter, the
+// supervisor itself; ReadJournal reads a container's entries back through
+// journalctl -o json, so podlite needs no libsystemd.
 package logs

@@ -236,6 +236,11 @@ func (lr *logReader) record(rec string) error {
 	if perr != nil {
 		return nil
 	}
+	return lr.add(t, stream, partial, text)
+}
+
+// add joins one record to the pending line as record says.
+func (lr *logReader) add(t time.Time, stream string, partial bool, text string) error {
 	if lr.opts.Records {
 		return lr.emit(Line{Time: t, Stream: stream, Text: text, Partial: partial})
 	}

@@ -10,7 +10,8 @@
 // through a second re-execution of podlite (the start command), becomes the
 // container init's parent as a child subreaper, logs its output in k8s-file
 // format (emptying the log before a line would pass --log-opt max-size,
-// as conmon does), kills the container at its --timeout (its exit then
+// as conmon does) or, for the journald driver, sends each line to the
+// journal in its native protocol with conmon's fields, kills the container at its --timeout (its exit then
 // recorded as -1, as conmon records it), writes the exit code to DIR/exit
 // and then execs the exit command (podlite container cleanup).
 //

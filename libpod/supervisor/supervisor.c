@@ -19,6 +19,9 @@
  *   _PODLITE_SUPERVISOR   "1"
  *   _PODLITE_SUP_DIR      the container's run directory (exit, pid, stdin)
  *   _PODLITE_SUP_LOG      log file ("" for none)
+ *   _PODLITE_SUP_JOURNAL  optional: "KEY=VALUE\n" fields; when set, each line of
+ *                         output also goes to the journal with them (conmon's
+ *                         journald driver: PRIORITY 6 for stdout, 3 for stderr)
  *   _PODLITE_SUP_STDIO    "pipe" | "tty" | "passthrough" | "null"
  *   _PODLITE_SUP_STDIN    "1" to keep stdin open through DIR/stdin
  *   _PODLITE_SUP_NSTART   argv[1..N] is the start command, the rest the exit command
@@ -47,20 +50,34 @@
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
+#include <sys/mman.h>
 #include <sys/timerfd.h>
 #include <sys/types.h>
+#include <sys/uio.h>
+#include <sys/un.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
 #define REPORT_FD 3
 #define CONSOLE_FD 4
+/* journald's native protocol socket, and how much of a line without a
+ * newline is held back before it is sent as a partial message (conmon's
+ * STDIO_BUF_SIZE). */
+#define JOURNAL_SOCKET "/run/systemd/journal/socket"
+#define JOURNAL_HOLD 8192
 /* A health command's exit code that ends the startup check's interval. */
 #define HEALTH_STARTUP_DONE 3
 
 struct sup {
 	const char *dir;
 	int log_fd;
+	/* journald driver: the fields block (NULL: none), the socket, and the
+	 * line held back for each stream (0 stdout, 1 stderr) */
+	char *jfields;
+	int jfd;
+	char jhold[2][JOURNAL_HOLD];
+	size_t jhold_len[2];
 	long long log_max, log_size; /* --log-opt max-size (0: none), bytes in the log */
 	int out_fd, err_fd;   /* container output, -1 once at EOF */
 	int cons_fd;          /* console socket; -1 once the master arrived */
@@ -137,17 +154,91 @@ static void log_chunk(struct sup *s, const char *stream, const char *buf, size_t
 	}
 }
 
+/* journal_send_fd passes a message too large for a datagram in a sealed
+ * memfd, as the native protocol allows. */
+static void journal_send_fd(struct sup *s, struct msghdr *m)
+{
+	int mfd = memfd_create("journal-message", MFD_CLOEXEC | MFD_ALLOW_SEALING);
+	if (mfd < 0)
+		return;
+	for (size_t i = 0; i < m->msg_iovlen; i++)
+		write_all(mfd, m->msg_iov[i].iov_base, m->msg_iov[i].iov_len);
+	char cbuf[CMSG_SPACE(sizeof(int))] = { 0 };
+	struct msghdr fm = { .msg_name = m->msg_name, .msg_namelen = m->msg_namelen,
+			     .msg_control = cbuf, .msg_controllen = sizeof(cbuf) };
+	struct cmsghdr *c = CMSG_FIRSTHDR(&fm);
+	c->cmsg_level = SOL_SOCKET;
+	c->cmsg_type = SCM_RIGHTS;
+	c->cmsg_len = CMSG_LEN(sizeof(int));
+	memcpy(CMSG_DATA(c), &mfd, sizeof(int));
+	if (fcntl(mfd, F_ADD_SEALS, F_SEAL_SHRINK | F_SEAL_GROW | F_SEAL_WRITE | F_SEAL_SEAL) == 0)
+		sendmsg(s->jfd, &fm, MSG_NOSIGNAL);
+	close(mfd);
+}
+
+/* journal_send sends held + buf as one message of stream idx in the
+ * native protocol: MESSAGE in the binary form (it may hold a newline),
+ * then PRIORITY, the container's fields and, for a line without its
+ * newline, CONTAINER_PARTIAL_MESSAGE=true. */
+static void journal_send(struct sup *s, int idx, const char *buf, size_t len, int partial)
+{
+	uint64_t mlen = s->jhold_len[idx] + len;
+	unsigned char le[8];
+	for (int i = 0; i < 8; i++)
+		le[i] = (unsigned char)(mlen >> (8 * i));
+	const char *prio = idx ? "\nPRIORITY=3\n" : "\nPRIORITY=6\n";
+	const char *part = "CONTAINER_PARTIAL_MESSAGE=true\n";
+	struct iovec iov[] = {
+		{ "MESSAGE\n", 8 }, { le, 8 }, { s->jhold[idx], s->jhold_len[idx] }, { (void *)buf, len },
+		{ (void *)prio, strlen(prio) }, { s->jfields, strlen(s->jfields) }, { (void *)part, partial ? strlen(part) : 0 },
+	};
+	struct sockaddr_un addr = { .sun_family = AF_UNIX, .sun_path = JOURNAL_SOCKET };
+	struct msghdr m = { .msg_name = &addr, .msg_namelen = sizeof(addr), .msg_iov = iov, .msg_iovlen = 7 };
+	s->jhold_len[idx] = 0;
+	if (sendmsg(s->jfd, &m, MSG_NOSIGNAL) < 0 && (errno == EMSGSIZE || errno == ENOBUFS))
+		journal_send_fd(s, &m);
+}
+
+/* journal_chunk sends one read's complete lines to the journal and holds
+ * back the rest, as conmon does; a line longer than JOURNAL_HOLD goes as
+ * partial messages. */
+static void journal_chunk(struct sup *s, int idx, const char *buf, size_t len)
+{
+	while (s->jfields && len > 0) {
+		const char *nl = memchr(buf, '\n', len);
+		size_t n = nl ? (size_t)(nl - buf) + 1 : len;
+		if (!nl && s->jhold_len[idx] + n < JOURNAL_HOLD) {
+			memcpy(s->jhold[idx] + s->jhold_len[idx], buf, n);
+			s->jhold_len[idx] += n;
+			return;
+		}
+		journal_send(s, idx, buf, n, !nl);
+		buf += n;
+		len -= n;
+	}
+}
+
+/* journal_flush sends the line held back for stream idx, at its end. */
+static void journal_flush(struct sup *s, int idx)
+{
+	if (s->jfields && s->jhold_len[idx] > 0)
+		journal_send(s, idx, "", 0, 1);
+}
+
 /* pump reads what is available on *fd and logs it; closes it at EOF. */
 static void pump(struct sup *s, int *fd, const char *stream)
 {
 	char buf[32768];
+	int idx = strcmp(stream, "stderr") == 0;
 	ssize_t n = read(*fd, buf, sizeof(buf));
 	if (n > 0) {
 		log_chunk(s, stream, buf, n);
+		journal_chunk(s, idx, buf, n);
 		return;
 	}
 	if (n < 0 && (errno == EINTR || errno == EAGAIN))
 		return;
+	journal_flush(s, idx);
 	close(*fd);
 	*fd = -1;
 }
@@ -366,7 +457,7 @@ static void exec_argv(char **argv)
 
 static void supervise(int argc, char **argv)
 {
-	struct sup s = { .log_fd = -1, .out_fd = -1, .err_fd = -1, .cons_fd = -1, .master_fd = -1,
+	struct sup s = { .log_fd = -1, .jfd = -1, .out_fd = -1, .err_fd = -1, .cons_fd = -1, .master_fd = -1,
 			 .stdin_fifo = -1, .stdin_fd = -1, .ctl_fifo = -1 };
 	s.dir = getenv("_PODLITE_SUP_DIR");
 	const char *logp = getenv("_PODLITE_SUP_LOG");
@@ -413,11 +504,19 @@ static void supervise(int argc, char **argv)
 		if (fstat(s.log_fd, &lst) == 0)
 			s.log_size = lst.st_size;
 	}
+	const char *jfields = getenv("_PODLITE_SUP_JOURNAL");
+	if (jfields && *jfields) {
+		s.jfields = strdup(jfields);
+		s.jfd = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+		if (!s.jfields || s.jfd < 0)
+			die("opening the journal socket");
+	}
 	char stdio_mode[16];
 	snprintf(stdio_mode, sizeof(stdio_mode), "%s", stdio);
 	unsetenv("_PODLITE_SUPERVISOR");
 	unsetenv("_PODLITE_SUP_DIR");
 	unsetenv("_PODLITE_SUP_LOG");
+	unsetenv("_PODLITE_SUP_JOURNAL");
 	unsetenv("_PODLITE_SUP_STDIO");
 	unsetenv("_PODLITE_SUP_STDIN");
 	unsetenv("_PODLITE_SUP_NSTART");
@@ -576,6 +675,8 @@ static void supervise(int argc, char **argv)
 		if (tty && s.master_fd < 0)
 			s.stdin_fd = -1; /* it was the master, now closed */
 	}
+	journal_flush(&s, 0);
+	journal_flush(&s, 1);
 	write_exit(&s);
 	if (s.stdin_fifo >= 0) {
 		char fifo[4096];

@@ -34,6 +34,9 @@ type Config struct {
 	// LogPath is the k8s-file log ("" for none).
 	LogPath string
 	Stdio   string
+	// Journal, when set, sends each line of output to the journal with
+	// these fields, KEY=VALUE lines (logs.JournalFieldBlock).
+	Journal string
 	// KeepStdin keeps the container's stdin open, fed from Dir/stdin.
 	KeepStdin bool
 	// LogMaxSize empties the log before a line would make it larger (0:
@@ -93,6 +96,7 @@ func Spawn(cfg Config) (*Report, error) {
 			"_PODLITE_SUPERVISOR=1",
 			"_PODLITE_SUP_DIR="+cfg.Dir,
 			"_PODLITE_SUP_LOG="+cfg.LogPath,
+			"_PODLITE_SUP_JOURNAL="+cfg.Journal,
 			"_PODLITE_SUP_STDIO="+cfg.Stdio,
 			"_PODLITE_SUP_STDIN="+boolString(cfg.KeepStdin),
 			// argv[1..N] is the start command, the rest the exit command.

@@ -141,6 +141,9 @@ type Env struct {
 	// nsenter --net, not ip netns exec, whose private mount namespace
 	// would hide the mounts one command makes from the next.
 	Netns string
+	// MountPID, when set, is a process whose mount namespace podlite
+	// runs in (nsenter --mount): a private journal's (journal_test.go).
+	MountPID int
 	// User, when set, is the ordinary user podlite runs as, with its XDG
 	// directories under XDG (NewRootlessEnv): no --root, --runroot or
 	// --config, its defaults are what is tested.
@@ -218,8 +221,15 @@ func (e *Env) commandContext(ctx context.Context, args []string) *exec.Cmd {
 	if e.User != nil {
 		return e.userCommand(ctx, e.args(args))
 	}
+	var ns []string
 	if e.Netns != "" {
-		argv := append([]string{"--net=" + e.Netns, "--", podliteBinary}, e.args(args)...)
+		ns = append(ns, "--net="+e.Netns)
+	}
+	if e.MountPID != 0 {
+		ns = append(ns, fmt.Sprintf("--mount=/proc/%d/ns/mnt", e.MountPID))
+	}
+	if len(ns) > 0 {
+		argv := append(append(ns, "--", podliteBinary), e.args(args)...)
 		return exec.CommandContext(ctx, "nsenter", argv...)
 	}
 	return exec.CommandContext(ctx, podliteBinary, e.args(args)...)

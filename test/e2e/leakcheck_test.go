@@ -429,6 +429,12 @@ func (l *leakCheck) mounts() []string {
 			raw = append(raw, ns...)
 		}
 	}
+	if pid := l.env.MountPID; pid != 0 {
+		// A private mount namespace's mounts count as the env's too.
+		if ns, err := os.ReadFile(fmt.Sprintf("/proc/%d/mountinfo", pid)); err == nil {
+			raw = append(raw, ns...)
+		}
+	}
 	netnsDir := filepath.Join(l.env.RunRoot, "netns")
 	var out []string
 	for _, line := range strings.Split(string(raw), "\n") {

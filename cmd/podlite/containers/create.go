@@ -72,7 +72,7 @@ func (f *createFlags) register(fs *pflag.FlagSet) {
 	fs.UintVar(&f.stopTimeout, "stop-timeout", 10, "seconds to wait for a stop before killing")
 	fs.StringVar(&f.restart, "restart", "", "restart policy: no, on-failure[:N], always, unless-stopped")
 	fs.BoolVar(&f.init, "init", false, "run an init inside the container that reaps zombies and forwards signals")
-	fs.StringVar(&f.logDriver, "log-driver", "k8s-file", "logging driver: k8s-file (json-file is its alias), none, passthrough, passthrough-tty")
+	fs.StringVar(&f.logDriver, "log-driver", "k8s-file", "logging driver: k8s-file (json-file is its alias), journald, none, passthrough, passthrough-tty")
 	fs.StringVar(&f.network, "network", "", "network (--net too): bridge (default), none, host, ns:PATH, container:NAME, or NAME[:ip=IP,mac=MAC][,NAME...]")
 	fs.StringVar(&f.ip, "ip", "", "static IPv4 address on the container's network")
 	fs.StringVar(&f.mac, "mac-address", "", "static MAC address on the container's network")
