@@ -107,10 +107,7 @@ func (c *Container) request(netns string) network.Request {
 	for name, a := range c.networks() {
 		req.Networks[name] = toAttachment(a)
 	}
-	for _, p := range c.config.Network.Ports {
-		req.Ports = append(req.Ports, network.PortMapping{HostIP: p.HostIP, HostPort: p.HostPort,
-			ContainerPort: p.ContainerPort, Protocol: p.Protocol, Range: max(p.Range, 1)})
-	}
+	req.Ports = networkPorts(c.config.Network.Ports)
 	return req
 }
 
@@ -179,6 +176,12 @@ func (c *Container) setupNetworkLocked(ctx context.Context, s *specs.Spec, resto
 		}
 		crashpoint.Hit(crashpoint.StartNetworkAdded)
 		path = ns
+	case c.usesPasta():
+		ns, err := c.setupPastaLocked()
+		if err != nil {
+			return err
+		}
+		path = ns
 	case strings.HasPrefix(c.config.NetworkMode, "container:"):
 		other, err := c.rt.containerByID(strings.TrimPrefix(c.config.NetworkMode, "container:"))
 		if err != nil {
@@ -211,6 +214,9 @@ func (c *Container) teardownNetworkLocked(ctx context.Context) error {
 	st := c.state.Network
 	if st.NetNS == "" && len(st.Status) == 0 {
 		return nil
+	}
+	if c.usesPasta() {
+		return c.teardownPastaLocked()
 	}
 	mgr, err := c.rt.Network()
 	if err != nil {

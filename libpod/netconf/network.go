@@ -22,11 +22,23 @@ type Choice struct {
 	// Networks are the CNI networks to join (NetworkBridge only), each
 	// with its interface name and static addresses.
 	Networks map[string]define.NetworkAttachment
+	// PastaOptions are pasta's extra options (NetworkPasta only).
+	PastaOptions []string
 }
 
 // ParseNetwork reads --network: bridge (the default network), none,
-// host, ns:PATH, container:NAME, or NAME[:ip=IP,mac=MAC][,NAME…].
+// host, ns:PATH, container:NAME, pasta[:OPT,OPT], or
+// NAME[:ip=IP,mac=MAC][,NAME…].
 func ParseNetwork(n, ip, mac string) (Choice, error) {
+	if mode, opts, _ := strings.Cut(n, ":"); mode == define.NetworkPasta {
+		c := Choice{Mode: define.NetworkPasta}
+		if opts != "" {
+			c.PastaOptions = strings.Split(opts, ",")
+		}
+		return c, onlyWithCNI(ip, mac, n)
+	} else if mode == "slirp4netns" {
+		return Choice{}, fmt.Errorf("--network slirp4netns is not supported yet: use pasta: %w", define.ErrNotSupported)
+	}
 	switch n {
 	case "none", "private":
 		return Choice{Mode: define.NetworkNone}, onlyWithCNI(ip, mac, n)

@@ -19,6 +19,8 @@ func TestParseNetwork(t *testing.T) {
 		{"host", "", "", netconf.Choice{Mode: define.NetworkHost, NetNS: "host"}},
 		{"ns:/run/netns/x", "", "", netconf.Choice{Mode: "ns:/run/netns/x", NetNS: "/run/netns/x"}},
 		{"container:web", "", "", netconf.Choice{Mode: "container:web"}},
+		{"pasta", "", "", netconf.Choice{Mode: define.NetworkPasta}},
+		{"pasta:--mtu,1400", "", "", netconf.Choice{Mode: define.NetworkPasta, PastaOptions: []string{"--mtu", "1400"}}},
 		{"", "10.88.0.9", "", netconf.Choice{Mode: define.NetworkBridge, Networks: map[string]define.NetworkAttachment{
 			network.DefaultName: {InterfaceName: "eth0", StaticIPs: []string{"10.88.0.9"}}}}},
 		{"a:ip=10.1.0.2,alias=x,b", "", "", netconf.Choice{Mode: define.NetworkBridge, Networks: map[string]define.NetworkAttachment{
@@ -36,6 +38,9 @@ func TestParseNetwork(t *testing.T) {
 		if _, err := netconf.ParseNetwork(bad[0], bad[1], bad[2]); !errors.Is(err, define.ErrInvalidArg) {
 			t.Errorf("ParseNetwork(%q) error = %v, want ErrInvalidArg", bad, err)
 		}
+	}
+	if _, err := netconf.ParseNetwork("slirp4netns:port_handler=slirp4netns", "", ""); !errors.Is(err, define.ErrNotSupported) {
+		t.Errorf("ParseNetwork(slirp4netns) error = %v, want ErrNotSupported", err)
 	}
 }
 

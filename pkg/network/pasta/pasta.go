@@ -1,0 +1,253 @@
+package pasta
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"io/fs"
+	"net"
+	"os"
+	"os/exec"
+	"strconv"
+	"strings"
+	"syscall"
+	"time"
+
+	"golang.org/x/sys/unix"
+
+	"github.com/podlite/podlite/libpod/define"
+	"github.com/podlite/podlite/pkg/network"
+)
+
+// Binary is pasta's name, looked up in $PATH.
+const Binary = "pasta"
+
+// Options is what Start attaches to one namespace.
+type Options struct {
+	// NetNS is the path of the network namespace (a bind mount).
+	NetNS string
+	// PIDFile receives pasta's PID; Stop reads it.
+	PIDFile string
+	// LogFile receives what pasta prints before it goes to the background.
+	LogFile string
+	// Ports are the published ports (-p), host side as pasta binds them.
+	Ports []network.PortMapping
+	// Extra are the user's options from --network pasta:OPT,OPT.
+	Extra []string
+}
+
+// Args is pasta's command line for o (without the binary).
+func Args(o Options) []string {
+	args := []string{"--config-net", "--quiet", "--netns", o.NetNS, "--pid", o.PIDFile}
+	var tcp, udp []string
+	for _, p := range o.Ports {
+		spec := portSpec(p)
+		if p.Protocol == "udp" {
+			udp = append(udp, spec)
+		} else {
+			tcp = append(tcp, spec)
+		}
+	}
+	// pasta forwards nothing by default, but UDP follows TCP's port
+	// numbers unless told: say "none" for what was not asked for.
+	args = append(args, "-t", joinOr(tcp, "none"), "-u", joinOr(udp, "none"), "-T", "none", "-U", "none")
+	return append(args, o.Extra...)
+}
+
+// portSpec is one -t/-u item: [ADDR/]HOST[-END]:CTR[-END].
+func portSpec(p network.PortMapping) string {
+	n := max(p.Range, 1)
+	r := func(start uint16) string {
+		if n == 1 {
+			return strconv.Itoa(int(start))
+		}
+		return fmt.Sprintf("%d-%d", start, int(start)+int(n)-1)
+	}
+	s := r(p.HostPort) + ":" + r(p.ContainerPort)
+	if p.HostIP != "" {
+		s = p.HostIP + "/" + s
+	}
+	return s
+}
+
+func joinOr(items []string, empty string) string {
+	if len(items) == 0 {
+		return empty
+	}
+	return strings.Join(items, ",")
+}
+
+// Start runs pasta for o and returns once it has configured the namespace
+// and gone to the background. pasta's own error is in the returned error.
+func Start(o Options) error {
+	bin, err := exec.LookPath(Binary)
+	if err != nil {
+		return fmt.Errorf("rootless networking needs pasta (package passt): %w", define.ErrNotSupported)
+	}
+	log, err := os.OpenFile(o.LogFile, os.O_CREATE|os.O_TRUNC|os.O_WRONLY, 0o600)
+	if err != nil {
+		return fmt.Errorf("pasta's log file: %w", err)
+	}
+	defer log.Close()
+	cmd := exec.Command(bin, Args(o)...)
+	// A file, not a pipe: the forked daemon keeps no pipe open for Run to
+	// wait on.
+	cmd.Stdout, cmd.Stderr = log, log
+	cmd.SysProcAttr = &syscall.SysProcAttr{Setsid: true}
+	if err := cmd.Run(); err != nil {
+		msg, _ := os.ReadFile(o.LogFile)
+		return fmt.Errorf("starting pasta for %s: %v: %s", o.NetNS, err, lastLine(string(msg)))
+	}
+	if _, err := readPID(o.PIDFile); err != nil {
+		return fmt.Errorf("pasta for %s wrote no PID: %w", o.NetNS, err)
+	}
+	return nil
+}
+
+func lastLine(s string) string {
+	s = strings.TrimSpace(s)
+	if i := strings.LastIndexByte(s, '\n'); i >= 0 {
+		return s[i+1:]
+	}
+	return s
+}
+
+func readPID(file string) (int, error) {
+	b, err := os.ReadFile(file)
+	if err != nil {
+		return 0, err
+	}
+	pid, err := strconv.Atoi(strings.TrimSpace(string(b)))
+	if err != nil || pid <= 0 {
+		return 0, fmt.Errorf("pid file %s holds %q: %w", file, b, define.ErrInvalidState)
+	}
+	return pid, nil
+}
+
+// Stop ends the pasta named by pidFile and removes the file. A missing file
+// or a PID that is no longer pasta (gone, or reused) is not an error.
+func Stop(pidFile string) error {
+	pid, err := readPID(pidFile)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	if isPasta(pid) {
+		if err := unix.Kill(pid, unix.SIGTERM); err != nil && !errors.Is(err, unix.ESRCH) {
+			return fmt.Errorf("stopping pasta %d: %w", pid, err)
+		}
+		if !waitGone(pid, 2*time.Second) {
+			_ = unix.Kill(pid, unix.SIGKILL)
+			if !waitGone(pid, 2*time.Second) {
+				return fmt.Errorf("pasta %d did not exit: %w", pid, define.ErrUnavailable)
+			}
+		}
+	}
+	if err := os.Remove(pidFile); err != nil && !errors.Is(err, fs.ErrNotExist) {
+		return err
+	}
+	return nil
+}
+
+// isPasta tells whether pid runs pasta (a PID file may outlive its process
+// and the number be reused).
+func isPasta(pid int) bool {
+	// comm, not exe: pasta makes itself non-dumpable, which hides exe.
+	comm, err := os.ReadFile(fmt.Sprintf("/proc/%d/comm", pid))
+	if err != nil {
+		return false
+	}
+	// Debian's passt re-executes its AVX2 build, passt.avx2.
+	name, _, _ := strings.Cut(strings.TrimSpace(string(comm)), ".")
+	return name == "pasta" || name == "passt"
+}
+
+// waitGone polls until pid has exited (pasta is not our child: no wait).
+func waitGone(pid int, d time.Duration) bool {
+	for end := time.Now().Add(d); time.Now().Before(end); time.Sleep(10 * time.Millisecond) {
+		if err := unix.Kill(pid, 0); errors.Is(err, unix.ESRCH) {
+			return true
+		}
+		if b, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid)); err == nil && zombie(b) {
+			return true
+		}
+	}
+	return false
+}
+
+func zombie(stat []byte) bool {
+	i := bytes.LastIndexByte(stat, ')')
+	return i >= 0 && len(stat) > i+2 && stat[i+2] == 'Z'
+}
+
+// Status is what the container sees: the host's first global IPv4 address
+// and its default gateway, which pasta copies into the namespace; the
+// gateway reaches the host's loopback (host.containers.internal).
+func Status() (network.Status, error) {
+	gw, dev, err := defaultRoute()
+	if err != nil {
+		return nil, err
+	}
+	st := network.NetworkStatus{Interface: dev}
+	iface, err := net.InterfaceByName(dev)
+	if err != nil {
+		return nil, fmt.Errorf("host interface %s: %w", dev, err)
+	}
+	addrs, err := iface.Addrs()
+	if err != nil {
+		return nil, fmt.Errorf("addresses of %s: %w", dev, err)
+	}
+	for _, a := range addrs {
+		if n, ok := a.(*net.IPNet); ok && n.IP.To4() != nil && n.IP.IsGlobalUnicast() {
+			st.Addresses = append(st.Addresses, network.Address{IP: n.String(), Gateway: gw.String()})
+			break
+		}
+	}
+	return network.Status{"pasta": st}, nil
+}
+
+// defaultRoute reads the host's IPv4 default route from /proc/net/route.
+func defaultRoute() (net.IP, string, error) {
+	b, err := os.ReadFile("/proc/net/route")
+	if err != nil {
+		return nil, "", err
+	}
+	for _, line := range strings.Split(string(b), "\n")[1:] {
+		f := strings.Fields(line)
+		if len(f) < 3 || f[1] != "00000000" {
+			continue
+		}
+		v, err := strconv.ParseUint(f[2], 16, 32)
+		if err != nil {
+			continue
+		}
+		// /proc/net/route prints the address in host (little-endian) order.
+		return net.IPv4(byte(v), byte(v>>8), byte(v>>16), byte(v>>24)), f[0], nil
+	}
+	return nil, "", fmt.Errorf("pasta copies the host's default route, and the host has none: %w", define.ErrUnavailable)
+}
+
+// UnprivilegedPortStartFile is the sysctl that bounds an ordinary user's ports.
+const UnprivilegedPortStartFile = "/proc/sys/net/ipv4/ip_unprivileged_port_start"
+
+// CheckPorts refuses host ports an ordinary user cannot bind, naming the
+// sysctl that sets the bound.
+func CheckPorts(ports []network.PortMapping) error {
+	b, err := os.ReadFile(UnprivilegedPortStartFile)
+	if err != nil {
+		return fmt.Errorf("reading net.ipv4.ip_unprivileged_port_start: %w", err)
+	}
+	start, err := strconv.Atoi(strings.TrimSpace(string(b)))
+	if err != nil {
+		return fmt.Errorf("net.ipv4.ip_unprivileged_port_start holds %q: %w", b, define.ErrInvalidState)
+	}
+	for _, p := range ports {
+		if int(p.HostPort) < start {
+			return fmt.Errorf("rootless port %d/%s is below net.ipv4.ip_unprivileged_port_start (%d): an ordinary user cannot bind it; publish a port >= %d or lower the sysctl: %w",
+				p.HostPort, p.Protocol, start, start, define.ErrInvalidArg)
+		}
+	}
+	return nil
+}
