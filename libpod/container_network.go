@@ -211,12 +211,12 @@ func (c *Container) setupNetworkLocked(ctx context.Context, s *specs.Spec, resto
 // DEL) and removes its namespace; once done, it does nothing. The saved
 // network.status stays for a later restore.
 func (c *Container) teardownNetworkLocked(ctx context.Context) error {
+	if c.usesPasta() {
+		return c.teardownPastaLocked()
+	}
 	st := c.state.Network
 	if st.NetNS == "" && len(st.Status) == 0 {
 		return nil
-	}
-	if c.usesPasta() {
-		return c.teardownPastaLocked()
 	}
 	mgr, err := c.rt.Network()
 	if err != nil {

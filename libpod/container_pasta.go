@@ -62,15 +62,15 @@ func (c *Container) setupPastaLocked() (_ string, retErr error) {
 }
 
 // teardownPastaLocked ends the container's pasta and removes its network
-// namespace; once done, it does nothing.
+// namespace; once done, it does nothing. It goes by the PID file and the
+// namespace's fixed path, not the state: a start interrupted before the
+// state was saved leaves both without a record.
 func (c *Container) teardownPastaLocked() error {
 	if err := pasta.Stop(c.pastaPIDFile()); err != nil {
 		return fmt.Errorf("disconnecting container %s: %w", c.config.Name, err)
 	}
-	if ns := c.state.Network.NetNS; ns != "" {
-		if err := network.RemoveNamespace(ns); err != nil {
-			return err
-		}
+	if err := network.RemoveNamespace(filepath.Join(c.rt.netnsDir(), c.config.ID)); err != nil {
+		return err
 	}
 	c.state.Network = define.NetworkState{}
 	return nil
