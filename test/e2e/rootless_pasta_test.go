@@ -5,6 +5,7 @@ import (
 	"net"
 	"net/http"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -104,4 +105,70 @@ func expectPastaGone(t *testing.T, e *Env, id string, pid int) {
 // isPastaComm: pasta, or passt's builds it re-executes (passt.avx2).
 func isPastaComm(comm []byte) bool {
 	return strings.HasPrefix(string(comm), "pasta") || strings.HasPrefix(string(comm), "passt")
+}
+
+// TestRootlessPastaPeerNamespace: with a test namespace standing for
+// another machine (a veth to the host), the container's outbound
+// connection reaches a server there, and a request from there to a
+// published port arrives in the container with its source address kept.
+func TestRootlessPastaPeerNamespace(t *testing.T) {
+	e := NewRootlessEnv(t, rootlessUser(t, "q"))
+	e.LoadBusybox()
+	peer := peerNamespace(t)
+	www := t.TempDir()
+	if err := os.WriteFile(filepath.Join(www, "index.html"), []byte("from the peer\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	srv := exec.Command("ip", "netns", "exec", peer.name, "busybox", "httpd", "-f", "-p", peer.addr+":8099", "-h", www)
+	if err := srv.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = srv.Process.Kill(); _ = srv.Wait() })
+
+	_, port, _ := net.SplitHostPort(freeAddr(t))
+	e.MustPodlite("run", "-d", "--name", "web", "-p", port+":80", BusyboxImage, "sh", "-c",
+		"mkdir /www; echo served > /www/index.html; exec httpd -f -vv -p 80 -h /www")
+	url := "http://" + peer.addr + ":8099/"
+	var out string
+	waitFor(t, func() bool {
+		out = e.Podlite("exec", "web", "timeout", "5", "wget", "-qO-", url).Stdout
+		return out != ""
+	})
+	if out != "from the peer\n" {
+		t.Errorf("wget %s in the container: %q", url, out)
+	}
+	get := exec.Command("ip", "netns", "exec", peer.name, "timeout", "5", "busybox", "wget", "-qO-", "http://"+peer.hostAddr+":"+port+"/")
+	if b, err := get.CombinedOutput(); err != nil || string(b) != "served\n" {
+		t.Fatalf("GET from the peer namespace: %q, %v", b, err)
+	}
+	if logs := e.MustPodlite("logs", "web").Stderr; !strings.Contains(logs, peer.addr+"]") {
+		t.Errorf("the container's httpd saw no request from %s (source address not kept): %q", peer.addr, logs)
+	}
+}
+
+type peerNS struct{ name, addr, hostAddr string }
+
+// peerNamespace makes a named network namespace joined to the host by a
+// veth, in a /24 of its own, removed when the test ends.
+func peerNamespace(t *testing.T) peerNS {
+	t.Helper()
+	n := os.Getpid() % 200
+	p := peerNS{name: fmt.Sprintf("podlite-peer-%d", os.Getpid()),
+		addr: fmt.Sprintf("10.199.%d.2", n), hostAddr: fmt.Sprintf("10.199.%d.1", n)}
+	host, inside := fmt.Sprintf("plp%dh", os.Getpid()), fmt.Sprintf("plp%dn", os.Getpid())
+	t.Cleanup(func() { _ = exec.Command("ip", "netns", "del", p.name).Run() })
+	for _, args := range [][]string{
+		{"netns", "add", p.name},
+		{"link", "add", host, "type", "veth", "peer", "name", inside, "netns", p.name},
+		{"addr", "add", p.hostAddr + "/24", "dev", host},
+		{"link", "set", host, "up"},
+		{"-n", p.name, "addr", "add", p.addr + "/24", "dev", inside},
+		{"-n", p.name, "link", "set", inside, "up"},
+		{"-n", p.name, "link", "set", "lo", "up"},
+	} {
+		if out, err := exec.Command("ip", args...).CombinedOutput(); err != nil {
+			t.Fatalf("ip %s: %v: %s", strings.Join(args, " "), err, out)
+		}
+	}
+	return p
 }
