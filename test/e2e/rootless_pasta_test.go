@@ -20,6 +20,9 @@ import (
 func TestRootlessPasta(t *testing.T) {
 	e := NewRootlessEnv(t, rootlessUser(t, "p"))
 	e.LoadBusybox()
+	if out := e.MustPodlite("info", "--format", "{{.Host.RootlessNetworkCmd}} {{.Host.Pasta.Executable}}").Stdout; out != "pasta /usr/bin/pasta\n" {
+		t.Errorf("info's rootless network command and pasta: %q", out)
+	}
 	addr := freeAddr(t)
 	_, port, _ := net.SplitHostPort(addr)
 	e.MustPodlite("run", "-d", "--name", "web", "-p", port+":80", BusyboxImage, "sh", "-c",
