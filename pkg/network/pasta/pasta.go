@@ -1,19 +1,13 @@
 package pasta
 
 import (
-	"bytes"
-	"errors"
 	"fmt"
-	"io/fs"
 	"net"
 	"os"
 	"os/exec"
 	"strconv"
 	"strings"
 	"syscall"
-	"time"
-
-	"golang.org/x/sys/unix"
 
 	"github.com/podlite/podlite/libpod/define"
 	"github.com/podlite/podlite/pkg/network"
@@ -98,7 +92,7 @@ func Start(o Options) error {
 		msg, _ := os.ReadFile(o.LogFile)
 		return fmt.Errorf("starting pasta for %s: %v: %s", o.NetNS, err, lastLine(string(msg)))
 	}
-	if _, err := readPID(o.PIDFile); err != nil {
+	if _, err := network.ReadPIDFile(o.PIDFile); err != nil {
 		return fmt.Errorf("pasta for %s wrote no PID: %w", o.NetNS, err)
 	}
 	return nil
@@ -112,74 +106,11 @@ func lastLine(s string) string {
 	return s
 }
 
-func readPID(file string) (int, error) {
-	b, err := os.ReadFile(file)
-	if err != nil {
-		return 0, err
-	}
-	pid, err := strconv.Atoi(strings.TrimSpace(string(b)))
-	if err != nil || pid <= 0 {
-		return 0, fmt.Errorf("pid file %s holds %q: %w", file, b, define.ErrInvalidState)
-	}
-	return pid, nil
-}
-
 // Stop ends the pasta named by pidFile and removes the file. A missing file
 // or a PID that is no longer pasta (gone, or reused) is not an error.
 func Stop(pidFile string) error {
-	pid, err := readPID(pidFile)
-	if errors.Is(err, fs.ErrNotExist) {
-		return nil
-	}
-	if err != nil {
-		return err
-	}
-	if isPasta(pid) {
-		if err := unix.Kill(pid, unix.SIGTERM); err != nil && !errors.Is(err, unix.ESRCH) {
-			return fmt.Errorf("stopping pasta %d: %w", pid, err)
-		}
-		if !waitGone(pid, 2*time.Second) {
-			_ = unix.Kill(pid, unix.SIGKILL)
-			if !waitGone(pid, 2*time.Second) {
-				return fmt.Errorf("pasta %d did not exit: %w", pid, define.ErrUnavailable)
-			}
-		}
-	}
-	if err := os.Remove(pidFile); err != nil && !errors.Is(err, fs.ErrNotExist) {
-		return err
-	}
-	return nil
-}
-
-// isPasta tells whether pid runs pasta (a PID file may outlive its process
-// and the number be reused).
-func isPasta(pid int) bool {
-	// comm, not exe: pasta makes itself non-dumpable, which hides exe.
-	comm, err := os.ReadFile(fmt.Sprintf("/proc/%d/comm", pid))
-	if err != nil {
-		return false
-	}
 	// Debian's passt re-executes its AVX2 build, passt.avx2.
-	name, _, _ := strings.Cut(strings.TrimSpace(string(comm)), ".")
-	return name == "pasta" || name == "passt"
-}
-
-// waitGone polls until pid has exited (pasta is not our child: no wait).
-func waitGone(pid int, d time.Duration) bool {
-	for end := time.Now().Add(d); time.Now().Before(end); time.Sleep(10 * time.Millisecond) {
-		if err := unix.Kill(pid, 0); errors.Is(err, unix.ESRCH) {
-			return true
-		}
-		if b, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid)); err == nil && zombie(b) {
-			return true
-		}
-	}
-	return false
-}
-
-func zombie(stat []byte) bool {
-	i := bytes.LastIndexByte(stat, ')')
-	return i >= 0 && len(stat) > i+2 && stat[i+2] == 'Z'
+	return network.StopDaemon(pidFile, "pasta", "passt")
 }
 
 // Status is what the container sees: the host's first global IPv4 address

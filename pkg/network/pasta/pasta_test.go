@@ -25,9 +25,3 @@ func TestArgs(t *testing.T) {
 		t.Errorf("Args without ports: %q", got)
 	}
 }
-
-func TestZombie(t *testing.T) {
-	if !zombie([]byte("12 (pas ta) Z 1 2")) || zombie([]byte("12 (pasta) S 1 2")) {
-		t.Error("zombie misreads /proc/PID/stat")
-	}
-}
