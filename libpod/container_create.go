@@ -326,7 +326,7 @@ func (r *Runtime) containerConfig(opts *CreateOptions) (*define.ContainerConfig,
 		ID: id, Name: name, Labels: labels, CreatedAt: time.Now(),
 		RestartPolicy: restart, AutoRemove: opts.AutoRemove, Interactive: opts.Interactive,
 		Terminal: opts.TTY, Init: opts.Init, NetworkMode: netMode,
-		Network: define.NetworkConfig{Networks: netChoice.Networks, Ports: ports, PastaOptions: netChoice.PastaOptions, DNSServers: opts.DNS,
+		Network: define.NetworkConfig{Networks: netChoice.Networks, Ports: ports, NetworkOptions: netChoice.NetworkOptions, DNSServers: opts.DNS,
 			DNSSearch: opts.DNSSearch, DNSOptions: opts.DNSOption, HostAdd: opts.AddHost},
 		StopTimeout: 10, CreateCommand: opts.CreateCommand, RemoveImage: opts.RemoveImage,
 		Timezone: opts.Timezone, PidFile: absPath(opts.PidFile), ConmonPidFile: absPath(opts.ConmonPidFile),
@@ -378,8 +378,8 @@ func (c *Container) generateSpec(specOpts *spec.Options, mounts []spec.Mount) er
 // network here).
 func (r *Runtime) checkRootlessNetwork(c netconf.Choice, ports []define.PortMapping) error {
 	if !r.cfg.Rootless {
-		if c.Mode == define.NetworkPasta {
-			return fmt.Errorf("--network pasta is for ordinary users (rootless); root's containers use CNI networks: %w", define.ErrNotSupported)
+		if c.Mode == define.NetworkPasta || c.Mode == define.NetworkSlirp {
+			return fmt.Errorf("--network %s is for ordinary users (rootless); root's containers use CNI networks: %w", c.Mode, define.ErrNotSupported)
 		}
 		return nil
 	}
@@ -404,8 +404,9 @@ func networkFlags(opts *CreateOptions, rootless bool) (netconf.Choice, []define.
 	if err != nil {
 		return netconf.Choice{}, nil, err
 	}
-	if (len(ports) > 0 || opts.PublishAll) && netChoice.Networks == nil && netChoice.Mode != define.NetworkPasta {
-		return netconf.Choice{}, nil, fmt.Errorf("publishing ports needs a CNI network or pasta, not --network %s: %w", netChoice.Mode, define.ErrInvalidArg)
+	userNet := netChoice.Mode == define.NetworkPasta || netChoice.Mode == define.NetworkSlirp
+	if (len(ports) > 0 || opts.PublishAll) && netChoice.Networks == nil && !userNet {
+		return netconf.Choice{}, nil, fmt.Errorf("publishing ports needs a CNI network, pasta or slirp4netns, not --network %s: %w", netChoice.Mode, define.ErrInvalidArg)
 	}
 	for _, h := range opts.AddHost {
 		if name, ip, ok := strings.Cut(h, ":"); !ok || name == "" || net.ParseIP(ip) == nil {

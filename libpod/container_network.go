@@ -176,8 +176,8 @@ func (c *Container) setupNetworkLocked(ctx context.Context, s *specs.Spec, resto
 		}
 		crashpoint.Hit(crashpoint.StartNetworkAdded)
 		path = ns
-	case c.usesPasta():
-		ns, err := c.setupPastaLocked()
+	case c.usesUserNet():
+		ns, err := c.setupUserNetLocked()
 		if err != nil {
 			return err
 		}
@@ -211,8 +211,8 @@ func (c *Container) setupNetworkLocked(ctx context.Context, s *specs.Spec, resto
 // DEL) and removes its namespace; once done, it does nothing. The saved
 // network.status stays for a later restore.
 func (c *Container) teardownNetworkLocked(ctx context.Context) error {
-	if c.usesPasta() {
-		return c.teardownPastaLocked()
+	if c.usesUserNet() {
+		return c.teardownUserNetLocked()
 	}
 	st := c.state.Network
 	if st.NetNS == "" && len(st.Status) == 0 {

@@ -19,6 +19,7 @@ import (
 	"github.com/podlite/podlite/pkg/criu"
 	"github.com/podlite/podlite/pkg/network"
 	"github.com/podlite/podlite/pkg/network/pasta"
+	"github.com/podlite/podlite/pkg/network/slirp"
 	"github.com/podlite/podlite/pkg/rootless"
 )
 
@@ -100,6 +101,7 @@ func (r *Runtime) hostInfo() sysinfo.HostInfo {
 		// pasta is a user's default network; its path as podman reports it.
 		h.RootlessNetworkCmd = define.NetworkPasta
 		h.Pasta.Executable, _ = exec.LookPath(pasta.Binary)
+		h.Slirp4NetNS.Executable, _ = exec.LookPath(slirp.Binary)
 	}
 	if h.CPUUtilization, err = sysinfo.CPUUtilization(); err != nil {
 		slog.Warn("reading the host's CPU use", "err", err)

@@ -74,10 +74,60 @@ func TestRootlessPasta(t *testing.T) {
 	if !strings.Contains(r.Stderr, "net.ipv4.ip_unprivileged_port_start") {
 		t.Errorf("-p 80:80 as a user: %q, want the sysctl named", r.Stderr)
 	}
-	r = e.Podlite("run", "--rm", "--network", "slirp4netns", BusyboxImage, "true")
+}
+
+// TestRootlessSlirp4netns: --network slirp4netns with its own port handler:
+// the container has podman's slirp address, a port published through the
+// API socket answers on the host, allow_host_loopback=true reaches a
+// listener on the host's loopback, and stop and rm end slirp4netns.
+// rootlesskit's port handler is refused.
+func TestRootlessSlirp4netns(t *testing.T) {
+	e := NewRootlessEnv(t, rootlessUser(t, "s"))
+	e.LoadBusybox()
+	addr := freeAddr(t)
+	_, port, _ := net.SplitHostPort(addr)
+	e.MustPodlite("run", "-d", "--name", "web", "--network", "slirp4netns:port_handler=slirp4netns,allow_host_loopback=true",
+		"-p", port+":80", BusyboxImage, "sh", "-c", "mkdir /www; echo served > /www/index.html; exec httpd -f -p 80 -h /www")
+	var body string
+	waitFor(t, func() bool { body = httpGet(addr); return body != "" })
+	if body != "served\n" {
+		t.Errorf("GET %s through slirp4netns: %q", addr, body)
+	}
+	if out := e.MustPodlite("inspect", "--format", "{{.NetworkSettings.IPAddress}}", "web").Stdout; out != "10.0.2.100\n" {
+		t.Errorf("inspect's address: %q", out)
+	}
+	if out := e.MustPodlite("exec", "web", "ip", "-4", "-o", "addr", "show", "tap0").Stdout; !strings.Contains(out, "10.0.2.100/24") {
+		t.Errorf("tap0 in the container: %q", out)
+	}
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := &http.Server{Handler: http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) { fmt.Fprintln(w, "from the host") })}
+	go func() { _ = srv.Serve(l) }()
+	defer srv.Close()
+	url := fmt.Sprintf("http://host.containers.internal:%d/", l.Addr().(*net.TCPAddr).Port)
+	if out := e.MustPodlite("exec", "web", "timeout", "5", "wget", "-qO-", url).Stdout; out != "from the host\n" {
+		t.Errorf("wget %s in the container: %q", url, out)
+	}
+	id := strings.TrimSpace(e.MustPodlite("inspect", "--format", "{{.Id}}", "web").Stdout)
+	pid := pidFromFile(filepath.Join(e.RunRoot, "containers", id, "slirp4netns.pid"))
+	if comm, _ := os.ReadFile(fmt.Sprintf("/proc/%d/comm", pid)); pid == 0 || string(comm) != "slirp4netns\n" {
+		t.Fatalf("no slirp4netns running for the container (pid %d, comm %q)", pid, comm)
+	}
+	e.MustPodlite("stop", "-t", "0", "web")
+	waitFor(t, func() bool {
+		comm, err := os.ReadFile(fmt.Sprintf("/proc/%d/comm", pid))
+		return err != nil || string(comm) != "slirp4netns\n"
+	})
+	if _, err := os.Stat(filepath.Join(e.RunRoot, "netns", id)); err == nil {
+		t.Error("the network namespace file is left after stop")
+	}
+	e.MustPodlite("rm", "web")
+	r := e.Podlite("run", "--rm", "--network", "slirp4netns:port_handler=rootlesskit", BusyboxImage, "true")
 	expectOneLineError(t, r)
-	if !strings.Contains(r.Stderr, "slirp4netns is not supported yet") {
-		t.Errorf("--network slirp4netns: %q", r.Stderr)
+	if !strings.Contains(r.Stderr, "only slirp4netns is supported") {
+		t.Errorf("--network slirp4netns:port_handler=rootlesskit: %q", r.Stderr)
 	}
 }
 
