@@ -69,7 +69,19 @@ func TestRootlessPasta(t *testing.T) {
 	})
 	expectPastaGone(t, e, id, pid)
 
-	r := e.Podlite("run", "--rm", "-p", "80:80", BusyboxImage, "true")
+	// A host port someone else holds: pasta's own error, nothing left
+	// (the env's leak checker).
+	busy, err := net.Listen("tcp", "0.0.0.0:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer busy.Close()
+	r := e.Podlite("run", "--rm", "-p", fmt.Sprint(busy.Addr().(*net.TCPAddr).Port)+":80", BusyboxImage, "true")
+	expectOneLineError(t, r)
+	if !strings.Contains(r.Stderr, "starting pasta") || !strings.Contains(r.Stderr, "Failed to bind") {
+		t.Errorf("-p to a host port in use: %q", r.Stderr)
+	}
+	r = e.Podlite("run", "--rm", "-p", "80:80", BusyboxImage, "true")
 	expectOneLineError(t, r)
 	if !strings.Contains(r.Stderr, "net.ipv4.ip_unprivileged_port_start") {
 		t.Errorf("-p 80:80 as a user: %q, want the sysctl named", r.Stderr)

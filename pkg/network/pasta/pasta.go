@@ -90,7 +90,7 @@ func Start(o Options) error {
 	cmd.SysProcAttr = &syscall.SysProcAttr{Setsid: true}
 	if err := cmd.Run(); err != nil {
 		msg, _ := os.ReadFile(o.LogFile)
-		return fmt.Errorf("starting pasta for %s: %v: %s", o.NetNS, err, lastLine(string(msg)))
+		return fmt.Errorf("starting pasta: %v: %s", err, firstLine(string(msg)))
 	}
 	if _, err := network.ReadPIDFile(o.PIDFile); err != nil {
 		return fmt.Errorf("pasta for %s wrote no PID: %w", o.NetNS, err)
@@ -98,12 +98,17 @@ func Start(o Options) error {
 	return nil
 }
 
-func lastLine(s string) string {
-	s = strings.TrimSpace(s)
-	if i := strings.LastIndexByte(s, '\n'); i >= 0 {
-		return s[i+1:]
+// firstLine is pasta's first message: with --quiet, the error (a usage
+// error is followed by the whole usage text). pasta's complaints that it
+// found no syslog to write to are not it.
+func firstLine(s string) string {
+	for _, line := range strings.Split(s, "\n") {
+		line = strings.TrimSpace(line)
+		if line != "" && !(strings.HasPrefix(line, "Failed to send") && strings.HasSuffix(line, "to syslog")) {
+			return line
+		}
 	}
-	return s
+	return ""
 }
 
 // Stop ends the pasta named by pidFile and removes the file. A missing file

@@ -25,3 +25,9 @@ func TestArgs(t *testing.T) {
 		t.Errorf("Args without ports: %q", got)
 	}
 }
+
+func TestFirstLine(t *testing.T) {
+	if got := firstLine("Failed to send 57 bytes to syslog\npasta: unrecognized option '--bogus'\nUsage: pasta [OPTION]...\n"); got != "pasta: unrecognized option '--bogus'" {
+		t.Errorf("firstLine: %q", got)
+	}
+}
