@@ -6,8 +6,10 @@ import (
 	"fmt"
 	"io/fs"
 	"os"
+	"os/exec"
 	"strconv"
 	"strings"
+	"syscall"
 	"time"
 
 	"golang.org/x/sys/unix"
@@ -90,4 +92,24 @@ func waitGone(pid int, d time.Duration) bool {
 func zombie(stat []byte) bool {
 	i := bytes.LastIndexByte(stat, ')')
 	return i >= 0 && len(stat) > i+2 && stat[i+2] == 'Z'
+}
+
+// DaemonCommand prepares a user-mode network daemon's command: bin looked
+// up in $PATH (missing: ErrNotSupported naming pkg, its package), its own
+// session (it outlives the command that starts it), and its output into
+// logFile, truncated. A file, not a pipe: a daemon that forks keeps no pipe
+// open for Run to wait on. The caller closes the returned file.
+func DaemonCommand(bin, pkg, logFile string, args ...string) (*exec.Cmd, *os.File, error) {
+	path, err := exec.LookPath(bin)
+	if err != nil {
+		return nil, nil, fmt.Errorf("%s is not installed (package %s): %w", bin, pkg, define.ErrNotSupported)
+	}
+	log, err := os.OpenFile(logFile, os.O_CREATE|os.O_TRUNC|os.O_WRONLY, 0o600)
+	if err != nil {
+		return nil, nil, fmt.Errorf("%s's log file: %w", bin, err)
+	}
+	cmd := exec.Command(path, args...)
+	cmd.Stdout, cmd.Stderr = log, log
+	cmd.SysProcAttr = &syscall.SysProcAttr{Setsid: true}
+	return cmd, log, nil
 }

@@ -40,14 +40,7 @@ func TestRootlessPasta(t *testing.T) {
 
 	// The container's outbound connection to a listener on the host's
 	// loopback, through the gateway address pasta maps to it.
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	srv := &http.Server{Handler: http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) { fmt.Fprintln(w, "from the host") })}
-	go func() { _ = srv.Serve(l) }()
-	defer srv.Close()
-	url := fmt.Sprintf("http://host.containers.internal:%d/", l.Addr().(*net.TCPAddr).Port)
+	url := fmt.Sprintf("http://host.containers.internal:%d/", hostLoopbackServer(t))
 	if out := e.MustPodlite("exec", "web", "timeout", "5", "wget", "-qO-", url).Stdout; out != "from the host\n" {
 		t.Errorf("wget %s in the container: %q", url, out)
 	}
@@ -111,14 +104,7 @@ func TestRootlessSlirp4netns(t *testing.T) {
 	if out := e.MustPodlite("exec", "web", "ip", "-4", "-o", "addr", "show", "tap0").Stdout; !strings.Contains(out, "10.0.2.100/24") {
 		t.Errorf("tap0 in the container: %q", out)
 	}
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	srv := &http.Server{Handler: http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) { fmt.Fprintln(w, "from the host") })}
-	go func() { _ = srv.Serve(l) }()
-	defer srv.Close()
-	url := fmt.Sprintf("http://host.containers.internal:%d/", l.Addr().(*net.TCPAddr).Port)
+	url := fmt.Sprintf("http://host.containers.internal:%d/", hostLoopbackServer(t))
 	if out := e.MustPodlite("exec", "web", "timeout", "5", "wget", "-qO-", url).Stdout; out != "from the host\n" {
 		t.Errorf("wget %s in the container: %q", url, out)
 	}
@@ -236,4 +222,18 @@ func peerNamespace(t *testing.T) peerNS {
 		}
 	}
 	return p
+}
+
+// hostLoopbackServer serves "from the host" on the host's 127.0.0.1 until
+// the test ends and returns its port.
+func hostLoopbackServer(t *testing.T) int {
+	t.Helper()
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := &http.Server{Handler: http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) { fmt.Fprintln(w, "from the host") })}
+	go func() { _ = srv.Serve(l) }()
+	t.Cleanup(func() { _ = srv.Close() })
+	return l.Addr().(*net.TCPAddr).Port
 }

@@ -4,10 +4,8 @@ import (
 	"fmt"
 	"net"
 	"os"
-	"os/exec"
 	"strconv"
 	"strings"
-	"syscall"
 
 	"github.com/podlite/podlite/libpod/define"
 	"github.com/podlite/podlite/pkg/network"
@@ -74,20 +72,11 @@ func joinOr(items []string, empty string) string {
 // Start runs pasta for o and returns once it has configured the namespace
 // and gone to the background. pasta's own error is in the returned error.
 func Start(o Options) error {
-	bin, err := exec.LookPath(Binary)
+	cmd, log, err := network.DaemonCommand(Binary, "passt", o.LogFile, Args(o)...)
 	if err != nil {
-		return fmt.Errorf("rootless networking needs pasta (package passt): %w", define.ErrNotSupported)
-	}
-	log, err := os.OpenFile(o.LogFile, os.O_CREATE|os.O_TRUNC|os.O_WRONLY, 0o600)
-	if err != nil {
-		return fmt.Errorf("pasta's log file: %w", err)
+		return err
 	}
 	defer log.Close()
-	cmd := exec.Command(bin, Args(o)...)
-	// A file, not a pipe: the forked daemon keeps no pipe open for Run to
-	// wait on.
-	cmd.Stdout, cmd.Stderr = log, log
-	cmd.SysProcAttr = &syscall.SysProcAttr{Setsid: true}
 	if err := cmd.Run(); err != nil {
 		msg, _ := os.ReadFile(o.LogFile)
 		return fmt.Errorf("starting pasta: %v: %s", err, firstLine(string(msg)))

@@ -14,10 +14,8 @@ import (
 	"io"
 	"net"
 	"os"
-	"os/exec"
 	"strconv"
 	"strings"
-	"syscall"
 	"time"
 
 	"github.com/podlite/podlite/libpod/define"
@@ -71,13 +69,9 @@ func Args(o Options) []string {
 // namespace, writes its PID file and adds the port forwards. On an error
 // nothing of it is left running.
 func Start(o Options) (retErr error) {
-	bin, err := exec.LookPath(Binary)
+	cmd, log, err := network.DaemonCommand(Binary, "slirp4netns", o.LogFile, Args(o)...)
 	if err != nil {
-		return fmt.Errorf("--network slirp4netns needs slirp4netns installed: %w", define.ErrNotSupported)
-	}
-	log, err := os.OpenFile(o.LogFile, os.O_CREATE|os.O_TRUNC|os.O_WRONLY, 0o600)
-	if err != nil {
-		return fmt.Errorf("slirp4netns's log file: %w", err)
+		return err
 	}
 	defer log.Close()
 	ready, readyW, err := os.Pipe()
@@ -85,9 +79,7 @@ func Start(o Options) (retErr error) {
 		return err
 	}
 	defer ready.Close()
-	cmd := exec.Command(bin, Args(o)...)
-	cmd.Stdout, cmd.Stderr, cmd.ExtraFiles = log, log, []*os.File{readyW}
-	cmd.SysProcAttr = &syscall.SysProcAttr{Setsid: true}
+	cmd.ExtraFiles = []*os.File{readyW}
 	err = cmd.Start()
 	readyW.Close()
 	if err != nil {
