@@ -53,6 +53,13 @@ func TestRootlessPasta(t *testing.T) {
 	e.MustPodlite("rm", "-f", "web")
 	expectPastaGone(t, e, id, pid)
 
+	// -P: a free host port chosen, forwarded by pasta.
+	e.MustPodlite("run", "-d", "--name", "pub", "-P", "--expose", "80", BusyboxImage, "sh", "-c",
+		"mkdir /www; echo published > /www/index.html; exec httpd -f -p 80 -h /www")
+	_, pubPort, _ := strings.Cut(strings.TrimSpace(e.MustPodlite("port", "pub", "80/tcp").Stdout), ":")
+	waitFor(t, func() bool { return httpGet("127.0.0.1:"+pubPort) == "published\n" })
+	e.MustPodlite("rm", "-f", "pub")
+
 	// A container that exits by itself: the supervisor's cleanup ends pasta.
 	e.MustPodlite("run", "-d", "--name", "short", "--network", "pasta", BusyboxImage, "sleep", "1")
 	id = strings.TrimSpace(e.MustPodlite("inspect", "--format", "{{.Id}}", "short").Stdout)
