@@ -253,15 +253,7 @@ func (c *Container) recoverStartLocked() error {
 // rootfs mounted both by `podlite mount` and by the interrupted start keeps
 // one mount reference, which rm's forced unmount drops.
 func (c *Container) recordLeftoversLocked() {
-	if c.usesCNI() && c.state.Network.NetNS == "" {
-		ns := filepath.Join(c.rt.netnsDir(), c.config.ID)
-		if _, err := os.Stat(ns); err == nil {
-			c.state.Network.NetNS = ns
-			if raw, err := os.ReadFile(filepath.Join(c.userDir(), "network.status")); err == nil {
-				c.state.Network.Status = raw
-			}
-		}
-	}
+	c.sandbox().recordLeftovers()
 	c.recordImageMountsLocked()
 	if c.state.Mountpoint != "" || c.config.StorageID == "" {
 		return

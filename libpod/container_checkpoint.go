@@ -3,7 +3,6 @@ package libpod
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"io/fs"
 	"log/slog"
@@ -197,15 +196,7 @@ func (c *Container) settleCheckpointLocked() error {
 		c.state.CheckpointPath = filepath.Join(c.userDir(), checkpointDir)
 		c.state.CheckpointLog = filepath.Join(c.userDir(), dumpLog)
 	}
-	saved, err := c.savedNetworkStatus()
-	if err != nil || len(saved) == 0 {
-		return err
-	}
-	mgr, err := c.rt.Network()
-	if err != nil {
-		return err
-	}
-	if err := mgr.Hold(c.config.ID, saved); err != nil {
+	if err := c.sandbox().holdSaved(); err != nil {
 		return err
 	}
 	crashpoint.Hit(crashpoint.CheckpointAddressesHeld)
@@ -360,20 +351,7 @@ func (c *Container) imageFullName() string {
 }
 
 // savedNetworkStatus reads the network.status saved beside a checkpoint.
-func (c *Container) savedNetworkStatus() (network.Status, error) {
-	b, err := os.ReadFile(filepath.Join(c.userDir(), networkStatus))
-	if errors.Is(err, fs.ErrNotExist) {
-		return nil, nil
-	}
-	if err != nil {
-		return nil, err
-	}
-	var st network.Status
-	if err := json.Unmarshal(b, &st); err != nil {
-		return nil, fmt.Errorf("reading the saved network status of %s: %w", c.config.Name, err)
-	}
-	return st, nil
-}
+func (c *Container) savedNetworkStatus() (network.Status, error) { return c.sandbox().savedStatus() }
 
 // criuError says why CRIU failed, from its log, in one line that names the
 // log for the rest.

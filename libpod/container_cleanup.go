@@ -42,10 +42,15 @@ func (c *Container) Cleanup(ctx context.Context, opts CleanupOptions) error {
 		}
 		return nil
 	})
-	if err != nil || !remove {
+	if err != nil {
 		return err
 	}
-	return c.rt.removeAfterRun(ctx, c, removeImage)
+	if remove {
+		if err := c.rt.removeAfterRun(ctx, c, removeImage); err != nil {
+			return err
+		}
+	}
+	return c.rt.applyPodExitPolicy(ctx, c.config)
 }
 
 // shouldRestartLocked applies the restart policy to the recorded exit.

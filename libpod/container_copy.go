@@ -114,7 +114,7 @@ func (c *Container) copyMounts() []copy.Mount {
 	}
 	for _, m := range c.config.Spec.Mounts {
 		if m.Type == "bind" || slices.Contains(m.Options, "bind") || slices.Contains(m.Options, "rbind") {
-			out = append(out, copy.Mount{Destination: m.Destination, Source: m.Source})
+			out = append(out, copy.Mount{Destination: m.Destination, Source: m.Source, ReadOnly: slices.Contains(m.Options, "ro")})
 		}
 	}
 	slices.SortFunc(out, func(a, b copy.Mount) int { return len(b.Destination) - len(a.Destination) })

@@ -114,15 +114,35 @@ type CreateOptions struct {
 	Secrets []string
 	// Shape holds the namespace, device, resource and process flags.
 	Shape spec.ShapeFlags
+	// Pod is --pod: the pod the container joins, or new:NAME for a new
+	// one (pod_member.go).
+	Pod string
+	// infraOf is the ID of the pod whose infra container this is.
+	infraOf string
 }
 
 // CreateContainer creates a container from opts: its rootfs in storage, its
 // generated spec and its record. On any error nothing is left behind.
 func (r *Runtime) CreateContainer(ctx context.Context, opts *CreateOptions) (_ *Container, retErr error) {
+	undoPod, err := r.newPodFor(ctx, opts)
+	if err != nil {
+		return nil, err
+	}
+	defer func() {
+		if retErr != nil {
+			undoPod()
+		}
+	}()
+	podID, unlockPod, err := r.joinPod(opts)
+	if err != nil {
+		return nil, err
+	}
+	defer unlockPod()
 	cfg, specOpts, mounts, err := r.containerConfig(opts)
 	if err != nil {
 		return nil, err
 	}
+	cfg.Pod = podID
 	if opts.Replace && opts.Name != "" {
 		if old, err := r.LookupContainer(opts.Name); err == nil && old.Name() == opts.Name {
 			if err := r.RemoveContainer(ctx, old.ID(), true, false); err != nil {

@@ -62,7 +62,7 @@ type ListedContainer struct {
 	Namespaces ListedNamespaces `json:"Namespaces"`
 	Networks   []string         `json:"Networks"`
 	Pid        int              `json:"Pid"`
-	// Pod and PodName stay empty: podlite has no pods yet.
+	// Pod and PodName name the container's pod ("" for none).
 	Pod     string       `json:"Pod"`
 	PodName string       `json:"PodName"`
 	Ports   []ListedPort `json:"Ports"`
@@ -151,6 +151,9 @@ func (r *Runtime) ListContainers(opts ListOptions) ([]ListedContainer, error) {
 		}
 		out = append(out, ext...)
 	}
+	if err := r.addPodNames(out); err != nil {
+		return nil, err
+	}
 	sortListed(out, opts.Sort)
 	return out, nil
 }
@@ -202,7 +205,7 @@ func (c *Container) listed() ListedContainer {
 		Labels: cfg.Labels, Names: []string{cfg.Name}, Pid: st.PID, State: st.Status.String(),
 		Exited: st.Status == define.StatusExited, ExitCode: int32(st.ExitCode), Restarts: st.RestartCount,
 		Created: cfg.CreatedAt, StartedAt: st.StartedAt.Unix(), ExitedAt: st.FinishedAt.Unix(),
-		Checkpointed: st.Checkpointed, Networks: []string{}, Health: c.healthStatus(),
+		Checkpointed: st.Checkpointed, Networks: []string{}, Health: c.healthStatus(), Pod: cfg.Pod,
 	}
 	if l.Command == nil {
 		l.Command = []string{}
@@ -388,6 +391,14 @@ func (l lookups) ImageID(nameOrID string) (string, error) {
 	return img.ID, nil
 }
 
+func (l lookups) PodID(nameOrID string) (string, error) {
+	p, err := l.r.LookupPod(nameOrID)
+	if err != nil {
+		return "", err
+	}
+	return p.ID(), nil
+}
+
 func (l lookups) NetworkExists(name string) bool {
 	_, err := l.r.NetworkByName(name)
 	return err == nil
@@ -400,4 +411,23 @@ func (l lookups) ContainerNetworks(cfg *define.ContainerConfig, st *define.Conta
 		names = append(names, name)
 	}
 	return names
+}
+
+// addPodNames fills in the names of the listed containers' pods.
+func (r *Runtime) addPodNames(out []ListedContainer) error {
+	if !slices.ContainsFunc(out, func(l ListedContainer) bool { return l.Pod != "" }) {
+		return nil
+	}
+	pods, err := r.store.AllPods()
+	if err != nil {
+		return err
+	}
+	for i := range out {
+		for _, p := range pods {
+			if p.Config.ID == out[i].Pod {
+				out[i].PodName = p.Config.Name
+			}
+		}
+	}
+	return nil
 }

@@ -2,7 +2,6 @@ package libpod
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -16,7 +15,6 @@ import (
 
 	"github.com/podlite/podlite/libpod/define"
 	"github.com/podlite/podlite/libpod/netconf"
-	"github.com/podlite/podlite/pkg/crashpoint"
 	"github.com/podlite/podlite/pkg/network"
 )
 
@@ -101,46 +99,7 @@ func (c *Container) networks() map[string]define.NetworkAttachment {
 func (c *Container) usesCNI() bool { return len(c.networks()) > 0 }
 
 // request is the container's CNI request for a namespace.
-func (c *Container) request(netns string) network.Request {
-	req := network.Request{ContainerID: c.config.ID, ContainerName: c.config.Name, NetNS: netns,
-		Networks: map[string]network.Attachment{}}
-	for name, a := range c.networks() {
-		req.Networks[name] = toAttachment(a)
-	}
-	req.Ports = networkPorts(c.config.Network.Ports)
-	return req
-}
-
-func toAttachment(a define.NetworkAttachment) network.Attachment {
-	att := network.Attachment{InterfaceName: a.InterfaceName, StaticMAC: a.StaticMAC, Aliases: a.Aliases}
-	for _, ip := range a.StaticIPs {
-		att.StaticIPs = append(att.StaticIPs, net.ParseIP(ip))
-	}
-	return att
-}
-
-// withSavedAddresses asks each network of req for the address and MAC a
-// checkpointed container had there (restore --ignore-static-ip/mac clear
-// them from saved beforehand).
-func withSavedAddresses(req network.Request, saved network.Status) {
-	for name, att := range req.Networks {
-		st, ok := saved[name]
-		if !ok {
-			continue
-		}
-		if len(att.StaticIPs) == 0 {
-			for _, a := range st.Addresses {
-				if ip, _, err := net.ParseCIDR(a.IP); err == nil {
-					att.StaticIPs = append(att.StaticIPs, ip)
-				}
-			}
-		}
-		if att.StaticMAC == "" {
-			att.StaticMAC = st.MAC
-		}
-		req.Networks[name] = att
-	}
-}
+func (c *Container) request(netns string) network.Request { return c.sandbox().request(netns) }
 
 // setupNetworkLocked gives a starting container its network namespace:
 // a new one joined to its CNI networks, another container's, or the path it
@@ -149,32 +108,10 @@ func (c *Container) setupNetworkLocked(ctx context.Context, s *specs.Spec, resto
 	var path string
 	switch {
 	case c.usesCNI():
-		mgr, err := c.rt.Network()
+		ns, err := c.sandbox().setup(ctx, restore)
 		if err != nil {
 			return err
 		}
-		ns, err := network.NewNamespace(c.rt.netnsDir(), c.config.ID)
-		if err != nil {
-			return err
-		}
-		req := c.request(ns)
-		if restore != nil {
-			withSavedAddresses(req, *restore)
-		}
-		status, err := mgr.Setup(ctx, req)
-		if err != nil {
-			_ = network.RemoveNamespace(ns)
-			return fmt.Errorf("connecting container %s to its networks: %w", c.config.Name, err)
-		}
-		raw, _ := json.Marshal(status)
-		c.state.Network = define.NetworkState{NetNS: ns, Status: raw}
-		if err := writeFileAtomic(filepath.Join(c.userDir(), "network.status"), raw); err != nil {
-			return err
-		}
-		if err := c.writeHostsWithIPs(status); err != nil {
-			return err
-		}
-		crashpoint.Hit(crashpoint.StartNetworkAdded)
 		path = ns
 	case c.usesUserNet():
 		ns, err := c.setupUserNetLocked()
@@ -214,50 +151,12 @@ func (c *Container) teardownNetworkLocked(ctx context.Context) error {
 	if c.usesUserNet() {
 		return c.teardownUserNetLocked()
 	}
-	st := c.state.Network
-	if st.NetNS == "" && len(st.Status) == 0 {
-		return nil
-	}
-	mgr, err := c.rt.Network()
-	if err != nil {
-		return err
-	}
-	if err := mgr.Teardown(ctx, c.request(st.NetNS)); err != nil {
-		return fmt.Errorf("disconnecting container %s from its networks: %w", c.config.Name, err)
-	}
-	if st.NetNS != "" {
-		if err := network.RemoveNamespace(st.NetNS); err != nil {
-			return err
-		}
-	}
-	c.state.Network = define.NetworkState{}
-	return nil
+	return c.sandbox().teardown(ctx)
 }
 
 // NetworkStatus returns the container's current CNI status (empty when it
 // is not connected).
-func (c *Container) NetworkStatus() (network.Status, error) {
-	if len(c.state.Network.Status) == 0 {
-		return network.Status{}, nil
-	}
-	var st network.Status
-	if err := json.Unmarshal(c.state.Network.Status, &st); err != nil {
-		return nil, fmt.Errorf("reading the network status of %s: %w", c.config.Name, err)
-	}
-	return st, nil
-}
-
-// writeHostsWithIPs adds the container's own addresses and the host's
-// address on its first network (host.containers.internal) to its
-// /etc/hosts, before the container starts.
-func (c *Container) writeHostsWithIPs(status network.Status) error {
-	base, err := os.ReadFile(filepath.Join(c.userDir(), "hosts.base"))
-	if err != nil {
-		return err
-	}
-	hosts := netconf.HostsWithAddresses(string(base), c.config.Spec.Hostname, c.config.Name, status)
-	return os.WriteFile(filepath.Join(c.userDir(), "hosts"), []byte(hosts), 0o644)
-}
+func (c *Container) NetworkStatus() (network.Status, error) { return c.sandbox().status() }
 
 // writeEtcFiles writes the container's /etc/hostname, /etc/hosts and
 // /etc/resolv.conf into its persistent directory (so they survive restarts

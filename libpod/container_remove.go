@@ -58,6 +58,15 @@ func (r *Runtime) Remove(ctx context.Context, nameOrID string, opts RemoveOption
 	if err != nil {
 		return nil, err
 	}
+	pod, err := r.podOfInfra(c.config)
+	if err != nil {
+		return nil, err
+	}
+	if pod != nil && !opts.Depend {
+		// podman's words.
+		return nil, fmt.Errorf("container %s is the infra container of pod %s and cannot be removed without removing the pod: %w",
+			c.ID(), pod.ID(), define.ErrInvalidArg)
+	}
 	deps, err := r.dependents(c.ID())
 	if err != nil {
 		return nil, err
@@ -76,6 +85,9 @@ func (r *Runtime) Remove(ctx context.Context, nameOrID string, opts RemoveOption
 			return removed, err
 		}
 		removed = append(removed, id)
+	}
+	if pod != nil { // its infra and every container of it are gone
+		return removed, r.withPodLock(pod.ID(), pod.removeRecordLocked)
 	}
 	return removed, nil
 }
@@ -301,7 +313,8 @@ func (r *Runtime) orphanCandidates() ([]string, error) {
 }
 
 // recordedIDs are the IDs of the containers that have a record (a
-// container's rootfs in storage has its ID).
+// container's rootfs in storage has its ID), and of the pods, whose lock
+// files are no container's leftovers.
 func (r *Runtime) recordedIDs() (map[string]bool, error) {
 	recs, err := r.store.AllContainers()
 	if err != nil {
@@ -310,6 +323,13 @@ func (r *Runtime) recordedIDs() (map[string]bool, error) {
 	known := make(map[string]bool, len(recs))
 	for _, rec := range recs {
 		known[rec.Config.ID] = true
+	}
+	pods, err := r.store.AllPods()
+	if err != nil {
+		return nil, err
+	}
+	for _, p := range pods {
+		known[p.Config.ID] = true
 	}
 	return known, nil
 }

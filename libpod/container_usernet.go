@@ -69,7 +69,7 @@ func (c *Container) setupUserNetLocked() (_ string, retErr error) {
 		return "", err
 	}
 	c.state.Network.Status = raw
-	return ns, c.writeHostsWithIPs(status)
+	return ns, c.sandbox().writeHosts(status)
 }
 
 // startUserNet starts the container's daemon on namespace ns.

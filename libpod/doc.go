@@ -37,11 +37,22 @@
 // One flock file per container ID under RUNROOT/locks. Exported Container
 // methods take the container's lock, sync the state, check the status, act
 // and save; unexported methods ending in Locked expect the lock held. Lock
-// order: the runtime refresh lock, then a pod's lock (when pods arrive),
-// then a container's lock, then a store transaction; a volume's lock is
-// never held together with a container's, except by create and import,
-// which hold their new container's lock until its record is stored (no
-// one else knows that ID yet but RemoveOrphans, which holds no other lock).
+// order: the runtime refresh lock, then a pod's lock, then a container's
+// lock, then a store transaction; a volume's lock is never held together
+// with a container's, except by create and import, which hold their new
+// container's lock until its record is stored (no one else knows that ID
+// yet but RemoveOrphans, which holds no other lock).
+//
+// Pods: a pod's lock is the lock file named by its ID (pod and container
+// IDs never collide: the store refuses it). A pod verb (create, start,
+// stop, rm) holds the pod's lock for its whole run, and takes its
+// containers' locks under it one at a time, the infra container first on
+// start and last on stop and rm; it never holds two container locks at
+// once. A container verb never takes its pod's lock while it holds its
+// own: one that needs the pod (create --pod, start of a member, whose
+// infra must run) takes the pod's lock first. The store keeps membership
+// consistent by itself (AddContainer checks the pod exists, RemovePod
+// refuses while a member remains), so readers need no pod lock.
 //
 // # Crash safety
 //
@@ -63,6 +74,7 @@
 //	                                 a checkpoint (checkpoint/, *.dump,
 //	                                 network.status); import-volumes, the
 //	                                 journal of an import in progress
+//	ROOT/pods/ID/rootfs              a pod infra's empty rootfs (mount points only)
 //	ROOT/volumes/NAME/_data          named volumes
 //	ROOT/secrets/                    secrets.json (records), secrets.lock,
 //	                                 filedriver/ID (0600 data; libpod/secrets)
@@ -72,7 +84,7 @@
 //	                                 (/var/lib/podlite/networks, pkg/network doc.go)
 //	RUNROOT/alive                    this boot has been seen
 //	RUNROOT/pause.pid, pause.lock    an ordinary user's pause process (pkg/rootless)
-//	RUNROOT/locks/ID                 per-container locks
+//	RUNROOT/locks/ID                 per-container and per-pod locks
 //	RUNROOT/runtime/ID/              libcontainer's state
 //	RUNROOT/containers/ID/           config.json (spec of this start), pid, exit, stdin;
 //	                                 made first by a start and removed last when its

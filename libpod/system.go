@@ -123,6 +123,16 @@ func (r *Runtime) hostInfo() sysinfo.HostInfo {
 func (r *Runtime) Reset() error {
 	ctx := context.Background()
 	var errs []error
+	// Pods first: each removes its containers, the infra last.
+	pods, err := r.Pods()
+	if err != nil {
+		return err
+	}
+	for _, p := range pods {
+		if err := r.RemovePod(ctx, p.ID(), true, nil); err != nil && !errors.Is(err, define.ErrNotFound) {
+			errs = append(errs, err)
+		}
+	}
 	ctrs, err := r.Containers()
 	if err != nil {
 		return err

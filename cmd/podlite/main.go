@@ -6,13 +6,15 @@ import (
 
 	"github.com/podlite/podlite/cmd/podlite/cli"
 	"github.com/podlite/podlite/libpod"
+	"github.com/podlite/podlite/libpod/pods"
 	"github.com/podlite/podlite/libpod/storage"
 )
 
 func main() {
 	// Re-exec entry points run before anything else: libcontainer's
-	// container init and containers/storage's helpers.
-	if maybeContainerInit() {
+	// container init, a pod infra's pause process and containers/storage's
+	// helpers.
+	if maybeContainerInit() || pods.MaybePause() {
 		return
 	}
 	if libpod.MaybeStartCommand() || storage.ReexecInit() {

@@ -9,6 +9,8 @@ import (
 	"testing"
 	"time"
 
+	"golang.org/x/sys/unix"
+
 	"github.com/podlite/podlite/libpod/define"
 )
 
@@ -121,6 +123,53 @@ func TestCopyFileMount(t *testing.T) {
 	}
 	if b, err := os.ReadFile(out); err != nil || string(b) != "bound" {
 		t.Errorf("the mount's file: %q, %v", b, err)
+	}
+}
+
+// TestCopyOntoFileMount writes a file copied onto a stopped container's
+// file bind mount into the source, not the rootfs placeholder, also
+// through a symlink to it; in a tree, an entry named like such a symlink
+// replaces it; an entry in a read-only mount is refused.
+func TestCopyOntoFileMount(t *testing.T) {
+	ctr, root := fakeContainer(t)
+	host := Side{Root: "/"}
+	dir := t.TempDir()
+	write := func(p, data string) string {
+		if err := os.WriteFile(p, []byte(data), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return p
+	}
+	src, placeholder := write(filepath.Join(dir, "app.conf"), "orig"), write(filepath.Join(root, "etc/app.conf"), "")
+	in := write(filepath.Join(dir, "in"), "new")
+	ro := write(filepath.Join(dir, "ro"), "ro")
+	ctr.Mounts = []Mount{{Destination: "/etc/app.conf", Source: src}, {Destination: "/etc/ro", Source: ro, ReadOnly: true}}
+	if err := os.Symlink("app.conf", filepath.Join(root, "etc/ln")); err != nil {
+		t.Fatal(err)
+	}
+	for _, dst := range []string{"/etc/app.conf", "/etc/", "/lnk/app.conf", "/etc/ln"} {
+		if err := Copy(host, in, ctr, dst, Options{}); err != nil {
+			t.Fatalf("Copy to %s: %v", dst, err)
+		}
+	}
+	// In a tree, an entry named like the symlink replaces it.
+	if err := os.MkdirAll(filepath.Join(dir, "tree/etc"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	write(filepath.Join(dir, "tree/etc/ln"), "tree")
+	if err := Copy(host, filepath.Join(dir, "tree")+"/.", ctr, "/", Options{}); err != nil {
+		t.Fatal(err)
+	}
+	for p, want := range map[string]string{src: "new", placeholder: "", filepath.Join(root, "etc/ln"): "tree", filepath.Join(root, "etc/in"): "new"} {
+		if b, err := os.ReadFile(p); err != nil || string(b) != want {
+			t.Errorf("%s: %q, %v; want %q", p, b, err, want)
+		}
+	}
+	if fi, err := os.Lstat(filepath.Join(root, "etc/ln")); err != nil || !fi.Mode().IsRegular() {
+		t.Errorf("the symlink named like the file: %v %v", fi, err)
+	}
+	if err := Copy(host, in, ctr, "/etc/ro", Options{}); !errors.Is(err, unix.EROFS) {
+		t.Errorf("onto a read-only mount: %v", err)
 	}
 }
 

@@ -71,6 +71,12 @@ func (s Side) extract(r io.Reader, dir string, o putOptions) error {
 // extractEntry writes one entry at hdr.Name, a path in s's root.
 func (s Side) extractEntry(r io.Reader, hdr *tar.Header, o putOptions) error {
 	p := hdr.Name
+	if src, ok, err := s.fileMount(p); err != nil || ok {
+		if err != nil {
+			return err
+		}
+		return s.putMountedFile(r, hdr, src)
+	}
 	if hdr.Typeflag != tar.TypeReg {
 		// The entry may replace a cached parent or a directory above one.
 		s.roots.forgetDirs()
@@ -83,11 +89,14 @@ func (s Side) extractEntry(r io.Reader, hdr *tar.Header, o putOptions) error {
 		return nil
 	}
 	name := path.Base(p)
-	removed, err := makeRoom(h, name, p, hdr.Typeflag == tar.TypeDir, o.overwrite)
+	room, err := makeRoom(h, name, p, hdr.Typeflag, o.overwrite)
 	if err != nil {
 		return err
 	}
-	if removed {
+	if room == roomMount {
+		return s.putOnMountPoint(r, hdr, h, name)
+	}
+	if room == roomRemoved {
 		s.roots.forgetDirs()
 		if h, err = s.parentDir(p); err != nil {
 			return err
@@ -107,33 +116,50 @@ func (s Side) extractEntry(r io.Reader, hdr *tar.Header, o putOptions) error {
 	return nil
 }
 
-// makeRoom clears name in h for a new entry: a file in the way is
-// replaced; a directory in the way of a file (or a file in the way of a
-// directory) only with --overwrite, as podman does. removed says that
-// something was.
-func makeRoom(h dirHandle, name, p string, isDir, overwrite bool) (removed bool, _ error) {
+// room is what makeRoom found in an entry's place.
+type room int
+
+const (
+	roomFree    room = iota // nothing was there
+	roomRemoved             // something was, and is gone
+	roomMount               // a file mount point, to write in place
+)
+
+// makeRoom clears name in h for a new entry of type typ: a file in the way
+// is replaced; a directory in the way of a file (or a file in the way of a
+// directory) only with --overwrite, as podman does. A mount point is
+// never removed: a file mount takes a file's contents in place.
+func makeRoom(h dirHandle, name, p string, typ byte, overwrite bool) (room, error) {
 	var st unix.Stat_t
 	err := unix.Fstatat(h.fd(), name, &st, unix.AT_SYMLINK_NOFOLLOW)
 	if errors.Is(err, unix.ENOENT) {
-		return false, nil
+		return roomFree, nil
 	}
 	if err != nil {
-		return false, err
+		return roomFree, err
 	}
+	isDir := typ == tar.TypeDir
 	dirThere := st.Mode&unix.S_IFMT == unix.S_IFDIR
 	switch {
 	case dirThere && isDir:
-		return false, nil
+		return roomFree, nil
 	case dirThere != isDir && !overwrite:
 		what := "is a directory"
 		if isDir {
 			what = "is not a directory"
 		}
-		return false, fmt.Errorf("creating %q: it exists and %s (--overwrite replaces it): %w", p, what, define.ErrExists)
-	case dirThere:
-		return true, h.root.RemoveAll(path.Join(h.rel, name))
+		return roomFree, fmt.Errorf("creating %q: it exists and %s (--overwrite replaces it): %w", p, what, define.ErrExists)
 	}
-	return true, unix.Unlinkat(h.fd(), name, 0)
+	if mounted, err := isMountPoint(h, name); err != nil || mounted {
+		if err == nil && (dirThere || typ != tar.TypeReg) {
+			err = notAFile(p)
+		}
+		return roomMount, err
+	}
+	if dirThere {
+		return roomRemoved, h.root.RemoveAll(path.Join(h.rel, name))
+	}
+	return roomRemoved, unix.Unlinkat(h.fd(), name, 0)
 }
 
 // create makes the entry name in h.
@@ -188,11 +214,7 @@ func (s Side) link(target string, h dirHandle, name string) error {
 // own sets the entry's owner (the Side's, or the tar's) and then its mode,
 // which a chown would clear the setuid bits of.
 func (s Side) own(h dirHandle, name string, hdr *tar.Header) error {
-	uid, gid := hdr.Uid, hdr.Gid
-	if s.Chown != nil {
-		uid, gid = s.Chown.UID, s.Chown.GID
-	}
-	uid, gid, err := s.toHost(uid, gid)
+	uid, gid, err := s.owner(hdr)
 	if err != nil {
 		return err
 	}
@@ -202,7 +224,22 @@ func (s Side) own(h dirHandle, name string, hdr *tar.Header) error {
 	if hdr.Typeflag == tar.TypeSymlink || hdr.Typeflag == tar.TypeLink {
 		return nil
 	}
-	return h.chmodAt(name, uint32(hdr.FileInfo().Mode()&fs.ModePerm)|unixSpecialBits(hdr.FileInfo().Mode()))
+	return h.chmodAt(name, entryMode(hdr))
+}
+
+// owner is the host UID and GID an entry gets: the Side's, or the tar's.
+func (s Side) owner(hdr *tar.Header) (uid, gid int, _ error) {
+	uid, gid = hdr.Uid, hdr.Gid
+	if s.Chown != nil {
+		uid, gid = s.Chown.UID, s.Chown.GID
+	}
+	return s.toHost(uid, gid)
+}
+
+// entryMode is an entry's permissions and special bits as a mode_t's.
+func entryMode(hdr *tar.Header) uint32 {
+	mode := hdr.FileInfo().Mode()
+	return uint32(mode&fs.ModePerm) | unixSpecialBits(mode)
 }
 
 // unixSpecialBits are mode's setuid, setgid and sticky bits as mode_t's.
@@ -222,14 +259,19 @@ func unixSpecialBits(mode fs.FileMode) uint32 {
 
 // setTimes sets name's times in h, of the symlink itself for a symlink.
 func setTimes(h dirHandle, name string, hdr *tar.Header) error {
+	return unix.UtimesNanoAt(h.fd(), name, entryTimes(hdr), unix.AT_SYMLINK_NOFOLLOW)
+}
+
+// entryTimes are an entry's access and modification times (now when the
+// tar has none).
+func entryTimes(hdr *tar.Header) []unix.Timespec {
 	at := hdr.AccessTime
 	if at.IsZero() {
 		at = hdr.ModTime
 	}
-	ts := []unix.Timespec{unix.NsecToTimespec(at.UnixNano()), unix.NsecToTimespec(hdr.ModTime.UnixNano())}
 	if hdr.ModTime.IsZero() {
 		now := unix.NsecToTimespec(time.Now().UnixNano())
-		ts = []unix.Timespec{now, now}
+		return []unix.Timespec{now, now}
 	}
-	return unix.UtimesNanoAt(h.fd(), name, ts, unix.AT_SYMLINK_NOFOLLOW)
+	return []unix.Timespec{unix.NsecToTimespec(at.UnixNano()), unix.NsecToTimespec(hdr.ModTime.UnixNano())}
 }

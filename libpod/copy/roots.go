@@ -21,6 +21,9 @@ type roots struct {
 	// dirs caches the handles of the parent directories the extraction
 	// writes in, by their unresolved path in the container.
 	dirs map[string]dirHandle
+	// resolved caches those directories' resolved paths in the
+	// container (mountAt's), forgotten with dirs.
+	resolved map[string]string
 }
 
 // dirHandle is an open directory inside a root: entries are made with
@@ -43,7 +46,7 @@ func (s Side) withRoots() (Side, func()) {
 	if s.roots != nil {
 		return s, func() {}
 	}
-	s.roots = &roots{open: map[string]*os.Root{}, dirs: map[string]dirHandle{}}
+	s.roots = &roots{open: map[string]*os.Root{}, dirs: map[string]dirHandle{}, resolved: map[string]string{}}
 	r := s.roots
 	return s, func() {
 		r.forgetDirs()
@@ -116,6 +119,7 @@ func (r *roots) forgetDirs() {
 		h.dir.Close()
 		delete(r.dirs, k)
 	}
+	clear(r.resolved)
 }
 
 // fd is the directory's descriptor for *at calls.

@@ -44,8 +44,13 @@ type Side struct {
 	roots *roots
 }
 
-// Mount is a container path whose contents are at Source on the host.
-type Mount struct{ Destination, Source string }
+// Mount is a container path whose contents are at Source on the host;
+// a copy into a ReadOnly one fails, as the kernel makes it fail while the
+// container runs.
+type Mount struct {
+	Destination, Source string
+	ReadOnly            bool
+}
 
 // IDPair is a UID and GID.
 type IDPair struct{ UID, GID int }

@@ -77,6 +77,10 @@ type ContainerConfig struct {
 	HostsFile string `json:"hostsFile,omitempty"`
 	// Mounts are the user's volume destinations and image mounts.
 	Mounts MountsConfig `json:"mounts,omitzero"`
+	// Pod is the ID of the pod the container belongs to ("" for none);
+	// the store refuses a container of a pod it does not hold, and the
+	// removal of a pod that still has containers.
+	Pod string `json:"pod,omitempty"`
 }
 
 // UserFiles are the --passwd, --passwd-entry, --group-entry and

@@ -23,6 +23,8 @@ type Lookups interface {
 	ContainerCreated(nameOrID string) (time.Time, error)
 	// ImageID resolves an image name or ID.
 	ImageID(nameOrID string) (string, error)
+	// PodID resolves a pod's name or ID prefix to its ID.
+	PodID(nameOrID string) (string, error)
 	// NetworkExists reports whether network name exists.
 	NetworkExists(name string) bool
 	// ContainerNetworks names the networks a container is on.
@@ -114,8 +116,7 @@ func containerKey(key string, vals []string, look Lookups) (Container, error) {
 	case "health":
 		return healthKey(vals, look)
 	case "pod":
-		// podlite has no pods: no container is in one.
-		return func(*define.ContainerConfig, *define.ContainerState) bool { return false }, nil
+		return podKey(vals, look)
 	case "network":
 		return networkKey(vals, look), nil
 	case "restart-policy":
@@ -315,5 +316,24 @@ func bootKey(vals []string) (Container, error) {
 		p := cfg.RestartPolicy.Name
 		boots := p == "always" || p == "unless-stopped" && !st.StoppedByUser
 		return boots == want
+	}, nil
+}
+
+// podKey matches the containers of the pods vals name; as in podman, a
+// pod that does not exist matches nothing.
+func podKey(vals []string, look Lookups) (Container, error) {
+	var ids []string
+	for _, v := range vals {
+		id, err := look.PodID(v)
+		switch {
+		case errors.Is(err, define.ErrNotFound):
+			continue
+		case err != nil:
+			return nil, err
+		}
+		ids = append(ids, id)
+	}
+	return func(cfg *define.ContainerConfig, _ *define.ContainerState) bool {
+		return cfg.Pod != "" && slices.Contains(ids, cfg.Pod)
 	}, nil
 }

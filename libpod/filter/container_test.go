@@ -10,7 +10,7 @@ import (
 )
 
 func TestContainers(t *testing.T) {
-	web := &define.ContainerConfig{ID: "abc123", Name: "web-1", Labels: map[string]string{"app": "web"},
+	web := &define.ContainerConfig{ID: "abc123", Name: "web-1", Pod: "pod-app", Labels: map[string]string{"app": "web"},
 		ImageID: "feed42", Command: []string{"httpd", "-f"}, CreatedAt: time.Unix(2000, 0),
 		RestartPolicy: define.RestartPolicy{Name: "always"}, Volumes: []string{"data"}}
 	running := &define.ContainerState{Status: define.StatusRunning}
@@ -53,6 +53,8 @@ func TestContainers(t *testing.T) {
 		{[]string{"network=podlite"}, true},
 		{[]string{"network=nosuch"}, false},
 		{[]string{"pod=p1"}, false},
+		{[]string{"pod=app"}, true},
+		{[]string{"pod=p1", "pod=app"}, true},
 		{[]string{"health=healthy"}, true},
 		{[]string{"health=unhealthy"}, false},
 		{[]string{"health=none", "health=healthy"}, true},
@@ -96,6 +98,13 @@ func (fakeLookups) ImageID(name string) (string, error) {
 }
 
 func (fakeLookups) NetworkExists(name string) bool { return name == "podlite" }
+
+func (fakeLookups) PodID(nameOrID string) (string, error) {
+	if nameOrID == "app" {
+		return "pod-app", nil
+	}
+	return "", define.ErrNoSuchPod
+}
 
 func (fakeLookups) ContainerNetworks(*define.ContainerConfig, *define.ContainerState) []string {
 	return []string{"podlite"}

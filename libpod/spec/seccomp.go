@@ -18,6 +18,12 @@ import (
 // ENOSYS before any filter could matter.
 func defaultSeccomp(s *specs.Spec) *specs.LinuxSeccomp {
 	p := seccomp.DefaultProfile(s)
+	// runtime-tools' profile predates clone3, so it fell to the default
+	// EPERM, which glibc (2.34 and later) does not fall back from: every
+	// pthread_create failed. podman's profile answers ENOSYS, on which
+	// glibc uses clone, which the profile filters.
+	enosys := uint(unix.ENOSYS)
+	p.Syscalls = append(p.Syscalls, specs.LinuxSyscall{Names: []string{"clone3"}, Action: specs.ActErrno, ErrnoRet: &enosys})
 	if !x32Supported() {
 		p.Architectures = slices.DeleteFunc(p.Architectures, func(a specs.Arch) bool { return a == specs.ArchX32 })
 	}

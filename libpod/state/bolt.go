@@ -163,6 +163,7 @@ func boltTables(tx *bolt.Tx) *tables {
 	return &tables{
 		configs: b(configsBucket), specs: b(specsBucket), states: b(statesBucket),
 		names: b(namesBucket), volumes: b(volumesBucket),
+		pods: b(podsBucket), podStates: b(podStatesBkt),
 	}
 }
 

@@ -1,4 +1,4 @@
-// Package state keeps podlite's container and volume records: the Store
+// Package state keeps podlite's container, pod and volume records: the Store
 // interface, BoltStore (the real one, one bbolt file under the root) and
 // MemoryStore (the fake for unit tests). Both share their record logic
 // (txstore.go) and differ only in how they run a transaction; statetest is
@@ -14,10 +14,10 @@
 //
 // # Bucket tree
 //
-// Schema version 1:
+// Schema version 2 (version 1 had no pods and podstates buckets):
 //
 //	meta/
-//	  version           → SchemaVersion, decimal ASCII ("1")
+//	  version           → SchemaVersion, decimal ASCII ("2")
 //	configs/
 //	  <container ID>    → define.ContainerConfig as JSON, "spec" always null
 //	specs/
@@ -26,11 +26,20 @@
 //	  <container ID>    → define.ContainerState as JSON
 //	names/
 //	  <container name>  → <container ID>
+//	  <pod name>        → <pod ID>
 //	volumes/
 //	  <volume name>     → define.Volume as JSON
+//	pods/
+//	  <pod ID>          → define.PodConfig as JSON
+//	podstates/
+//	  <pod ID>          → define.PodState as JSON
 //
-// Invariants: configs, specs and states have the same keys; names maps every
-// config's Name to its ID and nothing else. Volume names are a namespace of
+// Invariants: configs, specs and states have the same keys; pods and
+// podstates have the same keys, none of them a container's; names maps
+// every config's and every pod's Name to its ID and nothing else (pods and
+// containers share one namespace of names, as in podman). A container's
+// config names its pod (Pod), which exists: AddContainer checks it and
+// RemovePod refuses while a container names it. Volume names are a namespace of
 // their own. Keys sort bytewise, which gives volumes their name order and
 // makes an ID prefix one cursor seek.
 //

@@ -41,7 +41,14 @@ var (
 	fixtureState = define.ContainerState{
 		Status: define.StatusExited, ExitCode: 137, StartedAt: fixtureCreated, FinishedAt: fixtureCreated.Add(time.Hour),
 	}
-	fixtureVolume = define.Volume{Name: "data", Driver: "local", Mountpoint: "/var/lib/podlite/volumes/data/_data", CreatedAt: fixtureCreated}
+	// fixturePod is in databases of schema version 2 and later.
+	fixturePod = define.PodConfig{
+		ID: "aa11bb22cc33dd44ee55ff6600112233445566778899aabbccddeeff00112233", Name: "shop",
+		Labels: map[string]string{"app": "shop"}, CreatedAt: fixtureCreated, Infra: true,
+		InfraName: "aa11bb22cc33-infra", Share: []string{"ipc", "net", "uts"}, ExitPolicy: "continue",
+	}
+	fixturePodState = define.PodState{InfraID: "bb11bb22cc33dd44ee55ff6600112233445566778899aabbccddeeff00112233"}
+	fixtureVolume   = define.Volume{Name: "data", Driver: "local", Mountpoint: "/var/lib/podlite/volumes/data/_data", CreatedAt: fixtureCreated}
 )
 
 func writeFixture(t *testing.T, path string) {
@@ -58,6 +65,10 @@ func writeFixture(t *testing.T, path string) {
 		t.Fatal(err)
 	}
 	if err := s.AddVolume(&vol); err != nil {
+		t.Fatal(err)
+	}
+	pod, podState := fixturePod, fixturePodState
+	if err := s.AddPod(&pod, &podState); err != nil {
 		t.Fatal(err)
 	}
 }
@@ -98,6 +109,15 @@ func TestSchemaFixtures(t *testing.T) {
 				t.Fatal(err)
 			}
 			statetest.EqualJSON(t, "volumes", vols, []*define.Volume{&fixtureVolume})
+			pods, err := s.AllPods()
+			if err != nil {
+				t.Fatal(err)
+			}
+			var want []state.PodRecord
+			if v >= 2 {
+				want = append(want, state.PodRecord{Config: &fixturePod, State: &fixturePodState})
+			}
+			statetest.EqualJSON(t, "pods", pods, want)
 		})
 	}
 }

@@ -24,7 +24,7 @@ var _ Store = (*MemoryStore)(nil)
 func NewMemoryStore() *MemoryStore {
 	s := &MemoryStore{data: memoryTables{
 		configs: memoryBucket{}, specs: memoryBucket{}, states: memoryBucket{},
-		names: memoryBucket{}, volumes: memoryBucket{},
+		names: memoryBucket{}, volumes: memoryBucket{}, pods: memoryBucket{}, podStates: memoryBucket{},
 	}}
 	s.txStore = txStore{engine: s}
 	return s
@@ -32,10 +32,12 @@ func NewMemoryStore() *MemoryStore {
 
 type memoryTables struct {
 	configs, specs, states, names, volumes memoryBucket
+	pods, podStates                        memoryBucket
 }
 
 func (m memoryTables) tables() *tables {
-	return &tables{configs: m.configs, specs: m.specs, states: m.states, names: m.names, volumes: m.volumes}
+	return &tables{configs: m.configs, specs: m.specs, states: m.states, names: m.names, volumes: m.volumes,
+		pods: m.pods, podStates: m.podStates}
 }
 
 func (s *MemoryStore) view(fn func(t *tables) error) error {
@@ -49,11 +51,13 @@ func (s *MemoryStore) update(fn func(t *tables) error) error {
 	defer s.mu.Unlock()
 	// Values are never modified in place, so copying the maps is enough.
 	next := memoryTables{
-		configs: maps.Clone(s.data.configs),
-		specs:   maps.Clone(s.data.specs),
-		states:  maps.Clone(s.data.states),
-		names:   maps.Clone(s.data.names),
-		volumes: maps.Clone(s.data.volumes),
+		configs:   maps.Clone(s.data.configs),
+		specs:     maps.Clone(s.data.specs),
+		states:    maps.Clone(s.data.states),
+		names:     maps.Clone(s.data.names),
+		volumes:   maps.Clone(s.data.volumes),
+		pods:      maps.Clone(s.data.pods),
+		podStates: maps.Clone(s.data.podStates),
 	}
 	if err := fn(next.tables()); err != nil {
 		return err

@@ -10,7 +10,7 @@ import (
 
 // SchemaVersion is the bucket layout this podlite reads and writes; doc.go
 // draws it. Raising it means appending a migration below.
-const SchemaVersion = 1
+const SchemaVersion = 2
 
 // Bucket and key names of the schema; see doc.go.
 var (
@@ -21,6 +21,8 @@ var (
 	statesBucket  = []byte("states")
 	namesBucket   = []byte("names")
 	volumesBucket = []byte("volumes")
+	podsBucket    = []byte("pods")
+	podStatesBkt  = []byte("podstates")
 )
 
 // migration moves a database from schema version-1 to version.
@@ -35,10 +37,23 @@ type migration struct {
 // database simply runs them all.
 var migrations = []migration{
 	{version: 1, name: "create container, spec, state, name and volume buckets", migrate: createV1Buckets},
+	{version: 2, name: "create pod and pod state buckets", migrate: createV2Buckets},
 }
 
 func createV1Buckets(tx *bolt.Tx) error {
 	for _, name := range [][]byte{metaBucket, configsBucket, specsBucket, statesBucket, namesBucket, volumesBucket} {
+		if _, err := tx.CreateBucketIfNotExists(name); err != nil {
+			return fmt.Errorf("creating bucket %s: %w", name, err)
+		}
+	}
+	return nil
+}
+
+// createV2Buckets adds pods. Their names share the names bucket with
+// containers (as in podman, a pod and a container cannot have one name), so
+// no existing record changes.
+func createV2Buckets(tx *bolt.Tx) error {
+	for _, name := range [][]byte{podsBucket, podStatesBkt} {
 		if _, err := tx.CreateBucketIfNotExists(name); err != nil {
 			return fmt.Errorf("creating bucket %s: %w", name, err)
 		}

@@ -73,7 +73,7 @@ func TestMigrateNewDatabase(t *testing.T) {
 		t.Fatalf("version %d after migrating, want %d", v, SchemaVersion)
 	}
 	err := db.View(func(tx *bolt.Tx) error {
-		for _, name := range [][]byte{metaBucket, configsBucket, specsBucket, statesBucket, namesBucket, volumesBucket} {
+		for _, name := range [][]byte{metaBucket, configsBucket, specsBucket, statesBucket, namesBucket, volumesBucket, podsBucket, podStatesBkt} {
 			if tx.Bucket(name) == nil {
 				t.Errorf("bucket %s missing", name)
 			}

@@ -8,7 +8,13 @@ type Record struct {
 	State  *define.ContainerState
 }
 
-// Store keeps container and volume records on persistent storage.
+// PodRecord is one pod as stored: its immutable config and its state.
+type PodRecord struct {
+	Config *define.PodConfig
+	State  *define.PodState
+}
+
+// Store keeps container, pod and volume records on persistent storage.
 //
 // Contract: every method is a complete transaction; implementations are safe
 // for concurrent use by goroutines and (for the bolt store) by several
@@ -37,6 +43,22 @@ type Store interface {
 	RenameContainer(id, newName string) error
 	// RemoveContainer deletes a container record and frees its name.
 	RemoveContainer(id string) error
+
+	// AddPod stores a new pod; its ID must be unused and its name unused by
+	// pods and containers alike (they share one namespace, as in podman).
+	AddPod(cfg *define.PodConfig, st *define.PodState) error
+	// Pod returns one pod's record by full ID.
+	Pod(id string) (PodRecord, error)
+	// LookupPod resolves a name, a full ID or a unique ID prefix to a pod's
+	// full ID.
+	LookupPod(nameOrID string) (string, error)
+	// AllPods returns every pod record ordered by creation time.
+	AllPods() ([]PodRecord, error)
+	// SavePodState replaces a pod's state.
+	SavePodState(id string, st *define.PodState) error
+	// RemovePod deletes a pod record and frees its name; it refuses, with
+	// define.ErrInvalidState, while a container still belongs to the pod.
+	RemovePod(id string) error
 
 	// AddVolume stores a new named volume; the name must be unused.
 	AddVolume(v *define.Volume) error

@@ -33,6 +33,7 @@ type bucket interface {
 // tables are the schema's buckets as one transaction sees them.
 type tables struct {
 	configs, specs, states, names, volumes bucket
+	pods, podStates                        bucket
 }
 
 // txStore implements Store on top of an engine.
@@ -58,8 +59,11 @@ func (s txStore) AddContainer(cfg *define.ContainerConfig, st *define.ContainerS
 			return fmt.Errorf("adding container %s: ID in use: %w", cfg.ID, define.ErrExists)
 		}
 		if other := t.names.get(cfg.Name); other != nil {
-			return fmt.Errorf("adding container %s: name %q is in use by container %s: %w",
-				cfg.ID, cfg.Name, other, define.ErrExists)
+			return fmt.Errorf("adding container %s: name %q is in use by %s %s: %w",
+				cfg.ID, cfg.Name, t.kindOf(string(other)), other, define.ErrExists)
+		}
+		if cfg.Pod != "" && t.pods.get(cfg.Pod) == nil {
+			return fmt.Errorf("adding container %s to pod %s: %w", cfg.ID, cfg.Pod, podNotFound(cfg.Pod))
 		}
 		return firstError(
 			t.configs.put(cfg.ID, cfgJSON),
@@ -99,26 +103,32 @@ func (s txStore) LookupContainer(nameOrID string) (string, error) {
 		return "", fmt.Errorf("looking up container: empty name or ID: %w", define.ErrInvalidArg)
 	}
 	var id string
-	err := s.engine.view(func(t *tables) error {
-		if t.configs.get(nameOrID) != nil {
-			id = nameOrID
-			return nil
-		}
-		if named := t.names.get(nameOrID); named != nil {
-			id = string(named)
-			return nil
-		}
-		switch ids := t.configs.withPrefix(nameOrID, 2); len(ids) {
-		case 0:
+	err := s.engine.view(func(t *tables) (err error) {
+		id, err = t.lookup(t.configs, "container", nameOrID, func() error {
 			return fmt.Errorf("no container with name or ID %q found: %w", nameOrID, define.ErrNoSuchContainer)
-		case 1:
-			id = ids[0]
-			return nil
-		default:
-			return fmt.Errorf("container ID prefix %q matches more than one container: %w", nameOrID, define.ErrInvalidArg)
-		}
+		})
+		return err
 	})
 	return id, err
+}
+
+// lookup resolves nameOrID to a key of records (containers' configs or
+// pods): a full ID, then a name whose ID is in records (containers and pods
+// share the names bucket), then a unique ID prefix.
+func (t *tables) lookup(records bucket, kind, nameOrID string, notFound func() error) (string, error) {
+	if records.get(nameOrID) != nil {
+		return nameOrID, nil
+	}
+	if named := t.names.get(nameOrID); named != nil && records.get(string(named)) != nil {
+		return string(named), nil
+	}
+	switch ids := records.withPrefix(nameOrID, 2); len(ids) {
+	case 0:
+		return "", notFound()
+	case 1:
+		return ids[0], nil
+	}
+	return "", fmt.Errorf("%s ID prefix %q matches more than one %s: %w", kind, nameOrID, kind, define.ErrInvalidArg)
 }
 
 // AllContainers implements Store.
@@ -179,8 +189,8 @@ func (s txStore) RenameContainer(id, newName string) error {
 			return nil
 		}
 		if other := t.names.get(newName); other != nil {
-			return fmt.Errorf("renaming container %s to %q: name is in use by container %s: %w",
-				id, newName, other, define.ErrExists)
+			return fmt.Errorf("renaming container %s to %q: name is in use by %s %s: %w",
+				id, newName, t.kindOf(string(other)), other, define.ErrExists)
 		}
 		oldName := cfg.Name
 		cfg.Name = newName

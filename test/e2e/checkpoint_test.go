@@ -105,7 +105,7 @@ func TestCheckpointLeaveRunningKeepAndErrors(t *testing.T) {
 	if !strings.Contains(r.Stderr, "CONFIG_MEM_SOFT_DIRTY") && !strings.Contains(r.Stderr, "does not implement pre-dump yet") {
 		t.Fatalf("pre-checkpoint error does not say why: %s", r.Stderr)
 	}
-	for flag, why := range map[string]string{"--import-previous=/tmp/pre.tar.gz": "pre-checkpoints", "--pod=p1": "no pods"} {
+	for flag, why := range map[string]string{"--import-previous=/tmp/pre.tar.gz": "pre-checkpoints", "--pod=p1": "into a pod"} {
 		r := e.Podlite("container", "restore", flag, "c")
 		expectOneLineError(t, r)
 		if !strings.Contains(r.Stderr, why) {

@@ -73,7 +73,7 @@ func TestRunAttachStreamsAndFDs(t *testing.T) {
 		{[]string{"-i", "--detach-keys", "ctrl-p,ctrl-q"}, "detaching needs -i and -t, a terminal on stdin"},
 		{[]string{"--detach-keys", "bogus"}, "invalid detach keys"},
 		{[]string{"-d", "-a", "stdout"}, "no effect with --detach"},
-		{[]string{"--pod", "p1"}, "pods are not supported yet"},
+		{[]string{"--pod", "p1"}, "no pod with name or ID p1 found: no such pod"},
 	} {
 		r := e.Podlite(append(append([]string{"run", "--rm", "--net", "none"}, c.args...), img, "true")...)
 		if r.ExitCode != 125 || !strings.Contains(r.Stderr, c.msg) {

@@ -5,6 +5,7 @@ import (
 	"github.com/podlite/podlite/cmd/podlite/images"
 	"github.com/podlite/podlite/cmd/podlite/inspect"
 	"github.com/podlite/podlite/cmd/podlite/networks"
+	"github.com/podlite/podlite/cmd/podlite/pods"
 	"github.com/podlite/podlite/cmd/podlite/secrets"
 	"github.com/podlite/podlite/cmd/podlite/system"
 	"github.com/podlite/podlite/cmd/podlite/volumes"
@@ -17,6 +18,7 @@ func init() {
 		images.Register,
 		inspect.Register,
 		networks.Register,
+		pods.Register,
 		secrets.Register,
 		system.Register,
 		volumes.Register,

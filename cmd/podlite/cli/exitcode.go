@@ -52,7 +52,7 @@ func rmiExit(errs []error) int {
 
 // objectExitRules are podman's documented statuses of the commands over
 // containers and images (podman-rm(1), podman-rmi(1), podman-stop(1),
-// podman-kill(1), podman-volume-rm(1)): 1 when an object did not exist, 2
+// podman-kill(1), podman-volume-rm(1), podman-pod-rm(1)): 1 when an object did not exist, 2
 // when a container was running (rm), an image (rmi) or a volume (volume
 // rm) in use. Keyed by command path without
 // "podlite ".
@@ -64,7 +64,7 @@ var objectExitRules = func() map[string]exitRule {
 		"rmi": rmiExit, "image rm": rmiExit,
 		"stop": missing, "container stop": missing,
 		"kill": missing, "container kill": missing,
-		"volume rm": rm,
+		"volume rm": rm, "pod rm": rm,
 	}
 }()
 

@@ -14,7 +14,7 @@ import (
 // lookup finds the object, 1 (silently) when it is not found, 125 on any
 // other error.
 func NewExistsCommand(g *Globals, noun, example string, names Completer, lookup func(rt *libpod.Runtime, name string) error) *cobra.Command {
-	upper := map[string]string{"container": "CONTAINER", "image": "IMAGE", "volume": "NAME", "network": "NAME", "secret": "NAME"}[noun]
+	upper := map[string]string{"container": "CONTAINER", "image": "IMAGE", "volume": "NAME", "network": "NAME", "secret": "NAME", "pod": "POD"}[noun]
 	return &cobra.Command{
 		Use:               "exists " + upper,
 		Short:             fmt.Sprintf("Check whether a %s exists", noun),

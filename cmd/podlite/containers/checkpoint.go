@@ -176,7 +176,7 @@ does with an archive.`,
 				return fmt.Errorf("--import-previous: podlite does not restore pre-checkpoints yet: %w", define.ErrNotSupported)
 			}
 			if cmd.Flags().Changed("pod") {
-				return fmt.Errorf("--pod: podlite has no pods yet: %w", define.ErrNotSupported)
+				return fmt.Errorf("--pod: restoring a container into a pod is not supported yet: %w", define.ErrNotSupported)
 			}
 			images, err := checkpointImageArgs(g, sel, imp, args)
 			if err != nil {
@@ -228,7 +228,7 @@ does with an archive.`,
 	f.StringVar(&o.PageServer, "page-server", "", "with --lazy-pages: the `ADDR:PORT` the lazy checkpoint serves its pages on")
 	f.StringVar(&o.PagesDir, "import-pages", "", "with --import: the memory images a page server received into `DIR`")
 	f.String("import-previous", "", "refused: podlite does not restore pre-checkpoints yet")
-	f.String("pod", "", "refused: podlite has no pods yet")
+	f.String("pod", "", "refused: restoring into a pod is not supported yet")
 	return cmd
 }
 

@@ -36,8 +36,8 @@ func (f *ioFlags) register(fs *pflag.FlagSet) {
 	fs.StringVar(&f.imageVolume, "image-volume", "bind", "the image's VOLUME paths: bind (anonymous volumes), tmpfs or ignore")
 	fs.StringArrayVar(&f.volumesFrom, "volumes-from", nil, "mount the volumes of a container (CONTAINER[:ro|rw])")
 	fs.BoolVar(&f.rootfs, "rootfs", false, "the first argument is a rootfs directory (PATH[:O], O for an overlay on it), not an image")
-	fs.StringVar(&f.pod, "pod", "", "run the container in a pod (not supported: pods come later)")
-	fs.StringVar(&f.podIDFile, "pod-id-file", "", "read the pod ID from a file (not supported: pods come later)")
+	fs.StringVar(&f.pod, "pod", "", "run the container in a pod, joining the namespaces it shares (new:NAME creates the pod, with the container's -p and --network)")
+	fs.StringVar(&f.podIDFile, "pod-id-file", "", "read the ID of the pod to run the container in from a file")
 	fs.StringSliceVar(&f.decryptionKeys, "decryption-key", nil, "key to decrypt an encrypted image (not supported)")
 	fs.BoolVar(&f.contentTrust, "disable-content-trust", false, "a Docker option that podman and podlite accept and do nothing with")
 	f.retry.Register(fs)
@@ -58,13 +58,14 @@ func (f *ioFlags) options(cmd *cobra.Command, o *libpod.CreateOptions) error {
 	for _, r := range []struct {
 		flag, why string
 	}{
-		{"pod", "pods are not supported yet"},
-		{"pod-id-file", "pods are not supported yet"},
 		{"decryption-key", "podlite pulls no encrypted images"},
 	} {
 		if changed(r.flag) {
 			return fmt.Errorf("--%s is not supported: %s: %w", r.flag, r.why, define.ErrNotSupported)
 		}
+	}
+	if err := f.podOption(o); err != nil {
+		return err
 	}
 	if cmd.Name() == "create" && changed("attach") {
 		return fmt.Errorf("--attach applies to run only: create attaches nothing: %w", define.ErrInvalidArg)
@@ -143,4 +144,21 @@ func (f *ioFlags) attachStreams(s *libpod.Streams) error {
 func isTerminal(f *os.File) bool {
 	_, err := unix.IoctlGetTermios(int(f.Fd()), unix.TCGETS)
 	return err == nil
+}
+
+// podOption sets the pod from --pod or --pod-id-file.
+func (f *ioFlags) podOption(o *libpod.CreateOptions) error {
+	switch {
+	case f.pod != "" && f.podIDFile != "":
+		return fmt.Errorf("--pod and --pod-id-file cannot be used together: %w", define.ErrInvalidArg)
+	case f.podIDFile != "":
+		b, err := os.ReadFile(f.podIDFile)
+		if err != nil {
+			return fmt.Errorf("reading the pod ID file: %w: %w", define.ErrInvalidArg, err)
+		}
+		o.Pod = strings.TrimSpace(string(b))
+	default:
+		o.Pod = f.pod
+	}
+	return nil
 }

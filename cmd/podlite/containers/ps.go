@@ -73,7 +73,7 @@ func newPsCommand(g *common.Globals) *cobra.Command {
 	fl.BoolVarP(&f.latest, "latest", "l", false, "Act on the latest container podlite is aware of")
 	fl.BoolVar(&f.opts.Namespaces, "ns", false, "Display namespace information")
 	fl.BoolVar(&f.noTrunc, "no-trunc", false, "Display the extended information")
-	fl.BoolVarP(&f.pod, "pod", "p", false, "Print the ID and name of the pod the containers are associated with (podlite has no pods: empty)")
+	fl.BoolVarP(&f.pod, "pod", "p", false, "Print the ID and name of the pod the containers are associated with")
 	fl.BoolVarP(&f.quiet, "quiet", "q", false, "Print the numeric IDs of the containers only")
 	fl.BoolVar(&f.noHeading, "noheading", false, "Do not print headers")
 	fl.BoolVarP(&f.opts.Size, "size", "s", false, "Display the total file sizes")
@@ -189,7 +189,7 @@ func (r psRow) ID() string { return r.trunc(r.ListedContainer.ID, 12) }
 // ImageID is the image's ID, 12 digits unless --no-trunc.
 func (r psRow) ImageID() string { return r.trunc(r.ListedContainer.ImageID, 12) }
 
-// Pod is the pod's ID; podlite has no pods.
+// Pod is the pod's ID, 12 digits unless --no-trunc.
 func (r psRow) Pod() string { return r.trunc(r.ListedContainer.Pod, 12) }
 
 // Label is the value of label name.

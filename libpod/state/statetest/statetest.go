@@ -24,6 +24,10 @@ func Run(t *testing.T, newStore func(t *testing.T) state.Store) {
 	t.Run("RenameContainer", func(t *testing.T) { testRenameContainer(t, newStore(t)) })
 	t.Run("RemoveContainer", func(t *testing.T) { testRemoveContainer(t, newStore(t)) })
 	t.Run("Volumes", func(t *testing.T) { testVolumes(t, newStore(t)) })
+	t.Run("AddPod", func(t *testing.T) { testAddPod(t, newStore(t)) })
+	t.Run("LookupPod", func(t *testing.T) { testLookupPod(t, newStore(t)) })
+	t.Run("PodMembers", func(t *testing.T) { testPodMembers(t, newStore(t)) })
+	t.Run("AllPods", func(t *testing.T) { testAllPods(t, newStore(t)) })
 	t.Run("Concurrent", func(t *testing.T) {
 		s := newStore(t)
 		Concurrent(t, 8, 20, func() (state.Store, error) { return s, nil })

@@ -1,0 +1,105 @@
+package pods
+
+import (
+	"fmt"
+
+	"github.com/spf13/cobra"
+
+	"github.com/podlite/podlite/cmd/podlite/common"
+	"github.com/podlite/podlite/libpod"
+)
+
+func newStartCommand(g *common.Globals) *cobra.Command {
+	return &cobra.Command{
+		Use:               "start POD [POD...]",
+		Short:             "Start pods",
+		Long:              "Start each pod's containers, the infra first, printing each pod's ID.",
+		Args:              common.MinArgs(1),
+		ValidArgsFunction: completePods(g),
+		Example:           "  podlite pod start app",
+		RunE: func(cmd *cobra.Command, args []string) error {
+			return eachPod(cmd, g, args, func(rt *libpod.Runtime, name string) (*libpod.Pod, error) {
+				return rt.StartPod(cmd.Context(), name)
+			})
+		},
+	}
+}
+
+func newStopCommand(g *common.Globals) *cobra.Command {
+	var timeout uint
+	cmd := &cobra.Command{
+		Use:               "stop [options] POD [POD...]",
+		Short:             "Stop pods",
+		Long:              "Stop each pod's containers, the infra last, printing each pod's ID.",
+		Args:              common.MinArgs(1),
+		ValidArgsFunction: completePods(g),
+		Example:           "  podlite pod stop -t 2 app",
+		RunE: func(cmd *cobra.Command, args []string) error {
+			t := common.TimeFlag(cmd, timeout)
+			return eachPod(cmd, g, args, func(rt *libpod.Runtime, name string) (*libpod.Pod, error) {
+				return rt.StopPod(cmd.Context(), name, t)
+			})
+		},
+	}
+	cmd.Flags().UintVarP(&timeout, "time", "t", 10, "seconds to wait for each container's stop signal before killing it")
+	return cmd
+}
+
+func newRmCommand(g *common.Globals) *cobra.Command {
+	var force bool
+	var timeout uint
+	cmd := &cobra.Command{
+		Use:     "rm [options] POD [POD...]",
+		Aliases: []string{"remove"},
+		Short:   "Remove pods",
+		Long: `Remove each pod with its containers, printing its ID. A pod with running
+containers is refused unless --force, which kills them (or stops them with
+--time).`,
+		Args:              common.MinArgs(1),
+		ValidArgsFunction: completePods(g),
+		Example:           "  podlite pod rm -f app",
+		RunE: func(cmd *cobra.Command, args []string) error {
+			t, err := common.ForceTime(cmd, timeout, force)
+			if err != nil {
+				return err
+			}
+			return eachPod(cmd, g, args, func(rt *libpod.Runtime, name string) (*libpod.Pod, error) {
+				p, err := rt.LookupPod(name)
+				if err != nil {
+					return nil, err
+				}
+				return p, rt.RemovePod(cmd.Context(), p.ID(), force, t)
+			})
+		},
+	}
+	cmd.Flags().BoolVarP(&force, "force", "f", false, "remove running pods, killing their containers")
+	cmd.Flags().UintVarP(&timeout, "time", "t", 10, "with --force: seconds to wait for each container's stop signal before killing it")
+	return cmd
+}
+
+func newExistsCommand(g *common.Globals) *cobra.Command {
+	return common.NewExistsCommand(g, "pod", "  podlite pod exists app || podlite pod create --name app", podNames,
+		func(rt *libpod.Runtime, name string) error {
+			_, err := rt.LookupPod(name)
+			return err
+		})
+}
+
+// eachPod runs verb on every named pod, printing the ID of each that
+// succeeded and reporting every failure.
+func eachPod(cmd *cobra.Command, g *common.Globals, args []string, verb func(*libpod.Runtime, string) (*libpod.Pod, error)) error {
+	rt, err := g.Runtime()
+	if err != nil {
+		return err
+	}
+	var errs []error
+	for _, name := range args {
+		p, err := verb(rt, name)
+		if err != nil {
+			errs = append(errs, err)
+			continue
+		}
+		fmt.Fprintln(cmd.OutOrStdout(), p.ID())
+	}
+	return common.ReportEach(cmd.ErrOrStderr(), errs)
+}

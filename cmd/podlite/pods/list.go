@@ -1,0 +1,138 @@
+package pods
+
+import (
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/docker/go-units"
+	"github.com/spf13/cobra"
+
+	"github.com/podlite/podlite/cmd/podlite/common"
+	"github.com/podlite/podlite/libpod"
+)
+
+// podsTable is podman's default `pod ps` table.
+const podsTable = "table {{.ID}}\t{{.Name}}\t{{.Status}}\t{{.Created}}\t{{.InfraID}}\t{{.NumberOfContainers}}"
+
+var podsHeaders = map[string]string{"ID": "POD ID", "InfraID": "INFRA ID", "NumberOfContainers": "# OF CONTAINERS"}
+
+// podRow is a pod as `pod ps` templates see it: podman's field names.
+type podRow struct {
+	r       libpod.PodListReport
+	noTrunc bool
+}
+
+func (p podRow) trunc(s string) string {
+	if p.noTrunc || len(s) <= 12 {
+		return s
+	}
+	return s[:12]
+}
+
+// ID is the pod's ID, 12 digits unless --no-trunc.
+func (p podRow) ID() string { return p.trunc(p.r.Id) }
+
+// Name is the pod's name.
+func (p podRow) Name() string { return p.r.Name }
+
+// Status is the pod's status from its containers'.
+func (p podRow) Status() string { return p.r.Status }
+
+// Created is how long ago the pod was created.
+func (p podRow) Created() string { return units.HumanDuration(time.Since(p.r.Created)) + " ago" }
+
+// InfraID is the infra container's ID, 12 digits unless --no-trunc.
+func (p podRow) InfraID() string { return p.trunc(p.r.InfraId) }
+
+// NumberOfContainers counts the pod's containers, the infra included.
+func (p podRow) NumberOfContainers() string { return fmt.Sprint(len(p.r.Containers)) }
+
+// Cgroup is the pod's cgroup parent (podlite makes none).
+func (p podRow) Cgroup() string { return p.r.Cgroup }
+
+// ContainerIds are the containers' IDs, comma-separated.
+func (p podRow) ContainerIds() string {
+	return p.join(func(c libpod.PodListContainer) string { return p.trunc(c.Id) })
+}
+
+// ContainerNames are the containers' names, comma-separated.
+func (p podRow) ContainerNames() string {
+	return p.join(func(c libpod.PodListContainer) string { return c.Names })
+}
+
+// ContainerStatuses are the containers' states, comma-separated.
+func (p podRow) ContainerStatuses() string {
+	return p.join(func(c libpod.PodListContainer) string { return c.Status })
+}
+
+// Networks are the infra's networks, comma-separated.
+func (p podRow) Networks() string { return strings.Join(p.r.Networks, ",") }
+
+// Labels are the pod's labels.
+func (p podRow) Labels() map[string]string { return p.r.Labels }
+
+// Label is the value of label name.
+func (p podRow) Label(name string) string { return p.r.Labels[name] }
+
+func (p podRow) join(f func(libpod.PodListContainer) string) string {
+	out := make([]string, 0, len(p.r.Containers))
+	for _, c := range p.r.Containers {
+		out = append(out, f(c))
+	}
+	return strings.Join(out, ",")
+}
+
+func newListCommand(g *common.Globals) *cobra.Command {
+	var lf common.ListFlags
+	var noTrunc bool
+	cmd := &cobra.Command{
+		Use:     "ps [options]",
+		Aliases: []string{"ls", "list"},
+		Short:   "List pods",
+		Long: `List pods, oldest first. Templates use podman's fields: .ID, .Name, .Status,
+.Created, .InfraID, .NumberOfContainers, .ContainerIds, .ContainerNames,
+.ContainerStatuses, .Networks, .Labels, .Cgroup; json prints podman's
+ListPodsReport (Id, InfraId, Containers, ...).`,
+		Args:              common.NoArgs,
+		ValidArgsFunction: common.NoCompletion,
+		Example: `  podlite pod ps
+  podlite pod ps --format '{{.Name}} {{.Status}} {{.NumberOfContainers}}'
+  podlite pod ps --format json`,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			if err := lf.Check(); err != nil {
+				return err
+			}
+			rt, err := g.Runtime()
+			if err != nil {
+				return err
+			}
+			pods, err := rt.Pods()
+			if err != nil {
+				return err
+			}
+			reports := make([]libpod.PodListReport, 0, len(pods))
+			rows := make([]podRow, 0, len(pods))
+			ids := make([]string, 0, len(pods))
+			for _, p := range pods {
+				r, err := p.ListReport()
+				if err != nil {
+					return err
+				}
+				reports = append(reports, r)
+				rows = append(rows, podRow{r, noTrunc})
+				ids = append(ids, podRow{r, noTrunc}.ID())
+			}
+			if common.IsJSON(lf.Format) {
+				return common.WriteJSON(cmd.OutOrStdout(), reports)
+			}
+			return common.WriteList(cmd.OutOrStdout(), lf, ids, podsTable, rows, podsHeaders)
+		},
+	}
+	f := cmd.Flags()
+	f.BoolVarP(&lf.Quiet, "quiet", "q", false, "print only pod IDs")
+	f.BoolVar(&noTrunc, "no-trunc", false, "print full IDs")
+	f.BoolVar(&lf.NoHeading, "noheading", false, "do not print the table's header row")
+	f.StringVar(&lf.Format, "format", "", "Go template, json, or 'table …'")
+	return cmd
+}
