@@ -244,3 +244,23 @@ func hostLoopbackServer(t *testing.T) int {
 	t.Cleanup(func() { _ = srv.Close() })
 	return l.Addr().(*net.TCPAddr).Port
 }
+
+// TestRootlessPodPasta: a user's pod gets its infra container on pasta, the
+// pod's -p reaches a member through it, and pod rm ends pasta.
+func TestRootlessPodPasta(t *testing.T) {
+	e := NewRootlessEnv(t, rootlessUser(t, "o"))
+	e.LoadBusybox()
+	addr := freeAddr(t)
+	_, port, _ := net.SplitHostPort(addr)
+	e.MustPodlite("pod", "create", "--name", "p", "-p", port+":80")
+	e.MustPodlite("run", "-d", "--pod", "p", "--name", "web", BusyboxImage, "sh", "-c",
+		"mkdir /www; echo in the pod > /www/index.html; exec httpd -f -p 80 -h /www")
+	infra := strings.TrimSpace(e.MustPodlite("pod", "inspect", "--format", "{{.InfraContainerID}}", "p").Stdout)
+	if mode := strings.TrimSpace(e.MustPodlite("inspect", "--format", "{{.HostConfig.NetworkMode}}", infra).Stdout); mode != "pasta" {
+		t.Errorf("a user's pod infra network mode: %q, want pasta", mode)
+	}
+	waitFor(t, func() bool { return httpGet(addr) == "in the pod\n" })
+	pid := pastaPID(t, e, infra)
+	e.MustPodlite("pod", "rm", "-f", "p")
+	expectPastaGone(t, e, infra, pid)
+}
