@@ -79,7 +79,7 @@ func Start(o Options) error {
 	defer log.Close()
 	if err := cmd.Run(); err != nil {
 		msg, _ := os.ReadFile(o.LogFile)
-		return fmt.Errorf("starting pasta: %v: %s", err, firstLine(string(msg)))
+		return fmt.Errorf("starting pasta: %v: %s: %w", err, firstLine(string(msg)), define.ErrUnavailable)
 	}
 	if _, err := network.ReadPIDFile(o.PIDFile); err != nil {
 		return fmt.Errorf("pasta for %s wrote no PID: %w", o.NetNS, err)
