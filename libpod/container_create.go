@@ -23,6 +23,7 @@ import (
 	"github.com/podlite/podlite/libpod/spec"
 	"github.com/podlite/podlite/libpod/storage"
 	"github.com/podlite/podlite/pkg/crashpoint"
+	"github.com/podlite/podlite/pkg/network/pasta"
 )
 
 // CreateOptions is everything `podlite create` and `run` accept. Slices
@@ -315,11 +316,11 @@ func (r *Runtime) containerConfig(opts *CreateOptions) (*define.ContainerConfig,
 	if opts.AutoRemove && restart.Name != "no" && restart.Name != "" {
 		return nil, nil, nil, fmt.Errorf("the --rm option conflicts with --restart %s: %w", opts.Restart, define.ErrInvalidArg)
 	}
-	netChoice, ports, err := networkFlags(opts)
+	netChoice, ports, err := networkFlags(opts, r.cfg.Rootless)
 	if err != nil {
 		return nil, nil, nil, err
 	}
-	if err := r.refuseRootlessNetwork(netChoice); err != nil {
+	if err := r.checkRootlessNetwork(netChoice, ports); err != nil {
 		return nil, nil, nil, err
 	}
 	netMode := netChoice.Mode
@@ -345,7 +346,7 @@ func (r *Runtime) containerConfig(opts *CreateOptions) (*define.ContainerConfig,
 		ID: id, Name: name, Labels: labels, CreatedAt: time.Now(),
 		RestartPolicy: restart, AutoRemove: opts.AutoRemove, Interactive: opts.Interactive,
 		Terminal: opts.TTY, Init: opts.Init, NetworkMode: netMode,
-		Network: define.NetworkConfig{Networks: netChoice.Networks, Ports: ports, DNSServers: opts.DNS,
+		Network: define.NetworkConfig{Networks: netChoice.Networks, Ports: ports, NetworkOptions: netChoice.NetworkOptions, DNSServers: opts.DNS,
 			DNSSearch: opts.DNSSearch, DNSOptions: opts.DNSOption, HostAdd: opts.AddHost},
 		StopTimeout: 10, CreateCommand: opts.CreateCommand, RemoveImage: opts.RemoveImage,
 		Timezone: opts.Timezone, PidFile: absPath(opts.PidFile), ConmonPidFile: absPath(opts.ConmonPidFile),
@@ -391,19 +392,31 @@ func (c *Container) generateSpec(specOpts *spec.Options, mounts []spec.Mount) er
 	return nil
 }
 
-// refuseRootlessNetwork stops an ordinary user's container that would
-// join CNI networks: podlite cannot make them without root yet.
-func (r *Runtime) refuseRootlessNetwork(c netconf.Choice) error {
-	if !r.cfg.Rootless || c.Networks == nil {
+// checkRootlessNetwork stops an ordinary user's container that would
+// join CNI networks (podlite cannot make them without root yet) or publish
+// a port the user cannot bind, and root's on pasta (an ordinary user's
+// network here).
+func (r *Runtime) checkRootlessNetwork(c netconf.Choice, ports []define.PortMapping) error {
+	if !r.cfg.Rootless {
+		if c.Mode == define.NetworkPasta || c.Mode == define.NetworkSlirp {
+			return fmt.Errorf("--network %s is for ordinary users (rootless); root's containers use CNI networks: %w", c.Mode, define.ErrNotSupported)
+		}
 		return nil
 	}
-	return fmt.Errorf("rootless networking is not implemented yet: use --network none, host, ns:PATH or container:NAME: %w", define.ErrNotSupported)
+	if c.Networks != nil {
+		return fmt.Errorf("rootless CNI networks are not implemented yet: use --network pasta, none, host, ns:PATH or container:NAME: %w", define.ErrNotSupported)
+	}
+	return pasta.CheckPorts(networkPorts(ports))
 }
 
-// networkFlags reads --network, --ip, --mac-address and -p, and checks
-// --add-host and --dns.
-func networkFlags(opts *CreateOptions) (netconf.Choice, []define.PortMapping, error) {
-	netChoice, err := netconf.ParseNetwork(opts.Network, opts.IP, opts.MAC)
+// networkFlags reads --network (pasta by default for an ordinary user, as
+// podman 5), --ip, --mac-address and -p, and checks --add-host and --dns.
+func networkFlags(opts *CreateOptions, rootless bool) (netconf.Choice, []define.PortMapping, error) {
+	mode := opts.Network
+	if mode == "" && rootless {
+		mode = define.NetworkPasta
+	}
+	netChoice, err := netconf.ParseNetwork(mode, opts.IP, opts.MAC)
 	if err != nil {
 		return netconf.Choice{}, nil, err
 	}
@@ -411,8 +424,9 @@ func networkFlags(opts *CreateOptions) (netconf.Choice, []define.PortMapping, er
 	if err != nil {
 		return netconf.Choice{}, nil, err
 	}
-	if (len(ports) > 0 || opts.PublishAll) && netChoice.Networks == nil {
-		return netconf.Choice{}, nil, fmt.Errorf("publishing ports needs a CNI network, not --network %s: %w", netChoice.Mode, define.ErrInvalidArg)
+	userNet := netChoice.Mode == define.NetworkPasta || netChoice.Mode == define.NetworkSlirp
+	if (len(ports) > 0 || opts.PublishAll) && netChoice.Networks == nil && !userNet {
+		return netconf.Choice{}, nil, fmt.Errorf("publishing ports needs a CNI network, pasta or slirp4netns, not --network %s: %w", netChoice.Mode, define.ErrInvalidArg)
 	}
 	for _, h := range opts.AddHost {
 		if name, ip, ok := strings.Cut(h, ":"); !ok || name == "" || net.ParseIP(ip) == nil {

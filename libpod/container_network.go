@@ -113,6 +113,12 @@ func (c *Container) setupNetworkLocked(ctx context.Context, s *specs.Spec, resto
 			return err
 		}
 		path = ns
+	case c.usesUserNet():
+		ns, err := c.setupUserNetLocked()
+		if err != nil {
+			return err
+		}
+		path = ns
 	case strings.HasPrefix(c.config.NetworkMode, "container:"):
 		other, err := c.rt.containerByID(strings.TrimPrefix(c.config.NetworkMode, "container:"))
 		if err != nil {
@@ -142,6 +148,9 @@ func (c *Container) setupNetworkLocked(ctx context.Context, s *specs.Spec, resto
 // DEL) and removes its namespace; once done, it does nothing. The saved
 // network.status stays for a later restore.
 func (c *Container) teardownNetworkLocked(ctx context.Context) error {
+	if c.usesUserNet() {
+		return c.teardownUserNetLocked()
+	}
 	return c.sandbox().teardown(ctx)
 }
 

@@ -93,7 +93,10 @@
 //	                                 images this start mounted, for its release after a
 //	                                 crash), image-mounts/N/ (rw=true image mounts'
 //	                                 overlays), shm (--ipc container:NAME's clone of the
-//	                                 other container's /dev/shm)
+//	                                 other container's /dev/shm); pasta.pid, pasta.log
+//	                                 or slirp4netns.pid, .log (a user's network daemon:
+//	                                 ended through its PID file before the directory goes)
+//	RUNROOT/slirp4netns/ID12.sock    slirp4netns's API socket (a short path)
 //	RUNROOT/events/events.log        the event log: one JSON object per line, appended
 //	                                 in one O_APPEND write per event by every process
 //	                                 (podman's file backend; libpod/events)

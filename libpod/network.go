@@ -317,7 +317,7 @@ func (r *Runtime) Network() (network.Manager, error) {
 	r.net.once.Do(func() {
 		if r.cfg.Rootless {
 			// CNI's bridges and firewall rules need the host's root.
-			r.net.err = fmt.Errorf("rootless networking is not implemented yet: %w", define.ErrNotSupported)
+			r.net.err = fmt.Errorf("rootless CNI networks are not implemented yet: %w", define.ErrNotSupported)
 			return
 		}
 		r.net.mgr, r.net.err = network.New(network.Options{

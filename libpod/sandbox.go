@@ -60,10 +60,7 @@ func (sb *sandbox) request(netns string) network.Request {
 	for name, a := range sb.networks {
 		req.Networks[name] = toAttachment(a)
 	}
-	for _, p := range sb.ports {
-		req.Ports = append(req.Ports, network.PortMapping{HostIP: p.HostIP, HostPort: p.HostPort,
-			ContainerPort: p.ContainerPort, Protocol: p.Protocol, Range: max(p.Range, 1)})
-	}
+	req.Ports = networkPorts(sb.ports)
 	return req
 }
 

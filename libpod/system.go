@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"log/slog"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"runtime"
 	"strings"
@@ -17,6 +18,8 @@ import (
 	"github.com/podlite/podlite/libpod/sysinfo"
 	"github.com/podlite/podlite/pkg/criu"
 	"github.com/podlite/podlite/pkg/network"
+	"github.com/podlite/podlite/pkg/network/pasta"
+	"github.com/podlite/podlite/pkg/network/slirp"
 	"github.com/podlite/podlite/pkg/rootless"
 )
 
@@ -95,6 +98,10 @@ func (r *Runtime) hostInfo() sysinfo.HostInfo {
 		if h.IDMappings, err = sysinfo.OwnIDMappings(); err != nil {
 			slog.Warn("reading the rootless ID mappings", "err", err)
 		}
+		// pasta is a user's default network; its path as podman reports it.
+		h.RootlessNetworkCmd = define.NetworkPasta
+		h.Pasta.Executable, _ = exec.LookPath(pasta.Binary)
+		h.Slirp4NetNS.Executable, _ = exec.LookPath(slirp.Binary)
 	}
 	if h.CPUUtilization, err = sysinfo.CPUUtilization(); err != nil {
 		slog.Warn("reading the host's CPU use", "err", err)

@@ -8,6 +8,12 @@ const (
 	NetworkNone   = "none"
 	NetworkHost   = "host"
 	NetworkBridge = "bridge" // the default CNI network
+	// NetworkPasta is an ordinary user's own namespace joined to the
+	// host's network by pasta (the rootless default).
+	NetworkPasta = "pasta"
+	// NetworkSlirp is an ordinary user's own namespace joined to the
+	// host's network by slirp4netns.
+	NetworkSlirp = "slirp4netns"
 )
 
 // NetworkAttachment is how a container asked to join one CNI network.
@@ -34,6 +40,9 @@ type NetworkConfig struct {
 	// for none, host and namespace-path modes.
 	Networks map[string]NetworkAttachment `json:"networks,omitempty"`
 	Ports    []PortMapping                `json:"ports,omitempty"`
+	// NetworkOptions are the options of --network pasta:OPT,OPT (given to
+	// pasta as they are) or slirp4netns:KEY=VALUE,KEY=VALUE.
+	NetworkOptions []string `json:"networkOptions,omitempty"`
 	// ExposedPorts are the exposed ports (--expose, the image's) that no
 	// mapping publishes: port number to protocols, as podman keeps them.
 	ExposedPorts map[uint16][]string `json:"exposedPorts,omitempty"`

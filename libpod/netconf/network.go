@@ -22,11 +22,27 @@ type Choice struct {
 	// Networks are the CNI networks to join (NetworkBridge only), each
 	// with its interface name and static addresses.
 	Networks map[string]define.NetworkAttachment
+	// NetworkOptions are pasta's extra options or slirp4netns's
+	// KEY=VALUE options (NetworkPasta, NetworkSlirp only).
+	NetworkOptions []string
 }
 
 // ParseNetwork reads --network: bridge (the default network), none,
-// host, ns:PATH, container:NAME, or NAME[:ip=IP,mac=MAC][,NAME…].
+// host, ns:PATH, container:NAME, pasta[:OPT,OPT],
+// slirp4netns[:KEY=VALUE,...], or NAME[:ip=IP,mac=MAC][,NAME…].
 func ParseNetwork(n, ip, mac string) (Choice, error) {
+	if mode, opts, _ := strings.Cut(n, ":"); mode == define.NetworkPasta || mode == define.NetworkSlirp {
+		c := Choice{Mode: mode}
+		if opts != "" {
+			c.NetworkOptions = strings.Split(opts, ",")
+		}
+		if mode == define.NetworkSlirp {
+			if err := checkSlirpOptions(c.NetworkOptions); err != nil {
+				return Choice{}, err
+			}
+		}
+		return c, onlyWithCNI(ip, mac, n)
+	}
 	switch n {
 	case "none", "private":
 		return Choice{Mode: define.NetworkNone}, onlyWithCNI(ip, mac, n)
@@ -118,6 +134,32 @@ func splitNetworks(s string) []string {
 func onlyWithCNI(ip, mac, mode string) error {
 	if ip != "" || mac != "" {
 		return fmt.Errorf("--ip and --mac-address need a CNI network, not --network %s: %w", mode, define.ErrInvalidArg)
+	}
+	return nil
+}
+
+// checkSlirpOptions checks slirp4netns's options as podman names them.
+// Only slirp4netns's own port handler exists here: podman's default,
+// rootlesskit's, is another program.
+func checkSlirpOptions(opts []string) error {
+	for _, o := range opts {
+		k, v, _ := strings.Cut(o, "=")
+		var err error
+		switch k {
+		case "port_handler":
+			if v != "slirp4netns" {
+				return fmt.Errorf("--network slirp4netns: port_handler %q: only slirp4netns is supported (rootlesskit is not installed with podlite): %w", v, define.ErrNotSupported)
+			}
+		case "allow_host_loopback", "enable_ipv6":
+			_, err = strconv.ParseBool(v)
+		case "mtu":
+			_, err = strconv.ParseUint(v, 10, 16)
+		default:
+			return fmt.Errorf("--network slirp4netns: unknown option %q (port_handler, allow_host_loopback, enable_ipv6, mtu): %w", k, define.ErrInvalidArg)
+		}
+		if err != nil {
+			return fmt.Errorf("--network slirp4netns: option %q: %w", o, define.ErrInvalidArg)
+		}
 	}
 	return nil
 }

@@ -19,6 +19,10 @@ func TestParseNetwork(t *testing.T) {
 		{"host", "", "", netconf.Choice{Mode: define.NetworkHost, NetNS: "host"}},
 		{"ns:/run/netns/x", "", "", netconf.Choice{Mode: "ns:/run/netns/x", NetNS: "/run/netns/x"}},
 		{"container:web", "", "", netconf.Choice{Mode: "container:web"}},
+		{"pasta", "", "", netconf.Choice{Mode: define.NetworkPasta}},
+		{"slirp4netns:port_handler=slirp4netns,mtu=1500", "", "", netconf.Choice{Mode: define.NetworkSlirp,
+			NetworkOptions: []string{"port_handler=slirp4netns", "mtu=1500"}}},
+		{"pasta:--mtu,1400", "", "", netconf.Choice{Mode: define.NetworkPasta, NetworkOptions: []string{"--mtu", "1400"}}},
 		{"", "10.88.0.9", "", netconf.Choice{Mode: define.NetworkBridge, Networks: map[string]define.NetworkAttachment{
 			network.DefaultName: {InterfaceName: "eth0", StaticIPs: []string{"10.88.0.9"}}}}},
 		{"a:ip=10.1.0.2,alias=x,b", "", "", netconf.Choice{Mode: define.NetworkBridge, Networks: map[string]define.NetworkAttachment{
@@ -34,6 +38,14 @@ func TestParseNetwork(t *testing.T) {
 	for _, bad := range [][3]string{{"host", "10.0.0.1", ""}, {"ns:rel", "", ""}, {"a,a", "", ""}, {"a:ip=x", "", ""},
 		{"a:colour=red", "", ""}, {"a,b", "10.0.0.1", ""}, {"a", "", "zz"}} {
 		if _, err := netconf.ParseNetwork(bad[0], bad[1], bad[2]); !errors.Is(err, define.ErrInvalidArg) {
+			t.Errorf("ParseNetwork(%q) error = %v, want ErrInvalidArg", bad, err)
+		}
+	}
+	if _, err := netconf.ParseNetwork("slirp4netns:port_handler=rootlesskit", "", ""); !errors.Is(err, define.ErrNotSupported) {
+		t.Errorf("ParseNetwork(slirp4netns with rootlesskit) error = %v, want ErrNotSupported", err)
+	}
+	for _, bad := range []string{"slirp4netns:mtu=x", "slirp4netns:colour=red", "slirp4netns:allow_host_loopback=maybe"} {
+		if _, err := netconf.ParseNetwork(bad, "", ""); !errors.Is(err, define.ErrInvalidArg) {
 			t.Errorf("ParseNetwork(%q) error = %v, want ErrInvalidArg", bad, err)
 		}
 	}

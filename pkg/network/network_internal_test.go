@@ -372,3 +372,9 @@ func TestFirewallRules(t *testing.T) {
 		t.Errorf("no networks, rules %q", empty.all())
 	}
 }
+
+func TestZombie(t *testing.T) {
+	if !zombie([]byte("12 (pas ta) Z 1 2")) || zombie([]byte("12 (pasta) S 1 2")) {
+		t.Error("zombie misreads /proc/PID/stat")
+	}
+}

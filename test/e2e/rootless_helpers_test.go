@@ -192,8 +192,11 @@ func (e *Env) userCommand(ctx context.Context, args []string) *exec.Cmd {
 }
 
 // pausePID is the PID runRoot's pause.pid names, or 0.
-func pausePID(runRoot string) int {
-	data, err := os.ReadFile(filepath.Join(runRoot, "pause.pid"))
+func pausePID(runRoot string) int { return pidFromFile(filepath.Join(runRoot, "pause.pid")) }
+
+// pidFromFile is the PID a PID file names, or 0.
+func pidFromFile(file string) int {
+	data, err := os.ReadFile(file)
 	if err != nil {
 		return 0
 	}

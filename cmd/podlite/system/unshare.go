@@ -25,7 +25,7 @@ podman refuses it.`,
 		ValidArgsFunction: common.NoCompletion,
 		RunE: func(_ *cobra.Command, args []string) error {
 			if netns {
-				return fmt.Errorf("--rootless-netns: rootless networking is not implemented yet: %w", define.ErrNotSupported)
+				return fmt.Errorf("--rootless-netns: the rootless network namespace of CNI networks is not implemented yet: %w", define.ErrNotSupported)
 			}
 			cfg, err := g.Config()
 			if err != nil {
