@@ -32,6 +32,13 @@ its containers (run --pod NAME).`,
 		newStopCommand(g),
 		newRmCommand(g),
 		newExistsCommand(g),
+		newRestartCommand(g),
+		newKillCommand(g),
+		newPauseCommand(g),
+		newUnpauseCommand(g),
+		newPruneCommand(g),
+		newTopCommand(g),
+		newLogsCommand(g),
 	)
 	root.AddCommand(parent)
 }

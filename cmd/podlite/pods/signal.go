@@ -1,0 +1,113 @@
+package pods
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/spf13/cobra"
+
+	"github.com/podlite/podlite/cmd/podlite/common"
+	"github.com/podlite/podlite/libpod"
+	"github.com/podlite/podlite/libpod/define"
+)
+
+func newRestartCommand(g *common.Globals) *cobra.Command {
+	var sel selection
+	var timeout uint
+	cmd := &cobra.Command{
+		Use:               "restart [options] POD [POD...]",
+		Short:             "Restart pods",
+		Long:              "Stop each pod's containers (the infra last) and start them again (the infra first), printing each pod's ID.",
+		Args:              common.MinArgs(0),
+		ValidArgsFunction: completePods(g),
+		Example:           "  podlite pod restart app\n  podlite pod restart --all",
+		RunE: func(cmd *cobra.Command, args []string) error {
+			t := common.TimeFlag(cmd, timeout)
+			return eachPod(cmd, g, sel, args, func(rt *libpod.Runtime, name string) (*libpod.Pod, error) {
+				return rt.RestartPod(cmd.Context(), name, t)
+			})
+		},
+	}
+	sel.addFlags(cmd.Flags(), "restart")
+	cmd.Flags().UintVarP(&timeout, "time", "t", 10, "seconds to wait for each container's stop signal before killing it")
+	return cmd
+}
+
+func newKillCommand(g *common.Globals) *cobra.Command {
+	var sel selection
+	var signal string
+	cmd := &cobra.Command{
+		Use:               "kill [options] POD [POD...]",
+		Short:             "Send a signal to the containers of pods",
+		Long:              "Send a signal (default KILL) to each running or paused container of each pod, the infra last, printing each pod's ID.",
+		Args:              common.MinArgs(0),
+		ValidArgsFunction: completePods(g),
+		Example:           "  podlite pod kill app\n  podlite pod kill -s HUP app",
+		RunE: func(cmd *cobra.Command, args []string) error {
+			sig, err := libpod.ParseSignal(signal)
+			if err != nil {
+				return err
+			}
+			return eachPod(cmd, g, sel, args, func(rt *libpod.Runtime, name string) (*libpod.Pod, error) {
+				return rt.KillPod(cmd.Context(), name, sig)
+			})
+		},
+	}
+	sel.addFlags(cmd.Flags(), "signal")
+	cmd.Flags().StringVarP(&signal, "signal", "s", "KILL", "signal to send")
+	return cmd
+}
+
+func newPauseCommand(g *common.Globals) *cobra.Command {
+	var sel selection
+	cmd := &cobra.Command{
+		Use:               "pause [options] POD [POD...]",
+		Short:             "Pause pods",
+		Long:              "Freeze every running container of each pod (their cgroup freezers), printing each pod's ID.",
+		Args:              common.MinArgs(0),
+		ValidArgsFunction: completePods(g),
+		Example:           "  podlite pod pause app",
+		RunE: func(cmd *cobra.Command, args []string) error {
+			return eachPod(cmd, g, sel, args, func(rt *libpod.Runtime, name string) (*libpod.Pod, error) {
+				return rt.PausePod(cmd.Context(), name)
+			})
+		},
+	}
+	sel.addFlags(cmd.Flags(), "pause")
+	return cmd
+}
+
+func newUnpauseCommand(g *common.Globals) *cobra.Command {
+	var sel selection
+	cmd := &cobra.Command{
+		Use:               "unpause [options] POD [POD...]",
+		Short:             "Unpause pods",
+		Long:              "Thaw every paused container of each pod, printing each pod's ID.",
+		Args:              common.MinArgs(0),
+		ValidArgsFunction: completePods(g),
+		Example:           "  podlite pod unpause app",
+		RunE: func(cmd *cobra.Command, args []string) error {
+			return eachPod(cmd, g, sel, args, func(rt *libpod.Runtime, name string) (*libpod.Pod, error) {
+				return rt.UnpausePod(cmd.Context(), name)
+			})
+		},
+	}
+	sel.addFlags(cmd.Flags(), "unpause")
+	return cmd
+}
+
+func newPruneCommand(g *common.Globals) *cobra.Command {
+	// podman's warning; podman's pod prune has no --filter.
+	cmd := common.NewPruneCommandWarning(g, "pods", "every pod whose containers have all exited, with its containers,",
+		"WARNING! This will remove all stopped/exited pods..", "  podlite pod prune -f",
+		func(rt *libpod.Runtime, filters []string) ([]string, error) {
+			if len(filters) > 0 {
+				return nil, fmt.Errorf("pod prune takes no --filter: %w", define.ErrInvalidArg)
+			}
+			return rt.PrunePods(context.Background())
+		})
+	if err := cmd.Flags().MarkHidden("filter"); err != nil {
+		panic(err) // the flag is the helper's own
+	}
+	return cmd
+}
