@@ -10,6 +10,7 @@ import (
 
 	"github.com/podlite/podlite/libpod/define"
 	"github.com/podlite/podlite/libpod/events"
+	"github.com/podlite/podlite/libpod/stats"
 	"github.com/podlite/podlite/libpod/top"
 )
 
@@ -197,4 +198,28 @@ func (p *Pod) LogContainers(nameOrID string) ([]*Container, error) {
 		return []*Container{c}, nil
 	}
 	return slices.DeleteFunc(ctrs, func(c *Container) bool { return c.ID() == p.InfraID() }), nil
+}
+
+// Stats samples every running or paused container of the pod (the infra
+// first), as
+// stats does for one; prev holds each container's last sample, by ID, for
+// the CPU percentages, and receives the new ones.
+func (p *Pod) Stats(prev map[string]*stats.ContainerStats) ([]*stats.ContainerStats, error) {
+	ctrs, err := p.Containers()
+	if err != nil {
+		return nil, err
+	}
+	var out []*stats.ContainerStats
+	for _, c := range ctrs {
+		if c.state.Status != define.StatusRunning && c.state.Status != define.StatusPaused {
+			continue
+		}
+		st, err := c.Stats(prev[c.ID()])
+		if err != nil {
+			return nil, err
+		}
+		prev[c.ID()] = st
+		out = append(out, st)
+	}
+	return out, nil
 }

@@ -35,6 +35,7 @@ func TestPodVerbs(t *testing.T) {
 
 	podVerbsNetwork(t, n, pidFile)
 	podVerbsTopLogs(t, n, ids)
+	podVerbsStats(t, n, podID)
 
 	// inspect finds the pod; --type pod too.
 	infra := n.infraOf("vp")
@@ -130,6 +131,31 @@ func podVerbsTopLogs(t *testing.T, n *netEnv, ids map[string]string) {
 	}
 	if got := n.MustPodlite("pod", "logs", "--names", "vp").Stdout; got != "talker hello from talker\nother hi from other\n" {
 		t.Errorf("pod logs --names printed %q", got)
+	}
+}
+
+// podVerbsStats checks pod stats: a row per running container of the pod
+// (the infra first), podman's table header and JSON keys.
+func podVerbsStats(t *testing.T, n *netEnv, podID string) {
+	t.Helper()
+	var rows []struct{ Pod, CID, Name, CPU, MemUsage, PIDS string }
+	out := n.MustPodlite("pod", "stats", "--no-stream", "--format", "json", "vp").Stdout
+	if err := json.Unmarshal([]byte(out), &rows); err != nil {
+		t.Fatalf("pod stats --format json: %v: %s", err, out)
+	}
+	var names []string
+	for _, r := range rows {
+		names = append(names, r.Name)
+		if r.Pod != podID[:12] || len(r.CID) != 12 || !strings.HasSuffix(r.CPU, "%") || !strings.Contains(r.MemUsage, " / ") || r.PIDS == "0" {
+			t.Errorf("pod stats row: %+v", r)
+		}
+	}
+	if got := strings.Join(names, " "); got != podID[:12]+"-infra talker other" {
+		t.Errorf("pod stats containers: %q", got)
+	}
+	table := n.MustPodlite("pod", "stats", "--no-stream").Stdout
+	if first := strings.Fields(strings.SplitN(table, "\n", 2)[0]); strings.Join(first, " ") != "POD CID NAME CPU % MEM USAGE/ LIMIT MEM % NET IO BLOCK IO PIDS" {
+		t.Errorf("pod stats header: %q", first)
 	}
 }
 

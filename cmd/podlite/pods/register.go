@@ -39,6 +39,7 @@ its containers (run --pod NAME).`,
 		newPruneCommand(g),
 		newTopCommand(g),
 		newLogsCommand(g),
+		newStatsCommand(g),
 	)
 	root.AddCommand(parent)
 }
