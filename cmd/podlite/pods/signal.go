@@ -106,6 +106,10 @@ func newPruneCommand(g *common.Globals) *cobra.Command {
 			}
 			return rt.PrunePods(context.Background())
 		})
+	cmd.Short = "Remove all stopped pods and their containers"
+	cmd.Long = `Remove every pod whose containers have all exited, with its containers, and
+print the pods' IDs. Asks for confirmation on a terminal unless --force;
+without a terminal --force is required.`
 	if err := cmd.Flags().MarkHidden("filter"); err != nil {
 		panic(err) // the flag is the helper's own
 	}
