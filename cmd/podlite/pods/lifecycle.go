@@ -23,6 +23,7 @@ func newStartCommand(g *common.Globals) *cobra.Command {
 		},
 	}
 	sel.addFlags(cmd.Flags(), "start")
+	sel.addIDFile(cmd.Flags(), false)
 	return cmd
 }
 
@@ -44,6 +45,7 @@ func newStopCommand(g *common.Globals) *cobra.Command {
 		},
 	}
 	sel.addFlags(cmd.Flags(), "stop")
+	sel.addIDFile(cmd.Flags(), true)
 	cmd.Flags().UintVarP(&timeout, "time", "t", 10, "seconds to wait for each container's stop signal before killing it")
 	return cmd
 }
@@ -77,6 +79,7 @@ containers is refused unless --force, which kills them (or stops them with
 		},
 	}
 	sel.addFlags(cmd.Flags(), "remove")
+	sel.addIDFile(cmd.Flags(), true)
 	cmd.Flags().BoolVarP(&force, "force", "f", false, "remove running pods, killing their containers")
 	cmd.Flags().UintVarP(&timeout, "time", "t", 10, "with --force: seconds to wait for each container's stop signal before killing it")
 	return cmd

@@ -1,7 +1,9 @@
 package pods
 
 import (
+	"errors"
 	"fmt"
+	"slices"
 
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
@@ -11,9 +13,23 @@ import (
 	"github.com/podlite/podlite/libpod/define"
 )
 
-// selection is how a pod verb names its pods: by name or ID, --all or
-// --latest, as podman's pod verbs do.
-type selection struct{ all, latest bool }
+// selection is how a pod verb names its pods: by name or ID, --all,
+// --latest or --pod-id-file, as podman's pod verbs do.
+type selection struct {
+	all, latest bool
+	// idFiles are --pod-id-file; ignore (--ignore) skips missing pods
+	// and files.
+	idFiles []string
+	ignore  bool
+}
+
+// addIDFile adds --pod-id-file and --ignore (pod start has no --ignore).
+func (s *selection) addIDFile(fs *pflag.FlagSet, ignore bool) {
+	fs.StringArrayVar(&s.idFiles, "pod-id-file", nil, "read the pod ID from this file (from pod create --pod-id-file)")
+	if ignore {
+		fs.BoolVarP(&s.ignore, "ignore", "i", false, "ignore pods and --pod-id-file files that do not exist")
+	}
+}
 
 // addFlags adds --all/-a and --latest/-l.
 func (s *selection) addFlags(fs *pflag.FlagSet, verb string) {
@@ -24,6 +40,11 @@ func (s *selection) addFlags(fs *pflag.FlagSet, verb string) {
 // names returns the pods to act on: the arguments, every pod's ID or the
 // latest pod's.
 func (s selection) names(rt *libpod.Runtime, args []string) ([]string, error) {
+	ids, err := libpod.ReadCIDFiles(s.idFiles, s.ignore)
+	if err != nil {
+		return nil, err
+	}
+	args = append(slices.Clone(args), ids...)
 	switch {
 	case s.all && s.latest:
 		return nil, fmt.Errorf("--all and --latest cannot be used together: %w", define.ErrInvalidArg)
@@ -39,6 +60,8 @@ func (s selection) names(rt *libpod.Runtime, args []string) ([]string, error) {
 			return nil, err
 		}
 		return []string{p.ID()}, nil
+	case len(args) == 0 && len(s.idFiles) > 0:
+		return nil, nil // --ignore skipped every file
 	case len(args) == 0:
 		return nil, fmt.Errorf("you must provide at least one name or id: %w", define.ErrInvalidArg)
 	}
@@ -59,6 +82,9 @@ func eachPod(cmd *cobra.Command, g *common.Globals, sel selection, args []string
 	var errs []error
 	for _, name := range names {
 		p, err := verb(rt, name)
+		if sel.ignore && errors.Is(err, define.ErrNotFound) {
+			continue
+		}
 		if err != nil {
 			errs = append(errs, err)
 			continue
