@@ -8,23 +8,11 @@ import (
 )
 
 func newStartCommand(g *common.Globals) *cobra.Command {
-	var sel selection
-	cmd := &cobra.Command{
-		Use:               "start [options] POD [POD...]",
-		Short:             "Start pods",
-		Long:              "Start each pod's containers, the infra first, printing each pod's ID.",
-		Args:              common.MinArgs(0),
-		ValidArgsFunction: completePods(g),
-		Example:           "  podlite pod start app\n  podlite pod start --all",
-		RunE: func(cmd *cobra.Command, args []string) error {
-			return eachPod(cmd, g, sel, args, func(rt *libpod.Runtime, name string) (*libpod.Pod, error) {
-				return rt.StartPod(cmd.Context(), name)
-			})
-		},
-	}
-	sel.addFlags(cmd.Flags(), "start")
-	sel.addIDFile(cmd.Flags(), false)
-	return cmd
+	return newPlainVerb(g, plainVerb{
+		use: "start", short: "Start pods", flag: "start", example: "  podlite pod start app\n  podlite pod start --all",
+		long:   "Start each pod's containers, the infra first, printing each pod's ID.",
+		idFile: true, run: (*libpod.Runtime).StartPod,
+	})
 }
 
 func newStopCommand(g *common.Globals) *cobra.Command {

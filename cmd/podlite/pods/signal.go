@@ -59,40 +59,48 @@ func newKillCommand(g *common.Globals) *cobra.Command {
 }
 
 func newPauseCommand(g *common.Globals) *cobra.Command {
-	var sel selection
-	cmd := &cobra.Command{
-		Use:               "pause [options] POD [POD...]",
-		Short:             "Pause pods",
-		Long:              "Freeze every running container of each pod (their cgroup freezers), printing each pod's ID.",
-		Args:              common.MinArgs(0),
-		ValidArgsFunction: completePods(g),
-		Example:           "  podlite pod pause app",
-		RunE: func(cmd *cobra.Command, args []string) error {
-			return eachPod(cmd, g, sel, args, func(rt *libpod.Runtime, name string) (*libpod.Pod, error) {
-				return rt.PausePod(cmd.Context(), name)
-			})
-		},
-	}
-	sel.addFlags(cmd.Flags(), "pause")
-	return cmd
+	return newPlainVerb(g, plainVerb{
+		use: "pause", short: "Pause pods", flag: "pause", example: "  podlite pod pause app",
+		long: "Freeze every running container of each pod (their cgroup freezers), printing each pod's ID.",
+		run:  (*libpod.Runtime).PausePod,
+	})
 }
 
 func newUnpauseCommand(g *common.Globals) *cobra.Command {
+	return newPlainVerb(g, plainVerb{
+		use: "unpause", short: "Unpause pods", flag: "unpause", example: "  podlite pod unpause app",
+		long: "Thaw every paused container of each pod, printing each pod's ID.",
+		run:  (*libpod.Runtime).UnpausePod,
+	})
+}
+
+// plainVerb is a pod verb with no flags but the selection's.
+type plainVerb struct {
+	use, short, long, example, flag string
+	// idFile adds --pod-id-file.
+	idFile bool
+	run    func(*libpod.Runtime, context.Context, string) (*libpod.Pod, error)
+}
+
+func newPlainVerb(g *common.Globals, v plainVerb) *cobra.Command {
 	var sel selection
 	cmd := &cobra.Command{
-		Use:               "unpause [options] POD [POD...]",
-		Short:             "Unpause pods",
-		Long:              "Thaw every paused container of each pod, printing each pod's ID.",
+		Use:               v.use + " [options] POD [POD...]",
+		Short:             v.short,
+		Long:              v.long,
 		Args:              common.MinArgs(0),
 		ValidArgsFunction: completePods(g),
-		Example:           "  podlite pod unpause app",
+		Example:           v.example,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			return eachPod(cmd, g, sel, args, func(rt *libpod.Runtime, name string) (*libpod.Pod, error) {
-				return rt.UnpausePod(cmd.Context(), name)
+				return v.run(rt, cmd.Context(), name)
 			})
 		},
 	}
-	sel.addFlags(cmd.Flags(), "unpause")
+	sel.addFlags(cmd.Flags(), v.flag)
+	if v.idFile {
+		sel.addIDFile(cmd.Flags(), false)
+	}
 	return cmd
 }
 
