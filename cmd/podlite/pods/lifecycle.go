@@ -16,26 +16,11 @@ func newStartCommand(g *common.Globals) *cobra.Command {
 }
 
 func newStopCommand(g *common.Globals) *cobra.Command {
-	var timeout uint
-	var sel selection
-	cmd := &cobra.Command{
-		Use:               "stop [options] POD [POD...]",
-		Short:             "Stop pods",
-		Long:              "Stop each pod's containers, the infra last, printing each pod's ID.",
-		Args:              common.MinArgs(0),
-		ValidArgsFunction: completePods(g),
-		Example:           "  podlite pod stop -t 2 app\n  podlite pod stop --latest",
-		RunE: func(cmd *cobra.Command, args []string) error {
-			t := common.TimeFlag(cmd, timeout)
-			return eachPod(cmd, g, sel, args, func(rt *libpod.Runtime, name string) (*libpod.Pod, error) {
-				return rt.StopPod(cmd.Context(), name, t)
-			})
-		},
-	}
-	sel.addFlags(cmd.Flags(), "stop")
-	sel.addIDFile(cmd.Flags(), true)
-	cmd.Flags().UintVarP(&timeout, "time", "t", 10, "seconds to wait for each container's stop signal before killing it")
-	return cmd
+	return newPlainVerb(g, plainVerb{
+		use: "stop", short: "Stop pods", flag: "stop", example: "  podlite pod stop -t 2 app\n  podlite pod stop --latest",
+		long:   "Stop each pod's containers, the infra last, printing each pod's ID.",
+		idFile: true, ignore: true, runTimed: (*libpod.Runtime).StopPod,
+	})
 }
 
 func newRmCommand(g *common.Globals) *cobra.Command {

@@ -12,25 +12,11 @@ import (
 )
 
 func newRestartCommand(g *common.Globals) *cobra.Command {
-	var sel selection
-	var timeout uint
-	cmd := &cobra.Command{
-		Use:               "restart [options] POD [POD...]",
-		Short:             "Restart pods",
-		Long:              "Stop each pod's containers (the infra last) and start them again (the infra first), printing each pod's ID.",
-		Args:              common.MinArgs(0),
-		ValidArgsFunction: completePods(g),
-		Example:           "  podlite pod restart app\n  podlite pod restart --all",
-		RunE: func(cmd *cobra.Command, args []string) error {
-			t := common.TimeFlag(cmd, timeout)
-			return eachPod(cmd, g, sel, args, func(rt *libpod.Runtime, name string) (*libpod.Pod, error) {
-				return rt.RestartPod(cmd.Context(), name, t)
-			})
-		},
-	}
-	sel.addFlags(cmd.Flags(), "restart")
-	cmd.Flags().UintVarP(&timeout, "time", "t", 10, "seconds to wait for each container's stop signal before killing it")
-	return cmd
+	return newPlainVerb(g, plainVerb{
+		use: "restart", short: "Restart pods", flag: "restart", example: "  podlite pod restart app\n  podlite pod restart --all",
+		long:     "Stop each pod's containers (the infra last) and start them again (the infra first), printing each pod's ID.",
+		runTimed: (*libpod.Runtime).RestartPod,
+	})
 }
 
 func newKillCommand(g *common.Globals) *cobra.Command {
@@ -74,16 +60,19 @@ func newUnpauseCommand(g *common.Globals) *cobra.Command {
 	})
 }
 
-// plainVerb is a pod verb with no flags but the selection's.
+// plainVerb is a pod verb with no flags but the selection's and, for
+// runTimed in place of run, --time.
 type plainVerb struct {
 	use, short, long, example, flag string
-	// idFile adds --pod-id-file.
-	idFile bool
-	run    func(*libpod.Runtime, context.Context, string) (*libpod.Pod, error)
+	// idFile adds --pod-id-file, and ignore --ignore with it.
+	idFile, ignore bool
+	run            func(*libpod.Runtime, context.Context, string) (*libpod.Pod, error)
+	runTimed       func(*libpod.Runtime, context.Context, string, *uint) (*libpod.Pod, error)
 }
 
 func newPlainVerb(g *common.Globals, v plainVerb) *cobra.Command {
 	var sel selection
+	var timeout uint
 	cmd := &cobra.Command{
 		Use:               v.use + " [options] POD [POD...]",
 		Short:             v.short,
@@ -92,14 +81,21 @@ func newPlainVerb(g *common.Globals, v plainVerb) *cobra.Command {
 		ValidArgsFunction: completePods(g),
 		Example:           v.example,
 		RunE: func(cmd *cobra.Command, args []string) error {
+			t := common.TimeFlag(cmd, timeout)
 			return eachPod(cmd, g, sel, args, func(rt *libpod.Runtime, name string) (*libpod.Pod, error) {
+				if v.runTimed != nil {
+					return v.runTimed(rt, cmd.Context(), name, t)
+				}
 				return v.run(rt, cmd.Context(), name)
 			})
 		},
 	}
 	sel.addFlags(cmd.Flags(), v.flag)
 	if v.idFile {
-		sel.addIDFile(cmd.Flags(), false)
+		sel.addIDFile(cmd.Flags(), v.ignore)
+	}
+	if v.runTimed != nil {
+		cmd.Flags().UintVarP(&timeout, "time", "t", 10, "seconds to wait for each container's stop signal before killing it")
 	}
 	return cmd
 }
