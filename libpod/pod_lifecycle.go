@@ -148,6 +148,10 @@ func (r *Runtime) applyPodExitPolicy(ctx context.Context, cfg *define.ContainerC
 				return nil
 			}
 		}
-		return p.stopLocked(ctx, nil)
+		if err := p.stopLocked(ctx, nil); err != nil {
+			return err
+		}
+		p.podEvent(events.Stop) // as podman's exit policy reports it
+		return nil
 	})
 }

@@ -187,6 +187,10 @@ func TestPodExitPolicyStop(t *testing.T) {
 	if got := n.MustPodlite("pod", "inspect", "--format", "{{.ExitPolicy}}", "job").Stdout; got != "stop\n" {
 		t.Errorf("inspect ExitPolicy %q", got)
 	}
+	// The exit policy's stop is the pod's stop event.
+	waitFor(t, func() bool {
+		return n.MustPodlite("events", "--stream=false", "--filter", "pod=job", "--format", "{{.Status}}").Stdout == "create\nstop\n"
+	})
 	n.MustPodlite("pod", "rm", "job")
 	n.podsExpectNothingLeft()
 }
