@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/podlite/podlite/libpod/define"
+	"github.com/podlite/podlite/libpod/events"
 	"github.com/podlite/podlite/libpod/names"
 	"github.com/podlite/podlite/libpod/pods"
 )
@@ -25,11 +26,16 @@ type PodCreateOptions struct {
 	// Share is --share; ShareSet says it was given.
 	Share    []string
 	ShareSet bool
-	// Publish (-p), Network and Hostname go to the infra container.
-	Publish  []string
-	Network  string
-	Hostname string
-	Labels   map[string]string
+	// Publish (-p), Network, IP, MAC, Hostname, AddHost and the DNS
+	// flags go to the infra container; the pod's containers see its
+	// hosts and DNS entries.
+	Publish                          []string
+	Network, IP, MAC                 string
+	Hostname                         string
+	AddHost, DNS, DNSSearch, DNSOpts []string
+	// InfraConmonPidFile receives the PID of the infra's supervisor.
+	InfraConmonPidFile string
+	Labels             map[string]string
 	// ExitPolicy is --exit-policy: continue (default) or stop.
 	ExitPolicy string
 	// Replace removes a pod of the same name first.
@@ -65,6 +71,10 @@ func podConfig(opts *PodCreateOptions) (*define.PodConfig, error) {
 			return nil, fmt.Errorf("you must have an infra container to publish port bindings to the host: %w", define.ErrInvalidArg)
 		case opts.Network != "" || opts.Hostname != "":
 			return nil, fmt.Errorf("cannot set --network or --hostname without an infra container: %w", define.ErrInvalidArg)
+		case opts.IP != "" || opts.MAC != "" || len(opts.AddHost)+len(opts.DNS)+len(opts.DNSSearch)+len(opts.DNSOpts) > 0:
+			return nil, fmt.Errorf("cannot set --ip, --mac-address, --add-host or --dns* without an infra container: %w", define.ErrInvalidArg)
+		case opts.InfraConmonPidFile != "":
+			return nil, fmt.Errorf("cannot set --infra-conmon-pidfile without an infra container: %w", define.ErrInvalidArg)
 		}
 		share = []string{}
 	}
@@ -122,6 +132,7 @@ func (r *Runtime) CreatePod(ctx context.Context, opts *PodCreateOptions) (*Pod, 
 	if err != nil {
 		return nil, err
 	}
+	p.podEvent(events.Create)
 	if opts.PodIDFile != "" {
 		if err := os.WriteFile(opts.PodIDFile, []byte(cfg.ID), 0o644); err != nil {
 			return p, fmt.Errorf("writing the pod ID file %s: %w", opts.PodIDFile, err)
@@ -171,10 +182,12 @@ func (r *Runtime) createInfra(ctx context.Context, cfg *define.PodConfig, opts *
 	}
 	copts := &CreateOptions{
 		Name: cfg.InfraName, Command: []string{pods.PausePath}, Hostname: hostname,
-		Network: opts.Network, Publish: opts.Publish, LogDriver: "none",
-		Env:     []string{"LD_LIBRARY_PATH=" + pods.LibraryPath(mounts)},
-		IO:      IOOptions{Rootfs: rootfs},
-		infraOf: cfg.ID,
+		Network: opts.Network, IP: opts.IP, MAC: opts.MAC, Publish: opts.Publish, LogDriver: "none",
+		AddHost: opts.AddHost, DNS: opts.DNS, DNSSearch: opts.DNSSearch, DNSOption: opts.DNSOpts,
+		ConmonPidFile: opts.InfraConmonPidFile,
+		Env:           []string{"LD_LIBRARY_PATH=" + pods.LibraryPath(mounts)},
+		IO:            IOOptions{Rootfs: rootfs},
+		infraOf:       cfg.ID,
 	}
 	if len(cfg.InfraCommand) > 0 {
 		copts.Command = cfg.InfraCommand

@@ -8,6 +8,7 @@ import (
 	"slices"
 
 	"github.com/podlite/podlite/libpod/define"
+	"github.com/podlite/podlite/libpod/events"
 )
 
 // StartPod starts the pod's containers, the infra first. Every container
@@ -17,22 +18,28 @@ func (r *Runtime) StartPod(ctx context.Context, nameOrID string) (*Pod, error) {
 	if err != nil {
 		return nil, err
 	}
-	return p, r.withPodLock(p.ID(), func() error {
-		ctrs, err := p.Containers()
-		if err != nil {
-			return err
-		}
-		var errs []error
-		for _, c := range ctrs {
-			if err := c.Start(ctx); err != nil {
-				if c.ID() == p.InfraID() {
-					return fmt.Errorf("starting the infra container of pod %s: %w", p.Name(), err)
-				}
-				errs = append(errs, err)
+	err = r.withPodLock(p.ID(), func() error { return p.startLocked(ctx) })
+	if err == nil {
+		p.podEvent(events.Start)
+	}
+	return p, err
+}
+
+func (p *Pod) startLocked(ctx context.Context) error {
+	ctrs, err := p.Containers()
+	if err != nil {
+		return err
+	}
+	var errs []error
+	for _, c := range ctrs {
+		if err := c.Start(ctx); err != nil {
+			if c.ID() == p.InfraID() {
+				return fmt.Errorf("starting the infra container of pod %s: %w", p.Name(), err)
 			}
+			errs = append(errs, err)
 		}
-		return errors.Join(errs...)
-	})
+	}
+	return errors.Join(errs...)
 }
 
 // StopPod stops the pod's containers, the infra last, each with its own
@@ -42,7 +49,11 @@ func (r *Runtime) StopPod(ctx context.Context, nameOrID string, timeout *uint) (
 	if err != nil {
 		return nil, err
 	}
-	return p, r.withPodLock(p.ID(), func() error { return p.stopLocked(ctx, timeout) })
+	err = r.withPodLock(p.ID(), func() error { return p.stopLocked(ctx, timeout) })
+	if err == nil {
+		p.podEvent(events.Stop)
+	}
+	return p, err
 }
 
 func (p *Pod) stopLocked(ctx context.Context, timeout *uint) error {
@@ -104,6 +115,7 @@ func (p *Pod) removeRecordLocked() error {
 	if err := os.RemoveAll(p.dir()); err != nil {
 		return fmt.Errorf("removing the directory of pod %s: %w", p.Name(), err)
 	}
+	p.podEvent(events.Remove)
 	// Freed while held, as a container's rm frees its lock.
 	return p.rt.locks.Free(p.ID())
 }
@@ -136,6 +148,10 @@ func (r *Runtime) applyPodExitPolicy(ctx context.Context, cfg *define.ContainerC
 				return nil
 			}
 		}
-		return p.stopLocked(ctx, nil)
+		if err := p.stopLocked(ctx, nil); err != nil {
+			return err
+		}
+		p.podEvent(events.Stop) // as podman's exit policy reports it
+		return nil
 	})
 }

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"slices"
 	"strings"
 
 	"github.com/podlite/podlite/libpod/define"
@@ -72,6 +73,10 @@ func (r *Runtime) joinPod(opts *CreateOptions) (string, func(), error) {
 	}
 	if pods.Shares(p.config, define.ShareNet) {
 		opts.Network = "container:" + infra
+		if err := r.inheritPodDNS(infra, opts); err != nil {
+			unlock()
+			return "", noop, err
+		}
 	}
 	ns := pods.MemberNamespaces(p.config, infra)
 	for _, f := range []struct {
@@ -89,6 +94,22 @@ func (r *Runtime) joinPod(opts *CreateOptions) (string, func(), error) {
 	return p.ID(), unlock, nil
 }
 
+// inheritPodDNS gives a container that shares the pod's network the
+// pod's --add-host entries and, unless it has its own, its DNS settings,
+// as podman's members see the infra's /etc/hosts and resolv.conf.
+func (r *Runtime) inheritPodDNS(infraID string, opts *CreateOptions) error {
+	infra, err := r.containerByID(infraID)
+	if err != nil {
+		return fmt.Errorf("the infra container of the pod: %w", err)
+	}
+	n := infra.config.Network
+	opts.AddHost = slices.Clone(n.HostAdd)
+	if len(opts.DNS)+len(opts.DNSSearch)+len(opts.DNSOption) == 0 {
+		opts.DNS, opts.DNSSearch, opts.DNSOption = n.DNSServers, n.DNSSearch, n.DNSOptions
+	}
+	return nil
+}
+
 // checkMemberFlags refuses the flags a container of the pod cannot take,
 // in podman's words.
 func checkMemberFlags(cfg *define.PodConfig, opts *CreateOptions) error {
@@ -98,6 +119,8 @@ func checkMemberFlags(cfg *define.PodConfig, opts *CreateOptions) error {
 			return fmt.Errorf("invalid config provided: published or exposed ports must be defined when the pod is created: %s: %w", errNetworkShared, define.ErrInvalidArg)
 		case opts.Network != "":
 			return fmt.Errorf("invalid config provided: networks must be defined when the pod is created: %s: %w", errNetworkShared, define.ErrInvalidArg)
+		case len(opts.AddHost) > 0:
+			return fmt.Errorf("invalid config provided: extra host entries must be specified on the pod: %s: %w", errNetworkShared, define.ErrInvalidArg)
 		}
 	}
 	if pods.Shares(cfg, define.ShareUTS) && opts.Hostname != "" {

@@ -45,7 +45,7 @@ func (c *Container) event(status events.Status) events.Event {
 	}
 	return events.Event{
 		ID: c.config.ID, Name: c.config.Name, Image: c.config.ImageName,
-		Status: status, Type: events.Container, Details: events.Details{Attributes: attrs},
+		Status: status, Type: events.Container, Details: events.Details{PodID: c.config.Pod, Attributes: attrs},
 	}
 }
 

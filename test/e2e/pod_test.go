@@ -153,7 +153,18 @@ func TestPodRmLeavesNothing(t *testing.T) {
 	if got := n.MustPodlite("ps", "-a", "--format", "{{.Names}}").Stdout; got != newID[:12]+"-infra\n" {
 		t.Errorf("containers after --replace: %q, want the new infra only", got)
 	}
-	n.MustPodlite("pod", "rm", "app")
+	if r := n.Podlite("pod", "stop", "--all", "app"); r.ExitCode != 125 {
+		t.Errorf("pod stop --all NAME: exit %d, want 125", r.ExitCode)
+	}
+	newFile := filepath.Join(t.TempDir(), "new.id")
+	writeFile(t, newFile, newID)
+	if got := n.MustPodlite("pod", "rm", "--pod-id-file", newFile).Stdout; got != newID+"\n" {
+		t.Errorf("pod rm --pod-id-file printed %q", got)
+	}
+	// The file names a pod that is gone now: --ignore skips it and nosuch.
+	if r := n.Podlite("pod", "rm", "--ignore", "--pod-id-file", newFile, "nosuch"); r.ExitCode != 0 || r.Stdout != "" {
+		t.Errorf("pod rm --ignore of missing pods: exit %d, %q %q", r.ExitCode, r.Stdout, r.Stderr)
+	}
 	n.podsExpectNothingLeft()
 }
 
@@ -176,6 +187,10 @@ func TestPodExitPolicyStop(t *testing.T) {
 	if got := n.MustPodlite("pod", "inspect", "--format", "{{.ExitPolicy}}", "job").Stdout; got != "stop\n" {
 		t.Errorf("inspect ExitPolicy %q", got)
 	}
+	// The exit policy's stop is the pod's stop event.
+	waitFor(t, func() bool {
+		return n.MustPodlite("events", "--stream=false", "--filter", "pod=job", "--format", "{{.Status}}").Stdout == "create\nstop\n"
+	})
 	n.MustPodlite("pod", "rm", "job")
 	n.podsExpectNothingLeft()
 }

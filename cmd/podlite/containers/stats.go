@@ -68,14 +68,14 @@ func runStats(g *common.Globals, f statsFlags, names []string) error {
 		if err != nil {
 			return err
 		}
-		reports := make([]statsReport, 0, len(ctrs))
+		reports := make([]StatsReport, 0, len(ctrs))
 		for _, c := range ctrs {
 			st, err := c.Stats(prev[c.ID()])
 			if err != nil {
 				return err
 			}
 			prev[c.ID()] = st
-			reports = append(reports, statsReport{*st})
+			reports = append(reports, StatsReport{*st})
 		}
 		if err := writeStats(f, reports); err != nil {
 			return err
@@ -121,7 +121,7 @@ func statsContainers(rt *libpod.Runtime, f statsFlags, names []string) ([]*libpo
 	return ctrs, nil
 }
 
-func writeStats(f statsFlags, reports []statsReport) error {
+func writeStats(f statsFlags, reports []StatsReport) error {
 	if common.IsJSON(f.format) {
 		list := make([]statsJSON, 0, len(reports))
 		for _, r := range reports {
@@ -136,9 +136,10 @@ func writeStats(f statsFlags, reports []statsReport) error {
 	return common.Write(os.Stdout, f.format, statsTable, reports, statsHeaders)
 }
 
-// statsReport is a report with podman's template methods, which shadow
+// StatsReport is a report with podman's template methods (pod stats
+// builds on them), which shadow
 // the raw fields of the same name (MemUsage, MemPerc) as in podman.
-type statsReport struct {
+type StatsReport struct {
 	stats.ContainerStats
 }
 
@@ -156,7 +157,7 @@ type statsJSON struct {
 	PIDs       string `json:"pids"`
 }
 
-func (r statsReport) json() statsJSON {
+func (r StatsReport) json() statsJSON {
 	return statsJSON{
 		ID: r.ID(), Name: r.Name, CPUTime: r.UpTime.String(), CPUPercent: r.CPUPerc(), AverageCPU: r.AVGCPU(),
 		MemUsage: r.MemUsage(), MemPerc: r.MemPerc(), NetIO: r.NetIO(), BlockIO: r.BlockIO(), PIDs: r.PIDS(),
@@ -170,33 +171,33 @@ func humanPair(a, b uint64) string {
 }
 
 // ID is the short container ID.
-func (r statsReport) ID() string { return r.ContainerID[:min(12, len(r.ContainerID))] }
+func (r StatsReport) ID() string { return r.ContainerID[:min(12, len(r.ContainerID))] }
 
 // CPUPerc is CPU as podman prints it ("12.34%").
-func (r statsReport) CPUPerc() string { return percent(r.CPU) }
+func (r StatsReport) CPUPerc() string { return percent(r.CPU) }
 
 // AVGCPU is AvgCPU as a percent.
-func (r statsReport) AVGCPU() string { return percent(r.AvgCPU) }
+func (r StatsReport) AVGCPU() string { return percent(r.AvgCPU) }
 
 // Up is the CPU time used.
-func (r statsReport) Up() string { return r.UpTime.String() }
+func (r StatsReport) Up() string { return r.UpTime.String() }
 
 // MemPerc is the memory percent ("0.12%").
-func (r statsReport) MemPerc() string { return percent(r.ContainerStats.MemPerc) }
+func (r StatsReport) MemPerc() string { return percent(r.ContainerStats.MemPerc) }
 
 // MemUsage is "USAGE / LIMIT" in decimal units.
-func (r statsReport) MemUsage() string { return humanPair(r.ContainerStats.MemUsage, r.MemLimit) }
+func (r StatsReport) MemUsage() string { return humanPair(r.ContainerStats.MemUsage, r.MemLimit) }
 
 // MemUsageBytes is "USAGE / LIMIT" in binary units.
-func (r statsReport) MemUsageBytes() string {
+func (r StatsReport) MemUsageBytes() string {
 	return units.BytesSize(float64(r.ContainerStats.MemUsage)) + " / " + units.BytesSize(float64(r.MemLimit))
 }
 
 // NetIO is "RECEIVED / SENT".
-func (r statsReport) NetIO() string { return humanPair(r.NetInput, r.NetOutput) }
+func (r StatsReport) NetIO() string { return humanPair(r.NetInput, r.NetOutput) }
 
 // BlockIO is "READ / WRITTEN".
-func (r statsReport) BlockIO() string { return humanPair(r.BlockInput, r.BlockOutput) }
+func (r StatsReport) BlockIO() string { return humanPair(r.BlockInput, r.BlockOutput) }
 
 // PIDS is the process count.
-func (r statsReport) PIDS() string { return strconv.FormatUint(r.PIDs, 10) }
+func (r StatsReport) PIDS() string { return strconv.FormatUint(r.PIDs, 10) }

@@ -3,6 +3,7 @@ package containers
 import (
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"strings"
 	"text/tabwriter"
@@ -42,12 +43,7 @@ func newTopCommand(g *common.Globals) *cobra.Command {
 			if err != nil {
 				return err
 			}
-			// podman's report writer: columns of at least 12, 2 apart.
-			tw := tabwriter.NewWriter(os.Stdout, 12, 2, 2, ' ', 0)
-			for _, r := range rows {
-				fmt.Fprintln(tw, strings.Join(r, "\t"))
-			}
-			return tw.Flush()
+			return PrintTop(os.Stdout, rows)
 		},
 	}
 	cmd.Flags().SetInterspersed(false)
@@ -68,4 +64,14 @@ func oneContainer(g *common.Globals, name string, latest bool) (*libpod.Containe
 		return rt.LatestContainer()
 	}
 	return rt.LookupContainer(name)
+}
+
+// PrintTop writes top's table with podman's report writer: columns of at
+// least 12, 2 apart.
+func PrintTop(w io.Writer, rows [][]string) error {
+	tw := tabwriter.NewWriter(w, 12, 2, 2, ' ', 0)
+	for _, r := range rows {
+		fmt.Fprintln(tw, strings.Join(r, "\t"))
+	}
+	return tw.Flush()
 }

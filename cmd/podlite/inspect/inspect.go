@@ -29,10 +29,10 @@ func newInspectCommand(g *common.Globals) *cobra.Command {
 	var latest, size bool
 	cmd := &cobra.Command{
 		Use:   "inspect [options] NAME [NAME...]",
-		Short: "Show the configuration and state of containers, images or volumes",
+		Short: "Show the configuration and state of containers, images, volumes, networks or pods",
 		Long: `Print each named object as JSON, or through a Go template applied to its
 JSON form. With --type all (the default) a name is looked up as a container,
-then an image, then a volume.`,
+then an image, a volume, a network, a pod.`,
 		Args: common.MinArgs(0),
 		Example: `  podlite inspect web
   podlite inspect --type image --format '{{.Id}}' localhost/busybox
@@ -96,7 +96,7 @@ func validKind(k string) bool {
 }
 
 // lookup finds name as the given kind, or as each kind in turn, as
-// podman does: container, image, volume, network.
+// podman does: container, image, volume, network, pod.
 func lookup(ctx context.Context, rt *libpod.Runtime, kind, name string, size bool) (any, error) {
 	finders := []struct {
 		kind string
@@ -124,6 +124,13 @@ func lookup(ctx context.Context, rt *libpod.Runtime, kind, name string, size boo
 			}
 			return networks.Reports([]*network.Network{n})[0], nil
 		}},
+		{"pod", func() (any, error) {
+			p, err := rt.LookupPod(name)
+			if err != nil {
+				return nil, err
+			}
+			return p.Inspect()
+		}},
 	}
 	for _, f := range finders {
 		if kind != "all" && kind != f.kind {
@@ -132,9 +139,6 @@ func lookup(ctx context.Context, rt *libpod.Runtime, kind, name string, size boo
 		if data, err := f.find(); err == nil || kind == f.kind {
 			return data, err
 		}
-	}
-	if kind == "pod" {
-		return nil, fmt.Errorf("no pod with name or ID %s found: %w", name, define.ErrNoSuchPod)
 	}
 	return nil, define.Worded(define.ErrNotFound, fmt.Sprintf("no such object: %q", name))
 }

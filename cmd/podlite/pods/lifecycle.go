@@ -1,8 +1,6 @@
 package pods
 
 import (
-	"fmt"
-
 	"github.com/spf13/cobra"
 
 	"github.com/podlite/podlite/cmd/podlite/common"
@@ -10,42 +8,23 @@ import (
 )
 
 func newStartCommand(g *common.Globals) *cobra.Command {
-	return &cobra.Command{
-		Use:               "start POD [POD...]",
-		Short:             "Start pods",
-		Long:              "Start each pod's containers, the infra first, printing each pod's ID.",
-		Args:              common.MinArgs(1),
-		ValidArgsFunction: completePods(g),
-		Example:           "  podlite pod start app",
-		RunE: func(cmd *cobra.Command, args []string) error {
-			return eachPod(cmd, g, args, func(rt *libpod.Runtime, name string) (*libpod.Pod, error) {
-				return rt.StartPod(cmd.Context(), name)
-			})
-		},
-	}
+	return newPlainVerb(g, plainVerb{
+		use: "start", short: "Start pods", flag: "start", example: "  podlite pod start app\n  podlite pod start --all",
+		long:   "Start each pod's containers, the infra first, printing each pod's ID.",
+		idFile: true, run: (*libpod.Runtime).StartPod,
+	})
 }
 
 func newStopCommand(g *common.Globals) *cobra.Command {
-	var timeout uint
-	cmd := &cobra.Command{
-		Use:               "stop [options] POD [POD...]",
-		Short:             "Stop pods",
-		Long:              "Stop each pod's containers, the infra last, printing each pod's ID.",
-		Args:              common.MinArgs(1),
-		ValidArgsFunction: completePods(g),
-		Example:           "  podlite pod stop -t 2 app",
-		RunE: func(cmd *cobra.Command, args []string) error {
-			t := common.TimeFlag(cmd, timeout)
-			return eachPod(cmd, g, args, func(rt *libpod.Runtime, name string) (*libpod.Pod, error) {
-				return rt.StopPod(cmd.Context(), name, t)
-			})
-		},
-	}
-	cmd.Flags().UintVarP(&timeout, "time", "t", 10, "seconds to wait for each container's stop signal before killing it")
-	return cmd
+	return newPlainVerb(g, plainVerb{
+		use: "stop", short: "Stop pods", flag: "stop", example: "  podlite pod stop -t 2 app\n  podlite pod stop --latest",
+		long:   "Stop each pod's containers, the infra last, printing each pod's ID.",
+		idFile: true, ignore: true, runTimed: (*libpod.Runtime).StopPod,
+	})
 }
 
 func newRmCommand(g *common.Globals) *cobra.Command {
+	var sel selection
 	var force bool
 	var timeout uint
 	cmd := &cobra.Command{
@@ -55,7 +34,7 @@ func newRmCommand(g *common.Globals) *cobra.Command {
 		Long: `Remove each pod with its containers, printing its ID. A pod with running
 containers is refused unless --force, which kills them (or stops them with
 --time).`,
-		Args:              common.MinArgs(1),
+		Args:              common.MinArgs(0),
 		ValidArgsFunction: completePods(g),
 		Example:           "  podlite pod rm -f app",
 		RunE: func(cmd *cobra.Command, args []string) error {
@@ -63,7 +42,7 @@ containers is refused unless --force, which kills them (or stops them with
 			if err != nil {
 				return err
 			}
-			return eachPod(cmd, g, args, func(rt *libpod.Runtime, name string) (*libpod.Pod, error) {
+			return eachPod(cmd, g, sel, args, func(rt *libpod.Runtime, name string) (*libpod.Pod, error) {
 				p, err := rt.LookupPod(name)
 				if err != nil {
 					return nil, err
@@ -72,6 +51,8 @@ containers is refused unless --force, which kills them (or stops them with
 			})
 		},
 	}
+	sel.addFlags(cmd.Flags(), "remove")
+	sel.addIDFile(cmd.Flags(), true)
 	cmd.Flags().BoolVarP(&force, "force", "f", false, "remove running pods, killing their containers")
 	cmd.Flags().UintVarP(&timeout, "time", "t", 10, "with --force: seconds to wait for each container's stop signal before killing it")
 	return cmd
@@ -83,23 +64,4 @@ func newExistsCommand(g *common.Globals) *cobra.Command {
 			_, err := rt.LookupPod(name)
 			return err
 		})
-}
-
-// eachPod runs verb on every named pod, printing the ID of each that
-// succeeded and reporting every failure.
-func eachPod(cmd *cobra.Command, g *common.Globals, args []string, verb func(*libpod.Runtime, string) (*libpod.Pod, error)) error {
-	rt, err := g.Runtime()
-	if err != nil {
-		return err
-	}
-	var errs []error
-	for _, name := range args {
-		p, err := verb(rt, name)
-		if err != nil {
-			errs = append(errs, err)
-			continue
-		}
-		fmt.Fprintln(cmd.OutOrStdout(), p.ID())
-	}
-	return common.ReportEach(cmd.ErrOrStderr(), errs)
 }

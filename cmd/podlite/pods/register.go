@@ -32,6 +32,14 @@ its containers (run --pod NAME).`,
 		newStopCommand(g),
 		newRmCommand(g),
 		newExistsCommand(g),
+		newRestartCommand(g),
+		newKillCommand(g),
+		newPauseCommand(g),
+		newUnpauseCommand(g),
+		newPruneCommand(g),
+		newTopCommand(g),
+		newLogsCommand(g),
+		newStatsCommand(g),
 	)
 	root.AddCommand(parent)
 }
