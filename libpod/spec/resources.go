@@ -15,15 +15,15 @@ import (
 )
 
 // ResourceFlags are the cgroup flags of run/create beyond --memory,
-// --cpus and --pids-limit. Zero values mean "not given", except
-// MemorySwappiness, where -1 does.
+// --cpus and --pids-limit. Zero values mean "not given" (MemorySwappiness
+// is a pointer for that: 0 is a swappiness).
 type ResourceFlags struct {
 	CPUPeriod, CPURtPeriod          uint64
 	CPUQuota, CPURtRuntime          int64
 	CPUShares                       uint64
 	CpusetCPUs, CpusetMems          string
 	MemoryReservation, MemorySwap   string
-	MemorySwappiness                int64
+	MemorySwappiness                *int64
 	OOMKillDisable                  bool
 	BlkioWeight                     uint16
 	BlkioWeightDevice               []string
@@ -131,11 +131,11 @@ func parseMemory(f *ResourceFlags, memory int64, r *specs.LinuxResources) error 
 		}
 		m.Swap, set = &v, true
 	}
-	if f.MemorySwappiness != -1 {
-		if f.MemorySwappiness < 0 || f.MemorySwappiness > 100 {
-			return badFlag("--memory-swappiness", strconv.FormatInt(f.MemorySwappiness, 10), "must be between 0 and 100", define.ErrInvalidArg)
+	if sw := f.MemorySwappiness; sw != nil {
+		if *sw < 0 || *sw > 100 {
+			return badFlag("--memory-swappiness", strconv.FormatInt(*sw, 10), "must be between 0 and 100", define.ErrInvalidArg)
 		}
-		v := uint64(f.MemorySwappiness)
+		v := uint64(*sw)
 		m.Swappiness, set = &v, true
 	}
 	if f.OOMKillDisable {

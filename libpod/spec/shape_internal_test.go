@@ -89,3 +89,23 @@ func TestDefaultCgroupNamespace(t *testing.T) {
 		}
 	}
 }
+
+// TestZeroResourceFlagsSetNothing guards the zero value: containers podlite
+// creates itself (a pod's infra) pass no flags and must get no limits, or
+// an ordinary user on cgroup v1 is warned of limits nobody asked for.
+func TestZeroResourceFlagsSetNothing(t *testing.T) {
+	r := &specs.LinuxResources{}
+	if err := parseResources(&ResourceFlags{}, 0, r); err != nil {
+		t.Fatal(err)
+	}
+	if r.Memory != nil || r.CPU != nil || r.BlockIO != nil || r.Pids != nil {
+		t.Fatalf("no flags gave resources: memory %+v cpu %+v blkio %+v pids %+v", r.Memory, r.CPU, r.BlockIO, r.Pids)
+	}
+	zero := int64(0)
+	if err := parseResources(&ResourceFlags{MemorySwappiness: &zero}, 0, r); err != nil {
+		t.Fatal(err)
+	}
+	if r.Memory == nil || r.Memory.Swappiness == nil || *r.Memory.Swappiness != 0 {
+		t.Fatalf("--memory-swappiness 0 was not set: %+v", r.Memory)
+	}
+}

@@ -17,6 +17,7 @@ type specFlags struct {
 	sh                       spec.ShapeFlags
 	blkioWeight, ip6         string
 	oomScoreAdj              int
+	memorySwappiness         int64
 	httpProxy, readOnlyTmpfs bool
 	passwd                   bool
 }
@@ -44,7 +45,7 @@ func (f *specFlags) registerSpec(fs *pflag.FlagSet) {
 	fs.StringVar(&r.CpusetMems, "cpuset-mems", "", "memory nodes the container may use (0-3, 0,1)")
 	fs.StringVar(&r.MemoryReservation, "memory-reservation", "", "memory soft limit (e.g. 256m)")
 	fs.StringVar(&r.MemorySwap, "memory-swap", "", "memory plus swap limit (e.g. 1g), -1 for unlimited swap")
-	fs.Int64Var(&r.MemorySwappiness, "memory-swappiness", -1, "swappiness of the container's memory (0-100)")
+	fs.Int64Var(&f.memorySwappiness, "memory-swappiness", -1, "swappiness of the container's memory (0-100)")
 	fs.BoolVar(&r.OOMKillDisable, "oom-kill-disable", false, "disable the OOM killer for the container")
 	fs.IntVar(&f.oomScoreAdj, "oom-score-adj", 0, "the container's OOM score adjustment (-1000 to 1000)")
 	fs.StringVar(&f.blkioWeight, "blkio-weight", "", "block IO weight (10-1000)")
@@ -92,6 +93,10 @@ func (f *specFlags) shape(cmd *cobra.Command) (spec.ShapeFlags, error) {
 	if cmd.Flags().Changed("oom-score-adj") {
 		v := f.oomScoreAdj
 		sh.OOMScoreAdj = &v
+	}
+	if f.memorySwappiness != -1 { // podman's "not given", also when given
+		v := f.memorySwappiness
+		sh.Resources.MemorySwappiness = &v
 	}
 	if f.blkioWeight != "" {
 		w, err := strconv.ParseUint(f.blkioWeight, 10, 16)
