@@ -4,11 +4,13 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"slices"
 
 	specs "github.com/opencontainers/runtime-spec/specs-go"
 
 	"github.com/podlite/podlite/libpod/define"
 	"github.com/podlite/podlite/libpod/events"
+	"github.com/podlite/podlite/libpod/spec"
 )
 
 // UpdateOptions are the changes `update` makes; nil fields stay.
@@ -21,6 +23,12 @@ type UpdateOptions struct {
 	CPUsetCPUs, CPUsetMems                *string
 	PidsLimit                             *int64
 	BlkioWeight                           *uint16
+	CPURtPeriod                           *uint64
+	CPURtRuntime                          *int64
+	// BlockIODevices are the per-device flags (--blkio-weight-device,
+	// --device-read-bps, …); each device given replaces that device's
+	// value of the same kind.
+	BlockIODevices spec.ResourceFlags
 	// Restart is a restart policy as --restart takes it.
 	Restart *string
 }
@@ -30,7 +38,13 @@ type UpdateOptions struct {
 func (o UpdateOptions) changesResources() bool {
 	return o.Memory != nil || o.MemoryReservation != nil || o.MemorySwap != nil || o.MemorySwappiness != nil ||
 		o.CPUShares != nil || o.CPUPeriod != nil || o.CPUQuota != nil || o.CPUs != nil ||
-		o.CPUsetCPUs != nil || o.CPUsetMems != nil || o.PidsLimit != nil || o.BlkioWeight != nil
+		o.CPUsetCPUs != nil || o.CPUsetMems != nil || o.PidsLimit != nil || o.BlkioWeight != nil ||
+		o.CPURtPeriod != nil || o.CPURtRuntime != nil || o.blockIODevicesGiven()
+}
+
+func (o UpdateOptions) blockIODevicesGiven() bool {
+	d := o.BlockIODevices
+	return len(d.BlkioWeightDevice)+len(d.DeviceReadBps)+len(d.DeviceWriteBps)+len(d.DeviceReadIOPS)+len(d.DeviceWriteIOPS) > 0
 }
 
 // Update changes the container's resources, in its live cgroups when it
@@ -99,6 +113,8 @@ func (c *Container) updatedResources(o UpdateOptions) (*specs.LinuxResources, er
 	setIf(&cpu.Shares, o.CPUShares)
 	setIf(&cpu.Quota, o.CPUQuota)
 	setIf(&cpu.Period, o.CPUPeriod)
+	setIf(&cpu.RealtimePeriod, o.CPURtPeriod)
+	setIf(&cpu.RealtimeRuntime, o.CPURtRuntime)
 	if o.CPUsetCPUs != nil {
 		cpu.Cpus = *o.CPUsetCPUs
 	}
@@ -116,13 +132,44 @@ func (c *Container) updatedResources(o UpdateOptions) (*specs.LinuxResources, er
 	if o.PidsLimit != nil {
 		res.Pids = &specs.LinuxPids{Limit: o.PidsLimit}
 	}
-	if o.BlkioWeight != nil {
+	if o.BlkioWeight != nil || o.blockIODevicesGiven() {
 		if res.BlockIO == nil {
 			res.BlockIO = &specs.LinuxBlockIO{}
 		}
-		res.BlockIO.Weight = o.BlkioWeight
+		setIf(&res.BlockIO.Weight, o.BlkioWeight)
+		if err := mergeBlockIODevices(res.BlockIO, o.BlockIODevices); err != nil {
+			return nil, err
+		}
+	}
+	if c.config.Spec != nil && c.config.Spec.Linux != nil {
+		if err := spec.CheckRtBudget(c.config.Spec.Linux.CgroupsPath, cpu); err != nil {
+			return nil, err
+		}
 	}
 	return res, nil
+}
+
+// mergeBlockIODevices sets the per-device flags f in b: a device given
+// replaces its entry of the same kind, the others stay.
+func mergeBlockIODevices(b *specs.LinuxBlockIO, f spec.ResourceFlags) error {
+	n, err := spec.BlockIODevices(&f)
+	if err != nil || n == nil {
+		return err
+	}
+	for _, d := range n.WeightDevice {
+		b.WeightDevice = slices.DeleteFunc(b.WeightDevice, func(o specs.LinuxWeightDevice) bool { return o.Major == d.Major && o.Minor == d.Minor })
+		b.WeightDevice = append(b.WeightDevice, d)
+	}
+	for _, t := range []struct{ dst, src *[]specs.LinuxThrottleDevice }{
+		{&b.ThrottleReadBpsDevice, &n.ThrottleReadBpsDevice}, {&b.ThrottleWriteBpsDevice, &n.ThrottleWriteBpsDevice},
+		{&b.ThrottleReadIOPSDevice, &n.ThrottleReadIOPSDevice}, {&b.ThrottleWriteIOPSDevice, &n.ThrottleWriteIOPSDevice},
+	} {
+		for _, d := range *t.src {
+			*t.dst = slices.DeleteFunc(*t.dst, func(o specs.LinuxThrottleDevice) bool { return o.Major == d.Major && o.Minor == d.Minor })
+			*t.dst = append(*t.dst, d)
+		}
+	}
+	return nil
 }
 
 // setIf points *dst at a copy of *v when v is set.

@@ -28,15 +28,18 @@ func TestUpdateResources(t *testing.T) {
 	e := NewEnv(t)
 	img := e.LoadBusybox()
 	id := strings.TrimSpace(e.MustPodlite("run", "-d", "--name", "u", "-m", "64m", img, "sleep", "1000").Stdout)
+	root := rootDevice(t)
 	out := e.MustPodlite("update", "--cpus", "0.5", "-m", "128m", "--pids-limit", "50", "-c", "512",
-		"--cpuset-cpus", "0", "--memory-reservation", "32m", "--restart", "on-failure:3", "u").Stdout
+		"--cpuset-cpus", "0", "--memory-reservation", "32m", "--restart", "on-failure:3", "--cpu-rt-period", "500000",
+		"--device-read-bps", root.path+":1mb", "--device-write-iops", root.path+":100", "u").Stdout
 	if strings.TrimSpace(out) != id {
 		t.Errorf("update printed %q, want the ID", out)
 	}
 	want := map[[2]string]string{
 		{"cpu", "cpu.cfs_quota_us"}: "50000", {"cpu", "cpu.cfs_period_us"}: "100000", {"cpu", "cpu.shares"}: "512",
 		{"memory", "memory.limit_in_bytes"}: "134217728", {"memory", "memory.soft_limit_in_bytes"}: "33554432",
-		{"pids", "pids.max"}: "50", {"cpuset", "cpuset.cpus"}: "0",
+		{"pids", "pids.max"}: "50", {"cpuset", "cpuset.cpus"}: "0", {"cpu", "cpu.rt_period_us"}: "500000",
+		{"blkio", "blkio.throttle.read_bps_device"}: root.majmin + " 1048576", {"blkio", "blkio.throttle.write_iops_device"}: root.majmin + " 100",
 	}
 	check := func(when string) {
 		t.Helper()
@@ -54,15 +57,17 @@ func TestUpdateResources(t *testing.T) {
 	e.MustPodlite("restart", "-t", "0", "u")
 	check("after restart")
 	e.MustPodlite("stop", "-t", "0", "u")
-	e.MustPodlite("update", "--pids-limit", "70", "u")
+	e.MustPodlite("update", "--pids-limit", "70", "--device-read-bps", root.path+":2mb", "u")
 	e.MustPodlite("start", "u")
 	want[[2]string{"pids", "pids.max"}] = "70"
+	want[[2]string{"blkio", "blkio.throttle.read_bps_device"}] = root.majmin + " 2097152"
 	check("stopped, updated, started")
 	if got := e.MustPodlite("events", "--stream=false", "--filter", "event=update", "--format", "{{.Name}}").Stdout; got != "u\nu\n" {
 		t.Errorf("update events: %q", got)
 	}
 	for _, bad := range [][]string{
-		{"--env", "A=1"}, {"--device-read-bps", "/dev/sda:1mb"}, {"--health-cmd", "true"}, {"--ulimit", "nofile=10:10"},
+		{"--health-cmd", "true"}, {"--ulimit", "nofile=10:10"},
+		{"--device-read-bps", "/dev/null:1mb"}, {"--blkio-weight-device", root.path + ":5"}, {"--cpu-rt-runtime", "10000"},
 		{"--cpus", "1", "--cpu-quota", "1000"}, {"-m", "lots"}, {"--restart", "sometimes"}, {"--blkio-weight", "5"},
 	} {
 		r := e.Podlite(append(append([]string{"update"}, bad...), "u")...)

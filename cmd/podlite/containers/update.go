@@ -12,18 +12,12 @@ import (
 	"github.com/podlite/podlite/cmd/podlite/common"
 	"github.com/podlite/podlite/libpod"
 	"github.com/podlite/podlite/libpod/define"
+	"github.com/podlite/podlite/libpod/spec"
 )
 
 // updateRefused are podman's update flags that podlite cannot apply, with
 // the reason each gives.
 var updateRefused = map[string]string{
-	"blkio-weight-device":     "podlite sets no per-device block I/O weights",
-	"device-read-bps":         "podlite sets no per-device block I/O limits",
-	"device-read-iops":        "podlite sets no per-device block I/O limits",
-	"device-write-bps":        "podlite sets no per-device block I/O limits",
-	"device-write-iops":       "podlite sets no per-device block I/O limits",
-	"cpu-rt-period":           "podlite sets no real-time CPU limits",
-	"cpu-rt-runtime":          "podlite sets no real-time CPU limits",
 	"env":                     "a container's environment is fixed when it is created",
 	"unsetenv":                "a container's environment is fixed when it is created",
 	"ulimit":                  "a container's rlimits are fixed when it is created",
@@ -52,6 +46,9 @@ type updateFlags struct {
 	cpus                                  float64
 	cpusetCPUs, cpusetMems, restart       string
 	blkioWeight                           uint16
+	cpuRtPeriod                           uint64
+	cpuRtRuntime                          int64
+	blockIO                               spec.ResourceFlags
 	latest                                bool
 }
 
@@ -101,6 +98,13 @@ func newUpdateCommand(g *common.Globals) *cobra.Command {
 	fl.StringVar(&f.cpusetMems, "cpuset-mems", "", "memory nodes (MEMs) in which to allow execution (0-3, 0,1)")
 	fl.Int64Var(&f.pidsLimit, "pids-limit", 0, "tune container pids limit (-1 for unlimited)")
 	fl.Uint16Var(&f.blkioWeight, "blkio-weight", 0, "block IO weight (relative weight) accepts a weight value between 10 and 1000")
+	fl.Uint64Var(&f.cpuRtPeriod, "cpu-rt-period", 0, "limit the CPU real-time period in microseconds")
+	fl.Int64Var(&f.cpuRtRuntime, "cpu-rt-runtime", 0, "limit the CPU real-time runtime in microseconds")
+	fl.StringArrayVar(&f.blockIO.BlkioWeightDevice, "blkio-weight-device", nil, "block IO weight of a device (DEVICE_NAME:WEIGHT)")
+	fl.StringArrayVar(&f.blockIO.DeviceReadBps, "device-read-bps", nil, "limit read rate (bytes per second) from a device (e.g. --device-read-bps=/dev/sda:1mb)")
+	fl.StringArrayVar(&f.blockIO.DeviceReadIOPS, "device-read-iops", nil, "limit read rate (IO per second) from a device (e.g. --device-read-iops=/dev/sda:1000)")
+	fl.StringArrayVar(&f.blockIO.DeviceWriteBps, "device-write-bps", nil, "limit write rate (bytes per second) to a device (e.g. --device-write-bps=/dev/sda:1mb)")
+	fl.StringArrayVar(&f.blockIO.DeviceWriteIOPS, "device-write-iops", nil, "limit write rate (IO per second) to a device (e.g. --device-write-iops=/dev/sda:1000)")
 	fl.StringVar(&f.restart, "restart", "", "restart policy: no, on-failure[:max_retries], always, unless-stopped")
 	fl.BoolVarP(&f.latest, "latest", "l", false, "act on the latest container")
 	for name, reason := range updateRefused {
@@ -170,6 +174,9 @@ func (f *updateFlags) options(fl *pflag.FlagSet) (libpod.UpdateOptions, error) {
 	o.CPUsetMems = pointerIf(changed("cpuset-mems"), f.cpusetMems)
 	o.PidsLimit = pointerIf(changed("pids-limit"), f.pidsLimit)
 	o.BlkioWeight = pointerIf(changed("blkio-weight"), f.blkioWeight)
+	o.CPURtPeriod = pointerIf(changed("cpu-rt-period"), f.cpuRtPeriod)
+	o.CPURtRuntime = pointerIf(changed("cpu-rt-runtime"), f.cpuRtRuntime)
+	o.BlockIODevices = f.blockIO
 	o.Restart = pointerIf(changed("restart"), f.restart)
 	return o, nil
 }
