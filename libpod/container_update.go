@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"slices"
+	"strings"
 
 	specs "github.com/opencontainers/runtime-spec/specs-go"
 
@@ -31,6 +32,10 @@ type UpdateOptions struct {
 	BlockIODevices spec.ResourceFlags
 	// Restart is a restart policy as --restart takes it.
 	Restart *string
+	// Env are --env values (KEY=V, or KEY for the host's value) set over
+	// the container's environment after Unsetenv's keys are removed from
+	// it; both take effect at the next start, and at once for exec.
+	Env, Unsetenv []string
 }
 
 // changesResources reports whether o changes anything but the restart
@@ -75,6 +80,11 @@ func (c *Container) Update(ctx context.Context, o UpdateOptions) error {
 			}
 		}
 		c.state.Resources = res
+		if len(o.Env) > 0 || len(o.Unsetenv) > 0 {
+			if c.state.Env, err = updatedEnv(c.env(), o.Env, o.Unsetenv); err != nil {
+				return err
+			}
+		}
 		if policy != nil {
 			c.state.RestartPolicy = policy
 		}
@@ -170,6 +180,30 @@ func mergeBlockIODevices(b *specs.LinuxBlockIO, f spec.ResourceFlags) error {
 		}
 	}
 	return nil
+}
+
+// updatedEnv is env without the unset keys, with values set over it.
+func updatedEnv(env, values, unset []string) ([]string, error) {
+	set, err := layerEnv(nil, nil, values)
+	if err != nil {
+		return nil, err
+	}
+	out := slices.DeleteFunc(slices.Clone(env), func(kv string) bool {
+		k, _, _ := strings.Cut(kv, "=")
+		return slices.Contains(unset, k)
+	})
+	return mergeEnv(out, set), nil
+}
+
+// env is the container's environment: update's, else its spec's.
+func (c *Container) env() []string {
+	if c.state != nil && c.state.Env != nil {
+		return c.state.Env
+	}
+	if c.config.Spec == nil || c.config.Spec.Process == nil {
+		return nil
+	}
+	return c.config.Spec.Process.Env
 }
 
 // setIf points *dst at a copy of *v when v is set.

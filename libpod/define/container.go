@@ -148,6 +148,10 @@ type ContainerState struct {
 	// nil means those it was created with.
 	Resources     *spec.LinuxResources `json:"resources,omitempty"`
 	RestartPolicy *RestartPolicy       `json:"restartPolicy,omitempty"`
+	// Env is the container's environment after `update --env/--unsetenv`;
+	// nil means the one it was created with (not omitted: an empty list
+	// must not read back as nil).
+	Env []string `json:"env"`
 }
 
 // Volume is a named volume.

@@ -65,6 +65,20 @@ func TestUpdateResources(t *testing.T) {
 	if got := e.MustPodlite("events", "--stream=false", "--filter", "event=update", "--format", "{{.Name}}").Stdout; got != "u\nu\n" {
 		t.Errorf("update events: %q", got)
 	}
+	// --env/--unsetenv: exec sees them at once, the main process at the
+	// next start.
+	e.MustPodlite("update", "-e", "A=1", "--env", "B=2", "u")
+	if got := e.MustPodlite("exec", "u", "sh", "-c", "echo $A$B; tr '\\0' '\\n' </proc/1/environ | grep -c '^[AB]=' || true").Stdout; got != "12\n0\n" {
+		t.Errorf("exec after update --env (the main process unchanged until a start): %q", got)
+	}
+	e.MustPodlite("update", "--unsetenv", "A", "u")
+	e.MustPodlite("restart", "-t", "0", "u")
+	if got := e.MustPodlite("exec", "u", "sh", "-c", "tr '\\0' '\\n' </proc/1/environ | grep '^[AB]='").Stdout; got != "B=2\n" {
+		t.Errorf("the main process's A and B after --unsetenv A and a restart: %q", got)
+	}
+	if got := e.MustPodlite("inspect", "--format", "{{range .Config.Env}}{{.}} {{end}}", "u").Stdout; !strings.Contains(got, "B=2 ") || strings.Contains(got, "A=1") {
+		t.Errorf("inspect .Config.Env after update: %q", got)
+	}
 	for _, bad := range [][]string{
 		{"--health-cmd", "true"}, {"--ulimit", "nofile=10:10"},
 		{"--device-read-bps", "/dev/null:1mb"}, {"--blkio-weight-device", root.path + ":5"}, {"--cpu-rt-runtime", "10000"},

@@ -18,8 +18,6 @@ import (
 // updateRefused are podman's update flags that podlite cannot apply, with
 // the reason each gives.
 var updateRefused = map[string]string{
-	"env":                     "a container's environment is fixed when it is created",
-	"unsetenv":                "a container's environment is fixed when it is created",
 	"ulimit":                  "a container's rlimits are fixed when it is created",
 	"health-cmd":              "changing a container's health check is not supported yet (set it at create)",
 	"health-interval":         "changing a container's health check is not supported yet (set it at create)",
@@ -49,6 +47,7 @@ type updateFlags struct {
 	cpuRtPeriod                           uint64
 	cpuRtRuntime                          int64
 	blockIO                               spec.ResourceFlags
+	env, unsetenv                         []string
 	latest                                bool
 }
 
@@ -105,14 +104,12 @@ func newUpdateCommand(g *common.Globals) *cobra.Command {
 	fl.StringArrayVar(&f.blockIO.DeviceReadIOPS, "device-read-iops", nil, "limit read rate (IO per second) from a device (e.g. --device-read-iops=/dev/sda:1000)")
 	fl.StringArrayVar(&f.blockIO.DeviceWriteBps, "device-write-bps", nil, "limit write rate (bytes per second) to a device (e.g. --device-write-bps=/dev/sda:1mb)")
 	fl.StringArrayVar(&f.blockIO.DeviceWriteIOPS, "device-write-iops", nil, "limit write rate (IO per second) to a device (e.g. --device-write-iops=/dev/sda:1000)")
+	fl.StringArrayVarP(&f.env, "env", "e", nil, "set environment variables for the next start (and exec)")
+	fl.StringArrayVar(&f.unsetenv, "unsetenv", nil, "unset environment variables for the next start (and exec)")
 	fl.StringVar(&f.restart, "restart", "", "restart policy: no, on-failure[:max_retries], always, unless-stopped")
 	fl.BoolVarP(&f.latest, "latest", "l", false, "act on the latest container")
 	for name, reason := range updateRefused {
-		short := ""
-		if name == "env" {
-			short = "e"
-		}
-		fl.StringArrayP(name, short, nil, "refused: "+reason)
+		fl.StringArray(name, nil, "refused: "+reason)
 	}
 	return cmd
 }
@@ -177,6 +174,7 @@ func (f *updateFlags) options(fl *pflag.FlagSet) (libpod.UpdateOptions, error) {
 	o.CPURtPeriod = pointerIf(changed("cpu-rt-period"), f.cpuRtPeriod)
 	o.CPURtRuntime = pointerIf(changed("cpu-rt-runtime"), f.cpuRtRuntime)
 	o.BlockIODevices = f.blockIO
+	o.Env, o.Unsetenv = f.env, f.unsetenv
 	o.Restart = pointerIf(changed("restart"), f.restart)
 	return o, nil
 }
