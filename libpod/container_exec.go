@@ -157,6 +157,7 @@ func (c *Container) execProcess(opts ExecOptions) (*specs.Process, error) {
 		return nil, err
 	}
 	ps.Env = mergeEnv(c.env(), env)
+	ps.Rlimits = c.rlimits()
 	if opts.TTY && !slices.ContainsFunc(ps.Env, func(kv string) bool { return strings.HasPrefix(kv, "TERM=") }) {
 		ps.Env = append(ps.Env, "TERM=xterm")
 	}

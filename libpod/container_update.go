@@ -36,6 +36,9 @@ type UpdateOptions struct {
 	// the container's environment after Unsetenv's keys are removed from
 	// it; both take effect at the next start, and at once for exec.
 	Env, Unsetenv []string
+	// Ulimits are --ulimit values (NAME=SOFT[:HARD]), each replacing that
+	// limit for the next start, and for exec at once.
+	Ulimits []string
 }
 
 // changesResources reports whether o changes anything but the restart
@@ -82,6 +85,11 @@ func (c *Container) Update(ctx context.Context, o UpdateOptions) error {
 		c.state.Resources = res
 		if len(o.Env) > 0 || len(o.Unsetenv) > 0 {
 			if c.state.Env, err = updatedEnv(c.env(), o.Env, o.Unsetenv); err != nil {
+				return err
+			}
+		}
+		if len(o.Ulimits) > 0 {
+			if c.state.Rlimits, err = updatedRlimits(c.rlimits(), o.Ulimits); err != nil {
 				return err
 			}
 		}
@@ -193,6 +201,33 @@ func updatedEnv(env, values, unset []string) ([]string, error) {
 		return slices.Contains(unset, k)
 	})
 	return mergeEnv(out, set), nil
+}
+
+// updatedRlimits is cur with each of the ulimits replacing its limit.
+func updatedRlimits(cur []specs.POSIXRlimit, ulimits []string) ([]specs.POSIXRlimit, error) {
+	out := slices.Clone(cur)
+	for _, v := range ulimits {
+		u, err := spec.ParseUlimit(v)
+		if err != nil {
+			return nil, err
+		}
+		if err := spec.CheckUlimit(u); err != nil {
+			return nil, err
+		}
+		out = append(slices.DeleteFunc(out, func(r specs.POSIXRlimit) bool { return r.Type == u.Type }), u)
+	}
+	return out, nil
+}
+
+// rlimits are the container's rlimits: update's, else its spec's.
+func (c *Container) rlimits() []specs.POSIXRlimit {
+	if c.state != nil && c.state.Rlimits != nil {
+		return c.state.Rlimits
+	}
+	if c.config.Spec == nil || c.config.Spec.Process == nil {
+		return nil
+	}
+	return c.config.Spec.Process.Rlimits
 }
 
 // env is the container's environment: update's, else its spec's.

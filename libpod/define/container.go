@@ -152,6 +152,9 @@ type ContainerState struct {
 	// nil means the one it was created with (not omitted: an empty list
 	// must not read back as nil).
 	Env []string `json:"env"`
+	// Rlimits are the container's rlimits after `update --ulimit`; nil
+	// means those it was created with.
+	Rlimits []spec.POSIXRlimit `json:"rlimits,omitempty"`
 }
 
 // Volume is a named volume.

@@ -65,14 +65,20 @@ func TestUpdateResources(t *testing.T) {
 	if got := e.MustPodlite("events", "--stream=false", "--filter", "event=update", "--format", "{{.Name}}").Stdout; got != "u\nu\n" {
 		t.Errorf("update events: %q", got)
 	}
-	// --env/--unsetenv: exec sees them at once, the main process at the
-	// next start.
+	// --env/--unsetenv and --ulimit: exec sees them at once, the main
+	// process at the next start.
 	e.MustPodlite("update", "-e", "A=1", "--env", "B=2", "u")
 	if got := e.MustPodlite("exec", "u", "sh", "-c", "echo $A$B; tr '\\0' '\\n' </proc/1/environ | grep -c '^[AB]=' || true").Stdout; got != "12\n0\n" {
 		t.Errorf("exec after update --env (the main process unchanged until a start): %q", got)
 	}
-	e.MustPodlite("update", "--unsetenv", "A", "u")
+	e.MustPodlite("update", "--unsetenv", "A", "--ulimit", "nofile=100:200", "u")
+	if got := e.MustPodlite("exec", "u", "sh", "-c", "ulimit -n; grep 'open files' /proc/1/limits | grep -c ' 100 ' || true").Stdout; got != "100\n0\n" {
+		t.Errorf("exec's nofile after update --ulimit (the main process unchanged until a start): %q", got)
+	}
 	e.MustPodlite("restart", "-t", "0", "u")
+	if got := e.MustPodlite("exec", "u", "grep", "open files", "/proc/1/limits").Stdout; len(strings.Fields(got)) < 5 || strings.Join(strings.Fields(got)[3:5], " ") != "100 200" {
+		t.Errorf("the main process's nofile after update --ulimit and a restart: %q", got)
+	}
 	if got := e.MustPodlite("exec", "u", "sh", "-c", "tr '\\0' '\\n' </proc/1/environ | grep '^[AB]='").Stdout; got != "B=2\n" {
 		t.Errorf("the main process's A and B after --unsetenv A and a restart: %q", got)
 	}
@@ -80,7 +86,7 @@ func TestUpdateResources(t *testing.T) {
 		t.Errorf("inspect .Config.Env after update: %q", got)
 	}
 	for _, bad := range [][]string{
-		{"--health-cmd", "true"}, {"--ulimit", "nofile=10:10"},
+		{"--health-cmd", "true"}, {"--ulimit", "nofile=1:99999999"}, {"--ulimit", "bogus=1"},
 		{"--device-read-bps", "/dev/null:1mb"}, {"--blkio-weight-device", root.path + ":5"}, {"--cpu-rt-runtime", "10000"},
 		{"--cpus", "1", "--cpu-quota", "1000"}, {"-m", "lots"}, {"--restart", "sometimes"}, {"--blkio-weight", "5"},
 	} {

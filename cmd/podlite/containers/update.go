@@ -18,7 +18,6 @@ import (
 // updateRefused are podman's update flags that podlite cannot apply, with
 // the reason each gives.
 var updateRefused = map[string]string{
-	"ulimit":                  "a container's rlimits are fixed when it is created",
 	"health-cmd":              "changing a container's health check is not supported yet (set it at create)",
 	"health-interval":         "changing a container's health check is not supported yet (set it at create)",
 	"health-log-destination":  "changing a container's health check is not supported yet (set it at create)",
@@ -47,7 +46,7 @@ type updateFlags struct {
 	cpuRtPeriod                           uint64
 	cpuRtRuntime                          int64
 	blockIO                               spec.ResourceFlags
-	env, unsetenv                         []string
+	env, unsetenv, ulimits                []string
 	latest                                bool
 }
 
@@ -106,6 +105,7 @@ func newUpdateCommand(g *common.Globals) *cobra.Command {
 	fl.StringArrayVar(&f.blockIO.DeviceWriteIOPS, "device-write-iops", nil, "limit write rate (IO per second) to a device (e.g. --device-write-iops=/dev/sda:1000)")
 	fl.StringArrayVarP(&f.env, "env", "e", nil, "set environment variables for the next start (and exec)")
 	fl.StringArrayVar(&f.unsetenv, "unsetenv", nil, "unset environment variables for the next start (and exec)")
+	fl.StringArrayVar(&f.ulimits, "ulimit", nil, "set a resource limit (NAME=SOFT[:HARD]) for the next start (and exec)")
 	fl.StringVar(&f.restart, "restart", "", "restart policy: no, on-failure[:max_retries], always, unless-stopped")
 	fl.BoolVarP(&f.latest, "latest", "l", false, "act on the latest container")
 	for name, reason := range updateRefused {
@@ -174,7 +174,7 @@ func (f *updateFlags) options(fl *pflag.FlagSet) (libpod.UpdateOptions, error) {
 	o.CPURtPeriod = pointerIf(changed("cpu-rt-period"), f.cpuRtPeriod)
 	o.CPURtRuntime = pointerIf(changed("cpu-rt-runtime"), f.cpuRtRuntime)
 	o.BlockIODevices = f.blockIO
-	o.Env, o.Unsetenv = f.env, f.unsetenv
+	o.Env, o.Unsetenv, o.Ulimits = f.env, f.unsetenv, f.ulimits
 	o.Restart = pointerIf(changed("restart"), f.restart)
 	return o, nil
 }
