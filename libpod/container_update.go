@@ -11,6 +11,7 @@ import (
 
 	"github.com/podlite/podlite/libpod/define"
 	"github.com/podlite/podlite/libpod/events"
+	"github.com/podlite/podlite/libpod/health"
 	"github.com/podlite/podlite/libpod/spec"
 )
 
@@ -39,6 +40,9 @@ type UpdateOptions struct {
 	// Ulimits are --ulimit values (NAME=SOFT[:HARD]), each replacing that
 	// limit for the next start, and for exec at once.
 	Ulimits []string
+	// Health are the --health-* flags given (nil for none), applied to
+	// the container's check for its next start (health.Update's rules).
+	Health *health.Options
 }
 
 // changesResources reports whether o changes anything but the restart
@@ -92,6 +96,13 @@ func (c *Container) Update(ctx context.Context, o UpdateOptions) error {
 			if c.state.Rlimits, err = updatedRlimits(c.rlimits(), o.Ulimits); err != nil {
 				return err
 			}
+		}
+		if o.Health != nil {
+			hc, err := health.Update(c.health(), *o.Health)
+			if err != nil {
+				return err
+			}
+			c.state.Health, c.state.HealthRemoved = hc, hc == nil
 		}
 		if policy != nil {
 			c.state.RestartPolicy = policy
@@ -228,6 +239,18 @@ func (c *Container) rlimits() []specs.POSIXRlimit {
 		return nil
 	}
 	return c.config.Spec.Process.Rlimits
+}
+
+// health is the container's health check: update's, else the one it was
+// created with; nil for none.
+func (c *Container) health() *define.HealthCheck {
+	switch {
+	case c.state != nil && c.state.HealthRemoved:
+		return nil
+	case c.state != nil && c.state.Health != nil:
+		return c.state.Health
+	}
+	return c.config.Health
 }
 
 // env is the container's environment: update's, else its spec's.

@@ -155,6 +155,11 @@ type ContainerState struct {
 	// Rlimits are the container's rlimits after `update --ulimit`; nil
 	// means those it was created with.
 	Rlimits []spec.POSIXRlimit `json:"rlimits,omitempty"`
+	// Health is the container's health check after `update --health-*`;
+	// nil means the one it was created with, unless HealthRemoved
+	// (`update --no-healthcheck`).
+	Health        *HealthCheck `json:"health,omitempty"`
+	HealthRemoved bool         `json:"healthRemoved,omitempty"`
 }
 
 // Volume is a named volume.

@@ -86,7 +86,7 @@ func TestUpdateResources(t *testing.T) {
 		t.Errorf("inspect .Config.Env after update: %q", got)
 	}
 	for _, bad := range [][]string{
-		{"--health-cmd", "true"}, {"--ulimit", "nofile=1:99999999"}, {"--ulimit", "bogus=1"},
+		{"--health-retries", "2"}, {"--ulimit", "nofile=1:99999999"}, {"--ulimit", "bogus=1"},
 		{"--device-read-bps", "/dev/null:1mb"}, {"--blkio-weight-device", root.path + ":5"}, {"--cpu-rt-runtime", "10000"},
 		{"--cpus", "1", "--cpu-quota", "1000"}, {"-m", "lots"}, {"--restart", "sometimes"}, {"--blkio-weight", "5"},
 	} {
@@ -95,7 +95,34 @@ func TestUpdateResources(t *testing.T) {
 			t.Errorf("update %v: exit %d: %q", bad, r.ExitCode, r.Stderr)
 		}
 	}
+	checkUpdateHealth(e)
 	if r := e.Podlite("update", "--cpus", "1"); r.ExitCode != 125 {
 		t.Errorf("update without a container: exit %d", r.ExitCode)
+	}
+}
+
+// checkUpdateHealth checks update's --health-* flags on the running "u"
+// (created without a check): a check is added, changed flag by flag (the
+// others stay) and removed; `healthcheck run` uses the current one.
+func checkUpdateHealth(e *Env) {
+	t := e.T
+	steps := []struct {
+		update   []string
+		inspect  string
+		exitCode int
+	}{
+		{[]string{"--health-cmd", "exit 1", "--health-interval", "disable", "--health-retries", "1"}, "[CMD-SHELL exit 1] 1 none", 1},
+		{[]string{"--health-cmd", "true", "--health-on-failure", "kill"}, "[CMD-SHELL true] 1 kill", 0},
+		{[]string{"--no-healthcheck"}, "", 125},
+	}
+	for _, st := range steps {
+		e.MustPodlite(append(append([]string{"update"}, st.update...), "u")...)
+		got := e.MustPodlite("inspect", "--format", "{{if .Config.Healthcheck}}{{.Config.Healthcheck.Test}} {{.Config.Healthcheck.Retries}} {{.Config.HealthcheckOnFailureAction}}{{end}}", "u").Stdout
+		if got != st.inspect+"\n" {
+			t.Errorf("inspect after update %v: %q, want %q", st.update, got, st.inspect)
+		}
+		if r := e.Podlite("healthcheck", "run", "u"); r.ExitCode != st.exitCode {
+			t.Errorf("healthcheck run after update %v: exit %d, want %d (%s)", st.update, r.ExitCode, st.exitCode, r.Stderr)
+		}
 	}
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"os"
+	"strings"
 
 	units "github.com/docker/go-units"
 	"github.com/spf13/cobra"
@@ -14,26 +15,6 @@ import (
 	"github.com/podlite/podlite/libpod/define"
 	"github.com/podlite/podlite/libpod/spec"
 )
-
-// updateRefused are podman's update flags that podlite cannot apply, with
-// the reason each gives.
-var updateRefused = map[string]string{
-	"health-cmd":              "changing a container's health check is not supported yet (set it at create)",
-	"health-interval":         "changing a container's health check is not supported yet (set it at create)",
-	"health-log-destination":  "changing a container's health check is not supported yet (set it at create)",
-	"health-max-log-count":    "changing a container's health check is not supported yet (set it at create)",
-	"health-max-log-size":     "changing a container's health check is not supported yet (set it at create)",
-	"health-on-failure":       "changing a container's health check is not supported yet (set it at create)",
-	"health-retries":          "changing a container's health check is not supported yet (set it at create)",
-	"health-start-period":     "changing a container's health check is not supported yet (set it at create)",
-	"health-startup-cmd":      "changing a container's health check is not supported yet (set it at create)",
-	"health-startup-interval": "changing a container's health check is not supported yet (set it at create)",
-	"health-startup-retries":  "changing a container's health check is not supported yet (set it at create)",
-	"health-startup-success":  "changing a container's health check is not supported yet (set it at create)",
-	"health-startup-timeout":  "changing a container's health check is not supported yet (set it at create)",
-	"health-timeout":          "changing a container's health check is not supported yet (set it at create)",
-	"no-healthcheck":          "changing a container's health check is not supported yet (set it at create)",
-}
 
 type updateFlags struct {
 	memory, memoryReservation, memorySwap string
@@ -47,6 +28,7 @@ type updateFlags struct {
 	cpuRtRuntime                          int64
 	blockIO                               spec.ResourceFlags
 	env, unsetenv, ulimits                []string
+	health                                healthFlags
 	latest                                bool
 }
 
@@ -59,9 +41,6 @@ func newUpdateCommand(g *common.Globals) *cobra.Command {
 		Example:           "  podlite update --cpus 0.5 web\n  podlite update -m 256m --pids-limit 100 web\n  podlite update --latest --restart always",
 		ValidArgsFunction: common.Complete(g, common.ContainerNames),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			if err := refuseUpdateFlags(cmd.Flags()); err != nil {
-				return err
-			}
 			o, err := f.options(cmd.Flags())
 			if err != nil {
 				return err
@@ -108,21 +87,8 @@ func newUpdateCommand(g *common.Globals) *cobra.Command {
 	fl.StringArrayVar(&f.ulimits, "ulimit", nil, "set a resource limit (NAME=SOFT[:HARD]) for the next start (and exec)")
 	fl.StringVar(&f.restart, "restart", "", "restart policy: no, on-failure[:max_retries], always, unless-stopped")
 	fl.BoolVarP(&f.latest, "latest", "l", false, "act on the latest container")
-	for name, reason := range updateRefused {
-		fl.StringArray(name, nil, "refused: "+reason)
-	}
+	f.health.register(fl)
 	return cmd
-}
-
-// refuseUpdateFlags fails on the first flag podlite cannot apply.
-func refuseUpdateFlags(fl *pflag.FlagSet) error {
-	var err error
-	fl.Visit(func(flag *pflag.Flag) {
-		if reason, ok := updateRefused[flag.Name]; ok && err == nil {
-			err = fmt.Errorf("--%s is not supported: %s: %w", flag.Name, reason, define.ErrNotSupported)
-		}
-	})
-	return err
 }
 
 // options copies the flags given into libpod's options.
@@ -175,6 +141,14 @@ func (f *updateFlags) options(fl *pflag.FlagSet) (libpod.UpdateOptions, error) {
 	o.CPURtRuntime = pointerIf(changed("cpu-rt-runtime"), f.cpuRtRuntime)
 	o.BlockIODevices = f.blockIO
 	o.Env, o.Unsetenv, o.Ulimits = f.env, f.unsetenv, f.ulimits
+	healthGiven := false
+	fl.Visit(func(flag *pflag.Flag) {
+		healthGiven = healthGiven || strings.HasPrefix(flag.Name, "health-") || flag.Name == "no-healthcheck"
+	})
+	if healthGiven {
+		h := f.health.options(fl)
+		o.Health = &h
+	}
 	o.Restart = pointerIf(changed("restart"), f.restart)
 	return o, nil
 }
