@@ -10,6 +10,7 @@ import (
 
 	"github.com/podlite/podlite/libpod/copy"
 	"github.com/podlite/podlite/libpod/define"
+	"github.com/podlite/podlite/libpod/storage"
 )
 
 // CopyOptions are cp's flags and streams.
@@ -30,12 +31,12 @@ func (r *Runtime) Copy(src, dst string, o CopyOptions) error {
 	if err != nil {
 		return err
 	}
-	from, doneFrom, err := r.copySide(srcName, false)
+	from, doneFrom, err := r.copySide(srcName, false, false)
 	if err != nil {
 		return err
 	}
 	defer doneFrom()
-	to, doneTo, err := r.copySide(dstName, o.Archive)
+	to, doneTo, err := r.copySide(dstName, true, o.Archive)
 	if err != nil {
 		return err
 	}
@@ -44,8 +45,9 @@ func (r *Runtime) Copy(src, dst string, o CopyOptions) error {
 }
 
 // copySide returns the host, or the named container's side of a copy
-// with the container's user when chown is set; done releases it.
-func (r *Runtime) copySide(name string, chown bool) (copy.Side, func(), error) {
+// (written to when write is set) with the container's user when chown is
+// set; done releases it.
+func (r *Runtime) copySide(name string, write, chown bool) (copy.Side, func(), error) {
 	if name == "" {
 		return copy.Host(), func() {}, nil
 	}
@@ -56,7 +58,7 @@ func (r *Runtime) copySide(name string, chown bool) (copy.Side, func(), error) {
 	if err != nil {
 		return copy.Side{}, nil, err
 	}
-	root, running, done, err := c.rootForCopy()
+	root, running, done, err := c.rootForCopy(write)
 	if err != nil {
 		return copy.Side{}, nil, err
 	}
@@ -78,7 +80,7 @@ func (r *Runtime) copySide(name string, chown bool) (copy.Side, func(), error) {
 // rootForCopy returns the host path of the container's root: its init's
 // root while it runs (in its mount namespace: mounts included), else its
 // rootfs, mounted for the copy; done gives that mount back.
-func (c *Container) rootForCopy() (root string, running bool, done func(), _ error) {
+func (c *Container) rootForCopy(write bool) (root string, running bool, done func(), _ error) {
 	mounted := false
 	err := c.withLock(func() error {
 		if c.isActive() && c.state.PID > 0 {
@@ -86,7 +88,7 @@ func (c *Container) rootForCopy() (root string, running bool, done func(), _ err
 			return nil
 		}
 		var err error
-		root, err = c.mountLocked()
+		root, err = c.mountLocked(write)
 		mounted = err == nil
 		return err
 	})
@@ -144,8 +146,12 @@ func (c *Container) copyUserSpec() string {
 	return fmt.Sprintf("%d:%d", s.Process.User.UID, s.Process.User.GID)
 }
 
-// Export writes the container's root filesystem to w as a tar stream.
+// Export writes the container's root filesystem to w as a tar stream: a
+// --rootfs container's directory, or its ":O" overlay while it runs.
 func (c *Container) Export(w io.Writer) error {
+	if c.config.IO.Rootfs != "" {
+		return c.exportRootfsDir(w)
+	}
 	if c.config.StorageID == "" {
 		return fmt.Errorf("container %s has no rootfs to export: %w", c.config.Name, define.ErrNotSupported)
 	}
@@ -157,4 +163,19 @@ func (c *Container) Export(w io.Writer) error {
 		return fmt.Errorf("exporting container %s: %w", c.config.Name, err)
 	}
 	return nil
+}
+
+// exportRootfsDir tars a --rootfs container's root. The lock is held
+// through the tar so that a ":O" overlay is not unmounted under it.
+func (c *Container) exportRootfsDir(w io.Writer) error {
+	return c.withLock(func() error {
+		dir, err := c.rootfsDirLocked(false)
+		if err != nil {
+			return err
+		}
+		if err := storage.TarDir(dir, w); err != nil {
+			return fmt.Errorf("exporting container %s: %w", c.config.Name, err)
+		}
+		return nil
+	})
 }

@@ -156,7 +156,8 @@ func (c *Container) execProcess(opts ExecOptions) (*specs.Process, error) {
 	if err != nil {
 		return nil, err
 	}
-	ps.Env = mergeEnv(ps.Env, env)
+	ps.Env = mergeEnv(c.env(), env)
+	ps.Rlimits = c.rlimits()
 	if opts.TTY && !slices.ContainsFunc(ps.Env, func(kv string) bool { return strings.HasPrefix(kv, "TERM=") }) {
 		ps.Env = append(ps.Env, "TERM=xterm")
 	}

@@ -51,12 +51,12 @@ func (r *Runtime) healthConfig(ctx context.Context, store *storage.Store, imageI
 }
 
 func (c *Container) healthPath() string {
-	return health.Path(c.config.Health, c.userDir(), c.config.ID)
+	return health.Path(c.health(), c.userDir(), c.config.ID)
 }
 
 // HealthResults are the container's health; nil without a health check.
 func (c *Container) HealthResults() (*health.Results, error) {
-	if c.config.Health == nil {
+	if c.health() == nil {
 		return nil, nil
 	}
 	return health.Load(c.healthPath())
@@ -64,7 +64,7 @@ func (c *Container) HealthResults() (*health.Results, error) {
 
 // resetHealthLocked marks a (re)started container's health "starting".
 func (c *Container) resetHealthLocked() {
-	if c.config.Health == nil {
+	if c.health() == nil {
 		return
 	}
 	res, err := health.Load(c.healthPath())
@@ -80,7 +80,7 @@ func (c *Container) resetHealthLocked() {
 // healthSchedule fills in the supervisor's health timer: `podlite
 // healthcheck run ID` every interval, none for a check without one.
 func (c *Container) healthSchedule(cfg *supervisor.Config) {
-	hc := c.config.Health
+	hc := c.health()
 	if hc == nil || hc.Config.Interval == 0 {
 		return
 	}
@@ -137,7 +137,7 @@ func (c *Container) HealthCheck(ctx context.Context) (*HealthResult, error) {
 	var timeout time.Duration
 	var startedAt time.Time
 	err := c.withLock(func() error {
-		hc := c.config.Health
+		hc := c.health()
 		if hc == nil {
 			return define.Worded(define.ErrInvalidArg, "container "+c.config.ID+" has no defined healthcheck")
 		}
@@ -174,7 +174,7 @@ func (c *Container) HealthCheck(ctx context.Context) (*HealthResult, error) {
 		if err != nil {
 			return err
 		}
-		result.Outcome = res.Record(c.config.Health, entry, startedAt)
+		result.Outcome = res.Record(c.health(), entry, startedAt)
 		result.Status = res.Status
 		streak = res.FailingStreak
 		return res.Save(c.healthPath())
@@ -262,7 +262,7 @@ func (l lookups) ContainerHealth(cfg *define.ContainerConfig, st *define.Contain
 // healthStatus is the health ps shows, "" without a check or when the
 // container does not run.
 func (c *Container) healthStatus() string {
-	if c.config.Health == nil || c.state.Status != define.StatusRunning {
+	if c.health() == nil || c.state.Status != define.StatusRunning {
 		return ""
 	}
 	res, err := health.Load(c.healthPath())
@@ -293,7 +293,7 @@ type InspectHealthConfig struct {
 
 // inspectHealth fills in the health check's keys of d.
 func (c *Container) inspectHealth(d *InspectData) error {
-	hc := c.config.Health
+	hc := c.health()
 	if hc == nil {
 		return nil
 	}

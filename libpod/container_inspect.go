@@ -206,7 +206,7 @@ func (c *Container) inspectData() (*InspectData, error) {
 		d.Driver = c.rt.storage.Driver()
 	}
 	d.Config = InspectConfig{
-		Env: s.Process.Env, Cmd: cfg.Cmd, Entrypoint: cfg.Entrypoint, Image: cfg.ImageName,
+		Env: c.env(), Cmd: cfg.Cmd, Entrypoint: cfg.Entrypoint, Image: cfg.ImageName,
 		WorkingDir: s.Process.Cwd, Labels: cfg.Labels, StopSignal: cfg.StopSignal, StopTimeout: cfg.StopTimeout,
 		Tty: cfg.Terminal, OpenStdin: cfg.Interactive, Hostname: s.Hostname, User: s.Process.User.Username,
 		CreateCommand: cfg.CreateCommand, Annotations: s.Annotations, Timezone: cfg.Timezone,

@@ -13,9 +13,9 @@ func (c *Container) Mount() (string, error) {
 	var mnt string
 	err := c.withLock(func() error {
 		var err error
-		mnt, err = c.mountLocked()
-		if err != nil {
-			return err
+		mnt, err = c.mountLocked(true)
+		if err != nil || c.config.IO.Rootfs != "" {
+			return err // a --rootfs directory is not counted nor recorded
 		}
 		c.state.Mountpoint = mnt
 		return c.saveLocked()
@@ -86,7 +86,13 @@ func (c *Container) Mountpoint() (string, error) {
 	return mnt, err
 }
 
-func (c *Container) mountLocked() (string, error) {
+// mountLocked mounts the container's rootfs in storage, or returns its
+// --rootfs directory (see rootfsDirLocked); write says the caller may
+// write there.
+func (c *Container) mountLocked(write bool) (string, error) {
+	if c.config.IO.Rootfs != "" {
+		return c.rootfsDirLocked(write)
+	}
 	if c.config.StorageID == "" {
 		return "", fmt.Errorf("container %s has no rootfs to mount: %w", c.config.Name, define.ErrNotSupported)
 	}
@@ -101,7 +107,26 @@ func (c *Container) mountLocked() (string, error) {
 	return mnt, nil
 }
 
+// rootfsDirLocked is a --rootfs container's root: the directory, or with
+// ":O" its overlay while the container runs. A stopped ":O" container has
+// no overlay: its directory is read as it is but not written, as the
+// changes of a ":O" container never reach the directory.
+func (c *Container) rootfsDirLocked(write bool) (string, error) {
+	switch {
+	case !c.config.IO.RootfsOverlay:
+		return c.config.IO.Rootfs, nil
+	case c.isActive() && c.state.Mountpoint != "":
+		return c.state.Mountpoint, nil
+	case write:
+		return "", fmt.Errorf("container %s has its --rootfs overlay (:O) only while it runs: %w", c.config.Name, define.ErrInvalidState)
+	}
+	return c.config.IO.Rootfs, nil
+}
+
 func (c *Container) unmountLocked() error {
+	if c.config.IO.Rootfs != "" {
+		return nil // mountLocked mounted nothing
+	}
 	store, err := c.rt.Storage()
 	if err != nil {
 		return err

@@ -185,6 +185,12 @@ func (c *Container) prepareLocked(restore *network.Status) (_ *specs.Spec, retEr
 	if err == nil && c.state.Resources != nil {
 		s.Linux.Resources = c.state.Resources
 	}
+	if err == nil && c.state.Env != nil {
+		s.Process.Env = c.state.Env
+	}
+	if err == nil && c.state.Rlimits != nil {
+		s.Process.Rlimits = c.state.Rlimits
+	}
 	if err == nil {
 		err = c.mountImagesLocked(store, s)
 	}

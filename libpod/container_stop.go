@@ -220,7 +220,7 @@ func (c *Container) Wait(ctx context.Context, opts WaitOptions) (int, error) {
 		return -1, err
 	}
 	for _, w := range conds {
-		if w.health != "" && c.config.Health == nil {
+		if w.health != "" && c.health() == nil {
 			return -1, fmt.Errorf("cannot use condition %q: container %s has no healthcheck: %w", w.health, c.config.ID, define.ErrInvalidArg)
 		}
 	}

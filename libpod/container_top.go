@@ -2,6 +2,7 @@ package libpod
 
 import (
 	"bytes"
+	"context"
 	"errors"
 	"fmt"
 	"os/exec"
@@ -49,6 +50,10 @@ func (c *Container) Top(descriptors []string) ([][]string, error) {
 // over a /proc of that namespace mounted in a mount namespace of its own,
 // and drops ps's own line as podman does (lines holding the arguments).
 func (c *Container) topPS(initPID int, args []string) ([][]string, error) {
+	psArgs := args
+	if len(args) == 1 { // one argument is split into words, as podman splits it
+		psArgs = strings.Fields(args[0])
+	}
 	// A container that may trace processes could take over the host's ps
 	// running in its PID namespace: podman runs the container's own ps then.
 	ptrace, err := top.CanPtrace(initPID)
@@ -56,12 +61,11 @@ func (c *Container) topPS(initPID int, args []string) ([][]string, error) {
 		return nil, fmt.Errorf("top of %s: %w", c.config.Name, err)
 	}
 	if ptrace {
-		return nil, fmt.Errorf("ps(1) options for %s: it may hold CAP_SYS_PTRACE, so podlite will not run the host's ps in it; use podman's descriptors: %w",
-			c.config.Name, define.ErrNotSupported)
-	}
-	psArgs := args
-	if len(args) == 1 { // one argument is split into words, as podman splits it
-		psArgs = strings.Fields(args[0])
+		out, err := c.containerPS(psArgs)
+		if err != nil {
+			return nil, err
+		}
+		return dropPSLine(out, args), nil
 	}
 	cmd := exec.Command("nsenter", append([]string{"--target", strconv.Itoa(initPID), "--pid", "--",
 		"unshare", "--mount", "--mount-proc", "--propagation", "private", "ps"}, psArgs...)...)
@@ -79,6 +83,12 @@ func (c *Container) topPS(initPID int, args []string) ([][]string, error) {
 		}
 		return nil, fmt.Errorf("executing ps(1) for %s: %w: %w", c.config.Name, err, define.ErrUnavailable)
 	}
+	return dropPSLine(out, args), nil
+}
+
+// dropPSLine splits ps's output into one-column rows without ps's own
+// line: the lines holding the arguments, podman's rule.
+func dropPSLine(out []byte, args []string) [][]string {
 	self := strings.Join(args, " ")
 	var rows [][]string
 	for _, line := range strings.Split(strings.TrimRight(string(out), "\n"), "\n") {
@@ -86,5 +96,25 @@ func (c *Container) topPS(initPID int, args []string) ([][]string, error) {
 			rows = append(rows, []string{line})
 		}
 	}
-	return rows, nil
+	return rows
+}
+
+// containerPS runs the container's own ps with args as an exec does, as
+// podman does for a container that may trace processes. Its failures,
+// ps missing included, are top's own (exit 125), worded as podman's.
+func (c *Container) containerPS(args []string) ([]byte, error) {
+	var stdout, stderr bytes.Buffer
+	code, err := c.Exec(context.Background(), ExecOptions{Cmd: append([]string{"ps"}, args...)}, Streams{Stdout: &stdout, Stderr: &stderr})
+	if err != nil {
+		var ec *define.ExitCodeError
+		if errors.As(err, &ec) {
+			err = ec.Err
+		}
+		return nil, fmt.Errorf("executing ps(1) in container: %w", err)
+	}
+	if code != 0 {
+		return nil, fmt.Errorf("executing ps(1) in container: runtime failed with exit status: %d and output: %s: %w",
+			code, strings.TrimSpace(stderr.String()), define.ErrInvalidArg)
+	}
+	return stdout.Bytes(), nil
 }

@@ -4,11 +4,15 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"slices"
+	"strings"
 
 	specs "github.com/opencontainers/runtime-spec/specs-go"
 
 	"github.com/podlite/podlite/libpod/define"
 	"github.com/podlite/podlite/libpod/events"
+	"github.com/podlite/podlite/libpod/health"
+	"github.com/podlite/podlite/libpod/spec"
 )
 
 // UpdateOptions are the changes `update` makes; nil fields stay.
@@ -21,8 +25,24 @@ type UpdateOptions struct {
 	CPUsetCPUs, CPUsetMems                *string
 	PidsLimit                             *int64
 	BlkioWeight                           *uint16
+	CPURtPeriod                           *uint64
+	CPURtRuntime                          *int64
+	// BlockIODevices are the per-device flags (--blkio-weight-device,
+	// --device-read-bps, …); each device given replaces that device's
+	// value of the same kind.
+	BlockIODevices spec.ResourceFlags
 	// Restart is a restart policy as --restart takes it.
 	Restart *string
+	// Env are --env values (KEY=V, or KEY for the host's value) set over
+	// the container's environment after Unsetenv's keys are removed from
+	// it; both take effect at the next start, and at once for exec.
+	Env, Unsetenv []string
+	// Ulimits are --ulimit values (NAME=SOFT[:HARD]), each replacing that
+	// limit for the next start, and for exec at once.
+	Ulimits []string
+	// Health are the --health-* flags given (nil for none), applied to
+	// the container's check for its next start (health.Update's rules).
+	Health *health.Options
 }
 
 // changesResources reports whether o changes anything but the restart
@@ -30,7 +50,13 @@ type UpdateOptions struct {
 func (o UpdateOptions) changesResources() bool {
 	return o.Memory != nil || o.MemoryReservation != nil || o.MemorySwap != nil || o.MemorySwappiness != nil ||
 		o.CPUShares != nil || o.CPUPeriod != nil || o.CPUQuota != nil || o.CPUs != nil ||
-		o.CPUsetCPUs != nil || o.CPUsetMems != nil || o.PidsLimit != nil || o.BlkioWeight != nil
+		o.CPUsetCPUs != nil || o.CPUsetMems != nil || o.PidsLimit != nil || o.BlkioWeight != nil ||
+		o.CPURtPeriod != nil || o.CPURtRuntime != nil || o.blockIODevicesGiven()
+}
+
+func (o UpdateOptions) blockIODevicesGiven() bool {
+	d := o.BlockIODevices
+	return len(d.BlkioWeightDevice)+len(d.DeviceReadBps)+len(d.DeviceWriteBps)+len(d.DeviceReadIOPS)+len(d.DeviceWriteIOPS) > 0
 }
 
 // Update changes the container's resources, in its live cgroups when it
@@ -61,6 +87,23 @@ func (c *Container) Update(ctx context.Context, o UpdateOptions) error {
 			}
 		}
 		c.state.Resources = res
+		if len(o.Env) > 0 || len(o.Unsetenv) > 0 {
+			if c.state.Env, err = updatedEnv(c.env(), o.Env, o.Unsetenv); err != nil {
+				return err
+			}
+		}
+		if len(o.Ulimits) > 0 {
+			if c.state.Rlimits, err = updatedRlimits(c.rlimits(), o.Ulimits); err != nil {
+				return err
+			}
+		}
+		if o.Health != nil {
+			hc, err := health.Update(c.health(), *o.Health)
+			if err != nil {
+				return err
+			}
+			c.state.Health, c.state.HealthRemoved = hc, hc == nil
+		}
 		if policy != nil {
 			c.state.RestartPolicy = policy
 		}
@@ -99,6 +142,8 @@ func (c *Container) updatedResources(o UpdateOptions) (*specs.LinuxResources, er
 	setIf(&cpu.Shares, o.CPUShares)
 	setIf(&cpu.Quota, o.CPUQuota)
 	setIf(&cpu.Period, o.CPUPeriod)
+	setIf(&cpu.RealtimePeriod, o.CPURtPeriod)
+	setIf(&cpu.RealtimeRuntime, o.CPURtRuntime)
 	if o.CPUsetCPUs != nil {
 		cpu.Cpus = *o.CPUsetCPUs
 	}
@@ -116,13 +161,107 @@ func (c *Container) updatedResources(o UpdateOptions) (*specs.LinuxResources, er
 	if o.PidsLimit != nil {
 		res.Pids = &specs.LinuxPids{Limit: o.PidsLimit}
 	}
-	if o.BlkioWeight != nil {
+	if o.BlkioWeight != nil || o.blockIODevicesGiven() {
 		if res.BlockIO == nil {
 			res.BlockIO = &specs.LinuxBlockIO{}
 		}
-		res.BlockIO.Weight = o.BlkioWeight
+		setIf(&res.BlockIO.Weight, o.BlkioWeight)
+		if err := mergeBlockIODevices(res.BlockIO, o.BlockIODevices); err != nil {
+			return nil, err
+		}
+	}
+	if c.config.Spec != nil && c.config.Spec.Linux != nil {
+		if err := spec.CheckRtBudget(c.config.Spec.Linux.CgroupsPath, cpu); err != nil {
+			return nil, err
+		}
 	}
 	return res, nil
+}
+
+// mergeBlockIODevices sets the per-device flags f in b: a device given
+// replaces its entry of the same kind, the others stay.
+func mergeBlockIODevices(b *specs.LinuxBlockIO, f spec.ResourceFlags) error {
+	n, err := spec.BlockIODevices(&f)
+	if err != nil || n == nil {
+		return err
+	}
+	for _, d := range n.WeightDevice {
+		b.WeightDevice = slices.DeleteFunc(b.WeightDevice, func(o specs.LinuxWeightDevice) bool { return o.Major == d.Major && o.Minor == d.Minor })
+		b.WeightDevice = append(b.WeightDevice, d)
+	}
+	for _, t := range []struct{ dst, src *[]specs.LinuxThrottleDevice }{
+		{&b.ThrottleReadBpsDevice, &n.ThrottleReadBpsDevice}, {&b.ThrottleWriteBpsDevice, &n.ThrottleWriteBpsDevice},
+		{&b.ThrottleReadIOPSDevice, &n.ThrottleReadIOPSDevice}, {&b.ThrottleWriteIOPSDevice, &n.ThrottleWriteIOPSDevice},
+	} {
+		for _, d := range *t.src {
+			*t.dst = slices.DeleteFunc(*t.dst, func(o specs.LinuxThrottleDevice) bool { return o.Major == d.Major && o.Minor == d.Minor })
+			*t.dst = append(*t.dst, d)
+		}
+	}
+	return nil
+}
+
+// updatedEnv is env without the unset keys, with values set over it.
+func updatedEnv(env, values, unset []string) ([]string, error) {
+	set, err := layerEnv(nil, nil, values)
+	if err != nil {
+		return nil, err
+	}
+	out := slices.DeleteFunc(slices.Clone(env), func(kv string) bool {
+		k, _, _ := strings.Cut(kv, "=")
+		return slices.Contains(unset, k)
+	})
+	return mergeEnv(out, set), nil
+}
+
+// updatedRlimits is cur with each of the ulimits replacing its limit.
+func updatedRlimits(cur []specs.POSIXRlimit, ulimits []string) ([]specs.POSIXRlimit, error) {
+	out := slices.Clone(cur)
+	for _, v := range ulimits {
+		u, err := spec.ParseUlimit(v)
+		if err != nil {
+			return nil, err
+		}
+		if err := spec.CheckUlimit(u); err != nil {
+			return nil, err
+		}
+		out = append(slices.DeleteFunc(out, func(r specs.POSIXRlimit) bool { return r.Type == u.Type }), u)
+	}
+	return out, nil
+}
+
+// rlimits are the container's rlimits: update's, else its spec's.
+func (c *Container) rlimits() []specs.POSIXRlimit {
+	if c.state != nil && c.state.Rlimits != nil {
+		return c.state.Rlimits
+	}
+	if c.config.Spec == nil || c.config.Spec.Process == nil {
+		return nil
+	}
+	return c.config.Spec.Process.Rlimits
+}
+
+// health is the container's health check: update's, else the one it was
+// created with; nil for none.
+func (c *Container) health() *define.HealthCheck {
+	switch {
+	case c.state != nil && c.state.HealthRemoved:
+		return nil
+	case c.state != nil && c.state.Health != nil:
+		return c.state.Health
+	}
+	return c.config.Health
+}
+
+// env is the container's environment: update's, else its spec's.
+func (c *Container) env() []string {
+	if c.state != nil && c.state.Env != nil {
+		return c.state.Env
+	}
+	if c.config.Spec == nil || c.config.Spec.Process == nil {
+		return nil
+	}
+	return c.config.Spec.Process.Env
 }
 
 // setIf points *dst at a copy of *v when v is set.

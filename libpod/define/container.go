@@ -148,6 +148,18 @@ type ContainerState struct {
 	// nil means those it was created with.
 	Resources     *spec.LinuxResources `json:"resources,omitempty"`
 	RestartPolicy *RestartPolicy       `json:"restartPolicy,omitempty"`
+	// Env is the container's environment after `update --env/--unsetenv`;
+	// nil means the one it was created with (not omitted: an empty list
+	// must not read back as nil).
+	Env []string `json:"env"`
+	// Rlimits are the container's rlimits after `update --ulimit`; nil
+	// means those it was created with.
+	Rlimits []spec.POSIXRlimit `json:"rlimits,omitempty"`
+	// Health is the container's health check after `update --health-*`;
+	// nil means the one it was created with, unless HealthRemoved
+	// (`update --no-healthcheck`).
+	Health        *HealthCheck `json:"health,omitempty"`
+	HealthRemoved bool         `json:"healthRemoved,omitempty"`
 }
 
 // Volume is a named volume.

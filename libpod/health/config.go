@@ -77,6 +77,57 @@ func Build(opts Options, image *define.HealthConfig) (*define.HealthCheck, error
 	return hc, nil
 }
 
+// Update applies update's --health-* flags to cur (nil for no check):
+// the flags given replace those values, the others stay; --no-healthcheck
+// and --health-cmd none remove the check; a container without one needs
+// --health-cmd. nil means no check.
+func Update(cur *define.HealthCheck, opts Options) (*define.HealthCheck, error) {
+	if opts.NoHealthcheck {
+		if opts.Cmd != "" {
+			return nil, fmt.Errorf("cannot specify both --no-healthcheck and --health-cmd: %w", define.ErrInvalidArg)
+		}
+		return nil, nil
+	}
+	var hc define.HealthCheck
+	var cfg define.HealthConfig
+	switch {
+	case cur != nil:
+		hc, cfg = *cur, *cur.Config
+	case opts.Cmd == "":
+		return nil, fmt.Errorf("the container has no health check to change: give --health-cmd: %w", define.ErrInvalidArg)
+	default:
+		hc = define.HealthCheck{OnFailure: "none", LogDestination: DefaultLogDestination, MaxLogCount: DefaultMaxLogCount, MaxLogSize: DefaultMaxLogSize}
+	}
+	if opts.Cmd != "" {
+		test, err := ParseCommand(opts.Cmd)
+		if err != nil {
+			return nil, err
+		}
+		if test[0] == "NONE" {
+			return nil, nil
+		}
+		cfg.Test = test
+	}
+	if err := applyTiming(&cfg, opts); err != nil {
+		return nil, err
+	}
+	hc.Config = &cfg
+	if opts.LogDestination == DefaultLogDestination {
+		hc.LogDestination = DefaultLogDestination
+	}
+	if err := applyLogAndFailure(&hc, opts); err != nil {
+		return nil, err
+	}
+	if opts.StartupCmd != "" || opts.StartupInterval != "" || opts.StartupTimeout != "" || opts.StartupRetries != 0 || opts.StartupSuccess != 0 {
+		s, err := startup(opts)
+		if err != nil {
+			return nil, err
+		}
+		hc.Startup = s
+	}
+	return &hc, nil
+}
+
 // applyTiming applies the timing flags (podman's checks and messages) and
 // the defaults of an image's zero values.
 func applyTiming(c *define.HealthConfig, opts Options) error {

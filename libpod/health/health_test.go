@@ -140,3 +140,38 @@ func TestFromImageConfig(t *testing.T) {
 		t.Errorf("no healthcheck: %+v, %v", hc, err)
 	}
 }
+
+// TestUpdate: update's flags replace the values given and keep the
+// others, without changing the check they start from.
+func TestUpdate(t *testing.T) {
+	cur, err := health.Build(health.Options{Cmd: "true", Interval: "10s"}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	two := uint(2)
+	got, err := health.Update(cur, health.Options{Retries: &two, OnFailure: "kill"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got.Config.Retries != 2 || got.Config.Interval != 10*time.Second || got.OnFailure != "kill" || got.Config.Test[1] != "true" {
+		t.Errorf("Update kept or changed the wrong values: %+v %+v", got, got.Config)
+	}
+	if cur.Config.Retries != health.DefaultRetries || cur.OnFailure != "none" {
+		t.Errorf("Update changed the check it started from: %+v", cur.Config)
+	}
+	for _, tc := range []struct {
+		cur  *define.HealthCheck
+		opts health.Options
+		err  error
+	}{
+		{nil, health.Options{Retries: &two}, define.ErrInvalidArg},
+		{cur, health.Options{NoHealthcheck: true, Cmd: "true"}, define.ErrInvalidArg},
+		{cur, health.Options{NoHealthcheck: true}, nil},
+		{cur, health.Options{Cmd: "none"}, nil},
+	} {
+		hc, err := health.Update(tc.cur, tc.opts)
+		if !errors.Is(err, tc.err) || (tc.err == nil && hc != nil) {
+			t.Errorf("Update(%+v) = %v, %v; want no check, %v", tc.opts, hc, err, tc.err)
+		}
+	}
+}

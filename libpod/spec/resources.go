@@ -198,6 +198,18 @@ func parseBlkio(f *ResourceFlags, r *specs.LinuxResources) error {
 	return nil
 }
 
+// BlockIODevices parses the per-device block I/O flags of f (weights,
+// bps and iops limits) alone, for update.
+func BlockIODevices(f *ResourceFlags) (*specs.LinuxBlockIO, error) {
+	r := &specs.LinuxResources{}
+	g := ResourceFlags{BlkioWeightDevice: f.BlkioWeightDevice, DeviceReadBps: f.DeviceReadBps, DeviceWriteBps: f.DeviceWriteBps,
+		DeviceReadIOPS: f.DeviceReadIOPS, DeviceWriteIOPS: f.DeviceWriteIOPS}
+	if err := parseBlkio(&g, r); err != nil {
+		return nil, err
+	}
+	return r.BlockIO, nil
+}
+
 // deviceValue parses DEVICE:VALUE where DEVICE is a block device path and
 // VALUE a number, or a size (100mb) when rate is set.
 func deviceValue(flag, s string, rate bool) (major, minor int64, val uint64, err error) {
@@ -228,12 +240,17 @@ func deviceValue(flag, s string, rate bool) (major, minor int64, val uint64, err
 // give: on cgroups v1 a child's real-time runtime comes out of its
 // parent's, which is 0 unless someone set it, and the start would fail.
 func checkRtBudget(l *specs.Linux) error {
-	cpu := l.Resources.CPU
-	if cpu == nil || cpu.RealtimeRuntime == nil || *cpu.RealtimeRuntime <= 0 || !filepath.IsAbs(l.CgroupsPath) {
+	return CheckRtBudget(l.CgroupsPath, l.Resources.CPU)
+}
+
+// CheckRtBudget is checkRtBudget for the CPU resources of a container in
+// the cgroup at cgroupsPath.
+func CheckRtBudget(cgroupsPath string, cpu *specs.LinuxCPU) error {
+	if cpu == nil || cpu.RealtimeRuntime == nil || *cpu.RealtimeRuntime <= 0 || !filepath.IsAbs(cgroupsPath) {
 		return nil
 	}
 	want := *cpu.RealtimeRuntime
-	file := filepath.Join("/sys/fs/cgroup/cpu", filepath.Dir(l.CgroupsPath), "cpu.rt_runtime_us")
+	file := filepath.Join("/sys/fs/cgroup/cpu", filepath.Dir(cgroupsPath), "cpu.rt_runtime_us")
 	b, err := os.ReadFile(file)
 	have, _ := strconv.ParseInt(strings.TrimSpace(string(b)), 10, 64)
 	if err != nil || have < want {

@@ -55,12 +55,21 @@ func withRlimits(g *generate.Generator, o *Options) error {
 		g.AddProcessRlimits(name, lim.Max, lim.Max)
 	}
 	for _, u := range o.Ulimits {
-		var lim unix.Rlimit
-		if err := unix.Getrlimit(rlimitTypes[u.Type], &lim); err == nil && u.Hard > lim.Max && !canRaiseRlimits() {
-			return fmt.Errorf("ulimit %s=%d exceeds podlite's hard limit %d: %w", u.Type, u.Hard, lim.Max, define.ErrInvalidArg)
+		if err := CheckUlimit(u); err != nil {
+			return err
 		}
 		g.RemoveProcessRlimits(u.Type)
 		g.AddProcessRlimits(u.Type, u.Hard, u.Soft)
+	}
+	return nil
+}
+
+// CheckUlimit refuses a limit above podlite's hard limit when podlite
+// cannot raise it (no CAP_SYS_RESOURCE): the start would fail.
+func CheckUlimit(u specs.POSIXRlimit) error {
+	var lim unix.Rlimit
+	if err := unix.Getrlimit(rlimitTypes[u.Type], &lim); err == nil && u.Hard > lim.Max && !canRaiseRlimits() {
+		return fmt.Errorf("ulimit %s=%d exceeds podlite's hard limit %d: %w", u.Type, u.Hard, lim.Max, define.ErrInvalidArg)
 	}
 	return nil
 }

@@ -96,16 +96,22 @@ func (s *Store) DeleteContainer(storageID string) error {
 // ExportRootfs writes the container's whole rootfs to w as a tar stream.
 func (s *Store) ExportRootfs(storageID string, w io.Writer) error {
 	return s.withMounted(storageID, func(dir string) error {
-		rc, err := archive.Tar(dir, archive.Uncompressed)
-		if err != nil {
-			return fmt.Errorf("exporting rootfs of container %s: %w", storageID, err)
-		}
-		defer rc.Close()
-		if _, err := io.Copy(w, rc); err != nil {
+		if err := TarDir(dir, w); err != nil {
 			return fmt.Errorf("exporting rootfs of container %s: %w", storageID, err)
 		}
 		return nil
 	})
+}
+
+// TarDir writes dir's tree to w as an uncompressed tar stream.
+func TarDir(dir string, w io.Writer) error {
+	rc, err := archive.Tar(dir, archive.Uncompressed)
+	if err != nil {
+		return err
+	}
+	defer rc.Close()
+	_, err = io.Copy(w, rc)
+	return err
 }
 
 // withMounted runs fn on the container's mounted rootfs, unmounted again

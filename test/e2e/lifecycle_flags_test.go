@@ -221,9 +221,9 @@ func lifecycleProcessGone(pid string) bool {
 
 // TestContainerClone: clone recreates a container from its create
 // command line with a new name (NAME-clone by default), the resources
-// given, --run and --destroy; unsupported resource flags and a --destroy
-// of a running original without --force are refused before anything is
-// created.
+// given, --run, --destroy and --pod; bad resource values, an unknown pod
+// and a --destroy of a running original without --force are refused
+// before anything is created.
 func TestContainerClone(t *testing.T) {
 	e := NewEnv(t)
 	img := e.LoadBusybox()
@@ -243,7 +243,8 @@ func TestContainerClone(t *testing.T) {
 		}
 	}
 	for _, bad := range [][]string{
-		{"container", "clone", "--cpu-shares", "5", "web"},
+		{"container", "clone", "--cpu-shares", "lots", "web"},
+		{"container", "clone", "--pod", "nosuchpod", "web"},
 		{"container", "clone", "-f", "web"},
 		{"container", "clone", "--destroy", "--name", "w4", "web"},
 		{"container", "clone", "nosuch"},
@@ -253,6 +254,7 @@ func TestContainerClone(t *testing.T) {
 	if r := e.Podlite("container", "exists", "w4"); r.ExitCode != 1 {
 		t.Errorf("a refused clone --destroy left its clone behind")
 	}
+	checkClonePods(e, img)
 	e.MustPodlite("container", "clone", "--destroy", "-f", "--name", "w4", "web")
 	got := e.MustPodlite("ps", "-a", "--format", "{{.Names}}", "--sort", "names").Stdout
 	if got != "w2\nw3\nw4\nweb-clone\n" {
@@ -284,4 +286,32 @@ func TestContainerCleanup(t *testing.T) {
 		t.Errorf("cleanup --rm kept the container: exit %d", r.ExitCode)
 	}
 	expectOneLineError(t, e.Podlite("container", "cleanup", "--exec", "abc", "up"))
+}
+
+// checkClonePods checks clone's resource flags over the original's, and
+// pods: --pod moves the clone into an existing pod (the original's
+// --network dropped: it takes the pod's hostname), and the clone of a
+// container that made its pod (--pod new:NAME) joins that pod.
+func checkClonePods(e *Env, img string) {
+	t := e.T
+	id := strings.TrimSpace(e.MustPodlite("container", "clone", "--cpu-shares", "512", "--memory-reservation", "16m",
+		"--device-read-bps", rootDevice(t).path+":1mb", "web", "w5").Stdout)
+	format := "{{.HostConfig.Memory}} {{.HostConfig.CpuShares}} {{.HostConfig.MemoryReservation}} {{len .HostConfig.BlkioDeviceReadBps}}"
+	if got := e.MustPodlite("inspect", "--format", format, id).Stdout; got != "33554432 512 16777216 1\n" {
+		t.Errorf("clone with resource flags: %q", got)
+	}
+	e.MustPodlite("rm", "w5")
+	e.MustPodlite("pod", "create", "--network", "none", "--name", "p1")
+	e.MustPodlite("container", "clone", "--pod", "p1", "--run", "web", "inp1")
+	if got := e.MustPodlite("exec", "inp1", "hostname").Stdout; got != "p1\n" {
+		t.Errorf("hostname of a clone moved into pod p1: %q", got)
+	}
+	e.MustPodlite("create", "--pod", "new:p2", "--network", "none", "--name", "made", img, "true")
+	e.MustPodlite("container", "clone", "made", "inp2")
+	for pod, want := range map[string]string{"p1": "inp1\n", "p2": "inp2\nmade\n"} {
+		if got := e.MustPodlite("ps", "-a", "--filter", "pod="+pod, "--sort", "names", "--format", "{{.Names}}").Stdout; !strings.HasSuffix(got, want) {
+			t.Errorf("containers of pod %s: %q, want %q after its infra", pod, got, want)
+		}
+	}
+	e.MustPodlite("pod", "rm", "-f", "p1", "p2")
 }

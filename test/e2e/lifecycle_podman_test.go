@@ -90,3 +90,24 @@ func TestLifecycleMatchesPodman(t *testing.T) {
 		}
 	}
 }
+
+// TestCloneResourcesMatchPodman clones a container with clone's resource
+// flags on podlite and podman 4.3.1 (which agrees with the 5.x docs
+// here): the given values override the original's, the others stay.
+// --memory-swap is left out: 4.3.1's clone drops the original's memory
+// limit and then refuses it.
+func TestCloneResourcesMatchPodman(t *testing.T) {
+	e, pm, img := NewPodlitePodman(t)
+	create := []string{"create", "--network", "none", "--name", "web", "-m", "32m", "--cpu-shares", "256", img, "sleep", "1000"}
+	clone := []string{"container", "clone", "--memory-reservation", "16m", "--cpuset-cpus", "0", "--cpu-period", "50000", "web", "w2"}
+	format := "{{.HostConfig.Memory}} {{.HostConfig.CpuShares}} {{.HostConfig.MemoryReservation}} {{.HostConfig.CpusetCpus}} {{.HostConfig.CpuPeriod}}"
+	e.MustPodlite(create...)
+	pm.MustRun(create...)
+	e.MustPodlite(clone...)
+	pm.MustRun(clone...)
+	ours := e.MustPodlite("inspect", "--format", format, "w2").Stdout
+	theirs := pm.MustRun("inspect", "--format", format, "w2")
+	if ours != theirs || ours != "33554432 256 16777216 0 50000\n" {
+		t.Errorf("the clone's resources: podlite %q, podman %q", ours, theirs)
+	}
+}

@@ -148,8 +148,8 @@ func rankPIDs(out string, pids []string) string {
 // is the host's PID of the container's process, and arguments that are
 // not podman's descriptors go to the host's ps(1), run in the container's
 // PID namespace (its PIDs; ps's own line dropped, as podman drops it, when
-// it holds the arguments), never into a container that may hold
-// CAP_SYS_PTRACE.
+// it holds the arguments); a container that may hold CAP_SYS_PTRACE runs
+// its own ps instead, and without one top fails as podman's does.
 func TestTopHostView(t *testing.T) {
 	e := NewEnv(t)
 	img := e.LoadBusybox()
@@ -169,9 +169,17 @@ func TestTopHostView(t *testing.T) {
 	if r := e.Podlite("top", "box", "--bogus-ps-option"); r.ExitCode != 125 || !strings.Contains(r.Stderr, "ps(1) failed") {
 		t.Errorf("top with a bad ps option: exit %d, stderr %q", r.ExitCode, r.Stderr)
 	}
-	// A container that may trace gets no host ps in its namespace.
+	// A container that may trace gets no host ps in its namespace: its
+	// own ps (busybox's, whose header is left-aligned) runs in it; its own
+	// line stays, as in podman, when it does not hold the arguments.
 	e.MustPodlite("run", "-d", "--network", "none", "--cap-add", "SYS_PTRACE", "--name", "tracer", img, "sleep", "1000")
-	if r := e.Podlite("top", "tracer", "aux"); r.ExitCode != 125 || !strings.Contains(r.Stderr, "CAP_SYS_PTRACE") {
-		t.Errorf("top aux of a container with CAP_SYS_PTRACE: exit %d, stderr %q", r.ExitCode, r.Stderr)
+	own := e.MustPodlite("top", "tracer", "-o", "pid,comm").Stdout
+	if !regexp.MustCompile(`^PID\s+COMMAND\n\s*1\s+sleep\n\s*\d+\s+ps\n$`).MatchString(own) {
+		t.Errorf("top -o pid,comm of a container with CAP_SYS_PTRACE (its own ps):\n%s", own)
+	}
+	e.MustPodlite("exec", "tracer", "rm", "/bin/ps")
+	if r := e.Podlite("top", "tracer", "aux"); r.ExitCode != 125 || !strings.Contains(r.Stderr, "executing ps(1) in container") ||
+		!strings.Contains(r.Stderr, "not found") {
+		t.Errorf("top aux of a container with CAP_SYS_PTRACE and no ps: exit %d, stderr %q", r.ExitCode, r.Stderr)
 	}
 }

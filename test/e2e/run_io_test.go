@@ -322,6 +322,56 @@ func TestRunRootfs(t *testing.T) {
 	if r := e.Podlite("run", "--rm", "--rootfs", "/nonexistent/rootfs", "true"); r.ExitCode != 125 || !strings.Contains(r.Stderr, "stat /nonexistent/rootfs") {
 		t.Errorf("--rootfs of a missing directory: exit %d %q", r.ExitCode, r.Stderr)
 	}
+	checkRootfsViews(e, dir)
+}
+
+// checkRootfsViews checks mount, cp and export of --rootfs containers:
+// "direct" (stopped) is the directory itself; a ":O" one is its overlay
+// while it runs, and once stopped is read from the directory but not
+// written.
+func checkRootfsViews(e *Env, dir string) {
+	t := e.T
+	host := filepath.Join(t.TempDir(), "h")
+	if err := os.WriteFile(host, []byte("h\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	e.MustPodlite("run", "-d", "--name", "ov", "--net", "none", "--rootfs", dir+":O", "sh", "-c", "echo x > /x; exec sleep 300")
+	e.MustPodlite("exec", "ov", "sh", "-c", "until [ -e /x ]; do sleep 0.1; done")
+	e.MustPodlite("cp", host, "direct:/h")
+	e.MustPodlite("cp", host, "ov:/hov")
+	cases := []struct {
+		name, cmd string
+		want      func(string) bool
+	}{
+		{"mount of a directory", "mount direct", func(o string) bool { return o == dir+"\n" }},
+		{"cp from a directory", "cp direct:/d -", func(o string) bool { return strings.Contains(o, "d\n") }},
+		{"export of a directory", "export direct", func(o string) bool {
+			return strings.Contains(o, "\x00") && strings.Contains(o, "d\n") && strings.Contains(o, "h\n")
+		}},
+		{"mount of a running :O", "mount ov", func(o string) bool { return o != dir+"\n" && strings.HasPrefix(o, "/") }},
+		{"cp from a running :O", "cp ov:/x -", func(o string) bool { return strings.Contains(o, "x\n") }},
+		{"export of a running :O", "export ov", func(o string) bool { return strings.Contains(o, "hov") && strings.Contains(o, "x\n") }},
+	}
+	for _, tc := range cases {
+		if out := e.MustPodlite(strings.Fields(tc.cmd)...).Stdout; !tc.want(out) {
+			t.Errorf("%s: %q", tc.name, out)
+		}
+	}
+	if b, err := os.ReadFile(filepath.Join(dir, "h")); err != nil || string(b) != "h\n" {
+		t.Errorf("cp into a --rootfs directory: %q %v", b, err)
+	}
+	if _, err := os.Stat(filepath.Join(dir, "hov")); err == nil {
+		t.Errorf("cp into a running :O container wrote into its directory")
+	}
+	e.MustPodlite("stop", "-t", "0", "ov")
+	if out := e.MustPodlite("cp", "ov:/d", "-").Stdout; !strings.Contains(out, "d\n") {
+		t.Errorf("cp from a stopped :O container (its directory): %q", out)
+	}
+	for _, args := range [][]string{{"cp", host, "ov:/h2"}, {"mount", "ov"}} {
+		if r := e.Podlite(args...); r.ExitCode != 125 || !strings.Contains(r.Stderr, "only while it runs") {
+			t.Errorf("%v of a stopped :O container: exit %d %q", args, r.ExitCode, r.Stderr)
+		}
+	}
 }
 
 // TestRunIOPodmanDifferential runs the same commands on podlite and podman

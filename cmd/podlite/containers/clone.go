@@ -12,17 +12,20 @@ import (
 	"github.com/podlite/podlite/libpod/define"
 )
 
-// cloneRefused are podman-container-clone's resource flags that podlite's
-// create does not take yet: refused when given, never dropped.
-var cloneRefused = []string{
-	"blkio-weight", "blkio-weight-device", "cpu-period", "cpu-quota", "cpu-rt-period", "cpu-rt-runtime",
-	"cpu-shares", "cpuset-cpus", "cpuset-mems", "device-read-bps", "device-write-bps",
-	"memory-reservation", "memory-swap", "memory-swappiness", "pod",
+// cloneResources are podman-container-clone's resource flags beyond
+// --memory and --cpus: given, they are parsed by create's own flags over
+// the original's command line, so they override its values.
+var cloneResources = []string{
+	"blkio-weight", "cpu-period", "cpu-quota", "cpu-rt-period", "cpu-rt-runtime",
+	"cpu-shares", "cpuset-cpus", "cpuset-mems", "memory-reservation", "memory-swap", "memory-swappiness",
 }
+
+// cloneDeviceResources are clone's repeatable per-device resource flags.
+var cloneDeviceResources = []string{"blkio-weight-device", "device-read-bps", "device-write-bps"}
 
 // cloneFlags are clone's own flags.
 type cloneFlags struct {
-	name, memory          string
+	name, memory, pod     string
 	cpus                  float64
 	destroy, force, start bool
 }
@@ -36,11 +39,6 @@ func newCloneCommand(g *common.Globals) *cobra.Command {
 		Example:           "  podlite container clone web\n  podlite container clone --name web2 --memory 64m --run web",
 		ValidArgsFunction: common.Complete(g, common.ContainerNames),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			for _, name := range cloneRefused {
-				if cmd.Flags().Changed(name) {
-					return fmt.Errorf("container clone --%s: podlite's create has no --%s yet: %w", name, name, define.ErrNotSupported)
-				}
-			}
 			if cf.force && !cf.destroy {
 				return fmt.Errorf("--force can only be used with --destroy: %w", define.ErrInvalidArg)
 			}
@@ -54,14 +52,51 @@ func newCloneCommand(g *common.Globals) *cobra.Command {
 	fs.BoolVar(&cf.destroy, "destroy", false, "remove the original container")
 	fs.BoolVarP(&cf.force, "force", "f", false, "with --destroy: remove the original even if it runs")
 	fs.BoolVar(&cf.start, "run", false, "start the clone")
-	for _, name := range cloneRefused {
+	fs.StringVar(&cf.pod, "pod", "", "clone the container into this existing pod (its -p, --network and --hostname are dropped)")
+	for _, name := range cloneResources {
 		short := ""
 		if name == "cpu-shares" {
 			short = "c"
 		}
-		fs.StringP(name, short, "", "refused: podlite's create has no --"+name+" yet")
+		fs.StringP(name, short, "", "the clone's --"+name+" (default: the original's)")
+	}
+	for _, name := range cloneDeviceResources {
+		fs.StringArray(name, nil, "the clone's --"+name+" (over the original's)")
 	}
 	return cmd
+}
+
+// resourceArgs are the resource flags given to clone, as create's
+// arguments.
+func resourceArgs(fl *pflag.FlagSet) []string {
+	var out []string
+	for _, name := range cloneResources {
+		if fl.Changed(name) {
+			out = append(out, "--"+name+"="+fl.Lookup(name).Value.String())
+		}
+	}
+	for _, name := range cloneDeviceResources {
+		values, _ := fl.GetStringArray(name)
+		for _, v := range values {
+			out = append(out, "--"+name+"="+v)
+		}
+	}
+	return out
+}
+
+// clonePod puts the clone into --pod's pod, or the original's: a pod the
+// original made (new:NAME) exists now and is joined. A pod member takes
+// its network, ports and hostname from the pod, so the original's go.
+func clonePod(f *createFlags, fl *pflag.FlagSet, pod string) {
+	if fl.Changed("pod") {
+		f.io.pod, f.io.podIDFile = pod, ""
+	}
+	if name, ok := strings.CutPrefix(f.io.pod, "new:"); ok {
+		f.io.pod = name
+	}
+	if f.io.pod != "" || f.io.podIDFile != "" {
+		f.publish, f.publishAll, f.expose, f.network, f.hostname, f.ip, f.mac = nil, false, nil, "", "", "", ""
+	}
 }
 
 // cloneContainer creates the clone by replaying the original's create or
@@ -90,6 +125,10 @@ func cloneContainer(cmd *cobra.Command, g *common.Globals, cf cloneFlags, args [
 		return fmt.Errorf("cloning container %s: its create command %q does not parse: %v: %w", src.Name(), src.Config().CreateCommand, err, define.ErrNotSupported)
 	}
 	positional := parse.Flags().Args()
+	if err := parse.Flags().Parse(resourceArgs(cmd.Flags())); err != nil {
+		return fmt.Errorf("container clone: %v: %w", err, define.ErrInvalidArg)
+	}
+	clonePod(f, cmd.Flags(), cf.pod)
 	f.name, f.cidfile, f.replace, f.quiet, f.pull = src.Name()+"-clone", "", false, true, "never"
 	if cf.name != "" {
 		f.name = cf.name

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"os"
+	"strings"
 
 	units "github.com/docker/go-units"
 	"github.com/spf13/cobra"
@@ -12,37 +13,8 @@ import (
 	"github.com/podlite/podlite/cmd/podlite/common"
 	"github.com/podlite/podlite/libpod"
 	"github.com/podlite/podlite/libpod/define"
+	"github.com/podlite/podlite/libpod/spec"
 )
-
-// updateRefused are podman's update flags that podlite cannot apply, with
-// the reason each gives.
-var updateRefused = map[string]string{
-	"blkio-weight-device":     "podlite sets no per-device block I/O weights",
-	"device-read-bps":         "podlite sets no per-device block I/O limits",
-	"device-read-iops":        "podlite sets no per-device block I/O limits",
-	"device-write-bps":        "podlite sets no per-device block I/O limits",
-	"device-write-iops":       "podlite sets no per-device block I/O limits",
-	"cpu-rt-period":           "podlite sets no real-time CPU limits",
-	"cpu-rt-runtime":          "podlite sets no real-time CPU limits",
-	"env":                     "a container's environment is fixed when it is created",
-	"unsetenv":                "a container's environment is fixed when it is created",
-	"ulimit":                  "a container's rlimits are fixed when it is created",
-	"health-cmd":              "changing a container's health check is not supported yet (set it at create)",
-	"health-interval":         "changing a container's health check is not supported yet (set it at create)",
-	"health-log-destination":  "changing a container's health check is not supported yet (set it at create)",
-	"health-max-log-count":    "changing a container's health check is not supported yet (set it at create)",
-	"health-max-log-size":     "changing a container's health check is not supported yet (set it at create)",
-	"health-on-failure":       "changing a container's health check is not supported yet (set it at create)",
-	"health-retries":          "changing a container's health check is not supported yet (set it at create)",
-	"health-start-period":     "changing a container's health check is not supported yet (set it at create)",
-	"health-startup-cmd":      "changing a container's health check is not supported yet (set it at create)",
-	"health-startup-interval": "changing a container's health check is not supported yet (set it at create)",
-	"health-startup-retries":  "changing a container's health check is not supported yet (set it at create)",
-	"health-startup-success":  "changing a container's health check is not supported yet (set it at create)",
-	"health-startup-timeout":  "changing a container's health check is not supported yet (set it at create)",
-	"health-timeout":          "changing a container's health check is not supported yet (set it at create)",
-	"no-healthcheck":          "changing a container's health check is not supported yet (set it at create)",
-}
 
 type updateFlags struct {
 	memory, memoryReservation, memorySwap string
@@ -52,6 +24,11 @@ type updateFlags struct {
 	cpus                                  float64
 	cpusetCPUs, cpusetMems, restart       string
 	blkioWeight                           uint16
+	cpuRtPeriod                           uint64
+	cpuRtRuntime                          int64
+	blockIO                               spec.ResourceFlags
+	env, unsetenv, ulimits                []string
+	health                                healthFlags
 	latest                                bool
 }
 
@@ -64,9 +41,6 @@ func newUpdateCommand(g *common.Globals) *cobra.Command {
 		Example:           "  podlite update --cpus 0.5 web\n  podlite update -m 256m --pids-limit 100 web\n  podlite update --latest --restart always",
 		ValidArgsFunction: common.Complete(g, common.ContainerNames),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			if err := refuseUpdateFlags(cmd.Flags()); err != nil {
-				return err
-			}
 			o, err := f.options(cmd.Flags())
 			if err != nil {
 				return err
@@ -101,27 +75,20 @@ func newUpdateCommand(g *common.Globals) *cobra.Command {
 	fl.StringVar(&f.cpusetMems, "cpuset-mems", "", "memory nodes (MEMs) in which to allow execution (0-3, 0,1)")
 	fl.Int64Var(&f.pidsLimit, "pids-limit", 0, "tune container pids limit (-1 for unlimited)")
 	fl.Uint16Var(&f.blkioWeight, "blkio-weight", 0, "block IO weight (relative weight) accepts a weight value between 10 and 1000")
+	fl.Uint64Var(&f.cpuRtPeriod, "cpu-rt-period", 0, "limit the CPU real-time period in microseconds")
+	fl.Int64Var(&f.cpuRtRuntime, "cpu-rt-runtime", 0, "limit the CPU real-time runtime in microseconds")
+	fl.StringArrayVar(&f.blockIO.BlkioWeightDevice, "blkio-weight-device", nil, "block IO weight of a device (DEVICE_NAME:WEIGHT)")
+	fl.StringArrayVar(&f.blockIO.DeviceReadBps, "device-read-bps", nil, "limit read rate (bytes per second) from a device (e.g. --device-read-bps=/dev/sda:1mb)")
+	fl.StringArrayVar(&f.blockIO.DeviceReadIOPS, "device-read-iops", nil, "limit read rate (IO per second) from a device (e.g. --device-read-iops=/dev/sda:1000)")
+	fl.StringArrayVar(&f.blockIO.DeviceWriteBps, "device-write-bps", nil, "limit write rate (bytes per second) to a device (e.g. --device-write-bps=/dev/sda:1mb)")
+	fl.StringArrayVar(&f.blockIO.DeviceWriteIOPS, "device-write-iops", nil, "limit write rate (IO per second) to a device (e.g. --device-write-iops=/dev/sda:1000)")
+	fl.StringArrayVarP(&f.env, "env", "e", nil, "set environment variables for the next start (and exec)")
+	fl.StringArrayVar(&f.unsetenv, "unsetenv", nil, "unset environment variables for the next start (and exec)")
+	fl.StringArrayVar(&f.ulimits, "ulimit", nil, "set a resource limit (NAME=SOFT[:HARD]) for the next start (and exec)")
 	fl.StringVar(&f.restart, "restart", "", "restart policy: no, on-failure[:max_retries], always, unless-stopped")
 	fl.BoolVarP(&f.latest, "latest", "l", false, "act on the latest container")
-	for name, reason := range updateRefused {
-		short := ""
-		if name == "env" {
-			short = "e"
-		}
-		fl.StringArrayP(name, short, nil, "refused: "+reason)
-	}
+	f.health.register(fl)
 	return cmd
-}
-
-// refuseUpdateFlags fails on the first flag podlite cannot apply.
-func refuseUpdateFlags(fl *pflag.FlagSet) error {
-	var err error
-	fl.Visit(func(flag *pflag.Flag) {
-		if reason, ok := updateRefused[flag.Name]; ok && err == nil {
-			err = fmt.Errorf("--%s is not supported: %s: %w", flag.Name, reason, define.ErrNotSupported)
-		}
-	})
-	return err
 }
 
 // options copies the flags given into libpod's options.
@@ -170,6 +137,18 @@ func (f *updateFlags) options(fl *pflag.FlagSet) (libpod.UpdateOptions, error) {
 	o.CPUsetMems = pointerIf(changed("cpuset-mems"), f.cpusetMems)
 	o.PidsLimit = pointerIf(changed("pids-limit"), f.pidsLimit)
 	o.BlkioWeight = pointerIf(changed("blkio-weight"), f.blkioWeight)
+	o.CPURtPeriod = pointerIf(changed("cpu-rt-period"), f.cpuRtPeriod)
+	o.CPURtRuntime = pointerIf(changed("cpu-rt-runtime"), f.cpuRtRuntime)
+	o.BlockIODevices = f.blockIO
+	o.Env, o.Unsetenv, o.Ulimits = f.env, f.unsetenv, f.ulimits
+	healthGiven := false
+	fl.Visit(func(flag *pflag.Flag) {
+		healthGiven = healthGiven || strings.HasPrefix(flag.Name, "health-") || flag.Name == "no-healthcheck"
+	})
+	if healthGiven {
+		h := f.health.options(fl)
+		o.Health = &h
+	}
 	o.Restart = pointerIf(changed("restart"), f.restart)
 	return o, nil
 }
