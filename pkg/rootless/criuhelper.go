@@ -128,8 +128,13 @@ func fileCaps(path string) (uint64, error) {
 	if err != nil {
 		return 0, err
 	}
-	if n < 20 {
-		return 0, fmt.Errorf("file capabilities of %d bytes: not revision 2 or 3", n)
+	return parseFileCaps(buf[:n])
+}
+
+// parseFileCaps is fileCaps's decoding of struct vfs_cap_data.
+func parseFileCaps(buf []byte) (uint64, error) {
+	if len(buf) < 20 {
+		return 0, fmt.Errorf("file capabilities of %d bytes: not revision 2 or 3", len(buf))
 	}
 	magic := binary.LittleEndian.Uint32(buf[0:4])
 	if rev := magic &^ 0x1; rev != 0x02000000 && rev != 0x03000000 {
