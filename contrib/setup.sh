@@ -6,7 +6,10 @@
 #
 # Idempotent: a second run only checks that the packages are there and that
 # the installed criu is new enough and passes `criu check`, which takes a
-# second or two. Usage: contrib/setup.sh (from anywhere).
+# second or two. Usage: contrib/setup.sh [--rootless-criu] (from anywhere).
+# --rootless-criu also installs the opt-in rootless checkpoint/restore helper
+# (contrib/setup-rootless-criu.sh; read docs/rootless.md first: its group is
+# root-equivalent).
 set -euo pipefail
 
 export DEBIAN_FRONTEND=noninteractive
@@ -21,6 +24,14 @@ criu_dest=/usr/local/sbin/criu
 
 log() { printf '==> setup: %s\n' "$*" >&2; }
 die() { printf '==> setup: FAILED: %s\n' "$*" >&2; exit 1; }
+
+rootless_criu=false
+for arg in "$@"; do
+	case $arg in
+	--rootless-criu) rootless_criu=true ;;
+	*) die "unknown argument $arg (usage: contrib/setup.sh [--rootless-criu])" ;;
+	esac
+done
 
 [ "$(id -u)" -eq 0 ] || die "must run as root (apt-get, /usr/local/sbin)"
 
@@ -41,6 +52,8 @@ packages=(
 	# /etc/subuid ranges), the user-mode network tools, and fuse-overlayfs
 	# where the kernel's overlay cannot mount in a user namespace.
 	uidmap slirp4netns passt fuse-overlayfs
+	# setcap for the opt-in rootless checkpoint/restore helper.
+	libcap2-bin
 	# CRIU's build dependencies. Never Debian's criu package itself.
 	libprotobuf-dev libprotobuf-c-dev protobuf-c-compiler protobuf-compiler
 	python3-protobuf libnl-3-dev libcap-dev libnet1-dev libbsd-dev
@@ -162,4 +175,7 @@ if ! criu_ok; then
 fi
 # Show what the kernel offers; "Looks good." is what checkpoint needs.
 criu check
+if $rootless_criu; then
+	"$repo/contrib/setup-rootless-criu.sh"
+fi
 log "done"

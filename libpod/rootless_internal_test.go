@@ -12,7 +12,7 @@ import (
 // and what needs a cgroup refuses on cgroup v1.
 func TestRootlessRefusals(t *testing.T) {
 	r := newTestRuntime(t)
-	if err := r.needRoot("checkpointing a container"); !errors.Is(err, define.ErrNotSupported) {
+	if err := r.needRoot("checkpointing a container", false); !errors.Is(err, define.ErrNotSupported) {
 		t.Errorf("needRoot as a user = %v, want ErrNotSupported", err)
 	}
 	err := r.needCgroups("pausing container x")
@@ -20,7 +20,7 @@ func TestRootlessRefusals(t *testing.T) {
 		t.Errorf("needCgroups on cgroup %s = %v", sysinfo.CgroupsVersion(), err)
 	}
 	r.cfg.Rootless = false
-	if r.needRoot("x") != nil || r.needCgroups("x") != nil {
+	if r.needRoot("x", true) != nil || r.needCgroups("x") != nil {
 		t.Error("root is refused")
 	}
 	if (UpdateOptions{Restart: new(string)}).changesResources() {

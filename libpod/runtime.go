@@ -16,6 +16,7 @@ import (
 	"github.com/podlite/podlite/libpod/state"
 	"github.com/podlite/podlite/libpod/storage"
 	"github.com/podlite/podlite/libpod/sysinfo"
+	"github.com/podlite/podlite/pkg/rootless"
 )
 
 // Runtime is podlite's engine for one root/runroot pair. It is created per
@@ -76,13 +77,20 @@ func (r *Runtime) needCgroups(what string) error {
 	return fmt.Errorf("%s: an ordinary user's containers have no cgroup on cgroup v1: %w", what, define.ErrNotSupported)
 }
 
-// needRoot refuses what podlite does not do rootless yet, in podman's
-// words ("checkpointing a container requires root").
-func (r *Runtime) needRoot(what string) error {
+// needRoot refuses checkpoint and restore as a user, in podman's words
+// ("checkpointing a container requires root"), naming in one line the piece
+// of the rootless C/R helper this host or user lacks (rootless.CheckCRIUHelper);
+// where nothing is missing, that podlite does not drive the helper yet.
+func (r *Runtime) needRoot(what string, restore bool) error {
 	if !r.cfg.Rootless {
 		return nil
 	}
-	return fmt.Errorf("%s requires root (rootless checkpoint and restore are not implemented yet): %w", what, define.ErrNotSupported)
+	p := rootless.CheckCRIUHelper(rootless.CRIUHelper, rootless.UID())
+	if !p.Dump || (restore && !p.Restore) {
+		return fmt.Errorf("%s requires root here: %s: %w", what, p.Missing, define.ErrNotSupported)
+	}
+	return fmt.Errorf("%s as a user is not implemented yet: criu must run outside podlite's user namespace to use %s's capabilities: %w",
+		what, rootless.CRIUHelper, define.ErrNotSupported)
 }
 
 // Config returns the runtime's configuration.

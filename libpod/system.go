@@ -102,6 +102,7 @@ func (r *Runtime) hostInfo() sysinfo.HostInfo {
 		h.RootlessNetworkCmd = define.NetworkPasta
 		h.Pasta.Executable, _ = exec.LookPath(pasta.Binary)
 		h.Slirp4NetNS.Executable, _ = exec.LookPath(slirp.Binary)
+		h.RootlessCheckpoint = rootless.CheckCRIUHelper(rootless.CRIUHelper, rootless.UID()).String()
 	}
 	if h.CPUUtilization, err = sysinfo.CPUUtilization(); err != nil {
 		slog.Warn("reading the host's CPU use", "err", err)

@@ -41,15 +41,19 @@ type HostInfo struct {
 	OCIRuntime         OCIRuntimeInfo   `json:"ociRuntime"`
 	OS                 string           `json:"os"`
 	RootlessNetworkCmd string           `json:"rootlessNetworkCmd"`
-	ServiceIsRemote    bool             `json:"serviceIsRemote"`
-	Security           SecurityInfo     `json:"security"`
-	Slirp4NetNS        ToolInfo         `json:"slirp4netns"`
-	Pasta              ToolInfo         `json:"pasta"`
-	SwapFree           int64            `json:"swapFree"`
-	SwapTotal          int64            `json:"swapTotal"`
-	Uptime             string           `json:"uptime"`
-	Variant            string           `json:"variant"`
-	Linkmode           string           `json:"linkmode"`
+	// RootlessCheckpoint is podlite's own: which rootless C/R paths the
+	// host allows a user ("dump,restore", "dump (restore: ...)", or
+	// "none: " and the missing piece); empty as root.
+	RootlessCheckpoint string       `json:"rootlessCheckpoint,omitempty"`
+	ServiceIsRemote    bool         `json:"serviceIsRemote"`
+	Security           SecurityInfo `json:"security"`
+	Slirp4NetNS        ToolInfo     `json:"slirp4netns"`
+	Pasta              ToolInfo     `json:"pasta"`
+	SwapFree           int64        `json:"swapFree"`
+	SwapTotal          int64        `json:"swapTotal"`
+	Uptime             string       `json:"uptime"`
+	Variant            string       `json:"variant"`
+	Linkmode           string       `json:"linkmode"`
 	// CRIU is podlite's own: what checkpoint/restore can use here, and
 	// CRIUError why not when CRIU is missing or too old.
 	CRIU      criu.Info `json:"criu"`
