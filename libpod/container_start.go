@@ -495,6 +495,11 @@ func runStartCommand(ociRoot, id, dir string) *supervisor.Report {
 		}
 		return startReport(dir, p, fail)
 	}
+	// The run directory holds config.json: as runc's, it is the bundle
+	// libcontainer reports to OCI hooks (the working directory's).
+	if err := os.Chdir(dir); err != nil {
+		return fail(err)
+	}
 	b, err := os.ReadFile(filepath.Join(dir, "config.json"))
 	if err != nil {
 		return fail(err)

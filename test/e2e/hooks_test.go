@@ -53,6 +53,10 @@ func TestHooksDir(t *testing.T) {
 			t.Errorf("%s hook saw %v, want id %s status %s", stage, st, id, status)
 		}
 	}
+	// The bundle, as runc's, holds the container's config.json.
+	if st := hookState(t, mark("prestart")); !fileExists(filepath.Join(st["bundle"].(string), "config.json")) {
+		t.Errorf("bundle %v holds no config.json", st["bundle"])
+	}
 	e.MustPodlite("--hooks-dir", dir, "stop", "-t", "0", id)
 	if st := hookState(t, mark("poststop")); st["id"] != id || st["status"] != "stopped" {
 		t.Errorf("poststop hook saw %v, want id %s stopped", st, id)
@@ -87,4 +91,9 @@ func TestHooksDir(t *testing.T) {
 	bad := t.TempDir()
 	writeFile(t, filepath.Join(bad, "bad.json"), `{"version":"2.0.0"}`)
 	expectOneLineError(t, e.Podlite("--hooks-dir", bad, "run", "--rm", img, "true"))
+}
+
+func fileExists(path string) bool {
+	_, err := os.Stat(path)
+	return err == nil
 }
