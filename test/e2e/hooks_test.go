@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"os"
 	"path/filepath"
+	"reflect"
 	"strings"
 	"testing"
 )
@@ -96,4 +97,36 @@ func TestHooksDir(t *testing.T) {
 func fileExists(path string) bool {
 	_, err := os.Stat(path)
 	return err == nil
+}
+
+// TestHooksDirPodman: the same hook files run at the same stages, for the
+// same containers, with the same states on podman 4.3.1 (runc) as on
+// podlite.
+func TestHooksDirPodman(t *testing.T) {
+	e, pm, img := NewPodlitePodman(t)
+	seen := func(run func(args ...string) *Result) map[string]string {
+		dir, out := t.TempDir(), t.TempDir()
+		hookFile(t, dir, "10-pre.json", filepath.Join(out, "prestart"), `{"always":true}`, "prestart")
+		hookFile(t, dir, "20-stop.json", filepath.Join(out, "poststop"), `{"always":true}`, "poststop")
+		hookFile(t, dir, "30-annotation.json", filepath.Join(out, "annotation"), `{"annotations":{"^io\\.podlite\\.hook$":"^yes$"}}`, "createRuntime")
+		hookFile(t, dir, "40-command.json", filepath.Join(out, "command"), `{"commands":["^nomatch$"]}`, "poststart")
+		if r := run("--hooks-dir", dir, "run", "--rm", "--annotation", "io.podlite.hook=yes", img, "true"); r.ExitCode != 0 {
+			t.Fatalf("run: exit %d: %s", r.ExitCode, r.Stderr)
+		}
+		got := map[string]string{"poststop": hookState(t, filepath.Join(out, "poststop"))["status"].(string)}
+		entries, err := os.ReadDir(out)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, en := range entries {
+			got[en.Name()] = hookState(t, filepath.Join(out, en.Name()))["status"].(string)
+		}
+		return got
+	}
+	podlite := seen(func(args ...string) *Result { return e.Podlite(args...) })
+	podman := seen(pm.Result)
+	t.Logf("hooks run and their states: %v", podlite)
+	if !reflect.DeepEqual(podlite, podman) {
+		t.Errorf("hooks run and states: podlite %v, podman %v", podlite, podman)
+	}
 }
