@@ -16,6 +16,7 @@ import (
 
 	"github.com/podlite/podlite/libpod/define"
 	"github.com/podlite/podlite/libpod/events"
+	"github.com/podlite/podlite/libpod/hooks"
 	"github.com/podlite/podlite/libpod/oci"
 	"github.com/podlite/podlite/libpod/spec"
 	"github.com/podlite/podlite/libpod/supervisor"
@@ -205,6 +206,11 @@ func (c *Container) prepareLocked(restore *network.Status) (_ *specs.Spec, retEr
 	}
 	if err == nil {
 		err = c.setupNetworkLocked(context.Background(), s, restore)
+	}
+	if err == nil {
+		// Hooks are chosen at each start, as podman's are, from the
+		// directories this podlite is configured with.
+		err = hooks.Apply(c.rt.cfg.HooksDirs, s)
 	}
 	if err == nil {
 		err = c.writeSpec(s)
@@ -430,6 +436,13 @@ func (r *Runtime) selfCommand(verb ...string) []string {
 	for _, o := range r.cfg.StorageOptions {
 		args = append(args, "--storage-opt", o)
 	}
+	// Restarts under the supervisor choose hooks from the same directories.
+	if len(r.cfg.HooksDirs) == 0 {
+		args = append(args, "--hooks-dir", "")
+	}
+	for _, d := range r.cfg.HooksDirs {
+		args = append(args, "--hooks-dir", d)
+	}
 	args = append(args, "--events-backend", r.cfg.EventsLogger)
 	return append(args, verb...)
 }
@@ -481,6 +494,11 @@ func runStartCommand(ociRoot, id, dir string) *supervisor.Report {
 			return fail(err)
 		}
 		return startReport(dir, p, fail)
+	}
+	// The run directory holds config.json: as runc's, it is the bundle
+	// libcontainer reports to OCI hooks (the working directory's).
+	if err := os.Chdir(dir); err != nil {
+		return fail(err)
 	}
 	b, err := os.ReadFile(filepath.Join(dir, "config.json"))
 	if err != nil {

@@ -38,6 +38,10 @@ type Config struct {
 	DefaultSubnet           string `toml:"default_subnet"`
 	// CNIPluginDirs are searched for CNI plugin binaries.
 	CNIPluginDirs []string `toml:"cni_plugin_dirs"`
+	// HooksDirs are the directories of OCI hook files (oci-hooks(5)),
+	// podman's hooks_dir; later directories' files replace earlier ones'
+	// of the same name.
+	HooksDirs []string `toml:"hooks_dir"`
 	// InitPath is the static init binary --init mounts into the container.
 	InitPath string `toml:"init_path"`
 	// Runtime is the OCI runtime: podlite has one, runc's libcontainer
@@ -80,6 +84,7 @@ func Default() *Config {
 		DefaultNetworkInterface: "podlite0",
 		DefaultSubnet:           "10.90.0.0/16",
 		CNIPluginDirs:           []string{"/usr/local/libexec/cni", "/usr/libexec/cni", "/usr/lib/cni", "/opt/cni/bin"},
+		HooksDirs:               []string{"/usr/share/podlite/oci/hooks.d", "/etc/podlite/oci/hooks.d"},
 		InitPath:                "/usr/bin/tini-static",
 		Runtime:                 RuntimeName,
 		CgroupManager:           CgroupManagerCgroupfs,

@@ -154,6 +154,10 @@ func (r *Runtime) Exec(id string, ps *specs.Process, stdio Stdio) (*Process, err
 // text is all there is to classify.
 func startError(err error) error {
 	msg := err.Error()
+	if strings.Contains(msg, " hook #") {
+		// An OCI hook's output ends in newlines: the error stays one line.
+		return errors.New(strings.Join(strings.Fields(msg), " "))
+	}
 	if !strings.Contains(msg, "exec:") {
 		return err
 	}

@@ -89,7 +89,8 @@ func (e *Env) sharesDomain() bool { return e.domain != nil && e.domain.members.L
 func (e *Env) WriteConfig() {
 	e.T.Helper()
 	// retry = 0: a missing image's pull fails at once (keepPullsLocal), not after retries.
-	conf := fmt.Sprintf("network_config_dir = %q\nnetwork_state_dir = %q\ndefault_network_interface = %q\ndefault_subnet = %q\nretry = 0\n",
+	// hooks_dir = []: the host's hook directories are no test's business.
+	conf := fmt.Sprintf("network_config_dir = %q\nnetwork_state_dir = %q\ndefault_network_interface = %q\ndefault_subnet = %q\nretry = 0\nhooks_dir = []\n",
 		e.NetConfigDir, e.NetStateDir, e.DefaultBridge, e.DefaultSubnet)
 	if len(e.CNIPluginDirs) > 0 {
 		quoted := make([]string, len(e.CNIPluginDirs))

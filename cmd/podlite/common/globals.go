@@ -67,7 +67,7 @@ func (g *Globals) AddFlags(cmd *cobra.Command) {
 	f.StringArrayVar(&g.RuntimeFlags, "runtime-flag", nil, "refused: the embedded runtime takes no flags")
 	f.StringVar(&g.CgroupManager, "cgroup-manager", "", "cgroup manager: cgroupfs")
 	f.StringVar(&g.EventsBackend, "events-backend", "", "events backend: file or none")
-	f.StringArrayVar(&g.HooksDirs, "hooks-dir", nil, "refused: podlite runs no OCI hooks")
+	f.StringArrayVar(&g.HooksDirs, "hooks-dir", nil, "directory of OCI hook files, replacing the configured ones (may be set multiple times)")
 	f.StringVar(&g.TmpDir, "tmpdir", "", "refused: podlite keeps its volatile state under --runroot")
 	f.StringVar(&g.NetworkConfigDir, "network-config-dir", "", "directory of the network configuration files")
 	f.StringVar(&g.VolumePath, "volumepath", "", "directory of named volumes")
@@ -151,8 +151,6 @@ func (g *Globals) refuse() error {
 		return fmt.Errorf("--transient-store: podlite keeps every container record in its persistent state database, which a reboot refresh reconciles: %w", define.ErrNotSupported)
 	case len(g.RuntimeFlags) > 0:
 		return fmt.Errorf("--runtime-flag %q: podlite runs containers with its embedded runtime, which takes no flags: %w", g.RuntimeFlags[0], define.ErrNotSupported)
-	case len(g.HooksDirs) > 0:
-		return fmt.Errorf("--hooks-dir %q: podlite does not run OCI hooks: %w", g.HooksDirs[0], define.ErrNotSupported)
 	case g.TmpDir != "":
 		return fmt.Errorf("--tmpdir %q: podlite keeps its volatile state under --runroot, use that instead: %w", g.TmpDir, define.ErrNotSupported)
 	case g.DBBackend != "" && g.DBBackend != "boltdb":
@@ -215,6 +213,9 @@ func (g *Globals) Config() (*config.Config, error) {
 		// its own, whose leases never mix with the configured domain's.
 		cfg.NetworkConfigDir = g.NetworkConfigDir
 		cfg.NetworkStateDir = filepath.Join(g.NetworkConfigDir, "state")
+	}
+	if g.flagSet("hooks-dir") {
+		cfg.HooksDirs = nonEmpty(g.HooksDirs)
 	}
 	if g.flagSet("storage-opt") {
 		cfg.StorageOptions = nonEmpty(g.StorageOpts)
