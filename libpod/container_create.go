@@ -497,17 +497,8 @@ func specOptions(opts *CreateOptions, id, netNS string) (*spec.Options, error) {
 	if so.Annotations, err = annotations(opts.Annotations); err != nil {
 		return nil, err
 	}
-	for _, o := range opts.SecurityOpt {
-		switch {
-		case o == "no-new-privileges" || o == "no-new-privileges=true" || o == "no-new-privileges:true":
-			so.NoNewPrivileges = true
-		case o == "seccomp=unconfined" || o == "seccomp:unconfined":
-			so.Seccomp = "unconfined"
-		case strings.HasPrefix(o, "label="), strings.HasPrefix(o, "label:"):
-			so.SELinuxOpts = append(so.SELinuxOpts, o[len("label="):])
-		default:
-			return nil, fmt.Errorf("unsupported --security-opt %q: %w", o, define.ErrInvalidArg)
-		}
+	if err := so.ParseSecurityOpts(opts.SecurityOpt); err != nil {
+		return nil, err
 	}
 	return so, nil
 }
