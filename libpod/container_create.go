@@ -176,6 +176,9 @@ func (r *Runtime) CreateContainer(ctx context.Context, opts *CreateOptions) (_ *
 	defer func() { unlock(retErr != nil) }()
 	applyImageConfig(cfg, specOpts, opts, img.Config.Env, img.Config.Entrypoint, img.Config.Cmd, img.Config.WorkingDir, img.Config.User, img.Config.StopSignal)
 	applyShapeImage(cfg, specOpts, opts, img.Config.StopSignal)
+	if err := specOpts.UseImageSeccomp(opts.Shape.SeccompPolicy, img.Config.Labels); err != nil {
+		return nil, err
+	}
 	cfg.ImageName, cfg.ImageID = opts.Image, img.ID
 	if len(cfg.Command) == 0 {
 		return nil, fmt.Errorf("no command or entrypoint specified for image %s: %w", opts.Image, define.ErrInvalidArg)

@@ -112,11 +112,30 @@ func (o *Options) parseSeccomp(val string) error {
 	return nil
 }
 
-// seccompFor is the container's filter: none, the profile file's or the
-// default one.
+// imageSeccompLabel is the image label holding a seccomp profile that
+// --seccomp-policy=image applies.
+const imageSeccompLabel = "io.containers.seccomp.profile"
+
+// UseImageSeccomp applies --seccomp-policy: with "image", the image's
+// profile label, when it has one, wins over --security-opt seccomp= as
+// with podman.
+func (o *Options) UseImageSeccomp(policy string, labels map[string]string) error {
+	p := labels[imageSeccompLabel]
+	if policy != "image" || p == "" {
+		return nil
+	}
+	if err := ValidateSeccompProfile([]byte(p)); err != nil {
+		return fmt.Errorf("the image's %s label: %w", imageSeccompLabel, err)
+	}
+	o.SeccompProfile = []byte(p)
+	return nil
+}
+
+// seccompFor is the container's filter: none, the profile (a file's or the
+// image's) or the default one.
 func seccompFor(s *specs.Spec, o *Options) (*specs.LinuxSeccomp, error) {
 	switch {
-	case o.Privileged || o.Seccomp == "unconfined":
+	case o.Privileged:
 		return nil, nil
 	case o.SeccompProfile != nil:
 		var caps []string
@@ -124,6 +143,8 @@ func seccompFor(s *specs.Spec, o *Options) (*specs.LinuxSeccomp, error) {
 			caps = s.Process.Capabilities.Bounding
 		}
 		return seccompFromProfile(o.SeccompProfile, caps)
+	case o.Seccomp == "unconfined":
+		return nil, nil
 	}
 	return defaultSeccomp(s), nil
 }

@@ -26,7 +26,7 @@ grep ' /proc proc ' /proc/mounts | grep -o 'hidepid=[a-z0-9]*'; grep NoNewPrivs 
 
 // TestSecurityOpt checks --security-opt's seccomp profile file, mask,
 // unmask, systempaths, proc-opts, no-new-privileges=BOOL and apparmor,
-// and inspect's HostConfig.SecurityOpt.
+// --seccomp-policy=image and inspect's HostConfig.SecurityOpt.
 func TestSecurityOpt(t *testing.T) {
 	e := NewEnv(t)
 	img := e.LoadBusybox()
@@ -50,6 +50,16 @@ func TestSecurityOpt(t *testing.T) {
 	if want := "[no-new-privileges seccomp=" + prof + "]\n"; got != want {
 		t.Errorf("inspect SecurityOpt: %q, want %q", got, want)
 	}
+	// --seccomp-policy=image: the image's label wins over seccomp=unconfined;
+	// the default policy ignores it.
+	label := "LABEL io.containers.seccomp.profile='" + strings.Join(strings.Fields(denyMkdirProfile), "") + "'"
+	e.MustPodlite("commit", "-q", "-c", label, "sec", "seclabeled")
+	r := e.Podlite("run", "--rm", "--network", "none", "--seccomp-policy", "image", "--security-opt", "seccomp=unconfined",
+		"seclabeled", "mkdir", "/tmp/d")
+	if r.ExitCode != 1 || !strings.Contains(r.Stderr, "Operation not permitted") {
+		t.Errorf("--seccomp-policy=image: mkdir exit %d, stderr %q", r.ExitCode, r.Stderr)
+	}
+	e.MustPodlite("run", "--rm", "--network", "none", "seclabeled", "mkdir", "/tmp/d")
 	for _, opt := range []string{"unmask=ALL", "systempaths=unconfined"} {
 		out := e.MustPodlite("run", "--rm", "--network", "none", "--security-opt", opt,
 			"--security-opt", "no-new-privileges=false", "--security-opt", "apparmor=unconfined", img, "sh", "-c", sysMountsScript).Stdout
