@@ -5,6 +5,7 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"strconv"
 	"strings"
 
 	specs "github.com/opencontainers/runtime-spec/specs-go"
@@ -62,12 +63,11 @@ func (o *Options) ParseSecurityOpts(opts []string) error {
 func (o *Options) parseSecurityOpt(key, val string) error {
 	switch key {
 	case "no-new-privileges":
-		switch val {
-		case "true", "false":
-			o.NoNewPrivileges = val == "true"
-		default:
-			return fmt.Errorf("invalid --security-opt no-new-privileges value %q: use true or false: %w", val, define.ErrInvalidArg)
+		b, err := strconv.ParseBool(val)
+		if err != nil {
+			return fmt.Errorf("invalid --security-opt 2: %q: %w", key+"="+val, define.ErrInvalidArg)
 		}
+		o.NoNewPrivileges = b
 	case "label":
 		o.SELinuxOpts = append(o.SELinuxOpts, val)
 	case "seccomp":
@@ -87,7 +87,7 @@ func (o *Options) parseSecurityOpt(key, val string) error {
 		}
 		o.SystemPathsUnconfined = true
 	case "proc-opts":
-		o.ProcOpts = append(o.ProcOpts, strings.Split(val, ",")...)
+		o.ProcOpts = strings.Split(val, ",") // the last one wins, as with podman
 	default:
 		return fmt.Errorf("invalid --security-opt 2: %q: %w", key+"="+val, define.ErrInvalidArg)
 	}

@@ -74,7 +74,7 @@ func TestSecurityOpt(t *testing.T) {
 		{"seccomp=" + bad, "decoding seccomp profile"},
 		{"seccomp=/nonexistent.json", "opening seccomp profile failed"},
 		{"systempaths=confined", "only `unconfined` is supported"},
-		{"no-new-privileges=maybe", "use true or false"},
+		{"no-new-privileges=maybe", `invalid --security-opt 2: "no-new-privileges=maybe"`},
 		{"bogus=1", "invalid --security-opt"},
 	} {
 		r := e.Podlite("create", "--security-opt", tc.opt, img, "true")
