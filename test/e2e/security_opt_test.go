@@ -85,8 +85,8 @@ func TestSecurityOpt(t *testing.T) {
 }
 
 // TestSecurityOptMatchesPodman runs the same containers on podlite and
-// podman 4.3.1 and compares the masked and read-only paths they see and
-// inspect's SecurityOpt.
+// podman 4.3.1 and compares the masked and read-only paths they see, a
+// seccomp profile file's effect and inspect's SecurityOpt.
 func TestSecurityOptMatchesPodman(t *testing.T) {
 	e, pm, img := NewPodlitePodman(t)
 	for _, opts := range [][]string{
@@ -106,8 +106,15 @@ func TestSecurityOptMatchesPodman(t *testing.T) {
 			t.Errorf("%v: podlite sees\n%s\npodman sees\n%s", opts, ours, theirs)
 		}
 	}
-	args := []string{"create", "--name", "so", "--network", "none", "--security-opt", "seccomp=unconfined",
-		"--security-opt", "no-new-privileges", img, "true"}
+	prof := filepath.Join(t.TempDir(), "deny-mkdir.json")
+	writeFile(t, prof, denyMkdirProfile)
+	args := []string{"run", "--rm", "--network", "none", "--security-opt", "seccomp=" + prof, img, "sh", "-c",
+		"mkdir /tmp/d 2>&1; touch /tmp/f && chmod 600 /tmp/f && echo chmod-ok"}
+	if ours, theirs := e.MustPodlite(args...).Stdout, pm.MustRun(args...); ours != theirs {
+		t.Errorf("seccomp profile file: podlite %q, podman %q", ours, theirs)
+	}
+	args = []string{"create", "--name", "so", "--network", "none", "--security-opt", "seccomp=" + prof,
+		"--security-opt", "no-new-privileges", "--security-opt", "apparmor=unconfined", img, "true"}
 	e.MustPodlite(args...)
 	pm.MustRun(args...)
 	inspect := []string{"inspect", "--format", "{{.HostConfig.SecurityOpt}}", "so"}
