@@ -176,6 +176,9 @@ func (r *Runtime) CreateContainer(ctx context.Context, opts *CreateOptions) (_ *
 	defer func() { unlock(retErr != nil) }()
 	applyImageConfig(cfg, specOpts, opts, img.Config.Env, img.Config.Entrypoint, img.Config.Cmd, img.Config.WorkingDir, img.Config.User, img.Config.StopSignal)
 	applyShapeImage(cfg, specOpts, opts, img.Config.StopSignal)
+	if err := specOpts.UseImageSeccomp(opts.Shape.SeccompPolicy, img.Config.Labels); err != nil {
+		return nil, err
+	}
 	cfg.ImageName, cfg.ImageID = opts.Image, img.ID
 	if len(cfg.Command) == 0 {
 		return nil, fmt.Errorf("no command or entrypoint specified for image %s: %w", opts.Image, define.ErrInvalidArg)
@@ -497,17 +500,8 @@ func specOptions(opts *CreateOptions, id, netNS string) (*spec.Options, error) {
 	if so.Annotations, err = annotations(opts.Annotations); err != nil {
 		return nil, err
 	}
-	for _, o := range opts.SecurityOpt {
-		switch {
-		case o == "no-new-privileges" || o == "no-new-privileges=true" || o == "no-new-privileges:true":
-			so.NoNewPrivileges = true
-		case o == "seccomp=unconfined" || o == "seccomp:unconfined":
-			so.Seccomp = "unconfined"
-		case strings.HasPrefix(o, "label="), strings.HasPrefix(o, "label:"):
-			so.SELinuxOpts = append(so.SELinuxOpts, o[len("label="):])
-		default:
-			return nil, fmt.Errorf("unsupported --security-opt %q: %w", o, define.ErrInvalidArg)
-		}
+	if err := so.ParseSecurityOpts(opts.SecurityOpt); err != nil {
+		return nil, err
 	}
 	return so, nil
 }

@@ -135,6 +135,7 @@ type InspectHostConfig struct {
 	Memory          int64                `json:"Memory"`
 	PidsLimit       int64                `json:"PidsLimit"`
 	ContainerIDFile string               `json:"ContainerIDFile"`
+	SecurityOpt     []string             `json:"SecurityOpt"`
 	// HostShape holds the namespace, resource and device fields.
 	spec.HostShape
 }
@@ -217,6 +218,7 @@ func (c *Container) inspectData() (*InspectData, error) {
 	h.RestartPolicy = InspectRestartPolicy{Name: rp.Name, MaximumRetryCount: rp.MaxRetries}
 	h.NetworkMode, h.AutoRemove, h.ContainerIDFile = cfg.NetworkMode, cfg.AutoRemove, cfg.CIDFile
 	h.ReadonlyRootfs = s.Root != nil && s.Root.Readonly
+	h.SecurityOpt = spec.InspectSecurityOpt(s)
 	h.LogConfig = inspectLogConfig(cfg)
 	d.Config.Timeout = cfg.IO.Timeout
 	if cfg.IO.Rootfs != "" {

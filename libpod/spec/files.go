@@ -30,8 +30,6 @@ func refuseFlags(f *ShapeFlags) error {
 		why = "--gpus is not supported: podlite has no GPU device support; pass the device nodes with --device"
 	case f.RDTClass != "":
 		why = "--rdt-class is not supported: podlite does not manage resctrl classes"
-	case f.SeccompPolicy == "image":
-		why = "--seccomp-policy=image is not supported: podlite reads no seccomp profile from image annotations"
 	case len(f.IP6) > 0:
 		why = "--ip6 is not supported: podlite's networks assign no static IPv6 addresses"
 	case len(f.LinkLocalIP) > 0:
@@ -44,7 +42,7 @@ func refuseFlags(f *ShapeFlags) error {
 	if why != "" {
 		return fmt.Errorf("%s: %w", why, define.ErrNotSupported)
 	}
-	if f.SeccompPolicy != "" && f.SeccompPolicy != "default" {
+	if f.SeccompPolicy != "" && f.SeccompPolicy != "default" && f.SeccompPolicy != "image" {
 		return badFlag("--seccomp-policy", f.SeccompPolicy, "use default or image", define.ErrInvalidArg)
 	}
 	if h := f.HostsFile; h != "" && h != "none" && h != "image" {

@@ -29,7 +29,8 @@ type Options struct {
 	CapAdd, CapDrop []string
 	NoNewPrivileges bool
 	ReadOnly        bool
-	// Seccomp is "" for the default profile or "unconfined".
+	// Seccomp is "" for the default profile, "unconfined" or the path of
+	// the profile file in Security.SeccompProfile.
 	Seccomp string
 
 	Mounts  []specs.Mount
@@ -48,6 +49,8 @@ type Options struct {
 	// SELinuxOpts are --security-opt label=… values (user:, role:, type:,
 	// level:, disable).
 	SELinuxOpts []string
+	// Security holds the other --security-opt values (security.go).
+	Security
 	Annotations map[string]string
 	// Shape holds the parsed namespace, device, resource and process
 	// flags (shape.go); nil for none.
@@ -83,18 +86,17 @@ func Generate(o *Options) (*specs.Spec, error) {
 	}
 	g.HostSpecific = true
 	for _, step := range []func(*generate.Generator, *Options) error{
-		withProcess, withCapabilities, withMounts, withNamespaces, withResources, withRlimits, withShape, withRootless,
+		withProcess, withCapabilities, withMounts, withNamespaces, withResources, withRlimits, withShape, withRootless, withSystemPaths,
 	} {
 		if err := step(&g, o); err != nil {
 			return nil, err
 		}
 	}
 	s := g.Config
-	if o.Privileged || o.Seccomp == "unconfined" {
-		s.Linux.Seccomp = nil
-	} else {
-		s.Linux.Seccomp = defaultSeccomp(s)
+	if s.Linux.Seccomp, err = seccompFor(s, o); err != nil {
+		return nil, err
 	}
+	securityAnnotations(&g, o)
 	if err := withSELinux(s, o); err != nil {
 		return nil, err
 	}

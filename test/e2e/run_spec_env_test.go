@@ -88,7 +88,7 @@ func TestRunFileFlags(t *testing.T) {
 		t.Errorf("--hosts-file none: /etc/hosts %q", got)
 	}
 	expectRefusals(e, img, []refusal{
-		{[]string{"--seccomp-policy", "image"}, "--seccomp-policy=image is not supported"},
+		{[]string{"--seccomp-policy", "bogus"}, "use default or image"},
 		{[]string{"--ip6", "fd00::5"}, "--ip6 is not supported"},
 		{[]string{"--link-local-ip", "169.254.0.5"}, "--link-local-ip is not supported"},
 		{[]string{"--network-alias", "web"}, "--network-alias is not supported"},

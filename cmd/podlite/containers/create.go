@@ -87,7 +87,7 @@ func (f *createFlags) register(fs *pflag.FlagSet) {
 	fs.BoolVar(&f.readOnly, "read-only", false, "mount the root filesystem read-only")
 	fs.StringArrayVar(&f.capAdd, "cap-add", nil, "add a capability")
 	fs.StringArrayVar(&f.capDrop, "cap-drop", nil, "drop a capability")
-	fs.StringArrayVar(&f.securityOpt, "security-opt", nil, "security options: no-new-privileges, seccomp=unconfined")
+	fs.StringArrayVar(&f.securityOpt, "security-opt", nil, "security options: apparmor=unconfined, label=…, mask=PATHS, no-new-privileges[=BOOL], proc-opts=OPTS, seccomp=unconfined|PROFILE.json, systempaths=unconfined, unmask=ALL|PATHS")
 	fs.BoolVar(&f.rm, "rm", false, "remove the container when it exits")
 	fs.StringVar(&f.cidfile, "cidfile", "", "write the container ID to this file, which must not exist")
 	fs.BoolVar(&f.replace, "replace", false, "replace an existing container of the same name")

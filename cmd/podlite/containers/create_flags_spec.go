@@ -73,7 +73,7 @@ func (f *specFlags) registerSpec(fs *pflag.FlagSet) {
 	fs.StringVar(&s.HostsFile, "hosts-file", "", "base of the container's /etc/hosts: a host file, none, or image (the image's own)")
 	fs.BoolVar(&s.NoHostname, "no-hostname", false, "do not mount podlite's /etc/hostname")
 	fs.StringArrayVar(&s.ChrootDirs, "chrootdirs", nil, "a chroot directory inside the container that gets podlite's files too")
-	fs.StringVar(&s.SeccompPolicy, "seccomp-policy", "default", "seccomp policy: default (image is refused)")
+	fs.StringVar(&s.SeccompPolicy, "seccomp-policy", "default", "seccomp policy: default, or image (the image's io.containers.seccomp.profile label)")
 	fs.StringVar(&f.ip6, "ip6", "", "static IPv6 address (not supported)")
 	fs.BoolVar(&f.passwd, "passwd", true, "add an /etc/passwd and /etc/group entry for a numeric --user the image lacks")
 	fs.StringVar(&s.UserFiles.PasswdEntry, "passwd-entry", "", "template of that /etc/passwd entry ($USERNAME, $UID, $GID, $NAME, $HOME)")
