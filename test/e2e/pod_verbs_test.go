@@ -51,7 +51,8 @@ func TestPodVerbs(t *testing.T) {
 	}
 
 	status := func() string { return n.MustPodlite("pod", "ps", "--format", "{{.Status}}").Stdout }
-	for verb, want := range map[string]string{"pause": "Paused\n", "unpause": "Running\n"} {
+	for _, step := range []struct{ verb, want string }{{"pause", "Paused\n"}, {"unpause", "Running\n"}} {
+		verb, want := step.verb, step.want
 		if got := n.MustPodlite("pod", verb, "vp").Stdout; got != podID+"\n" {
 			t.Errorf("pod %s printed %q", verb, got)
 		}
