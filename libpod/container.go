@@ -17,6 +17,7 @@ import (
 	"github.com/podlite/podlite/libpod/lock"
 	"github.com/podlite/podlite/libpod/names"
 	"github.com/podlite/podlite/libpod/supervisor"
+	"github.com/podlite/podlite/pkg/pidfile"
 )
 
 // Container is one container as seen by this podlite process. Its config
@@ -276,11 +277,7 @@ func (c *Container) recordLeftoversLocked() {
 
 // readPIDFile returns the PID in path, 0 when there is none.
 func readPIDFile(path string) int {
-	b, err := os.ReadFile(path)
-	if err != nil {
-		return 0
-	}
-	pid, _ := strconv.Atoi(strings.TrimSpace(string(b)))
+	pid, _ := pidfile.Read(path)
 	return pid
 }
 

@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/podlite/podlite/libpod/define"
+	"github.com/podlite/podlite/pkg/pidfile"
 )
 
 // PageServer is where memory pages travel during a remote checkpoint: the
@@ -131,10 +132,10 @@ type LazyPagesDaemon struct {
 // log) and asks for lazy pages then gets its memory from ps. It returns
 // once the daemon listens.
 func StartLazyPages(imagesDir, workDir string, ps PageServer) (*LazyPagesDaemon, error) {
-	pidfile := filepath.Join(workDir, "lazy-pages.pid")
-	_ = os.Remove(pidfile)
+	pidPath := filepath.Join(workDir, "lazy-pages.pid")
+	_ = os.Remove(pidPath)
 	_ = os.Remove(filepath.Join(workDir, lazyPagesSocket))
-	cmd := exec.Command(binary, "lazy-pages", "--daemon", "--pidfile", pidfile,
+	cmd := exec.Command(binary, "lazy-pages", "--daemon", "--pidfile", pidPath,
 		"--images-dir", imagesDir, "--work-dir", workDir, "--log-file", LazyPagesLog, "-v4",
 		"--page-server", "--address", ps.Address, "--port", strconv.Itoa(int(ps.Port)))
 	// The daemon forks away and its parent exits once the socket listens.
@@ -145,13 +146,9 @@ func StartLazyPages(imagesDir, workDir string, ps PageServer) (*LazyPagesDaemon,
 		}
 		return nil, fmt.Errorf("starting criu lazy-pages: %v: %s: %w", err, firstLine(out), define.ErrUnavailable)
 	}
-	b, err := os.ReadFile(pidfile)
+	pid, err := pidfile.Read(pidPath)
 	if err != nil {
 		return nil, fmt.Errorf("reading the pid of criu lazy-pages: %w", err)
-	}
-	pid, err := strconv.Atoi(strings.TrimSpace(string(b)))
-	if err != nil {
-		return nil, fmt.Errorf("reading the pid of criu lazy-pages %q: %w", b, err)
 	}
 	return &LazyPagesDaemon{pid: pid, workDir: workDir}, nil
 }

@@ -7,7 +7,6 @@ import (
 	"io/fs"
 	"os"
 	"os/exec"
-	"strconv"
 	"strings"
 	"syscall"
 	"time"
@@ -15,28 +14,15 @@ import (
 	"golang.org/x/sys/unix"
 
 	"github.com/podlite/podlite/libpod/define"
+	"github.com/podlite/podlite/pkg/pidfile"
 )
-
-// ReadPIDFile reads the PID a user-mode network daemon (pasta,
-// slirp4netns) left in file.
-func ReadPIDFile(file string) (int, error) {
-	b, err := os.ReadFile(file)
-	if err != nil {
-		return 0, err
-	}
-	pid, err := strconv.Atoi(strings.TrimSpace(string(b)))
-	if err != nil || pid <= 0 {
-		return 0, fmt.Errorf("pid file %s holds %q: %w", file, b, define.ErrInvalidState)
-	}
-	return pid, nil
-}
 
 // StopDaemon ends the daemon pidFile names (SIGTERM, SIGKILL after 2s) and
 // removes the file. A missing file, or a PID whose program name is none of
 // names (gone, or the number reused), is not an error. The daemon is not
 // our child: it is polled, not waited for.
 func StopDaemon(pidFile string, names ...string) error {
-	pid, err := ReadPIDFile(pidFile)
+	pid, err := pidfile.Read(pidFile)
 	if errors.Is(err, fs.ErrNotExist) {
 		return nil
 	}

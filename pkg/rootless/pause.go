@@ -16,6 +16,7 @@ import (
 	"golang.org/x/sys/unix"
 
 	"github.com/podlite/podlite/libpod/define"
+	"github.com/podlite/podlite/pkg/pidfile"
 )
 
 // PauseArg is the pause process's first argument: its command line is
@@ -31,12 +32,8 @@ func LockFile(runRoot string) string { return filepath.Join(runRoot, "pause.lock
 // PausePID returns the PID of runRoot's pause process, or 0 when there is
 // none alive (no PID file, or its PID is now another process).
 func PausePID(runRoot string) int {
-	data, err := os.ReadFile(PIDFile(runRoot))
+	pid, err := pidfile.Read(PIDFile(runRoot))
 	if err != nil {
-		return 0
-	}
-	pid, err := strconv.Atoi(strings.TrimSpace(string(data)))
-	if err != nil || pid <= 0 {
 		return 0
 	}
 	cmdline, err := os.ReadFile(fmt.Sprintf("/proc/%d/cmdline", pid))

@@ -9,6 +9,7 @@ import (
 
 	"github.com/podlite/podlite/libpod/define"
 	"github.com/podlite/podlite/pkg/network"
+	"github.com/podlite/podlite/pkg/pidfile"
 )
 
 // Binary is pasta's name, looked up in $PATH.
@@ -81,7 +82,7 @@ func Start(o Options) error {
 		msg, _ := os.ReadFile(o.LogFile)
 		return fmt.Errorf("starting pasta: %v: %s: %w", err, firstLine(string(msg)), define.ErrUnavailable)
 	}
-	if _, err := network.ReadPIDFile(o.PIDFile); err != nil {
+	if _, err := pidfile.Read(o.PIDFile); err != nil {
 		return fmt.Errorf("pasta for %s wrote no PID: %w", o.NetNS, err)
 	}
 	return nil
