@@ -396,18 +396,15 @@ func (c *Container) generateSpec(specOpts *spec.Options, mounts []spec.Mount) er
 }
 
 // checkRootlessNetwork stops an ordinary user's container that would
-// join CNI networks (podlite cannot make them without root yet) or publish
-// a port the user cannot bind, and root's on pasta (an ordinary user's
-// network here).
+// publish a port the user cannot bind (on pasta, slirp4netns or a user
+// network, whose ports the rootless network namespace's pasta binds), and
+// root's on pasta (an ordinary user's network here).
 func (r *Runtime) checkRootlessNetwork(c netconf.Choice, ports []define.PortMapping) error {
 	if !r.cfg.Rootless {
 		if c.Mode == define.NetworkPasta || c.Mode == define.NetworkSlirp {
 			return fmt.Errorf("--network %s is for ordinary users (rootless); root's containers use CNI networks: %w", c.Mode, define.ErrNotSupported)
 		}
 		return nil
-	}
-	if c.Networks != nil {
-		return fmt.Errorf("rootless CNI networks are not implemented yet: use --network pasta, none, host, ns:PATH or container:NAME: %w", define.ErrNotSupported)
 	}
 	return pasta.CheckPorts(networkPorts(ports))
 }

@@ -16,6 +16,7 @@ import (
 	"github.com/podlite/podlite/libpod/events"
 	"github.com/podlite/podlite/libpod/filter"
 	"github.com/podlite/podlite/pkg/network"
+	"github.com/podlite/podlite/pkg/network/rootlessnetns"
 )
 
 // CreateNetwork writes a new CNI network; the manager validates it and
@@ -92,11 +93,6 @@ func (r *Runtime) Networks(filters ...string) ([]*network.Network, error) {
 		return nil, err
 	}
 	mgr, err := r.Network()
-	if r.cfg.Rootless && errors.Is(err, define.ErrNotSupported) {
-		// An ordinary user has no networks until rootless networking
-		// exists: listing and pruning them finds none.
-		return nil, nil
-	}
 	if err != nil {
 		return nil, err
 	}
@@ -312,26 +308,50 @@ type networkManager struct {
 	err  error
 }
 
-// Network returns the CNI network manager, opening it on first use.
+// Network returns the CNI network manager, opening it on first use. An
+// ordinary user's networks live in the rootless network namespace of the
+// runroot (pkg/network/rootlessnetns), their leases under the user's
+// network state directory.
 func (r *Runtime) Network() (network.Manager, error) {
 	r.net.once.Do(func() {
+		runDir := filepath.Join(r.cfg.RunRoot, "networks")
 		if r.cfg.Rootless {
-			// CNI's bridges and firewall rules need the host's root.
-			r.net.err = fmt.Errorf("rootless CNI networks are not implemented yet: %w", define.ErrNotSupported)
-			return
+			runDir = r.rootlessNetNS().RunDir()
 		}
-		r.net.mgr, r.net.err = network.New(network.Options{
+		cni, err := network.New(network.Options{
 			ConfigDir:        r.cfg.NetworkConfigDir,
 			PluginDirs:       r.cfg.CNIPluginDirs,
 			StateDir:         r.networkStateDir(),
 			CacheDir:         r.networkCacheDir(),
 			OwnLeaseDir:      filepath.Join(r.cfg.Root, "networks", "ipam"),
-			RunDir:           filepath.Join(r.cfg.RunRoot, "networks"),
+			RunDir:           runDir,
 			DefaultInterface: r.cfg.DefaultNetworkInterface,
 			DefaultSubnet:    r.cfg.DefaultSubnet,
 		})
+		r.net.mgr, r.net.err = cni, err
+		if err == nil && r.cfg.Rootless {
+			r.net.mgr = rootlessnetns.NewManager(cni, r.rootlessNetNS())
+		}
 	})
 	return r.net.mgr, r.net.err
+}
+
+// rootlessNetNS is the runroot's rootless network namespace.
+func (r *Runtime) rootlessNetNS() *rootlessnetns.NS { return rootlessnetns.New(r.cfg.RunRoot) }
+
+// InRootlessNetNS runs fn on a thread in the user's rootless network
+// namespace (processes fn starts run there too), creating the namespace
+// for it and removing it afterwards unless a container uses it, as
+// `unshare --rootless-netns` does.
+func (r *Runtime) InRootlessNetNS(fn func() error) error {
+	if !r.cfg.Rootless {
+		return fmt.Errorf("--rootless-netns: please use unshare with rootless: %w", define.ErrInvalidArg)
+	}
+	mgr, err := r.Network()
+	if err != nil {
+		return err
+	}
+	return mgr.(*rootlessnetns.Manager).Run(fn)
 }
 
 // networkStateDir is the network domain's lease directory's parent,

@@ -161,10 +161,9 @@ func (r *Runtime) Reset() error {
 		}
 	}
 	// Networks go after the containers that used them, unless other
-	// roots of the domain still hold addresses on them. An ordinary
-	// user has none (rootless networking does not exist yet).
+	// roots of the domain still hold addresses on them (an ordinary
+	// user's rootless network namespace goes with them).
 	switch mgr, err := r.Network(); {
-	case r.cfg.Rootless:
 	case err != nil:
 		errs = append(errs, err)
 	default:

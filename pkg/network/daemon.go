@@ -46,6 +46,13 @@ func StopDaemon(pidFile string, names ...string) error {
 	return nil
 }
 
+// DaemonRunning reports whether the PID pidFile names runs a program
+// named one of names.
+func DaemonRunning(pidFile string, names ...string) bool {
+	pid, err := pidfile.Read(pidFile)
+	return err == nil && runs(pid, names)
+}
+
 // runs tells whether pid's program name (before any ".suffix", as in
 // passt.avx2) is one of names. comm, not exe: pasta makes itself
 // non-dumpable, which hides exe.

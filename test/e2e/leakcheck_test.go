@@ -25,7 +25,11 @@ import (
 // reported. Kinds of leak:
 //
 //	mount     mount points under the root or runroot, overlays naming them
-//	netns     namespace files under RUNROOT/netns
+//	netns     namespace files under RUNROOT/netns (the rootless network
+//	          namespace's, RUNROOT/netns/rootless-netns, among them)
+//	rootless-netns  what the rootless network namespace keeps in
+//	          RUNROOT/rootless-netns besides its lock: pasta's PID file and
+//	          log, published ports, the firewall marker
 //	veth      veths on the env's bridges, or whose peer is in a namespace
 //	          the env still holds
 //	iptables  filter and nat chains and rules naming the env's bridges,
@@ -298,7 +302,7 @@ func (l *leakCheck) leaks() leakSet {
 			out[k] = true
 		}
 	}
-	for _, f := range []func() []string{l.mounts, l.netnsFiles, l.leases, l.locks, l.cgroups, l.processes, l.danglingVeths, l.containerDirs} {
+	for _, f := range []func() []string{l.mounts, l.netnsFiles, l.leases, l.locks, l.cgroups, l.processes, l.danglingVeths, l.containerDirs, l.rootlessNetNSFiles} {
 		for _, k := range f() {
 			out[k] = true
 		}
@@ -510,6 +514,19 @@ func (l *leakCheck) containerDirs() []string {
 			if l.isContainerID(filepath.Base(p)) {
 				out = append(out, "dir: "+p)
 			}
+		}
+	}
+	return out
+}
+
+// rootlessNetNSFiles lists RUNROOT/rootless-netns's files but its lock:
+// they go with the namespace, once no container uses it.
+func (l *leakCheck) rootlessNetNSFiles() []string {
+	entries, _ := os.ReadDir(filepath.Join(l.env.RunRoot, "rootless-netns"))
+	var out []string
+	for _, e := range entries {
+		if e.Name() != "lock" {
+			out = append(out, "rootless-netns: "+filepath.Join(l.env.RunRoot, "rootless-netns", e.Name()))
 		}
 	}
 	return out

@@ -177,3 +177,8 @@ func CheckPorts(ports []network.PortMapping) error {
 	}
 	return nil
 }
+
+// Running reports whether the PID pidFile names is pasta.
+func Running(pidFile string) bool {
+	return network.DaemonRunning(pidFile, "pasta", "passt")
+}
