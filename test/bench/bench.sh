@@ -5,8 +5,9 @@
 # absolute times on shared machines are noisy, ratios much less so.
 #
 # Needs root, hyperfine and GNU time; PODLITE_BINARY and PODLITE_FLOOR name
-# the binaries (make bench sets both). The checkpoint archive section,
-# test/bench/archive.sh, runs last.
+# the binaries (make bench sets both). The rootless section,
+# test/bench/rootless.sh, and the checkpoint archive section,
+# test/bench/archive.sh, run last.
 set -euo pipefail
 P_BIN=${PODLITE_BINARY:?set PODLITE_BINARY}
 FLOOR=${PODLITE_FLOOR:?set PODLITE_FLOOR}
@@ -130,6 +131,13 @@ if command -v podman >/dev/null 2>&1; then
 	$PM system reset -f >/dev/null 2>&1 || true
 else
 	echo "podman is not installed: no podman ratios"
+fi
+
+# Rootless: run --rm as an ordinary user (none, pasta, a user network)
+# beside root's and rootless podman's, in a script of its own (make
+# bench-rootless runs it alone); BENCH_ROOTLESS=0 leaves it out.
+if [ "${BENCH_ROOTLESS:-1}" != 0 ]; then
+	ROOT_RUN_MS=$run bash "$(dirname "$0")/rootless.sh"
 fi
 
 # Checkpoint archives: export, import and metadata read, in a script of its
