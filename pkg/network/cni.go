@@ -45,7 +45,8 @@ type Options struct {
 	// empty). They apply when the domain's default network is created:
 	// an existing one keeps what it has.
 	DefaultInterface, DefaultSubnet string
-	// RunDir is for state that dies with a reboot (under the runroot).
+	// RunDir is for state that dies with a reboot (under the runroot):
+	// the firewall marker.
 	RunDir string
 	// Trace, if set, is called after every plugin execution with the
 	// plugin, the CNI command (ADD, DEL...) and how long it ran. Plugin runs
@@ -79,11 +80,9 @@ func New(opts Options) (*CNI, error) {
 	if opts.DefaultSubnet == "" {
 		opts.DefaultSubnet = defaultSubnet
 	}
-	dirs := []string{opts.ConfigDir, opts.StateDir}
-	if opts.RunDir != "" {
-		dirs = append(dirs, opts.RunDir)
-	}
-	for _, d := range dirs {
+	// RunDir is made when something is written there: a rootless one
+	// belongs to a namespace that may not exist.
+	for _, d := range []string{opts.ConfigDir, opts.StateDir} {
 		if err := os.MkdirAll(d, 0o755); err != nil {
 			return nil, fmt.Errorf("creating network directory %s: %w", d, err)
 		}

@@ -172,6 +172,9 @@ func (c *CNI) markFirewall(rules []string) error {
 	if c.opts.RunDir == "" {
 		return nil
 	}
+	if err := os.MkdirAll(c.opts.RunDir, 0o755); err != nil {
+		return err
+	}
 	return os.WriteFile(c.firewallMarker(), []byte(joinLines(rules)), 0o600)
 }
 

@@ -167,7 +167,13 @@ func TestRootlessUserNetworkIsolated(t *testing.T) {
 	if err0 != nil || err1 != nil || os.SameFile(st0, st1) {
 		t.Errorf("the users' rootless network namespaces: %v %v (same: %v)", err0, err1, err0 == nil && err1 == nil && os.SameFile(st0, st1))
 	}
-	if nets := NewEnv(t).MustPodlite("network", "ls", "--format", "{{.Name}}").Stdout; strings.Contains(nets, "same") {
+	root := NewEnv(t)
+	if nets := root.MustPodlite("network", "ls", "--format", "{{.Name}}").Stdout; strings.Contains(nets, "same") {
 		t.Errorf("root sees a user's network: %q", nets)
+	}
+	r := root.Podlite("unshare", "--rootless-netns", "true")
+	expectOneLineError(t, r)
+	if !strings.Contains(r.Stderr, "please use unshare with rootless") {
+		t.Errorf("unshare --rootless-netns as root: %q", r.Stderr)
 	}
 }

@@ -73,12 +73,17 @@ func (n *NS) Lock() (func(), error) {
 }
 
 // Do runs fn on a thread in the namespace, or in a throwaway empty one
-// when it does not exist. The caller holds the lock.
+// when it does not exist: the firewall marker fn may write then goes
+// with that namespace. The caller holds the lock.
 func (n *NS) Do(fn func() error) error {
 	if n.Exists() {
 		return network.InNamespace(n.Path(), fn)
 	}
-	return network.InNamespace("", fn)
+	err := network.InNamespace("", fn)
+	if rmErr := os.RemoveAll(n.RunDir()); rmErr != nil {
+		err = errors.Join(err, rmErr)
+	}
+	return err
 }
 
 // Ensure creates the namespace and starts its pasta, whichever is
@@ -87,11 +92,13 @@ func (n *NS) Do(fn func() error) error {
 // lock.
 func (n *NS) Ensure() error {
 	if !n.Exists() {
+		// A pasta still running serves a namespace that is gone (its
+		// mount went with an earlier pause process's mount namespace).
+		if err := pasta.Stop(n.pidFile()); err != nil {
+			return err
+		}
 		if err := os.RemoveAll(n.RunDir()); err != nil {
 			return fmt.Errorf("clearing %s: %w", n.RunDir(), err)
-		}
-		if err := os.MkdirAll(n.RunDir(), 0o700); err != nil {
-			return err
 		}
 		// A stale file (the namespace was unmounted behind podlite's back).
 		if err := network.RemoveNamespace(n.Path()); err != nil {
