@@ -446,7 +446,12 @@ func (c *CNI) conflistPath(name string) string {
 // no ADD slips in between. A process takes it once at a time: flock
 // locks of one process on two descriptors conflict.
 func (c *CNI) lockDomain(exclusive bool) (func(), error) {
-	path := filepath.Join(c.opts.ConfigDir, ".podlite-networks.lock")
+	return LockFile(filepath.Join(c.opts.ConfigDir, ".podlite-networks.lock"), exclusive)
+}
+
+// LockFile takes an flock on path (made if missing), shared or exclusive,
+// and returns its release.
+func LockFile(path string, exclusive bool) (func(), error) {
 	f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE|unix.O_CLOEXEC, 0o600)
 	if err != nil {
 		return nil, fmt.Errorf("opening network lock %s: %w", path, err)

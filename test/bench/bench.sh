@@ -27,23 +27,18 @@ cleanup() {
 }
 trap cleanup EXIT
 
+# shellcheck source=test/bench/lib.sh
+. "$(dirname "$0")/lib.sh"
 # One busybox rootfs, used as the floor's rootfs and imported as the image.
 rootfs=$work/rootfs
-mkdir -p "$rootfs/bin" "$rootfs/etc" "$rootfs/proc" "$rootfs/sys" "$rootfs/dev" "$rootfs/tmp"
-cp /bin/busybox "$rootfs/bin/busybox"
-for a in sh true sleep echo; do ln -s busybox "$rootfs/bin/$a"; done
-echo 'root:x:0:0:root:/root:/bin/sh' >"$rootfs/etc/passwd"
-echo 'root:x:0:' >"$rootfs/etc/group"
-tar -C "$rootfs" -cf "$work/rootfs.tar" .
+make_rootfs "$rootfs" "$work/rootfs.tar"
 $P import "$work/rootfs.tar" "$IMG" >/dev/null
 
-median() { python3 -c 'import json,sys; print("%.1f" % (json.load(open(sys.argv[1]))["results"][0]["median"]*1000))' "$1"; }
 measure() { # name, hyperfine args...
 	local name=$1; shift
 	hyperfine -N --runs "$RUNS" --warmup 3 --export-json "$work/$name.json" "$@" >"$work/$name.log" 2>&1 || { cat "$work/$name.log" >&2; return 1; }
 	median "$work/$name.json"
 }
-ratio() { python3 -c 'import sys; a,b=float(sys.argv[1]),float(sys.argv[2]); print("%.2fx" % (a/b) if b>0 else "n/a")' "$1" "$2"; }
 
 echo "podlite benchmark: medians over $RUNS runs, $(nproc) CPUs, $(uname -r)"
 floor=$(measure floor "$FLOOR --rootfs $rootfs true")

@@ -11,6 +11,7 @@
 # already exists is reused and kept. ROOT_RUN_MS, root's median of `run --rm
 # --network none` (bench.sh passes it), saves measuring it again.
 set -euo pipefail
+here=$(cd "$(dirname "$0")" && pwd)
 P_BIN=${PODLITE_BINARY:?set PODLITE_BINARY}
 RUNS=${BENCH_RUNS:-20}
 USER_NAME=${BENCH_USER:-podlite-bench}
@@ -63,17 +64,12 @@ trap cleanup EXIT
 cd "$work/u"
 
 # A busybox rootfs imported as the user's image (no registry needed).
-rootfs=$work/rootfs
-mkdir -p "$rootfs/bin" "$rootfs/etc" "$rootfs/proc" "$rootfs/sys" "$rootfs/dev" "$rootfs/tmp"
-cp /bin/busybox "$rootfs/bin/busybox"
-for a in sh true sleep echo; do ln -s busybox "$rootfs/bin/$a"; done
-echo 'root:x:0:0:root:/root:/bin/sh' >"$rootfs/etc/passwd"
-echo 'root:x:0:' >"$rootfs/etc/group"
-tar -C "$rootfs" -cf "$work/rootfs.tar" .
+# shellcheck source=test/bench/lib.sh
+. "$here/lib.sh"
+make_rootfs "$work/rootfs" "$work/rootfs.tar"
 chmod 644 "$work/rootfs.tar"
 U "$P" import "$work/rootfs.tar" "$IMG" >/dev/null
 
-median() { python3 -c 'import json,sys; print("%.1f" % (json.load(open(sys.argv[1]))["results"][0]["median"]*1000))' "$1"; }
 # measure NAME CMD...: hyperfine run as the user (the commands it times
 # start as the user, as a user's shell starts them).
 measure() {
@@ -81,7 +77,6 @@ measure() {
 	U hyperfine -N --runs "$RUNS" --warmup 3 --export-json "$work/u/out/$name.json" "$@" >"$work/u/out/$name.log" 2>&1 || { cat "$work/u/out/$name.log" >&2; return 1; }
 	median "$work/u/out/$name.json"
 }
-ratio() { python3 -c 'import sys; a,b=float(sys.argv[1]),float(sys.argv[2]); print("%.2fx" % (a/b) if b>0 else "n/a")' "$1" "$2"; }
 
 root_run=${ROOT_RUN_MS:-}
 if [ -z "$root_run" ]; then

@@ -173,20 +173,11 @@ func TestRootlessPastaPeerNamespace(t *testing.T) {
 	e := NewRootlessEnv(t, rootlessUser(t, "q"))
 	e.LoadBusybox()
 	peer := peerNamespace(t)
-	www := t.TempDir()
-	if err := os.WriteFile(filepath.Join(www, "index.html"), []byte("from the peer\n"), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	srv := exec.Command("ip", "netns", "exec", peer.name, "busybox", "httpd", "-f", "-p", peer.addr+":8099", "-h", www)
-	if err := srv.Start(); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _ = srv.Process.Kill(); _ = srv.Wait() })
+	url := peerServer(t, peer)
 
 	_, port, _ := net.SplitHostPort(freeAddr(t))
 	e.MustPodlite("run", "-d", "--name", "web", "-p", port+":80", BusyboxImage, "sh", "-c",
 		"mkdir /www; echo served > /www/index.html; exec httpd -f -vv -p 80 -h /www")
-	url := "http://" + peer.addr + ":8099/"
 	var out string
 	waitFor(t, func() bool {
 		out = e.Podlite("exec", "web", "timeout", "5", "wget", "-qO-", url).Stdout
@@ -229,6 +220,22 @@ func peerNamespace(t *testing.T) peerNS {
 		}
 	}
 	return p
+}
+
+// peerServer serves "from the peer" in the peer namespace until the test
+// ends and returns its URL.
+func peerServer(t *testing.T, peer peerNS) string {
+	t.Helper()
+	www := t.TempDir()
+	if err := os.WriteFile(filepath.Join(www, "index.html"), []byte("from the peer\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	srv := exec.Command("ip", "netns", "exec", peer.name, "busybox", "httpd", "-f", "-p", peer.addr+":8099", "-h", www)
+	if err := srv.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = srv.Process.Kill(); _ = srv.Wait() })
+	return "http://" + peer.addr + ":8099/"
 }
 
 // hostLoopbackServer serves "from the host" on the host's 127.0.0.1 until

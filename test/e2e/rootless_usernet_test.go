@@ -55,16 +55,7 @@ func TestRootlessUserNetwork(t *testing.T) {
 
 	// Outbound: a server in a test namespace on a veth to the host.
 	peer := peerNamespace(t)
-	www := t.TempDir()
-	if err := os.WriteFile(filepath.Join(www, "index.html"), []byte("from the peer\n"), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	srv := exec.Command("ip", "netns", "exec", peer.name, "busybox", "httpd", "-f", "-p", peer.addr+":8099", "-h", www)
-	if err := srv.Start(); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _ = srv.Process.Kill(); _ = srv.Wait() })
-	url := "http://" + peer.addr + ":8099/"
+	url := peerServer(t, peer)
 	waitFor(t, func() bool {
 		out = e.Podlite("exec", "b", "timeout", "5", "wget", "-qO-", url).Stdout
 		return out != ""
@@ -85,13 +76,20 @@ func TestRootlessUserNetwork(t *testing.T) {
 	if logs := e.MustPodlite("logs", "c").Stderr; !strings.Contains(logs, peer.addr+"]") {
 		t.Errorf("c's httpd saw no request from %s (source address not kept): %q", peer.addr, logs)
 	}
-	// a's server still answers b after pasta restarted for c's port.
+	// a's server and the peer still answer b after pasta restarted for
+	// c's port, and after it restarted again without it.
 	if out := e.Podlite("exec", "b", "timeout", "5", "wget", "-qO-", "http://"+ipA+"/").Stdout; out != "from-a\n" {
 		t.Errorf("b fetching from a after c published a port: %q", out)
+	}
+	if out := e.Podlite("exec", "b", "timeout", "5", "wget", "-qO-", url).Stdout; out != "from the peer\n" {
+		t.Errorf("b fetching %s after pasta restarted: %q", url, out)
 	}
 	e.MustPodlite("rm", "-f", "c")
 	if httpGet(addr) != "" {
 		t.Errorf("port %s still answers after c was removed", port)
+	}
+	if out := e.Podlite("exec", "b", "timeout", "5", "wget", "-qO-", url).Stdout; out != "from the peer\n" {
+		t.Errorf("b fetching %s after c went: %q", url, out)
 	}
 
 	// unshare --rootless-netns: the network's bridge and gateway.

@@ -12,7 +12,6 @@ import (
 	"strings"
 
 	"github.com/vishvananda/netlink"
-	"golang.org/x/sys/unix"
 
 	"github.com/podlite/podlite/pkg/network"
 	"github.com/podlite/podlite/pkg/network/pasta"
@@ -54,22 +53,7 @@ func (n *NS) Lock() (func(), error) {
 	if err := os.MkdirAll(n.dir, 0o700); err != nil {
 		return nil, fmt.Errorf("creating %s: %w", n.dir, err)
 	}
-	path := filepath.Join(n.dir, "lock")
-	f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE|unix.O_CLOEXEC, 0o600)
-	if err != nil {
-		return nil, fmt.Errorf("opening the rootless network namespace's lock: %w", err)
-	}
-	for {
-		err = unix.Flock(int(f.Fd()), unix.LOCK_EX)
-		if !errors.Is(err, unix.EINTR) {
-			break
-		}
-	}
-	if err != nil {
-		_ = f.Close()
-		return nil, fmt.Errorf("locking %s: %w", path, err)
-	}
-	return func() { _ = f.Close() }, nil
+	return network.LockFile(filepath.Join(n.dir, "lock"), true)
 }
 
 // Do runs fn on a thread in the namespace, or in a throwaway empty one
