@@ -92,6 +92,37 @@ func TestRootlessUserNetwork(t *testing.T) {
 		t.Errorf("b fetching %s after c went: %q", url, out)
 	}
 
+	// A host port someone holds: pasta's own error, and pasta back with
+	// the ports it had, so b's outbound traffic still flows.
+	busy, err := net.Listen("tcp", "0.0.0.0:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer busy.Close()
+	r := e.Podlite("run", "--rm", "--network", "net1", "-p", fmt.Sprint(busy.Addr().(*net.TCPAddr).Port)+":80", BusyboxImage, "true")
+	expectOneLineError(t, r)
+	if !strings.Contains(r.Stderr, "Failed to bind") {
+		t.Errorf("-p to a host port in use on a user network: %q", r.Stderr)
+	}
+	if out := e.Podlite("exec", "b", "timeout", "5", "wget", "-qO-", url).Stdout; out != "from the peer\n" {
+		t.Errorf("b fetching %s after a failed publish: %q", url, out)
+	}
+
+	// network connect and disconnect of a running container.
+	e.MustPodlite("network", "create", "--subnet", "10.89.9.0/24", "net2")
+	e.MustPodlite("network", "connect", "net2", "b")
+	if ip := strings.TrimSpace(e.MustPodlite("inspect", "--format", "{{.NetworkSettings.Networks.net2.IPAddress}}", "b").Stdout); !strings.HasPrefix(ip, "10.89.9.") {
+		t.Errorf("b's address on net2 after connect: %q", ip)
+	}
+	if out := e.MustPodlite("exec", "b", "ip", "-o", "addr").Stdout; !strings.Contains(out, "10.89.9.") {
+		t.Errorf("b's interfaces after connect: %q", out)
+	}
+	e.MustPodlite("network", "disconnect", "net2", "b")
+	if out := e.MustPodlite("exec", "b", "ip", "-o", "addr").Stdout; strings.Contains(out, "10.89.9.") {
+		t.Errorf("b's interfaces after disconnect: %q", out)
+	}
+	e.MustPodlite("network", "rm", "net2")
+
 	// unshare --rootless-netns: the network's bridge and gateway.
 	bridge := strings.TrimSpace(e.MustPodlite("network", "ls", "--filter", "name=^net1$", "--format", "{{.NetworkInterface}}").Stdout)
 	ipAddr := e.MustPodlite("unshare", "--rootless-netns", "ip", "-o", "addr").Stdout
@@ -123,7 +154,7 @@ func TestRootlessUserNetwork(t *testing.T) {
 	if _, err := os.Stat(rootlessNetNS(e)); err == nil {
 		t.Errorf("unshare --rootless-netns left the namespace behind")
 	}
-	r := e.Podlite("run", "--rm", "--network", "net1", "-p", "80:80", BusyboxImage, "true")
+	r = e.Podlite("run", "--rm", "--network", "net1", "-p", "80:80", BusyboxImage, "true")
 	expectOneLineError(t, r)
 	if !strings.Contains(r.Stderr, "net.ipv4.ip_unprivileged_port_start") {
 		t.Errorf("-p 80:80 on a user network: %q, want the sysctl named", r.Stderr)
