@@ -97,6 +97,14 @@
 //	                                 or slirp4netns.pid, .log (a user's network daemon:
 //	                                 ended through its PID file before the directory goes)
 //	RUNROOT/slirp4netns/ID12.sock    slirp4netns's API socket (a short path)
+//	RUNROOT/netns/ID                 a container's network namespace (nsfs bind mount);
+//	                                 RUNROOT/netns/rootless-netns an ordinary user's
+//	                                 rootless network namespace, which holds the user's
+//	                                 CNI bridges
+//	RUNROOT/rootless-netns/          its lock, pasta.pid and .log, ports/ID (published
+//	                                 ports on user networks), run/ (firewall marker);
+//	                                 all but the lock go with the namespace
+//	                                 (pkg/network/rootlessnetns)
 //	RUNROOT/events/events.log        the event log: one JSON object per line, appended
 //	                                 in one O_APPEND write per event by every process
 //	                                 (podman's file backend; libpod/events)

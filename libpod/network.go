@@ -351,7 +351,11 @@ func (r *Runtime) InRootlessNetNS(fn func() error) error {
 	if err != nil {
 		return err
 	}
-	return mgr.(*rootlessnetns.Manager).Run(fn)
+	rn, ok := mgr.(*rootlessnetns.Manager)
+	if !ok {
+		return fmt.Errorf("--rootless-netns: the network manager has no rootless network namespace: %w", define.ErrInvalidState)
+	}
+	return rn.Run(fn)
 }
 
 // networkStateDir is the network domain's lease directory's parent,
