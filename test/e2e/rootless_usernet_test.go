@@ -24,7 +24,8 @@ func rootlessNetNS(e *Env) string { return filepath.Join(e.RunRoot, "netns", "ro
 // network namespace: two containers on it talk by address, a container
 // reaches a server in a test namespace through the namespace's pasta, a
 // port published on the network answers on the host's loopback and from
-// the test namespace (source address kept), `unshare --rootless-netns`
+// the test namespace (source address kept), a pod on the network,
+// connect and disconnect, `unshare --rootless-netns`
 // sees the network's bridge, and the namespace and its pasta go with the
 // last container.
 func TestRootlessUserNetwork(t *testing.T) {
@@ -122,6 +123,21 @@ func TestRootlessUserNetwork(t *testing.T) {
 		t.Errorf("b's interfaces after disconnect: %q", out)
 	}
 	e.MustPodlite("network", "rm", "net2")
+
+	// A pod on the user network: its member serves b at the infra's address.
+	e.MustPodlite("pod", "create", "--name", "p", "--network", "net1")
+	e.MustPodlite("run", "-d", "--pod", "p", "--name", "member", BusyboxImage, "sh", "-c",
+		"mkdir /www; echo in-the-pod > /www/index.html; exec httpd -f -p 80 -h /www")
+	infra := strings.TrimSpace(e.MustPodlite("pod", "inspect", "--format", "{{.InfraContainerID}}", "p").Stdout)
+	ipP := strings.TrimSpace(e.MustPodlite("inspect", "--format", "{{.NetworkSettings.Networks.net1.IPAddress}}", infra).Stdout)
+	waitFor(t, func() bool {
+		out = e.Podlite("exec", "b", "timeout", "5", "wget", "-qO-", "http://"+ipP+"/").Stdout
+		return out != ""
+	})
+	if out != "in-the-pod\n" {
+		t.Errorf("b fetching from the pod at %q: %q", ipP, out)
+	}
+	e.MustPodlite("pod", "rm", "-f", "p")
 
 	// unshare --rootless-netns: the network's bridge and gateway.
 	bridge := strings.TrimSpace(e.MustPodlite("network", "ls", "--filter", "name=^net1$", "--format", "{{.NetworkInterface}}").Stdout)
