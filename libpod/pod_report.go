@@ -4,6 +4,8 @@ import (
 	"maps"
 	"slices"
 	"time"
+
+	"github.com/podlite/podlite/libpod/pods"
 )
 
 // PodListReport is a pod as `pod ps --format json` shows it: podman's
@@ -40,6 +42,8 @@ type PodInspectReport struct {
 	State            string            `json:"State"`
 	Hostname         string            `json:"Hostname"`
 	Labels           map[string]string `json:"Labels"`
+	CgroupParent     string            `json:"CgroupParent,omitempty"`
+	CgroupPath       string            `json:"CgroupPath,omitempty"`
 	CreateInfra      bool              `json:"CreateInfra"`
 	InfraContainerID string            `json:"InfraContainerID,omitempty"`
 	InfraConfig      *PodInfraConfig   `json:"InfraConfig,omitempty"`
@@ -63,15 +67,14 @@ type PodInspectCtr struct {
 	State string `json:"State"`
 }
 
-// ListReport is the pod's `pod ps` entry.
-func (p *Pod) ListReport() (PodListReport, error) {
-	ctrs, err := p.Containers()
-	if err != nil {
-		return PodListReport{}, err
-	}
+// listReport is the `pod ps` entry of the pod with containers ctrs.
+func (p *Pod) listReport(ctrs []*Container) PodListReport {
 	rep := PodListReport{Created: p.config.CreatedAt, Id: p.config.ID, InfraId: p.state.InfraID,
 		Name: p.config.Name, Status: PodStatus(ctrs), Labels: p.config.Labels,
 		Containers: []PodListContainer{}, Networks: []string{}}
+	if p.config.CgroupPath != "" {
+		rep.Cgroup = pods.CgroupParent
+	}
 	if rep.Labels == nil {
 		rep.Labels = map[string]string{}
 	}
@@ -82,7 +85,7 @@ func (p *Pod) ListReport() (PodListReport, error) {
 			rep.Networks = slices.Sorted(maps.Keys(c.networks()))
 		}
 	}
-	return rep, nil
+	return rep
 }
 
 // Inspect is the pod's `pod inspect` record.
@@ -96,6 +99,9 @@ func (p *Pod) Inspect() (*PodInspectReport, error) {
 		Hostname: p.config.Hostname, Labels: p.config.Labels, CreateInfra: p.config.Infra,
 		InfraContainerID: p.state.InfraID, SharedNamespaces: p.config.Share,
 		NumContainers: uint(len(ctrs)), Containers: []PodInspectCtr{}}
+	if p.config.CgroupPath != "" {
+		rep.CgroupParent, rep.CgroupPath = pods.CgroupParent, p.config.CgroupPath
+	}
 	if rep.Labels == nil {
 		rep.Labels = map[string]string{}
 	}

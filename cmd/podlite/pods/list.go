@@ -12,10 +12,8 @@ import (
 	"github.com/podlite/podlite/libpod"
 )
 
-// podsTable is podman's default `pod ps` table.
-const podsTable = "table {{.ID}}\t{{.Name}}\t{{.Status}}\t{{.Created}}\t{{.InfraID}}\t{{.NumberOfContainers}}"
-
-var podsHeaders = map[string]string{"ID": "POD ID", "InfraID": "INFRA ID", "NumberOfContainers": "# OF CONTAINERS"}
+var podsHeaders = map[string]string{"ID": "POD ID", "InfraID": "INFRA ID", "NumberOfContainers": "# OF CONTAINERS",
+	"ContainerIds": "IDS", "ContainerNames": "NAMES", "ContainerStatuses": "STATUS"}
 
 // podRow is a pod as `pod ps` templates see it: podman's field names.
 type podRow struct {
@@ -83,21 +81,50 @@ func (p podRow) join(f func(libpod.PodListContainer) string) string {
 	return strings.Join(out, ",")
 }
 
+// podsFormat is podman's default `pod ps` table with --ctr-ids,
+// --ctr-names and --ctr-status: their columns replace the count.
+func podsFormat(ids, names, status bool) string {
+	row := []string{"{{.ID}}", "{{.Name}}", "{{.Status}}", "{{.Created}}", "{{.InfraID}}"}
+	for _, col := range []struct {
+		on    bool
+		field string
+	}{{ids, "{{.ContainerIds}}"}, {names, "{{.ContainerNames}}"}, {status, "{{.ContainerStatuses}}"}} {
+		if col.on {
+			row = append(row, col.field)
+		}
+	}
+	if !ids && !names && !status {
+		row = append(row, "{{.NumberOfContainers}}")
+	}
+	return "table " + strings.Join(row, "\t")
+}
+
+// podListFlags are `pod ps`'s flags beyond the common list flags.
+type podListFlags struct {
+	opts                     libpod.PodListOptions
+	noTrunc                  bool
+	ctrIDs, ctrNames, status bool
+}
+
 func newListCommand(g *common.Globals) *cobra.Command {
 	var lf common.ListFlags
-	var noTrunc bool
+	var pf podListFlags
 	cmd := &cobra.Command{
 		Use:     "ps [options]",
 		Aliases: []string{"ls", "list"},
 		Short:   "List pods",
-		Long: `List pods, oldest first. Templates use podman's fields: .ID, .Name, .Status,
-.Created, .InfraID, .NumberOfContainers, .ContainerIds, .ContainerNames,
-.ContainerStatuses, .Networks, .Labels, .Cgroup; json prints podman's
-ListPodsReport (Id, InfraId, Containers, ...).`,
+		Long: `List pods, newest first (--sort created, podman's default; or id, name,
+number, status). --filter takes podman's keys: id, name, label, label!,
+status, network, ctr-names, ctr-ids, ctr-status, ctr-number, until.
+Templates use podman's fields: .ID, .Name, .Status, .Created, .InfraID,
+.NumberOfContainers, .ContainerIds, .ContainerNames, .ContainerStatuses,
+.Networks, .Labels, .Cgroup; json prints podman's ListPodsReport (Id,
+InfraId, Containers, ...).`,
 		Args:              common.NoArgs,
 		ValidArgsFunction: common.NoCompletion,
 		Example: `  podlite pod ps
-  podlite pod ps --format '{{.Name}} {{.Status}} {{.NumberOfContainers}}'
+  podlite pod ps --filter status=running --filter ctr-names=web --ctr-names
+  podlite pod ps --sort name --format '{{.Name}} {{.Status}} {{.NumberOfContainers}}'
   podlite pod ps --format json`,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			if err := lf.Check(); err != nil {
@@ -107,32 +134,32 @@ ListPodsReport (Id, InfraId, Containers, ...).`,
 			if err != nil {
 				return err
 			}
-			pods, err := rt.Pods()
+			reports, err := rt.ListPods(pf.opts)
 			if err != nil {
 				return err
-			}
-			reports := make([]libpod.PodListReport, 0, len(pods))
-			rows := make([]podRow, 0, len(pods))
-			ids := make([]string, 0, len(pods))
-			for _, p := range pods {
-				r, err := p.ListReport()
-				if err != nil {
-					return err
-				}
-				reports = append(reports, r)
-				rows = append(rows, podRow{r, noTrunc})
-				ids = append(ids, podRow{r, noTrunc}.ID())
 			}
 			if common.IsJSON(lf.Format) {
 				return common.WriteJSON(cmd.OutOrStdout(), reports)
 			}
-			return common.WriteList(cmd.OutOrStdout(), lf, ids, podsTable, rows, podsHeaders)
+			rows := make([]podRow, 0, len(reports))
+			ids := make([]string, 0, len(reports))
+			for _, r := range reports {
+				rows = append(rows, podRow{r, pf.noTrunc})
+				ids = append(ids, podRow{r, pf.noTrunc}.ID())
+			}
+			return common.WriteList(cmd.OutOrStdout(), lf, ids, podsFormat(pf.ctrIDs, pf.ctrNames, pf.status), rows, podsHeaders)
 		},
 	}
 	f := cmd.Flags()
 	f.BoolVarP(&lf.Quiet, "quiet", "q", false, "print only pod IDs")
-	f.BoolVar(&noTrunc, "no-trunc", false, "print full IDs")
-	f.BoolVar(&lf.NoHeading, "noheading", false, "do not print the table's header row")
+	f.BoolVar(&pf.noTrunc, "no-trunc", false, "print full IDs")
+	f.BoolVarP(&lf.NoHeading, "noheading", "n", false, "do not print the table's header row")
 	f.StringVar(&lf.Format, "format", "", "Go template, json, or 'table …'")
+	f.StringArrayVarP(&pf.opts.Filters, "filter", "f", nil, "show only pods that match (KEY=VALUE; podman's keys)")
+	f.StringVar(&pf.opts.Sort, "sort", "created", "sort by created, id, name, number or status")
+	f.BoolVarP(&pf.opts.Latest, "latest", "l", false, "show only the pod created last")
+	f.BoolVar(&pf.ctrIDs, "ctr-ids", false, "show the IDs of each pod's containers")
+	f.BoolVar(&pf.ctrNames, "ctr-names", false, "show the names of each pod's containers")
+	f.BoolVar(&pf.status, "ctr-status", false, "show the status of each pod's containers")
 	return cmd
 }
