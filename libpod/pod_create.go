@@ -49,6 +49,9 @@ type PodCreateOptions struct {
 	ExitPolicy string
 	// Replace removes a pod of the same name first.
 	Replace bool
+	// takesPortsOf is the infra of a pod this one replaces after its
+	// creation (pod clone --destroy): its host ports are no conflict.
+	takesPortsOf string
 	// PodIDFile receives the new pod's ID.
 	PodIDFile     string
 	CreateCommand []string
@@ -200,6 +203,7 @@ func (r *Runtime) createInfra(ctx context.Context, cfg *define.PodConfig, opts *
 		AddHost: opts.AddHost, DNS: opts.DNS, DNSSearch: opts.DNSSearch, DNSOption: opts.DNSOpts,
 		ConmonPidFile: opts.InfraConmonPidFile,
 		infraOf:       cfg.ID,
+		takesPortsOf:  opts.takesPortsOf,
 	}
 	copts.Shape.CgroupParent = cfg.CgroupPath
 	if cfg.InfraImage != "" {
