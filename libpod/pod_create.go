@@ -125,6 +125,12 @@ func (r *Runtime) CreatePod(ctx context.Context, opts *PodCreateOptions) (*Pod, 
 	if err != nil {
 		return nil, err
 	}
+	if opts.PodIDFile != "" {
+		// Checked first: a pod whose ID file cannot be written would stay.
+		if fi, err := os.Stat(filepath.Dir(opts.PodIDFile)); err != nil || !fi.IsDir() {
+			return nil, fmt.Errorf("the directory of the pod ID file %s does not exist: %w", opts.PodIDFile, define.ErrInvalidArg)
+		}
+	}
 	if opts.Replace && opts.Name == "" {
 		return nil, fmt.Errorf("cannot replace pod without --name being set: %w", define.ErrInvalidArg)
 	}

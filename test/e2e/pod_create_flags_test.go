@@ -130,6 +130,7 @@ func TestPodCreateFlagChecks(t *testing.T) {
 		{"cannot set --infra-conmon-pidfile without an infra container", []string{"--infra=false", "--infra-conmon-pidfile", idFile}},
 		{"invalid pod exit policy", []string{"--exit-policy", "later"}},
 		{"localhost/nosuch", []string{"--infra-image", "localhost/nosuch", "--pod-id-file", idFile}},
+		{"the directory of the pod ID file", []string{"--pod-id-file", filepath.Join(idFile, "sub", "id")}},
 	} {
 		r := n.Podlite(append([]string{"pod", "create"}, c.args...)...)
 		if r.ExitCode != 125 || !strings.Contains(r.Stderr, c.want) || strings.Count(strings.TrimSpace(r.Stderr), "\n") > 0 {
