@@ -145,13 +145,13 @@ InfraId, Containers, ...).`,
 			ids := make([]string, 0, len(reports))
 			for _, r := range reports {
 				rows = append(rows, podRow{r, pf.noTrunc})
-				ids = append(ids, podRow{r, pf.noTrunc}.ID())
+				ids = append(ids, r.Id) // -q prints full IDs, as podman's
 			}
 			return common.WriteList(cmd.OutOrStdout(), lf, ids, podsFormat(pf.ctrIDs, pf.ctrNames, pf.status), rows, podsHeaders)
 		},
 	}
 	f := cmd.Flags()
-	f.BoolVarP(&lf.Quiet, "quiet", "q", false, "print only pod IDs")
+	f.BoolVarP(&lf.Quiet, "quiet", "q", false, "print only the pods' full IDs")
 	f.BoolVar(&pf.noTrunc, "no-trunc", false, "print full IDs")
 	f.BoolVarP(&lf.NoHeading, "noheading", "n", false, "do not print the table's header row")
 	f.StringVar(&lf.Format, "format", "", "Go template, json, or 'table …'")
