@@ -91,7 +91,7 @@ func podConfig(opts *PodCreateOptions) (*define.PodConfig, error) {
 		case opts.InfraConmonPidFile != "":
 			return nil, fmt.Errorf("cannot set --infra-conmon-pidfile without an infra container: %w", define.ErrInvalidArg)
 		case opts.InfraName != "":
-			return nil, fmt.Errorf("cannot set infra-name without an infra container: %w", define.ErrInvalidArg)
+			return nil, define.Worded(define.ErrInvalidArg, "cannot set infra-name without an infra container")
 		case opts.InfraImage != "" || len(opts.InfraCommand) > 0:
 			return nil, fmt.Errorf("cannot set --infra-image or --infra-command without an infra container: %w", define.ErrInvalidArg)
 		}
@@ -132,7 +132,7 @@ func (r *Runtime) CreatePod(ctx context.Context, opts *PodCreateOptions) (*Pod, 
 		}
 	}
 	if opts.Replace && opts.Name == "" {
-		return nil, fmt.Errorf("cannot replace pod without --name being set: %w", define.ErrInvalidArg)
+		return nil, define.Worded(define.ErrInvalidArg, "cannot replace pod without --name being set")
 	}
 	if opts.Replace {
 		if old, err := r.LookupPod(opts.Name); err == nil && old.Name() == opts.Name {

@@ -2,7 +2,6 @@ package libpod
 
 import (
 	"cmp"
-	"fmt"
 	"maps"
 	"slices"
 	"time"
@@ -147,7 +146,7 @@ func (r *Runtime) ListPods(opts PodListOptions) ([]PodListReport, error) {
 	order, ok := podSorts[sortKey]
 	if !ok {
 		// podman's words.
-		return nil, fmt.Errorf("invalid option for --sort, options are: created, id, name, number, or status: %w", define.ErrInvalidArg)
+		return nil, define.Worded(define.ErrInvalidArg, "invalid option for --sort, options are: created, id, name, number, or status")
 	}
 	match, err := filter.Pods(opts.Filters, lookups{r})
 	if err != nil {

@@ -58,7 +58,8 @@ func Pods(filters []string, look Lookups) (Pod, error) {
 	return every[*PodEntry](preds), nil
 }
 
-// podFilter builds the predicate of one pod filter key.
+// podFilter builds the predicate of one pod filter key. Podman's own
+// messages are printed as podman prints them (scripts match them whole).
 func podFilter(key string, vals []string, look Lookups) (Pod, error) {
 	switch key {
 	case "id":
@@ -84,7 +85,7 @@ func podFilter(key string, vals []string, look Lookups) (Pod, error) {
 	case "status":
 		for _, v := range vals {
 			if !slices.Contains(podStatuses, v) {
-				return nil, fmt.Errorf("%s is not a valid pod status: %w", v, define.ErrInvalidArg)
+				return nil, define.Worded(define.ErrInvalidArg, v+" is not a valid pod status")
 			}
 		}
 		return func(p *PodEntry) bool { return slices.Contains(vals, strings.ToLower(p.Status)) }, nil
@@ -108,7 +109,7 @@ func podFilter(key string, vals []string, look Lookups) (Pod, error) {
 			return slices.ContainsFunc(p.Networks, func(n string) bool { return slices.Contains(names, n) })
 		}, nil
 	}
-	return nil, fmt.Errorf("%s is an invalid filter: %w", key, define.ErrInvalidArg)
+	return nil, define.Worded(define.ErrInvalidArg, key+" is an invalid filter")
 }
 
 // notHex matches a value that is no ID prefix: podman then takes it as a
@@ -155,7 +156,7 @@ func memberStatus(vals []string) (Pod, error) {
 	want := make([]string, 0, len(vals))
 	for _, v := range vals {
 		if !slices.Contains(memberStatuses, v) {
-			return nil, fmt.Errorf("%s is not a valid status: %w", v, define.ErrInvalidArg)
+			return nil, define.Worded(define.ErrInvalidArg, v+" is not a valid status")
 		}
 		if v == "stopped" {
 			v = "exited"
