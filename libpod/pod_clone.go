@@ -23,7 +23,8 @@ type PodCloneOptions struct {
 	// Start starts the clone.
 	Destroy, Start bool
 	// Hostname, InfraName, InfraCommand and InfraConmonPidFile replace the
-	// original's when set ("" or nil otherwise).
+	// original's when set ("" or nil otherwise); the infra's name is then
+	// podman's clone name of the original infra's (INFRA-clone, ...).
 	Hostname           string
 	InfraName          string
 	InfraCommand       []string
@@ -106,6 +107,10 @@ func (r *Runtime) cloneCreateOptions(src *Pod, opts *PodCloneOptions) (*PodCreat
 	infra, err := r.containerByID(src.InfraID())
 	if err != nil {
 		return nil, fmt.Errorf("the infra container of pod %s: %w", cfg.Name, err)
+	}
+	if copts.InfraName == "" {
+		// podman names the clone's infra as it names a container's clone.
+		copts.InfraName = r.cloneName(infra.Name())
 	}
 	if opts.Destroy {
 		copts.takesPortsOf = infra.ID()

@@ -55,6 +55,11 @@ func TestPodClone(t *testing.T) {
 	if got != "srchost\n1\nnameserver 10.0.0.9\n/podlite-pause\x00" {
 		t.Errorf("hostname, hosts, DNS and shared PID 1 in the clone: %q", got)
 	}
+	// The clone's infra is named as podman names it: the original's with -clone.
+	srcInfra := inspectField(n.Env, n.infraOf("src"), "{{.Name}}")
+	if got := inspectField(n.Env, n.infraOf("src-clone"), "{{.Name}}"); got != srcInfra+"-clone" {
+		t.Errorf("the clone's infra is named %q, want %s-clone", got, srcInfra)
+	}
 	n.MustPodlite("pod", "clone", "-l", "b=2", "src")
 	if c := n.podCloneInspect("src-clone1"); c.Labels["a"] != "1" || c.Labels["b"] != "2" {
 		t.Errorf("second clone: %+v, want src-clone1 with labels a and b", c)

@@ -62,7 +62,7 @@ publishes is refused, as for any new container, unless --destroy.`,
 	f.BoolVar(&o.Destroy, "destroy", false, "remove the original pod, with its containers, once the clone exists")
 	f.BoolVar(&o.Start, "start", false, "start the new pod")
 	f.StringVar(&o.Hostname, "hostname", "", "the new pod's hostname (default: the original's)")
-	f.StringVar(&o.InfraName, "infra-name", "", "the new infra container's name (default: the new pod ID's first 12 characters and -infra)")
+	f.StringVar(&o.InfraName, "infra-name", "", "the new infra container's name (default: the original infra's name with -clone, as podman's)")
 	f.StringVar(&infraCommand, "infra-command", "", "the command the new infra runs (default: the original's)")
 	f.StringVar(&o.InfraConmonPidFile, "infra-conmon-pidfile", "", "write the PID of the new infra container's supervisor to this file")
 	f.StringArrayVarP(&labels, "label", "l", nil, "add a label to the new pod (KEY=VALUE)")
