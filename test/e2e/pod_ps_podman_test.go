@@ -46,7 +46,7 @@ func TestPodPsMatchesPodman(t *testing.T) {
 		}
 	}
 	header := func(out string) string { return strings.Join(strings.Fields(strings.SplitN(out, "\n", 2)[0]), " ") }
-	for _, flags := range [][]string{nil, {"--ctr-names", "--ctr-status"}, {"--ctr-ids"}} {
+	for _, flags := range [][]string{nil, {"--ctr-names", "--ctr-status"}, {"--ctr-ids"}, {"--ns"}, {"--ns", "--ctr-names"}} {
 		ours, theirs := b.run(t, append([]string{"pod", "ps"}, flags...)...)
 		if header(ours) != header(theirs) {
 			t.Errorf("pod ps %v header: podlite %q, podman %q", flags, header(ours), header(theirs))

@@ -13,7 +13,7 @@ import (
 )
 
 var podsHeaders = map[string]string{"ID": "POD ID", "InfraID": "INFRA ID", "NumberOfContainers": "# OF CONTAINERS",
-	"ContainerIds": "IDS", "ContainerNames": "NAMES", "ContainerStatuses": "STATUS"}
+	"ContainerIds": "IDS", "ContainerNames": "NAMES", "ContainerStatuses": "STATUS", "Namespace": "NAMESPACES"}
 
 // podRow is a pod as `pod ps` templates see it: podman's field names.
 type podRow struct {
@@ -46,8 +46,11 @@ func (p podRow) InfraID() string { return p.trunc(p.r.InfraId) }
 // NumberOfContainers counts the pod's containers, the infra included.
 func (p podRow) NumberOfContainers() string { return fmt.Sprint(len(p.r.Containers)) }
 
-// Cgroup is the pod's cgroup parent (podlite makes none).
+// Cgroup is the parent of the pod's cgroup ("" without --share-parent).
 func (p podRow) Cgroup() string { return p.r.Cgroup }
+
+// Namespace is the pod's libpod namespace (podlite has none: "").
+func (p podRow) Namespace() string { return p.r.Namespace }
 
 // ContainerIds are the containers' IDs, comma-separated.
 func (p podRow) ContainerIds() string {
@@ -82,18 +85,19 @@ func (p podRow) join(f func(libpod.PodListContainer) string) string {
 }
 
 // podsFormat is podman's default `pod ps` table with --ctr-ids,
-// --ctr-names and --ctr-status: their columns replace the count.
-func podsFormat(ids, names, status bool) string {
+// --ctr-names, --ctr-status (their columns replace the count) and --ns.
+func podsFormat(f podListFlags) string {
 	row := []string{"{{.ID}}", "{{.Name}}", "{{.Status}}", "{{.Created}}", "{{.InfraID}}"}
 	for _, col := range []struct {
 		on    bool
 		field string
-	}{{ids, "{{.ContainerIds}}"}, {names, "{{.ContainerNames}}"}, {status, "{{.ContainerStatuses}}"}} {
+	}{{f.ctrIDs, "{{.ContainerIds}}"}, {f.ctrNames, "{{.ContainerNames}}"}, {f.status, "{{.ContainerStatuses}}"},
+		{f.ns, "{{.Cgroup}}\t{{.Namespace}}"}} {
 		if col.on {
 			row = append(row, col.field)
 		}
 	}
-	if !ids && !names && !status {
+	if !f.ctrIDs && !f.ctrNames && !f.status {
 		row = append(row, "{{.NumberOfContainers}}")
 	}
 	return "table " + strings.Join(row, "\t")
@@ -104,6 +108,7 @@ type podListFlags struct {
 	opts                     libpod.PodListOptions
 	noTrunc                  bool
 	ctrIDs, ctrNames, status bool
+	ns                       bool
 }
 
 func newListCommand(g *common.Globals) *cobra.Command {
@@ -118,8 +123,8 @@ number, status). --filter takes podman's keys: id, name, label, label!,
 status, network, ctr-names, ctr-ids, ctr-status, ctr-number, until.
 Templates use podman's fields: .ID, .Name, .Status, .Created, .InfraID,
 .NumberOfContainers, .ContainerIds, .ContainerNames, .ContainerStatuses,
-.Networks, .Labels, .Cgroup; json prints podman's ListPodsReport (Id,
-InfraId, Containers, ...).`,
+.Networks, .Labels, .Cgroup, .Namespace (--ns adds the last two); json
+prints podman's ListPodsReport (Id, InfraId, Containers, ...).`,
 		Args:              common.NoArgs,
 		ValidArgsFunction: common.NoCompletion,
 		Example: `  podlite pod ps
@@ -147,7 +152,7 @@ InfraId, Containers, ...).`,
 				rows = append(rows, podRow{r, pf.noTrunc})
 				ids = append(ids, r.Id) // -q prints full IDs, as podman's
 			}
-			return common.WriteList(cmd.OutOrStdout(), lf, ids, podsFormat(pf.ctrIDs, pf.ctrNames, pf.status), rows, podsHeaders)
+			return common.WriteList(cmd.OutOrStdout(), lf, ids, podsFormat(pf), rows, podsHeaders)
 		},
 	}
 	f := cmd.Flags()
@@ -161,5 +166,6 @@ InfraId, Containers, ...).`,
 	f.BoolVar(&pf.ctrIDs, "ctr-ids", false, "show the IDs of each pod's containers")
 	f.BoolVar(&pf.ctrNames, "ctr-names", false, "show the names of each pod's containers")
 	f.BoolVar(&pf.status, "ctr-status", false, "show the status of each pod's containers")
+	f.BoolVar(&pf.ns, "ns", false, "show each pod's cgroup parent and namespace columns")
 	return cmd
 }
