@@ -30,9 +30,8 @@ func joinCRIUGroup(t *testing.T, u *testUser) {
 }
 
 // A user outside podlite-criu: info names the missing piece in one line
-// and checkpoint and restore refuse with it, no CRIU log. A member: info
-// reports both paths, and checkpoint refuses precisely (podlite does not
-// drive the helper yet: criu must run outside the user namespace).
+// and checkpoint refuses with it, no CRIU log (restore needs no helper).
+// A member: info reports both paths.
 func TestRootlessCheckpointHelper(t *testing.T) {
 	requireCRIUHelper(t)
 	const format = "{{.Host.RootlessCheckpoint}}"
@@ -43,38 +42,59 @@ func TestRootlessCheckpointHelper(t *testing.T) {
 
 	outside := rootlessUser(t, "a")
 	e := NewRootlessEnv(t, outside)
-	want := "none: not in group podlite-criu (root runs: usermod -aG podlite-criu " + outside.name + ")"
+	want := "restore (dump: not in group podlite-criu (root runs: usermod -aG podlite-criu " + outside.name + "))"
 	if got := e2eRun(t, e, "info", "--format", format); got != want {
 		t.Errorf("info outside the group: %q, want %q", got, want)
 	}
 	e.LoadBusybox()
-	e.MustPodlite("run", "-d", "--name", "counter", "--network", "none", BusyboxImage, "sh", "-c", "i=0; while :; do echo $i; i=$((i+1)); sleep 0.2; done")
-	for _, verb := range [][]string{{"container", "checkpoint"}, {"container", "restore"}} {
-		r := e.Podlite(append(verb, "counter")...)
-		expectOneLineError(t, r)
-		if !strings.Contains(r.Stderr, "requires root here: not in group podlite-criu") {
-			t.Errorf("%s outside the group: %q", verb[1], r.Stderr)
-		}
+	e.MustPodlite("run", "-d", "--name", "counter", "--network", "none", BusyboxImage, "sh", "-c", counterScript)
+	r := e.Podlite("container", "checkpoint", "counter")
+	expectOneLineError(t, r)
+	if r.ExitCode != 125 || !strings.Contains(r.Stderr, "checkpointing a container requires root here: not in group podlite-criu") {
+		t.Errorf("checkpoint outside the group: exit %d, %q", r.ExitCode, r.Stderr)
+	}
+	if st := strings.TrimSpace(e.MustPodlite("inspect", "--format", "{{.State.Status}}", "counter").Stdout); st != "running" {
+		t.Errorf("after the refused checkpoint: %q, want running", st)
 	}
 	e.MustPodlite("rm", "-f", "-t", "0", "counter")
 
 	member := rootlessUser(t, "crmember")
 	joinCRIUGroup(t, member)
-	m := NewRootlessEnv(t, member)
-	if got := e2eRun(t, m, "info", "--format", format); got != "dump,restore" {
+	if got := e2eRun(t, NewRootlessEnv(t, member), "info", "--format", format); got != "dump,restore" {
 		t.Errorf("info in the group: %q, want dump,restore", got)
 	}
-	m.LoadBusybox()
-	m.MustPodlite("run", "-d", "--name", "counter", "--network", "none", BusyboxImage, "sleep", "300")
-	r := m.Podlite("container", "checkpoint", "counter")
-	expectOneLineError(t, r)
-	if !strings.Contains(r.Stderr, "checkpointing a container as a user is not implemented yet: criu must run outside podlite's user namespace") {
-		t.Errorf("checkpoint in the group: %q", r.Stderr)
+}
+
+// A member of podlite-criu checkpoints a running counter with no network
+// and restores it, twice: the counter goes on where it stopped, in the
+// user's namespace (exec works in it), with its hostname.
+func TestRootlessCheckpointRestoreCounter(t *testing.T) {
+	requireCRIUHelper(t)
+	u := rootlessUser(t, "crmember")
+	joinCRIUGroup(t, u)
+	e := NewRootlessEnv(t, u)
+	e.LoadBusybox()
+	e.MustPodlite("run", "-d", "--name", "counter", "--hostname", "ctr1", "--network", "none", BusyboxImage, "sh", "-c", counterScript)
+	waitFor(t, func() bool { return lastCount(t, e, "counter") >= 5 })
+	for round := 1; round <= 2; round++ {
+		if out := e.MustPodlite("container", "checkpoint", "counter").Stdout; out != "counter\n" {
+			t.Fatalf("round %d: checkpoint printed %q", round, out)
+		}
+		if st := e.MustPodlite("inspect", "--format", "{{.State.Status}} {{.State.Checkpointed}}", "counter").Stdout; st != "exited true\n" {
+			t.Fatalf("round %d: after checkpoint: %q", round, st)
+		}
+		at := lastCount(t, e, "counter")
+		e.MustPodlite("container", "restore", "counter")
+		waitFor(t, func() bool { return lastCount(t, e, "counter") >= at+5 })
+		assertContinuous(t, e, "counter")
+		if st := e.MustPodlite("inspect", "--format", "{{.State.Status}}", "counter").Stdout; st != "running\n" {
+			t.Fatalf("round %d: after restore: %q", round, st)
+		}
+		if h := e.MustPodlite("exec", "counter", "hostname").Stdout; h != "ctr1\n" {
+			t.Fatalf("round %d: hostname after restore %q, want ctr1", round, h)
+		}
 	}
-	if st := strings.TrimSpace(m.MustPodlite("inspect", "--format", "{{.State.Status}}", "counter").Stdout); st != "running" {
-		t.Errorf("after the refused checkpoint: %q, want running", st)
-	}
-	m.MustPodlite("rm", "-f", "-t", "0", "counter")
+	e.MustPodlite("rm", "-f", "-t", "0", "counter")
 }
 
 func e2eRun(t *testing.T, e *Env, args ...string) string {
