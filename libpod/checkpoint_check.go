@@ -102,6 +102,9 @@ func (r *Runtime) CheckImport(path string, opts ImportOptions) (problems, notes 
 // missingNetworks lists the networks the container joins that do not
 // exist here (the default one is created on first use).
 func (r *Runtime) missingNetworks(cfg *define.ContainerConfig) []string {
+	if len(cfg.Network.Networks) == 0 {
+		return nil // none, host, pasta...: no network manager to ask
+	}
 	mgr, err := r.Network()
 	if err != nil {
 		return []string{err.Error()}
@@ -137,6 +140,9 @@ func missingBindSources(cfg *define.ContainerConfig, r *Runtime) []string {
 // heldAddresses lists the saved addresses another container holds here,
 // in any root of the network domain.
 func (r *Runtime) heldAddresses(st network.Status, id string) []string {
+	if len(st) == 0 {
+		return nil
+	}
 	mgr, err := r.Network()
 	if err != nil {
 		return []string{err.Error()}

@@ -3,6 +3,8 @@ package e2e
 import (
 	"os"
 	"os/exec"
+	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 )
@@ -100,4 +102,36 @@ func TestRootlessCheckpointRestoreCounter(t *testing.T) {
 func e2eRun(t *testing.T, e *Env, args ...string) string {
 	t.Helper()
 	return strings.TrimSpace(e.MustPodlite(args...).Stdout)
+}
+
+// A member of podlite-criu exports a running counter's checkpoint; another
+// user, not in the group (a restore needs no helper), imports it into
+// their own store and the counter goes on there.
+func TestRootlessCheckpointExportImport(t *testing.T) {
+	requireCRIUHelper(t)
+	ua := rootlessUser(t, "crmember")
+	joinCRIUGroup(t, ua)
+	a := NewRootlessEnv(t, ua)
+	a.LoadBusybox()
+	a.MustPodlite("run", "-d", "--name", "mover", "--network", "none", BusyboxImage, "sh", "-c", counterScript)
+	waitFor(t, func() bool { return lastCount(t, a, "mover") >= 5 })
+	archive := filepath.Join(a.XDG, "mover.tar.gz")
+	a.MustPodlite("container", "checkpoint", "--export", archive, "mover")
+	at := lastCount(t, a, "mover")
+
+	ub := rootlessUser(t, "a")
+	b := NewRootlessEnv(t, ub)
+	// The archive passes to the other user as a copy of their own.
+	moved := filepath.Join(b.XDG, "mover.tar.gz")
+	if out, err := exec.Command("install", "-o", strconv.Itoa(ub.uid), "-m", "0600", archive, moved).CombinedOutput(); err != nil {
+		t.Fatalf("copying the archive to %s: %v\n%s", ub.name, err, out)
+	}
+	b.LoadBusybox()
+	b.MustPodlite("container", "restore", "--import", moved)
+	waitFor(t, func() bool { return lastCount(t, b, "mover") >= at+5 })
+	assertContinuous(t, b, "mover")
+	if ps := b.MustPodlite("ps", "--format", "{{.Names}}").Stdout; ps != "mover\n" {
+		t.Fatalf("%s's containers after the import: %q", ub.name, ps)
+	}
+	b.MustPodlite("rm", "-f", "-t", "0", "mover")
 }
