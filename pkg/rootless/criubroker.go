@@ -54,20 +54,39 @@ func EnsureWithCRIUBroker(runRoot string) error {
 	if err := cmd.Start(); err != nil {
 		return fmt.Errorf("starting podlite in the rootless namespace: %w", err)
 	}
-	// The terminal's signals reach both; the child decides what they do.
-	signal.Ignore(syscall.SIGINT, syscall.SIGTERM, syscall.SIGHUP, syscall.SIGQUIT)
+	// The terminal's signals reach both, and the child decides what they
+	// do; a SIGTERM or SIGHUP sent to this process alone is passed on.
+	signal.Ignore(syscall.SIGINT, syscall.SIGQUIT)
+	sigs := make(chan os.Signal, 1)
+	signal.Notify(sigs, syscall.SIGTERM, syscall.SIGHUP)
+	go func() {
+		for sig := range sigs {
+			_ = cmd.Process.Signal(sig)
+		}
+	}()
 	err = cmd.Wait()
+	signal.Stop(sigs)
 	_ = ln.Close()
 	_ = os.Remove(sock)
-	var exit *exec.ExitError
-	if errors.As(err, &exit) {
-		os.Exit(exit.ExitCode())
-	}
-	if err != nil {
-		return fmt.Errorf("podlite in the rootless namespace: %w", err)
-	}
-	os.Exit(0)
+	os.Exit(childStatus(err))
 	return nil
+}
+
+// childStatus is the exit status a shell would report for a child that
+// ended with err: its code, or 128 plus the signal that killed it.
+func childStatus(err error) int {
+	var exit *exec.ExitError
+	if !errors.As(err, &exit) {
+		if err != nil {
+			slog.Error("podlite in the rootless namespace", "err", err)
+			return 125
+		}
+		return 0
+	}
+	if ws, ok := exit.Sys().(syscall.WaitStatus); ok && ws.Signaled() {
+		return 128 + int(ws.Signal())
+	}
+	return exit.ExitCode()
 }
 
 // serveBroker runs the helper for each shim that connects, one at a time.

@@ -7,6 +7,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"runtime"
 	"strconv"
 	"strings"
 	"syscall"
@@ -159,6 +160,9 @@ func viaBroker(sock string, fds []int) (int, error) {
 // execLocalCRIU replaces the shim with the installed criu, in a new UTS
 // namespace named envHostname when one is set (a restore).
 func execLocalCRIU() error {
+	// Namespaces made by unshare belong to the calling thread: the exec
+	// must come from the same one.
+	runtime.LockOSThread()
 	path, err := realCRIU()
 	if err != nil {
 		return err

@@ -72,11 +72,7 @@ func TestRootlessCheckpointHelper(t *testing.T) {
 // and restores it, twice: the counter goes on where it stopped, in the
 // user's namespace (exec works in it), with its hostname.
 func TestRootlessCheckpointRestoreCounter(t *testing.T) {
-	requireCRIUHelper(t)
-	u := rootlessUser(t, "crmember")
-	joinCRIUGroup(t, u)
-	e := NewRootlessEnv(t, u)
-	e.LoadBusybox()
+	e := criuMemberEnv(t)
 	e.MustPodlite("run", "-d", "--name", "counter", "--hostname", "ctr1", "--network", "none", BusyboxImage, "sh", "-c", counterScript)
 	waitFor(t, func() bool { return lastCount(t, e, "counter") >= 5 })
 	for round := 1; round <= 2; round++ {
@@ -100,6 +96,17 @@ func TestRootlessCheckpointRestoreCounter(t *testing.T) {
 	e.MustPodlite("rm", "-f", "-t", "0", "counter")
 }
 
+// criuMemberEnv is an env of a user in podlite-criu, with busybox loaded.
+func criuMemberEnv(t *testing.T) *Env {
+	t.Helper()
+	requireCRIUHelper(t)
+	u := rootlessUser(t, "crmember")
+	joinCRIUGroup(t, u)
+	e := NewRootlessEnv(t, u)
+	e.LoadBusybox()
+	return e
+}
+
 func e2eRun(t *testing.T, e *Env, args ...string) string {
 	t.Helper()
 	return strings.TrimSpace(e.MustPodlite(args...).Stdout)
@@ -109,11 +116,7 @@ func e2eRun(t *testing.T, e *Env, args ...string) string {
 // user, not in the group (a restore needs no helper), imports it into
 // their own store and the counter goes on there.
 func TestRootlessCheckpointExportImport(t *testing.T) {
-	requireCRIUHelper(t)
-	ua := rootlessUser(t, "crmember")
-	joinCRIUGroup(t, ua)
-	a := NewRootlessEnv(t, ua)
-	a.LoadBusybox()
+	a := criuMemberEnv(t)
 	a.MustPodlite("run", "-d", "--name", "mover", "--network", "none", BusyboxImage, "sh", "-c", counterScript)
 	waitFor(t, func() bool { return lastCount(t, a, "mover") >= 5 })
 	archive := filepath.Join(a.XDG, "mover.tar.gz")
@@ -142,11 +145,7 @@ func TestRootlessCheckpointExportImport(t *testing.T) {
 // makes both again, re-attached (the same address), and the published
 // port answers again while the counter goes on.
 func TestRootlessCheckpointRestorePasta(t *testing.T) {
-	requireCRIUHelper(t)
-	u := rootlessUser(t, "crmember")
-	joinCRIUGroup(t, u)
-	e := NewRootlessEnv(t, u)
-	e.LoadBusybox()
+	e := criuMemberEnv(t)
 	for _, mode := range []string{"pasta", "slirp4netns:port_handler=slirp4netns"} {
 		addr := freeAddr(t)
 		_, port, _ := net.SplitHostPort(addr)
