@@ -21,8 +21,10 @@ const (
 	CRIUGroup  = "podlite-criu"
 )
 
-// Capability numbers (linux/capability.h) the helper needs: CRIU 4.2.1's
-// --unprivileged mode dumps with the first two and restores with all four.
+// Capability numbers (linux/capability.h) the helper needs to dump a
+// user's container in CRIU 4.2.1's --unprivileged mode (measured: without
+// cap_sys_admin, "suspending seccomp failed"; without cap_sys_chroot,
+// "Can't setns .../mnt"). A restore needs none (see criushim.go).
 const (
 	capSetgid            = 6
 	capSysChroot         = 18
@@ -31,7 +33,7 @@ const (
 )
 
 var (
-	dumpCaps = []int{capCheckpointRestore, capSetgid}
+	dumpCaps = []int{capCheckpointRestore, capSetgid, capSysAdmin, capSysChroot}
 	capNames = map[int]string{
 		capSetgid: "cap_setgid", capSysChroot: "cap_sys_chroot",
 		capSysAdmin: "cap_sys_admin", capCheckpointRestore: "cap_checkpoint_restore",
