@@ -114,7 +114,7 @@ func e2eRun(t *testing.T, e *Env, args ...string) string {
 
 // A member of podlite-criu exports a running counter's checkpoint; another
 // user, not in the group (a restore needs no helper), imports it into
-// their own store and the counter goes on there.
+// their own store and the counter goes on there. Root refuses it.
 func TestRootlessCheckpointExportImport(t *testing.T) {
 	a := criuMemberEnv(t)
 	a.MustPodlite("run", "-d", "--name", "mover", "--network", "none", BusyboxImage, "sh", "-c", counterScript)
@@ -138,6 +138,12 @@ func TestRootlessCheckpointExportImport(t *testing.T) {
 		t.Fatalf("%s's containers after the import: %q", ub.name, ps)
 	}
 	b.MustPodlite("rm", "-f", "-t", "0", "mover")
+
+	// Root does not import it: the tree would run as root.
+	r := NewEnv(t).Podlite("container", "restore", "--import", archive)
+	if r.ExitCode != 125 || !strings.Contains(r.Stderr, "the checkpoint is of an ordinary user's container: restored by root its processes would run as root") {
+		t.Errorf("root importing a user's checkpoint: exit %d, %q", r.ExitCode, r.Stderr)
+	}
 }
 
 // A counter that also serves HTTP on a port published through pasta (and
