@@ -77,12 +77,13 @@ func (r *Runtime) needCgroups(what string) error {
 	return fmt.Errorf("%s: an ordinary user's containers have no cgroup on cgroup v1: %w", what, define.ErrNotSupported)
 }
 
-// needRoot refuses a user's checkpoint, in podman's words ("checkpointing
-// a container requires root"), naming in one line the piece of the
-// rootless C/R helper this host or user lacks (rootless.CheckCRIUHelper).
-// A restore needs no helper: criu runs inside the user's namespace then.
-func (r *Runtime) needRoot(what string, restore bool) error {
-	if !r.cfg.Rootless || restore {
+// needCRIUHelper refuses a user's checkpoint, in podman's words
+// ("checkpointing a container requires root"), naming in one line the
+// piece of the rootless C/R helper this host or user lacks
+// (rootless.CheckCRIUHelper). A restore needs no helper: criu runs inside
+// the user's namespace then.
+func (r *Runtime) needCRIUHelper(what string) error {
+	if !r.cfg.Rootless {
 		return nil
 	}
 	p := rootless.CheckCRIUHelper(rootless.CRIUHelper, rootless.UID())
