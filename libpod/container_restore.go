@@ -106,7 +106,7 @@ func (c *Container) releaseHeldAddressesLocked(opts RestoreOptions) (wanted netw
 		return nil, nil, err
 	}
 	holdAgain = func() {}
-	if len(saved) > 0 && len(c.networks()) > 0 {
+	if len(saved) > 0 && c.usesCNI() {
 		mgr, err := c.rt.Network()
 		if err != nil {
 			return nil, nil, err

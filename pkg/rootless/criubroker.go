@@ -42,6 +42,10 @@ func EnsureWithCRIUBroker(runRoot string) error {
 		return fmt.Errorf("listening for the criu shim: %w", err)
 	}
 	defer os.Remove(sock)
+	if err := os.Chmod(sock, 0o600); err != nil {
+		_ = ln.Close()
+		return fmt.Errorf("listening for the criu shim: %w", err)
+	}
 	go serveBroker(ln)
 	cmd := &exec.Cmd{
 		Path:   "/proc/self/exe",
