@@ -70,7 +70,8 @@ func TestRootlessCheckpointHelper(t *testing.T) {
 
 // A member of podlite-criu checkpoints a running counter with no network
 // and restores it, twice: the counter goes on where it stopped, in the
-// user's namespace (exec works in it), with its hostname.
+// user's namespace (exec works in it), with its hostname; a checkpoint
+// with --leave-running leaves it counting.
 func TestRootlessCheckpointRestoreCounter(t *testing.T) {
 	e := criuMemberEnv(t)
 	e.MustPodlite("run", "-d", "--name", "counter", "--hostname", "ctr1", "--network", "none", BusyboxImage, "sh", "-c", counterScript)
@@ -92,6 +93,12 @@ func TestRootlessCheckpointRestoreCounter(t *testing.T) {
 		if h := e.MustPodlite("exec", "counter", "hostname").Stdout; h != "ctr1\n" {
 			t.Fatalf("round %d: hostname after restore %q, want ctr1", round, h)
 		}
+	}
+	e.MustPodlite("container", "checkpoint", "--leave-running", "counter")
+	at := lastCount(t, e, "counter")
+	waitFor(t, func() bool { return lastCount(t, e, "counter") >= at+5 })
+	if st := e.MustPodlite("inspect", "--format", "{{.State.Status}} {{.State.Checkpointed}}", "counter").Stdout; st != "running false\n" {
+		t.Fatalf("after --leave-running: %q", st)
 	}
 	e.MustPodlite("rm", "-f", "-t", "0", "counter")
 }
