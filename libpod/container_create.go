@@ -99,6 +99,8 @@ type CreateOptions struct {
 	// PidFile and ConmonPidFile receive the container's and its
 	// supervisor's PID at every start.
 	PidFile, ConmonPidFile string
+	// SdNotifyMode is --sdnotify (define.SdNotify*).
+	SdNotifyMode string
 	// Pull is the pull policy: always, missing (the default), never or
 	// newer; PullOptions tune the pull.
 	Pull        string
@@ -354,6 +356,7 @@ func (r *Runtime) containerConfig(opts *CreateOptions) (*define.ContainerConfig,
 		StopTimeout: 10, CreateCommand: opts.CreateCommand, RemoveImage: opts.RemoveImage,
 		Timezone: opts.Timezone, PidFile: absPath(opts.PidFile), ConmonPidFile: absPath(opts.ConmonPidFile),
 		CIDFile: absPath(opts.CIDFile), Privileged: opts.Privileged, Engine: opts.Engine,
+		SdNotifyMode: opts.SdNotifyMode,
 	}
 	if opts.StopTimeout != nil {
 		cfg.StopTimeout = *opts.StopTimeout

@@ -232,13 +232,14 @@ func boolInt(b bool) int {
 	return 0
 }
 
-// writePidFiles writes --pidfile and --conmon-pidfile for this start; a
-// failure is logged, as the container runs regardless.
+// writePidFiles writes --pidfile and --conmon-pidfile (or the run
+// directory's supervisor PID file) for this start; a failure is logged, as
+// the container runs regardless.
 func (c *Container) writePidFiles() {
 	for _, f := range []struct {
 		path string
 		pid  int
-	}{{c.config.PidFile, c.state.PID}, {c.config.ConmonPidFile, c.state.SupervisorPID}} {
+	}{{c.config.PidFile, c.state.PID}, {c.SupervisorPidFile(), c.state.SupervisorPID}} {
 		if f.path == "" {
 			continue
 		}

@@ -52,7 +52,21 @@ type Config struct {
 	// HealthStartupDone) with HealthTimerEnv set.
 	Health                          []string
 	HealthInterval, StartupInterval time.Duration
+	// Notify is the --sdnotify mode the supervisor acts on when
+	// NOTIFY_SOCKET is set: define.SdNotifyConmon or SdNotifyContainer
+	// (the container's socket is Dir/NotifySocketDir/notify.sock); "" for
+	// none.
+	Notify string
 }
+
+// NotifySocketDir is the directory of the run directory that holds the
+// container's notify socket (--sdnotify=container); it is mounted at
+// ContainerNotifyDir in the container.
+const NotifySocketDir = "notify"
+
+// ContainerNotifyDir is where the container finds its notify socket,
+// notify.sock, as in podman.
+const ContainerNotifyDir = "/run/notify"
 
 // HealthTimerEnv is set in the environment of a health command the
 // supervisor's timer runs.
@@ -106,6 +120,7 @@ func Spawn(cfg Config) (*Report, error) {
 			// then the health command's K arguments.
 			"_PODLITE_SUP_NHEALTH="+strconv.Itoa(len(cfg.Health)),
 			fmt.Sprintf("_PODLITE_SUP_HEALTH=%d %d", cfg.HealthInterval.Milliseconds(), cfg.StartupInterval.Milliseconds()),
+			"_PODLITE_SUP_NOTIFY="+cfg.Notify,
 		),
 		SysProcAttr: &syscall.SysProcAttr{Setsid: true},
 	}

@@ -15,18 +15,18 @@ type systemdFlags struct {
 }
 
 func (f *systemdFlags) register(fs *pflag.FlagSet) {
-	fs.StringVar(&f.sdNotify, "sdnotify", "ignore", "how readiness reaches $NOTIFY_SOCKET: ignore (container, conmon and healthy: not yet)")
+	fs.StringVar(&f.sdNotify, "sdnotify", define.SdNotifyIgnore, "how readiness reaches $NOTIFY_SOCKET: conmon (the supervisor, once the container runs), container (the container's own socket) or ignore")
 }
 
-// check accepts what podlite does today: nothing is sent to systemd's
-// notify socket and the container gets none. The other modes need the
-// systemd units work.
-func (f *systemdFlags) check() error {
+// mode returns the --sdnotify mode for the create options. healthy needs
+// the health check's first pass to reach the unit, which podlite does not
+// do yet.
+func (f *systemdFlags) mode() (string, error) {
 	switch f.sdNotify {
-	case "ignore":
-		return nil
-	case "container", "conmon", "healthy":
-		return fmt.Errorf("--sdnotify=%s: podlite does not pass readiness to systemd's notify socket yet; use --sdnotify=ignore: %w", f.sdNotify, define.ErrNotSupported)
+	case define.SdNotifyIgnore, define.SdNotifyConmon, define.SdNotifyContainer:
+		return f.sdNotify, nil
+	case "healthy":
+		return "", fmt.Errorf("--sdnotify=healthy: podlite does not send readiness when the health check first passes yet; use conmon or container: %w", define.ErrNotSupported)
 	}
-	return fmt.Errorf("--sdnotify %q: must be container, conmon, healthy or ignore: %w", f.sdNotify, define.ErrInvalidArg)
+	return "", fmt.Errorf("--sdnotify %q: must be container, conmon, healthy or ignore: %w", f.sdNotify, define.ErrInvalidArg)
 }
