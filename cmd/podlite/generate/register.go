@@ -1,0 +1,42 @@
+// Package generate holds the `generate` commands: flags in, one libpod
+// call, output out.
+package generate
+
+import (
+	"github.com/spf13/cobra"
+
+	"github.com/podlite/podlite/cmd/podlite/common"
+	"github.com/podlite/podlite/libpod"
+)
+
+// Register adds `podlite generate` and its verbs to root.
+func Register(root *cobra.Command, g *common.Globals) {
+	parent := &cobra.Command{
+		Use:               "generate",
+		Short:             "Generate structured data from containers and pods",
+		Args:              common.NoArgs,
+		ValidArgsFunction: common.NoCompletion,
+		Example:           "  podlite generate systemd --new --name web",
+		RunE:              func(cmd *cobra.Command, _ []string) error { return cmd.Help() },
+	}
+	parent.AddCommand(newSystemdCommand(g))
+	root.AddCommand(parent)
+}
+
+// containerAndPodNames lists every container's and pod's name, for
+// completion.
+func containerAndPodNames(g *common.Globals) ([]string, error) {
+	rt, err := g.Runtime()
+	if err != nil {
+		return nil, err
+	}
+	ctrs, err := rt.Containers()
+	if err != nil {
+		return nil, err
+	}
+	pods, err := rt.Pods()
+	if err != nil {
+		return nil, err
+	}
+	return append(common.Names(ctrs, (*libpod.Container).Name), common.Names(pods, (*libpod.Pod).Name)...), nil
+}
