@@ -1,0 +1,235 @@
+package e2e
+
+import (
+	"encoding/json"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+)
+
+// loopCommand is a container command that ends at SIGTERM at once.
+var loopCommand = []string{"sh", "-c", "trap 'exit 0' TERM; while :; do sleep 1; done"}
+
+// TestSystemdUserNewUnit runs a `generate systemd --new` unit of a
+// rootless container under the user's real systemd: started, its main
+// process the container's supervisor; restarted by Restart=on-failure
+// when the container is killed; restarted; stopped, which removes the
+// container.
+func TestSystemdUserNewUnit(t *testing.T) {
+	u := rootlessUser(t, "sysd")
+	e := NewRootlessEnv(t, u)
+	img := e.LoadBusybox()
+	m := startUserManager(t, u)
+	e.MustPodlite(append([]string{"create", "--name", "web", "--network", "none", img}, loopCommand...)...)
+	gen := append([]string{"generate", "systemd", "--new", "--name", "--restart-sec", "1"}, unitEnv(e)...)
+	unit := e.MustPodlite(append(gen, "web")...).Stdout
+	for _, want := range []string{"Type=notify\n", "NotifyAccess=all\n", "--sdnotify=conmon", "--replace", "--rm", "--cidfile=%t/%n.ctr-id"} {
+		if !strings.Contains(unit, want) {
+			t.Errorf("the unit lacks %q:\n%s", want, unit)
+		}
+	}
+	e.MustPodlite("rm", "web") // the unit makes it afresh
+	m.Install(map[string]string{"container-web.service": unit})
+
+	m.Systemctl("start", "container-web.service")
+	checkMain := func(what string) int {
+		t.Helper()
+		got := m.Show("container-web.service", "MainPID", "ActiveState")
+		sup := e.inspectInt("web", ".State.ConmonPid")
+		if got["ActiveState"] != "active" || got["MainPID"] != strconv.Itoa(sup) {
+			t.Fatalf("%s: unit %v, want active with MainPID %d (the supervisor)", what, got, sup)
+		}
+		return sup
+	}
+	first := checkMain("after start")
+
+	// Restart=on-failure: the container killed, the supervisor exits 137.
+	if err := syscall.Kill(e.inspectInt("web", ".State.Pid"), syscall.SIGKILL); err != nil {
+		t.Fatal(err)
+	}
+	m.WaitFor("container-web.service", 30*time.Second, func(p map[string]string) bool {
+		return p["NRestarts"] == "1" && p["ActiveState"] == "active"
+	}, "NRestarts", "ActiveState", "MainPID", "Result")
+	if second := checkMain("after the kill"); second == first {
+		t.Errorf("the restarted unit's main process is still %d", first)
+	}
+
+	m.Systemctl("restart", "container-web.service")
+	checkMain("after systemctl restart")
+
+	m.Systemctl("stop", "container-web.service")
+	if got := m.Show("container-web.service", "ActiveState", "Result"); got["ActiveState"] != "inactive" || got["Result"] != "success" {
+		t.Errorf("after stop: %v, want inactive with success", got)
+	}
+	if r := e.Podlite("container", "exists", "web"); r.ExitCode != 1 {
+		t.Errorf("after stop the container is still there (exists: %d)", r.ExitCode)
+	}
+}
+
+// TestSystemdUserExistingUnit runs a unit without --new: it starts and
+// stops the existing container, its main process read from the
+// supervisor's PID file.
+func TestSystemdUserExistingUnit(t *testing.T) {
+	u := rootlessUser(t, "sysd")
+	e := NewRootlessEnv(t, u)
+	img := e.LoadBusybox()
+	m := startUserManager(t, u)
+	e.MustPodlite(append([]string{"create", "--name", "db", "--network", "none", img}, loopCommand...)...)
+	gen := append([]string{"generate", "systemd", "--name"}, unitEnv(e)...)
+	unit := e.MustPodlite(append(gen, "db")...).Stdout
+	for _, want := range []string{"Type=forking\n", "PIDFile=", " start db\n"} {
+		if !strings.Contains(unit, want) {
+			t.Errorf("the unit lacks %q:\n%s", want, unit)
+		}
+	}
+	m.Install(map[string]string{"container-db.service": unit})
+	m.Systemctl("start", "container-db.service")
+	got := m.Show("container-db.service", "MainPID", "ActiveState")
+	if sup := e.inspectInt("db", ".State.ConmonPid"); got["ActiveState"] != "active" || got["MainPID"] != strconv.Itoa(sup) {
+		t.Fatalf("unit %v, want active with MainPID %d (the supervisor)", got, sup)
+	}
+	m.Systemctl("stop", "container-db.service")
+	if got := m.Show("container-db.service", "ActiveState"); got["ActiveState"] != "inactive" {
+		t.Errorf("after stop: %v", got)
+	}
+	if st := strings.TrimSpace(e.MustPodlite("inspect", "--format", "{{.State.Status}}", "db").Stdout); st != "exited" {
+		t.Errorf("after the unit's stop the container is %q, want exited", st)
+	}
+}
+
+// TestSystemdUserPodUnits runs a pod's units: the pod's unit runs the
+// infra and pulls in its member's unit; stopping it stops the member.
+func TestSystemdUserPodUnits(t *testing.T) {
+	u := rootlessUser(t, "sysd")
+	e := NewRootlessEnv(t, u)
+	img := e.LoadBusybox()
+	m := startUserManager(t, u)
+	e.MustPodlite("pod", "create", "--name", "app", "--network", "none")
+	e.MustPodlite(append([]string{"create", "--pod", "app", "--name", "worker", img}, loopCommand...)...)
+	gen := append([]string{"generate", "systemd", "--name", "--format", "json"}, unitEnv(e)...)
+	var units map[string]string
+	if err := json.Unmarshal([]byte(e.MustPodlite(append(gen, "app")...).Stdout), &units); err != nil {
+		t.Fatal(err)
+	}
+	if len(units) != 2 || units["pod-app"] == "" || units["container-worker"] == "" {
+		t.Fatalf("units %v, want pod-app and container-worker", units)
+	}
+	files := map[string]string{}
+	for name, text := range units {
+		files[name+".service"] = text
+	}
+	m.Install(files)
+	m.Systemctl("start", "pod-app.service")
+	infra := strings.TrimSpace(e.MustPodlite("pod", "inspect", "--format", "{{.InfraContainerID}}", "app").Stdout)
+	for unit, ctr := range map[string]string{"pod-app.service": infra, "container-worker.service": "worker"} {
+		got := m.WaitFor(unit, 20*time.Second, func(p map[string]string) bool { return p["ActiveState"] == "active" }, "MainPID", "ActiveState")
+		if sup := e.inspectInt(ctr, ".State.ConmonPid"); got["MainPID"] != strconv.Itoa(sup) {
+			t.Errorf("unit %s: %v, want MainPID %d (the supervisor of %s)", unit, got, sup, ctr)
+		}
+	}
+	m.Systemctl("stop", "pod-app.service")
+	if got := m.Show("container-worker.service", "ActiveState"); got["ActiveState"] != "inactive" {
+		t.Errorf("the member's unit after the pod's stop: %v", got)
+	}
+	if st := strings.TrimSpace(e.MustPodlite("inspect", "--format", "{{.State.Status}}", "worker").Stdout); st != "exited" {
+		t.Errorf("after the pod's stop the member is %q, want exited", st)
+	}
+}
+
+// TestSystemdUserSdNotifyContainer runs a --new unit of a
+// --sdnotify=container container: the unit is activating until the
+// container itself sends READY=1 to its own socket; its STATUS= comes
+// through; the main process stays the supervisor.
+func TestSystemdUserSdNotifyContainer(t *testing.T) {
+	u := rootlessUser(t, "sysd")
+	e := NewRootlessEnv(t, u)
+	img := e.LoadBusybox()
+	helper := sdnotifyHelper(t)
+	m := startUserManager(t, u)
+	e.MustPodlite("create", "--name", "ready", "--network", "none", "--sdnotify", "container", "-v", helper+":/sdnotify:ro", img,
+		"sh", "-c", "trap 'exit 0' TERM; sleep 3; /sdnotify MAINPID=1 'STATUS=warmed up' READY=1; while :; do sleep 1; done")
+	gen := append([]string{"generate", "systemd", "--new", "--name"}, unitEnv(e)...)
+	unit := e.MustPodlite(append(gen, "ready")...).Stdout
+	if !strings.Contains(unit, "--sdnotify container") || strings.Contains(unit, "--sdnotify=conmon") {
+		t.Errorf("the unit does not keep --sdnotify container:\n%s", unit)
+	}
+	e.MustPodlite("rm", "ready")
+	m.Install(map[string]string{"container-ready.service": unit})
+	m.Systemctl("start", "--no-block", "container-ready.service")
+	m.WaitFor("container-ready.service", 20*time.Second, func(p map[string]string) bool {
+		return p["ActiveState"] == "activating" && p["MainPID"] != "0" && p["MainPID"] != ""
+	}, "ActiveState", "MainPID")
+	got := m.WaitFor("container-ready.service", 30*time.Second, func(p map[string]string) bool { return p["ActiveState"] == "active" },
+		"ActiveState", "MainPID", "StatusText")
+	if sup := e.inspectInt("ready", ".State.ConmonPid"); got["MainPID"] != strconv.Itoa(sup) || got["StatusText"] != "warmed up" {
+		t.Errorf("unit %v, want MainPID %d (the supervisor, not the container's MAINPID=1) and the container's status", got, sup)
+	}
+	m.Systemctl("stop", "container-ready.service")
+}
+
+// TestGenerateSystemdOutput checks generate systemd's text, JSON and
+// files as root, systemd-analyze verify on them, and its refusals.
+func TestGenerateSystemdOutput(t *testing.T) {
+	e := NewEnv(t)
+	img := e.LoadBusybox()
+	e.MustPodlite("create", "--name", "web", "--network", "none", "--stop-timeout", "7", img, "sleep", "100")
+	id := strings.TrimSpace(e.MustPodlite("inspect", "--format", "{{.Id}}", "web").Stdout)
+	text := e.MustPodlite("generate", "systemd", "web").Stdout
+	for _, want := range []string{
+		"# container-" + id + ".service\n# autogenerated by podlite ",
+		"[Unit]\nDescription=podlite container-" + id + ".service\nWants=network-online.target\nAfter=network-online.target\nRequiresMountsFor=" + e.RunRoot + "\n",
+		"[Service]\nEnvironment=PODLITE_SYSTEMD_UNIT=%n\nRestart=on-failure\nTimeoutStopSec=67\n",
+		" start " + id + "\n", " stop \\\n\t-t 7 " + id + "\n",
+		"PIDFile=" + filepath.Join(e.RunRoot, "containers", id, "conmon.pid") + "\nType=forking\n\n[Install]\nWantedBy=default.target\n",
+	} {
+		if !strings.Contains(text, want) {
+			t.Errorf("the unit lacks %q:\n%s", want, text)
+		}
+	}
+
+	dir := t.TempDir()
+	cmd := e.Command("generate", "systemd", "--new", "--name", "--files", "--format", "json", "--no-header", "web")
+	cmd.Dir = dir
+	out, err := cmd.Output()
+	if err != nil {
+		t.Fatalf("generate --files: %v", err)
+	}
+	var paths map[string]string
+	if err := json.Unmarshal(out, &paths); err != nil {
+		t.Fatalf("%v: %s", err, out)
+	}
+	path := filepath.Join(dir, "container-web.service")
+	if len(paths) != 1 || paths["container-web"] != path {
+		t.Fatalf("--files --format json printed %s, want the path %s", out, path)
+	}
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.HasPrefix(string(b), "# container-web.service\n\n[Unit]\n") || !strings.Contains(string(b), "--root "+e.Root) {
+		t.Errorf("the --new --no-header unit:\n%s", b)
+	}
+	if out, err := exec.Command("systemd-analyze", "verify", path).CombinedOutput(); err != nil || len(out) > 0 {
+		t.Errorf("systemd-analyze verify: %v\n%s", err, out)
+	}
+
+	for _, bad := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"nosuch"}, "nosuch does not refer to a container or pod"},
+		{[]string{"--restart-policy", "sometimes", "web"}, "sometimes is not a valid restart policy"},
+		{[]string{"--template", "web"}, "--template needs --new"},
+		{[]string{"--format", "yaml", "web"}, "only json is supported"},
+	} {
+		r := e.Podlite(append([]string{"generate", "systemd"}, bad.args...)...)
+		if r.ExitCode != 125 || !strings.Contains(r.Stderr, bad.want) {
+			t.Errorf("generate systemd %v: exit %d, %q; want 125 and %q", bad.args, r.ExitCode, r.Stderr, bad.want)
+		}
+	}
+}
