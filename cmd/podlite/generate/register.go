@@ -6,7 +6,6 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/podlite/podlite/cmd/podlite/common"
-	"github.com/podlite/podlite/libpod"
 )
 
 // Register adds `podlite generate` and its verbs to root.
@@ -26,17 +25,10 @@ func Register(root *cobra.Command, g *common.Globals) {
 // containerAndPodNames lists every container's and pod's name, for
 // completion.
 func containerAndPodNames(g *common.Globals) ([]string, error) {
-	rt, err := g.Runtime()
+	ctrs, err := common.ContainerNames(g)
 	if err != nil {
 		return nil, err
 	}
-	ctrs, err := rt.Containers()
-	if err != nil {
-		return nil, err
-	}
-	pods, err := rt.Pods()
-	if err != nil {
-		return nil, err
-	}
-	return append(common.Names(ctrs, (*libpod.Container).Name), common.Names(pods, (*libpod.Pod).Name)...), nil
+	pods, err := common.PodNames(g)
+	return append(ctrs, pods...), err
 }
