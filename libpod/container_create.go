@@ -163,6 +163,9 @@ func (r *Runtime) CreateContainer(ctx context.Context, opts *CreateOptions) (_ *
 	if cfg.Health, err = r.healthConfig(ctx, store, img.ID, opts.Health); err != nil {
 		return nil, err
 	}
+	if cfg.SdNotifyMode == define.SdNotifyHealthy && cfg.Health == nil {
+		return nil, fmt.Errorf("sdnotify policy %q requires a healthcheck to be set: %w", define.SdNotifyHealthy, define.ErrInvalidArg)
+	}
 	cidDone, err := createCIDFile(opts.CIDFile)
 	if err != nil {
 		return nil, err

@@ -320,7 +320,7 @@ func (c *Container) notifyMode() string {
 		return ""
 	}
 	switch c.config.SdNotifyMode {
-	case define.SdNotifyConmon, define.SdNotifyContainer:
+	case define.SdNotifyConmon, define.SdNotifyContainer, define.SdNotifyHealthy:
 		return c.config.SdNotifyMode
 	}
 	return ""
@@ -344,4 +344,16 @@ func (c *Container) addNotifySocketLocked(s *specs.Spec) error {
 		Options: []string{"bind", "rprivate"}})
 	s.Process.Env = append(s.Process.Env, "NOTIFY_SOCKET="+filepath.Join(supervisor.ContainerNotifyDir, "notify.sock"))
 	return nil
+}
+
+// notifyHealthy tells the unit of a --sdnotify=healthy container that it
+// is ready: its health check has just passed (the supervisor sent MAINPID
+// at the start). A failure is logged: the check itself went well.
+func (c *Container) notifyHealthy() {
+	if c.notifyMode() != define.SdNotifyHealthy {
+		return
+	}
+	if err := supervisor.NotifyReady(); err != nil {
+		slog.Warn("telling systemd that a healthy container is ready", "container", c.config.Name, "error", err)
+	}
 }

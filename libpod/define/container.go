@@ -89,10 +89,12 @@ type ContainerConfig struct {
 // The --sdnotify modes. conmon: the supervisor sends MAINPID (itself) and
 // READY=1 once the container runs; container: the supervisor sends MAINPID
 // and passes on what the container sends to its own NOTIFY_SOCKET;
-// ignore: nothing is sent and the container gets no socket.
+// healthy: the supervisor sends MAINPID, the health check READY=1 when it
+// first passes; ignore: nothing is sent and the container gets no socket.
 const (
 	SdNotifyConmon    = "conmon"
 	SdNotifyContainer = "container"
+	SdNotifyHealthy   = "healthy"
 	SdNotifyIgnore    = "ignore"
 )
 

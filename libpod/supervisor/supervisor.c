@@ -34,13 +34,14 @@
  *   _PODLITE_SUP_HEALTH   "INTERVAL_MS STARTUP_MS": the health command runs every
  *                         INTERVAL_MS, or every STARTUP_MS (when not 0) until one
  *                         run exits HEALTH_STARTUP_DONE
- *   _PODLITE_SUP_NOTIFY   optional: "conmon" or "container" (--sdnotify), acted on
+ *   _PODLITE_SUP_NOTIFY   optional: "conmon", "container" or "healthy" (--sdnotify), acted on
  *                         when NOTIFY_SOCKET is set: once the container runs, the
  *                         supervisor sends MAINPID=<its PID> (and READY=1 for
  *                         conmon) to NOTIFY_SOCKET before the podlite that spawned
  *                         it returns; for container it binds DIR/notify/notify.sock
  *                         (the container's NOTIFY_SOCKET) and passes on what the
- *                         container sends there, MAINPID= lines dropped
+ *                         container sends there, MAINPID= lines dropped; for healthy
+ *                         the health command sends READY=1 when the check first passes
  * fd 3 is the start command's report pipe to the podlite that spawned us.
  */
 #define _GNU_SOURCE
@@ -80,6 +81,7 @@
 #define NOTIFY_NONE 0
 #define NOTIFY_CONMON 1
 #define NOTIFY_CONTAINER 2
+#define NOTIFY_HEALTHY 3 /* MAINPID only: the health check sends READY=1 */
 
 struct sup {
 	const char *dir;
@@ -575,6 +577,7 @@ static void supervise(int argc, char **argv)
 	if (notify_s && notify_sock && *notify_sock) {
 		s.notify_mode = strcmp(notify_s, "conmon") == 0	   ? NOTIFY_CONMON :
 				strcmp(notify_s, "container") == 0 ? NOTIFY_CONTAINER :
+				strcmp(notify_s, "healthy") == 0   ? NOTIFY_HEALTHY :
 								       NOTIFY_NONE;
 		snprintf(s.notify_path, sizeof(s.notify_path), "%s", notify_sock);
 	}

@@ -16,6 +16,8 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/coreos/go-systemd/v22/daemon"
+
 	"github.com/podlite/podlite/libpod/define"
 )
 
@@ -57,6 +59,17 @@ type Config struct {
 	// (the container's socket is Dir/NotifySocketDir/notify.sock); "" for
 	// none.
 	Notify string
+}
+
+// NotifyReady sends READY=1 to systemd's $NOTIFY_SOCKET, for a
+// --sdnotify=healthy container whose health check has passed (the unit
+// has NotifyAccess=all: the sender need not be the main process).
+func NotifyReady() error {
+	sent, err := daemon.SdNotify(false, daemon.SdNotifyReady)
+	if err == nil && !sent {
+		return fmt.Errorf("no NOTIFY_SOCKET to send READY=1 to: %w", define.ErrUnavailable)
+	}
+	return err
 }
 
 // NotifySocketDir is the directory of the run directory that holds the

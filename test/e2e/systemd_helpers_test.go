@@ -130,6 +130,31 @@ func (m *userManager) Install(units map[string]string) {
 	m.Systemctl("daemon-reload")
 }
 
+// RequireMain fails the test unless the unit is active with the
+// container's supervisor as its main process, and returns that PID.
+func (m *userManager) RequireMain(e *Env, unit, ctr string) int {
+	m.t.Helper()
+	got := m.Show(unit, "MainPID", "ActiveState")
+	sup := e.inspectInt(ctr, ".State.ConmonPid")
+	if got["ActiveState"] != "active" || got["MainPID"] != strconv.Itoa(sup) {
+		m.t.Fatalf("unit %s: %v, want active with MainPID %d (the supervisor of %s)", unit, got, sup, ctr)
+	}
+	return sup
+}
+
+// RequireStopped checks that the unit is inactive after its stop and its
+// container is in status want ("exited", or "" for removed).
+func (m *userManager) RequireStopped(e *Env, unit, ctr, want string) {
+	m.t.Helper()
+	if got := m.Show(unit, "ActiveState", "Result"); got["ActiveState"] != "inactive" || got["Result"] != "success" {
+		m.t.Errorf("unit %s after its stop: %v, want inactive with success", unit, got)
+	}
+	r := e.Podlite("inspect", "--format", "{{.State.Status}}", ctr)
+	if got := strings.TrimSpace(r.Stdout); (want == "" && r.ExitCode == 0) || (want != "" && got != want) {
+		m.t.Errorf("after the stop of %s, container %s is %q (exit %d), want %q", unit, ctr, got, r.ExitCode, want)
+	}
+}
+
 // unitEnv are generate's --env flags that give a user unit's podlite the
 // env's XDG directories (a unit gets the manager's environment, and the
 // env's directories are not the user's defaults).

@@ -37,16 +37,7 @@ func TestSystemdUserNewUnit(t *testing.T) {
 	m.Install(map[string]string{"container-web.service": unit})
 
 	m.Systemctl("start", "container-web.service")
-	checkMain := func(what string) int {
-		t.Helper()
-		got := m.Show("container-web.service", "MainPID", "ActiveState")
-		sup := e.inspectInt("web", ".State.ConmonPid")
-		if got["ActiveState"] != "active" || got["MainPID"] != strconv.Itoa(sup) {
-			t.Fatalf("%s: unit %v, want active with MainPID %d (the supervisor)", what, got, sup)
-		}
-		return sup
-	}
-	first := checkMain("after start")
+	first := m.RequireMain(e, "container-web.service", "web")
 
 	// Restart=on-failure: the container killed, the supervisor exits 137.
 	if err := syscall.Kill(e.inspectInt("web", ".State.Pid"), syscall.SIGKILL); err != nil {
@@ -55,20 +46,14 @@ func TestSystemdUserNewUnit(t *testing.T) {
 	m.WaitFor("container-web.service", 30*time.Second, func(p map[string]string) bool {
 		return p["NRestarts"] == "1" && p["ActiveState"] == "active"
 	}, "NRestarts", "ActiveState", "MainPID", "Result")
-	if second := checkMain("after the kill"); second == first {
+	if second := m.RequireMain(e, "container-web.service", "web"); second == first {
 		t.Errorf("the restarted unit's main process is still %d", first)
 	}
 
 	m.Systemctl("restart", "container-web.service")
-	checkMain("after systemctl restart")
-
+	m.RequireMain(e, "container-web.service", "web")
 	m.Systemctl("stop", "container-web.service")
-	if got := m.Show("container-web.service", "ActiveState", "Result"); got["ActiveState"] != "inactive" || got["Result"] != "success" {
-		t.Errorf("after stop: %v, want inactive with success", got)
-	}
-	if r := e.Podlite("container", "exists", "web"); r.ExitCode != 1 {
-		t.Errorf("after stop the container is still there (exists: %d)", r.ExitCode)
-	}
+	m.RequireStopped(e, "container-web.service", "web", "")
 }
 
 // TestSystemdUserExistingUnit runs a unit without --new: it starts and
@@ -89,17 +74,9 @@ func TestSystemdUserExistingUnit(t *testing.T) {
 	}
 	m.Install(map[string]string{"container-db.service": unit})
 	m.Systemctl("start", "container-db.service")
-	got := m.Show("container-db.service", "MainPID", "ActiveState")
-	if sup := e.inspectInt("db", ".State.ConmonPid"); got["ActiveState"] != "active" || got["MainPID"] != strconv.Itoa(sup) {
-		t.Fatalf("unit %v, want active with MainPID %d (the supervisor)", got, sup)
-	}
+	m.RequireMain(e, "container-db.service", "db")
 	m.Systemctl("stop", "container-db.service")
-	if got := m.Show("container-db.service", "ActiveState"); got["ActiveState"] != "inactive" {
-		t.Errorf("after stop: %v", got)
-	}
-	if st := strings.TrimSpace(e.MustPodlite("inspect", "--format", "{{.State.Status}}", "db").Stdout); st != "exited" {
-		t.Errorf("after the unit's stop the container is %q, want exited", st)
-	}
+	m.RequireStopped(e, "container-db.service", "db", "exited")
 }
 
 // TestSystemdUserPodUnits runs a pod's units: the pod's unit runs the
@@ -127,18 +104,12 @@ func TestSystemdUserPodUnits(t *testing.T) {
 	m.Systemctl("start", "pod-app.service")
 	infra := strings.TrimSpace(e.MustPodlite("pod", "inspect", "--format", "{{.InfraContainerID}}", "app").Stdout)
 	for unit, ctr := range map[string]string{"pod-app.service": infra, "container-worker.service": "worker"} {
-		got := m.WaitFor(unit, 20*time.Second, func(p map[string]string) bool { return p["ActiveState"] == "active" }, "MainPID", "ActiveState")
-		if sup := e.inspectInt(ctr, ".State.ConmonPid"); got["MainPID"] != strconv.Itoa(sup) {
-			t.Errorf("unit %s: %v, want MainPID %d (the supervisor of %s)", unit, got, sup, ctr)
-		}
+		m.WaitFor(unit, 20*time.Second, func(p map[string]string) bool { return p["ActiveState"] == "active" }, "ActiveState")
+		m.RequireMain(e, unit, ctr)
 	}
 	m.Systemctl("stop", "pod-app.service")
-	if got := m.Show("container-worker.service", "ActiveState"); got["ActiveState"] != "inactive" {
-		t.Errorf("the member's unit after the pod's stop: %v", got)
-	}
-	if st := strings.TrimSpace(e.MustPodlite("inspect", "--format", "{{.State.Status}}", "worker").Stdout); st != "exited" {
-		t.Errorf("after the pod's stop the member is %q, want exited", st)
-	}
+	m.RequireStopped(e, "container-worker.service", "worker", "exited")
+	m.RequireStopped(e, "pod-app.service", infra, "exited")
 }
 
 // TestSystemdUserSdNotifyContainer runs a --new unit of a
@@ -232,4 +203,38 @@ func TestGenerateSystemdOutput(t *testing.T) {
 			t.Errorf("generate systemd %v: exit %d, %q; want 125 and %q", bad.args, r.ExitCode, r.Stderr, bad.want)
 		}
 	}
+}
+
+// TestSystemdUserSdNotifyHealthy runs a --new unit of a
+// --sdnotify=healthy container: activating, the supervisor its main
+// process, until the health check first passes.
+func TestSystemdUserSdNotifyHealthy(t *testing.T) {
+	u := rootlessUser(t, "sysd")
+	e := NewRootlessEnv(t, u)
+	img := e.LoadBusybox()
+	m := startUserManager(t, u)
+	e.MustPodlite("create", "--name", "checked", "--network", "none", "--sdnotify", "healthy",
+		"--health-cmd", "test -f /tmp/ready", "--health-interval", "1s", img,
+		"sh", "-c", "trap 'exit 0' TERM; sleep 4; touch /tmp/ready; while :; do sleep 1; done")
+	gen := append([]string{"generate", "systemd", "--new", "--name"}, unitEnv(e)...)
+	unit := e.MustPodlite(append(gen, "checked")...).Stdout
+	e.MustPodlite("rm", "checked")
+	m.Install(map[string]string{"container-checked.service": unit})
+	m.Systemctl("start", "--no-block", "container-checked.service")
+	got := m.WaitFor("container-checked.service", 20*time.Second, func(p map[string]string) bool {
+		return p["MainPID"] != "0" && p["MainPID"] != ""
+	}, "ActiveState", "MainPID")
+	if got["ActiveState"] != "activating" {
+		t.Errorf("before the first passing check the unit is %v, want activating", got)
+	}
+	if h := strings.TrimSpace(e.MustPodlite("inspect", "--format", "{{.State.Health.Status}}", "checked").Stdout); h == "healthy" {
+		t.Errorf("the container is already healthy while the unit is %v", got)
+	}
+	m.WaitFor("container-checked.service", 30*time.Second, func(p map[string]string) bool { return p["ActiveState"] == "active" }, "ActiveState")
+	m.RequireMain(e, "container-checked.service", "checked")
+	if h := strings.TrimSpace(e.MustPodlite("inspect", "--format", "{{.State.Health.Status}}", "checked").Stdout); h != "healthy" {
+		t.Errorf("the unit is active with the container %q", h)
+	}
+	m.Systemctl("stop", "container-checked.service")
+	m.RequireStopped(e, "container-checked.service", "checked", "")
 }

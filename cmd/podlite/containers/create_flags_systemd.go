@@ -15,18 +15,14 @@ type systemdFlags struct {
 }
 
 func (f *systemdFlags) register(fs *pflag.FlagSet) {
-	fs.StringVar(&f.sdNotify, "sdnotify", define.SdNotifyIgnore, "how readiness reaches $NOTIFY_SOCKET: conmon (the supervisor, once the container runs), container (the container's own socket) or ignore")
+	fs.StringVar(&f.sdNotify, "sdnotify", define.SdNotifyIgnore, "how readiness reaches $NOTIFY_SOCKET: conmon (the supervisor, once the container runs), container (the container's own socket), healthy (the health check's first pass) or ignore")
 }
 
-// mode returns the --sdnotify mode for the create options. healthy needs
-// the health check's first pass to reach the unit, which podlite does not
-// do yet.
+// mode returns the --sdnotify mode for the create options.
 func (f *systemdFlags) mode() (string, error) {
 	switch f.sdNotify {
-	case define.SdNotifyIgnore, define.SdNotifyConmon, define.SdNotifyContainer:
+	case define.SdNotifyIgnore, define.SdNotifyConmon, define.SdNotifyContainer, define.SdNotifyHealthy:
 		return f.sdNotify, nil
-	case "healthy":
-		return "", fmt.Errorf("--sdnotify=healthy: podlite does not send readiness when the health check first passes yet; use conmon or container: %w", define.ErrNotSupported)
 	}
 	return "", fmt.Errorf("--sdnotify %q: must be container, conmon, healthy or ignore: %w", f.sdNotify, define.ErrInvalidArg)
 }
