@@ -238,3 +238,39 @@ func TestSystemdUserSdNotifyHealthy(t *testing.T) {
 	m.Systemctl("stop", "container-checked.service")
 	m.RequireStopped(e, "container-checked.service", "checked", "")
 }
+
+// TestSystemdUserNewPodUnits runs the --new units of a pod: the pod's unit
+// creates the pod afresh and runs its infra, the member's unit runs its
+// container in it by the pod's ID file; the stop removes both.
+func TestSystemdUserNewPodUnits(t *testing.T) {
+	u := rootlessUser(t, "sysd")
+	e := NewRootlessEnv(t, u)
+	img := e.LoadBusybox()
+	m := startUserManager(t, u)
+	e.MustPodlite("pod", "create", "--name", "fresh", "--network", "none")
+	e.MustPodlite(append([]string{"create", "--pod", "fresh", "--name", "member", img}, loopCommand...)...)
+	gen := append([]string{"generate", "systemd", "--new", "--name", "--format", "json"}, unitEnv(e)...)
+	var units map[string]string
+	if err := json.Unmarshal([]byte(e.MustPodlite(append(gen, "fresh")...).Stdout), &units); err != nil {
+		t.Fatal(err)
+	}
+	e.MustPodlite("pod", "rm", "-f", "fresh") // the units make them afresh
+	files := map[string]string{}
+	for name, text := range units {
+		files[name+".service"] = text
+	}
+	m.Install(files)
+	m.Systemctl("start", "pod-fresh.service")
+	infra := strings.TrimSpace(e.MustPodlite("pod", "inspect", "--format", "{{.InfraContainerID}}", "fresh").Stdout)
+	m.RequireMain(e, "pod-fresh.service", infra)
+	m.WaitFor("container-member.service", 20*time.Second, func(p map[string]string) bool { return p["ActiveState"] == "active" }, "ActiveState")
+	m.RequireMain(e, "container-member.service", "member")
+	if names := e.MustPodlite("ps", "--filter", "pod=fresh", "--format", "{{.Names}}").Stdout; !strings.Contains(names, "member") {
+		t.Errorf("the member's unit ran its container outside the pod: the pod's containers are %q", names)
+	}
+	m.Systemctl("stop", "pod-fresh.service")
+	m.RequireStopped(e, "container-member.service", "member", "")
+	if r := e.Podlite("pod", "exists", "fresh"); r.ExitCode != 1 {
+		t.Errorf("after the stop the pod is still there (pod exists: %d)", r.ExitCode)
+	}
+}
