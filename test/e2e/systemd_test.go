@@ -2,6 +2,7 @@ package e2e
 
 import (
 	"encoding/json"
+	"net"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -273,4 +274,46 @@ func TestSystemdUserNewPodUnits(t *testing.T) {
 	if r := e.Podlite("pod", "exists", "fresh"); r.ExitCode != 1 {
 		t.Errorf("after the stop the pod is still there (pod exists: %d)", r.ExitCode)
 	}
+}
+
+// TestSystemdUserStory is issue #13's story for an ordinary user: a
+// container run with a published port (pasta), its --new unit written
+// with --files, enabled and started: the unit replaces the running
+// container and serves on the port; its stop closes the port.
+func TestSystemdUserStory(t *testing.T) {
+	u := rootlessUser(t, "sysd")
+	e := NewRootlessEnv(t, u)
+	img := e.LoadBusybox()
+	m := startUserManager(t, u)
+	addr := freeAddr(t)
+	_, port, _ := net.SplitHostPort(addr)
+	e.MustPodlite("run", "-d", "--name", "web", "-p", port+":80", "--stop-timeout", "1", img, "sh", "-c",
+		"mkdir /www; echo served > /www/index.html; exec httpd -f -p 80 -h /www")
+	waitFor(t, func() bool { return httpGet(addr) == "served\n" })
+	before := e.inspectInt("web", ".State.ConmonPid")
+
+	gen := append([]string{"generate", "systemd", "--new", "--name", "--files"}, unitEnv(e)...)
+	path := strings.TrimSpace(e.MustPodlite(append(gen, "web")...).Stdout)
+	if path != filepath.Join(e.XDG, "container-web.service") {
+		t.Fatalf("--files printed %q, want the unit in the working directory", path)
+	}
+	text, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	m.Install(map[string]string{"container-web.service": string(text)})
+	m.Systemctl("enable", "--now", "container-web.service")
+	if sup := m.RequireMain(e, "container-web.service", "web"); sup == before {
+		t.Errorf("the unit did not replace the running container (supervisor %d)", sup)
+	}
+	waitFor(t, func() bool { return httpGet(addr) == "served\n" })
+	if got := m.Show("container-web.service", "UnitFileState"); got["UnitFileState"] != "enabled" {
+		t.Errorf("after enable: %v", got)
+	}
+	m.Systemctl("stop", "container-web.service")
+	m.RequireStopped(e, "container-web.service", "web", "")
+	if body := httpGet(addr); body != "" {
+		t.Errorf("after the stop %s still answers %q", addr, body)
+	}
+	m.Systemctl("disable", "container-web.service")
 }
