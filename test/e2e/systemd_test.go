@@ -20,7 +20,7 @@ var loopCommand = []string{"sh", "-c", "trap 'exit 0' TERM; while :; do sleep 1;
 // rootless container under the user's real systemd: started, its main
 // process the container's supervisor; restarted by Restart=on-failure
 // when the container is killed; restarted; stopped, which removes the
-// container.
+// container. Then two instances of its --template unit.
 func TestSystemdUserNewUnit(t *testing.T) {
 	u := rootlessUser(t, "sysd")
 	e := NewRootlessEnv(t, u)
@@ -55,6 +55,17 @@ func TestSystemdUserNewUnit(t *testing.T) {
 	m.RequireMain(e, "container-web.service", "web")
 	m.Systemctl("stop", "container-web.service")
 	m.RequireStopped(e, "container-web.service", "web", "")
+
+	// --template: each instance runs a container of its own, web-INSTANCE.
+	e.MustPodlite(append([]string{"create", "--name", "web", "--network", "none", img}, loopCommand...)...)
+	tmpl := e.MustPodlite(append(gen, "--template", "web")...).Stdout
+	e.MustPodlite("rm", "web")
+	m.Install(map[string]string{"container-web@.service": tmpl})
+	m.Systemctl("start", "container-web@one.service", "container-web@two.service")
+	m.RequireMain(e, "container-web@one.service", "web-one")
+	m.RequireMain(e, "container-web@two.service", "web-two")
+	m.Systemctl("stop", "container-web@one.service", "container-web@two.service")
+	m.RequireStopped(e, "container-web@one.service", "web-one", "")
 }
 
 // TestSystemdUserExistingUnit runs a unit without --new: it starts and
