@@ -357,3 +357,15 @@ func (c *Container) notifyHealthy() {
 		slog.Warn("telling systemd that a healthy container is ready", "container", c.config.Name, "error", err)
 	}
 }
+
+// notifyAttached tells the unit of a --sdnotify=conmon container run in
+// the foreground that it runs: this podlite is its supervisor, and the
+// unit's main process.
+func (c *Container) notifyAttached() {
+	if c.notifyMode() != define.SdNotifyConmon {
+		return
+	}
+	if err := supervisor.NotifyMainReady(os.Getpid()); err != nil {
+		slog.Warn("telling systemd that a container runs", "container", c.config.Name, "error", err)
+	}
+}

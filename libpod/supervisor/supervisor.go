@@ -65,9 +65,20 @@ type Config struct {
 // --sdnotify=healthy container whose health check has passed (the unit
 // has NotifyAccess=all: the sender need not be the main process).
 func NotifyReady() error {
-	sent, err := daemon.SdNotify(false, daemon.SdNotifyReady)
+	return sdNotify(daemon.SdNotifyReady)
+}
+
+// NotifyMainReady sends MAINPID=pid and READY=1, for a --sdnotify=conmon
+// container whose supervisor is a foreground podlite (C supervisors send
+// their own).
+func NotifyMainReady(pid int) error {
+	return sdNotify(fmt.Sprintf("MAINPID=%d\n%s", pid, daemon.SdNotifyReady))
+}
+
+func sdNotify(state string) error {
+	sent, err := daemon.SdNotify(false, state)
 	if err == nil && !sent {
-		return fmt.Errorf("no NOTIFY_SOCKET to send READY=1 to: %w", define.ErrUnavailable)
+		return fmt.Errorf("no NOTIFY_SOCKET to send %q to: %w", state, define.ErrUnavailable)
 	}
 	return err
 }
