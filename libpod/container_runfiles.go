@@ -8,9 +8,11 @@ import (
 	"log/slog"
 	"maps"
 	"os"
+	"os/signal"
 	"path/filepath"
 	"strconv"
 	"strings"
+	"syscall"
 
 	specs "github.com/opencontainers/runtime-spec/specs-go"
 
@@ -258,7 +260,12 @@ func (r *Runtime) RemoveAfterRun(ctx context.Context, c *Container) error {
 
 // removeAfterRun removes the container and its anonymous volumes, and with
 // removeImage its image by the name it ran, kept while others use it.
+// The signals that stop a container (a systemd unit's stop sends SIGTERM
+// to its main process, this one, once ExecStop is done) no longer
+// interrupt it: this process only has this removal left to do, and one
+// killed halfway leaves the container "removing".
 func (r *Runtime) removeAfterRun(ctx context.Context, c *Container, removeImage bool) error {
+	signal.Ignore(syscall.SIGTERM, syscall.SIGINT, syscall.SIGHUP)
 	if err := r.RemoveContainer(ctx, c.config.ID, true, true); err != nil {
 		return err
 	}

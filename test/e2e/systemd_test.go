@@ -328,3 +328,25 @@ func TestSystemdUserStory(t *testing.T) {
 	}
 	m.Systemctl("disable", "container-web.service")
 }
+
+// TestSystemdUserForegroundConmon runs a hand-written Type=notify unit
+// whose podlite runs the container in the foreground (no -d): that
+// podlite is the supervisor and tells systemd it runs.
+func TestSystemdUserForegroundConmon(t *testing.T) {
+	u := rootlessUser(t, "sysd")
+	e := NewRootlessEnv(t, u)
+	img := e.LoadBusybox()
+	m := startUserManager(t, u)
+	var env strings.Builder
+	for i := 1; i < len(unitEnv(e)); i += 2 {
+		env.WriteString("Environment=" + unitEnv(e)[i] + "\n")
+	}
+	unit := "[Unit]\nDescription=a foreground podlite run\n\n[Service]\nType=notify\nNotifyAccess=all\n" + env.String() +
+		"ExecStart=" + userBinary + " run --rm --name fg --network none --sdnotify=conmon " + img + " sh -c \"trap 'exit 0' TERM; while :; do sleep 1; done\"\n" +
+		"ExecStop=" + userBinary + " stop -t 5 fg\n"
+	m.Install(map[string]string{"fg.service": unit})
+	m.Systemctl("start", "fg.service")
+	m.RequireMain(e, "fg.service", "fg")
+	m.Systemctl("stop", "fg.service")
+	m.RequireStopped(e, "fg.service", "fg", "")
+}
