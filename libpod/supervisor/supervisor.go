@@ -63,9 +63,43 @@ type Config struct {
 
 // NotifyReady sends READY=1 to systemd's $NOTIFY_SOCKET, for a
 // --sdnotify=healthy container whose health check has passed (the unit
-// has NotifyAccess=all: the sender need not be the main process).
+// has NotifyAccess=all: the sender need not be the main process). The
+// sender is a short-lived health command, and systemd finds a message's
+// unit by its sender's PID when it reads it: NotifyReady waits on
+// systemd's barrier, so that the message is read while its sender lives.
 func NotifyReady() error {
-	return sdNotify(daemon.SdNotifyReady)
+	if err := sdNotify(daemon.SdNotifyReady); err != nil {
+		return err
+	}
+	return notifyBarrier(5 * time.Second)
+}
+
+// notifyBarrier sends BARRIER=1 with a pipe's write end, which systemd
+// closes once it has read every message sent before (sd_notify_barrier).
+func notifyBarrier(timeout time.Duration) error {
+	r, w, err := os.Pipe()
+	if err != nil {
+		return err
+	}
+	defer r.Close()
+	path := os.Getenv("NOTIFY_SOCKET")
+	addr := &syscall.SockaddrUnix{Name: path} // a leading "@" is abstract, for Go as for systemd
+	fd, err := syscall.Socket(syscall.AF_UNIX, syscall.SOCK_DGRAM|syscall.SOCK_CLOEXEC, 0)
+	if err == nil {
+		err = syscall.Sendmsg(fd, []byte("BARRIER=1"), syscall.UnixRights(int(w.Fd())), addr, 0)
+		syscall.Close(fd)
+	}
+	w.Close()
+	if err != nil {
+		return fmt.Errorf("sending a barrier to %s: %w", path, err)
+	}
+	if err := r.SetReadDeadline(time.Now().Add(timeout)); err != nil {
+		return err
+	}
+	if _, err := r.Read(make([]byte, 1)); !errors.Is(err, io.EOF) {
+		return fmt.Errorf("waiting for systemd to read the notification: %v: %w", err, define.ErrUnavailable)
+	}
+	return nil
 }
 
 // NotifyMainReady sends MAINPID=pid and READY=1, for a --sdnotify=conmon

@@ -103,7 +103,8 @@ func (m *userManager) WaitFor(unit string, timeout time.Duration, cond func(map[
 			return got
 		}
 	}
-	m.t.Fatalf("unit %s: still %v after %s", unit, got, timeout)
+	status, _ := m.asUser("systemctl", "--user", "status", "--no-pager", "-n", "20", unit)
+	m.t.Fatalf("unit %s: still %v after %s\n%s", unit, got, timeout, status)
 	return nil
 }
 

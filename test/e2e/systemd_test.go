@@ -233,8 +233,11 @@ func TestSystemdUserSdNotifyHealthy(t *testing.T) {
 	e.MustPodlite("rm", "checked")
 	m.Install(map[string]string{"container-checked.service": unit})
 	m.Systemctl("start", "--no-block", "container-checked.service")
+	// Until the first check passes (4 s): activating, the supervisor the
+	// main process.
 	got := m.WaitFor("container-checked.service", 20*time.Second, func(p map[string]string) bool {
-		return p["MainPID"] != "0" && p["MainPID"] != ""
+		r := e.Podlite("inspect", "--format", "{{.State.ConmonPid}}", "checked")
+		return r.ExitCode == 0 && p["MainPID"] == strings.TrimSpace(r.Stdout)
 	}, "ActiveState", "MainPID")
 	if got["ActiveState"] != "activating" {
 		t.Errorf("before the first passing check the unit is %v, want activating", got)
