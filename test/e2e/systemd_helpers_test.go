@@ -1,6 +1,7 @@
 package e2e
 
 import (
+	"encoding/json"
 	"fmt"
 	"os"
 	"os/exec"
@@ -61,6 +62,16 @@ func startUserManager(t *testing.T, u *testUser) *userManager {
 		}
 	}
 	return m
+}
+
+// newSystemdEnv is a rootless env of the run's systemd test user with the
+// busybox image loaded, and the user's manager running.
+func newSystemdEnv(t *testing.T) (*Env, *userManager, string) {
+	t.Helper()
+	u := rootlessUser(t, "sysd")
+	e := NewRootlessEnv(t, u)
+	img := e.LoadBusybox()
+	return e, startUserManager(t, u), img
 }
 
 // asUser runs a command as the manager's user with its runtime directory.
@@ -154,6 +165,22 @@ func (m *userManager) RequireStopped(e *Env, unit, ctr, want string) {
 	if got := strings.TrimSpace(r.Stdout); (want == "" && r.ExitCode == 0) || (want != "" && got != want) {
 		m.t.Errorf("after the stop of %s, container %s is %q (exit %d), want %q", unit, ctr, got, r.ExitCode, want)
 	}
+}
+
+// generateUnits runs `generate systemd --format json` with args (and
+// unitEnv) and returns the units by file name.
+func generateUnits(e *Env, args ...string) map[string]string {
+	e.T.Helper()
+	argv := append(append([]string{"generate", "systemd", "--format", "json"}, unitEnv(e)...), args...)
+	var units map[string]string
+	if err := json.Unmarshal([]byte(e.MustPodlite(argv...).Stdout), &units); err != nil {
+		e.T.Fatalf("generate systemd %v: %v", args, err)
+	}
+	files := map[string]string{}
+	for name, text := range units {
+		files[name+".service"] = text
+	}
+	return files
 }
 
 // unitEnv are generate's --env flags that give a user unit's podlite the

@@ -22,20 +22,17 @@ var loopCommand = []string{"sh", "-c", "trap 'exit 0' TERM; while :; do sleep 1;
 // when the container is killed; restarted; stopped, which removes the
 // container. Then two instances of its --template unit.
 func TestSystemdUserNewUnit(t *testing.T) {
-	u := rootlessUser(t, "sysd")
-	e := NewRootlessEnv(t, u)
-	img := e.LoadBusybox()
-	m := startUserManager(t, u)
+	e, m, img := newSystemdEnv(t)
 	e.MustPodlite(append([]string{"create", "--name", "web", "--network", "none", img}, loopCommand...)...)
-	gen := append([]string{"generate", "systemd", "--new", "--name", "--restart-sec", "1"}, unitEnv(e)...)
-	unit := e.MustPodlite(append(gen, "web")...).Stdout
+	units := generateUnits(e, "--new", "--name", "--restart-sec", "1", "web")
+	unit := units["container-web.service"]
 	for _, want := range []string{"Type=notify\n", "NotifyAccess=all\n", "--sdnotify=conmon", "--replace", "--rm", "--cidfile=%t/%n.ctr-id"} {
 		if !strings.Contains(unit, want) {
 			t.Errorf("the unit lacks %q:\n%s", want, unit)
 		}
 	}
 	e.MustPodlite("rm", "web") // the unit makes it afresh
-	m.Install(map[string]string{"container-web.service": unit})
+	m.Install(units)
 
 	m.Systemctl("start", "container-web.service")
 	first := m.RequireMain(e, "container-web.service", "web")
@@ -58,9 +55,9 @@ func TestSystemdUserNewUnit(t *testing.T) {
 
 	// --template: each instance runs a container of its own, web-INSTANCE.
 	e.MustPodlite(append([]string{"create", "--name", "web", "--network", "none", img}, loopCommand...)...)
-	tmpl := e.MustPodlite(append(gen, "--template", "web")...).Stdout
+	tmpl := generateUnits(e, "--new", "--name", "--template", "web")
 	e.MustPodlite("rm", "web")
-	m.Install(map[string]string{"container-web@.service": tmpl})
+	m.Install(tmpl)
 	m.Systemctl("start", "container-web@one.service", "container-web@two.service")
 	m.RequireMain(e, "container-web@one.service", "web-one")
 	m.RequireMain(e, "container-web@two.service", "web-two")
@@ -72,19 +69,16 @@ func TestSystemdUserNewUnit(t *testing.T) {
 // stops the existing container, its main process read from the
 // supervisor's PID file.
 func TestSystemdUserExistingUnit(t *testing.T) {
-	u := rootlessUser(t, "sysd")
-	e := NewRootlessEnv(t, u)
-	img := e.LoadBusybox()
-	m := startUserManager(t, u)
+	e, m, img := newSystemdEnv(t)
 	e.MustPodlite(append([]string{"create", "--name", "db", "--network", "none", img}, loopCommand...)...)
-	gen := append([]string{"generate", "systemd", "--name"}, unitEnv(e)...)
-	unit := e.MustPodlite(append(gen, "db")...).Stdout
+	units := generateUnits(e, "--name", "db")
+	unit := units["container-db.service"]
 	for _, want := range []string{"Type=forking\n", "PIDFile=", " start db\n"} {
 		if !strings.Contains(unit, want) {
 			t.Errorf("the unit lacks %q:\n%s", want, unit)
 		}
 	}
-	m.Install(map[string]string{"container-db.service": unit})
+	m.Install(units)
 	m.Systemctl("start", "container-db.service")
 	m.RequireMain(e, "container-db.service", "db")
 	m.Systemctl("stop", "container-db.service")
@@ -94,25 +88,14 @@ func TestSystemdUserExistingUnit(t *testing.T) {
 // TestSystemdUserPodUnits runs a pod's units: the pod's unit runs the
 // infra and pulls in its member's unit; stopping it stops the member.
 func TestSystemdUserPodUnits(t *testing.T) {
-	u := rootlessUser(t, "sysd")
-	e := NewRootlessEnv(t, u)
-	img := e.LoadBusybox()
-	m := startUserManager(t, u)
+	e, m, img := newSystemdEnv(t)
 	e.MustPodlite("pod", "create", "--name", "app", "--network", "none")
 	e.MustPodlite(append([]string{"create", "--pod", "app", "--name", "worker", img}, loopCommand...)...)
-	gen := append([]string{"generate", "systemd", "--name", "--format", "json"}, unitEnv(e)...)
-	var units map[string]string
-	if err := json.Unmarshal([]byte(e.MustPodlite(append(gen, "app")...).Stdout), &units); err != nil {
-		t.Fatal(err)
-	}
-	if len(units) != 2 || units["pod-app"] == "" || units["container-worker"] == "" {
+	units := generateUnits(e, "--name", "app")
+	if len(units) != 2 || units["pod-app.service"] == "" || units["container-worker.service"] == "" {
 		t.Fatalf("units %v, want pod-app and container-worker", units)
 	}
-	files := map[string]string{}
-	for name, text := range units {
-		files[name+".service"] = text
-	}
-	m.Install(files)
+	m.Install(units)
 	m.Systemctl("start", "pod-app.service")
 	infra := strings.TrimSpace(e.MustPodlite("pod", "inspect", "--format", "{{.InfraContainerID}}", "app").Stdout)
 	for unit, ctr := range map[string]string{"pod-app.service": infra, "container-worker.service": "worker"} {
@@ -129,20 +112,17 @@ func TestSystemdUserPodUnits(t *testing.T) {
 // container itself sends READY=1 to its own socket; its STATUS= comes
 // through; the main process stays the supervisor.
 func TestSystemdUserSdNotifyContainer(t *testing.T) {
-	u := rootlessUser(t, "sysd")
-	e := NewRootlessEnv(t, u)
-	img := e.LoadBusybox()
+	e, m, img := newSystemdEnv(t)
 	helper := sdnotifyHelper(t)
-	m := startUserManager(t, u)
 	e.MustPodlite("create", "--name", "ready", "--network", "none", "--sdnotify", "container", "-v", helper+":/sdnotify:ro", img,
 		"sh", "-c", "trap 'exit 0' TERM; sleep 3; /sdnotify MAINPID=1 'STATUS=warmed up' READY=1; while :; do sleep 1; done")
-	gen := append([]string{"generate", "systemd", "--new", "--name"}, unitEnv(e)...)
-	unit := e.MustPodlite(append(gen, "ready")...).Stdout
+	units := generateUnits(e, "--new", "--name", "ready")
+	unit := units["container-ready.service"]
 	if !strings.Contains(unit, "--sdnotify container") || strings.Contains(unit, "--sdnotify=conmon") {
 		t.Errorf("the unit does not keep --sdnotify container:\n%s", unit)
 	}
 	e.MustPodlite("rm", "ready")
-	m.Install(map[string]string{"container-ready.service": unit})
+	m.Install(units)
 	m.Systemctl("start", "--no-block", "container-ready.service")
 	m.WaitFor("container-ready.service", 20*time.Second, func(p map[string]string) bool {
 		return p["ActiveState"] == "activating" && p["MainPID"] != "0" && p["MainPID"] != ""
@@ -221,17 +201,13 @@ func TestGenerateSystemdOutput(t *testing.T) {
 // --sdnotify=healthy container: activating, the supervisor its main
 // process, until the health check first passes.
 func TestSystemdUserSdNotifyHealthy(t *testing.T) {
-	u := rootlessUser(t, "sysd")
-	e := NewRootlessEnv(t, u)
-	img := e.LoadBusybox()
-	m := startUserManager(t, u)
+	e, m, img := newSystemdEnv(t)
 	e.MustPodlite("create", "--name", "checked", "--network", "none", "--sdnotify", "healthy",
 		"--health-cmd", "test -f /tmp/ready", "--health-interval", "1s", img,
 		"sh", "-c", "trap 'exit 0' TERM; sleep 4; touch /tmp/ready; while :; do sleep 1; done")
-	gen := append([]string{"generate", "systemd", "--new", "--name"}, unitEnv(e)...)
-	unit := e.MustPodlite(append(gen, "checked")...).Stdout
+	units := generateUnits(e, "--new", "--name", "checked")
 	e.MustPodlite("rm", "checked")
-	m.Install(map[string]string{"container-checked.service": unit})
+	m.Install(units)
 	m.Systemctl("start", "--no-block", "container-checked.service")
 	// Until the first check passes (4 s): activating, the supervisor the
 	// main process.
@@ -258,23 +234,12 @@ func TestSystemdUserSdNotifyHealthy(t *testing.T) {
 // creates the pod afresh and runs its infra, the member's unit runs its
 // container in it by the pod's ID file; the stop removes both.
 func TestSystemdUserNewPodUnits(t *testing.T) {
-	u := rootlessUser(t, "sysd")
-	e := NewRootlessEnv(t, u)
-	img := e.LoadBusybox()
-	m := startUserManager(t, u)
+	e, m, img := newSystemdEnv(t)
 	e.MustPodlite("pod", "create", "--name", "fresh", "--network", "none")
 	e.MustPodlite(append([]string{"create", "--pod", "fresh", "--name", "member", img}, loopCommand...)...)
-	gen := append([]string{"generate", "systemd", "--new", "--name", "--format", "json"}, unitEnv(e)...)
-	var units map[string]string
-	if err := json.Unmarshal([]byte(e.MustPodlite(append(gen, "fresh")...).Stdout), &units); err != nil {
-		t.Fatal(err)
-	}
+	units := generateUnits(e, "--new", "--name", "fresh")
 	e.MustPodlite("pod", "rm", "-f", "fresh") // the units make them afresh
-	files := map[string]string{}
-	for name, text := range units {
-		files[name+".service"] = text
-	}
-	m.Install(files)
+	m.Install(units)
 	m.Systemctl("start", "pod-fresh.service")
 	infra := strings.TrimSpace(e.MustPodlite("pod", "inspect", "--format", "{{.InfraContainerID}}", "fresh").Stdout)
 	m.RequireMain(e, "pod-fresh.service", infra)
@@ -295,10 +260,7 @@ func TestSystemdUserNewPodUnits(t *testing.T) {
 // with --files, enabled and started: the unit replaces the running
 // container and serves on the port; its stop closes the port.
 func TestSystemdUserStory(t *testing.T) {
-	u := rootlessUser(t, "sysd")
-	e := NewRootlessEnv(t, u)
-	img := e.LoadBusybox()
-	m := startUserManager(t, u)
+	e, m, img := newSystemdEnv(t)
 	addr := freeAddr(t)
 	_, port, _ := net.SplitHostPort(addr)
 	e.MustPodlite("run", "-d", "--name", "web", "-p", port+":80", "--stop-timeout", "1", img, "sh", "-c",
@@ -336,10 +298,7 @@ func TestSystemdUserStory(t *testing.T) {
 // whose podlite runs the container in the foreground (no -d): that
 // podlite is the supervisor and tells systemd it runs.
 func TestSystemdUserForegroundConmon(t *testing.T) {
-	u := rootlessUser(t, "sysd")
-	e := NewRootlessEnv(t, u)
-	img := e.LoadBusybox()
-	m := startUserManager(t, u)
+	e, m, img := newSystemdEnv(t)
 	var env strings.Builder
 	for i := 1; i < len(unitEnv(e)); i += 2 {
 		env.WriteString("Environment=" + unitEnv(e)[i] + "\n")
