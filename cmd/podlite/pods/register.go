@@ -39,6 +39,7 @@ its containers (run --pod NAME).`,
 		newTopCommand(g),
 		newLogsCommand(g),
 		newStatsCommand(g),
+		newCloneCommand(g),
 	)
 	root.AddCommand(parent)
 }
