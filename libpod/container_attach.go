@@ -58,6 +58,10 @@ func (c *Container) StartAttached(ctx context.Context, streams Streams) (int, er
 		if c.isActive() {
 			return fmt.Errorf("container %s is already running: %w", c.config.Name, define.ErrInvalidState)
 		}
+		if c.notifyMode() == define.SdNotifyContainer {
+			// Only a supervisor passes the container's messages on.
+			return fmt.Errorf("starting container %s: --sdnotify=container under systemd needs a detached run (-d), as generate systemd writes it: %w", c.config.Name, define.ErrNotSupported)
+		}
 		if err := define.CheckTransition(c.state.Status, define.StatusRunning); err != nil {
 			return fmt.Errorf("starting container %s: %w", c.config.Name, err)
 		}
@@ -98,6 +102,7 @@ func (c *Container) StartAttached(ctx context.Context, streams Streams) (int, er
 		return -1, err
 	}
 	c.startedEvents(wasInitialized)
+	c.notifyAttached()
 	if err := io.afterStart(); err != nil {
 		_ = p.Signal(syscall.SIGKILL)
 	}

@@ -20,8 +20,10 @@ type CleanupOptions struct{ Remove, RemoveImage bool }
 // does), refuses a running container in podman's words, and applies opts.
 func (c *Container) Cleanup(ctx context.Context, opts CleanupOptions) error {
 	remove, removeImage := false, false
+	supervised, code, stoppedByUser := false, 0, false
 	err := c.withLock(func() error {
-		if c.state.SupervisorPID != os.Getpid() {
+		supervised, code, stoppedByUser = c.state.SupervisorPID == os.Getpid(), c.state.ExitCode, c.state.StoppedByUser
+		if !supervised {
 			if c.isActive() {
 				return fmt.Errorf("failed to clean up container %s: container %s is running or paused, refusing to clean up: %w", c.config.ID, c.config.ID, define.ErrStateImproper)
 			}
@@ -38,6 +40,7 @@ func (c *Container) Cleanup(ctx context.Context, opts CleanupOptions) error {
 		}
 		if c.shouldRestartLocked() {
 			c.state.RestartCount++
+			code = 0 // a new supervisor owns the container now
 			return c.startLocked()
 		}
 		return nil
@@ -50,7 +53,17 @@ func (c *Container) Cleanup(ctx context.Context, opts CleanupOptions) error {
 			return err
 		}
 	}
-	return c.rt.applyPodExitPolicy(ctx, c.config)
+	if err := c.rt.applyPodExitPolicy(ctx, c.config); err != nil {
+		return err
+	}
+	// Under a systemd unit the supervisor is the main process, and its
+	// last act is this command: it exits with the container's code, as
+	// conmon does, so that Restart=on-failure sees a failure; a stop
+	// asked for (the unit's ExecStop) is not one.
+	if supervised && code != 0 && !stoppedByUser && c.notifyMode() != "" {
+		return &define.ExitCodeError{Code: code}
+	}
+	return nil
 }
 
 // shouldRestartLocked applies the restart policy to the recorded exit.

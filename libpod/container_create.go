@@ -99,6 +99,8 @@ type CreateOptions struct {
 	// PidFile and ConmonPidFile receive the container's and its
 	// supervisor's PID at every start.
 	PidFile, ConmonPidFile string
+	// SdNotifyMode is --sdnotify (define.SdNotify*).
+	SdNotifyMode string
 	// Pull is the pull policy: always, missing (the default), never or
 	// newer; PullOptions tune the pull.
 	Pull        string
@@ -163,6 +165,9 @@ func (r *Runtime) CreateContainer(ctx context.Context, opts *CreateOptions) (_ *
 	}
 	if cfg.Health, err = r.healthConfig(ctx, store, img.ID, opts.Health); err != nil {
 		return nil, err
+	}
+	if cfg.SdNotifyMode == define.SdNotifyHealthy && cfg.Health == nil {
+		return nil, fmt.Errorf("sdnotify policy %q requires a healthcheck to be set: %w", define.SdNotifyHealthy, define.ErrInvalidArg)
 	}
 	cidDone, err := createCIDFile(opts.CIDFile)
 	if err != nil {
@@ -357,6 +362,7 @@ func (r *Runtime) containerConfig(opts *CreateOptions) (*define.ContainerConfig,
 		StopTimeout: 10, CreateCommand: opts.CreateCommand, RemoveImage: opts.RemoveImage,
 		Timezone: opts.Timezone, PidFile: absPath(opts.PidFile), ConmonPidFile: absPath(opts.ConmonPidFile),
 		CIDFile: absPath(opts.CIDFile), Privileged: opts.Privileged, Engine: opts.Engine,
+		SdNotifyMode: opts.SdNotifyMode,
 	}
 	if opts.StopTimeout != nil {
 		cfg.StopTimeout = *opts.StopTimeout

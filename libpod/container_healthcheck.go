@@ -174,8 +174,12 @@ func (c *Container) HealthCheck(ctx context.Context) (*HealthResult, error) {
 		if err != nil {
 			return err
 		}
+		before := res.Status
 		result.Outcome = res.Record(c.health(), entry, startedAt)
 		result.Status = res.Status
+		if before != define.HealthHealthy && res.Status == define.HealthHealthy {
+			c.notifyHealthy()
+		}
 		streak = res.FailingStreak
 		return res.Save(c.healthPath())
 	})

@@ -120,6 +120,7 @@ type InspectConfig struct {
 	Annotations   map[string]string `json:"Annotations,omitempty"`
 	Timezone      string            `json:"Timezone,omitempty"`
 	Timeout       uint              `json:"Timeout"`
+	SdNotifyMode  string            `json:"sdNotifyMode,omitempty"`
 	InspectHealthConfig
 	Secrets []InspectSecret `json:"Secrets,omitempty"`
 }
@@ -210,7 +211,7 @@ func (c *Container) inspectData() (*InspectData, error) {
 		Env: c.env(), Cmd: cfg.Cmd, Entrypoint: cfg.Entrypoint, Image: cfg.ImageName,
 		WorkingDir: s.Process.Cwd, Labels: cfg.Labels, StopSignal: cfg.StopSignal, StopTimeout: cfg.StopTimeout,
 		Tty: cfg.Terminal, OpenStdin: cfg.Interactive, Hostname: s.Hostname, User: s.Process.User.Username,
-		CreateCommand: cfg.CreateCommand, Annotations: s.Annotations, Timezone: cfg.Timezone,
+		CreateCommand: cfg.CreateCommand, Annotations: s.Annotations, Timezone: cfg.Timezone, SdNotifyMode: cfg.SdNotifyMode,
 	}
 	h := &d.HostConfig
 	h.HostShape = spec.InspectHost(c.specWithResources(), cfg.GroupAdd)

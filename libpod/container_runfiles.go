@@ -8,15 +8,18 @@ import (
 	"log/slog"
 	"maps"
 	"os"
+	"os/signal"
 	"path/filepath"
 	"strconv"
 	"strings"
+	"syscall"
 
 	specs "github.com/opencontainers/runtime-spec/specs-go"
 
 	"github.com/podlite/podlite/libpod/define"
 	"github.com/podlite/podlite/libpod/kvfile"
 	"github.com/podlite/podlite/libpod/storage"
+	"github.com/podlite/podlite/libpod/supervisor"
 )
 
 // The files podman's run flags add to a container, and the pull policy.
@@ -232,13 +235,14 @@ func boolInt(b bool) int {
 	return 0
 }
 
-// writePidFiles writes --pidfile and --conmon-pidfile for this start; a
-// failure is logged, as the container runs regardless.
+// writePidFiles writes --pidfile and --conmon-pidfile (or the run
+// directory's supervisor PID file) for this start; a failure is logged, as
+// the container runs regardless.
 func (c *Container) writePidFiles() {
 	for _, f := range []struct {
 		path string
 		pid  int
-	}{{c.config.PidFile, c.state.PID}, {c.config.ConmonPidFile, c.state.SupervisorPID}} {
+	}{{c.config.PidFile, c.state.PID}, {c.SupervisorPidFile(), c.state.SupervisorPID}} {
 		if f.path == "" {
 			continue
 		}
@@ -256,7 +260,12 @@ func (r *Runtime) RemoveAfterRun(ctx context.Context, c *Container) error {
 
 // removeAfterRun removes the container and its anonymous volumes, and with
 // removeImage its image by the name it ran, kept while others use it.
+// The signals that stop a container (a systemd unit's stop sends SIGTERM
+// to its main process, this one, once ExecStop is done) no longer
+// interrupt it: this process only has this removal left to do, and one
+// killed halfway leaves the container "removing".
 func (r *Runtime) removeAfterRun(ctx context.Context, c *Container, removeImage bool) error {
+	signal.Ignore(syscall.SIGTERM, syscall.SIGINT, syscall.SIGHUP)
 	if err := r.RemoveContainer(ctx, c.config.ID, true, true); err != nil {
 		return err
 	}
@@ -295,4 +304,75 @@ func ReadCIDFiles(paths []string, ignoreMissing bool) ([]string, error) {
 		ids = append(ids, id)
 	}
 	return ids, nil
+}
+
+// supervisorPidName is the file in the run directory that holds the
+// supervisor's PID while the container runs: the PIDFile= of a unit that
+// `generate systemd` makes without --new (podman's conmon.pid).
+const supervisorPidName = "conmon.pid"
+
+// SupervisorPidFile is where the PID of the container's supervisor is
+// written at each start: --conmon-pidfile, or the run directory's file.
+func (c *Container) SupervisorPidFile() string {
+	if c.config.ConmonPidFile != "" {
+		return c.config.ConmonPidFile
+	}
+	return filepath.Join(c.runDir(), supervisorPidName)
+}
+
+// notifyMode is the --sdnotify mode the supervisor acts on for this
+// start: none unless podlite runs under systemd's NOTIFY_SOCKET.
+func (c *Container) notifyMode() string {
+	if os.Getenv("NOTIFY_SOCKET") == "" {
+		return ""
+	}
+	switch c.config.SdNotifyMode {
+	case define.SdNotifyConmon, define.SdNotifyContainer, define.SdNotifyHealthy:
+		return c.config.SdNotifyMode
+	}
+	return ""
+}
+
+// addNotifySocketLocked gives a --sdnotify=container container its own
+// NOTIFY_SOCKET: a directory of the run directory, where the supervisor
+// binds the socket it passes on, mounted at /run/notify.
+func (c *Container) addNotifySocketLocked(s *specs.Spec) error {
+	if c.notifyMode() != define.SdNotifyContainer {
+		return nil
+	}
+	dir := filepath.Join(c.runDir(), supervisor.NotifySocketDir)
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return fmt.Errorf("making the notify socket directory of %s: %w", c.config.Name, err)
+	}
+	if err := os.Chmod(dir, 0o755); err != nil {
+		return fmt.Errorf("making the notify socket directory of %s: %w", c.config.Name, err)
+	}
+	s.Mounts = append(s.Mounts, specs.Mount{Destination: supervisor.ContainerNotifyDir, Type: "bind", Source: dir,
+		Options: []string{"bind", "rprivate"}})
+	s.Process.Env = append(s.Process.Env, "NOTIFY_SOCKET="+filepath.Join(supervisor.ContainerNotifyDir, "notify.sock"))
+	return nil
+}
+
+// notifyHealthy tells the unit of a --sdnotify=healthy container that it
+// is ready: its health check has just passed (the supervisor sent MAINPID
+// at the start). A failure is logged: the check itself went well.
+func (c *Container) notifyHealthy() {
+	if c.notifyMode() != define.SdNotifyHealthy {
+		return
+	}
+	if err := supervisor.NotifyReady(); err != nil {
+		slog.Warn("telling systemd that a healthy container is ready", "container", c.config.Name, "error", err)
+	}
+}
+
+// notifyAttached tells the unit of a --sdnotify=conmon container run in
+// the foreground that it runs: this podlite is its supervisor, and the
+// unit's main process.
+func (c *Container) notifyAttached() {
+	if c.notifyMode() != define.SdNotifyConmon {
+		return
+	}
+	if err := supervisor.NotifyMainReady(os.Getpid()); err != nil {
+		slog.Warn("telling systemd that a container runs", "container", c.config.Name, "error", err)
+	}
 }

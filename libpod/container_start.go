@@ -70,6 +70,7 @@ func (c *Container) startLocked() (retErr error) {
 		Timeout:    c.config.IO.Timeout,
 		Start:      []string{startCommandName, c.rt.ociRoot(), c.config.ID, c.runDir()},
 		Exit:       c.rt.cleanupCommand(c.config.ID),
+		Notify:     c.notifyMode(),
 	}
 	c.healthSchedule(&sup)
 	rep, err := supervisor.Spawn(sup)
@@ -211,6 +212,9 @@ func (c *Container) prepareLocked(restore *network.Status) (_ *specs.Spec, retEr
 		// Hooks are chosen at each start, as podman's are, from the
 		// directories this podlite is configured with.
 		err = hooks.Apply(c.rt.cfg.HooksDirs, s)
+	}
+	if err == nil {
+		err = c.addNotifySocketLocked(s)
 	}
 	if err == nil {
 		err = c.writeSpec(s)

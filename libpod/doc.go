@@ -95,7 +95,10 @@
 //	                                 overlays), shm (--ipc container:NAME's clone of the
 //	                                 other container's /dev/shm); pasta.pid, pasta.log
 //	                                 or slirp4netns.pid, .log (a user's network daemon:
-//	                                 ended through its PID file before the directory goes)
+//	                                 ended through its PID file before the directory goes);
+//	                                 conmon.pid (the supervisor's PID, a generated unit's
+//	                                 PIDFile=, unless --conmon-pidfile); notify/notify.sock
+//	                                 (--sdnotify=container: the container's NOTIFY_SOCKET)
 //	RUNROOT/slirp4netns/ID12.sock    slirp4netns's API socket (a short path)
 //	RUNROOT/netns/ID                 a container's network namespace (nsfs bind mount);
 //	                                 RUNROOT/netns/rootless-netns an ordinary user's

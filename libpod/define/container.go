@@ -81,7 +81,22 @@ type ContainerConfig struct {
 	// the store refuses a container of a pod it does not hold, and the
 	// removal of a pod that still has containers.
 	Pod string `json:"pod,omitempty"`
+	// SdNotifyMode is --sdnotify: how readiness reaches a systemd unit's
+	// $NOTIFY_SOCKET ("" or "ignore": not at all; SdNotify* constants).
+	SdNotifyMode string `json:"sdNotifyMode,omitempty"`
 }
+
+// The --sdnotify modes. conmon: the supervisor sends MAINPID (itself) and
+// READY=1 once the container runs; container: the supervisor sends MAINPID
+// and passes on what the container sends to its own NOTIFY_SOCKET;
+// healthy: the supervisor sends MAINPID, the health check READY=1 when it
+// first passes; ignore: nothing is sent and the container gets no socket.
+const (
+	SdNotifyConmon    = "conmon"
+	SdNotifyContainer = "container"
+	SdNotifyHealthy   = "healthy"
+	SdNotifyIgnore    = "ignore"
+)
 
 // UserFiles are the --passwd, --passwd-entry, --group-entry and
 // --hostuser choices.

@@ -58,10 +58,12 @@ func (s *Store) Mount(storageID string) (string, error) {
 }
 
 // Unmount undoes one Mount of a container's rootfs, or with force all of
-// them. Unmounting a rootfs that is not mounted is not an error.
+// them. Unmounting a rootfs that is not mounted, or no longer exists (a
+// removal interrupted after deleting it), is not an error.
 func (s *Store) Unmount(storageID string, force bool) error {
 	_, err := s.store.Unmount(storageID, force)
-	if err != nil && !errors.Is(err, cstorage.ErrLayerNotMounted) {
+	if err != nil && !errors.Is(err, cstorage.ErrLayerNotMounted) && !errors.Is(err, cstorage.ErrContainerUnknown) &&
+		!errors.Is(err, cstorage.ErrLayerUnknown) {
 		return containerError(storageID, "unmounting rootfs of", err)
 	}
 	return nil

@@ -23,10 +23,20 @@
 // exits HealthStartupDone when the startup check has passed, which moves
 // the timer from the startup interval to the regular one.
 //
+// With --sdnotify (conmon or container) and NOTIFY_SOCKET set, as in a
+// systemd unit of Type=notify, the supervisor sends MAINPID=<its own PID>
+// once the container runs, and READY=1 for conmon; for container it binds
+// DIR/notify/notify.sock, which the container sees as
+// /run/notify/notify.sock in its NOTIFY_SOCKET, and passes on what the
+// container sends (READY=1, STATUS=…) without MAINPID= lines. The podlite
+// that spawned it returns only after that first message: the unit's first
+// main process must not exit before systemd knows its successor.
+//
 // Files in the container's run directory DIR:
 //
 //	pid      container init's host PID, written by the start command
 //	exit     "CODE UNIXNANOS\n", written once the init has exited
 //	stdin    FIFO feeding the container's stdin (interactive containers)
 //	ctl      FIFO of "ROWS COLS\n" lines resizing the container's terminal (TTY)
+//	notify/notify.sock  the container's notify socket (--sdnotify=container)
 package supervisor

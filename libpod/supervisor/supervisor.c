@@ -34,6 +34,14 @@
  *   _PODLITE_SUP_HEALTH   "INTERVAL_MS STARTUP_MS": the health command runs every
  *                         INTERVAL_MS, or every STARTUP_MS (when not 0) until one
  *                         run exits HEALTH_STARTUP_DONE
+ *   _PODLITE_SUP_NOTIFY   optional: "conmon", "container" or "healthy" (--sdnotify), acted on
+ *                         when NOTIFY_SOCKET is set: once the container runs, the
+ *                         supervisor sends MAINPID=<its PID> (and READY=1 for
+ *                         conmon) to NOTIFY_SOCKET before the podlite that spawned
+ *                         it returns; for container it binds DIR/notify/notify.sock
+ *                         (the container's NOTIFY_SOCKET) and passes on what the
+ *                         container sends there, MAINPID= lines dropped; for healthy
+ *                         the health command sends READY=1 when the check first passes
  * fd 3 is the start command's report pipe to the podlite that spawned us.
  */
 #define _GNU_SOURCE
@@ -56,6 +64,7 @@
 #include <sys/uio.h>
 #include <sys/un.h>
 #include <sys/wait.h>
+#include <stddef.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -68,6 +77,11 @@
 #define JOURNAL_HOLD 8192
 /* A health command's exit code that ends the startup check's interval. */
 #define HEALTH_STARTUP_DONE 3
+/* --sdnotify modes the supervisor acts on */
+#define NOTIFY_NONE 0
+#define NOTIFY_CONMON 1
+#define NOTIFY_CONTAINER 2
+#define NOTIFY_HEALTHY 3 /* MAINPID only: the health check sends READY=1 */
 
 struct sup {
 	const char *dir;
@@ -92,6 +106,12 @@ struct sup {
 	int timer_fd;
 	long interval_ms, startup_ms;
 	pid_t health_pid;
+	/* --sdnotify: the mode, systemd's socket, the container's socket
+	 * (container mode), and whether the report pipe is still held open */
+	int notify_mode;
+	char notify_path[108];
+	int notify_fd;
+	int report_open;
 	/* children reaped before the container's PID was known */
 	pid_t early_pid[16];
 	int early_status[16], nearly;
@@ -364,6 +384,87 @@ static void run_health(struct sup *s)
 	s->health_pid = pid;
 }
 
+/* sd_send sends one datagram to systemd's NOTIFY_SOCKET ("@" starts an
+ * abstract address). */
+static void sd_send(struct sup *s, const char *msg, size_t len)
+{
+	struct sockaddr_un a = { .sun_family = AF_UNIX };
+	size_t n = strlen(s->notify_path);
+	if (n == 0 || n >= sizeof(a.sun_path) || len == 0)
+		return;
+	memcpy(a.sun_path, s->notify_path, n);
+	if (a.sun_path[0] == '@')
+		a.sun_path[0] = 0;
+	int fd = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	if (fd < 0)
+		return;
+	sendto(fd, msg, len, MSG_NOSIGNAL, (struct sockaddr *)&a, offsetof(struct sockaddr_un, sun_path) + n);
+	close(fd);
+}
+
+/* notify_started tells systemd, once the container runs, that the
+ * supervisor is the unit's main process (and, for conmon, that it is
+ * ready), then lets the podlite that spawned us return: releasing the
+ * report pipe only now keeps the unit's first main process alive until
+ * systemd knows its successor. */
+static void notify_started(struct sup *s)
+{
+	if (s->notify_mode != NOTIFY_NONE) {
+		char msg[64];
+		int n = snprintf(msg, sizeof(msg), "MAINPID=%d\n%s", (int)getpid(),
+				 s->notify_mode == NOTIFY_CONMON ? "READY=1\n" : "");
+		sd_send(s, msg, n);
+	}
+	if (s->report_open) {
+		close(REPORT_FD);
+		s->report_open = 0;
+	}
+}
+
+/* relay_notify passes on one message the container sent to its socket;
+ * MAINPID= lines are dropped (the supervisor stays the main process). */
+static void relay_notify(struct sup *s)
+{
+	char buf[4096], out[4096];
+	ssize_t n = recv(s->notify_fd, buf, sizeof(buf) - 1, MSG_DONTWAIT);
+	if (n <= 0)
+		return;
+	buf[n] = 0;
+	size_t o = 0;
+	char *save = NULL;
+	for (char *line = strtok_r(buf, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+		size_t l = strlen(line);
+		if (strncmp(line, "MAINPID=", 8) == 0 || o + l + 1 > sizeof(out))
+			continue;
+		memcpy(out + o, line, l);
+		out[o + l] = '\n';
+		o += l + 1;
+	}
+	sd_send(s, out, o);
+}
+
+/* bind_notify binds the container's notify socket, DIR/notify/notify.sock
+ * (the directory is mounted at /run/notify in the container), writable by
+ * whichever user the container runs as. It binds a relative name from
+ * within the directory: the full path can be longer than sun_path. */
+static void bind_notify(struct sup *s)
+{
+	char dir[4096];
+	struct sockaddr_un a = { .sun_family = AF_UNIX, .sun_path = "notify.sock" };
+	snprintf(dir, sizeof(dir), "%s/notify", s->dir);
+	int cwd = open(".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	s->notify_fd = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
+	if (cwd < 0 || s->notify_fd < 0 || chdir(dir) < 0)
+		die("binding the container's notify socket");
+	unlink(a.sun_path);
+	if (bind(s->notify_fd, (struct sockaddr *)&a, sizeof(a)) < 0)
+		die("binding the container's notify socket");
+	chmod(a.sun_path, 0777);
+	if (fchdir(cwd) < 0)
+		die("binding the container's notify socket");
+	close(cwd);
+}
+
 /* reap collects every exited child; returns -1 when the start command
  * failed (nothing to supervise). */
 static int reap(struct sup *s)
@@ -378,6 +479,7 @@ static int reap(struct sup *s)
 			s->ctr_pid = read_pid(s->dir);
 			if (s->ctr_pid <= 0)
 				return -1;
+			notify_started(s);
 			/* The init may have died and been reaped before the start
 			 * command's exit was seen. */
 			for (int i = 0; i < s->nearly; i++) {
@@ -458,7 +560,7 @@ static void exec_argv(char **argv)
 static void supervise(int argc, char **argv)
 {
 	struct sup s = { .log_fd = -1, .jfd = -1, .out_fd = -1, .err_fd = -1, .cons_fd = -1, .master_fd = -1,
-			 .stdin_fifo = -1, .stdin_fd = -1, .ctl_fifo = -1 };
+			 .stdin_fifo = -1, .stdin_fd = -1, .ctl_fifo = -1, .notify_fd = -1 };
 	s.dir = getenv("_PODLITE_SUP_DIR");
 	const char *logp = getenv("_PODLITE_SUP_LOG");
 	const char *stdio = getenv("_PODLITE_SUP_STDIO");
@@ -470,6 +572,15 @@ static void supervise(int argc, char **argv)
 	long timeout = timeout_s ? atol(timeout_s) : 0;
 	const char *nhealth_s = getenv("_PODLITE_SUP_NHEALTH");
 	const char *health_s = getenv("_PODLITE_SUP_HEALTH");
+	const char *notify_s = getenv("_PODLITE_SUP_NOTIFY");
+	const char *notify_sock = getenv("NOTIFY_SOCKET");
+	if (notify_s && notify_sock && *notify_sock) {
+		s.notify_mode = strcmp(notify_s, "conmon") == 0	   ? NOTIFY_CONMON :
+				strcmp(notify_s, "container") == 0 ? NOTIFY_CONTAINER :
+				strcmp(notify_s, "healthy") == 0   ? NOTIFY_HEALTHY :
+								       NOTIFY_NONE;
+		snprintf(s.notify_path, sizeof(s.notify_path), "%s", notify_sock);
+	}
 	if (!s.dir || !stdio || !nstart_s) {
 		errno = EINVAL;
 		die("incomplete configuration");
@@ -524,6 +635,7 @@ static void supervise(int argc, char **argv)
 	unsetenv("_PODLITE_SUP_TIMEOUT");
 	unsetenv("_PODLITE_SUP_NHEALTH");
 	unsetenv("_PODLITE_SUP_HEALTH");
+	unsetenv("_PODLITE_SUP_NOTIFY");
 
 	/* Detach: the podlite that spawned us returns at once and never has to
 	 * reap us; the start command reports our PID (its parent) instead. */
@@ -580,6 +692,9 @@ static void supervise(int argc, char **argv)
 			die("creating the stdin pipe");
 	}
 
+	if (s.notify_mode == NOTIFY_CONTAINER)
+		bind_notify(&s);
+
 	struct timespec deadline = { 0, 0 };
 	if (timeout > 0) {
 		clock_gettime(CLOCK_MONOTONIC, &deadline);
@@ -608,7 +723,11 @@ static void supervise(int argc, char **argv)
 			start[i] = argv[1 + i];
 		exec_argv(start);
 	}
-	close(REPORT_FD);
+	/* With --sdnotify the report pipe stays open until systemd has been
+	 * told (notify_started). */
+	s.report_open = s.notify_mode != NOTIFY_NONE;
+	if (!s.report_open)
+		close(REPORT_FD);
 	if (out[1] >= 0)
 		close(out[1]);
 	if (err[1] >= 0)
@@ -629,7 +748,7 @@ static void supervise(int argc, char **argv)
 	}
 
 	for (;;) {
-		struct pollfd p[7];
+		struct pollfd p[8];
 		int n = 0, drain = s.have_exit;
 		p[n++] = (struct pollfd){ .fd = sfd, .events = POLLIN };
 		p[n++] = (struct pollfd){ .fd = s.out_fd, .events = POLLIN };
@@ -638,6 +757,9 @@ static void supervise(int argc, char **argv)
 		p[n++] = (struct pollfd){ .fd = s.stdin_fifo, .events = POLLIN };
 		p[n++] = (struct pollfd){ .fd = s.ctl_fifo, .events = POLLIN };
 		p[n++] = (struct pollfd){ .fd = drain ? -1 : s.timer_fd, .events = POLLIN };
+		/* The container's messages wait until systemd knows the
+		 * supervisor as the main process (notify_started). */
+		p[n++] = (struct pollfd){ .fd = s.ctr_pid > 0 && !drain ? s.notify_fd : -1, .events = POLLIN };
 		if (drain && s.out_fd < 0 && s.err_fd < 0 && s.master_fd < 0)
 			break;
 		/* After the exit, output still buffered in the pipes is drained;
@@ -672,6 +794,8 @@ static void supervise(int argc, char **argv)
 			resize(&s);
 		if (p[6].revents & POLLIN)
 			run_health(&s);
+		if (p[7].revents & POLLIN)
+			relay_notify(&s);
 		if (tty && s.master_fd < 0)
 			s.stdin_fd = -1; /* it was the master, now closed */
 	}

@@ -16,6 +16,8 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/coreos/go-systemd/v22/daemon"
+
 	"github.com/podlite/podlite/libpod/define"
 )
 
@@ -52,7 +54,77 @@ type Config struct {
 	// HealthStartupDone) with HealthTimerEnv set.
 	Health                          []string
 	HealthInterval, StartupInterval time.Duration
+	// Notify is the --sdnotify mode the supervisor acts on when
+	// NOTIFY_SOCKET is set: define.SdNotifyConmon or SdNotifyContainer
+	// (the container's socket is Dir/NotifySocketDir/notify.sock); "" for
+	// none.
+	Notify string
 }
+
+// NotifyReady sends READY=1 to systemd's $NOTIFY_SOCKET, for a
+// --sdnotify=healthy container whose health check has passed (the unit
+// has NotifyAccess=all: the sender need not be the main process). The
+// sender is a short-lived health command, and systemd finds a message's
+// unit by its sender's PID when it reads it: NotifyReady waits on
+// systemd's barrier, so that the message is read while its sender lives.
+func NotifyReady() error {
+	if err := sdNotify(daemon.SdNotifyReady); err != nil {
+		return err
+	}
+	return notifyBarrier(5 * time.Second)
+}
+
+// notifyBarrier sends BARRIER=1 with a pipe's write end, which systemd
+// closes once it has read every message sent before (sd_notify_barrier).
+func notifyBarrier(timeout time.Duration) error {
+	r, w, err := os.Pipe()
+	if err != nil {
+		return err
+	}
+	defer r.Close()
+	path := os.Getenv("NOTIFY_SOCKET")
+	addr := &syscall.SockaddrUnix{Name: path} // a leading "@" is abstract, for Go as for systemd
+	fd, err := syscall.Socket(syscall.AF_UNIX, syscall.SOCK_DGRAM|syscall.SOCK_CLOEXEC, 0)
+	if err == nil {
+		err = syscall.Sendmsg(fd, []byte("BARRIER=1"), syscall.UnixRights(int(w.Fd())), addr, 0)
+		syscall.Close(fd)
+	}
+	w.Close()
+	if err != nil {
+		return fmt.Errorf("sending a barrier to %s: %w", path, err)
+	}
+	if err := r.SetReadDeadline(time.Now().Add(timeout)); err != nil {
+		return err
+	}
+	if _, err := r.Read(make([]byte, 1)); !errors.Is(err, io.EOF) {
+		return fmt.Errorf("waiting for systemd to read the notification: %v: %w", err, define.ErrUnavailable)
+	}
+	return nil
+}
+
+// NotifyMainReady sends MAINPID=pid and READY=1, for a --sdnotify=conmon
+// container whose supervisor is a foreground podlite (C supervisors send
+// their own).
+func NotifyMainReady(pid int) error {
+	return sdNotify(fmt.Sprintf("MAINPID=%d\n%s", pid, daemon.SdNotifyReady))
+}
+
+func sdNotify(state string) error {
+	sent, err := daemon.SdNotify(false, state)
+	if err == nil && !sent {
+		return fmt.Errorf("no NOTIFY_SOCKET to send %q to: %w", state, define.ErrUnavailable)
+	}
+	return err
+}
+
+// NotifySocketDir is the directory of the run directory that holds the
+// container's notify socket (--sdnotify=container); it is mounted at
+// ContainerNotifyDir in the container.
+const NotifySocketDir = "notify"
+
+// ContainerNotifyDir is where the container finds its notify socket,
+// notify.sock, as in podman.
+const ContainerNotifyDir = "/run/notify"
 
 // HealthTimerEnv is set in the environment of a health command the
 // supervisor's timer runs.
@@ -106,6 +178,7 @@ func Spawn(cfg Config) (*Report, error) {
 			// then the health command's K arguments.
 			"_PODLITE_SUP_NHEALTH="+strconv.Itoa(len(cfg.Health)),
 			fmt.Sprintf("_PODLITE_SUP_HEALTH=%d %d", cfg.HealthInterval.Milliseconds(), cfg.StartupInterval.Milliseconds()),
+			"_PODLITE_SUP_NOTIFY="+cfg.Notify,
 		),
 		SysProcAttr: &syscall.SysProcAttr{Setsid: true},
 	}

@@ -96,7 +96,8 @@ func TestHealthcheck(t *testing.T) {
 			t.Errorf("--health-log-destination: %v", err)
 		}
 		// The checks' exec sessions left nothing: no process in the
-		// container but its own, no file in its run directory.
+		// container but its own, no file in its run directory (the
+		// spec, the init's and the supervisor's PID files).
 		if top := e.MustPodlite("top", "failing", "args").Stdout; strings.Join(strings.Fields(top), " ") != "COMMAND sleep 60" {
 			t.Errorf("processes after the checks:\n%s", top)
 		}
@@ -105,7 +106,7 @@ func TestHealthcheck(t *testing.T) {
 		for _, en := range entries {
 			names = append(names, en.Name())
 		}
-		if err != nil || strings.Join(names, " ") != "config.json pid" {
+		if err != nil || strings.Join(names, " ") != "config.json conmon.pid pid" {
 			t.Errorf("run directory after the checks: %v %v", names, err)
 		}
 	})

@@ -263,7 +263,7 @@ func TestRunSpecFlagRefusals(t *testing.T) {
 		{[]string{"--device-read-bps", "/dev/null:1mb"}, "is not a block device"},
 		{[]string{"--umask", "999"}, "invalid umask string 999"},
 		{[]string{"--personality", "BSD"}, "use LINUX or LINUX32"},
-		{[]string{"--sdnotify", "container"}, "--sdnotify=container: podlite does not pass readiness"},
+		{[]string{"--sdnotify", "healthy"}, `sdnotify policy "healthy" requires a healthcheck to be set`},
 		{[]string{"--sdnotify", "bogus"}, "must be container, conmon, healthy or ignore"},
 	})
 	e.MustPodlite("run", "--rm", "--net", "none", "--sdnotify", "ignore", img, "true")

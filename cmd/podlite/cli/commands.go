@@ -2,6 +2,7 @@ package cli
 
 import (
 	"github.com/podlite/podlite/cmd/podlite/containers"
+	"github.com/podlite/podlite/cmd/podlite/generate"
 	"github.com/podlite/podlite/cmd/podlite/images"
 	"github.com/podlite/podlite/cmd/podlite/inspect"
 	"github.com/podlite/podlite/cmd/podlite/networks"
@@ -15,6 +16,7 @@ import (
 func init() {
 	registrars = append(registrars,
 		containers.Register,
+		generate.Register,
 		images.Register,
 		inspect.Register,
 		networks.Register,

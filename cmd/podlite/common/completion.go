@@ -35,6 +35,23 @@ func ContainerNames(g *Globals) ([]string, error) {
 	return names, nil
 }
 
+// PodNames lists every pod's name.
+func PodNames(g *Globals) ([]string, error) {
+	rt, err := g.Runtime()
+	if err != nil {
+		return nil, err
+	}
+	pods, err := rt.Pods()
+	if err != nil {
+		return nil, err
+	}
+	names := make([]string, 0, len(pods))
+	for _, p := range pods {
+		names = append(names, p.Name())
+	}
+	return names, nil
+}
+
 // NoCompletion is the ValidArgsFunction of commands without arguments.
 func NoCompletion(*cobra.Command, []string, string) ([]string, cobra.ShellCompDirective) {
 	return nil, cobra.ShellCompDirectiveNoFileComp

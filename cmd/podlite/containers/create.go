@@ -132,7 +132,8 @@ func (f *createFlags) options(cmd *cobra.Command, args []string) (*libpod.Create
 	if err := f.io.options(cmd, o); err != nil {
 		return nil, err
 	}
-	if err := f.systemd.check(); err != nil {
+	var err error
+	if o.SdNotifyMode, err = f.systemd.mode(); err != nil {
 		return nil, err
 	}
 	if !f.quiet {
@@ -150,7 +151,6 @@ func (f *createFlags) options(cmd *cobra.Command, args []string) (*libpod.Create
 	if cmd.Flags().Changed("stop-timeout") {
 		o.StopTimeout = &f.stopTimeout
 	}
-	var err error
 	if o.Shape, err = f.shape(cmd); err != nil {
 		return nil, err
 	}

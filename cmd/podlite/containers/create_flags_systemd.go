@@ -15,18 +15,14 @@ type systemdFlags struct {
 }
 
 func (f *systemdFlags) register(fs *pflag.FlagSet) {
-	fs.StringVar(&f.sdNotify, "sdnotify", "ignore", "how readiness reaches $NOTIFY_SOCKET: ignore (container, conmon and healthy: not yet)")
+	fs.StringVar(&f.sdNotify, "sdnotify", define.SdNotifyIgnore, "how readiness reaches $NOTIFY_SOCKET: conmon (the supervisor, once the container runs), container (the container's own socket), healthy (the health check's first pass) or ignore")
 }
 
-// check accepts what podlite does today: nothing is sent to systemd's
-// notify socket and the container gets none. The other modes need the
-// systemd units work.
-func (f *systemdFlags) check() error {
+// mode returns the --sdnotify mode for the create options.
+func (f *systemdFlags) mode() (string, error) {
 	switch f.sdNotify {
-	case "ignore":
-		return nil
-	case "container", "conmon", "healthy":
-		return fmt.Errorf("--sdnotify=%s: podlite does not pass readiness to systemd's notify socket yet; use --sdnotify=ignore: %w", f.sdNotify, define.ErrNotSupported)
+	case define.SdNotifyIgnore, define.SdNotifyConmon, define.SdNotifyContainer, define.SdNotifyHealthy:
+		return f.sdNotify, nil
 	}
-	return fmt.Errorf("--sdnotify %q: must be container, conmon, healthy or ignore: %w", f.sdNotify, define.ErrInvalidArg)
+	return "", fmt.Errorf("--sdnotify %q: must be container, conmon, healthy or ignore: %w", f.sdNotify, define.ErrInvalidArg)
 }

@@ -59,7 +59,7 @@ containers is refused unless --force, which kills them (or stops them with
 }
 
 func newExistsCommand(g *common.Globals) *cobra.Command {
-	return common.NewExistsCommand(g, "pod", "  podlite pod exists app || podlite pod create --name app", podNames,
+	return common.NewExistsCommand(g, "pod", "  podlite pod exists app || podlite pod create --name app", common.PodNames,
 		func(rt *libpod.Runtime, name string) error {
 			_, err := rt.LookupPod(name)
 			return err

@@ -6,7 +6,6 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/podlite/podlite/cmd/podlite/common"
-	"github.com/podlite/podlite/libpod"
 )
 
 // Register adds `podlite pod` and its verbs to root.
@@ -45,17 +44,4 @@ its containers (run --pod NAME).`,
 	root.AddCommand(parent)
 }
 
-// podNames lists every pod's name, for completion.
-func podNames(g *common.Globals) ([]string, error) {
-	rt, err := g.Runtime()
-	if err != nil {
-		return nil, err
-	}
-	pods, err := rt.Pods()
-	if err != nil {
-		return nil, err
-	}
-	return common.Names(pods, (*libpod.Pod).Name), nil
-}
-
-func completePods(g *common.Globals) cobra.CompletionFunc { return common.Complete(g, podNames) }
+func completePods(g *common.Globals) cobra.CompletionFunc { return common.Complete(g, common.PodNames) }
