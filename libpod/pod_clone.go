@@ -36,16 +36,19 @@ type PodCloneOptions struct {
 	ShareSet bool
 	// CreateCommand is the clone's command line.
 	CreateCommand []string
+	// Parse parses the members' command lines, to clone them.
+	Parse CreateParser
 }
 
 // ClonePod creates a pod with the configuration of pod nameOrID, its
 // infra's included (image or pause process, command, networks, published
 // ports, hosts and DNS entries), as podman's pod clone; the infra's static
-// IP and MAC address are not copied, as they belong to the original. The
-// members are not cloned. Host ports the original publishes are refused
-// at create, as for any container, unless Destroy: the original is then
-// removed once the clone exists. A clone that fails leaves nothing; a
-// failure of Destroy or Start returns the clone with the error.
+// IP and MAC address are not copied, as they belong to the original. Each
+// other member is cloned into it as container clone does (MEMBER-clone).
+// Host ports the original publishes are refused at create, as for any
+// container, unless Destroy: the original is then removed once the clone
+// and its members exist. A clone that fails leaves nothing; a failure of
+// Destroy or Start returns the clone with the error.
 func (r *Runtime) ClonePod(ctx context.Context, nameOrID string, opts *PodCloneOptions) (*Pod, error) {
 	src, err := r.LookupPod(nameOrID)
 	if err != nil {
@@ -59,6 +62,12 @@ func (r *Runtime) ClonePod(ctx context.Context, nameOrID string, opts *PodCloneO
 	if err != nil {
 		return nil, err
 	}
+	if err := r.clonePodMembers(ctx, src, p, opts.Parse); err != nil {
+		if rmErr := r.RemovePod(ctx, p.ID(), true, nil); rmErr != nil {
+			err = fmt.Errorf("%w (and removing the new pod %s: %v)", err, p.Name(), rmErr)
+		}
+		return nil, err
+	}
 	if opts.Destroy {
 		if err := r.RemovePod(ctx, src.ID(), true, nil); err != nil {
 			return p, fmt.Errorf("removing the original pod %s: %w", src.Name(), err)
@@ -70,6 +79,24 @@ func (r *Runtime) ClonePod(ctx context.Context, nameOrID string, opts *PodCloneO
 		}
 	}
 	return p, nil
+}
+
+// clonePodMembers clones the members of src but its infra into dst,
+// oldest first.
+func (r *Runtime) clonePodMembers(ctx context.Context, src, dst *Pod, parse CreateParser) error {
+	ctrs, err := src.Containers()
+	if err != nil {
+		return err
+	}
+	for _, c := range ctrs {
+		if c.ID() == src.InfraID() {
+			continue
+		}
+		if _, err := r.CloneContainer(ctx, c, &ContainerCloneOptions{Pod: dst.ID(), Parse: parse}); err != nil {
+			return fmt.Errorf("cloning container %s of pod %s: %w", c.Name(), src.Name(), err)
+		}
+	}
+	return nil
 }
 
 // cloneCreateOptions are the pod create options of a clone of src.
@@ -122,7 +149,7 @@ func (r *Runtime) cloneCreateOptions(src *Pod, opts *PodCloneOptions) (*PodCreat
 	return copts, nil
 }
 
-// cloneName is podman's name for a clone of the pod named name:
+// cloneName is podman's name for a clone of the pod or container named name:
 // NAME-clone, or when that is taken NAME-clone1, NAME-clone2, ... (a
 // NAME-cloneN original counts on from N).
 func (r *Runtime) cloneName(name string) string {

@@ -2,6 +2,8 @@ package e2e
 
 import (
 	"encoding/json"
+	"os"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"testing"
@@ -28,11 +30,19 @@ func (n *netEnv) podCloneInspect(pod string) podCloneInspect {
 	return out[0]
 }
 
+// member is ps's line of container name: its pod's name and its state,
+// "" when there is no such container.
+func (n *netEnv) member(name string) string {
+	n.T.Helper()
+	return strings.TrimSpace(n.MustPodlite("ps", "-a", "--filter", "name=^"+name+"$", "--format", "{{.PodName}} {{.State}}").Stdout)
+}
+
 // TestPodClone: pod clone repeats the pod's configuration and its
 // infra's (ports, hosts, DNS, shared namespaces, exit policy, labels,
-// image and command), not its members; podman's names NAME-clone,
-// NAME-clone1; a host port the original holds is refused unless
-// --destroy; --destroy and --start; bad input leaves nothing.
+// image and command) and clones its members; podman's names NAME-clone,
+// NAME-clone1 for the pod and the members; a host port the original
+// holds is refused unless --destroy; --destroy and --start; bad input
+// and a member that cannot be cloned leave nothing.
 func TestPodClone(t *testing.T) {
 	n := newNetEnv(t)
 	img := n.LoadBusybox()
@@ -46,7 +56,7 @@ func TestPodClone(t *testing.T) {
 	}
 	c := n.podCloneInspect(cloneID)
 	if c.Name != "src-clone" || c.Hostname != "srchost" || c.ExitPolicy != "stop" || c.Labels["a"] != "1" ||
-		strings.Join(c.SharedNamespaces, ",") != strings.Join(src.SharedNamespaces, ",") || c.NumContainers != 1 ||
+		strings.Join(c.SharedNamespaces, ",") != strings.Join(src.SharedNamespaces, ",") || c.NumContainers != 2 ||
 		c.CgroupPath != "/podlite/pod-"+cloneID {
 		t.Errorf("the clone: %+v\nthe original: %+v", c, src)
 	}
@@ -64,6 +74,12 @@ func TestPodClone(t *testing.T) {
 	if c := n.podCloneInspect("src-clone1"); c.Labels["a"] != "1" || c.Labels["b"] != "2" {
 		t.Errorf("second clone: %+v, want src-clone1 with labels a and b", c)
 	}
+	// The member m1 is cloned into each, named as podman 4.3.1 names it.
+	for name, want := range map[string]string{"m1": "src running", "m1-clone": "src-clone created", "m1-clone1": "src-clone1 created"} {
+		if got := n.member(name); got != want {
+			t.Errorf("container %s: %q, want %q", name, got, want)
+		}
+	}
 
 	// A published host port stays the original's, unless --destroy
 	// removes the original (after the clone is made).
@@ -80,8 +96,11 @@ func TestPodClone(t *testing.T) {
 	if r := n.Podlite("container", "exists", "m2"); r.ExitCode != 1 {
 		t.Errorf("pod clone --destroy left the original's member: exit %d", r.ExitCode)
 	}
-	if got := n.MustPodlite("pod", "ps", "--filter", "name=^moved$", "--format", "{{.Status}} {{.NumberOfContainers}}").Stdout; got != "Running 1\n" {
-		t.Errorf("pod clone --start: %q, want the clone running its infra only", got)
+	if got := n.MustPodlite("pod", "ps", "--filter", "name=^moved$", "--format", "{{.Status}} {{.NumberOfContainers}}").Stdout; got != "Running 2\n" {
+		t.Errorf("pod clone --start: %q, want the clone running its infra and m2's clone", got)
+	}
+	if got := n.member("m2-clone"); got != "moved running" {
+		t.Errorf("m2's clone after pod clone --destroy --start: %q", got)
 	}
 	n.MustPodlite("run", "-d", "--pod", "moved", "--name", "web", "-v", ntWebRoot(t, "cloned\n")+":/www",
 		img, "httpd", "-f", "-p", "80", "-h", "/www")
@@ -115,6 +134,36 @@ func TestPodClone(t *testing.T) {
 	if after := n.MustPodlite("pod", "ps", "-q", "--no-trunc").Stdout; after != before {
 		t.Errorf("failed clones changed the pods:\n%s\nwas\n%s", after, before)
 	}
-	n.MustPodlite("pod", "rm", "-f", "src", "src-clone", "src-clone1", "moved", "imaged", "imaged-clone")
+	n.podCloneMemberFails(img)
+	n.MustPodlite("pod", "rm", "-f", "src", "src-clone", "src-clone1", "moved", "imaged", "imaged-clone", "bad")
 	n.podsExpectNothingLeft()
+}
+
+// podCloneMemberFails: the second member of pod bad read an --env-file
+// that is gone, so its clone fails after the pod and the first member's
+// clone were made: both go, and nothing else changes.
+func (n *netEnv) podCloneMemberFails(img string) {
+	n.T.Helper()
+	env := filepath.Join(n.T.TempDir(), "b2.env")
+	if err := os.WriteFile(env, []byte("A=1\n"), 0o644); err != nil {
+		n.T.Fatal(err)
+	}
+	n.MustPodlite("pod", "create", "--name", "bad", "--network", "none")
+	n.MustPodlite("create", "--pod", "bad", "--name", "b1", img, "sleep", "1000")
+	n.MustPodlite("create", "--pod", "bad", "--name", "b2", "--env-file", env, img, "sleep", "1000")
+	if err := os.Remove(env); err != nil {
+		n.T.Fatal(err)
+	}
+	pods := n.MustPodlite("pod", "ps", "-q", "--no-trunc").Stdout
+	ctrs := n.MustPodlite("ps", "-a", "-q", "--no-trunc").Stdout
+	r := n.Podlite("pod", "clone", "--start", "bad")
+	if r.ExitCode != 125 || !strings.Contains(r.Stderr, "cloning container b2") || !strings.Contains(r.Stderr, "b2.env") || r.Stdout != "" {
+		n.T.Errorf("pod clone of a pod whose member cannot be cloned: exit %d, stdout %q, stderr %q", r.ExitCode, r.Stdout, r.Stderr)
+	}
+	if after := n.MustPodlite("pod", "ps", "-q", "--no-trunc").Stdout; after != pods {
+		n.T.Errorf("a failed member clone changed the pods:\n%s\nwas\n%s", after, pods)
+	}
+	if after := n.MustPodlite("ps", "-a", "-q", "--no-trunc").Stdout; after != ctrs {
+		n.T.Errorf("a failed member clone changed the containers:\n%s\nwas\n%s", after, ctrs)
+	}
 }

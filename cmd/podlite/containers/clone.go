@@ -70,7 +70,7 @@ func newCloneCommand(g *common.Globals) *cobra.Command {
 // arguments.
 func resourceArgs(fl *pflag.FlagSet) []string {
 	var out []string
-	for _, name := range cloneResources {
+	for _, name := range append([]string{"memory", "cpus"}, cloneResources...) {
 		if fl.Changed(name) {
 			out = append(out, "--"+name+"="+fl.Lookup(name).Value.String())
 		}
@@ -84,92 +84,58 @@ func resourceArgs(fl *pflag.FlagSet) []string {
 	return out
 }
 
-// clonePod puts the clone into --pod's pod, or the original's: a pod the
-// original made (new:NAME) exists now and is joined. A pod member takes
-// its network, ports and hostname from the pod, so the original's go.
-func clonePod(f *createFlags, fl *pflag.FlagSet, pod string) {
-	if fl.Changed("pod") {
-		f.io.pod, f.io.podIDFile = pod, ""
-	}
-	if name, ok := strings.CutPrefix(f.io.pod, "new:"); ok {
-		f.io.pod = name
-	}
-	if f.io.pod != "" || f.io.podIDFile != "" {
-		f.publish, f.publishAll, f.expose, f.network, f.hostname, f.ip, f.mac = nil, false, nil, "", "", "", ""
-	}
-}
-
-// cloneContainer creates the clone by replaying the original's create or
-// run command line (its CreateCommand) with the clone's name, resources
-// and image, then removes the original (--destroy) and starts the clone
-// (--run).
+// cloneContainer clones the container as libpod's CloneContainer does
+// and prints the clone's ID.
 func cloneContainer(cmd *cobra.Command, g *common.Globals, cf cloneFlags, args []string) error {
 	src, err := g.Container(args[0])
 	if err != nil {
 		return err
 	}
-	if cf.destroy && !cf.force && src.IsRunning() {
-		// Checked first: nothing is created for a clone that cannot go on.
-		return fmt.Errorf("cannot destroy container %s: it is running - use --force: %w", src.ID(), define.ErrStateImproper)
-	}
-	line, err := createArgs(cmd.Root().PersistentFlags(), src.Config().CreateCommand)
-	if err != nil {
-		return fmt.Errorf("cloning container %s: %w", src.Name(), err)
-	}
-	parse := &cobra.Command{}
-	f := &createFlags{}
-	parse.Flags().BoolP("detach", "d", false, "")
-	parse.Flags().BoolVar(&f.rmi, "rmi", false, "")
-	f.register(parse.Flags())
-	if err := parse.Flags().Parse(line); err != nil || parse.Flags().NArg() == 0 {
-		return fmt.Errorf("cloning container %s: its create command %q does not parse: %v: %w", src.Name(), src.Config().CreateCommand, err, define.ErrNotSupported)
-	}
-	positional := parse.Flags().Args()
-	if err := parse.Flags().Parse(resourceArgs(cmd.Flags())); err != nil {
-		return fmt.Errorf("container clone: %v: %w", err, define.ErrInvalidArg)
-	}
-	clonePod(f, cmd.Flags(), cf.pod)
-	f.name, f.cidfile, f.replace, f.quiet, f.pull = src.Name()+"-clone", "", false, true, "never"
-	if cf.name != "" {
-		f.name = cf.name
+	opts := &libpod.ContainerCloneOptions{
+		Name: cf.name, Pod: cf.pod, CreateArgs: resourceArgs(cmd.Flags()),
+		Destroy: cf.destroy, Force: cf.force, Start: cf.start, Parse: CreateParser(cmd.Root().PersistentFlags()),
 	}
 	if len(args) > 1 {
-		f.name = args[1]
+		opts.Name = args[1]
 	}
 	if len(args) > 2 {
-		positional[0], f.pull = args[2], "missing"
+		opts.Image = args[2]
 	}
-	if cmd.Flags().Changed("memory") {
-		f.memory = cf.memory
-	}
-	if cmd.Flags().Changed("cpus") {
-		f.cpus = cf.cpus
-	}
-	opts, err := f.options(parse, positional)
-	if err != nil {
-		return err
-	}
-	opts.CreateCommand = src.Config().CreateCommand
 	rt, err := g.Runtime()
 	if err != nil {
 		return err
 	}
-	c, err := rt.CreateContainer(cmd.Context(), opts)
+	c, err := rt.CloneContainer(cmd.Context(), src, opts)
 	if err != nil {
 		return err
 	}
-	if cf.destroy {
-		if _, err := rt.Remove(cmd.Context(), src.ID(), libpod.RemoveOptions{Force: cf.force}); err != nil {
-			return err
-		}
-	}
-	if cf.start {
-		if err := c.Start(cmd.Context()); err != nil {
-			return err
-		}
-	}
 	fmt.Println(c.ID())
 	return nil
+}
+
+// CreateParser parses a podlite create or run command line, with extra
+// create flags after it, as create does; globals are the root command's
+// flags, skipped before the verb.
+func CreateParser(globals *pflag.FlagSet) libpod.CreateParser {
+	return func(line, extra []string) (*libpod.CreateOptions, error) {
+		args, err := createArgs(globals, line)
+		if err != nil {
+			return nil, err
+		}
+		parse := &cobra.Command{}
+		f := &createFlags{}
+		parse.Flags().BoolP("detach", "d", false, "")
+		parse.Flags().BoolVar(&f.rmi, "rmi", false, "")
+		f.register(parse.Flags())
+		if err := parse.Flags().Parse(args); err != nil || parse.Flags().NArg() == 0 {
+			return nil, fmt.Errorf("its create command %q does not parse: %v: %w", line, err, define.ErrNotSupported)
+		}
+		positional := parse.Flags().Args()
+		if err := parse.Flags().Parse(extra); err != nil {
+			return nil, fmt.Errorf("%v: %w", err, define.ErrInvalidArg)
+		}
+		return f.options(parse, positional)
+	}
 }
 
 // createArgs returns what follows `create` or `run` in a podlite command

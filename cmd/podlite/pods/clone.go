@@ -8,6 +8,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/podlite/podlite/cmd/podlite/common"
+	"github.com/podlite/podlite/cmd/podlite/containers"
 	"github.com/podlite/podlite/libpod"
 )
 
@@ -21,11 +22,13 @@ func newCloneCommand(g *common.Globals) *cobra.Command {
 		Long: `Create a pod with the configuration of POD and of its infra container
 (image or pause process, command, networks, published ports, hosts and DNS
 entries, shared namespaces, cgroup parent, exit policy, labels), printing
-the new pod's ID. The infra's static IP and MAC address are not copied, nor
-are the pod's other containers. The clone is named NAME, --name, or
-podman's POD-clone (POD-clone1, ... when taken). --destroy removes POD
-(forced) once the clone exists; --start starts the clone. A host port POD
-publishes is refused, as for any new container, unless --destroy.`,
+the new pod's ID. The infra's static IP and MAC address are not copied. Each
+other container of POD is cloned into the new pod, as container clone does
+(MEMBER-clone, MEMBER-clone1, ...). The clone is named NAME, --name, or
+podman's POD-clone (POD-clone1, ... when taken). --destroy removes POD and
+its containers (forced) once the clone exists; --start starts the clone and
+its containers. A host port POD publishes is refused, as for any new
+container, unless --destroy. A clone that fails leaves nothing.`,
 		Args:              common.RangeArgs(1, 2),
 		ValidArgsFunction: completePods(g),
 		Example: `  podlite pod clone app
@@ -41,6 +44,7 @@ publishes is refused, as for any new container, unless --destroy.`,
 			o.ShareSet = cmd.Flags().Changed("share")
 			o.InfraCommand = strings.Fields(infraCommand)
 			o.CreateCommand = os.Args
+			o.Parse = containers.CreateParser(cmd.Root().PersistentFlags())
 			rt, err := g.Runtime()
 			if err != nil {
 				return err
