@@ -40,6 +40,8 @@ its containers (run --pod NAME).`,
 		newTopCommand(g),
 		newLogsCommand(g),
 		newStatsCommand(g),
+		newCheckpointCommand(g),
+		newRestoreCommand(g),
 	)
 	root.AddCommand(parent)
 }

@@ -1,0 +1,102 @@
+package pods
+
+import (
+	"fmt"
+	"os"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/podlite/podlite/cmd/podlite/common"
+	"github.com/podlite/podlite/libpod"
+	"github.com/podlite/podlite/libpod/define"
+)
+
+func newCheckpointCommand(g *common.Globals) *cobra.Command {
+	var o libpod.PodCheckpointOptions
+	var printStats bool
+	cmd := &cobra.Command{
+		Use:   "checkpoint [options] POD [POD...]",
+		Short: "Checkpoint pods with CRIU",
+		Long: `Checkpoint each pod's running containers, the infra included, as one: every
+container's cgroup is frozen before the first dump, each is dumped while all
+stay frozen, and only then are they stopped. A failed dump leaves the pod
+running. The pod's address stays held for it, across reboots too, until
+pod restore brings it back or pod rm removes it. Pods whose containers share
+the pid or cgroup namespace are refused.`,
+		Args:              common.MinArgs(1),
+		ValidArgsFunction: completePods(g),
+		Example:           "  podlite pod checkpoint app\n  podlite pod checkpoint --tcp-established --export app.tar app",
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if o.Export != "" && len(args) != 1 {
+				return fmt.Errorf("--export takes exactly one pod: %w", define.ErrInvalidArg)
+			}
+			return eachCR(cmd, g, args, printStats, "checkpoint_duration", func(rt *libpod.Runtime, name string) (*libpod.PodCRReport, error) {
+				return rt.CheckpointPod(cmd.Context(), name, o)
+			})
+		},
+	}
+	f := cmd.Flags()
+	f.BoolVarP(&o.Keep, "keep", "k", false, "keep CRIU's logs and statistics")
+	f.BoolVarP(&o.LeaveRunning, "leave-running", "R", false, "leave the pod running after the checkpoint")
+	f.BoolVar(&o.TCPEstablished, "tcp-established", false, "checkpoint established TCP connections")
+	f.BoolVar(&printStats, "print-stats", false, "print CRIU's statistics and the durations as JSON")
+	return cmd
+}
+
+func newRestoreCommand(g *common.Globals) *cobra.Command {
+	var o libpod.PodRestoreOptions
+	var printStats bool
+	cmd := &cobra.Command{
+		Use:   "restore [options] POD",
+		Short: "Restore a checkpointed pod",
+		Long: `Restore a pod checkpointed by pod checkpoint: the infra first, with the pod's
+address and MAC, then every other container into its namespaces. If one
+fails, those restored before are stopped again and the pod stays
+checkpointed, to be restored later.`,
+		Args:              common.ExactArgs(1),
+		ValidArgsFunction: completePods(g),
+		Example:           "  podlite pod restore app\n  podlite pod restore --tcp-established app",
+		RunE: func(cmd *cobra.Command, args []string) error {
+			return eachCR(cmd, g, args, printStats, "restore_duration", func(rt *libpod.Runtime, name string) (*libpod.PodCRReport, error) {
+				return rt.RestorePod(cmd.Context(), name, o)
+			})
+		},
+	}
+	f := cmd.Flags()
+	f.BoolVarP(&o.Keep, "keep", "k", false, "keep the checkpoint, to restore the pod again later")
+	f.BoolVar(&o.TCPEstablished, "tcp-established", false, "restore established TCP connections")
+	f.BoolVar(&printStats, "print-stats", false, "print CRIU's statistics and the durations as JSON")
+	return cmd
+}
+
+// eachCR runs a pod checkpoint or restore on every named pod, printing
+// each pod's ID, or with printStats one JSON object with every
+// container's statistics as container checkpoint prints them.
+func eachCR(cmd *cobra.Command, g *common.Globals, names []string, printStats bool, durationKey string, verb func(*libpod.Runtime, string) (*libpod.PodCRReport, error)) error {
+	rt, err := g.Runtime()
+	if err != nil {
+		return err
+	}
+	start := time.Now()
+	var errs []error
+	var reports []*libpod.CRReport
+	for _, name := range names {
+		rep, err := verb(rt, name)
+		if err != nil {
+			errs = append(errs, err)
+			continue
+		}
+		reports = append(reports, rep.Containers...)
+		if !printStats {
+			fmt.Fprintln(cmd.OutOrStdout(), rep.ID)
+		}
+	}
+	if printStats {
+		out := map[string]any{durationKey: time.Since(start).Microseconds(), "container_statistics": reports}
+		if err := common.WriteJSON(os.Stdout, out); err != nil {
+			errs = append(errs, err)
+		}
+	}
+	return common.ReportEach(cmd.ErrOrStderr(), errs)
+}

@@ -1,0 +1,216 @@
+package libpod
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"slices"
+	"syscall"
+
+	"github.com/podlite/podlite/libpod/define"
+	"github.com/podlite/podlite/libpod/events"
+	"github.com/podlite/podlite/libpod/pods"
+	"github.com/podlite/podlite/pkg/criu"
+)
+
+// A pod's checkpoint is its containers' checkpoints, the infra's
+// included, taken as one: every cgroup is frozen before the first dump,
+// each container is dumped with CRIU while all stay frozen, and only when
+// every dump succeeded are they killed (members first, the infra last).
+//
+// The infra is checkpointed and restored with CRIU like any container,
+// rather than stopped and started again: its restore goes through the
+// container restore that exists, which asks the pod's networks for the
+// saved addresses and MAC and holds them meanwhile (across reboots too),
+// and CRIU brings back the namespaces the infra owns with what is in them
+// (the pod's hostname, its SysV IPC objects), which a fresh pause process
+// would lose. The members are dumped with those namespaces as external
+// (net) or joined (ipc, uts) ones, and restored into the restored infra's.
+//
+// The dumps leave the processes running (frozen), so a failed dump undoes
+// nothing but the freeze; a failed restore kills what it restored and
+// marks it checkpointed again from images it kept, so the pod is whole
+// either way.
+
+// PodCheckpointOptions are `pod checkpoint`'s flags.
+type PodCheckpointOptions struct {
+	// Keep keeps CRIU's logs and statistics.
+	Keep           bool
+	LeaveRunning   bool
+	TCPEstablished bool
+	// Export writes the pod's checkpoint to this archive too, each
+	// container's archive with Compression.
+	Export      string
+	Compression criu.Compression
+}
+
+// PodCRReport is what a pod's checkpoint or restore took, a report for
+// each of its containers in the order they were dumped or restored.
+type PodCRReport struct {
+	ID         string
+	Containers []*CRReport
+}
+
+// CheckpointPod checkpoints every running container of the pod as one
+// (see above); unless LeaveRunning, the pod then has exited and
+// checkpointed containers and its address stays held until the pod is
+// restored or removed.
+func (r *Runtime) CheckpointPod(ctx context.Context, nameOrID string, opts PodCheckpointOptions) (*PodCRReport, error) {
+	p, err := r.LookupPod(nameOrID)
+	if err != nil {
+		return nil, err
+	}
+	if err := r.needRoot("checkpointing a pod", false); err != nil {
+		return nil, err
+	}
+	if err := checkPodCR(p); err != nil {
+		return nil, err
+	}
+	if err := criu.CheckVersion(); err != nil {
+		return nil, err
+	}
+	report := &PodCRReport{ID: p.ID()}
+	var dumped []*Container
+	err = r.withPodLock(p.ID(), func() (err error) {
+		dumped, err = p.checkpointLocked(ctx, opts, report)
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	for _, c := range dumped {
+		c.newEvent(events.Checkpoint)
+	}
+	return report, nil
+}
+
+// checkPodCR refuses the pods whose checkpoint podlite cannot restore: one
+// without an infra (nothing to restore its members into), and one whose
+// members share the infra's PID namespace (CRIU would have to restore
+// the infra as that namespace's init with the members' processes in it)
+// or cgroup namespace (runc cannot restore into a cgroup namespace).
+func checkPodCR(p *Pod) error {
+	switch {
+	case p.InfraID() == "":
+		return fmt.Errorf("pod %s has no infra container: checkpoint its containers one by one: %w", p.Name(), define.ErrNotSupported)
+	case pods.Shares(p.config, define.SharePID), pods.Shares(p.config, define.ShareCgroup):
+		return fmt.Errorf("pod %s shares its pid or cgroup namespace: its checkpoint and restore are not supported: %w", p.Name(), define.ErrNotSupported)
+	}
+	return nil
+}
+
+// checkpointLocked freezes, dumps and (unless LeaveRunning) kills the
+// pod's running containers, then writes pod.dump and the archive asked
+// for. It returns the containers checkpointed, the members first.
+func (p *Pod) checkpointLocked(ctx context.Context, opts PodCheckpointOptions, report *PodCRReport) ([]*Container, error) {
+	ctrs, err := p.Containers()
+	if err != nil {
+		return nil, err
+	}
+	var order []*Container // the members, then the infra
+	for _, c := range slices.Backward(ctrs) {
+		switch c.state.Status {
+		case define.StatusRunning:
+			order = append(order, c)
+		case define.StatusPaused:
+			return nil, fmt.Errorf("cannot checkpoint pod %s: container %s is paused: %w", p.Name(), c.Name(), define.ErrInvalidState)
+		}
+	}
+	if len(order) == 0 || order[len(order)-1].ID() != p.InfraID() {
+		return nil, fmt.Errorf("cannot checkpoint pod %s: it is not running: %w", p.Name(), define.ErrInvalidState)
+	}
+	thaw, err := freezeAll(order)
+	if err != nil {
+		return nil, fmt.Errorf("checkpointing pod %s: %w", p.Name(), err)
+	}
+	dumpOpts := CheckpointOptions{Keep: opts.Keep, LeaveRunning: true, TCPEstablished: opts.TCPEstablished,
+		podArchive: opts.Export != ""}
+	for _, c := range order {
+		rep := &CRReport{ID: c.ID()}
+		err := c.withLock(func() error {
+			if err := c.checkpointLocked(ctx, dumpOpts, nil, rep); err != nil {
+				return err
+			}
+			return c.rt.refreeze(c.ID())
+		})
+		if err != nil {
+			thaw()
+			return nil, fmt.Errorf("checkpointing pod %s: %w", p.Name(), err)
+		}
+		report.Containers = append(report.Containers, rep)
+	}
+	if opts.LeaveRunning {
+		thaw()
+	} else {
+		for _, c := range order {
+			if err := c.withLock(func() error { return c.killIntoCheckpointLocked(ctx, opts.Keep, true) }); err != nil {
+				return nil, fmt.Errorf("checkpointing pod %s: %w", p.Name(), err)
+			}
+		}
+	}
+	if err := p.writeDump(slices.Clone(order)); err != nil {
+		return nil, err
+	}
+	return order, nil
+}
+
+// freezeAll freezes the cgroups of ctrs, in order, without changing their
+// recorded status (they are running, frozen for a moment as CRIU would
+// freeze each), and returns what thaws them again. If one cannot be
+// frozen, those frozen before are thawed.
+func freezeAll(ctrs []*Container) (thaw func(), _ error) {
+	var frozen []*Container
+	thaw = func() {
+		for _, c := range frozen {
+			if err := c.rt.oci().Resume(c.ID()); err != nil {
+				slog.Warn("thawing a container of a pod after its checkpoint", "container", c.Name(), "error", err)
+			}
+		}
+	}
+	for _, c := range ctrs {
+		err := c.withLock(func() error {
+			if c.state.Status != define.StatusRunning {
+				return fmt.Errorf("container %s is %s, not running: %w", c.Name(), c.state.Status, define.ErrInvalidState)
+			}
+			return c.rt.oci().Pause(c.ID())
+		})
+		if err != nil {
+			thaw()
+			return nil, fmt.Errorf("freezing container %s: %w", c.Name(), err)
+		}
+		frozen = append(frozen, c)
+	}
+	return thaw, nil
+}
+
+// killIntoCheckpointLocked ends a container whose complete checkpoint is
+// in its directory: marked checkpointed first (so that its cleanup applies
+// no restart policy and keeps the checkpoint), killed, and its exit
+// recorded, which holds its saved addresses and tears its network down.
+// frozen says its cgroup is frozen: it is thawed once the signal is
+// queued, so the processes die without running another instruction.
+func (c *Container) killIntoCheckpointLocked(ctx context.Context, keep, frozen bool) error {
+	c.state.Checkpointed = true
+	if err := c.saveLocked(); err != nil {
+		return err
+	}
+	if err := c.rt.oci().Signal(c.config.ID, syscall.SIGKILL, true); err != nil {
+		return err
+	}
+	if frozen {
+		if err := c.rt.oci().Resume(c.config.ID); err != nil {
+			return fmt.Errorf("thawing container %s: %w", c.config.Name, err)
+		}
+	}
+	return c.finishCheckpointLocked(ctx, CheckpointOptions{Keep: keep}, nil)
+}
+
+// refreeze freezes container id again should the dump have left its
+// cgroup thawed.
+func (r *Runtime) refreeze(id string) error {
+	if r.oci().Paused(id) {
+		return nil
+	}
+	slog.Debug("freezing a container of a pod again after its dump", "container", id)
+	return r.oci().Pause(id)
+}

@@ -1,0 +1,137 @@
+package e2e
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+)
+
+// Pod checkpoint/restore: the pod's containers, the infra included,
+// checkpointed as one and restored into the same namespaces and address.
+
+// clientScript counts the answers of the server of its pod over
+// localhost, one line each.
+const clientScript = "i=0; while true; do if timeout 5 wget -qO- http://localhost/index.html >/dev/null; then i=$((i+1)); echo $i; fi; sleep 0.1; done"
+
+// runPodPair creates pod app with a web server that counts (its shell)
+// and a client that counts the pages it gets from the server over
+// localhost, and waits until both have counted to 3.
+func runPodPair(t *testing.T, n *netEnv, img string, podArgs ...string) {
+	t.Helper()
+	n.MustPodlite(append([]string{"pod", "create", "--name", "app"}, podArgs...)...)
+	n.MustPodlite("run", "-d", "--pod", "app", "--name", "server", "-v", ntWebRoot(t, "page\n")+":/www", img,
+		"sh", "-c", "httpd -p 80 -h /www; "+counterScript)
+	n.MustPodlite("run", "-d", "--pod", "app", "--name", "client", img, "sh", "-c", clientScript)
+	waitFor(t, func() bool { return lastCount(t, n.Env, "server") >= 3 && lastCount(t, n.Env, "client") >= 3 })
+}
+
+// expectPodRunning fails unless every container of pod app runs and
+// has no checkpoint mark.
+func expectPodRunning(t *testing.T, n *netEnv, infra string) {
+	t.Helper()
+	for _, c := range []string{infra, "server", "client"} {
+		if st := inspectField(n.Env, c, "{{.State.Status}} {{.State.Checkpointed}}"); st != "running false" {
+			t.Fatalf("%s after the pod's restore: %q, want running", c, st)
+		}
+	}
+}
+
+// podInfra is the infra container's name of pod app.
+func podInfra(n *netEnv) string {
+	return strings.TrimSpace(n.MustPodlite("pod", "inspect", "--format", "{{.InfraContainerID}}", "app").Stdout)
+}
+
+// expectPodCheckpointed fails unless every container of pod app is
+// exited and checkpointed.
+func expectPodCheckpointed(t *testing.T, n *netEnv, infra string) {
+	t.Helper()
+	for _, c := range []string{infra, "server", "client"} {
+		if st := inspectField(n.Env, c, "{{.State.Status}} {{.State.Checkpointed}}"); st != "exited true" {
+			t.Fatalf("%s after the pod's checkpoint: %q, want exited and checkpointed", c, st)
+		}
+	}
+}
+
+// expectPodContinues checks, after a restore, that both counters went on
+// from where they were (same memory) and the client still gets pages from
+// the server over localhost.
+func expectPodContinues(t *testing.T, n *netEnv) {
+	t.Helper()
+	at := lastCount(t, n.Env, "client")
+	waitFor(t, func() bool { return lastCount(t, n.Env, "client") >= at+3 && lastCount(t, n.Env, "server") >= 3 })
+	assertContinuous(t, n.Env, "server")
+	assertContinuous(t, n.Env, "client")
+}
+
+// TestPodCheckpointRestore: a server and its client in a pod, checkpointed
+// and restored as one (twice), keep their memory, their localhost link and
+// the pod's address and MAC; the pod's address stays held while it is
+// checkpointed; a restore that fails for one member (a CRIU image removed)
+// leaves the whole pod checkpointed, nothing half-restored, and the pod
+// restores once the image is back; an unknown pod is refused.
+func TestPodCheckpointRestore(t *testing.T) {
+	n := newNetEnv(t)
+	img := n.LoadBusybox()
+	runPodPair(t, n, img)
+	infra := podInfra(n)
+	before := netOf(n.Env, infra)
+
+	for round := 1; round <= 2; round++ {
+		podID := strings.TrimSpace(n.MustPodlite("pod", "inspect", "--format", "{{.ID}}", "app").Stdout)
+		if out := n.MustPodlite("pod", "checkpoint", "app").Stdout; out != podID+"\n" {
+			t.Fatalf("pod checkpoint printed %q, want the pod's ID", out)
+		}
+		expectPodCheckpointed(t, n, infra)
+		if got := n.ntLeases("podlite"); len(got) != 1 {
+			t.Fatalf("leases while the pod is checkpointed: %v, want the pod's one", got)
+		}
+		time.Sleep(300 * time.Millisecond)
+		n.MustPodlite("pod", "restore", "app")
+		if got := netOf(n.Env, infra); got != before {
+			t.Fatalf("round %d: the pod's address and MAC are %q after the restore, want %q", round, got, before)
+		}
+		expectPodRunning(t, n, infra)
+		expectPodContinues(t, n)
+	}
+
+	// A member's restore fails for real: one of its CRIU images is gone.
+	n.MustPodlite("pod", "checkpoint", "--keep", "app")
+	images := strings.TrimSpace(inspectField(n.Env, "client", "{{.State.CheckpointPath}}"))
+	pages := filepath.Join(images, "pages-1.img")
+	if err := os.Rename(pages, pages+".aside"); err != nil {
+		t.Fatal(err)
+	}
+	r := n.Podlite("pod", "restore", "app")
+	expectOneLineError(t, r)
+	if r.ExitCode != 125 || !strings.Contains(r.Stderr, "client") {
+		t.Fatalf("the failed restore: exit %d, %q; want 125 naming the client", r.ExitCode, r.Stderr)
+	}
+	expectPodCheckpointed(t, n, infra)
+	if got := n.ntNetnsFiles(); len(got) != 0 {
+		t.Fatalf("namespace files left by the failed restore: %v", got)
+	}
+	if got := n.ntLeases("podlite"); len(got) != 1 {
+		t.Fatalf("leases after the failed restore: %v, want the pod's one, held", got)
+	}
+	if err := os.Rename(pages+".aside", pages); err != nil {
+		t.Fatal(err)
+	}
+	n.MustPodlite("pod", "restore", "app")
+	if got := netOf(n.Env, infra); got != before {
+		t.Fatalf("after the failed restore and a good one: %q, want %q", got, before)
+	}
+	expectPodContinues(t, n)
+
+	r = n.Podlite("pod", "checkpoint", "nosuch")
+	if r.ExitCode != 125 || !strings.Contains(r.Stderr, "no pod with name or ID nosuch found") {
+		t.Errorf("pod checkpoint of an unknown pod: exit %d, %q", r.ExitCode, r.Stderr)
+	}
+	r = n.Podlite("pod", "restore", "app")
+	if r.ExitCode != 125 || !strings.Contains(r.Stderr, "has no checkpoint to restore") {
+		t.Errorf("pod restore of a running pod: exit %d, %q", r.ExitCode, r.Stderr)
+	}
+	n.MustPodlite("pod", "rm", "-f", "app")
+	n.podsExpectNothingLeft()
+}
