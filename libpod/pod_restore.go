@@ -14,6 +14,7 @@ import (
 
 	"github.com/podlite/podlite/libpod/define"
 	"github.com/podlite/podlite/libpod/events"
+	"github.com/podlite/podlite/pkg/network"
 )
 
 // Files of a pod's checkpoint in the pod's directory, beside which each
@@ -153,7 +154,8 @@ func (p *Pod) restoreLocked(ctx context.Context, opts PodRestoreOptions, report 
 		}
 	}()
 	ropts := RestoreOptions{Keep: true, TCPEstablished: opts.TCPEstablished}
-	for _, c := range ctrs {
+	unlock := func() error { return nil }
+	for i, c := range ctrs {
 		rep := &CRReport{ID: c.ID()}
 		size := logSize(c)
 		err := c.withLock(func() error {
@@ -161,17 +163,30 @@ func (p *Pod) restoreLocked(ctx context.Context, opts PodRestoreOptions, report 
 				return err
 			}
 			restored, logSizes = append(restored, c), append(logSizes, size)
-			return c.rt.oci().Pause(c.ID())
+			if err := c.rt.oci().Pause(c.ID()); err != nil {
+				return fmt.Errorf("freezing container %s after its restore: %w", c.Name(), err)
+			}
+			return nil
 		})
 		if err != nil {
 			return nil, fmt.Errorf("restoring pod %s: %w", p.Name(), err)
 		}
 		report.Containers = append(report.Containers, rep)
+		if i == 0 && opts.TCPEstablished {
+			// The infra's namespace, where the members' connections
+			// come back: closed to packets until all are back.
+			if unlock, err = network.LockNamespace(c.state.Network.NetNS); err != nil {
+				return nil, fmt.Errorf("restoring pod %s: %w", p.Name(), err)
+			}
+		}
 	}
 	for _, c := range restored {
 		if err := c.rt.oci().Resume(c.ID()); err != nil {
 			return nil, fmt.Errorf("restoring pod %s: thawing container %s: %w", p.Name(), c.Name(), err)
 		}
+	}
+	if err := unlock(); err != nil {
+		return nil, fmt.Errorf("restoring pod %s: %w", p.Name(), err)
 	}
 	if opts.Keep {
 		return restored, nil

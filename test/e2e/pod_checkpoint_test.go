@@ -2,6 +2,7 @@ package e2e
 
 import (
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -134,4 +135,68 @@ func TestPodCheckpointRestore(t *testing.T) {
 	}
 	n.MustPodlite("pod", "rm", "-f", "app")
 	n.podsExpectNothingLeft()
+}
+
+// TestPodCheckpointTCPEstablished: a client holds one TCP connection over
+// localhost to the echo server of its pod. Without --tcp-established the
+// pod's checkpoint fails and leaves the pod running, connection and all;
+// with it, the connection survives the pod's checkpoint and restore.
+func TestPodCheckpointTCPEstablished(t *testing.T) {
+	n := newNetEnv(t)
+	img := n.LoadBusybox()
+	n.MustPodlite("pod", "create", "--name", "app")
+	n.MustPodlite("run", "-d", "--pod", "app", "--name", "server", img, "nc", "-l", "-p", "5000", "-e", "cat")
+	// The client prints what the server echoes: 1, 2, 3… over one
+	// connection (tried again until the server listens).
+	n.MustPodlite("run", "-d", "--pod", "app", "--name", "client", img, "sh", "-c",
+		"until (i=0; while true; do i=$((i+1)); echo $i; sleep 0.1; done) | nc localhost 5000; do sleep 0.2; done")
+	waitFor(t, func() bool { return lastCount(t, n.Env, "client") >= 3 })
+	infra := podInfra(n)
+
+	r := n.Podlite("pod", "checkpoint", "app")
+	expectOneLineError(t, r)
+	if !strings.Contains(r.Stderr, "tcp-established") {
+		t.Fatalf("the refusal does not give CRIU's reason: %s", r.Stderr)
+	}
+	expectPodRunning(t, n, infra)
+	at := lastCount(t, n.Env, "client")
+	waitFor(t, func() bool { return lastCount(t, n.Env, "client") >= at+3 })
+
+	n.MustPodlite("pod", "checkpoint", "--tcp-established", "app")
+	expectPodCheckpointed(t, n, infra)
+	n.MustPodlite("pod", "restore", "--tcp-established", "app")
+	expectPodRunning(t, n, infra)
+	at = lastCount(t, n.Env, "client")
+	waitFor(t, func() bool { return lastCount(t, n.Env, "client") >= at+3 })
+	assertContinuous(t, n.Env, "client")
+}
+
+// TestPodCheckpointAcrossReboot: a checkpointed pod keeps its address
+// across a reboot (a new container does not get it) and its restore then
+// brings the pair back on it.
+func TestPodCheckpointAcrossReboot(t *testing.T) {
+	n := newNetEnv(t)
+	img := n.LoadBusybox()
+	runPodPair(t, n, img)
+	infra := podInfra(n)
+	before := netOf(n.Env, infra)
+	n.MustPodlite("pod", "checkpoint", "app")
+
+	n.simulateReboot()
+	// The reboot takes the bridge (and with it the veths) too.
+	if out, err := exec.Command("ip", "link", "del", n.DefaultBridge).CombinedOutput(); err != nil {
+		t.Fatalf("deleting the bridge: %v: %s", err, out)
+	}
+
+	expectPodCheckpointed(t, n, infra)
+	n.MustPodlite("run", "-d", "--name", "newcomer", img, "sleep", "1000")
+	if got := netOf(n.Env, "newcomer"); strings.Fields(got)[0] == strings.Fields(before)[0] {
+		t.Fatalf("a new container got the checkpointed pod's address %s", got)
+	}
+	n.MustPodlite("pod", "restore", "app")
+	if got := netOf(n.Env, infra); got != before {
+		t.Fatalf("after the reboot and restore: %q, want %q", got, before)
+	}
+	expectPodRunning(t, n, infra)
+	expectPodContinues(t, n)
 }
