@@ -66,6 +66,11 @@ func (r *Runtime) CheckpointPod(ctx context.Context, nameOrID string, opts PodCh
 	if err := checkPodCR(p); err != nil {
 		return nil, err
 	}
+	if opts.Export != "" {
+		if opts.Compression, err = criu.ParseCompression(string(opts.Compression)); err != nil {
+			return nil, err
+		}
+	}
 	if err := criu.CheckVersion(); err != nil {
 		return nil, err
 	}
@@ -148,8 +153,15 @@ func (p *Pod) checkpointLocked(ctx context.Context, opts PodCheckpointOptions, r
 			}
 		}
 	}
-	if err := p.writeDump(slices.Clone(order)); err != nil {
+	restoreOrder := slices.Clone(order)
+	slices.Reverse(restoreOrder)
+	if err := p.writeDump(restoreOrder); err != nil {
 		return nil, err
+	}
+	if opts.Export != "" {
+		if err := p.exportLocked(restoreOrder, opts.Export, opts.Compression); err != nil {
+			return nil, err
+		}
 	}
 	return order, nil
 }

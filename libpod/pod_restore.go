@@ -57,10 +57,9 @@ type podOptions struct {
 // memberArchive is the name of a container's archive inside a pod's.
 func memberArchive(name string) string { return name + ".tar" }
 
-// writeDump records the pod beside its containers' checkpoints; dumped
-// lists them, the members first, as they were dumped.
+// writeDump records the pod beside its containers' checkpoints, listed
+// in restore order: the infra first.
 func (p *Pod) writeDump(dumped []*Container) error {
-	slices.Reverse(dumped)
 	d := podDump{Version: 1, Config: p.config, InfraID: p.InfraID(), SharedNamespaces: p.config.Share,
 		CheckpointedAt: time.Now()}
 	opts := podOptions{Version: 1, Containers: map[string]string{}}
@@ -104,6 +103,9 @@ type PodRestoreOptions struct {
 	// Keep keeps the checkpoint so that the pod can be restored again.
 	Keep           bool
 	TCPEstablished bool
+	// Import creates the pod from this archive (pod checkpoint --export)
+	// first; it is removed again if its restore fails.
+	Import string
 }
 
 // RestorePod restores a checkpointed pod: the infra first, with the
@@ -111,12 +113,25 @@ type PodRestoreOptions struct {
 // namespaces. If one fails, those restored before are killed and
 // checkpointed again from the images they kept: the pod stays
 // checkpointed and restorable, nothing half-restored.
-func (r *Runtime) RestorePod(ctx context.Context, nameOrID string, opts PodRestoreOptions) (*PodCRReport, error) {
-	p, err := r.LookupPod(nameOrID)
-	if err != nil {
+func (r *Runtime) RestorePod(ctx context.Context, nameOrID string, opts PodRestoreOptions) (_ *PodCRReport, retErr error) {
+	if err := r.needRoot("restoring a pod", true); err != nil {
 		return nil, err
 	}
-	if err := r.needRoot("restoring a pod", true); err != nil {
+	var p *Pod
+	var err error
+	if opts.Import != "" {
+		if p, err = r.importPod(ctx, opts.Import); err != nil {
+			return nil, err
+		}
+		defer func() {
+			if retErr == nil {
+				return
+			}
+			if err := r.RemovePod(ctx, p.ID(), true, nil); err != nil {
+				slog.Error("removing the imported pod whose restore failed", "pod", p.Name(), "error", err)
+			}
+		}()
+	} else if p, err = r.LookupPod(nameOrID); err != nil {
 		return nil, err
 	}
 	if err := checkPodCR(p); err != nil {

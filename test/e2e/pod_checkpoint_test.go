@@ -200,3 +200,62 @@ func TestPodCheckpointAcrossReboot(t *testing.T) {
 	expectPodRunning(t, n, infra)
 	expectPodContinues(t, n)
 }
+
+// TestPodCheckpointExportImport moves a pod between two podlite roots
+// through its archive: pod.options, pod.dump and each container's own
+// archive, which checkpointctl shows; the pod comes back on the other
+// root with its address, its counters going on.
+func TestPodCheckpointExportImport(t *testing.T) {
+	a, b := newNetEnv(t), newNetEnv(t)
+	img := a.LoadBusybox()
+	b.LoadBusybox()
+	runPodPair(t, a, img)
+	infra := podInfra(a)
+	infraName := inspectField(a.Env, infra, "{{.Name}}")
+	before := netOf(a.Env, infra)
+	podID := strings.TrimSpace(a.MustPodlite("pod", "inspect", "--format", "{{.ID}}", "app").Stdout)
+	archive := filepath.Join(t.TempDir(), "app.tar")
+	a.MustPodlite("pod", "checkpoint", "--export", archive, "app")
+
+	dir := t.TempDir()
+	if out, err := exec.Command("tar", "-xf", archive, "-C", dir).CombinedOutput(); err != nil {
+		t.Fatalf("extracting the pod archive: %v: %s", err, out)
+	}
+	for _, f := range []string{"pod.options", "pod.dump", "server.tar", "client.tar", infraName + ".tar"} {
+		if _, err := os.Stat(filepath.Join(dir, f)); err != nil {
+			t.Errorf("the pod archive lacks %s: %v", f, err)
+		}
+	}
+	ctl := requireTool(t, "checkpointctl", "go install github.com/checkpoint-restore/checkpointctl@v1.6.0")
+	for _, name := range []string{"server", "client"} {
+		show, err := exec.Command(ctl, "show", filepath.Join(dir, name+".tar")).CombinedOutput()
+		if err != nil || !strings.Contains(lastLine(string(show)), name) {
+			t.Errorf("checkpointctl show of %s.tar: %v\n%s", name, err, show)
+		}
+	}
+	a.MustPodlite("pod", "rm", "-f", "app") // root A is done with it: its address is free again
+
+	if out := b.MustPodlite("pod", "restore", "--import", archive).Stdout; out != podID+"\n" {
+		t.Fatalf("pod restore --import printed %q, want the pod's ID", out)
+	}
+	if got := netOf(b.Env, infra); got != before {
+		t.Fatalf("imported with %q, want the checkpointed %q", got, before)
+	}
+	expectPodRunning(t, b, infra)
+	expectPodContinues(t, b)
+
+	// The pod exists now: a second import fails and leaves nothing.
+	r := b.Podlite("pod", "restore", "--import", archive)
+	if r.ExitCode != 125 || !strings.Contains(r.Stderr, "exists already") {
+		t.Fatalf("importing the pod twice: exit %d, %q", r.ExitCode, r.Stderr)
+	}
+	junk := filepath.Join(t.TempDir(), "junk.tar")
+	writeFile(t, junk, "not an archive")
+	expectOneLineError(t, b.Podlite("pod", "restore", "--import", junk))
+	if got := b.MustPodlite("pod", "ps", "-q").Stdout; len(strings.Fields(got)) != 1 {
+		t.Fatalf("failed imports left pods: %q", got)
+	}
+	b.MustPodlite("pod", "rm", "-f", "app")
+	a.podsExpectNothingLeft()
+	b.podsExpectNothingLeft()
+}

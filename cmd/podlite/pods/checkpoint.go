@@ -21,7 +21,9 @@ func newCheckpointCommand(g *common.Globals) *cobra.Command {
 		Long: `Checkpoint each pod's running containers, the infra included, as one: every
 container's cgroup is frozen before the first dump, each is dumped while all
 stay frozen, and only then are they stopped. A failed dump leaves the pod
-running. The pod's address stays held for it, across reboots too, until
+running. --export writes an archive that pod restore --import takes on
+another root: pod.options and pod.dump, then each container's own archive
+(NAME.tar, which checkpointctl shows once extracted). The pod's address stays held for it, across reboots too, until
 pod restore brings it back or pod rm removes it. Pods whose containers share
 the pid or cgroup namespace are refused.`,
 		Args:              common.MinArgs(1),
@@ -41,6 +43,8 @@ the pid or cgroup namespace are refused.`,
 	f.BoolVarP(&o.LeaveRunning, "leave-running", "R", false, "leave the pod running after the checkpoint")
 	f.BoolVar(&o.TCPEstablished, "tcp-established", false, "checkpoint established TCP connections")
 	f.BoolVar(&printStats, "print-stats", false, "print CRIU's statistics and the durations as JSON")
+	f.StringVarP(&o.Export, "export", "e", "", "also write the pod's checkpoint to this archive")
+	f.StringVarP((*string)(&o.Compression), "compress", "c", "zstd", "compression of each container's archive in it: zstd, gzip or none")
 	return cmd
 }
 
@@ -48,16 +52,24 @@ func newRestoreCommand(g *common.Globals) *cobra.Command {
 	var o libpod.PodRestoreOptions
 	var printStats bool
 	cmd := &cobra.Command{
-		Use:   "restore [options] POD",
+		Use:   "restore [options] POD | --import FILE",
 		Short: "Restore a checkpointed pod",
 		Long: `Restore a pod checkpointed by pod checkpoint: the infra first, with the pod's
 address and MAC, then every other container into its namespaces. If one
 fails, those restored before are stopped again and the pod stays
 checkpointed, to be restored later.`,
-		Args:              common.ExactArgs(1),
+		Args:              common.RangeArgs(0, 1),
 		ValidArgsFunction: completePods(g),
-		Example:           "  podlite pod restore app\n  podlite pod restore --tcp-established app",
+		Example:           "  podlite pod restore app\n  podlite pod restore --tcp-established app\n  podlite pod restore --import app.tar",
 		RunE: func(cmd *cobra.Command, args []string) error {
+			switch {
+			case o.Import != "" && len(args) > 0:
+				return fmt.Errorf("--import takes no pod name: the pod is the archive's: %w", define.ErrInvalidArg)
+			case o.Import != "":
+				args = []string{""}
+			case len(args) == 0:
+				return fmt.Errorf("you must provide a pod name or --import: %w", define.ErrInvalidArg)
+			}
 			return eachCR(cmd, g, args, printStats, "restore_duration", func(rt *libpod.Runtime, name string) (*libpod.PodCRReport, error) {
 				return rt.RestorePod(cmd.Context(), name, o)
 			})
@@ -66,6 +78,7 @@ checkpointed, to be restored later.`,
 	f := cmd.Flags()
 	f.BoolVarP(&o.Keep, "keep", "k", false, "keep the checkpoint, to restore the pod again later")
 	f.BoolVar(&o.TCPEstablished, "tcp-established", false, "restore established TCP connections")
+	f.StringVarP(&o.Import, "import", "i", "", "create the pod from this archive (pod checkpoint --export), then restore it")
 	f.BoolVar(&printStats, "print-stats", false, "print CRIU's statistics and the durations as JSON")
 	return cmd
 }
