@@ -75,18 +75,28 @@ func (r *Runtime) CheckpointPod(ctx context.Context, nameOrID string, opts PodCh
 		return nil, err
 	}
 	report := &PodCRReport{ID: p.ID()}
-	var dumped []*Container
-	err = r.withPodLock(p.ID(), func() (err error) {
-		dumped, err = p.checkpointLocked(ctx, opts, report)
-		return err
-	})
+	err = p.underLock(events.Checkpoint, func() ([]*Container, error) { return p.checkpointLocked(ctx, opts, report) })
 	if err != nil {
 		return nil, err
 	}
-	for _, c := range dumped {
-		c.newEvent(events.Checkpoint)
-	}
 	return report, nil
+}
+
+// underLock runs a pod's checkpoint or restore holding the pod's lock,
+// then reports status for each container it returns.
+func (p *Pod) underLock(status events.Status, run func() ([]*Container, error)) error {
+	var done []*Container
+	err := p.rt.withPodLock(p.ID(), func() (err error) {
+		done, err = run()
+		return err
+	})
+	if err != nil {
+		return err
+	}
+	for _, c := range done {
+		c.newEvent(status)
+	}
+	return nil
 }
 
 // checkPodCR refuses the pods whose checkpoint podlite cannot restore: one

@@ -138,16 +138,9 @@ func (r *Runtime) RestorePod(ctx context.Context, nameOrID string, opts PodResto
 		return nil, err
 	}
 	report := &PodCRReport{ID: p.ID()}
-	var restored []*Container
-	err = r.withPodLock(p.ID(), func() (err error) {
-		restored, err = p.restoreLocked(ctx, opts, report)
-		return err
-	})
+	err = p.underLock(events.Restore, func() ([]*Container, error) { return p.restoreLocked(ctx, opts, report) })
 	if err != nil {
 		return nil, err
-	}
-	for _, c := range restored {
-		c.newEvent(events.Restore)
 	}
 	return report, nil
 }

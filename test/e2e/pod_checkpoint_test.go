@@ -1,6 +1,7 @@
 package e2e
 
 import (
+	"encoding/json"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -13,7 +14,9 @@ import (
 // checkpointed as one and restored into the same namespaces and address.
 
 // clientScript counts the answers of the server of its pod over
-// localhost, one line each.
+// localhost, one line each. A checkpoint may find one of its requests
+// under way: the tests that run it checkpoint and restore with
+// --tcp-established.
 const clientScript = "i=0; while true; do if timeout 5 wget -qO- http://localhost/index.html >/dev/null; then i=$((i+1)); echo $i; fi; sleep 0.1; done"
 
 // runPodPair creates pod app with a web server that counts (its shell)
@@ -28,31 +31,34 @@ func runPodPair(t *testing.T, n *netEnv, img string, podArgs ...string) {
 	waitFor(t, func() bool { return lastCount(t, n.Env, "server") >= 3 && lastCount(t, n.Env, "client") >= 3 })
 }
 
-// expectPodRunning fails unless every container of pod app runs and
-// has no checkpoint mark.
+// expectPodState fails unless every container of pod app (the infra
+// given) is in state, "STATUS CHECKPOINTED" as inspect shows them.
+func expectPodState(t *testing.T, n *netEnv, infra, state string) {
+	t.Helper()
+	for _, c := range []string{infra, "server", "client"} {
+		if st := inspectField(n.Env, c, "{{.State.Status}} {{.State.Checkpointed}}"); st != state {
+			t.Fatalf("%s is %q, want %q", c, st, state)
+		}
+	}
+}
+
+// expectPodRunning: every container of pod app runs, without a
+// checkpoint mark.
 func expectPodRunning(t *testing.T, n *netEnv, infra string) {
 	t.Helper()
-	for _, c := range []string{infra, "server", "client"} {
-		if st := inspectField(n.Env, c, "{{.State.Status}} {{.State.Checkpointed}}"); st != "running false" {
-			t.Fatalf("%s after the pod's restore: %q, want running", c, st)
-		}
-	}
+	expectPodState(t, n, infra, "running false")
 }
 
-// podInfra is the infra container's name of pod app.
-func podInfra(n *netEnv) string {
-	return strings.TrimSpace(n.MustPodlite("pod", "inspect", "--format", "{{.InfraContainerID}}", "app").Stdout)
-}
-
-// expectPodCheckpointed fails unless every container of pod app is
-// exited and checkpointed.
+// expectPodCheckpointed: every container of pod app is exited and
+// checkpointed.
 func expectPodCheckpointed(t *testing.T, n *netEnv, infra string) {
 	t.Helper()
-	for _, c := range []string{infra, "server", "client"} {
-		if st := inspectField(n.Env, c, "{{.State.Status}} {{.State.Checkpointed}}"); st != "exited true" {
-			t.Fatalf("%s after the pod's checkpoint: %q, want exited and checkpointed", c, st)
-		}
-	}
+	expectPodState(t, n, infra, "exited true")
+}
+
+// podInfra is the ID of pod app's infra container.
+func podInfra(n *netEnv) string {
+	return strings.TrimSpace(n.MustPodlite("pod", "inspect", "--format", "{{.InfraContainerID}}", "app").Stdout)
 }
 
 // expectPodContinues checks, after a restore, that both counters went on
@@ -81,7 +87,7 @@ func TestPodCheckpointRestore(t *testing.T) {
 
 	for round := 1; round <= 2; round++ {
 		podID := strings.TrimSpace(n.MustPodlite("pod", "inspect", "--format", "{{.ID}}", "app").Stdout)
-		if out := n.MustPodlite("pod", "checkpoint", "app").Stdout; out != podID+"\n" {
+		if out := n.MustPodlite("pod", "checkpoint", "--tcp-established", "app").Stdout; out != podID+"\n" {
 			t.Fatalf("pod checkpoint printed %q, want the pod's ID", out)
 		}
 		expectPodCheckpointed(t, n, infra)
@@ -89,7 +95,7 @@ func TestPodCheckpointRestore(t *testing.T) {
 			t.Fatalf("leases while the pod is checkpointed: %v, want the pod's one", got)
 		}
 		time.Sleep(300 * time.Millisecond)
-		n.MustPodlite("pod", "restore", "app")
+		n.MustPodlite("pod", "restore", "--tcp-established", "app")
 		if got := netOf(n.Env, infra); got != before {
 			t.Fatalf("round %d: the pod's address and MAC are %q after the restore, want %q", round, got, before)
 		}
@@ -98,13 +104,13 @@ func TestPodCheckpointRestore(t *testing.T) {
 	}
 
 	// A member's restore fails for real: one of its CRIU images is gone.
-	n.MustPodlite("pod", "checkpoint", "--keep", "app")
+	n.MustPodlite("pod", "checkpoint", "--tcp-established", "--keep", "app")
 	images := strings.TrimSpace(inspectField(n.Env, "client", "{{.State.CheckpointPath}}"))
 	pages := filepath.Join(images, "pages-1.img")
 	if err := os.Rename(pages, pages+".aside"); err != nil {
 		t.Fatal(err)
 	}
-	r := n.Podlite("pod", "restore", "app")
+	r := n.Podlite("pod", "restore", "--tcp-established", "app")
 	expectOneLineError(t, r)
 	if r.ExitCode != 125 || !strings.Contains(r.Stderr, "client") {
 		t.Fatalf("the failed restore: exit %d, %q; want 125 naming the client", r.ExitCode, r.Stderr)
@@ -119,7 +125,7 @@ func TestPodCheckpointRestore(t *testing.T) {
 	if err := os.Rename(pages+".aside", pages); err != nil {
 		t.Fatal(err)
 	}
-	n.MustPodlite("pod", "restore", "app")
+	n.MustPodlite("pod", "restore", "--tcp-established", "app")
 	if got := netOf(n.Env, infra); got != before {
 		t.Fatalf("after the failed restore and a good one: %q, want %q", got, before)
 	}
@@ -180,7 +186,17 @@ func TestPodCheckpointAcrossReboot(t *testing.T) {
 	runPodPair(t, n, img)
 	infra := podInfra(n)
 	before := netOf(n.Env, infra)
-	n.MustPodlite("pod", "checkpoint", "app")
+	var stats struct {
+		Duration   int64 `json:"checkpoint_duration"`
+		Containers []struct {
+			ID string `json:"Id"`
+		} `json:"container_statistics"`
+	}
+	out := n.MustPodlite("pod", "checkpoint", "--tcp-established", "--print-stats", "app").Stdout
+	if err := json.Unmarshal([]byte(out), &stats); err != nil || len(stats.Containers) != 3 || stats.Duration <= 0 ||
+		stats.Containers[2].ID != infra {
+		t.Fatalf("pod checkpoint --print-stats printed %q (%v): want the statistics of 3 containers, the infra last", out, err)
+	}
 
 	n.simulateReboot()
 	// The reboot takes the bridge (and with it the veths) too.
@@ -193,7 +209,7 @@ func TestPodCheckpointAcrossReboot(t *testing.T) {
 	if got := netOf(n.Env, "newcomer"); strings.Fields(got)[0] == strings.Fields(before)[0] {
 		t.Fatalf("a new container got the checkpointed pod's address %s", got)
 	}
-	n.MustPodlite("pod", "restore", "app")
+	n.MustPodlite("pod", "restore", "--tcp-established", "app")
 	if got := netOf(n.Env, infra); got != before {
 		t.Fatalf("after the reboot and restore: %q, want %q", got, before)
 	}
@@ -215,7 +231,7 @@ func TestPodCheckpointExportImport(t *testing.T) {
 	before := netOf(a.Env, infra)
 	podID := strings.TrimSpace(a.MustPodlite("pod", "inspect", "--format", "{{.ID}}", "app").Stdout)
 	archive := filepath.Join(t.TempDir(), "app.tar")
-	a.MustPodlite("pod", "checkpoint", "--export", archive, "app")
+	a.MustPodlite("pod", "checkpoint", "--tcp-established", "--export", archive, "app")
 
 	dir := t.TempDir()
 	if out, err := exec.Command("tar", "-xf", archive, "-C", dir).CombinedOutput(); err != nil {
@@ -235,7 +251,7 @@ func TestPodCheckpointExportImport(t *testing.T) {
 	}
 	a.MustPodlite("pod", "rm", "-f", "app") // root A is done with it: its address is free again
 
-	if out := b.MustPodlite("pod", "restore", "--import", archive).Stdout; out != podID+"\n" {
+	if out := b.MustPodlite("pod", "restore", "--tcp-established", "--import", archive).Stdout; out != podID+"\n" {
 		t.Fatalf("pod restore --import printed %q, want the pod's ID", out)
 	}
 	if got := netOf(b.Env, infra); got != before {

@@ -2,12 +2,11 @@ package pods
 
 import (
 	"fmt"
-	"os"
-	"time"
 
 	"github.com/spf13/cobra"
 
 	"github.com/podlite/podlite/cmd/podlite/common"
+	"github.com/podlite/podlite/cmd/podlite/containers"
 	"github.com/podlite/podlite/libpod"
 	"github.com/podlite/podlite/libpod/define"
 )
@@ -91,25 +90,21 @@ func eachCR(cmd *cobra.Command, g *common.Globals, names []string, printStats bo
 	if err != nil {
 		return err
 	}
-	start := time.Now()
-	var errs []error
-	var reports []*libpod.CRReport
-	for _, name := range names {
-		rep, err := verb(rt, name)
-		if err != nil {
-			errs = append(errs, err)
-			continue
+	return containers.WithStats(printStats, durationKey, func(collect func(*libpod.CRReport, error) error) error {
+		var errs []error
+		for _, name := range names {
+			rep, err := verb(rt, name)
+			if err != nil {
+				errs = append(errs, err)
+				continue
+			}
+			for _, r := range rep.Containers {
+				_ = collect(r, nil) // returns the nil it is given
+			}
+			if !printStats {
+				fmt.Fprintln(cmd.OutOrStdout(), rep.ID)
+			}
 		}
-		reports = append(reports, rep.Containers...)
-		if !printStats {
-			fmt.Fprintln(cmd.OutOrStdout(), rep.ID)
-		}
-	}
-	if printStats {
-		out := map[string]any{durationKey: time.Since(start).Microseconds(), "container_statistics": reports}
-		if err := common.WriteJSON(os.Stdout, out); err != nil {
-			errs = append(errs, err)
-		}
-	}
-	return common.ReportEach(cmd.ErrOrStderr(), errs)
+		return common.ReportEach(cmd.ErrOrStderr(), errs)
+	})
 }
