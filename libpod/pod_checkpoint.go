@@ -194,6 +194,11 @@ func freezeAll(ctrs []*Container) (thaw func(), _ error) {
 			if c.state.Status != define.StatusRunning {
 				return fmt.Errorf("container %s is %s, not running: %w", c.Name(), c.state.Status, define.ErrInvalidState)
 			}
+			if c.rt.oci().Paused(c.ID()) {
+				// Recorded as running, yet frozen: left so by a pod
+				// checkpoint killed midway. This one thaws it if it fails.
+				return nil
+			}
 			return c.rt.oci().Pause(c.ID())
 		})
 		if err != nil {
@@ -228,7 +233,8 @@ func (c *Container) killIntoCheckpointLocked(ctx context.Context, keep, frozen b
 }
 
 // refreeze freezes container id again should the dump have left its
-// cgroup thawed.
+// cgroup thawed: CRIU 4.2.1 puts a cgroup it found frozen back so after a
+// dump that leaves the processes running, but nothing promises it.
 func (r *Runtime) refreeze(id string) error {
 	if r.oci().Paused(id) {
 		return nil

@@ -175,6 +175,24 @@ func TestPodCheckpointTCPEstablished(t *testing.T) {
 	at = lastCount(t, n.Env, "client")
 	waitFor(t, func() bool { return lastCount(t, n.Env, "client") >= at+3 })
 	assertContinuous(t, n.Env, "client")
+
+	// --leave-running: the checkpoint is taken, the pod runs on, and
+	// there is nothing to restore.
+	n.MustPodlite("pod", "checkpoint", "--tcp-established", "--leave-running", "app")
+	expectPodRunning(t, n, infra)
+	for _, c := range []string{infra, "server", "client"} {
+		images := inspectField(n.Env, c, "{{.State.CheckpointPath}}")
+		if _, err := os.Stat(filepath.Join(images, "inventory.img")); err != nil {
+			t.Fatalf("%s has no checkpoint after --leave-running: %v", c, err)
+		}
+	}
+	at = lastCount(t, n.Env, "client")
+	waitFor(t, func() bool { return lastCount(t, n.Env, "client") >= at+3 })
+	assertContinuous(t, n.Env, "client")
+	r = n.Podlite("pod", "restore", "app")
+	if r.ExitCode != 125 || !strings.Contains(r.Stderr, "not checkpointed") {
+		t.Fatalf("pod restore of a pod left running: exit %d, %q", r.ExitCode, r.Stderr)
+	}
 }
 
 // TestPodCheckpointAcrossReboot: a checkpointed pod keeps its address
