@@ -8,6 +8,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/podlite/podlite/pkg/crashpoint"
 )
 
 // Pod checkpoint/restore: the pod's containers, the infra included,
@@ -292,4 +294,30 @@ func TestPodCheckpointExportImport(t *testing.T) {
 	b.MustPodlite("pod", "rm", "-f", "app")
 	a.podsExpectNothingLeft()
 	b.podsExpectNothingLeft()
+}
+
+// TestPodCheckpointKilledMidway: a pod checkpoint killed after its first
+// dump leaves the pod's cgroups frozen with nothing checkpointed; the
+// next pod checkpoint takes them over and completes, and the pod
+// restores whole.
+func TestPodCheckpointKilledMidway(t *testing.T) {
+	n := newNetEnv(t)
+	img := n.LoadBusybox()
+	runPodPair(t, n, img)
+	infra := podInfra(n)
+	n.CrashAt(crashpoint.CheckpointDumped, "pod", "checkpoint", "--tcp-established", "app")
+	expectPodRunning(t, n, infra)
+	for _, c := range []string{infra, "server", "client"} {
+		id := inspectField(n.Env, c, "{{.ID}}")
+		// cgroups v1 (a machine fact of these tests): the freezer's own hierarchy.
+		st, err := os.ReadFile(filepath.Join("/sys/fs/cgroup/freezer/podlite", id, "freezer.state"))
+		if err != nil || strings.TrimSpace(string(st)) != "FROZEN" {
+			t.Fatalf("%s after the killed checkpoint: freezer state %q, %v; want FROZEN", c, st, err)
+		}
+	}
+	n.MustPodlite("pod", "checkpoint", "--tcp-established", "app")
+	expectPodCheckpointed(t, n, infra)
+	n.MustPodlite("pod", "restore", "--tcp-established", "app")
+	expectPodRunning(t, n, infra)
+	expectPodContinues(t, n)
 }
