@@ -98,6 +98,20 @@ func (p *Pod) readDump() (*podDump, error) {
 	return &d, nil
 }
 
+// isCheckpointed says whether the pod waits for a restore: its
+// checkpoint is recorded and its infra (of ctrs) is checkpointed.
+func (p *Pod) isCheckpointed(ctrs []*Container) bool {
+	if _, err := os.Stat(filepath.Join(p.dir(), podDumpFile)); err != nil {
+		return false
+	}
+	for _, c := range ctrs {
+		if c.ID() == p.InfraID() {
+			return c.state.Checkpointed && !c.isActive()
+		}
+	}
+	return false
+}
+
 // PodRestoreOptions are `pod restore`'s flags.
 type PodRestoreOptions struct {
 	// Keep keeps the checkpoint so that the pod can be restored again.

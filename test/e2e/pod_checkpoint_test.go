@@ -93,6 +93,9 @@ func TestPodCheckpointRestore(t *testing.T) {
 			t.Fatalf("pod checkpoint printed %q, want the pod's ID", out)
 		}
 		expectPodCheckpointed(t, n, infra)
+		if got := n.MustPodlite("pod", "inspect", "--format", "{{.Checkpointed}} {{.State}}", "app").Stdout; got != "true Exited\n" {
+			t.Fatalf("pod inspect of the checkpointed pod: %q", got)
+		}
 		if got := n.ntLeases("podlite"); len(got) != 1 {
 			t.Fatalf("leases while the pod is checkpointed: %v, want the pod's one", got)
 		}
@@ -102,6 +105,9 @@ func TestPodCheckpointRestore(t *testing.T) {
 			t.Fatalf("round %d: the pod's address and MAC are %q after the restore, want %q", round, got, before)
 		}
 		expectPodRunning(t, n, infra)
+		if got := n.MustPodlite("pod", "inspect", "--format", "{{.Checkpointed}} {{.State}}", "app").Stdout; got != "false Running\n" {
+			t.Fatalf("pod inspect of the restored pod: %q", got)
+		}
 		expectPodContinues(t, n)
 	}
 
@@ -141,6 +147,16 @@ func TestPodCheckpointRestore(t *testing.T) {
 	if r.ExitCode != 125 || !strings.Contains(r.Stderr, "has no checkpoint to restore") {
 		t.Errorf("pod restore of a running pod: exit %d, %q", r.ExitCode, r.Stderr)
 	}
+	n.MustPodlite("pod", "create", "--name", "pidpod", "--share", "+pid")
+	n.MustPodlite("pod", "create", "--name", "bare", "--infra=false")
+	for pod, why := range map[string]string{"pidpod": "shares its pid or cgroup namespace", "bare": "has no infra container"} {
+		for _, verb := range []string{"checkpoint", "restore"} {
+			if r := n.Podlite("pod", verb, pod); r.ExitCode != 125 || !strings.Contains(r.Stderr, why) {
+				t.Errorf("pod %s %s: exit %d, %q; want 125 and %q", verb, pod, r.ExitCode, r.Stderr, why)
+			}
+		}
+	}
+	n.MustPodlite("pod", "rm", "pidpod", "bare")
 	n.MustPodlite("pod", "rm", "-f", "app")
 	n.podsExpectNothingLeft()
 }
