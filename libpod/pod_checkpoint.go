@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"log/slog"
 	"slices"
+	"sync"
 	"syscall"
 
 	"github.com/podlite/podlite/libpod/define"
@@ -140,20 +141,23 @@ func (p *Pod) checkpointLocked(ctx context.Context, opts PodCheckpointOptions, r
 	}
 	dumpOpts := CheckpointOptions{Keep: opts.Keep, LeaveRunning: true, TCPEstablished: opts.TCPEstablished,
 		podArchive: opts.Export != ""}
-	for _, c := range order {
-		rep := &CRReport{ID: c.ID()}
-		err := c.withLock(func() error {
-			if err := c.checkpointLocked(ctx, dumpOpts, nil, rep); err != nil {
+	reports := make([]*CRReport, len(order))
+	// All frozen: the order of the dumps does not matter, and CRIU's
+	// dumps overlap.
+	err = eachAtOnce(order, func(i int, c *Container) error {
+		reports[i] = &CRReport{ID: c.ID()}
+		return c.withLock(func() error {
+			if err := c.checkpointLocked(ctx, dumpOpts, nil, reports[i]); err != nil {
 				return err
 			}
 			return c.rt.refreeze(c.ID())
 		})
-		if err != nil {
-			thaw()
-			return nil, fmt.Errorf("checkpointing pod %s: %w", p.Name(), err)
-		}
-		report.Containers = append(report.Containers, rep)
+	})
+	if err != nil {
+		thaw()
+		return nil, fmt.Errorf("checkpointing pod %s: %w", p.Name(), err)
 	}
+	report.Containers = reports
 	if opts.LeaveRunning {
 		thaw()
 	} else {
@@ -174,6 +178,33 @@ func (p *Pod) checkpointLocked(ctx context.Context, opts PodCheckpointOptions, r
 		}
 	}
 	return order, nil
+}
+
+// eachAtOnce runs fn on every container of ctrs at once (i is its index)
+// and returns the first error in ctrs' order; the others, often of the
+// same cause, are logged.
+func eachAtOnce(ctrs []*Container, fn func(i int, c *Container) error) error {
+	errs := make([]error, len(ctrs))
+	var wg sync.WaitGroup
+	for i, c := range ctrs {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			errs[i] = fn(i, c)
+		}()
+	}
+	wg.Wait()
+	var first error
+	for i, err := range errs {
+		switch {
+		case err == nil:
+		case first == nil:
+			first = err
+		default:
+			slog.Info("another container of the pod failed too", "container", ctrs[i].Name(), "error", err)
+		}
+	}
+	return first
 }
 
 // freezeAll freezes the cgroups of ctrs, in order, without changing their

@@ -10,6 +10,7 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"sync"
 	"time"
 
 	"github.com/podlite/podlite/libpod/define"
@@ -159,50 +160,58 @@ func (r *Runtime) RestorePod(ctx context.Context, nameOrID string, opts PodResto
 	return report, nil
 }
 
-// restoreLocked restores the containers pod.dump lists, in its order,
-// keeping their checkpoints until all run (see RestorePod). Each is frozen
-// as soon as restored, and all are thawed together once every one is:
-// until then none runs on while another may still fail.
+// restoreLocked restores the containers pod.dump lists, the infra first,
+// then the others at once, keeping their checkpoints until all run (see
+// RestorePod). Each is frozen as soon as restored, and all are thawed
+// together once every one is: until then none runs on while another may
+// still fail.
 func (p *Pod) restoreLocked(ctx context.Context, opts PodRestoreOptions, report *PodCRReport) (_ []*Container, retErr error) {
 	ctrs, err := p.checkpointedContainers()
 	if err != nil {
 		return nil, err
 	}
-	var restored []*Container
-	var logSizes []int64
+	var mu sync.Mutex
+	var restored []restoredContainer
 	defer func() {
 		if retErr != nil {
-			p.undoRestore(ctx, restored, logSizes)
+			p.undoRestore(ctx, restored)
 		}
 	}()
-	ropts := RestoreOptions{Keep: true, TCPEstablished: opts.TCPEstablished}
-	unlock := func() error { return nil }
-	for i, c := range ctrs {
-		rep := &CRReport{ID: c.ID()}
+	reports := make([]*CRReport, len(ctrs))
+	restore := func(i int, c *Container) error {
+		reports[i] = &CRReport{ID: c.ID()}
 		size := logSize(c)
-		err := c.withLock(func() error {
-			if err := c.restoreLocked(ropts, nil, rep); err != nil {
+		return c.withLock(func() error {
+			err := c.restoreLocked(RestoreOptions{Keep: true, TCPEstablished: opts.TCPEstablished}, nil, reports[i])
+			if err != nil {
 				return err
 			}
-			restored, logSizes = append(restored, c), append(logSizes, size)
+			mu.Lock()
+			restored = append(restored, restoredContainer{c, size})
+			mu.Unlock()
 			if err := c.rt.oci().Pause(c.ID()); err != nil {
 				return fmt.Errorf("freezing container %s after its restore: %w", c.Name(), err)
 			}
 			return nil
 		})
-		if err != nil {
+	}
+	if err := restore(0, ctrs[0]); err != nil {
+		return nil, fmt.Errorf("restoring pod %s: %w", p.Name(), err)
+	}
+	unlock := func() error { return nil }
+	if opts.TCPEstablished {
+		// The infra's namespace, where the members' connections come
+		// back: closed to packets until all are back.
+		if unlock, err = network.LockNamespace(ctrs[0].state.Network.NetNS); err != nil {
 			return nil, fmt.Errorf("restoring pod %s: %w", p.Name(), err)
 		}
-		report.Containers = append(report.Containers, rep)
-		if i == 0 && opts.TCPEstablished {
-			// The infra's namespace, where the members' connections
-			// come back: closed to packets until all are back.
-			if unlock, err = network.LockNamespace(c.state.Network.NetNS); err != nil {
-				return nil, fmt.Errorf("restoring pod %s: %w", p.Name(), err)
-			}
-		}
 	}
-	for _, c := range restored {
+	members := ctrs[1:]
+	if err := eachAtOnce(members, func(i int, c *Container) error { return restore(i+1, c) }); err != nil {
+		return nil, fmt.Errorf("restoring pod %s: %w", p.Name(), err)
+	}
+	report.Containers = reports
+	for _, c := range ctrs {
 		if err := c.rt.oci().Resume(c.ID()); err != nil {
 			return nil, fmt.Errorf("restoring pod %s: thawing container %s: %w", p.Name(), c.Name(), err)
 		}
@@ -211,16 +220,23 @@ func (p *Pod) restoreLocked(ctx context.Context, opts PodRestoreOptions, report 
 		return nil, fmt.Errorf("restoring pod %s: %w", p.Name(), err)
 	}
 	if opts.Keep {
-		return restored, nil
+		return ctrs, nil
 	}
-	for _, c := range restored {
+	for _, c := range ctrs {
 		if err := c.withLock(c.dropCheckpointLocked); err != nil {
 			// Restored and running: what is left is a checkpoint
 			// kept for nothing.
 			slog.Warn("removing the checkpoint of a restored container", "container", c.Name(), "error", err)
 		}
 	}
-	return restored, p.removeDump()
+	return ctrs, p.removeDump()
+}
+
+// restoredContainer is a container a pod restore brought back, with the
+// size its log had before (-1 without a log file).
+type restoredContainer struct {
+	c       *Container
+	logSize int64
 }
 
 // logSize is the size of the container's log file (-1 without one), for
@@ -261,11 +277,12 @@ func (p *Pod) checkpointedContainers() ([]*Container, error) {
 }
 
 // undoRestore ends the containers a failed pod restore brought back
-// (frozen, or thawed by a failure to thaw them all), in reverse order, the
-// infra last, into the checkpoint they kept, and cuts their logs back to
-// what they were before: the pod is as checkpointed as before the restore.
-func (p *Pod) undoRestore(ctx context.Context, restored []*Container, logSizes []int64) {
-	for i, c := range slices.Backward(restored) {
+// (frozen, or thawed by a failure to thaw them all), the infra last, into
+// the checkpoint they kept, and cuts their logs back to what they were
+// before: the pod is as checkpointed as before the restore.
+func (p *Pod) undoRestore(ctx context.Context, restored []restoredContainer) {
+	for _, r := range slices.Backward(restored) {
+		c := r.c
 		err := c.withLock(func() error {
 			return c.killIntoCheckpointLocked(ctx, false, c.rt.oci().Paused(c.ID()))
 		})
@@ -273,8 +290,8 @@ func (p *Pod) undoRestore(ctx context.Context, restored []*Container, logSizes [
 			slog.Error("checkpointing a container of a pod again after a failed restore", "pod", p.Name(), "container", c.Name(), "error", err)
 			continue
 		}
-		if logSizes[i] >= 0 {
-			if err := os.Truncate(c.config.LogPath, logSizes[i]); err != nil {
+		if r.logSize >= 0 {
+			if err := os.Truncate(c.config.LogPath, r.logSize); err != nil {
 				slog.Warn("cutting back the log of a container after a failed restore", "container", c.Name(), "error", err)
 			}
 		}
