@@ -16,8 +16,11 @@ import (
 
 // A pod's checkpoint is its containers' checkpoints, the infra's
 // included, taken as one: every cgroup is frozen before the first dump,
-// each container is dumped with CRIU while all stay frozen, and only when
-// every dump succeeded are they killed (members first, the infra last).
+// the containers are dumped with CRIU (at once) while all stay frozen,
+// and only when every dump succeeded are they killed (members first, the
+// infra last). podlite kills them rather than CRIU: a peer outside the
+// pod of a --tcp-established connection sees it close, where CRIU's own
+// kill would have kept the socket quiet.
 //
 // The infra is checkpointed and restored with CRIU like any container,
 // rather than stopped and started again: its restore goes through the
@@ -161,8 +164,14 @@ func (p *Pod) checkpointLocked(ctx context.Context, opts PodCheckpointOptions, r
 	if opts.LeaveRunning {
 		thaw()
 	} else {
-		for _, c := range order {
+		for i, c := range order {
 			if err := c.withLock(func() error { return c.killIntoCheckpointLocked(ctx, opts.Keep, true) }); err != nil {
+				// The others have their checkpoint too, and run on.
+				for _, rest := range order[i+1:] {
+					if err := rest.rt.oci().Resume(rest.ID()); err != nil {
+						slog.Warn("thawing a container of a pod after a failed checkpoint", "container", rest.Name(), "error", err)
+					}
+				}
 				return nil, fmt.Errorf("checkpointing pod %s: %w", p.Name(), err)
 			}
 		}
