@@ -5,18 +5,18 @@ import (
 	"fmt"
 	"log/slog"
 	"slices"
-	"sync"
 	"syscall"
 
 	"github.com/podlite/podlite/libpod/define"
 	"github.com/podlite/podlite/libpod/events"
 	"github.com/podlite/podlite/libpod/pods"
 	"github.com/podlite/podlite/pkg/criu"
+	"github.com/podlite/podlite/pkg/network"
 )
 
 // A pod's checkpoint is its containers' checkpoints, the infra's
 // included, taken as one: every cgroup is frozen before the first dump,
-// the containers are dumped with CRIU (at once) while all stay frozen,
+// the containers are dumped with CRIU one by one while all stay frozen,
 // and only when every dump succeeded are they killed (members first, the
 // infra last). podlite kills them rather than CRIU: a peer outside the
 // pod of a --tcp-established connection sees it close, where CRIU's own
@@ -144,37 +144,28 @@ func (p *Pod) checkpointLocked(ctx context.Context, opts PodCheckpointOptions, r
 	}
 	dumpOpts := CheckpointOptions{Keep: opts.Keep, LeaveRunning: true, TCPEstablished: opts.TCPEstablished,
 		podArchive: opts.Export != ""}
+	// One after another: CRIU locks connections in a chain of its own in
+	// the host's iptables, which runs at once would remove under each
+	// other (ip6tables-restore: CHAIN_DEL failed, device busy).
 	reports := make([]*CRReport, len(order))
-	// All frozen: the order of the dumps does not matter, and CRIU's
-	// dumps overlap.
-	err = eachAtOnce(order, func(i int, c *Container) error {
+	for i, c := range order {
 		reports[i] = &CRReport{ID: c.ID()}
-		return c.withLock(func() error {
+		err := c.withLock(func() error {
 			if err := c.checkpointLocked(ctx, dumpOpts, nil, reports[i]); err != nil {
 				return err
 			}
 			return c.rt.refreeze(c.ID())
 		})
-	})
-	if err != nil {
-		thaw()
-		return nil, fmt.Errorf("checkpointing pod %s: %w", p.Name(), err)
+		if err != nil {
+			thaw()
+			return nil, fmt.Errorf("checkpointing pod %s: %w", p.Name(), err)
+		}
 	}
 	report.Containers = reports
 	if opts.LeaveRunning {
 		thaw()
-	} else {
-		for i, c := range order {
-			if err := c.withLock(func() error { return c.killIntoCheckpointLocked(ctx, opts.Keep, true) }); err != nil {
-				// The others have their checkpoint too, and run on.
-				for _, rest := range order[i+1:] {
-					if err := rest.rt.oci().Resume(rest.ID()); err != nil {
-						slog.Warn("thawing a container of a pod after a failed checkpoint", "container", rest.Name(), "error", err)
-					}
-				}
-				return nil, fmt.Errorf("checkpointing pod %s: %w", p.Name(), err)
-			}
-		}
+	} else if err := killAll(ctx, order, opts); err != nil {
+		return nil, fmt.Errorf("checkpointing pod %s: %w", p.Name(), err)
 	}
 	restoreOrder := slices.Clone(order)
 	slices.Reverse(restoreOrder)
@@ -189,31 +180,38 @@ func (p *Pod) checkpointLocked(ctx context.Context, opts PodCheckpointOptions, r
 	return order, nil
 }
 
-// eachAtOnce runs fn on every container of ctrs at once (i is its index)
-// and returns the first error in ctrs' order; the others, often of the
-// same cause, are logged.
-func eachAtOnce(ctrs []*Container, fn func(i int, c *Container) error) error {
-	errs := make([]error, len(ctrs))
-	var wg sync.WaitGroup
-	for i, c := range ctrs {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			errs[i] = fn(i, c)
-		}()
+// killAll kills the dumped, frozen containers of order (the infra last)
+// into their checkpoints. With TCPEstablished the pod's namespace is
+// locked first, so that no peer sees the connections close; it goes with
+// the infra. If one fails, those not yet killed run on: thawed, the
+// namespace unlocked.
+func killAll(ctx context.Context, order []*Container, opts PodCheckpointOptions) error {
+	failed := func(from int, err error) error {
+		for _, c := range order[from:] {
+			if err := c.rt.oci().Resume(c.ID()); err != nil {
+				slog.Warn("thawing a container of a pod after a failed checkpoint", "container", c.Name(), "error", err)
+			}
+		}
+		return err
 	}
-	wg.Wait()
-	var first error
-	for i, err := range errs {
-		switch {
-		case err == nil:
-		case first == nil:
-			first = err
-		default:
-			slog.Info("another container of the pod failed too", "container", ctrs[i].Name(), "error", err)
+	unlock := func() error { return nil }
+	if opts.TCPEstablished {
+		var err error
+		if unlock, err = network.LockNamespace(order[len(order)-1].state.Network.NetNS); err != nil {
+			return failed(0, err)
 		}
 	}
-	return first
+	for i, c := range order {
+		if err := c.withLock(func() error { return c.killIntoCheckpointLocked(ctx, opts.Keep, true) }); err != nil {
+			if i < len(order)-1 {
+				if uerr := unlock(); uerr != nil {
+					slog.Warn("unlocking the namespace of a pod after a failed checkpoint", "error", uerr)
+				}
+			}
+			return failed(i+1, err)
+		}
+	}
+	return nil
 }
 
 // freezeAll freezes the cgroups of ctrs, in order, without changing their

@@ -10,7 +10,6 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
-	"sync"
 	"time"
 
 	"github.com/podlite/podlite/libpod/define"
@@ -161,7 +160,7 @@ func (r *Runtime) RestorePod(ctx context.Context, nameOrID string, opts PodResto
 }
 
 // restoreLocked restores the containers pod.dump lists, the infra first,
-// then the others at once, keeping their checkpoints until all run (see
+// then the others, keeping their checkpoints until all run (see
 // RestorePod). Each is frozen as soon as restored, and all are thawed
 // together once every one is: until then none runs on while another may
 // still fail.
@@ -170,7 +169,6 @@ func (p *Pod) restoreLocked(ctx context.Context, opts PodRestoreOptions, report 
 	if err != nil {
 		return nil, err
 	}
-	var mu sync.Mutex
 	var restored []restoredContainer
 	defer func() {
 		if retErr != nil {
@@ -186,9 +184,7 @@ func (p *Pod) restoreLocked(ctx context.Context, opts PodRestoreOptions, report 
 			if err != nil {
 				return err
 			}
-			mu.Lock()
 			restored = append(restored, restoredContainer{c, size})
-			mu.Unlock()
 			if err := c.rt.oci().Pause(c.ID()); err != nil {
 				return fmt.Errorf("freezing container %s after its restore: %w", c.Name(), err)
 			}
@@ -206,9 +202,11 @@ func (p *Pod) restoreLocked(ctx context.Context, opts PodRestoreOptions, report 
 			return nil, fmt.Errorf("restoring pod %s: %w", p.Name(), err)
 		}
 	}
-	members := ctrs[1:]
-	if err := eachAtOnce(members, func(i int, c *Container) error { return restore(i+1, c) }); err != nil {
-		return nil, fmt.Errorf("restoring pod %s: %w", p.Name(), err)
+	// One after another, as the dumps (pod_checkpoint.go).
+	for i, c := range ctrs[1:] {
+		if err := restore(i+1, c); err != nil {
+			return nil, fmt.Errorf("restoring pod %s: %w", p.Name(), err)
+		}
 	}
 	report.Containers = reports
 	for _, c := range ctrs {

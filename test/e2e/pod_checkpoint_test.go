@@ -1,7 +1,9 @@
 package e2e
 
 import (
+	"bufio"
 	"encoding/json"
+	"net"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -176,6 +178,10 @@ func TestPodCheckpointTCPEstablished(t *testing.T) {
 		"until (i=0; while true; do i=$((i+1)); echo $i; sleep 0.1; done) | nc localhost 5000; do sleep 0.2; done")
 	waitFor(t, func() bool { return lastCount(t, n.Env, "client") >= 3 })
 	infra := podInfra(n)
+	// And one from this host to an echo server of the pod.
+	n.MustPodlite("run", "-d", "--pod", "app", "--name", "echo", img, "nc", "-l", "-p", "5001", "-e", "cat")
+	exchange := hostConnection(t, strings.Fields(netOf(n.Env, infra))[0]+":5001")
+	exchange("before")
 
 	r := n.Podlite("pod", "checkpoint", "app")
 	expectOneLineError(t, r)
@@ -193,6 +199,8 @@ func TestPodCheckpointTCPEstablished(t *testing.T) {
 	at = lastCount(t, n.Env, "client")
 	waitFor(t, func() bool { return lastCount(t, n.Env, "client") >= at+3 })
 	assertContinuous(t, n.Env, "client")
+	// The host's peer never saw its connection close.
+	exchange("after")
 
 	// --leave-running: the checkpoint is taken, the pod runs on, and
 	// there is nothing to restore.
@@ -336,4 +344,29 @@ func TestPodCheckpointKilledMidway(t *testing.T) {
 	n.MustPodlite("pod", "restore", "--tcp-established", "app")
 	expectPodRunning(t, n, infra)
 	expectPodContinues(t, n)
+}
+
+// hostConnection opens a TCP connection from this host to the echo server
+// at addr (tried until it listens) and returns what sends a line on it and
+// checks the echo.
+func hostConnection(t *testing.T, addr string) (exchange func(msg string)) {
+	t.Helper()
+	var conn net.Conn
+	waitFor(t, func() bool {
+		c, err := net.DialTimeout("tcp", addr, time.Second)
+		conn = c
+		return err == nil
+	})
+	t.Cleanup(func() { _ = conn.Close() })
+	r := bufio.NewReader(conn)
+	return func(msg string) {
+		t.Helper()
+		_ = conn.SetDeadline(time.Now().Add(10 * time.Second))
+		if _, err := conn.Write([]byte(msg + "\n")); err != nil {
+			t.Fatalf("writing %q: %v", msg, err)
+		}
+		if got, err := r.ReadString('\n'); err != nil || got != msg+"\n" {
+			t.Fatalf("echo of %q: %q, %v", msg, got, err)
+		}
+	}
 }
