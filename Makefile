@@ -31,7 +31,7 @@ TESTFLAGS ?= $(if $(CI),-v)
 UNIT_PKGS := ./cmd/... ./libpod/... ./pkg/... ./hack/... ./test/bench/...
 
 .PHONY: all build build-crash floor test test-root test-e2e test-fuzz test-all check-generated \
-	bench bench-archive docs completions generate lint fmt vet install clean
+	bench bench-pods bench-archive docs completions generate lint fmt vet install clean
 
 all: build
 
@@ -94,6 +94,11 @@ bench: export PODLITE_FLOOR := $(abspath $(FLOOR))
 bench: build floor
 	@[ -f test/bench/bench.sh ] || { echo "make bench: test/bench/bench.sh is not written yet" >&2; exit 1; }
 	bash test/bench/bench.sh
+
+# The pod section of the benchmark alone.
+bench-pods: export PODLITE_BINARY := $(abspath $(BIN))
+bench-pods: build
+	bash test/bench/pods.sh
 
 # The checkpoint archive section of the benchmark alone.
 bench-archive: export PODLITE_BINARY := $(abspath $(BIN))

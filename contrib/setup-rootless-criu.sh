@@ -2,8 +2,10 @@
 # Opt-in, run once by root: installs the rootless checkpoint/restore helper,
 # a copy of the installed criu at /usr/local/libexec/podlite/criu-rootless
 # with exactly the file capabilities CRIU 4.2.1's --unprivileged mode needs
-# (dump: cap_checkpoint_restore,cap_setgid; restore also cap_sys_admin,
-# cap_sys_chroot), mode 0750, owner root, group podlite-criu (created here).
+# to dump a user's container (cap_checkpoint_restore, cap_setgid, and, for
+# its seccomp filter and mount namespace, cap_sys_admin and cap_sys_chroot;
+# podlite restores with the ordinary criu inside the user's namespace),
+# mode 0750, owner root, group podlite-criu (created here).
 # Only that group's members may run it. cap_sys_admin on it makes that group
 # root-equivalent: see docs/rootless.md before adding anyone.
 #

@@ -16,12 +16,14 @@ import (
 	"github.com/podlite/podlite/libpod/sysinfo"
 	"github.com/podlite/podlite/pkg/criu"
 	"github.com/podlite/podlite/pkg/network"
+	"github.com/podlite/podlite/pkg/rootless"
 )
 
 // hostManifest records the checkpointing host in an archive's manifest.
 func hostManifest(m *criu.Manifest) {
 	m.CRIUVersion, _ = criu.Version()
 	m.Kernel, m.Arch, m.CgroupVersion = sysinfo.Kernel(), runtime.GOARCH, sysinfo.CgroupsVersion()
+	m.Rootless = rootless.IsRootless()
 }
 
 // CheckImport compares what an archive recorded with this host and
@@ -55,6 +57,9 @@ func (r *Runtime) CheckImport(path string, opts ImportOptions) (problems, notes 
 	}
 	if m.Arch != "" && m.Arch != runtime.GOARCH {
 		problems = append(problems, fmt.Sprintf("the checkpoint is of %s processes; this host is %s", m.Arch, runtime.GOARCH))
+	}
+	if m.Rootless && !r.cfg.Rootless {
+		problems = append(problems, "the checkpoint is of an ordinary user's container: restored by root its processes would run as root; restore it as a user")
 	}
 	if m.CgroupVersion != "" && m.CgroupVersion != sysinfo.CgroupsVersion() {
 		problems = append(problems, fmt.Sprintf("the checkpoint was taken under cgroups %s; this host has %s", m.CgroupVersion, sysinfo.CgroupsVersion()))
@@ -102,6 +107,9 @@ func (r *Runtime) CheckImport(path string, opts ImportOptions) (problems, notes 
 // missingNetworks lists the networks the container joins that do not
 // exist here (the default one is created on first use).
 func (r *Runtime) missingNetworks(cfg *define.ContainerConfig) []string {
+	if len(cfg.Network.Networks) == 0 {
+		return nil // none, host, pasta...: no network manager to ask
+	}
 	mgr, err := r.Network()
 	if err != nil {
 		return []string{err.Error()}
@@ -137,6 +145,9 @@ func missingBindSources(cfg *define.ContainerConfig, r *Runtime) []string {
 // heldAddresses lists the saved addresses another container holds here,
 // in any root of the network domain.
 func (r *Runtime) heldAddresses(st network.Status, id string) []string {
+	if len(st) == 0 {
+		return nil
+	}
 	mgr, err := r.Network()
 	if err != nil {
 		return []string{err.Error()}

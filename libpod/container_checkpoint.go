@@ -67,7 +67,7 @@ const (
 // LeaveRunning, the container then shows as exited and checkpointed, and
 // its addresses stay leased to it until it is restored or removed.
 func (c *Container) Checkpoint(ctx context.Context, opts CheckpointOptions) (*CRReport, error) {
-	if err := c.rt.needRoot("checkpointing a container", false); err != nil {
+	if err := c.rt.needCRIUHelper("checkpointing a container"); err != nil {
 		return nil, err
 	}
 	remote, err := c.checkCheckpoint(opts)

@@ -119,6 +119,9 @@ type CreateOptions struct {
 	Pod string
 	// infraOf is the ID of the pod whose infra container this is.
 	infraOf string
+	// takesPortsOf is a container whose host ports this one may publish
+	// too: the infra of the pod that pod clone --destroy replaces.
+	takesPortsOf string
 }
 
 // CreateContainer creates a container from opts: its rootfs in storage, its

@@ -62,8 +62,8 @@ func freeHostPort(proto, hostIP string) (uint16, error) {
 }
 
 // resolvePorts fills in random host ports and refuses a host port another
-// container already publishes.
-func (r *Runtime) resolvePorts(ports []define.PortMapping) error {
+// container than replaced already publishes.
+func (r *Runtime) resolvePorts(ports []define.PortMapping, replaced string) error {
 	recs, err := r.store.AllContainers()
 	if err != nil {
 		return err
@@ -77,6 +77,9 @@ func (r *Runtime) resolvePorts(ports []define.PortMapping) error {
 			p.Range = 1
 		}
 		for _, rec := range recs {
+			if rec.Config.ID == replaced {
+				continue
+			}
 			for _, q := range rec.Config.Network.Ports {
 				if netconf.PortsOverlap(*p, q) {
 					return fmt.Errorf("host port %d/%s is already published by container %s: %w", p.HostPort, p.Protocol, rec.Config.Name, define.ErrExists)
@@ -249,5 +252,5 @@ func (r *Runtime) finishNetworkConfig(cfg *define.ContainerConfig, opts *CreateO
 	if err := r.checkNetworks(n.Networks); err != nil {
 		return err
 	}
-	return r.resolvePorts(n.Ports)
+	return r.resolvePorts(n.Ports, opts.takesPortsOf)
 }

@@ -64,7 +64,7 @@ func (r *Runtime) CheckpointPod(ctx context.Context, nameOrID string, opts PodCh
 	if err != nil {
 		return nil, err
 	}
-	if err := r.needRoot("checkpointing a pod", false); err != nil {
+	if err := r.podCRAsRoot("checkpointing a pod"); err != nil {
 		return nil, err
 	}
 	if err := checkPodCR(p); err != nil {
@@ -99,6 +99,16 @@ func (p *Pod) underLock(status events.Status, run func() ([]*Container, error)) 
 	}
 	for _, c := range done {
 		c.newEvent(status)
+	}
+	return nil
+}
+
+// podCRAsRoot refuses a pod's checkpoint or restore to an ordinary user:
+// the container checkpoint's helper serves one container at a time, and
+// the pod's namespace lock needs the host's iptables.
+func (r *Runtime) podCRAsRoot(what string) error {
+	if r.cfg.Rootless {
+		return fmt.Errorf("%s requires root: %w", what, define.ErrNotSupported)
 	}
 	return nil
 }

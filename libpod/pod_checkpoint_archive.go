@@ -83,7 +83,8 @@ func (r *Runtime) importPod(ctx context.Context, path string) (*Pod, error) {
 		}()
 		for i, dc := range d.Containers {
 			var opts ImportOptions
-			if i == 0 {
+			if i == 0 && d.Config.InfraImage == "" {
+				// The pause process's empty rootfs, not an image's.
 				opts.infraRootfs, opts.IgnoreRootfs = filepath.Join(podDir(r, d.Config.ID), "rootfs"), true
 			}
 			if _, err := r.ImportCheckpoint(ctx, filepath.Join(tmp, memberArchive(dc.Name)), opts); err != nil {

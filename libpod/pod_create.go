@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
+	"slices"
 	"time"
 
 	"github.com/podlite/podlite/libpod/define"
@@ -19,10 +20,18 @@ import (
 type PodCreateOptions struct {
 	Name string
 	// Infra is --infra (true by default); InfraName and InfraCommand are
-	// --infra-name and --infra-command.
+	// --infra-name and --infra-command; InfraImage is --infra-image ("":
+	// the built-in pause process).
 	Infra        bool
 	InfraName    string
 	InfraCommand []string
+	InfraImage   string
+	// InfraSet says --infra was given: without it, --share none makes a
+	// pod without an infra, as podman's.
+	InfraSet bool
+	// ShareParent is --share-parent: the pod's cgroup is the parent of
+	// its containers' (podman's default, true).
+	ShareParent bool
 	// Share is --share; ShareSet says it was given.
 	Share    []string
 	ShareSet bool
@@ -40,6 +49,9 @@ type PodCreateOptions struct {
 	ExitPolicy string
 	// Replace removes a pod of the same name first.
 	Replace bool
+	// takesPortsOf is the infra of a pod this one replaces after its
+	// creation (pod clone --destroy): its host ports are no conflict.
+	takesPortsOf string
 	// PodIDFile receives the new pod's ID.
 	PodIDFile     string
 	CreateCommand []string
@@ -62,6 +74,9 @@ func podConfig(opts *PodCreateOptions) (*define.PodConfig, error) {
 	if err != nil {
 		return nil, err
 	}
+	if opts.ShareSet && len(share) == 0 && !opts.InfraSet {
+		opts.Infra = false
+	}
 	if !opts.Infra {
 		// podman's words.
 		switch {
@@ -75,14 +90,24 @@ func podConfig(opts *PodCreateOptions) (*define.PodConfig, error) {
 			return nil, fmt.Errorf("cannot set --ip, --mac-address, --add-host or --dns* without an infra container: %w", define.ErrInvalidArg)
 		case opts.InfraConmonPidFile != "":
 			return nil, fmt.Errorf("cannot set --infra-conmon-pidfile without an infra container: %w", define.ErrInvalidArg)
+		case opts.InfraName != "":
+			return nil, define.Worded(define.ErrInvalidArg, "cannot set infra-name without an infra container")
+		case opts.InfraImage != "" || len(opts.InfraCommand) > 0:
+			return nil, fmt.Errorf("cannot set --infra-image or --infra-command without an infra container: %w", define.ErrInvalidArg)
 		}
 		share = []string{}
+	}
+	if opts.ShareParent && slices.Contains(share, define.ShareCgroup) {
+		return nil, fmt.Errorf("cannot define the pod as the cgroup parent at the same time as joining the infra container's cgroupNS: %w", define.ErrInvalidArg)
 	}
 	id := names.NewID()
 	cfg := &define.PodConfig{
 		ID: id, Name: name, Labels: opts.Labels, CreatedAt: time.Now(), CreateCommand: opts.CreateCommand,
-		Hostname: opts.Hostname, Infra: opts.Infra, InfraCommand: opts.InfraCommand,
+		Hostname: opts.Hostname, Infra: opts.Infra, InfraCommand: opts.InfraCommand, InfraImage: opts.InfraImage,
 		Share: share, ExitPolicy: policy,
+	}
+	if opts.ShareParent {
+		cfg.CgroupPath = pods.CgroupPath(id)
 	}
 	if opts.Infra {
 		cfg.InfraName = pods.InfraName(id, opts.InfraName)
@@ -100,7 +125,16 @@ func (r *Runtime) CreatePod(ctx context.Context, opts *PodCreateOptions) (*Pod, 
 	if err != nil {
 		return nil, err
 	}
-	if opts.Replace && opts.Name != "" {
+	if opts.PodIDFile != "" {
+		// Checked first: a pod whose ID file cannot be written would stay.
+		if fi, err := os.Stat(filepath.Dir(opts.PodIDFile)); err != nil || !fi.IsDir() {
+			return nil, fmt.Errorf("the directory of the pod ID file %s does not exist: %w", opts.PodIDFile, define.ErrInvalidArg)
+		}
+	}
+	if opts.Replace && opts.Name == "" {
+		return nil, define.Worded(define.ErrInvalidArg, "cannot replace pod without --name being set")
+	}
+	if opts.Replace {
 		if old, err := r.LookupPod(opts.Name); err == nil && old.Name() == opts.Name {
 			if err := r.RemovePod(ctx, old.ID(), true, nil); err != nil {
 				return nil, fmt.Errorf("replacing pod %s: %w", opts.Name, err)
@@ -160,40 +194,63 @@ func (r *Runtime) undoPodCreate(ctx context.Context, cfg *define.PodConfig) {
 	}
 }
 
-// createInfra creates the pod's infra container: the pause process of the
-// podlite binary in an empty rootfs (the pod's directory), holding the
-// pod's namespaces and its network sandbox (networks, published ports).
+// createInfra creates the pod's infra container, holding the pod's
+// namespaces and its network sandbox (networks, published ports): by
+// default the pause process of the podlite binary in an empty rootfs (the
+// pod's directory), or --infra-image's entrypoint and command.
 func (r *Runtime) createInfra(ctx context.Context, cfg *define.PodConfig, opts *PodCreateOptions) (*Container, error) {
-	exe, err := os.Executable()
-	if err != nil {
-		return nil, fmt.Errorf("finding the podlite binary for the infra container: %w: %w", define.ErrUnavailable, err)
-	}
-	mounts, err := pods.InfraMounts(exe)
-	if err != nil {
-		return nil, err
-	}
-	rootfs := filepath.Join(podDir(r, cfg.ID), "rootfs")
-	if err := os.MkdirAll(rootfs, 0o755); err != nil {
-		return nil, fmt.Errorf("creating the infra rootfs of pod %s: %w", cfg.Name, err)
-	}
 	hostname := cfg.Hostname
 	if hostname == "" {
 		hostname = cfg.Name
 	}
 	copts := &CreateOptions{
-		Name: cfg.InfraName, Command: []string{pods.PausePath}, Hostname: hostname,
+		Name: cfg.InfraName, Hostname: hostname,
 		Network: opts.Network, IP: opts.IP, MAC: opts.MAC, Publish: opts.Publish, LogDriver: "none",
 		AddHost: opts.AddHost, DNS: opts.DNS, DNSSearch: opts.DNSSearch, DNSOption: opts.DNSOpts,
 		ConmonPidFile: opts.InfraConmonPidFile,
-		Env:           []string{"LD_LIBRARY_PATH=" + pods.LibraryPath(mounts)},
-		IO:            IOOptions{Rootfs: rootfs},
 		infraOf:       cfg.ID,
+		takesPortsOf:  opts.takesPortsOf,
 	}
+	copts.Shape.CgroupParent = cfg.CgroupPath
+	if cfg.InfraImage != "" {
+		copts.Image = cfg.InfraImage
+		if len(cfg.InfraCommand) > 0 {
+			// podman's --infra-command is the infra's entrypoint.
+			noEntrypoint := ""
+			copts.Entrypoint, copts.Command = &noEntrypoint, cfg.InfraCommand
+		}
+		return r.CreateContainer(ctx, copts)
+	}
+	if err := r.pauseRootfs(cfg, copts); err != nil {
+		return nil, err
+	}
+	return r.CreateContainer(ctx, copts)
+}
+
+// pauseRootfs makes copts run the built-in pause process (or
+// --infra-command) in an empty rootfs under the pod's directory, with the
+// podlite binary and its libraries bind-mounted read-only.
+func (r *Runtime) pauseRootfs(cfg *define.PodConfig, copts *CreateOptions) error {
+	exe, err := os.Executable()
+	if err != nil {
+		return fmt.Errorf("finding the podlite binary for the infra container: %w: %w", define.ErrUnavailable, err)
+	}
+	mounts, err := pods.InfraMounts(exe)
+	if err != nil {
+		return err
+	}
+	rootfs := filepath.Join(podDir(r, cfg.ID), "rootfs")
+	if err := os.MkdirAll(rootfs, 0o755); err != nil {
+		return fmt.Errorf("creating the infra rootfs of pod %s: %w", cfg.Name, err)
+	}
+	copts.Command = []string{pods.PausePath}
 	if len(cfg.InfraCommand) > 0 {
 		copts.Command = cfg.InfraCommand
 	}
+	copts.Env = []string{"LD_LIBRARY_PATH=" + pods.LibraryPath(mounts)}
+	copts.IO = IOOptions{Rootfs: rootfs}
 	for _, m := range mounts {
 		copts.Volumes = append(copts.Volumes, m.Source+":"+m.Dest+":ro")
 	}
-	return r.CreateContainer(ctx, copts)
+	return nil
 }

@@ -9,6 +9,7 @@ import (
 
 	"github.com/podlite/podlite/libpod/define"
 	"github.com/podlite/podlite/libpod/events"
+	"github.com/podlite/podlite/libpod/pods"
 )
 
 // StartPod starts the pod's containers, the infra first. Every container
@@ -106,9 +107,14 @@ func (r *Runtime) RemovePod(ctx context.Context, nameOrID string, force bool, ti
 	})
 }
 
-// removeRecordLocked removes the record, directory and lock of a pod whose
-// containers are gone.
+// removeRecordLocked removes the record, cgroup, directory and lock of a
+// pod whose containers are gone.
 func (p *Pod) removeRecordLocked() error {
+	if p.config.CgroupPath != "" {
+		if err := pods.RemoveCgroup(p.config.CgroupPath); err != nil {
+			return fmt.Errorf("removing pod %s: %w", p.Name(), err)
+		}
+	}
 	if err := p.rt.store.RemovePod(p.ID()); err != nil {
 		return err
 	}

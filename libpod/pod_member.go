@@ -67,6 +67,10 @@ func (r *Runtime) joinPod(opts *CreateOptions) (string, func(), error) {
 		unlock()
 		return "", noop, err
 	}
+	if p.config.CgroupPath != "" && opts.Shape.CgroupParent == "" {
+		// --share-parent: the pod's cgroup is the member's parent.
+		opts.Shape.CgroupParent = p.config.CgroupPath
+	}
 	infra := p.InfraID()
 	if infra == "" {
 		return p.ID(), unlock, nil

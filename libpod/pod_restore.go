@@ -128,7 +128,7 @@ type PodRestoreOptions struct {
 // checkpointed again from the images they kept: the pod stays
 // checkpointed and restorable, nothing half-restored.
 func (r *Runtime) RestorePod(ctx context.Context, nameOrID string, opts PodRestoreOptions) (_ *PodCRReport, retErr error) {
-	if err := r.needRoot("restoring a pod", true); err != nil {
+	if err := r.podCRAsRoot("restoring a pod"); err != nil {
 		return nil, err
 	}
 	var p *Pod

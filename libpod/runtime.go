@@ -77,20 +77,23 @@ func (r *Runtime) needCgroups(what string) error {
 	return fmt.Errorf("%s: an ordinary user's containers have no cgroup on cgroup v1: %w", what, define.ErrNotSupported)
 }
 
-// needRoot refuses checkpoint and restore as a user, in podman's words
-// ("checkpointing a container requires root"), naming in one line the piece
-// of the rootless C/R helper this host or user lacks (rootless.CheckCRIUHelper);
-// where nothing is missing, that podlite does not drive the helper yet.
-func (r *Runtime) needRoot(what string, restore bool) error {
+// needCRIUHelper refuses a user's checkpoint, in podman's words
+// ("checkpointing a container requires root"), naming in one line the
+// piece of the rootless C/R helper this host or user lacks
+// (rootless.CheckCRIUHelper). A restore needs no helper: criu runs inside
+// the user's namespace then.
+func (r *Runtime) needCRIUHelper(what string) error {
 	if !r.cfg.Rootless {
 		return nil
 	}
 	p := rootless.CheckCRIUHelper(rootless.CRIUHelper, rootless.UID())
-	if !p.Dump || (restore && !p.Restore) {
+	if !p.Dump {
 		return fmt.Errorf("%s requires root here: %s: %w", what, p.Missing, define.ErrNotSupported)
 	}
-	return fmt.Errorf("%s as a user is not implemented yet: criu must run outside podlite's user namespace to use %s's capabilities: %w",
-		what, rootless.CRIUHelper, define.ErrNotSupported)
+	if !rootless.HasCRIUBroker() {
+		return fmt.Errorf("%s as a user needs podlite's criu broker outside the user namespace, which only a checkpoint command starts: %w", what, define.ErrNotSupported)
+	}
+	return nil
 }
 
 // Config returns the runtime's configuration.

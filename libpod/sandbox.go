@@ -187,7 +187,8 @@ func (sb *sandbox) savedStatus() (network.Status, error) {
 // asks for them again (or a removal frees them).
 func (sb *sandbox) holdSaved() error {
 	saved, err := sb.savedStatus()
-	if err != nil || len(saved) == 0 {
+	// pasta's and slirp4netns's status holds no CNI lease.
+	if err != nil || len(saved) == 0 || len(sb.networks) == 0 {
 		return err
 	}
 	mgr, err := sb.rt.Network()

@@ -8,12 +8,15 @@ import (
 	"github.com/podlite/podlite/libpod"
 	"github.com/podlite/podlite/libpod/pods"
 	"github.com/podlite/podlite/libpod/storage"
+	"github.com/podlite/podlite/pkg/rootless"
 )
 
 func main() {
 	// Re-exec entry points run before anything else: libcontainer's
 	// container init, a pod infra's pause process and containers/storage's
-	// helpers.
+	// helpers; inside a user's namespace, podlite named criu is the shim
+	// through which libcontainer reaches CRIU.
+	rootless.MaybeCRIUShim()
 	if maybeContainerInit() || pods.MaybePause() {
 		return
 	}

@@ -35,6 +35,13 @@ type PodConfig struct {
 	Infra        bool     `json:"infra"`
 	InfraName    string   `json:"infraName,omitempty"`
 	InfraCommand []string `json:"infraCommand,omitempty"`
+	// InfraImage is --infra-image: the image the infra runs; "" is
+	// podlite's built-in pause process.
+	InfraImage string `json:"infraImage,omitempty"`
+	// CgroupPath is the pod's cgroup, the parent of its containers'
+	// (--share-parent, the default); "" when each has its own, as for
+	// pods made before --share-parent.
+	CgroupPath string `json:"cgroupPath,omitempty"`
 	// Share lists the namespaces (Share*) the pod's containers join from
 	// the infra, sorted.
 	Share      []string `json:"share,omitempty"`

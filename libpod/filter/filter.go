@@ -111,7 +111,7 @@ func parseTime(val string) (time.Time, error) {
 	if secs, err := strconv.ParseInt(val, 10, 64); err == nil {
 		return time.Unix(secs, 0), nil
 	}
-	return time.Time{}, fmt.Errorf("volume filter until=%s: want a duration, an RFC 3339 time or Unix seconds: %w", val, define.ErrInvalidArg)
+	return time.Time{}, fmt.Errorf("filter until=%s: want a duration, an RFC 3339 time or Unix seconds: %w", val, define.ErrInvalidArg)
 }
 
 // parseTimes parses until=/since= values (see parseTime).

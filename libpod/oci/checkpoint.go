@@ -1,11 +1,18 @@
 package oci
 
 import (
+	"encoding/json"
 	"fmt"
+	"os"
+	"path/filepath"
 
+	"github.com/opencontainers/cgroups"
 	"github.com/opencontainers/runc/libcontainer"
 	specs "github.com/opencontainers/runtime-spec/specs-go"
 	"golang.org/x/sys/unix"
+
+	"github.com/podlite/podlite/pkg/criu"
+	"github.com/podlite/podlite/pkg/rootless"
 )
 
 // CheckpointOptions are what CRIU is asked to do on a dump or restore.
@@ -65,6 +72,11 @@ func (r *Runtime) Checkpoint(id string, o CheckpointOptions) error {
 	if err := c.Checkpoint(opts); err != nil {
 		return fmt.Errorf("checkpointing container %s: %w", id, err)
 	}
+	if rootless.IsRootless() {
+		// Dumped from the host's side (see pkg/rootless/criushim.go),
+		// restored from the user's namespace.
+		return criu.AdoptNamespaces(o.ImagesDir)
+	}
 	return nil
 }
 
@@ -102,10 +114,101 @@ func notifyReady(opts *libcontainer.CriuOpts, ready func()) (wait func(), _ erro
 // the images in o.ImagesDir, with stdio as the restored init's streams.
 // The calling process becomes the restored init's parent.
 func (r *Runtime) Restore(id string, s *specs.Spec, stdio Stdio, o CheckpointOptions) (*Process, error) {
+	if err := restoreHostname(s); err != nil {
+		return nil, err
+	}
 	return r.createAnd(id, s, stdio, func(c *libcontainer.Container, p *libcontainer.Process) error {
+		c, err := r.withoutCgroup(c)
+		if err != nil {
+			return err
+		}
 		if err := c.Restore(p, o.criu()); err != nil {
 			return fmt.Errorf("restoring container %s: %w", id, err)
 		}
 		return nil
 	})
 }
+
+// withoutCgroup reloads a user's new container c with a cgroup manager
+// that has no cgroup, on cgroup v1 where an ordinary user can make none.
+// libcontainer's Run tolerates a rootless manager's failure to place the
+// init (cgroups.ErrRootless); its Restore does not. A container loaded
+// from a saved state gets a manager with the saved paths only; the one
+// saved here names no controller (an empty map would be omitted from the
+// state, and the manager would then look for every controller), so the
+// manager places nothing and removes only a directory that never exists.
+func (r *Runtime) withoutCgroup(c *libcontainer.Container) (*libcontainer.Container, error) {
+	if !rootless.IsRootless() || cgroups.IsCgroup2UnifiedMode() {
+		return c, nil
+	}
+	st := libcontainer.State{
+		BaseState:   libcontainer.BaseState{ID: c.ID(), Config: c.Config()},
+		Rootless:    true,
+		CgroupPaths: map[string]string{"podlite-none": filepath.Join(r.Root, c.ID(), "no-cgroup")},
+	}
+	data, err := json.Marshal(st)
+	if err != nil {
+		return nil, err
+	}
+	if err := os.WriteFile(filepath.Join(r.Root, c.ID(), "state.json"), data, 0o600); err != nil {
+		return nil, fmt.Errorf("saving the state of %s before its restore: %w", c.ID(), err)
+	}
+	loaded, err := libcontainer.Load(r.Root, c.ID())
+	if err != nil {
+		return nil, fmt.Errorf("reloading %s before its restore: %w", c.ID(), err)
+	}
+	return loaded, nil
+}
+
+// restoreHostname has a user's restore (which leaves the UTS namespace to
+// podlite's criu shim, see criu.AdoptNamespaces) name the container.
+func restoreHostname(s *specs.Spec) error {
+	if !rootless.IsRootless() {
+		return nil
+	}
+	if s.Linux != nil {
+		for _, ns := range s.Linux.Namespaces {
+			if ns.Type == specs.UTSNamespace && ns.Path == "" {
+				return rootless.SetRestore(s.Hostname)
+			}
+		}
+	}
+	return rootless.SetRestore("")
+}
+
+// rootlessCRIUConf is the CRIU configuration of a user's containers:
+// CRIU runs as the user (unprivileged), takes no iptables lock (the
+// namespace's network belongs to podlite) and leaves cgroups alone (an
+// ordinary user's container has none on cgroup v1). A configuration file
+// is how libcontainer lets options through that its RPC request lacks;
+// CRIU lets the file override the request.
+const rootlessCRIUConf = "unprivileged\nnetwork-lock=skip\nmanage-cgroups=ignore\n"
+
+// rootlessCRIUConfig points a user's container's spec at that file (the
+// annotation ends up in libcontainer's saved config, read at checkpoint).
+func (r *Runtime) rootlessCRIUConfig(s *specs.Spec) error {
+	if !rootless.IsRootless() {
+		return nil
+	}
+	if _, ok := s.Annotations[criuConfigAnnotation]; ok {
+		return nil
+	}
+	path := filepath.Join(r.Root, "criu-rootless.conf")
+	if old, err := os.ReadFile(path); err != nil || string(old) != rootlessCRIUConf {
+		if err := os.MkdirAll(r.Root, 0o700); err != nil {
+			return fmt.Errorf("writing the rootless CRIU configuration: %w", err)
+		}
+		if err := os.WriteFile(path, []byte(rootlessCRIUConf), 0o644); err != nil {
+			return fmt.Errorf("writing the rootless CRIU configuration: %w", err)
+		}
+	}
+	if s.Annotations == nil {
+		s.Annotations = map[string]string{}
+	}
+	s.Annotations[criuConfigAnnotation] = path
+	return nil
+}
+
+// criuConfigAnnotation names, in a spec, the CRIU configuration file
+// libcontainer hands to CRIU.
+const criuConfigAnnotation = "org.criu.config"

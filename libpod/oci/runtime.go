@@ -95,6 +95,9 @@ func (r *Runtime) Start(id string, s *specs.Spec, stdio Stdio) (*Process, error)
 // createAnd creates container id from spec s in the runtime and runs act
 // (Run or Restore) on its first process; on error nothing is left behind.
 func (r *Runtime) createAnd(id string, s *specs.Spec, stdio Stdio, act func(*libcontainer.Container, *libcontainer.Process) error) (_ *Process, retErr error) {
+	if err := r.rootlessCRIUConfig(s); err != nil {
+		return nil, err
+	}
 	cfg, err := specconv.CreateLibcontainerConfig(&specconv.CreateOpts{
 		CgroupName:   id,
 		Spec:         s,

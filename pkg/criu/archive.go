@@ -170,6 +170,9 @@ type Manifest struct {
 	Kernel        string `json:"kernel,omitempty"`
 	Arch          string `json:"arch,omitempty"`
 	CgroupVersion string `json:"cgroupVersion,omitempty"`
+	// Rootless is set for a user's container: its images leave the tree
+	// in the restoring CRIU's user namespace (see AdoptNamespaces).
+	Rootless bool `json:"rootless,omitempty"`
 }
 
 // Metadata is what [ReadMetadata] finds at the head of an archive: the

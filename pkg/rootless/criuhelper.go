@@ -21,8 +21,10 @@ const (
 	CRIUGroup  = "podlite-criu"
 )
 
-// Capability numbers (linux/capability.h) the helper needs: CRIU 4.2.1's
-// --unprivileged mode dumps with the first two and restores with all four.
+// Capability numbers (linux/capability.h) the helper needs to dump a
+// user's container in CRIU 4.2.1's --unprivileged mode (measured: without
+// cap_sys_admin, "suspending seccomp failed"; without cap_sys_chroot,
+// "Can't setns .../mnt"). A restore needs none (see criushim.go).
 const (
 	capSetgid            = 6
 	capSysChroot         = 18
@@ -31,17 +33,18 @@ const (
 )
 
 var (
-	dumpCaps    = []int{capCheckpointRestore, capSetgid}
-	restoreCaps = []int{capCheckpointRestore, capSetgid, capSysAdmin, capSysChroot}
-	capNames    = map[int]string{
+	dumpCaps = []int{capCheckpointRestore, capSetgid, capSysAdmin, capSysChroot}
+	capNames = map[int]string{
 		capSetgid: "cap_setgid", capSysChroot: "cap_sys_chroot",
 		capSysAdmin: "cap_sys_admin", capCheckpointRestore: "cap_checkpoint_restore",
 	}
 )
 
 // CRIUPaths says which rootless checkpoint/restore paths this host allows
-// the user: "dump,restore", "dump", or none with Missing naming, in one
-// line, the first piece that is missing.
+// the user: "dump,restore", "restore" alone, or none, with Missing naming,
+// in one line, the first piece that is missing. Only a dump needs the
+// helper: a restore runs the ordinary criu inside the user's namespace
+// (see criushim.go).
 type CRIUPaths struct {
 	Dump, Restore bool
 	Missing       string
@@ -50,47 +53,53 @@ type CRIUPaths struct {
 // String is the status `podlite info` reports as .Host.RootlessCheckpoint.
 func (p CRIUPaths) String() string {
 	switch {
-	case p.Restore:
+	case p.Dump && p.Restore:
 		return "dump,restore"
-	case p.Dump:
-		return "dump (restore: " + p.Missing + ")"
+	case p.Restore:
+		return "restore (dump: " + p.Missing + ")"
 	}
 	return "none: " + p.Missing
 }
 
-// CheckCRIUHelper finds what the user (host UID uid) lacks to run the
-// helper at path: the kernel's CAP_CHECKPOINT_RESTORE (Linux 5.9), the
-// helper itself, membership of CRIUGroup, the right to execute it, its file
-// capabilities. It runs the helper not at all (no CRIU log can result).
+// CheckCRIUHelper finds what the user (host UID uid) lacks to checkpoint
+// through the helper at path: the kernel's CAP_CHECKPOINT_RESTORE (Linux
+// 5.9), criu, the helper itself, membership of CRIUGroup, the right to
+// execute it, its file capabilities. It runs neither criu nor the helper
+// (no CRIU log can result).
 func CheckCRIUHelper(path string, uid int) CRIUPaths {
+	if _, err := realCRIU(); err != nil {
+		return CRIUPaths{Missing: "criu not installed"}
+	}
+	p := CRIUPaths{Restore: true, Missing: dumpMissing(path, uid)}
+	p.Dump = p.Missing == ""
+	return p
+}
+
+func dumpMissing(path string, uid int) string {
 	if last, err := os.ReadFile("/proc/sys/kernel/cap_last_cap"); err == nil {
 		if n, err := strconv.Atoi(strings.TrimSpace(string(last))); err == nil && n < capCheckpointRestore {
-			return CRIUPaths{Missing: "kernel: no CAP_CHECKPOINT_RESTORE (Linux 5.9 or newer is needed)"}
+			return "kernel: no CAP_CHECKPOINT_RESTORE (Linux 5.9 or newer is needed)"
 		}
 	}
 	if _, err := os.Stat(path); err != nil {
-		return CRIUPaths{Missing: fmt.Sprintf("helper not installed: no %s (root runs contrib/setup.sh --rootless-criu)", path)}
+		return fmt.Sprintf("helper not installed: no %s (root runs contrib/setup.sh --rootless-criu)", path)
 	}
 	if in, err := inGroup(uid, CRIUGroup); err != nil {
-		return CRIUPaths{Missing: err.Error()}
+		return err.Error()
 	} else if !in {
-		return CRIUPaths{Missing: fmt.Sprintf("not in group %s (root runs: usermod -aG %s %s)", CRIUGroup, CRIUGroup, userName(uid))}
+		return fmt.Sprintf("not in group %s (root runs: usermod -aG %s %s)", CRIUGroup, CRIUGroup, userName(uid))
 	}
 	if err := unix.Access(path, unix.X_OK); err != nil {
-		return CRIUPaths{Missing: fmt.Sprintf("cannot execute %s: %v (log in again after joining group %s)", path, err, CRIUGroup)}
+		return fmt.Sprintf("cannot execute %s: %v (log in again after joining group %s)", path, err, CRIUGroup)
 	}
 	caps, err := fileCaps(path)
 	if err != nil {
-		return CRIUPaths{Missing: fmt.Sprintf("capability missing: %s: %v", path, err)}
+		return fmt.Sprintf("capability missing: %s: %v", path, err)
 	}
-	p := CRIUPaths{Dump: hasAll(caps, dumpCaps), Restore: hasAll(caps, restoreCaps)}
-	if !p.Restore {
-		p.Missing = "capability missing: " + path + " lacks " + missingCaps(caps, restoreCaps)
+	if miss := missingCaps(caps, dumpCaps); miss != "" {
+		return "capability missing: " + path + " lacks " + miss
 	}
-	if !p.Dump {
-		p.Restore = false
-	}
-	return p
+	return ""
 }
 
 func inGroup(uid int, group string) (bool, error) {

@@ -56,17 +56,35 @@ func Ensure(runRoot string) error {
 	if os.Geteuid() == 0 {
 		return nil
 	}
-	if err := ownDir(runRoot); err != nil {
+	pid, err := prepareJoin(runRoot)
+	if err != nil {
 		return err
 	}
-	pid := PausePID(runRoot)
-	if pid == 0 {
-		var err error
+	if err := syscall.Exec("/proc/self/exe", os.Args, joinEnv(runRoot, pid)); err != nil {
+		return fmt.Errorf("re-executing podlite in the rootless namespace: %w", err)
+	}
+	return nil
+}
+
+// prepareJoin finds (or starts) runRoot's pause process and makes the
+// criu shim for podlite's executable.
+func prepareJoin(runRoot string) (pid int, _ error) {
+	if err := ownDir(runRoot); err != nil {
+		return 0, err
+	}
+	exe, err := os.Executable()
+	if err != nil {
+		return 0, fmt.Errorf("finding podlite's executable: %w", err)
+	}
+	if err := ensureShim(runRoot, exe); err != nil {
+		return 0, err
+	}
+	if pid = PausePID(runRoot); pid == 0 {
 		if pid, err = startPauseLocked(runRoot); err != nil {
-			return err
+			return 0, err
 		}
 	}
-	return join(pid)
+	return pid, nil
 }
 
 // ownDir makes dir if needed and checks that it is the user's: a runroot
@@ -193,9 +211,21 @@ func writeSingleMaps(pid, uid, gid int) error {
 	return nil
 }
 
-// join re-executes this process inside pid's namespaces (see rootless.c).
-func join(pid int) error {
-	env := append(os.Environ(),
+// joinEnv is the environment of podlite re-executed inside pid's
+// namespaces (see rootless.c), with the criu shim first in PATH.
+func joinEnv(runRoot string, pid int) []string {
+	var env []string
+	for _, kv := range os.Environ() {
+		if !strings.HasPrefix(kv, "PATH=") {
+			env = append(env, kv)
+		}
+	}
+	path := ShimDir(runRoot)
+	if p := os.Getenv("PATH"); p != "" {
+		path += ":" + p
+	}
+	return append(env,
+		"PATH="+path,
 		envJoin+"="+strconv.Itoa(pid),
 		envUID+"="+strconv.Itoa(os.Geteuid()),
 		envGID+"="+strconv.Itoa(os.Getegid()),
@@ -203,10 +233,6 @@ func join(pid int) error {
 		envStorageUID+"="+strconv.Itoa(os.Geteuid()),
 		envStorageGID+"="+strconv.Itoa(os.Getegid()),
 	)
-	if err := syscall.Exec("/proc/self/exe", os.Args, env); err != nil {
-		return fmt.Errorf("re-executing podlite in the rootless namespace: %w", err)
-	}
-	return nil
 }
 
 // StopPause ends runRoot's pause process (SIGTERM) and removes its PID

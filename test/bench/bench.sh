@@ -5,8 +5,8 @@
 # absolute times on shared machines are noisy, ratios much less so.
 #
 # Needs root, hyperfine and GNU time; PODLITE_BINARY and PODLITE_FLOOR name
-# the binaries (make bench sets both). The checkpoint archive section,
-# test/bench/archive.sh, runs last.
+# the binaries (make bench sets both). The pod section, test/bench/pods.sh,
+# and the checkpoint archive section, test/bench/archive.sh, run last.
 set -euo pipefail
 P_BIN=${PODLITE_BINARY:?set PODLITE_BINARY}
 FLOOR=${PODLITE_FLOOR:?set PODLITE_FLOOR}
@@ -143,6 +143,12 @@ if command -v podman >/dev/null 2>&1; then
 	$PM system reset -f >/dev/null 2>&1 || true
 else
 	echo "podman is not installed: no podman ratios"
+fi
+
+# Pods: a pod with two containers against two plain ones, in a script of
+# its own (make bench-pods runs it alone); BENCH_PODS=0 leaves it out.
+if [ "${BENCH_PODS:-1}" != 0 ]; then
+	bash "$(dirname "$0")/pods.sh"
 fi
 
 # Checkpoint archives: export, import and metadata read, in a script of its

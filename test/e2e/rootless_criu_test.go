@@ -1,8 +1,11 @@
 package e2e
 
 import (
+	"net"
 	"os"
 	"os/exec"
+	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 )
@@ -30,9 +33,8 @@ func joinCRIUGroup(t *testing.T, u *testUser) {
 }
 
 // A user outside podlite-criu: info names the missing piece in one line
-// and checkpoint and restore refuse with it, no CRIU log. A member: info
-// reports both paths, and checkpoint refuses precisely (podlite does not
-// drive the helper yet: criu must run outside the user namespace).
+// and checkpoint refuses with it, no CRIU log (restore needs no helper).
+// A member: info reports both paths.
 func TestRootlessCheckpointHelper(t *testing.T) {
 	requireCRIUHelper(t)
 	const format = "{{.Host.RootlessCheckpoint}}"
@@ -43,41 +45,140 @@ func TestRootlessCheckpointHelper(t *testing.T) {
 
 	outside := rootlessUser(t, "a")
 	e := NewRootlessEnv(t, outside)
-	want := "none: not in group podlite-criu (root runs: usermod -aG podlite-criu " + outside.name + ")"
+	want := "restore (dump: not in group podlite-criu (root runs: usermod -aG podlite-criu " + outside.name + "))"
 	if got := e2eRun(t, e, "info", "--format", format); got != want {
 		t.Errorf("info outside the group: %q, want %q", got, want)
 	}
 	e.LoadBusybox()
-	e.MustPodlite("run", "-d", "--name", "counter", "--network", "none", BusyboxImage, "sh", "-c", "i=0; while :; do echo $i; i=$((i+1)); sleep 0.2; done")
-	for _, verb := range [][]string{{"container", "checkpoint"}, {"container", "restore"}} {
-		r := e.Podlite(append(verb, "counter")...)
-		expectOneLineError(t, r)
-		if !strings.Contains(r.Stderr, "requires root here: not in group podlite-criu") {
-			t.Errorf("%s outside the group: %q", verb[1], r.Stderr)
-		}
+	e.MustPodlite("run", "-d", "--name", "counter", "--network", "none", BusyboxImage, "sh", "-c", counterScript)
+	r := e.Podlite("container", "checkpoint", "counter")
+	expectOneLineError(t, r)
+	if r.ExitCode != 125 || !strings.Contains(r.Stderr, "checkpointing a container requires root here: not in group podlite-criu") {
+		t.Errorf("checkpoint outside the group: exit %d, %q", r.ExitCode, r.Stderr)
+	}
+	if st := strings.TrimSpace(e.MustPodlite("inspect", "--format", "{{.State.Status}}", "counter").Stdout); st != "running" {
+		t.Errorf("after the refused checkpoint: %q, want running", st)
 	}
 	e.MustPodlite("rm", "-f", "-t", "0", "counter")
 
 	member := rootlessUser(t, "crmember")
 	joinCRIUGroup(t, member)
-	m := NewRootlessEnv(t, member)
-	if got := e2eRun(t, m, "info", "--format", format); got != "dump,restore" {
+	if got := e2eRun(t, NewRootlessEnv(t, member), "info", "--format", format); got != "dump,restore" {
 		t.Errorf("info in the group: %q, want dump,restore", got)
 	}
-	m.LoadBusybox()
-	m.MustPodlite("run", "-d", "--name", "counter", "--network", "none", BusyboxImage, "sleep", "300")
-	r := m.Podlite("container", "checkpoint", "counter")
-	expectOneLineError(t, r)
-	if !strings.Contains(r.Stderr, "checkpointing a container as a user is not implemented yet: criu must run outside podlite's user namespace") {
-		t.Errorf("checkpoint in the group: %q", r.Stderr)
+}
+
+// A member of podlite-criu checkpoints a running counter with no network
+// and restores it, twice: the counter goes on where it stopped, in the
+// user's namespace (exec works in it), with its hostname; a checkpoint
+// with --leave-running leaves it counting.
+func TestRootlessCheckpointRestoreCounter(t *testing.T) {
+	e := criuMemberEnv(t)
+	e.MustPodlite("run", "-d", "--name", "counter", "--hostname", "ctr1", "--network", "none", BusyboxImage, "sh", "-c", counterScript)
+	waitFor(t, func() bool { return lastCount(t, e, "counter") >= 5 })
+	for round := 1; round <= 2; round++ {
+		if out := e.MustPodlite("container", "checkpoint", "counter").Stdout; out != "counter\n" {
+			t.Fatalf("round %d: checkpoint printed %q", round, out)
+		}
+		if st := e.MustPodlite("inspect", "--format", "{{.State.Status}} {{.State.Checkpointed}}", "counter").Stdout; st != "exited true\n" {
+			t.Fatalf("round %d: after checkpoint: %q", round, st)
+		}
+		at := lastCount(t, e, "counter")
+		e.MustPodlite("container", "restore", "counter")
+		waitFor(t, func() bool { return lastCount(t, e, "counter") >= at+5 })
+		assertContinuous(t, e, "counter")
+		if st := e.MustPodlite("inspect", "--format", "{{.State.Status}}", "counter").Stdout; st != "running\n" {
+			t.Fatalf("round %d: after restore: %q", round, st)
+		}
+		if h := e.MustPodlite("exec", "counter", "hostname").Stdout; h != "ctr1\n" {
+			t.Fatalf("round %d: hostname after restore %q, want ctr1", round, h)
+		}
 	}
-	if st := strings.TrimSpace(m.MustPodlite("inspect", "--format", "{{.State.Status}}", "counter").Stdout); st != "running" {
-		t.Errorf("after the refused checkpoint: %q, want running", st)
+	e.MustPodlite("container", "checkpoint", "--leave-running", "counter")
+	at := lastCount(t, e, "counter")
+	waitFor(t, func() bool { return lastCount(t, e, "counter") >= at+5 })
+	if st := e.MustPodlite("inspect", "--format", "{{.State.Status}} {{.State.Checkpointed}}", "counter").Stdout; st != "running false\n" {
+		t.Fatalf("after --leave-running: %q", st)
 	}
-	m.MustPodlite("rm", "-f", "-t", "0", "counter")
+	e.MustPodlite("rm", "-f", "-t", "0", "counter")
+}
+
+// criuMemberEnv is an env of a user in podlite-criu, with busybox loaded.
+func criuMemberEnv(t *testing.T) *Env {
+	t.Helper()
+	requireCRIUHelper(t)
+	u := rootlessUser(t, "crmember")
+	joinCRIUGroup(t, u)
+	e := NewRootlessEnv(t, u)
+	e.LoadBusybox()
+	return e
 }
 
 func e2eRun(t *testing.T, e *Env, args ...string) string {
 	t.Helper()
 	return strings.TrimSpace(e.MustPodlite(args...).Stdout)
+}
+
+// A member of podlite-criu exports a running counter's checkpoint; another
+// user, not in the group (a restore needs no helper), imports it into
+// their own store and the counter goes on there. Root refuses it.
+func TestRootlessCheckpointExportImport(t *testing.T) {
+	a := criuMemberEnv(t)
+	a.MustPodlite("run", "-d", "--name", "mover", "--network", "none", BusyboxImage, "sh", "-c", counterScript)
+	waitFor(t, func() bool { return lastCount(t, a, "mover") >= 5 })
+	archive := filepath.Join(a.XDG, "mover.tar.gz")
+	a.MustPodlite("container", "checkpoint", "--export", archive, "mover")
+	at := lastCount(t, a, "mover")
+
+	ub := rootlessUser(t, "a")
+	b := NewRootlessEnv(t, ub)
+	// The archive passes to the other user as a copy of their own.
+	moved := filepath.Join(b.XDG, "mover.tar.gz")
+	if out, err := exec.Command("install", "-o", strconv.Itoa(ub.uid), "-m", "0600", archive, moved).CombinedOutput(); err != nil {
+		t.Fatalf("copying the archive to %s: %v\n%s", ub.name, err, out)
+	}
+	b.LoadBusybox()
+	b.MustPodlite("container", "restore", "--import", moved)
+	waitFor(t, func() bool { return lastCount(t, b, "mover") >= at+5 })
+	assertContinuous(t, b, "mover")
+	if ps := b.MustPodlite("ps", "--format", "{{.Names}}").Stdout; ps != "mover\n" {
+		t.Fatalf("%s's containers after the import: %q", ub.name, ps)
+	}
+	b.MustPodlite("rm", "-f", "-t", "0", "mover")
+
+	// Root does not import it: the tree would run as root.
+	r := NewEnv(t).Podlite("container", "restore", "--import", archive)
+	if r.ExitCode != 125 || !strings.Contains(r.Stderr, "the checkpoint is of an ordinary user's container: restored by root its processes would run as root") {
+		t.Errorf("root importing a user's checkpoint: exit %d, %q", r.ExitCode, r.Stderr)
+	}
+}
+
+// A counter that also serves HTTP on a port published through pasta (and
+// then slirp4netns): checkpoint ends the tool and its namespace; restore
+// makes both again, re-attached (the same address), and the published
+// port answers again while the counter goes on.
+func TestRootlessCheckpointRestorePasta(t *testing.T) {
+	e := criuMemberEnv(t)
+	for _, mode := range []string{"pasta", "slirp4netns:port_handler=slirp4netns"} {
+		addr := freeAddr(t)
+		_, port, _ := net.SplitHostPort(addr)
+		e.MustPodlite("run", "-d", "--name", "web", "--network", mode, "-p", port+":80", BusyboxImage, "sh", "-c",
+			"mkdir /www; echo served > /www/index.html; httpd -p 80 -h /www; "+counterScript)
+		waitFor(t, func() bool { return httpGet(addr) == "served\n" && lastCount(t, e, "web") >= 5 })
+		const format = "{{.NetworkSettings.IPAddress}} {{.NetworkSettings.Gateway}}"
+		before := e.MustPodlite("inspect", "--format", format, "web").Stdout
+		e.MustPodlite("container", "checkpoint", "web")
+		if body := httpGet(addr); body != "" {
+			t.Fatalf("%s: the published port answers while checkpointed: %q", mode, body)
+		}
+		at := lastCount(t, e, "web")
+		e.MustPodlite("container", "restore", "web")
+		waitFor(t, func() bool { return lastCount(t, e, "web") >= at+5 })
+		assertContinuous(t, e, "web")
+		waitFor(t, func() bool { return httpGet(addr) == "served\n" })
+		if after := e.MustPodlite("inspect", "--format", format, "web").Stdout; after != before {
+			t.Errorf("%s: address and gateway after restore %q, want %q", mode, after, before)
+		}
+		e.MustPodlite("rm", "-f", "-t", "0", "web")
+	}
 }

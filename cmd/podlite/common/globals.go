@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"strings"
 
 	"github.com/spf13/cobra"
 
@@ -119,6 +120,9 @@ func (g *Globals) enterNamespace(cmd *cobra.Command) error {
 	cfg, err := g.Config()
 	if err != nil {
 		return err
+	}
+	if strings.Contains(cmd.CommandPath(), " checkpoint") {
+		return rootless.EnsureWithCRIUBroker(cfg.RunRoot)
 	}
 	return rootless.Ensure(cfg.RunRoot)
 }

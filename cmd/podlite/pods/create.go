@@ -22,12 +22,16 @@ func newCreateCommand(g *common.Globals) *cobra.Command {
 		Long: `Create a pod and its infra container, printing the pod's ID. The pod is not
 started: its first start (pod start, or run --pod) starts the infra.
 --share lists the namespaces its containers join (cgroup, ipc, net, pid,
-uts; default ipc,net,uts; +LIST adds to the default; none). -p, --network
-and --hostname are the pod's, held by the infra container.`,
+uts; default ipc,net,uts; +LIST adds to the default; none: no infra unless
+--infra is given). -p, --network and --hostname are the pod's, held by the
+infra container. With --share-parent (the default) the pod's cgroup,
+/podlite/pod-ID, is the parent of its containers' cgroups; sharing the
+cgroup namespace needs --share-parent=false.`,
 		Args:              cobra.MaximumNArgs(1),
 		ValidArgsFunction: common.NoCompletion,
 		Example: `  podlite pod create --name app -p 8080:80
-  podlite pod create --share +pid web`,
+  podlite pod create --share +pid web
+  podlite pod create --infra-image busybox --infra-command 'sleep 1d' app`,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if len(args) == 1 {
 				if o.Name != "" && o.Name != args[0] {
@@ -40,6 +44,7 @@ and --hostname are the pod's, held by the infra container.`,
 				return err
 			}
 			o.ShareSet = cmd.Flags().Changed("share")
+			o.InfraSet = cmd.Flags().Changed("infra")
 			o.InfraCommand = strings.Fields(infraCommand)
 			o.CreateCommand = os.Args
 			rt, err := g.Runtime()
@@ -58,7 +63,9 @@ and --hostname are the pod's, held by the infra container.`,
 	f.StringVarP(&o.Name, "name", "n", "", "the pod's name (random when not given)")
 	f.BoolVar(&o.Infra, "infra", true, "create an infra container and share namespaces through it")
 	f.StringVar(&o.InfraName, "infra-name", "", "the infra container's name (default: the pod ID's first 12 characters and -infra)")
-	f.StringVar(&infraCommand, "infra-command", "", "the command the infra runs in place of the pause process (its rootfs holds only the pause binary, /podlite-pause)")
+	f.StringVar(&infraCommand, "infra-command", "", "the command the infra runs in place of the pause process (without --infra-image, its rootfs holds only the pause binary, /podlite-pause)")
+	f.StringVar(&o.InfraImage, "infra-image", "", "a local image the infra runs (its entrypoint and command, or --infra-command) in place of the built-in pause process")
+	f.BoolVar(&o.ShareParent, "share-parent", true, "make the pod's cgroup the cgroup parent of its containers")
 	f.StringSliceVar(&o.Share, "share", nil, "namespaces the pod's containers share: cgroup, ipc, net, pid, uts, none; +LIST adds to the default (ipc,net,uts)")
 	f.StringArrayVarP(&o.Publish, "publish", "p", nil, "publish a port of the pod on the host (HOSTPORT:PORT[/PROTO], ...)")
 	f.StringVar(&o.Network, "network", "", "the pod's network: bridge (default), a network name, none, host")

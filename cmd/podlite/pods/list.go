@@ -12,10 +12,8 @@ import (
 	"github.com/podlite/podlite/libpod"
 )
 
-// podsTable is podman's default `pod ps` table.
-const podsTable = "table {{.ID}}\t{{.Name}}\t{{.Status}}\t{{.Created}}\t{{.InfraID}}\t{{.NumberOfContainers}}"
-
-var podsHeaders = map[string]string{"ID": "POD ID", "InfraID": "INFRA ID", "NumberOfContainers": "# OF CONTAINERS"}
+var podsHeaders = map[string]string{"ID": "POD ID", "InfraID": "INFRA ID", "NumberOfContainers": "# OF CONTAINERS",
+	"ContainerIds": "IDS", "ContainerNames": "NAMES", "ContainerStatuses": "STATUS", "Namespace": "NAMESPACES"}
 
 // podRow is a pod as `pod ps` templates see it: podman's field names.
 type podRow struct {
@@ -48,8 +46,11 @@ func (p podRow) InfraID() string { return p.trunc(p.r.InfraId) }
 // NumberOfContainers counts the pod's containers, the infra included.
 func (p podRow) NumberOfContainers() string { return fmt.Sprint(len(p.r.Containers)) }
 
-// Cgroup is the pod's cgroup parent (podlite makes none).
+// Cgroup is the parent of the pod's cgroup ("" without --share-parent).
 func (p podRow) Cgroup() string { return p.r.Cgroup }
+
+// Namespace is the pod's libpod namespace (podlite has none: "").
+func (p podRow) Namespace() string { return p.r.Namespace }
 
 // ContainerIds are the containers' IDs, comma-separated.
 func (p podRow) ContainerIds() string {
@@ -83,21 +84,52 @@ func (p podRow) join(f func(libpod.PodListContainer) string) string {
 	return strings.Join(out, ",")
 }
 
+// podsFormat is podman's default `pod ps` table with --ctr-ids,
+// --ctr-names, --ctr-status (their columns replace the count) and --ns.
+func podsFormat(f podListFlags) string {
+	row := []string{"{{.ID}}", "{{.Name}}", "{{.Status}}", "{{.Created}}", "{{.InfraID}}"}
+	for _, col := range []struct {
+		on    bool
+		field string
+	}{{f.ctrIDs, "{{.ContainerIds}}"}, {f.ctrNames, "{{.ContainerNames}}"}, {f.status, "{{.ContainerStatuses}}"},
+		{f.ns, "{{.Cgroup}}\t{{.Namespace}}"}} {
+		if col.on {
+			row = append(row, col.field)
+		}
+	}
+	if !f.ctrIDs && !f.ctrNames && !f.status {
+		row = append(row, "{{.NumberOfContainers}}")
+	}
+	return "table " + strings.Join(row, "\t")
+}
+
+// podListFlags are `pod ps`'s flags beyond the common list flags.
+type podListFlags struct {
+	opts                     libpod.PodListOptions
+	noTrunc                  bool
+	ctrIDs, ctrNames, status bool
+	ns                       bool
+}
+
 func newListCommand(g *common.Globals) *cobra.Command {
 	var lf common.ListFlags
-	var noTrunc bool
+	var pf podListFlags
 	cmd := &cobra.Command{
 		Use:     "ps [options]",
 		Aliases: []string{"ls", "list"},
 		Short:   "List pods",
-		Long: `List pods, oldest first. Templates use podman's fields: .ID, .Name, .Status,
-.Created, .InfraID, .NumberOfContainers, .ContainerIds, .ContainerNames,
-.ContainerStatuses, .Networks, .Labels, .Cgroup; json prints podman's
-ListPodsReport (Id, InfraId, Containers, ...).`,
+		Long: `List pods, newest first (--sort created, podman's default; or id, name,
+number, status). --filter takes podman's keys: id, name, label, label!,
+status, network, ctr-names, ctr-ids, ctr-status, ctr-number, until.
+Templates use podman's fields: .ID, .Name, .Status, .Created, .InfraID,
+.NumberOfContainers, .ContainerIds, .ContainerNames, .ContainerStatuses,
+.Networks, .Labels, .Cgroup, .Namespace (--ns adds the last two); json
+prints podman's ListPodsReport (Id, InfraId, Containers, ...).`,
 		Args:              common.NoArgs,
 		ValidArgsFunction: common.NoCompletion,
 		Example: `  podlite pod ps
-  podlite pod ps --format '{{.Name}} {{.Status}} {{.NumberOfContainers}}'
+  podlite pod ps --filter status=running --filter ctr-names=web --ctr-names
+  podlite pod ps --sort name --format '{{.Name}} {{.Status}} {{.NumberOfContainers}}'
   podlite pod ps --format json`,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			if err := lf.Check(); err != nil {
@@ -107,32 +139,33 @@ ListPodsReport (Id, InfraId, Containers, ...).`,
 			if err != nil {
 				return err
 			}
-			pods, err := rt.Pods()
+			reports, err := rt.ListPods(pf.opts)
 			if err != nil {
 				return err
-			}
-			reports := make([]libpod.PodListReport, 0, len(pods))
-			rows := make([]podRow, 0, len(pods))
-			ids := make([]string, 0, len(pods))
-			for _, p := range pods {
-				r, err := p.ListReport()
-				if err != nil {
-					return err
-				}
-				reports = append(reports, r)
-				rows = append(rows, podRow{r, noTrunc})
-				ids = append(ids, podRow{r, noTrunc}.ID())
 			}
 			if common.IsJSON(lf.Format) {
 				return common.WriteJSON(cmd.OutOrStdout(), reports)
 			}
-			return common.WriteList(cmd.OutOrStdout(), lf, ids, podsTable, rows, podsHeaders)
+			rows := make([]podRow, 0, len(reports))
+			ids := make([]string, 0, len(reports))
+			for _, r := range reports {
+				rows = append(rows, podRow{r, pf.noTrunc})
+				ids = append(ids, r.Id) // -q prints full IDs, as podman's
+			}
+			return common.WriteList(cmd.OutOrStdout(), lf, ids, podsFormat(pf), rows, podsHeaders)
 		},
 	}
 	f := cmd.Flags()
-	f.BoolVarP(&lf.Quiet, "quiet", "q", false, "print only pod IDs")
-	f.BoolVar(&noTrunc, "no-trunc", false, "print full IDs")
-	f.BoolVar(&lf.NoHeading, "noheading", false, "do not print the table's header row")
+	f.BoolVarP(&lf.Quiet, "quiet", "q", false, "print only the pods' full IDs")
+	f.BoolVar(&pf.noTrunc, "no-trunc", false, "print full IDs")
+	f.BoolVarP(&lf.NoHeading, "noheading", "n", false, "do not print the table's header row")
 	f.StringVar(&lf.Format, "format", "", "Go template, json, or 'table …'")
+	f.StringArrayVarP(&pf.opts.Filters, "filter", "f", nil, "show only pods that match (KEY=VALUE; podman's keys)")
+	f.StringVar(&pf.opts.Sort, "sort", "created", "sort by created, id, name, number or status")
+	f.BoolVarP(&pf.opts.Latest, "latest", "l", false, "show only the pod created last")
+	f.BoolVar(&pf.ctrIDs, "ctr-ids", false, "show the IDs of each pod's containers")
+	f.BoolVar(&pf.ctrNames, "ctr-names", false, "show the names of each pod's containers")
+	f.BoolVar(&pf.status, "ctr-status", false, "show the status of each pod's containers")
+	f.BoolVar(&pf.ns, "ns", false, "show each pod's cgroup parent and namespace columns")
 	return cmd
 }

@@ -40,6 +40,7 @@ its containers (run --pod NAME).`,
 		newTopCommand(g),
 		newLogsCommand(g),
 		newStatsCommand(g),
+		newCloneCommand(g),
 		newCheckpointCommand(g),
 		newRestoreCommand(g),
 	)
