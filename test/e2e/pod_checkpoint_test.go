@@ -323,7 +323,7 @@ func TestPodCheckpointExportImport(t *testing.T) {
 // TestPodCheckpointKilledMidway: a pod checkpoint killed after its first
 // dump leaves the pod's cgroups frozen with nothing checkpointed; the
 // next pod checkpoint takes them over and completes, and the pod
-// restores whole.
+// restores whole; pod rm -f removes such a pod.
 func TestPodCheckpointKilledMidway(t *testing.T) {
 	n := newNetEnv(t)
 	img := n.LoadBusybox()
@@ -332,11 +332,8 @@ func TestPodCheckpointKilledMidway(t *testing.T) {
 	n.CrashAt(crashpoint.CheckpointDumped, "pod", "checkpoint", "--tcp-established", "app")
 	expectPodRunning(t, n, infra)
 	for _, c := range []string{infra, "server", "client"} {
-		id := inspectField(n.Env, c, "{{.ID}}")
-		// cgroups v1 (a machine fact of these tests): the freezer's own hierarchy.
-		st, err := os.ReadFile(filepath.Join("/sys/fs/cgroup/freezer/podlite", id, "freezer.state"))
-		if err != nil || strings.TrimSpace(string(st)) != "FROZEN" {
-			t.Fatalf("%s after the killed checkpoint: freezer state %q, %v; want FROZEN", c, st, err)
+		if st := freezerState(t, inspectField(n.Env, c, "{{.State.Pid}}")); st != "FROZEN" {
+			t.Errorf("%s after the killed checkpoint: freezer state %q, want FROZEN", c, st)
 		}
 	}
 	n.MustPodlite("pod", "checkpoint", "--tcp-established", "app")
@@ -344,6 +341,12 @@ func TestPodCheckpointKilledMidway(t *testing.T) {
 	n.MustPodlite("pod", "restore", "--tcp-established", "app")
 	expectPodRunning(t, n, infra)
 	expectPodContinues(t, n)
+
+	// Frozen so again, the pod is removed all the same: rm thaws what it
+	// kills.
+	n.CrashAt(crashpoint.CheckpointDumped, "pod", "checkpoint", "--tcp-established", "app")
+	n.MustPodlite("pod", "rm", "-f", "app")
+	n.podsExpectNothingLeft()
 }
 
 // hostConnection opens a TCP connection from this host to the echo server
@@ -369,4 +372,26 @@ func hostConnection(t *testing.T, addr string) (exchange func(msg string)) {
 			t.Fatalf("echo of %q: %q, %v", msg, got, err)
 		}
 	}
+}
+
+// freezerState is the state of the v1 freezer cgroup (a machine fact of
+// these tests) of process pid.
+func freezerState(t *testing.T, pid string) string {
+	t.Helper()
+	b, err := os.ReadFile(filepath.Join("/proc", pid, "cgroup"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, line := range strings.Split(string(b), "\n") {
+		// ID:CONTROLLERS:PATH
+		if f := strings.SplitN(line, ":", 3); len(f) == 3 && strings.Contains(","+f[1]+",", ",freezer,") {
+			st, err := os.ReadFile(filepath.Join("/sys/fs/cgroup/freezer", f[2], "freezer.state"))
+			if err != nil {
+				t.Fatal(err)
+			}
+			return strings.TrimSpace(string(st))
+		}
+	}
+	t.Fatalf("no freezer cgroup for process %s", pid)
+	return ""
 }
