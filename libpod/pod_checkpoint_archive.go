@@ -91,6 +91,9 @@ func (r *Runtime) importPod(ctx context.Context, path string) (*Pod, error) {
 				return fmt.Errorf("importing container %s of pod %s: %w", dc.Name, d.Config.Name, err)
 			}
 		}
+		if err := ensureDir(podDir(r, d.Config.ID)); err != nil {
+			return err
+		}
 		for _, name := range []string{podDumpFile, podOptionsFile} {
 			b, err := os.ReadFile(filepath.Join(tmp, name))
 			if err != nil {

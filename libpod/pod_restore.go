@@ -70,6 +70,10 @@ func (p *Pod) writeDump(dumped []*Container) error {
 	if st, err := os.ReadFile(filepath.Join(dumped[0].userDir(), networkStatus)); err == nil {
 		d.NetworkStatus = st
 	}
+	// A pod whose infra runs an image has no directory yet.
+	if err := ensureDir(p.dir()); err != nil {
+		return err
+	}
 	for name, v := range map[string]any{podDumpFile: d, podOptionsFile: opts} {
 		b, err := json.Marshal(v)
 		if err != nil {

@@ -266,10 +266,19 @@ func TestPodCheckpointAcrossReboot(t *testing.T) {
 // archive, which checkpointctl shows; the pod comes back on the other
 // root with its address, its counters going on.
 func TestPodCheckpointExportImport(t *testing.T) {
+	t.Run("pause", func(t *testing.T) { podExportImport(t) })
+	// An infra of an image is imported from its image, not onto the
+	// pause process's empty rootfs.
+	t.Run("infra-image", func(t *testing.T) {
+		podExportImport(t, "--infra-image", BusyboxImage, "--infra-command", "sleep 100000")
+	})
+}
+
+func podExportImport(t *testing.T, podArgs ...string) {
 	a, b := newNetEnv(t), newNetEnv(t)
 	img := a.LoadBusybox()
 	b.LoadBusybox()
-	runPodPair(t, a, img)
+	runPodPair(t, a, img, podArgs...)
 	infra := podInfra(a)
 	infraName := inspectField(a.Env, infra, "{{.Name}}")
 	before := netOf(a.Env, infra)
