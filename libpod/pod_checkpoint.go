@@ -18,9 +18,9 @@ import (
 // included, taken as one: every cgroup is frozen before the first dump,
 // the containers are dumped with CRIU one by one while all stay frozen,
 // and only when every dump succeeded are they killed (members first, the
-// infra last). podlite kills them rather than CRIU: a peer outside the
-// pod of a --tcp-established connection sees it close, where CRIU's own
-// kill would have kept the socket quiet.
+// infra last). podlite kills them rather than CRIU, so with
+// --tcp-established the pod's namespace first drops every packet: no peer
+// sees a connection close, as CRIU's own kill would have kept it.
 //
 // The infra is checkpointed and restored with CRIU like any container,
 // rather than stopped and started again: its restore goes through the
