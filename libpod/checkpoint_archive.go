@@ -129,6 +129,9 @@ type ImportOptions struct {
 	// Publish, when set, replaces the container's published ports (-p
 	// values, as for run).
 	Publish []string
+	// infraRootfs is the empty rootfs of the pod infra container being
+	// imported (pod restore --import): it has no image.
+	infraRootfs string
 }
 
 // ImportCheckpoint creates a checkpointed container from an archive
@@ -160,26 +163,17 @@ func (r *Runtime) ImportCheckpoint(ctx context.Context, path string, opts Import
 	if err != nil {
 		return nil, err
 	}
-	img, err := r.checkpointImage(ctx, store, cfg)
+	storageID, err := r.importRootfs(ctx, store, cfg, opts)
 	if err != nil {
 		return nil, err
 	}
-	cfg.ImageID = img.ID
-	// An import of this archive killed before left what it made under
-	// this ID: it goes first, or the ID would be taken.
-	if err := r.removeOrphanLocked(cfg.ID); err != nil {
-		return nil, err
-	}
-	storageID, err := store.CreateContainer(cfg.ID, img.ID)
-	if err != nil {
-		return nil, err
-	}
-	cfg.StorageID = storageID
 	userDir := filepath.Join(r.cfg.Root, "containers", cfg.ID)
 	defer func() {
 		if retErr != nil {
 			_ = os.RemoveAll(userDir)
-			_ = store.DeleteContainer(storageID)
+			if storageID != "" {
+				_ = store.DeleteContainer(storageID)
+			}
 		}
 	}()
 	created, err := r.fillImportedContainer(store, path, userDir, storageID, meta.Podman, cfg, opts)
@@ -205,6 +199,34 @@ func (r *Runtime) ImportCheckpoint(ctx context.Context, path string, opts Import
 		slog.Warn("removing the import's volume journal", "container", cfg.Name, "error", err)
 	}
 	return r.containerByID(cfg.ID)
+}
+
+// importRootfs makes the imported container's rootfs: a new one from its
+// image, or for a pod's infra the empty directory it was given (no
+// storage ID then).
+func (r *Runtime) importRootfs(ctx context.Context, store *storage.Store, cfg *define.ContainerConfig, opts ImportOptions) (storageID string, _ error) {
+	if opts.infraRootfs == "" {
+		img, err := r.checkpointImage(ctx, store, cfg)
+		if err != nil {
+			return "", err
+		}
+		cfg.ImageID = img.ID
+	}
+	// An import of this archive killed before left what it made under
+	// this ID: it goes first, or the ID would be taken.
+	if err := r.removeOrphanLocked(cfg.ID); err != nil {
+		return "", err
+	}
+	if opts.infraRootfs != "" {
+		cfg.IO.Rootfs = opts.infraRootfs
+		return "", os.MkdirAll(opts.infraRootfs, 0o755)
+	}
+	storageID, err := store.CreateContainer(cfg.ID, cfg.ImageID)
+	if err != nil {
+		return "", err
+	}
+	cfg.StorageID = storageID
+	return storageID, nil
 }
 
 // fillImportedContainer unpacks the archive into the imported container's

@@ -45,6 +45,9 @@ type CheckpointOptions struct {
 	PageServer string
 	LazyPages  bool
 	Ready      func()
+	// podArchive: the pod's checkpoint goes into an archive (pod
+	// checkpoint --export), which exports each container itself.
+	podArchive bool
 }
 
 // Files of a checkpoint, in the container's persistent directory (never
@@ -72,48 +75,53 @@ func (c *Container) Checkpoint(ctx context.Context, opts CheckpointOptions) (*CR
 		return nil, err
 	}
 	report := &CRReport{ID: c.config.ID}
-	err = c.withLock(func() error {
-		if c.state.Status != define.StatusRunning {
-			return fmt.Errorf("cannot checkpoint container %s: it is %s, not running: %w", c.config.Name, c.state.Status, define.ErrInvalidState)
-		}
-		images, err := c.prepareCheckpointLocked(opts)
-		if err != nil {
-			return err
-		}
-		crashpoint.Hit(crashpoint.CheckpointMetadataWritten)
-		// Set before the dump: the supervisor's cleanup, which runs when
-		// CRIU has taken the processes, must not apply a restart policy.
-		c.state.Checkpointed = !opts.LeaveRunning
-		if err := c.saveLocked(); err != nil {
-			return err
-		}
-		crashpoint.Hit(crashpoint.CheckpointMarked)
-		start := time.Now()
-		if err := c.dumpLocked(opts, remote, images); err != nil {
-			c.state.Checkpointed = false
-			if serr := c.saveLocked(); serr != nil {
-				slog.Error("clearing the checkpointed mark after a failed dump", "container", c.config.Name, "error", serr)
-			}
-			return err
-		}
-		crashpoint.Hit(crashpoint.CheckpointDumped)
-		report.RuntimeDuration = time.Since(start).Microseconds()
-		report.DumpStats, _ = criu.ReadDumpStats(c.userDir())
-		c.state.CheckpointedAt, c.state.CheckpointPath = time.Now(), images
-		c.state.CheckpointLog = filepath.Join(c.userDir(), dumpLog)
-		if opts.LeaveRunning {
-			if err := c.copyCheckpointLocked(ctx, opts); err != nil {
-				return err
-			}
-			return c.saveLocked()
-		}
-		return c.finishCheckpointLocked(ctx, opts, remote)
-	})
+	err = c.withLock(func() error { return c.checkpointLocked(ctx, opts, remote, report) })
 	if err != nil {
 		return nil, err
 	}
 	c.newEvent(events.Checkpoint)
 	return report, nil
+}
+
+// checkpointLocked dumps the running container (a pod's checkpoint calls
+// it on each container with its cgroup frozen and LeaveRunning, see
+// pod_checkpoint.go) and fills report.
+func (c *Container) checkpointLocked(ctx context.Context, opts CheckpointOptions, remote *criu.PageServer, report *CRReport) error {
+	if c.state.Status != define.StatusRunning {
+		return fmt.Errorf("cannot checkpoint container %s: it is %s, not running: %w", c.config.Name, c.state.Status, define.ErrInvalidState)
+	}
+	images, err := c.prepareCheckpointLocked(opts)
+	if err != nil {
+		return err
+	}
+	crashpoint.Hit(crashpoint.CheckpointMetadataWritten)
+	// Set before the dump: the supervisor's cleanup, which runs when
+	// CRIU has taken the processes, must not apply a restart policy.
+	c.state.Checkpointed = !opts.LeaveRunning
+	if err := c.saveLocked(); err != nil {
+		return err
+	}
+	crashpoint.Hit(crashpoint.CheckpointMarked)
+	start := time.Now()
+	if err := c.dumpLocked(opts, remote, images); err != nil {
+		c.state.Checkpointed = false
+		if serr := c.saveLocked(); serr != nil {
+			slog.Error("clearing the checkpointed mark after a failed dump", "container", c.config.Name, "error", serr)
+		}
+		return err
+	}
+	crashpoint.Hit(crashpoint.CheckpointDumped)
+	report.RuntimeDuration = time.Since(start).Microseconds()
+	report.DumpStats, _ = criu.ReadDumpStats(c.userDir())
+	c.state.CheckpointedAt, c.state.CheckpointPath = time.Now(), images
+	c.state.CheckpointLog = filepath.Join(c.userDir(), dumpLog)
+	if opts.LeaveRunning {
+		if err := c.copyCheckpointLocked(ctx, opts); err != nil {
+			return err
+		}
+		return c.saveLocked()
+	}
+	return c.finishCheckpointLocked(ctx, opts, remote)
 }
 
 // checkCheckpoint refuses, before the lock is taken, what this host or the
@@ -162,7 +170,7 @@ func (c *Container) prepareCheckpointLocked(opts CheckpointOptions) (images stri
 			return "", err
 		}
 	}
-	if opts.Export != "" {
+	if opts.Export != "" || opts.podArchive {
 		// For the importing host's preflight; taken before the dump
 		// so that a failure leaves the container running untouched.
 		if err := criu.DumpCPUInfo(images); err != nil {

@@ -196,7 +196,7 @@ func (c *Container) removeLocked(force bool) error {
 // killForRemovalLocked kills a running container and records its exit. A
 // release that fails here is retried by the removal that follows.
 func (c *Container) killForRemovalLocked() error {
-	if c.state.Status == define.StatusPaused {
+	if c.frozenLocked() {
 		if err := c.rt.oci().Resume(c.config.ID); err != nil {
 			slog.Warn("resuming a paused container to kill it", "container", c.config.Name, "error", err)
 		}

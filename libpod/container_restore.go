@@ -52,47 +52,51 @@ func (c *Container) Restore(ctx context.Context, opts RestoreOptions) (*CRReport
 		return nil, err
 	}
 	report := &CRReport{ID: c.config.ID}
-	err = c.withLock(func() (retErr error) {
-		if !c.state.Checkpointed || c.isActive() {
-			return fmt.Errorf("container %s is %s, not checkpointed: %w", c.config.Name, c.state.Status, define.ErrInvalidState)
-		}
-		images := filepath.Join(c.userDir(), checkpointDir)
-		if _, err := os.Stat(filepath.Join(images, "inventory.img")); err != nil {
-			return fmt.Errorf("the checkpoint of %s is missing or incomplete (%s): %w", c.config.Name, images, define.ErrNotFound)
-		}
-		wanted, holdAgain, err := c.releaseHeldAddressesLocked(opts)
-		if err != nil {
-			return err
-		}
-		crashpoint.Hit(crashpoint.RestoreChecked)
-		defer func() {
-			if retErr != nil {
-				holdAgain()
-			}
-		}()
-		if _, err := c.prepareLocked(&wanted); err != nil {
-			return err
-		}
-		defer func() {
-			if retErr != nil {
-				c.releaseLocked()
-			}
-		}()
-		crashpoint.Hit(crashpoint.RestoreNetworkAdded)
-		restore := oci.CheckpointOptions{ImagesDir: images, WorkDir: c.userDir(),
-			TCPEstablished: opts.TCPEstablished, FileLocks: opts.FileLocks}
-		pagesDone, err := c.remotePagesLocked(opts, remote, &restore)
-		if err != nil {
-			return err
-		}
-		defer func() { pagesDone(retErr != nil) }()
-		return c.spawnRestoreLocked(opts, restore, report)
-	})
+	err = c.withLock(func() error { return c.restoreLocked(opts, remote, report) })
 	if err != nil {
 		return nil, err
 	}
 	c.newEvent(events.Restore)
 	return report, nil
+}
+
+// restoreLocked restores the checkpointed container (a pod's restore calls
+// it on each of its containers, the infra first) and fills report.
+func (c *Container) restoreLocked(opts RestoreOptions, remote *criu.PageServer, report *CRReport) (retErr error) {
+	if !c.state.Checkpointed || c.isActive() {
+		return fmt.Errorf("container %s is %s, not checkpointed: %w", c.config.Name, c.state.Status, define.ErrInvalidState)
+	}
+	images := filepath.Join(c.userDir(), checkpointDir)
+	if _, err := os.Stat(filepath.Join(images, "inventory.img")); err != nil {
+		return fmt.Errorf("the checkpoint of %s is missing or incomplete (%s): %w", c.config.Name, images, define.ErrNotFound)
+	}
+	wanted, holdAgain, err := c.releaseHeldAddressesLocked(opts)
+	if err != nil {
+		return err
+	}
+	crashpoint.Hit(crashpoint.RestoreChecked)
+	defer func() {
+		if retErr != nil {
+			holdAgain()
+		}
+	}()
+	if _, err := c.prepareLocked(&wanted); err != nil {
+		return err
+	}
+	defer func() {
+		if retErr != nil {
+			c.releaseLocked()
+		}
+	}()
+	crashpoint.Hit(crashpoint.RestoreNetworkAdded)
+	restore := oci.CheckpointOptions{ImagesDir: images, WorkDir: c.userDir(),
+		TCPEstablished: opts.TCPEstablished, FileLocks: opts.FileLocks}
+	pagesDone, err := c.remotePagesLocked(opts, remote, &restore)
+	if err != nil {
+		return err
+	}
+	defer func() { pagesDone(retErr != nil) }()
+	return c.spawnRestoreLocked(opts, restore, report)
 }
 
 // releaseHeldAddressesLocked returns what the restore asks its networks

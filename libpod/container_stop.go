@@ -36,7 +36,7 @@ func (c *Container) stopLocked(timeout time.Duration) error {
 		return nil
 	}
 	c.state.StoppedByUser = true
-	if c.state.Status == define.StatusPaused {
+	if c.frozenLocked() {
 		// A frozen process cannot act on its stop signal.
 		if err := c.rt.oci().Resume(c.config.ID); err != nil {
 			return fmt.Errorf("resuming container %s to stop it: %w", c.config.Name, err)
@@ -64,6 +64,13 @@ func (c *Container) stopLocked(timeout time.Duration) error {
 		return c.exitedLocked(exit.Code, exit.At)
 	}
 	return fmt.Errorf("container %s did not exit after SIGKILL: %w", c.config.Name, define.ErrUnavailable)
+}
+
+// frozenLocked says whether the container's cgroup is frozen: it is
+// paused, or a pod checkpoint killed midway left it so while it is
+// recorded as running (pod_checkpoint.go).
+func (c *Container) frozenLocked() bool {
+	return c.state.Status == define.StatusPaused || c.rt.oci().Paused(c.config.ID)
 }
 
 // waitExitLocked polls for the exit the supervisor records, or for the

@@ -45,7 +45,7 @@
 //
 // Pods: a pod's lock is the lock file named by its ID (pod and container
 // IDs never collide: the store refuses it). A pod verb (create, start,
-// stop, rm) holds the pod's lock for its whole run, and takes its
+// stop, rm, checkpoint, restore) holds the pod's lock for its whole run, and takes its
 // containers' locks under it one at a time, the infra container first on
 // start and last on stop and rm; it never holds two container locks at
 // once. A container verb never takes its pod's lock while it holds its
@@ -75,6 +75,9 @@
 //	                                 network.status); import-volumes, the
 //	                                 journal of an import in progress
 //	ROOT/pods/ID/rootfs              a pod infra's empty rootfs (mount points only)
+//	ROOT/pods/ID/pod.dump            a checkpointed pod's record (pod_restore.go) and
+//	ROOT/pods/ID/pod.options         checkpointctl's view of it; its containers'
+//	                                 checkpoints are in their own directories
 //	ROOT/volumes/NAME/_data          named volumes
 //	ROOT/secrets/                    secrets.json (records), secrets.lock,
 //	                                 filedriver/ID (0600 data; libpod/secrets)

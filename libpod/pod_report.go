@@ -53,6 +53,8 @@ type PodInspectReport struct {
 	SharedNamespaces []string          `json:"SharedNamespaces,omitempty"`
 	NumContainers    uint              `json:"NumContainers"`
 	Containers       []PodInspectCtr   `json:"Containers"`
+	// Checkpointed is podlite's: the pod waits for pod restore.
+	Checkpointed bool `json:"Checkpointed"`
 }
 
 // PodInfraConfig is the part of PodInspectReport about the infra
@@ -101,7 +103,7 @@ func (p *Pod) Inspect() (*PodInspectReport, error) {
 		CreateCommand: p.config.CreateCommand, ExitPolicy: p.config.ExitPolicy, State: PodStatus(ctrs),
 		Hostname: p.config.Hostname, Labels: p.config.Labels, CreateInfra: p.config.Infra,
 		InfraContainerID: p.state.InfraID, SharedNamespaces: p.config.Share,
-		NumContainers: uint(len(ctrs)), Containers: []PodInspectCtr{}}
+		NumContainers: uint(len(ctrs)), Containers: []PodInspectCtr{}, Checkpointed: p.isCheckpointed(ctrs)}
 	if p.config.CgroupPath != "" {
 		rep.CgroupParent, rep.CgroupPath = pods.CgroupParent, p.config.CgroupPath
 	}

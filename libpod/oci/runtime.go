@@ -225,6 +225,16 @@ func (r *Runtime) Resume(id string) error {
 	return c.Resume()
 }
 
+// Paused says whether container id's cgroup is frozen.
+func (r *Runtime) Paused(id string) bool {
+	c, err := r.load(id)
+	if err != nil {
+		return false
+	}
+	st, err := c.Status()
+	return err == nil && st == libcontainer.Paused
+}
+
 // Processes lists the host PIDs of every process in container id.
 func (r *Runtime) Processes(id string) ([]int, error) {
 	c, err := r.load(id)

@@ -75,6 +75,17 @@ cr_pair() { # name, run flags...: prints "checkpoint_ms restore_ms"
 read -r ck rs <<<"$(cr_pair crnone --network none)"
 read -r ckb rsb <<<"$(cr_pair crbridge)"
 
+# A pod's checkpoint and restore (two containers and the infra, frozen and
+# dumped as one) against the same two containers, each on the bridge,
+# checkpointed and restored one by one.
+$P pod create --name bpod >/dev/null
+for c in bp1 bp2; do $P run -d --pod bpod --name "$c" "$IMG" sleep 100000 >/dev/null; done
+podcr=$(measure podcr "sh -c '$P pod checkpoint bpod >/dev/null && $P pod restore bpod >/dev/null'")
+$P pod rm -f bpod >/dev/null
+for c in bs1 bs2; do $P run -d --name "$c" "$IMG" sleep 100000 >/dev/null; done
+onecr=$(measure onecr "sh -c '$P container checkpoint bs1 >/dev/null && $P container checkpoint bs2 >/dev/null && $P container restore bs1 >/dev/null && $P container restore bs2 >/dev/null'")
+$P rm -f bs1 bs2 >/dev/null
+
 # $P is split into the binary and its flags on purpose, here and below.
 # shellcheck disable=SC2086
 cli_rss=$( { /usr/bin/time -f '%M' $P run --rm --network none $IMG true >/dev/null; } 2>&1 | tail -1)
@@ -99,6 +110,8 @@ printf '%-44s %8s ms  %s of floor\n' "podlite container checkpoint (no network)"
 printf '%-44s %8s ms  %s of floor\n' "podlite container restore (no network)" "$rs" "$(ratio "$rs" "$floor_rs")"
 printf '%-44s %8s ms  %s of floor\n' "podlite container checkpoint (bridge)" "$ckb" "$(ratio "$ckb" "$floor_ck")"
 printf '%-44s %8s ms  %s of floor\n' "podlite container restore (bridge, same IP)" "$rsb" "$(ratio "$rsb" "$floor_rs")"
+printf '%-44s %8s ms  %s of one by one\n' "podlite pod checkpoint + restore (2 + infra)" "$podcr" "$(ratio "$podcr" "$onecr")"
+printf '%-44s %8s ms\n' "  the 2 containers checkpointed, restored 1 by 1" "$onecr"
 printf '%-44s %8s KB\n' "podlite CLI peak RSS (run --rm)" "$cli_rss"
 printf '%-44s %8s KB  (conmon: ~2100 KB)\n' "supervisor RSS per running container" "$sup_rss"
 

@@ -54,7 +54,7 @@ Moving a container to another host without its memory in the archive:
 				return err
 			}
 			sel.quiet = printStats // the JSON replaces the names
-			return withStats(printStats, "checkpoint_duration", func(collect func(*libpod.CRReport, error) error) error {
+			return WithStats(printStats, "checkpoint_duration", func(collect func(*libpod.CRReport, error) error) error {
 				checkpoint := func(c *libpod.Container) error { return collect(c.Checkpoint(context.Background(), o)) }
 				if sel.all { // every running container
 					return forEachWhere(g, sel.quiet, (*libpod.Container).IsRunning, checkpoint)
@@ -199,7 +199,7 @@ does with an archive.`,
 				return restoreImages(g, images, imp, o, printStats, check)
 			}
 			sel.quiet = printStats // the JSON replaces the names
-			return withStats(printStats, "restore_duration", func(collect func(*libpod.CRReport, error) error) error {
+			return WithStats(printStats, "restore_duration", func(collect func(*libpod.CRReport, error) error) error {
 				restore := func(c *libpod.Container) error { return collect(c.Restore(context.Background(), o)) }
 				if sel.all { // every checkpointed container
 					return forEachWhere(g, sel.quiet, func(c *libpod.Container) bool { return c.State().Checkpointed }, restore)
@@ -270,10 +270,10 @@ func forEachWhere(g *common.Globals, quiet bool, keep func(*libpod.Container) bo
 	return forEach(g, selection{quiet: quiet}, ids, fn)
 }
 
-// withStats runs a checkpoint or restore over containers, collecting their
-// reports, and with --print-stats prints them as JSON instead of the names:
+// WithStats runs a checkpoint or restore over containers (of pods too),
+// collecting their reports, and with --print-stats prints them as JSON instead of the names:
 // {"checkpoint_duration": µs, "container_statistics": [...]}.
-func withStats(print bool, durationKey string, run func(collect func(*libpod.CRReport, error) error) error) error {
+func WithStats(print bool, durationKey string, run func(collect func(*libpod.CRReport, error) error) error) error {
 	var reports []*libpod.CRReport
 	start := time.Now()
 	err := run(func(r *libpod.CRReport, err error) error {
@@ -331,7 +331,7 @@ func importAndRestore(g *common.Globals, imp importFlags, o libpod.RestoreOption
 		// A copy beside the original must not claim its addresses.
 		o.IgnoreStaticIP, o.IgnoreStaticMAC = true, true
 	}
-	return withStats(printStats, "restore_duration", func(collect func(*libpod.CRReport, error) error) error {
+	return WithStats(printStats, "restore_duration", func(collect func(*libpod.CRReport, error) error) error {
 		if err := collect(c.Restore(ctx, o)); err != nil {
 			_ = rt.RemoveContainer(ctx, c.ID(), true, true)
 			return err

@@ -40,6 +40,8 @@ its containers (run --pod NAME).`,
 		newLogsCommand(g),
 		newStatsCommand(g),
 		newCloneCommand(g),
+		newCheckpointCommand(g),
+		newRestoreCommand(g),
 	)
 	root.AddCommand(parent)
 }
