@@ -24,6 +24,8 @@ CRASH_BIN := bin/podlite-crash
 FLOOR := bin/floor
 PREFIX ?= /usr/local
 DESTDIR ?=
+# systemd's unit directories under PREFIX (podlite-restart.service).
+SYSTEMDDIR ?= $(PREFIX)/lib/systemd
 
 # Extra go test flags; in CI (CI=true) -v, so that the log names every test.
 TESTFLAGS ?= $(if $(CI),-v)
@@ -125,6 +127,11 @@ install: build
 	install -D -m 0644 completions/podlite.bash $(DESTDIR)$(PREFIX)/share/bash-completion/completions/podlite
 	install -D -m 0644 completions/_podlite $(DESTDIR)$(PREFIX)/share/zsh/site-functions/_podlite
 	install -D -m 0644 completions/podlite.fish $(DESTDIR)$(PREFIX)/share/fish/vendor_completions.d/podlite.fish
+	for kind in system user; do \
+		install -d $(DESTDIR)$(SYSTEMDDIR)/$$kind && \
+		sed 's|@@PODLITE@@|$(PREFIX)/bin/podlite|g' contrib/systemd/$$kind/podlite-restart.service.in \
+			> $(DESTDIR)$(SYSTEMDDIR)/$$kind/podlite-restart.service || exit 1; \
+	done
 
 clean:
 	rm -rf bin

@@ -1,12 +1,16 @@
 package e2e
 
 import (
+	"errors"
+	"io/fs"
 	"os"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"sync"
 	"syscall"
 	"testing"
+	"time"
 )
 
 // TestSimulatedReboot kills every container process and supervisor,
@@ -34,17 +38,28 @@ func TestSimulatedReboot(t *testing.T) {
 }
 
 // simulateReboot does to e what a reboot would: the running containers'
-// processes and supervisors killed, podlite's mounts gone and the runroot
-// deleted.
+// processes and supervisors killed and their cgroups gone, podlite's
+// mounts gone and the runroot deleted; for a rootless env, the user's
+// pause process (and with it the user's namespaces) too.
 func (e *Env) simulateReboot(running ...string) {
 	e.T.Helper()
+	var ids []string
 	for _, name := range running {
+		ids = append(ids, inspectField(e, name, "{{.Id}}"))
 		pid, _ := strconv.Atoi(inspectField(e, name, "{{.State.Pid}}"))
 		sup, _ := strconv.Atoi(inspectField(e, name, "{{.State.ConmonPid}}"))
 		for _, p := range []int{sup, pid} {
 			if p > 0 {
 				_ = syscall.Kill(p, syscall.SIGKILL)
 			}
+		}
+	}
+	for _, id := range ids {
+		removeContainerCgroups(e.T, id)
+	}
+	if e.User != nil {
+		if err := stopPause(e.RunRoot); err != nil {
+			e.T.Fatal(err)
 		}
 	}
 	for _, dir := range []string{e.Root, e.RunRoot} {
@@ -54,6 +69,26 @@ func (e *Env) simulateReboot(running ...string) {
 	}
 	if err := os.RemoveAll(e.RunRoot); err != nil {
 		e.T.Fatal(err)
+	}
+}
+
+// removeContainerCgroups removes a killed container's cgroup v1
+// directories (podlite/ID under each controller), waiting for its
+// processes to be reaped: a reboot leaves none.
+func removeContainerCgroups(t *testing.T, id string) {
+	t.Helper()
+	dirs, _ := filepath.Glob(filepath.Join("/sys/fs/cgroup", "*", "podlite", id))
+	for _, d := range dirs {
+		var err error
+		for deadline := time.Now().Add(leakSettle); time.Now().Before(deadline); time.Sleep(50 * time.Millisecond) {
+			if err = os.Remove(d); err == nil || errors.Is(err, fs.ErrNotExist) {
+				err = nil
+				break
+			}
+		}
+		if err != nil {
+			t.Fatalf("removing the cgroup of killed container %s: %v", id, err)
+		}
 	}
 }
 
