@@ -8,6 +8,7 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 )
 
 const (
@@ -239,4 +240,46 @@ func TestRootlessCheckpointRestoreUserNetwork(t *testing.T) {
 		t.Errorf("the rootless network namespace is still there after the last container went")
 	}
 	e.MustPodlite("network", "rm", "crnet")
+}
+
+// An echo server on a user network and a client in another container
+// on it, which sends only when the test writes to its FIFO (so nothing
+// is in flight while checkpointed: a user's CRIU locks no network). A
+// plain checkpoint refuses the open connection; with --tcp-established
+// it is checkpointed and restored and carries on.
+func TestRootlessCheckpointTCPEstablished(t *testing.T) {
+	e := criuMemberEnv(t)
+	e.MustPodlite("network", "create", "--subnet", "10.89.12.0/24", "tcpnet")
+	e.MustPodlite("run", "-d", "--name", "echo", "--network", "tcpnet", BusyboxImage, "nc", "-l", "-p", "5000", "-e", "cat")
+	ip := e2eRun(t, e, "inspect", "--format", "{{.NetworkSettings.Networks.tcpnet.IPAddress}}", "echo")
+	e.MustPodlite("run", "-d", "--name", "client", "--network", "tcpnet", BusyboxImage, "sh", "-c",
+		"mkfifo /f; nc "+ip+" 5000 </f >/tmp/out & exec 3>/f; wait")
+	exchange := func(msg string) {
+		t.Helper()
+		var out string
+		for i := 0; i < 20 && !strings.Contains(out, msg+"\n"); i++ {
+			if i%5 == 0 { // the first write, and again if nc was not connected yet
+				e.MustPodlite("exec", "client", "sh", "-c", "echo "+msg+" >/f")
+			}
+			time.Sleep(250 * time.Millisecond)
+			out = e.Podlite("exec", "client", "cat", "/tmp/out").Stdout
+		}
+		if !strings.Contains(out, msg+"\n") {
+			t.Fatalf("no echo of %q: the client has %q", msg, out)
+		}
+	}
+	exchange("before")
+	r := e.Podlite("container", "checkpoint", "echo")
+	expectOneLineError(t, r)
+	if r.ExitCode != 125 || !strings.Contains(r.Stderr, "tcp-established") {
+		t.Fatalf("checkpoint of an open connection without --tcp-established: exit %d, %q", r.ExitCode, r.Stderr)
+	}
+	e.MustPodlite("container", "checkpoint", "--tcp-established", "echo")
+	e.MustPodlite("container", "restore", "--tcp-established", "echo")
+	exchange("after")
+	if st := e2eRun(t, e, "inspect", "--format", "{{.State.Status}}", "echo"); st != "running" {
+		t.Errorf("echo after the restore: %q", st)
+	}
+	e.MustPodlite("rm", "-f", "-t", "0", "echo", "client")
+	e.MustPodlite("network", "rm", "tcpnet")
 }
