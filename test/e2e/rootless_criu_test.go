@@ -242,44 +242,49 @@ func TestRootlessCheckpointRestoreUserNetwork(t *testing.T) {
 	e.MustPodlite("network", "rm", "crnet")
 }
 
-// An echo server on a user network and a client in another container
-// on it, which sends only when the test writes to its FIFO (so nothing
-// is in flight while checkpointed: a user's CRIU locks no network). A
-// plain checkpoint refuses the open connection; with --tcp-established
-// it is checkpointed and restored and carries on.
+// An echo server on a user network and a client in another container on
+// it sending a number every 0.2s. A plain checkpoint refuses the open
+// connection; with --tcp-established the server is checkpointed and
+// restored twice, and checkpointed with --leave-running (podlite holds the network lock a user's CRIU cannot:
+// without it a packet of the client's reset the connection in 3 of 6
+// rounds) and the client gets every number back, in order.
 func TestRootlessCheckpointTCPEstablished(t *testing.T) {
 	e := criuMemberEnv(t)
 	e.MustPodlite("network", "create", "--subnet", "10.89.12.0/24", "tcpnet")
 	e.MustPodlite("run", "-d", "--name", "echo", "--network", "tcpnet", BusyboxImage, "nc", "-l", "-p", "5000", "-e", "cat")
 	ip := e2eRun(t, e, "inspect", "--format", "{{.NetworkSettings.Networks.tcpnet.IPAddress}}", "echo")
 	e.MustPodlite("run", "-d", "--name", "client", "--network", "tcpnet", BusyboxImage, "sh", "-c",
-		"mkfifo /f; nc "+ip+" 5000 </f >/tmp/out & exec 3>/f; wait")
-	exchange := func(msg string) {
-		t.Helper()
-		var out string
-		for i := 0; i < 20 && !strings.Contains(out, msg+"\n"); i++ {
-			if i%5 == 0 { // the first write, and again if nc was not connected yet
-				e.MustPodlite("exec", "client", "sh", "-c", "echo "+msg+" >/f")
+		"i=0; while true; do i=$((i+1)); echo $i; usleep 200000; done | nc "+ip+" 5000 >/tmp/out")
+	echoed := func() int {
+		out := e.Podlite("exec", "client", "cat", "/tmp/out").Stdout
+		lines := strings.Fields(out)
+		for i, l := range lines {
+			if l != strconv.Itoa(i+1) {
+				t.Fatalf("the client's echoes are not 1..%d in order: %q", len(lines), out)
 			}
-			time.Sleep(250 * time.Millisecond)
-			out = e.Podlite("exec", "client", "cat", "/tmp/out").Stdout
 		}
-		if !strings.Contains(out, msg+"\n") {
-			t.Fatalf("no echo of %q: the client has %q", msg, out)
-		}
+		return len(lines)
 	}
-	exchange("before")
+	waitFor(t, func() bool { return echoed() >= 3 })
 	r := e.Podlite("container", "checkpoint", "echo")
 	expectOneLineError(t, r)
 	if r.ExitCode != 125 || !strings.Contains(r.Stderr, "tcp-established") {
 		t.Fatalf("checkpoint of an open connection without --tcp-established: exit %d, %q", r.ExitCode, r.Stderr)
 	}
-	e.MustPodlite("container", "checkpoint", "--tcp-established", "echo")
-	e.MustPodlite("container", "restore", "--tcp-established", "echo")
-	exchange("after")
-	if st := e2eRun(t, e, "inspect", "--format", "{{.State.Status}}", "echo"); st != "running" {
-		t.Errorf("echo after the restore: %q", st)
+	for round := 1; round <= 2; round++ {
+		e.MustPodlite("container", "checkpoint", "--tcp-established", "echo")
+		time.Sleep(time.Second) // the client keeps sending meanwhile
+		e.MustPodlite("container", "restore", "--tcp-established", "echo")
+		at := echoed()
+		waitFor(t, func() bool { return echoed() >= at+10 })
+		if st := e2eRun(t, e, "inspect", "--format", "{{.State.Status}}", "echo"); st != "running" {
+			t.Fatalf("round %d: echo after the restore: %q", round, st)
+		}
 	}
+	// --leave-running: the lock is released after the dump.
+	e.MustPodlite("container", "checkpoint", "--leave-running", "--tcp-established", "echo")
+	at := echoed()
+	waitFor(t, func() bool { return echoed() >= at+10 })
 	e.MustPodlite("rm", "-f", "-t", "0", "echo", "client")
 	e.MustPodlite("network", "rm", "tcpnet")
 }
