@@ -12,6 +12,8 @@
 //     and networktest.RunManagerTests the conformance suite both run.
 //   - NewNamespace / RemoveNamespace (netns.go): persistent network
 //     namespaces for containers.
+//   - LockTraffic / UnlockTraffic (netlock.go): CRIU's network lock,
+//     taken by podlite where a user's CRIU cannot.
 //
 // # Network domains
 //
