@@ -270,7 +270,14 @@ func (c *Container) dumpLocked(opts CheckpointOptions, remote *criu.PageServer, 
 			dump.Ready = lazy.ready
 		}
 	}
-	err := c.rt.oci().Checkpoint(c.config.ID, dump)
+	unlock, err := c.lockTrafficLocked(opts.TCPEstablished)
+	if err != nil {
+		return err
+	}
+	err = c.rt.oci().Checkpoint(c.config.ID, dump)
+	if err != nil || opts.LeaveRunning {
+		unlock() // else the namespace goes, rules and all
+	}
 	if lazy != nil && (err != nil || lazy.err != nil) {
 		lazy.failed()
 		if lazy.err != nil {
@@ -281,6 +288,25 @@ func (c *Container) dumpLocked(opts CheckpointOptions, remote *criu.PageServer, 
 		return criuError(err, filepath.Join(c.userDir(), dumpLog))
 	}
 	return nil
+}
+
+// lockTrafficLocked takes, for a dump or restore of a user's container's
+// TCP connections, the network lock its CRIU cannot (network.LockTraffic),
+// and returns its release.
+func (c *Container) lockTrafficLocked(tcp bool) (func(), error) {
+	ns := c.state.Network.NetNS
+	if !tcp || !c.rt.cfg.Rootless || ns == "" {
+		return func() {}, nil
+	}
+	unlock, err := network.LockTraffic(ns)
+	if err != nil {
+		return nil, fmt.Errorf("container %s: %w", c.config.Name, err)
+	}
+	return func() {
+		if err := unlock(); err != nil {
+			slog.Error("releasing the network lock", "container", c.config.Name, "error", err)
+		}
+	}, nil
 }
 
 // checkpointInventory returns the inventory.img of the container's

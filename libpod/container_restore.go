@@ -89,6 +89,11 @@ func (c *Container) restoreLocked(opts RestoreOptions, remote *criu.PageServer, 
 		}
 	}()
 	crashpoint.Hit(crashpoint.RestoreNetworkAdded)
+	unlock, err := c.lockTrafficLocked(opts.TCPEstablished)
+	if err != nil {
+		return err
+	}
+	defer unlock() // before the release above: the namespace is still there
 	restore := oci.CheckpointOptions{ImagesDir: images, WorkDir: c.userDir(),
 		TCPEstablished: opts.TCPEstablished, FileLocks: opts.FileLocks}
 	pagesDone, err := c.remotePagesLocked(opts, remote, &restore)

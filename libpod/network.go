@@ -314,9 +314,11 @@ type networkManager struct {
 // network state directory.
 func (r *Runtime) Network() (network.Manager, error) {
 	r.net.once.Do(func() {
-		runDir := filepath.Join(r.cfg.RunRoot, "networks")
+		runDir, tuningDir := filepath.Join(r.cfg.RunRoot, "networks"), ""
 		if r.cfg.Rootless {
 			runDir = r.rootlessNetNS().RunDir()
+			// Its links live and die with the namespace, as RunDir.
+			tuningDir = filepath.Join(runDir, "tuning")
 		}
 		cni, err := network.New(network.Options{
 			ConfigDir:        r.cfg.NetworkConfigDir,
@@ -325,6 +327,7 @@ func (r *Runtime) Network() (network.Manager, error) {
 			CacheDir:         r.networkCacheDir(),
 			OwnLeaseDir:      filepath.Join(r.cfg.Root, "networks", "ipam"),
 			RunDir:           runDir,
+			TuningDir:        tuningDir,
 			DefaultInterface: r.cfg.DefaultNetworkInterface,
 			DefaultSubnet:    r.cfg.DefaultSubnet,
 		})

@@ -207,7 +207,7 @@ func killAll(ctx context.Context, order []*Container, opts PodCheckpointOptions)
 	unlock := func() error { return nil }
 	if opts.TCPEstablished {
 		var err error
-		if unlock, err = network.LockNamespace(order[len(order)-1].state.Network.NetNS); err != nil {
+		if unlock, err = network.LockTraffic(order[len(order)-1].state.Network.NetNS); err != nil {
 			return failed(0, err)
 		}
 	}

@@ -202,7 +202,7 @@ func (p *Pod) restoreLocked(ctx context.Context, opts PodRestoreOptions, report 
 	if opts.TCPEstablished {
 		// The infra's namespace, where the members' connections come
 		// back: closed to packets until all are back.
-		if unlock, err = network.LockNamespace(ctrs[0].state.Network.NetNS); err != nil {
+		if unlock, err = network.LockTraffic(ctrs[0].state.Network.NetNS); err != nil {
 			return nil, fmt.Errorf("restoring pod %s: %w", p.Name(), err)
 		}
 	}

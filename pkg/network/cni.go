@@ -48,6 +48,11 @@ type Options struct {
 	// RunDir is for state that dies with a reboot (under the runroot):
 	// the firewall marker.
 	RunDir string
+	// TuningDir is where the tuning plugin keeps a container's original
+	// link settings when it sets a MAC (a static one, or the saved one a
+	// restore asks for again). Empty is the plugin's /run/cni/tuning,
+	// which only root can write: an ordinary user's is under the runroot.
+	TuningDir string
 	// Trace, if set, is called after every plugin execution with the
 	// plugin, the CNI command (ADD, DEL...) and how long it ran. Plugin runs
 	// are also logged with slog at debug level.

@@ -90,6 +90,18 @@ func conflistFor(n *Network, ipamDir string) (*conflist, error) {
 	return &conflist{CNIVersion: cniVersion, Name: n.Name, Plugins: plugins, Podlite: n}, nil
 }
 
+// setTuningDir points the tuning plugin at dir (its dataDir), if set.
+func (cl *conflist) setTuningDir(dir string) {
+	if dir == "" {
+		return
+	}
+	for _, p := range cl.Plugins {
+		if p["type"] == "tuning" {
+			p["dataDir"] = dir
+		}
+	}
+}
+
 // ipamFor is the host-local section: one range set per subnet, a default
 // route per address family unless the network is internal.
 func ipamFor(n *Network, ipamDir string) (map[string]any, error) {

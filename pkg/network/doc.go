@@ -12,6 +12,9 @@
 //     and networktest.RunManagerTests the conformance suite both run.
 //   - NewNamespace / RemoveNamespace (netns.go): persistent network
 //     namespaces for containers.
+//   - LockTraffic (netlock.go): a namespace closed to packets while its
+//     TCP connections are dumped or restored: a pod's, and a user's
+//     container's, whose CRIU cannot lock it.
 //
 // # Network domains
 //

@@ -225,6 +225,7 @@ func (c *CNI) plan(req Request, add bool) ([]attachment, error) {
 		if err != nil {
 			return nil, err
 		}
+		fresh.setTuningDir(c.opts.TuningDir)
 		data, err := json.Marshal(fresh)
 		if err != nil {
 			return nil, err

@@ -8,6 +8,7 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 )
 
 const (
@@ -181,4 +182,109 @@ func TestRootlessCheckpointRestorePasta(t *testing.T) {
 		}
 		e.MustPodlite("rm", "-f", "-t", "0", "web")
 	}
+}
+
+// A counter serving HTTP on a user network: checkpointed and restored as
+// the user, it keeps its address and a peer on the network reaches it
+// again, the counter going on. Then with the rootless network namespace
+// torn down in between (the peer removed while the counter is
+// checkpointed, so no container uses it): the restore makes it again and
+// a new peer reaches the counter at the same address.
+func TestRootlessCheckpointRestoreUserNetwork(t *testing.T) {
+	e := criuMemberEnv(t)
+	e.MustPodlite("network", "create", "--subnet", "10.89.11.0/24", "crnet")
+	e.MustPodlite("run", "-d", "--name", "web", "--network", "crnet", BusyboxImage, "sh", "-c",
+		"mkdir /www; echo served > /www/index.html; httpd -p 80 -h /www; "+counterScript)
+	e.MustPodlite("run", "-d", "--name", "peer", "--network", "crnet", BusyboxImage, "sleep", "600")
+	const format = "{{.NetworkSettings.Networks.crnet.IPAddress}} {{.NetworkSettings.Networks.crnet.MacAddress}}"
+	before := e2eRun(t, e, "inspect", "--format", format, "web")
+	url := "http://" + strings.Fields(before)[0] + "/"
+	fetch := func(peer string) string {
+		return e.Podlite("exec", peer, "timeout", "5", "wget", "-qO-", url).Stdout
+	}
+	waitFor(t, func() bool { return fetch("peer") == "served\n" && lastCount(t, e, "web") >= 5 })
+
+	// restore restores web; a new peer is started after it.
+	restore := func(what, peer string, newPeer bool) {
+		t.Helper()
+		at := lastCount(t, e, "web")
+		e.MustPodlite("container", "restore", "web")
+		if newPeer {
+			e.MustPodlite("run", "-d", "--name", peer, "--network", "crnet", BusyboxImage, "sleep", "600")
+		}
+		waitFor(t, func() bool { return lastCount(t, e, "web") >= at+5 })
+		assertContinuous(t, e, "web")
+		if after := e2eRun(t, e, "inspect", "--format", format, "web"); after != before {
+			t.Errorf("%s: address and MAC after restore %q, want %q", what, after, before)
+		}
+		var out string
+		waitFor(t, func() bool { out = fetch(peer); return out != "" })
+		if out != "served\n" {
+			t.Errorf("%s: %s fetching %s after restore: %q", what, peer, url, out)
+		}
+	}
+	e.MustPodlite("container", "checkpoint", "web")
+	if out := fetch("peer"); out != "" {
+		t.Fatalf("web answers while checkpointed: %q", out)
+	}
+	restore("namespace kept", "peer", false)
+
+	e.MustPodlite("container", "checkpoint", "web")
+	e.MustPodlite("rm", "-f", "-t", "0", "peer")
+	if _, err := os.Stat(rootlessNetNS(e)); err == nil {
+		t.Fatalf("the rootless network namespace outlived its last running container")
+	}
+	restore("namespace made again", "peer2", true)
+	e.MustPodlite("rm", "-f", "-t", "0", "web", "peer2")
+	if _, err := os.Stat(rootlessNetNS(e)); err == nil {
+		t.Errorf("the rootless network namespace is still there after the last container went")
+	}
+	e.MustPodlite("network", "rm", "crnet")
+}
+
+// An echo server on a user network and a client in another container on
+// it sending a number every 0.2s. A plain checkpoint refuses the open
+// connection; with --tcp-established the server is checkpointed and
+// restored twice, and checkpointed with --leave-running (podlite holds the network lock a user's CRIU cannot:
+// without it a packet of the client's reset the connection in 3 of 6
+// rounds) and the client gets every number back, in order.
+func TestRootlessCheckpointTCPEstablished(t *testing.T) {
+	e := criuMemberEnv(t)
+	e.MustPodlite("network", "create", "--subnet", "10.89.12.0/24", "tcpnet")
+	e.MustPodlite("run", "-d", "--name", "echo", "--network", "tcpnet", BusyboxImage, "nc", "-l", "-p", "5000", "-e", "cat")
+	ip := e2eRun(t, e, "inspect", "--format", "{{.NetworkSettings.Networks.tcpnet.IPAddress}}", "echo")
+	e.MustPodlite("run", "-d", "--name", "client", "--network", "tcpnet", BusyboxImage, "sh", "-c",
+		"i=0; while true; do i=$((i+1)); echo $i; usleep 200000; done | nc "+ip+" 5000 >/tmp/out")
+	echoed := func() int {
+		out := e.Podlite("exec", "client", "cat", "/tmp/out").Stdout
+		lines := strings.Fields(out)
+		for i, l := range lines {
+			if l != strconv.Itoa(i+1) {
+				t.Fatalf("the client's echoes are not 1..%d in order: %q", len(lines), out)
+			}
+		}
+		return len(lines)
+	}
+	waitFor(t, func() bool { return echoed() >= 3 })
+	r := e.Podlite("container", "checkpoint", "echo")
+	expectOneLineError(t, r)
+	if r.ExitCode != 125 || !strings.Contains(r.Stderr, "tcp-established") {
+		t.Fatalf("checkpoint of an open connection without --tcp-established: exit %d, %q", r.ExitCode, r.Stderr)
+	}
+	for round := 1; round <= 2; round++ {
+		e.MustPodlite("container", "checkpoint", "--tcp-established", "echo")
+		time.Sleep(time.Second) // the client keeps sending meanwhile
+		e.MustPodlite("container", "restore", "--tcp-established", "echo")
+		at := echoed()
+		waitFor(t, func() bool { return echoed() >= at+10 })
+		if st := e2eRun(t, e, "inspect", "--format", "{{.State.Status}}", "echo"); st != "running" {
+			t.Fatalf("round %d: echo after the restore: %q", round, st)
+		}
+	}
+	// --leave-running: the lock is released after the dump.
+	e.MustPodlite("container", "checkpoint", "--leave-running", "--tcp-established", "echo")
+	at := echoed()
+	waitFor(t, func() bool { return echoed() >= at+10 })
+	e.MustPodlite("rm", "-f", "-t", "0", "echo", "client")
+	e.MustPodlite("network", "rm", "tcpnet")
 }
