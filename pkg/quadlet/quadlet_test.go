@@ -208,3 +208,23 @@ func TestSplitWords(t *testing.T) {
 		t.Error("unbalanced quote accepted")
 	}
 }
+
+// TestWriteUnits: units land in the directory, [Install] targets as
+// links into TARGET.wants/ and TARGET.requires/.
+func TestWriteUnits(t *testing.T) {
+	dir := t.TempDir()
+	units := []*Unit{{Name: "web.service", Text: "x", WantedBy: []string{"default.target"}, RequiredBy: []string{"multi-user.target"}}}
+	for range 2 { // a second run replaces the links
+		if err := WriteUnits(units, dir); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for _, link := range []string{"default.target.wants/web.service", "multi-user.target.requires/web.service"} {
+		if target, err := os.Readlink(filepath.Join(dir, link)); err != nil || target != "../web.service" {
+			t.Errorf("%s -> %q, %v", link, target, err)
+		}
+	}
+	if b, err := os.ReadFile(filepath.Join(dir, "web.service")); err != nil || string(b) != "x" {
+		t.Errorf("web.service: %q, %v", b, err)
+	}
+}
