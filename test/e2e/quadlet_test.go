@@ -37,7 +37,7 @@ func TestQuadletUserUnits(t *testing.T) {
 		"site.volume":   "[Volume]\nLabel=app=web\n" + service,
 	})
 
-	stderr := runUserGenerator(t, e, m)
+	stderr := runUserGenerator(t, e, m, 3)
 	want := filepath.Join(qdir, "web.container") + ":13: unknown key BogusKey in [Container]: ignored"
 	if !strings.Contains(stderr, want) {
 		t.Errorf("the generator's stderr %q lacks the warning %q", stderr, want)
@@ -59,7 +59,7 @@ func TestQuadletUserUnits(t *testing.T) {
 
 	// A drop-in's Environment= overrides the file's.
 	writeUserFiles(t, e, qdir, map[string]string{"web.container.d/10-greeting.conf": "[Container]\nEnvironment=GREETING=changed\n"})
-	runUserGenerator(t, e, m)
+	runUserGenerator(t, e, m, 3)
 	m.Systemctl("restart", "web.service")
 	m.RequireMain(e, "web.service", "web")
 	waitFor(t, func() bool { return httpGet(addr) == "changed\n" })
@@ -92,8 +92,8 @@ func writeUserFiles(t *testing.T, e *Env, dir string, files map[string]string) {
 // manager would, with the user's unit directory as its output directory
 // (no generator is installed on the host), checks every unit with
 // systemd-analyze --user verify, reloads the manager and returns the
-// generator's stderr.
-func runUserGenerator(t *testing.T, e *Env, m *userManager) string {
+// generator's stderr; it must have written want units.
+func runUserGenerator(t *testing.T, e *Env, m *userManager, want int) string {
 	t.Helper()
 	link := filepath.Join(workDir, "podlite-user-generator")
 	if _, err := os.Lstat(link); err != nil {
@@ -112,8 +112,8 @@ func runUserGenerator(t *testing.T, e *Env, m *userManager) string {
 		t.Fatalf("podlite-user-generator: %v\nstdout %s\nstderr %s", err, out, stderr.String())
 	}
 	units, err := filepath.Glob(filepath.Join(m.UnitDir, "*.service"))
-	if err != nil || len(units) != 3 {
-		t.Fatalf("the generator wrote %v (%v), want web, front-network and site-volume", units, err)
+	if err != nil || len(units) != want {
+		t.Fatalf("the generator wrote %v (%v), want %d units", units, err, want)
 	}
 	for _, path := range units {
 		if out, err := m.asUser("systemd-analyze", "--user", "verify", path); err != nil || strings.TrimSpace(out) != "" {
@@ -123,4 +123,41 @@ func runUserGenerator(t *testing.T, e *Env, m *userManager) string {
 	}
 	m.Systemctl("daemon-reload")
 	return stderr.String()
+}
+
+// TestQuadletUserPod runs a .pod with a member .container: the member's
+// unit requires the pod's, which creates the pod afresh with its
+// published port (its infra's supervisor the main process); the member
+// serves in the pod; stopping the pod's unit removes the pod.
+func TestQuadletUserPod(t *testing.T) {
+	e, m, img := newSystemdEnv(t)
+	addr := freeAddr(t)
+	_, port, _ := net.SplitHostPort(addr)
+	service := "\n[Service]\n"
+	for i := 1; i < len(unitEnv(e)); i += 2 {
+		service += "Environment=" + unitEnv(e)[i] + "\n"
+	}
+	qdir := filepath.Join(e.XDG, "config", "containers", "systemd")
+	writeUserFiles(t, e, qdir, map[string]string{
+		"app.pod": "[Pod]\nPodName=app\nPublishPort=" + port + ":80\n" + service,
+		"worker.container": "[Container]\nImage=" + img + "\nContainerName=worker\nPod=app.pod\nStopTimeout=1\n" +
+			"Exec=sh -c \"mkdir /www; echo in-pod > /www/index.html; exec httpd -f -p 80 -h /www\"\n" + service,
+	})
+	if stderr := runUserGenerator(t, e, m, 2); stderr != "" {
+		t.Errorf("the generator warned: %s", stderr)
+	}
+	m.Systemctl("start", "worker.service")
+	m.RequireMain(e, "worker.service", "worker")
+	infra := strings.TrimSpace(e.MustPodlite("pod", "inspect", "--format", "{{.InfraContainerID}}", "app").Stdout)
+	m.RequireMain(e, "app-pod.service", infra)
+	waitFor(t, func() bool { return httpGet(addr) == "in-pod\n" })
+	m.Systemctl("stop", "worker.service")
+	m.RequireStopped(e, "worker.service", "worker", "")
+	m.Systemctl("stop", "app-pod.service")
+	if got := m.Show("app-pod.service", "ActiveState", "Result"); got["ActiveState"] != "inactive" || got["Result"] != "success" {
+		t.Errorf("app-pod.service after its stop: %v", got)
+	}
+	if r := e.Podlite("pod", "exists", "app"); r.ExitCode != 1 {
+		t.Errorf("after the stop the pod is still there (pod exists: %d)", r.ExitCode)
+	}
 }
