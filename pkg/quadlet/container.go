@@ -5,6 +5,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/podlite/podlite/pkg/shellwords"
 	"github.com/podlite/podlite/pkg/systemd"
 )
 
@@ -56,7 +57,7 @@ func runCommand(f *File, byName map[string]*File, exe string) ([]string, []strin
 	if !ok || image == "" {
 		return nil, nil, fmt.Errorf("no Image= in [Container]")
 	}
-	globals, err := splitWords(strings.Join(f.All(s, "GlobalArgs"), " "))
+	globals, err := shellwords.Split(strings.Join(f.All(s, "GlobalArgs"), " "))
 	if err != nil {
 		return nil, nil, fmt.Errorf("GlobalArgs: %w", err)
 	}
@@ -103,13 +104,13 @@ func runCommand(f *File, byName map[string]*File, exe string) ([]string, []strin
 			args = append(args, "--sdnotify=container")
 		}
 	}
-	extra, err := splitWords(strings.Join(f.All(s, "PodmanArgs"), " "))
+	extra, err := shellwords.Split(strings.Join(f.All(s, "PodmanArgs"), " "))
 	if err != nil {
 		return nil, nil, fmt.Errorf("PodmanArgs: %w", err)
 	}
 	args = append(append(args, extra...), image)
 	if v, ok := f.Last(s, "Exec"); ok {
-		words, err := splitWords(v)
+		words, err := shellwords.Split(v)
 		if err != nil {
 			return nil, nil, fmt.Errorf("Exec: %w", err)
 		}
@@ -124,7 +125,7 @@ func runCommand(f *File, byName map[string]*File, exe string) ([]string, []strin
 func podUnit(f *File, byName map[string]*File, c *Context) (*Unit, error) {
 	const s = "Pod"
 	name, service := resourceName(f), ServiceName(f.Name)
-	globals, err := splitWords(strings.Join(f.All(s, "GlobalArgs"), " "))
+	globals, err := shellwords.Split(strings.Join(f.All(s, "GlobalArgs"), " "))
 	if err != nil {
 		return nil, fmt.Errorf("GlobalArgs: %w", err)
 	}
@@ -145,7 +146,7 @@ func podUnit(f *File, byName map[string]*File, c *Context) (*Unit, error) {
 		create = append(create, "--network", net)
 	}
 	create = appendEach(create, "--publish", f.All(s, "PublishPort"))
-	extra, err := splitWords(strings.Join(f.All(s, "PodmanArgs"), " "))
+	extra, err := shellwords.Split(strings.Join(f.All(s, "PodmanArgs"), " "))
 	if err != nil {
 		return nil, fmt.Errorf("PodmanArgs: %w", err)
 	}

@@ -195,20 +195,6 @@ func TestUnitDirs(t *testing.T) {
 	}
 }
 
-func TestSplitWords(t *testing.T) {
-	for in, want := range map[string]string{
-		`a b`: "a|b", `"a b" c`: "a b|c", `'x "y"'`: `x "y"`, `a\ b`: "a b", ` `: "", `A="1 2"`: "A=1 2",
-	} {
-		got, err := splitWords(in)
-		if err != nil || strings.Join(got, "|") != want {
-			t.Errorf("splitWords(%q) = %q, %v; want %q", in, got, err, want)
-		}
-	}
-	if _, err := splitWords(`"open`); err == nil {
-		t.Error("unbalanced quote accepted")
-	}
-}
-
 // TestWriteUnits: units land in the directory, [Install] targets as
 // links into TARGET.wants/ and TARGET.requires/.
 func TestWriteUnits(t *testing.T) {

@@ -22,12 +22,7 @@ func TestQuadletUserUnits(t *testing.T) {
 	e, m, img := newSystemdEnv(t)
 	addr := freeAddr(t)
 	_, port, _ := net.SplitHostPort(addr)
-	// The units' podlite gets the env's XDG directories from [Service],
-	// which Quadlet passes through.
-	service := "\n[Service]\n"
-	for i := 1; i < len(unitEnv(e)); i += 2 {
-		service += "Environment=" + unitEnv(e)[i] + "\n"
-	}
+	service := quadletService(e)
 	qdir := filepath.Join(e.XDG, "config", "containers", "systemd")
 	writeUserFiles(t, e, qdir, map[string]string{
 		"web.container": "[Unit]\nDescription=the web server\n\n[Container]\nImage=" + img + "\nContainerName=web\n" +
@@ -69,6 +64,16 @@ func TestQuadletUserUnits(t *testing.T) {
 	if body := httpGet(addr); body != "" {
 		t.Errorf("after the stop %s still answers %q", addr, body)
 	}
+}
+
+// quadletService is a [Service] section giving the units' podlite the
+// env's XDG directories (Quadlet passes [Service] through).
+func quadletService(e *Env) string {
+	service := "\n[Service]\n"
+	for i := 1; i < len(unitEnv(e)); i += 2 {
+		service += "Environment=" + unitEnv(e)[i] + "\n"
+	}
+	return service
 }
 
 // writeUserFiles writes files (paths under dir) owned by the env's user.
@@ -133,10 +138,7 @@ func TestQuadletUserPod(t *testing.T) {
 	e, m, img := newSystemdEnv(t)
 	addr := freeAddr(t)
 	_, port, _ := net.SplitHostPort(addr)
-	service := "\n[Service]\n"
-	for i := 1; i < len(unitEnv(e)); i += 2 {
-		service += "Environment=" + unitEnv(e)[i] + "\n"
-	}
+	service := quadletService(e)
 	qdir := filepath.Join(e.XDG, "config", "containers", "systemd")
 	writeUserFiles(t, e, qdir, map[string]string{
 		"app.pod": "[Pod]\nPodName=app\nPublishPort=" + port + ":80\n" + service,
