@@ -124,6 +124,9 @@ vet:
 
 install: build
 	install -D -m 0755 $(BIN) $(DESTDIR)$(PREFIX)/bin/podlite
+	install -d $(DESTDIR)$(SYSTEMDDIR)/system-generators $(DESTDIR)$(SYSTEMDDIR)/user-generators
+	ln -sf $(PREFIX)/bin/podlite $(DESTDIR)$(SYSTEMDDIR)/system-generators/podlite-system-generator
+	ln -sf $(PREFIX)/bin/podlite $(DESTDIR)$(SYSTEMDDIR)/user-generators/podlite-user-generator
 	install -D -m 0644 completions/podlite.bash $(DESTDIR)$(PREFIX)/share/bash-completion/completions/podlite
 	install -D -m 0644 completions/_podlite $(DESTDIR)$(PREFIX)/share/zsh/site-functions/_podlite
 	install -D -m 0644 completions/podlite.fish $(DESTDIR)$(PREFIX)/share/fish/vendor_completions.d/podlite.fish

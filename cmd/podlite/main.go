@@ -3,8 +3,10 @@ package main
 
 import (
 	"os"
+	"path/filepath"
 
 	"github.com/podlite/podlite/cmd/podlite/cli"
+	"github.com/podlite/podlite/cmd/podlite/generate"
 	"github.com/podlite/podlite/libpod"
 	"github.com/podlite/podlite/libpod/pods"
 	"github.com/podlite/podlite/libpod/storage"
@@ -22,6 +24,11 @@ func main() {
 	}
 	if libpod.MaybeStartCommand() || storage.ReexecInit() {
 		return
+	}
+	// Named podlite-system-generator or podlite-user-generator (a symlink
+	// systemd runs as a generator), podlite is `systemd generate`.
+	if user, ok := generate.GeneratorNames[filepath.Base(os.Args[0])]; ok {
+		os.Exit(cli.Execute(generate.GeneratorArgs(user, os.Args[1:])))
 	}
 	os.Exit(cli.Execute(os.Args[1:]))
 }

@@ -12,6 +12,7 @@ import (
 	"golang.org/x/sys/unix"
 
 	"github.com/podlite/podlite/libpod/define"
+	"github.com/podlite/podlite/pkg/shellwords"
 )
 
 // applyChanges applies --change instructions, in Dockerfile syntax, to an
@@ -98,9 +99,9 @@ func commandValue(value string) []string {
 
 // keyValues parses "k=v k2=\"v 2\"" or the legacy single pair "k v w".
 func keyValues(value string) ([][2]string, error) {
-	words, err := shellWords(value)
+	words, err := shellwords.Split(value)
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("%w: %w", err, define.ErrInvalidArg)
 	}
 	if !strings.Contains(words[0], "=") {
 		key, rest, _ := strings.Cut(value, " ")
@@ -119,48 +120,6 @@ func keyValues(value string) ([][2]string, error) {
 		pairs = append(pairs, [2]string{k, v})
 	}
 	return pairs, nil
-}
-
-// shellWords splits s on blanks, honouring '…', "…" and backslash escapes.
-func shellWords(s string) ([]string, error) {
-	var words []string
-	var cur strings.Builder
-	inWord := false
-	var quote rune
-	escaped := false
-	for _, r := range s {
-		switch {
-		case escaped:
-			cur.WriteRune(r)
-			escaped = false
-		case r == '\\' && quote != '\'':
-			escaped, inWord = true, true
-		case quote != 0:
-			if r == quote {
-				quote = 0
-			} else {
-				cur.WriteRune(r)
-			}
-		case r == '"' || r == '\'':
-			quote, inWord = r, true
-		case r == ' ' || r == '\t':
-			if inWord {
-				words = append(words, cur.String())
-				cur.Reset()
-				inWord = false
-			}
-		default:
-			cur.WriteRune(r)
-			inWord = true
-		}
-	}
-	if quote != 0 || escaped {
-		return nil, fmt.Errorf("unterminated quote or escape in %q: %w", s, define.ErrInvalidArg)
-	}
-	if inWord {
-		words = append(words, cur.String())
-	}
-	return words, nil
 }
 
 func setEnv(env []string, key, value string) []string {

@@ -47,6 +47,9 @@ func containerUnit(c *Container, o *Options, pod *podRef) (*Unit, error) {
 		nameOrID = c.Name
 	}
 	service := o.serviceName(o.ContainerPrefix, nameOrID)
+	if o.UnitName != "" {
+		service = o.UnitName
+	}
 	u := &Unit{Name: service + ".service"}
 	stop := o.stopTimeout(c.StopTimeout)
 	restart, burst := o.restart(), ""

@@ -49,3 +49,6 @@ func escapeEnv(kv string) string {
 	}
 	return kv
 }
+
+// CommandLine is args escaped and laid out for an Exec*= line.
+func CommandLine(args ...string) string { return formatCommand(escapeArgs(args)) }

@@ -127,6 +127,11 @@ func (g *Globals) enterNamespace(cmd *cobra.Command) error {
 	return rootless.Ensure(cfg.RunRoot)
 }
 
+// NoNamespace, set in a command's Annotations, keeps an ordinary user's
+// command out of the rootless namespace: it reads no store (systemd
+// generate runs as a systemd generator, before any login).
+const NoNamespace = "podlite.no-namespace"
+
 // needsNamespace is false for the commands that read nothing of the
 // user's store: help, completion scripts and the version.
 func needsNamespace(cmd *cobra.Command) bool {
@@ -135,6 +140,9 @@ func needsNamespace(cmd *cobra.Command) bool {
 	}
 	switch cmd.Name() {
 	case "help", "completion", "version":
+		return false
+	}
+	if cmd.Annotations[NoNamespace] != "" {
 		return false
 	}
 	return true

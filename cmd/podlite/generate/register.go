@@ -1,5 +1,5 @@
-// Package generate holds the `generate` commands: flags in, one libpod
-// call, output out.
+// Package generate holds the `generate` commands and `systemd generate`
+// (the Quadlet generator): flags in, one call, output out.
 package generate
 
 import (
@@ -20,6 +20,7 @@ func Register(root *cobra.Command, g *common.Globals) {
 	}
 	parent.AddCommand(newSystemdCommand(g))
 	root.AddCommand(parent)
+	registerSystemd(root)
 }
 
 // containerAndPodNames lists every container's and pod's name, for
