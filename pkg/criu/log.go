@@ -15,24 +15,25 @@ var errorLine = regexp.MustCompile(`Error \([^)]*\): (.*)$`)
 var noise = []string{"rlimit:", "Dump files", "Dumping FAILED", "Restoring FAILED", "Restore failed", "Error (criu/cr-restore"}
 
 // LogReason returns the most telling error of a CRIU log (dump.log,
-// restore.log): the last error line that is neither a summary nor known
-// noise, or "" when there is none.
+// restore.log): the first error line that is neither a summary nor known
+// noise, or "" when there is none. The first, as what CRIU logs after it
+// follows from it (a failed restore's cgroup daemon, for one, then logs
+// "cg: cgroupd: recv req error").
 func LogReason(path string) string {
 	f, err := os.Open(path)
 	if err != nil {
 		return ""
 	}
 	defer f.Close()
-	var reason string
 	sc := bufio.NewScanner(f)
 	for sc.Scan() {
 		m := errorLine.FindStringSubmatch(sc.Text())
 		if m == nil || isNoise(sc.Text()) {
 			continue
 		}
-		reason = strings.TrimSuffix(strings.TrimSpace(m[1]), ".")
+		return strings.TrimSuffix(strings.TrimSpace(m[1]), ".")
 	}
-	return reason
+	return ""
 }
 
 func isNoise(line string) bool {
