@@ -23,7 +23,9 @@ var owners = map[string][]string{
 	"github.com/opencontainers/runtime-tools/":     {"libpod/spec"},
 	"github.com/opencontainers/selinux/go-selinux": {"libpod/spec"},
 	"github.com/spf13/cobra":                       {"cmd/podlite", "hack/gendocs"},
-	"github.com/coreos/go-systemd/":                {"libpod/logs", "libpod/supervisor"}, // journal; sd_notify
+	"github.com/coreos/go-systemd/v22/journal":     {"libpod/logs"},
+	"github.com/coreos/go-systemd/v22/daemon":      {"libpod/supervisor"},
+	"github.com/coreos/go-systemd/v22/unit":        {"pkg/quadlet"},
 }
 
 func TestImportRules(t *testing.T) {
