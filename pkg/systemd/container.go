@@ -82,6 +82,9 @@ func containerUnit(c *Container, o *Options, pod *podRef) (*Unit, error) {
 		start = o.podlite(globals, "start", id)
 		stopCmd = o.podlite(globals, "stop", "-t", fmt.Sprint(stop), id)
 		stopPost = stopCmd
+		if o.Checkpoint {
+			start, stopCmd = o.checkpointCommands(globals, id)
+		}
 		if c.RestartPolicy != "" && c.RestartPolicy != "no" {
 			u.Warnings = append(u.Warnings, fmt.Sprintf("container %s has restart policy %q which can lead to issues on shutdown: consider recreating the container without a restart policy and use systemd's restart mechanism instead", c.ID, c.RestartPolicy))
 		}
@@ -95,6 +98,9 @@ func containerUnit(c *Container, o *Options, pod *podRef) (*Unit, error) {
 	b.WriteString(o.userDependencies())
 	b.WriteString(o.serviceSection(unitVar, extraEnv, restart, burst))
 	fmt.Fprintf(&b, "TimeoutStopSec=%d\n", minStopTimeout+stop)
+	if o.Checkpoint {
+		fmt.Fprintf(&b, "SuccessExitStatus=%d\nRestartPreventExitStatus=%d\n", CheckpointExitStatus, CheckpointExitStatus)
+	}
 	if startPre != nil {
 		fmt.Fprintf(&b, "ExecStartPre=%s\n", formatCommand(startPre))
 	}
@@ -107,6 +113,19 @@ func containerUnit(c *Container, o *Options, pod *podRef) (*Unit, error) {
 	b.WriteString(installSection)
 	u.Text = b.String()
 	return u, nil
+}
+
+// checkpointCommands are a hibernating unit's ExecStart= and ExecStop=:
+// restore when a valid checkpoint waits (else start fresh), checkpoint
+// at the stop. ExecStopPost= still stops the container, should the
+// checkpoint fail.
+func (o *Options) checkpointCommands(globals []string, id string) (start, stop []string) {
+	start = []string{"systemd", "start-or-restore"}
+	if o.CheckpointFallback != "" {
+		start = append(start, "--checkpoint-fallback="+o.CheckpointFallback)
+	}
+	start = o.podlite(globals, append(start, id)...)
+	return start, o.podlite(globals, "container", "checkpoint", "--keep", id)
 }
 
 // globalsOf returns the global flags of a recorded command line, or none

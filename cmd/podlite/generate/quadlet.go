@@ -30,8 +30,9 @@ func GeneratorArgs(user bool, args []string) []string {
 	return out
 }
 
-// registerSystemd adds `podlite systemd generate`.
-func registerSystemd(root *cobra.Command) {
+// registerSystemd adds `podlite systemd generate` and the hidden
+// `podlite systemd start-or-restore` of checkpointing units.
+func registerSystemd(root *cobra.Command, g *common.Globals) {
 	parent := &cobra.Command{
 		Use:               "systemd",
 		Short:             "Make systemd units from Quadlet files",
@@ -40,7 +41,7 @@ func registerSystemd(root *cobra.Command) {
 		Example:           "  podlite systemd generate --dryrun --user",
 		RunE:              func(cmd *cobra.Command, _ []string) error { return cmd.Help() },
 	}
-	parent.AddCommand(newQuadletCommand())
+	parent.AddCommand(newQuadletCommand(), newStartOrRestoreCommand(g))
 	root.AddCommand(parent)
 }
 
