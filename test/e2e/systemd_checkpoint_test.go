@@ -1,0 +1,106 @@
+package e2e
+
+import (
+	"os/exec"
+	"strings"
+	"testing"
+)
+
+// generatedCommand is the arguments after the binary of a generated
+// unit's key= line (ExecStart, ExecStop, ExecStopPost), its line
+// continuations joined.
+func generatedCommand(t *testing.T, unit, key string) []string {
+	t.Helper()
+	return unitCommand(t, strings.ReplaceAll(unit, " \\\n\t", " "), key)
+}
+
+// checkpointUnit is root's `generate systemd --checkpoint` unit of the
+// container (with extra flags), checked by systemd-analyze verify.
+func checkpointUnit(e *Env, name string, extra ...string) string {
+	e.T.Helper()
+	unit := e.MustPodlite(append([]string{"generate", "systemd", "--name", "--checkpoint"}, append(extra, name)...)...).Stdout
+	verifySystemUnit(e.T, "container-"+name+".service", unit)
+	for _, line := range []string{"SuccessExitStatus=137\n", "RestartPreventExitStatus=137\n"} {
+		if !strings.Contains(unit, line) {
+			e.T.Errorf("the checkpointing unit lacks %q:\n%s", line, unit)
+		}
+	}
+	return unit
+}
+
+// unitStart runs the unit's ExecStart and returns what it logged.
+func unitStart(e *Env, unit string) *Result {
+	e.T.Helper()
+	return e.Podlite(generatedCommand(e.T, unit, "ExecStart")...)
+}
+
+// TestSystemdCheckpointUnit is the hibernate story for root's units, run
+// through the command lines of the generated unit: start (fresh: no
+// checkpoint) → the counter runs → stop (a checkpoint) → simulated reboot
+// → start restores: same address and MAC, the counter continues. Then a
+// broken checkpoint: without a fallback the start fails and the
+// checkpoint is kept; with CheckpointFallback=fresh it starts fresh.
+func TestSystemdCheckpointUnit(t *testing.T) {
+	e := NewEnv(t)
+	img := e.LoadBusybox()
+	e.MustPodlite("create", "--name", "counter", img, "sh", "-c", counterScript)
+	unit := checkpointUnit(e, "counter")
+
+	r := unitStart(e, unit)
+	if r.ExitCode != 0 || !strings.Contains(r.Stderr, "counter started fresh: no valid checkpoint") {
+		t.Fatalf("the first start: exit %d, stderr %q", r.ExitCode, r.Stderr)
+	}
+	waitFor(t, func() bool { return lastCount(t, e, "counter") >= 5 })
+	before := netOf(e, "counter")
+	e.MustPodlite(generatedCommand(t, unit, "ExecStop")...)
+	// ExecStopPost (the stop, for a failed checkpoint) leaves it be.
+	e.MustPodlite(generatedCommand(t, unit, "ExecStopPost")...)
+	requireCheckpointed(e, "counter", "after the unit's stop", "exited true")
+	at := lastCount(t, e, "counter")
+
+	e.simulateReboot()
+	// The reboot takes the bridge (and with it the veths) too.
+	if out, err := exec.Command("ip", "link", "del", e.DefaultBridge).CombinedOutput(); err != nil {
+		t.Fatalf("deleting the bridge: %v: %s", err, out)
+	}
+	r = unitStart(e, unit)
+	if r.ExitCode != 0 || !strings.Contains(r.Stderr, "counter restored from its checkpoint") {
+		t.Fatalf("the start after the reboot: exit %d, stderr %q", r.ExitCode, r.Stderr)
+	}
+	waitFor(t, func() bool { return lastCount(t, e, "counter") >= at+5 })
+	assertContinuous(t, e, "counter")
+	if got := netOf(e, "counter"); got != before {
+		t.Fatalf("after the reboot and the unit's start: %q, want %q", got, before)
+	}
+	requireCheckpointed(e, "counter", "after the restore", "running false")
+
+	// A broken checkpoint (CRIU cannot read it): the unit fails, loudly,
+	// and the checkpoint stays for a later try.
+	e.MustPodlite(generatedCommand(t, unit, "ExecStop")...)
+	images := strings.TrimSpace(e.MustPodlite("inspect", "--format", "{{.State.CheckpointPath}}", "counter").Stdout)
+	writeFile(t, images+"/inventory.img", "garbage")
+	r = unitStart(e, unit)
+	if r.ExitCode == 0 || !strings.Contains(r.Stderr, "checkpoint is kept") {
+		t.Fatalf("a start from a broken checkpoint: exit %d, stderr %q", r.ExitCode, r.Stderr)
+	}
+	requireCheckpointed(e, "counter", "after the failed restore", "exited true")
+
+	fallback := checkpointUnit(e, "counter", "--checkpoint-fallback", "fresh")
+	r = unitStart(e, fallback)
+	if r.ExitCode != 0 || !strings.Contains(r.Stderr, "counter started fresh: the restore failed") {
+		t.Fatalf("the start with the fallback: exit %d, stderr %q", r.ExitCode, r.Stderr)
+	}
+	requireCheckpointed(e, "counter", "after the fallback", "running false")
+	// Fresh: the counter begins again from 1 in the same log.
+	waitFor(t, func() bool { return strings.Count(e.MustPodlite("logs", "counter").Stdout, "\n1\n") >= 1 })
+	e.MustPodlite("rm", "-f", "-t", "0", "counter")
+}
+
+// requireCheckpointed fails the test unless the container's status and
+// Checkpointed are want ("exited true").
+func requireCheckpointed(e *Env, name, when, want string) {
+	e.T.Helper()
+	if st := strings.TrimSpace(e.MustPodlite("inspect", "--format", "{{.State.Status}} {{.State.Checkpointed}}", name).Stdout); st != want {
+		e.T.Fatalf("%s, %s is %q, want %q", when, name, st, want)
+	}
+}
