@@ -104,3 +104,60 @@ func requireCheckpointed(e *Env, name, when, want string) {
 		e.T.Fatalf("%s, %s is %q, want %q", when, name, st, want)
 	}
 }
+
+// TestSystemdUserCheckpointUnit is the hibernate story under a real user
+// manager, for a member of podlite-criu: systemctl --user stop
+// checkpoints (the supervisor's 137 is a success, no restart), the
+// manager and the user's runroot go as at a reboot, and the next start
+// restores the counter, which continues.
+func TestSystemdUserCheckpointUnit(t *testing.T) {
+	requireCRIUHelper(t)
+	u := rootlessUser(t, "crmember")
+	joinCRIUGroup(t, u)
+	e := NewRootlessEnv(t, u)
+	img := e.LoadBusybox()
+	m := startUserManager(t, u)
+	const unit = "container-counter.service"
+	e.MustPodlite("create", "--name", "counter", "--network", "none", img, "sh", "-c", counterScript)
+	m.Install(generateUnits(e, "--name", "--checkpoint", "counter"))
+
+	m.Systemctl("start", unit)
+	m.RequireMain(e, unit, "counter")
+	waitFor(t, func() bool { return lastCount(t, e, "counter") >= 5 })
+	m.Systemctl("stop", unit)
+	m.RequireStopped(e, unit, "counter", "exited")
+	requireCheckpointed(e, "counter", "after the unit's stop", "exited true")
+	if got := m.Show(unit, "NRestarts")["NRestarts"]; got != "0" {
+		t.Errorf("the checkpoint restarted the unit: NRestarts=%s", got)
+	}
+	at := lastCount(t, e, "counter")
+
+	m.run("stop")
+	e.simulateReboot()
+	m.run("start")
+	m.Systemctl("start", unit)
+	m.RequireMain(e, unit, "counter")
+	waitFor(t, func() bool { return lastCount(t, e, "counter") >= at+5 })
+	assertContinuous(t, e, "counter")
+	if at := e.MustPodlite("inspect", "--format", "{{.State.RestoredAt}}", "counter").Stdout; !strings.HasPrefix(at, "20") {
+		t.Errorf("the unit's start did not restore: RestoredAt %q", at)
+	}
+	m.Systemctl("stop", unit)
+	e.MustPodlite("rm", "-f", "-t", "0", "counter")
+}
+
+// A user outside podlite-criu cannot checkpoint: generate says so when
+// generating, in one line naming the missing piece.
+func TestGenerateCheckpointUnitRefusedRootless(t *testing.T) {
+	requireCRIUHelper(t)
+	u := rootlessUser(t, "a")
+	e := NewRootlessEnv(t, u)
+	img := e.LoadBusybox()
+	e.MustPodlite("create", "--name", "counter", "--network", "none", img, "sh", "-c", counterScript)
+	r := e.Podlite("generate", "systemd", "--checkpoint", "counter")
+	expectOneLineError(t, r)
+	if !strings.Contains(r.Stderr, "cannot generate a checkpointing unit: this user cannot checkpoint rootless containers: not in group podlite-criu") {
+		t.Errorf("generate --checkpoint outside the group: exit %d, %q", r.ExitCode, r.Stderr)
+	}
+	e.MustPodlite("rm", "counter")
+}
