@@ -108,8 +108,8 @@ func (o *Options) checkCheckpoint() error {
 		return fmt.Errorf("checkpoint fallback %q: the only fallback is %s", o.CheckpointFallback, FallbackFresh)
 	case o.CheckpointFallback != "" && !o.Checkpoint:
 		return fmt.Errorf("a checkpoint fallback needs --checkpoint")
-	case o.Checkpoint && o.New:
-		return fmt.Errorf("--checkpoint with --new is not supported yet: generate the unit without --new")
+	case o.Checkpoint && o.Template:
+		return fmt.Errorf("--checkpoint with --template is not supported: generate one unit per container")
 	}
 	return nil
 }

@@ -1,7 +1,9 @@
 package e2e
 
 import (
+	"os"
 	"os/exec"
+	"path/filepath"
 	"strings"
 	"testing"
 )
@@ -160,4 +162,69 @@ func TestGenerateCheckpointUnitRefusedRootless(t *testing.T) {
 		t.Errorf("generate --checkpoint outside the group: exit %d, %q", r.ExitCode, r.Stderr)
 	}
 	e.MustPodlite("rm", "counter")
+}
+
+// TestSystemdUserCheckpointNewUnit is the hibernate story of a --new
+// unit, whose container is removed at each stop: the stop exports the
+// checkpoint under the user's state directory (%S), a simulated reboot,
+// the start imports and restores it (the restored supervisor the main
+// process, told to systemd) and removes the archive; a broken archive
+// fails the start and is kept.
+func TestSystemdUserCheckpointNewUnit(t *testing.T) {
+	requireCRIUHelper(t)
+	u := rootlessUser(t, "crmember")
+	joinCRIUGroup(t, u)
+	e := NewRootlessEnv(t, u)
+	img := e.LoadBusybox()
+	m := startUserManager(t, u)
+	const unit = "container-counter.service"
+	e.MustPodlite("create", "--name", "counter", "--network", "none", img, "sh", "-c", counterScript)
+	m.Install(generateUnits(e, "--new", "--name", "--checkpoint", "counter"))
+	e.MustPodlite("rm", "counter")
+	// %S: ~/.config with this host's systemd (252), ~/.local/state with
+	// newer ones.
+	var archive string
+	archiveAt := func() string {
+		for _, dir := range []string{filepath.Join(u.home, ".config"), filepath.Join(u.home, ".local", "state")} {
+			if p := filepath.Join(dir, "podlite", "checkpoints", unit+".tar"); fileExists(p) {
+				return p
+			}
+		}
+		return ""
+	}
+
+	m.Systemctl("start", unit)
+	m.RequireMain(e, unit, "counter")
+	waitFor(t, func() bool { return lastCount(t, e, "counter") >= 5 })
+	at := lastCount(t, e, "counter")
+	m.Systemctl("stop", unit)
+	m.RequireStopped(e, unit, "counter", "")
+	if archive = archiveAt(); archive == "" {
+		t.Fatal("the stop exported no checkpoint under %S")
+	}
+
+	m.run("stop")
+	e.simulateReboot()
+	m.run("start")
+	m.Systemctl("start", unit)
+	m.RequireMain(e, unit, "counter")
+	if at := e.MustPodlite("inspect", "--format", "{{.State.RestoredAt}}", "counter").Stdout; !strings.HasPrefix(at, "20") {
+		t.Errorf("the unit's start did not restore: RestoredAt %q", at)
+	}
+	waitFor(t, func() bool { return lastCount(t, e, "counter") >= at+5 })
+	if fileExists(archive) {
+		t.Errorf("the restored archive %s is still there", archive)
+	}
+
+	m.Systemctl("stop", unit)
+	writeFile(t, archive, "garbage")
+	if out, err := m.asUser("systemctl", "--user", "start", unit); err == nil {
+		t.Fatalf("a start from a broken archive succeeded: %s", out)
+	}
+	if got, err := os.ReadFile(archive); err != nil || string(got) != "garbage" {
+		t.Errorf("the failed start did not keep the archive: %q %v", got, err)
+	}
+	if r := e.Podlite("inspect", "counter"); r.ExitCode == 0 {
+		t.Errorf("the failed restore left its container")
+	}
 }

@@ -7,8 +7,10 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/podlite/podlite/cmd/podlite/common"
+	"github.com/podlite/podlite/libpod"
 	"github.com/podlite/podlite/libpod/define"
 	"github.com/podlite/podlite/pkg/quadlet"
+	"github.com/podlite/podlite/pkg/rootless"
 	"github.com/podlite/podlite/pkg/systemd"
 )
 
@@ -69,7 +71,8 @@ keys are warnings on stderr naming the file and line (docs/systemd.md).`,
 			if err := unitContext(cmd, &o); err != nil {
 				return err
 			}
-			c := &quadlet.Context{Executable: o.Executable, Version: o.Version, Systemd: o}
+			c := &quadlet.Context{Executable: o.Executable, Version: o.Version, Systemd: o,
+				CheckpointPossible: func() error { return libpod.CheckpointUnitsPossible(rootless.IsRootless()) }}
 			units, err := quadlet.Generate(quadlet.UnitDirs(user), c)
 			if err != nil {
 				return fmt.Errorf("%w: %w", err, define.ErrInvalidArg)
