@@ -6,14 +6,26 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/podlite/podlite/pkg/shellwords"
 )
 
 // generatedCommand is the arguments after the binary of a generated
-// unit's key= line (ExecStart, ExecStop, ExecStopPost), its line
-// continuations joined.
+// unit's key= line (ExecStart, ExecStop, ExecStopPost), split as systemd
+// does: line continuations joined, quotes removed, $$ made $.
 func generatedCommand(t *testing.T, unit, key string) []string {
 	t.Helper()
-	return unitCommand(t, strings.ReplaceAll(unit, " \\\n\t", " "), key)
+	for _, line := range strings.Split(strings.ReplaceAll(unit, " \\\n\t", " "), "\n") {
+		if v, ok := strings.CutPrefix(line, key+"="); ok {
+			words, err := shellwords.Split(strings.ReplaceAll(v, "$$", "$"))
+			if err != nil {
+				t.Fatalf("%s=%s: %v", key, v, err)
+			}
+			return words[1:]
+		}
+	}
+	t.Fatalf("the unit has no %s:\n%s", key, unit)
+	return nil
 }
 
 // checkpointUnit is root's `generate systemd --checkpoint` unit of the
@@ -227,4 +239,61 @@ func TestSystemdUserCheckpointNewUnit(t *testing.T) {
 	if r := e.Podlite("inspect", "counter"); r.ExitCode == 0 {
 		t.Errorf("the failed restore left its container")
 	}
+}
+
+// TestSystemdCheckpointNewUnit runs root's checkpointing --new unit's
+// command lines (its specifiers %S, %t and %n filled in as systemd
+// would): the first start runs the fresh command, the stop exports the
+// checkpoint and the unit's ExecStopPost removes the container; after a
+// simulated reboot the start restores it with the same address and MAC
+// and the counter continues.
+func TestSystemdCheckpointNewUnit(t *testing.T) {
+	e := NewEnv(t)
+	img := e.LoadBusybox()
+	e.MustPodlite("create", "--name", "counter", img, "sh", "-c", counterScript)
+	const name = "container-counter.service"
+	unit := e.MustPodlite("generate", "systemd", "--new", "--name", "--checkpoint", "counter").Stdout
+	verifySystemUnit(t, name, unit)
+	e.MustPodlite("rm", "counter")
+	state, run := t.TempDir(), t.TempDir()
+	unit = strings.NewReplacer("%S", state, "%t", run, "%n", name).Replace(unit)
+	archive := filepath.Join(state, "podlite", "checkpoints", name+".tar")
+	if err := os.MkdirAll(filepath.Dir(archive), 0o755); err != nil { // the unit's ExecStartPre
+		t.Fatal(err)
+	}
+
+	r := unitStart(e, unit)
+	if r.ExitCode != 0 || !strings.Contains(r.Stderr, "started fresh: no valid checkpoint") {
+		t.Fatalf("the first start: exit %d, stderr %q", r.ExitCode, r.Stderr)
+	}
+	waitFor(t, func() bool { return lastCount(t, e, "counter") >= 5 })
+	before := netOf(e, "counter")
+	e.MustPodlite(generatedCommand(t, unit, "ExecStop")...)
+	at := lastCount(t, e, "counter")
+	e.MustPodlite(generatedCommand(t, unit, "ExecStopPost")...)
+	if r := e.Podlite("inspect", "counter"); r.ExitCode == 0 || !fileExists(archive) {
+		t.Fatalf("after the unit's stop: inspect exit %d, archive there %v", r.ExitCode, fileExists(archive))
+	}
+
+	e.simulateReboot()
+	if out, err := exec.Command("ip", "link", "del", e.DefaultBridge).CombinedOutput(); err != nil {
+		t.Fatalf("deleting the bridge: %v: %s", err, out)
+	}
+	r = unitStart(e, unit)
+	if r.ExitCode != 0 || !strings.Contains(r.Stderr, "restored from its checkpoint") {
+		t.Fatalf("the start after the reboot: exit %d, stderr %q", r.ExitCode, r.Stderr)
+	}
+	if got := netOf(e, "counter"); got != before {
+		t.Fatalf("after the reboot and the unit's start: %q, want %q", got, before)
+	}
+	id, err := os.ReadFile(filepath.Join(run, name+".ctr-id"))
+	if err != nil || string(id) != inspectField(e, "counter", "{{.Id}}") {
+		t.Errorf("the cidfile holds %q (%v), want the restored container's ID", id, err)
+	}
+	waitFor(t, func() bool { return lastCount(t, e, "counter") >= at+5 })
+	assertContinuous(t, e, "counter")
+	if fileExists(archive) {
+		t.Errorf("the restored archive %s is still there", archive)
+	}
+	e.MustPodlite(generatedCommand(t, unit, "ExecStopPost")...)
 }
