@@ -297,3 +297,44 @@ func TestSystemdCheckpointNewUnit(t *testing.T) {
 	}
 	e.MustPodlite(generatedCommand(t, unit, "ExecStopPost")...)
 }
+
+// TestQuadletUserCheckpoint: a .container with Checkpoint=true, through
+// the user generator and the real user manager of a member of
+// podlite-criu, hibernates across a simulated reboot: the stop
+// checkpoints into the archive, the start restores and the counter
+// continues.
+func TestQuadletUserCheckpoint(t *testing.T) {
+	requireCRIUHelper(t)
+	u := rootlessUser(t, "crmember")
+	joinCRIUGroup(t, u)
+	e := NewRootlessEnv(t, u)
+	img := e.LoadBusybox()
+	m := startUserManager(t, u)
+	qdir := filepath.Join(e.XDG, "config", "containers", "systemd")
+	writeUserFiles(t, e, qdir, map[string]string{
+		"counter.container": "[Container]\nImage=" + img + "\nContainerName=counter\nNetwork=none\nCheckpoint=true\n" +
+			"Exec=sh -c \"" + counterScript + "\"\n" + quadletService(e),
+	})
+	if stderr := runUserGenerator(t, e, m, 1); stderr != "" {
+		t.Errorf("the generator warned: %s", stderr)
+	}
+
+	m.Systemctl("start", "counter.service")
+	m.RequireMain(e, "counter.service", "counter")
+	waitFor(t, func() bool { return lastCount(t, e, "counter") >= 5 })
+	at := lastCount(t, e, "counter")
+	m.Systemctl("stop", "counter.service")
+	m.RequireStopped(e, "counter.service", "counter", "")
+
+	m.run("stop")
+	e.simulateReboot()
+	m.run("start")
+	m.Systemctl("start", "counter.service")
+	m.RequireMain(e, "counter.service", "counter")
+	if got := e.MustPodlite("inspect", "--format", "{{.State.RestoredAt}}", "counter").Stdout; !strings.HasPrefix(got, "20") {
+		t.Errorf("the unit's start did not restore: RestoredAt %q", got)
+	}
+	waitFor(t, func() bool { return lastCount(t, e, "counter") >= at+5 })
+	assertContinuous(t, e, "counter")
+	m.Systemctl("stop", "counter.service")
+}
