@@ -125,12 +125,7 @@ func requireCheckpointed(e *Env, name, when, want string) {
 // manager and the user's runroot go as at a reboot, and the next start
 // restores the counter, which continues.
 func TestSystemdUserCheckpointUnit(t *testing.T) {
-	requireCRIUHelper(t)
-	u := rootlessUser(t, "crmember")
-	joinCRIUGroup(t, u)
-	e := NewRootlessEnv(t, u)
-	img := e.LoadBusybox()
-	m := startUserManager(t, u)
+	e, m, img := criuMemberManager(t)
 	const unit = "container-counter.service"
 	e.MustPodlite("create", "--name", "counter", "--network", "none", img, "sh", "-c", counterScript)
 	m.Install(generateUnits(e, "--name", "--checkpoint", "counter"))
@@ -146,16 +141,12 @@ func TestSystemdUserCheckpointUnit(t *testing.T) {
 	}
 	at := lastCount(t, e, "counter")
 
-	m.run("stop")
-	e.simulateReboot()
-	m.run("start")
+	m.reboot(e)
 	m.Systemctl("start", unit)
 	m.RequireMain(e, unit, "counter")
 	waitFor(t, func() bool { return lastCount(t, e, "counter") >= at+5 })
 	assertContinuous(t, e, "counter")
-	if at := e.MustPodlite("inspect", "--format", "{{.State.RestoredAt}}", "counter").Stdout; !strings.HasPrefix(at, "20") {
-		t.Errorf("the unit's start did not restore: RestoredAt %q", at)
-	}
+	requireRestored(e, "counter")
 	m.Systemctl("stop", unit)
 	e.MustPodlite("rm", "-f", "-t", "0", "counter")
 }
@@ -183,12 +174,7 @@ func TestGenerateCheckpointUnitRefusedRootless(t *testing.T) {
 // process, told to systemd) and removes the archive; a broken archive
 // fails the start and is kept.
 func TestSystemdUserCheckpointNewUnit(t *testing.T) {
-	requireCRIUHelper(t)
-	u := rootlessUser(t, "crmember")
-	joinCRIUGroup(t, u)
-	e := NewRootlessEnv(t, u)
-	img := e.LoadBusybox()
-	m := startUserManager(t, u)
+	e, m, img := criuMemberManager(t)
 	const unit = "container-counter.service"
 	e.MustPodlite("create", "--name", "counter", "--network", "none", img, "sh", "-c", counterScript)
 	m.Install(generateUnits(e, "--new", "--name", "--checkpoint", "counter"))
@@ -197,7 +183,7 @@ func TestSystemdUserCheckpointNewUnit(t *testing.T) {
 	// newer ones.
 	var archive string
 	archiveAt := func() string {
-		for _, dir := range []string{filepath.Join(u.home, ".config"), filepath.Join(u.home, ".local", "state")} {
+		for _, dir := range []string{filepath.Join(e.User.home, ".config"), filepath.Join(e.User.home, ".local", "state")} {
 			if p := filepath.Join(dir, "podlite", "checkpoints", unit+".tar"); fileExists(p) {
 				return p
 			}
@@ -215,14 +201,10 @@ func TestSystemdUserCheckpointNewUnit(t *testing.T) {
 		t.Fatal("the stop exported no checkpoint under %S")
 	}
 
-	m.run("stop")
-	e.simulateReboot()
-	m.run("start")
+	m.reboot(e)
 	m.Systemctl("start", unit)
 	m.RequireMain(e, unit, "counter")
-	if at := e.MustPodlite("inspect", "--format", "{{.State.RestoredAt}}", "counter").Stdout; !strings.HasPrefix(at, "20") {
-		t.Errorf("the unit's start did not restore: RestoredAt %q", at)
-	}
+	requireRestored(e, "counter")
 	waitFor(t, func() bool { return lastCount(t, e, "counter") >= at+5 })
 	if fileExists(archive) {
 		t.Errorf("the restored archive %s is still there", archive)
@@ -304,12 +286,7 @@ func TestSystemdCheckpointNewUnit(t *testing.T) {
 // checkpoints into the archive, the start restores and the counter
 // continues.
 func TestQuadletUserCheckpoint(t *testing.T) {
-	requireCRIUHelper(t)
-	u := rootlessUser(t, "crmember")
-	joinCRIUGroup(t, u)
-	e := NewRootlessEnv(t, u)
-	img := e.LoadBusybox()
-	m := startUserManager(t, u)
+	e, m, img := criuMemberManager(t)
 	qdir := filepath.Join(e.XDG, "config", "containers", "systemd")
 	writeUserFiles(t, e, qdir, map[string]string{
 		"counter.container": "[Container]\nImage=" + img + "\nContainerName=counter\nNetwork=none\nCheckpoint=true\n" +
@@ -326,15 +303,41 @@ func TestQuadletUserCheckpoint(t *testing.T) {
 	m.Systemctl("stop", "counter.service")
 	m.RequireStopped(e, "counter.service", "counter", "")
 
-	m.run("stop")
-	e.simulateReboot()
-	m.run("start")
+	m.reboot(e)
 	m.Systemctl("start", "counter.service")
 	m.RequireMain(e, "counter.service", "counter")
-	if got := e.MustPodlite("inspect", "--format", "{{.State.RestoredAt}}", "counter").Stdout; !strings.HasPrefix(got, "20") {
-		t.Errorf("the unit's start did not restore: RestoredAt %q", got)
-	}
+	requireRestored(e, "counter")
 	waitFor(t, func() bool { return lastCount(t, e, "counter") >= at+5 })
 	assertContinuous(t, e, "counter")
 	m.Systemctl("stop", "counter.service")
+}
+
+// criuMemberManager is a rootless env of a member of podlite-criu with
+// the busybox image loaded, and the user's manager running.
+func criuMemberManager(t *testing.T) (*Env, *userManager, string) {
+	t.Helper()
+	requireCRIUHelper(t)
+	u := rootlessUser(t, "crmember")
+	joinCRIUGroup(t, u)
+	e := NewRootlessEnv(t, u)
+	img := e.LoadBusybox()
+	return e, startUserManager(t, u), img
+}
+
+// reboot does to the user's manager and e what a reboot would: the
+// manager stops, the runroot goes, the manager starts again.
+func (m *userManager) reboot(e *Env) {
+	m.t.Helper()
+	m.run("stop")
+	e.simulateReboot()
+	m.run("start")
+}
+
+// requireRestored fails the test unless the container's last start was
+// a restore.
+func requireRestored(e *Env, name string) {
+	e.T.Helper()
+	if at := e.MustPodlite("inspect", "--format", "{{.State.RestoredAt}}", name).Stdout; !strings.HasPrefix(at, "20") {
+		e.T.Errorf("the unit's start did not restore %s: RestoredAt %q", name, at)
+	}
 }
