@@ -29,11 +29,12 @@ const (
 )
 
 // StartOrRestore is a checkpoint-aware unit's ExecStart: the container is
-// restored when a valid checkpoint waits (it is checkpointed, its images
-// are whole and CRIU is usable) and started fresh otherwise. A failed
-// restore leaves the checkpoint in place and is returned, unless
-// fallbackFresh: then the container starts fresh and the checkpoint is
-// dropped (a fresh start ends it).
+// restored when a valid checkpoint waits (it is checkpointed and its
+// images are whole: CRIU writes inventory.img last) and started fresh
+// otherwise. A failed restore (CRIU unusable or refusing the images, the
+// address taken…) leaves the checkpoint in place and is returned, unless
+// fallbackFresh: then the container starts fresh, which ends its
+// checkpointed state (the next checkpoint replaces the images).
 func (c *Container) StartOrRestore(ctx context.Context, fallbackFresh bool) (StartOutcome, error) {
 	var valid bool
 	err := c.withLock(func() error {
@@ -42,12 +43,6 @@ func (c *Container) StartOrRestore(ctx context.Context, fallbackFresh bool) (Sta
 	})
 	if err != nil {
 		return "", err
-	}
-	if valid {
-		if err := criu.CheckVersion(); err != nil {
-			slog.Warn("the checkpoint cannot be restored on this host", "container", c.config.Name, "error", err)
-			valid = false
-		}
 	}
 	if !valid {
 		return StartedFresh, c.Start(ctx)
