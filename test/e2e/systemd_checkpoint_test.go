@@ -15,7 +15,7 @@ import (
 // does: line continuations joined, quotes removed, $$ made $.
 func generatedCommand(t *testing.T, unit, key string) []string {
 	t.Helper()
-	for _, line := range strings.Split(strings.ReplaceAll(unit, " \\\n\t", " "), "\n") {
+	for _, line := range unitLines(unit) {
 		if v, ok := strings.CutPrefix(line, key+"="); ok {
 			words, err := shellwords.Split(strings.ReplaceAll(v, "$$", "$"))
 			if err != nil {
@@ -46,6 +46,26 @@ func checkpointUnit(e *Env, name string, extra ...string) string {
 func unitStart(e *Env, unit string) *Result {
 	e.T.Helper()
 	return e.Podlite(generatedCommand(e.T, unit, "ExecStart")...)
+}
+
+// unitLines are a generated unit's lines, continuations joined.
+func unitLines(unit string) []string {
+	return strings.Split(strings.ReplaceAll(unit, " \\\n\t", " "), "\n")
+}
+
+// newUnitStart runs a --new unit's ExecStartPre= lines (rm of the
+// cidfile, mkdir of the archive's directory), then its ExecStart.
+func newUnitStart(e *Env, unit string) *Result {
+	e.T.Helper()
+	for _, line := range unitLines(unit) {
+		if v, ok := strings.CutPrefix(line, "ExecStartPre="); ok {
+			words := strings.Fields(v)
+			if out, err := exec.Command(words[0], words[1:]...).CombinedOutput(); err != nil {
+				e.T.Fatalf("ExecStartPre=%s: %v\n%s", v, err, out)
+			}
+		}
+	}
+	return unitStart(e, unit)
 }
 
 // TestSystemdCheckpointUnit is the hibernate story for root's units, run
@@ -236,15 +256,14 @@ func TestSystemdCheckpointNewUnit(t *testing.T) {
 	const name = "container-counter.service"
 	unit := e.MustPodlite("generate", "systemd", "--new", "--name", "--checkpoint", "counter").Stdout
 	verifySystemUnit(t, name, unit)
+	fallback := e.MustPodlite("generate", "systemd", "--new", "--name", "--checkpoint", "--checkpoint-fallback", "fresh", "counter").Stdout
 	e.MustPodlite("rm", "counter")
 	state, run := t.TempDir(), t.TempDir()
-	unit = strings.NewReplacer("%S", state, "%t", run, "%n", name).Replace(unit)
+	specifiers := strings.NewReplacer("%S", state, "%t", run, "%n", name)
+	unit, fallback = specifiers.Replace(unit), specifiers.Replace(fallback)
 	archive := filepath.Join(state, "podlite", "checkpoints", name+".tar")
-	if err := os.MkdirAll(filepath.Dir(archive), 0o755); err != nil { // the unit's ExecStartPre
-		t.Fatal(err)
-	}
 
-	r := unitStart(e, unit)
+	r := newUnitStart(e, unit)
 	if r.ExitCode != 0 || !strings.Contains(r.Stderr, "started fresh: no valid checkpoint") {
 		t.Fatalf("the first start: exit %d, stderr %q", r.ExitCode, r.Stderr)
 	}
@@ -261,7 +280,7 @@ func TestSystemdCheckpointNewUnit(t *testing.T) {
 	if out, err := exec.Command("ip", "link", "del", e.DefaultBridge).CombinedOutput(); err != nil {
 		t.Fatalf("deleting the bridge: %v: %s", err, out)
 	}
-	r = unitStart(e, unit)
+	r = newUnitStart(e, unit)
 	if r.ExitCode != 0 || !strings.Contains(r.Stderr, "restored from its checkpoint") {
 		t.Fatalf("the start after the reboot: exit %d, stderr %q", r.ExitCode, r.Stderr)
 	}
@@ -277,6 +296,26 @@ func TestSystemdCheckpointNewUnit(t *testing.T) {
 	if fileExists(archive) {
 		t.Errorf("the restored archive %s is still there", archive)
 	}
+
+	// A broken archive: the start fails, the archive kept, no container
+	// left; with the fallback it is moved aside and the container runs
+	// fresh.
+	e.MustPodlite(generatedCommand(t, unit, "ExecStop")...)
+	e.MustPodlite(generatedCommand(t, unit, "ExecStopPost")...)
+	writeFile(t, archive, "garbage")
+	if r := newUnitStart(e, unit); r.ExitCode == 0 || !strings.Contains(r.Stderr, "the archive is kept") {
+		t.Fatalf("a start from a broken archive: exit %d, stderr %q", r.ExitCode, r.Stderr)
+	}
+	if r := e.Podlite("inspect", "counter"); r.ExitCode == 0 || !fileExists(archive) {
+		t.Fatalf("after the failed start: inspect exit %d, archive there %v", r.ExitCode, fileExists(archive))
+	}
+	if r := newUnitStart(e, fallback); r.ExitCode != 0 || !strings.Contains(r.Stderr, "started fresh: the restore failed") {
+		t.Fatalf("the start with the fallback: exit %d, stderr %q", r.ExitCode, r.Stderr)
+	}
+	if fileExists(archive) || !fileExists(archive+".failed") {
+		t.Errorf("the fallback did not move the archive to %s.failed", archive)
+	}
+	requireCheckpointed(e, "counter", "after the fallback", "running false")
 	e.MustPodlite(generatedCommand(t, unit, "ExecStopPost")...)
 }
 
