@@ -12,6 +12,12 @@ import (
 // its containers (the pod's unit first), as `generate systemd` prints
 // them; pkg/systemd writes them from what this reads of the records.
 func (r *Runtime) SystemdUnits(nameOrID string, o *systemd.Options) ([]*systemd.Unit, error) {
+	if o.Checkpoint {
+		// Said now, not at the first stop of the unit.
+		if err := r.CheckpointUnitsPossible(); err != nil {
+			return nil, fmt.Errorf("cannot generate a checkpointing unit: %w: %w", err, define.ErrNotSupported)
+		}
+	}
 	c, err := r.LookupContainer(nameOrID)
 	if err == nil {
 		if c.config.Pod != "" && c.config.ID == r.infraOf(c) {

@@ -1,6 +1,7 @@
 package quadlet
 
 import (
+	"errors"
 	"os"
 	"path/filepath"
 	"strings"
@@ -212,5 +213,40 @@ func TestWriteUnits(t *testing.T) {
 	}
 	if b, err := os.ReadFile(filepath.Join(dir, "web.service")); err != nil || string(b) != "x" {
 		t.Errorf("web.service: %q, %v", b, err)
+	}
+}
+
+// Checkpoint=true makes a checkpointing unit with its fallback; where
+// the host cannot checkpoint, a plain unit and a warning naming why.
+func TestCheckpointKey(t *testing.T) {
+	dir := t.TempDir()
+	writeFiles(t, dir, map[string]string{"web.container": "[Container]\nImage=img\nCheckpoint=true\nCheckpointFallback=fresh\n"})
+	files, err := LoadDirs([]string{dir})
+	if err != nil {
+		t.Fatal(err)
+	}
+	units, err := Translate(files, testContext())
+	if err != nil || len(units) != 1 {
+		t.Fatalf("%v %v", units, err)
+	}
+	text := strings.ReplaceAll(units[0].Text, " \\\n\t", " ")
+	for _, want := range []string{"start-or-restore --import=%S/podlite/checkpoints/%n.tar --cidfile=%t/%n.ctr-id --checkpoint-fallback=fresh -- run",
+		"container checkpoint --keep --export=%S/podlite/checkpoints/%n.tar systemd-web\n", "SuccessExitStatus=137\n"} {
+		if !strings.Contains(text, want) {
+			t.Errorf("the unit lacks %q:\n%s", want, text)
+		}
+	}
+	if len(units[0].Warnings) != 0 {
+		t.Errorf("warnings: %v", units[0].Warnings)
+	}
+	c := testContext()
+	c.CheckpointPossible = func() error { return errors.New("not in group podlite-criu") }
+	units, err = Translate(files, c)
+	if err != nil || len(units) != 1 {
+		t.Fatalf("%v %v", units, err)
+	}
+	if strings.Contains(units[0].Text, "checkpoint") || len(units[0].Warnings) != 1 ||
+		!strings.Contains(units[0].Warnings[0], "web.container: Checkpoint=true: not in group podlite-criu: the unit stops its container without a checkpoint") {
+		t.Errorf("without checkpointing: %v\n%s", units[0].Warnings, units[0].Text)
 	}
 }

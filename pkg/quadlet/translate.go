@@ -26,6 +26,9 @@ type Context struct {
 	// Systemd carries the flags of podlite and `run`, to parse the
 	// command lines the container units are made from.
 	Systemd systemd.Options
+	// CheckpointPossible, when set, says whether units with Checkpoint=
+	// can checkpoint here (nil: they can).
+	CheckpointPossible func() error
 }
 
 // section of each Quadlet type, and the keys podlite understands there.
@@ -34,7 +37,7 @@ var sections = map[string]string{"container": "Container", "network": "Network",
 var knownKeys = map[string][]string{
 	"Container": {"Image", "ContainerName", "Exec", "Environment", "EnvironmentFile", "Volume", "Mount", "PublishPort",
 		"Network", "Pod", "User", "UserNS", "Label", "Notify", "HealthCmd", "HealthOnFailure", "Secret", "PodmanArgs",
-		"Pull", "StopTimeout", "IP", "AutoUpdate", "GlobalArgs"},
+		"Pull", "StopTimeout", "IP", "AutoUpdate", "GlobalArgs", "Checkpoint", "CheckpointFallback"},
 	"Network": {"NetworkName", "Subnet", "Gateway", "Internal", "Driver", "Label", "Options", "PodmanArgs", "GlobalArgs"},
 	"Volume":  {"VolumeName", "Label", "Driver", "Options", "PodmanArgs", "GlobalArgs"},
 	"Pod":     {"PodName", "PublishPort", "Network", "PodmanArgs", "GlobalArgs"},

@@ -54,7 +54,8 @@ func containerUnit(c *Container, o *Options, pod *podRef) (*Unit, error) {
 	stop := o.stopTimeout(c.StopTimeout)
 	restart, burst := o.restart(), ""
 	unitVar, description, svcHead := "%n", service+".service", service
-	var start, stopCmd, stopPost, startPre []string
+	var start, stopCmd, stopPost []string
+	var startPre [][]string
 	var extraEnv []string
 	if o.Template {
 		if !o.New {
@@ -73,15 +74,25 @@ func containerUnit(c *Container, o *Options, pod *podRef) (*Unit, error) {
 			restart, burst = nc.restart, nc.burst
 		}
 		t := fmt.Sprint(stop)
-		startPre = []string{"/bin/rm", "-f", cidFile}
+		startPre = [][]string{{"/bin/rm", "-f", cidFile}}
 		stopCmd = o.podlite(nc.globals, "stop", "--ignore", "-t", t, "--cidfile="+cidFile)
 		stopPost = o.podlite(nc.globals, "rm", "-f", "--ignore", "-t", t, "--cidfile="+cidFile)
+		if o.Checkpoint {
+			if nc.name == "" {
+				return nil, fmt.Errorf("--checkpoint with --new needs a container created with --name")
+			}
+			start, stopCmd = o.newCheckpointCommands(nc)
+			startPre = append(startPre, []string{"/bin/mkdir", "-p", checkpointArchiveDir})
+		}
 	} else {
 		globals := globalsOf(c.CreateCommand, o)
 		id := escapeArg(nameOrID)
 		start = o.podlite(globals, "start", id)
 		stopCmd = o.podlite(globals, "stop", "-t", fmt.Sprint(stop), id)
 		stopPost = stopCmd
+		if o.Checkpoint {
+			start, stopCmd = o.checkpointCommands(globals, id)
+		}
 		if c.RestartPolicy != "" && c.RestartPolicy != "no" {
 			u.Warnings = append(u.Warnings, fmt.Sprintf("container %s has restart policy %q which can lead to issues on shutdown: consider recreating the container without a restart policy and use systemd's restart mechanism instead", c.ID, c.RestartPolicy))
 		}
@@ -95,8 +106,11 @@ func containerUnit(c *Container, o *Options, pod *podRef) (*Unit, error) {
 	b.WriteString(o.userDependencies())
 	b.WriteString(o.serviceSection(unitVar, extraEnv, restart, burst))
 	fmt.Fprintf(&b, "TimeoutStopSec=%d\n", minStopTimeout+stop)
-	if startPre != nil {
-		fmt.Fprintf(&b, "ExecStartPre=%s\n", formatCommand(startPre))
+	if o.Checkpoint {
+		fmt.Fprintf(&b, "SuccessExitStatus=%d\nRestartPreventExitStatus=%d\n", CheckpointExitStatus, CheckpointExitStatus)
+	}
+	for _, pre := range startPre {
+		fmt.Fprintf(&b, "ExecStartPre=%s\n", formatCommand(pre))
 	}
 	fmt.Fprintf(&b, "ExecStart=%s\nExecStop=%s\nExecStopPost=%s\n", formatCommand(start), formatCommand(stopCmd), formatCommand(stopPost))
 	if o.New {
@@ -107,6 +121,41 @@ func containerUnit(c *Container, o *Options, pod *podRef) (*Unit, error) {
 	b.WriteString(installSection)
 	u.Text = b.String()
 	return u, nil
+}
+
+// checkpointCommands are a hibernating unit's ExecStart= and ExecStop=:
+// restore when a valid checkpoint waits (else start fresh), checkpoint
+// at the stop. ExecStopPost= still stops the container, should the
+// checkpoint fail.
+func (o *Options) checkpointCommands(globals []string, id string) (start, stop []string) {
+	start = []string{"systemd", "start-or-restore"}
+	if o.CheckpointFallback != "" {
+		start = append(start, "--checkpoint-fallback="+o.CheckpointFallback)
+	}
+	start = o.podlite(globals, append(start, id)...)
+	return start, o.podlite(globals, "container", "checkpoint", "--keep", id)
+}
+
+// checkpointArchiveDir and checkpointArchive are where a checkpointing
+// --new unit exports its container's checkpoint at the stop (its
+// container is removed then): the manager's state directory (%S:
+// /var/lib, or ~/.local/state for a user), which outlives a reboot.
+const (
+	checkpointArchiveDir = "%S/podlite/checkpoints"
+	checkpointArchive    = checkpointArchiveDir + "/%n.tar"
+)
+
+// newCheckpointCommands are a checkpointing --new unit's ExecStart= and
+// ExecStop=: restore from the archive when there is one (else run the
+// unit's fresh command, given after --), export the checkpoint to it at
+// the stop.
+func (o *Options) newCheckpointCommands(nc *newCommand) (start, stop []string) {
+	start = []string{"systemd", "start-or-restore", "--import=" + checkpointArchive, "--cidfile=" + cidFile}
+	if o.CheckpointFallback != "" {
+		start = append(start, "--checkpoint-fallback="+o.CheckpointFallback)
+	}
+	start = append(o.podlite(nc.globals, append(start, "--")...), nc.start[1:]...)
+	return start, o.podlite(nc.globals, "container", "checkpoint", "--keep", "--export="+checkpointArchive, escapeArg(nc.name))
 }
 
 // globalsOf returns the global flags of a recorded command line, or none
@@ -127,6 +176,7 @@ func globalsOf(line []string, o *Options) []string {
 type newCommand struct {
 	globals        []string
 	start          []string
+	name           string
 	restart, burst string
 	env            []string
 }
@@ -156,7 +206,8 @@ func (o *Options) newContainerCommand(c *Container, service string, pod *podRef)
 		args = append(args, "--sdnotify=conmon")
 	}
 	args = append(args, "-d")
-	_, named := p.has("name")
+	name, named := p.has("name")
+	nc.name = name
 	if named {
 		args = append(args, "--replace")
 	}

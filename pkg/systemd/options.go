@@ -39,6 +39,13 @@ type Options struct {
 	// Template makes a template unit (NAME@.service; %i in the
 	// container's name). Containers only, with New.
 	Template bool
+	// Checkpoint makes a hibernating unit: ExecStop checkpoints the
+	// container, ExecStart restores it when a valid checkpoint waits and
+	// starts it fresh otherwise. CheckpointFallback "fresh" starts it
+	// fresh when the restore fails ("": the start fails, the checkpoint
+	// kept).
+	Checkpoint         bool
+	CheckpointFallback string
 
 	// Executable is the podlite binary the units run; Version goes into
 	// the header and Now is its time stamp.
@@ -68,6 +75,9 @@ func (o *Options) Check() error {
 	if o.RestartPolicy != nil && !contains(restartPolicies, *o.RestartPolicy) {
 		return fmt.Errorf("%s is not a valid restart policy", *o.RestartPolicy)
 	}
+	if err := o.checkCheckpoint(); err != nil {
+		return err
+	}
 	for _, kv := range o.Env {
 		if kv == "" || kv[0] == '=' {
 			return fmt.Errorf("--env %q: want KEY=VALUE", kv)
@@ -83,4 +93,23 @@ func (o *Options) serviceName(prefix, nameOrID string) string {
 		return nameOrID
 	}
 	return prefix + o.Separator + nameOrID
+}
+
+// CheckpointExitStatus is the exit of a unit's main process when its
+// container was checkpointed (CRIU ends the processes: SIGKILL).
+const CheckpointExitStatus = 137
+
+// FallbackFresh is the one CheckpointFallback value.
+const FallbackFresh = "fresh"
+
+func (o *Options) checkCheckpoint() error {
+	switch {
+	case o.CheckpointFallback != "" && o.CheckpointFallback != FallbackFresh:
+		return fmt.Errorf("checkpoint fallback %q: the only fallback is %s", o.CheckpointFallback, FallbackFresh)
+	case o.CheckpointFallback != "" && !o.Checkpoint:
+		return fmt.Errorf("a checkpoint fallback needs --checkpoint")
+	case o.Checkpoint && o.Template:
+		return fmt.Errorf("--checkpoint with --template is not supported: generate one unit per container")
+	}
+	return nil
 }

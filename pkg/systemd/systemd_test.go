@@ -271,3 +271,73 @@ func TestRefusals(t *testing.T) {
 		t.Errorf("a pod without containers: %v", err)
 	}
 }
+
+// A hibernating unit restores at its start (with the fallback it was
+// given), checkpoints at its stop, and takes the checkpoint's 137 as a
+// success that never restarts it.
+func TestCheckpointUnit(t *testing.T) {
+	o := options()
+	o.UseName, o.Checkpoint, o.CheckpointFallback = true, true, systemd.FallbackFresh
+	u, err := systemd.ContainerUnit(web("/usr/bin/podlite", "--root", "/r", "run", "-d", "--name", "web", "img"), o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	text := joinLines(u.Text)
+	for _, line := range []string{
+		"ExecStart=/usr/bin/podlite --root /r systemd start-or-restore --checkpoint-fallback=fresh web\n",
+		"ExecStop=/usr/bin/podlite --root /r container checkpoint --keep web\n",
+		"ExecStopPost=/usr/bin/podlite --root /r stop -t 10 web\n",
+		"SuccessExitStatus=137\nRestartPreventExitStatus=137\n",
+		"Type=forking\n",
+	} {
+		if !strings.Contains(text, line) {
+			t.Errorf("the unit lacks %q:\n%s", line, text)
+		}
+	}
+	o.CheckpointFallback = ""
+	u, err = systemd.ContainerUnit(web("/usr/bin/podlite", "run", "--name", "web", "img"), o)
+	if err != nil || !strings.Contains(joinLines(u.Text), "ExecStart=/usr/bin/podlite systemd start-or-restore web\n") {
+		t.Errorf("without a fallback: %v\n%v", err, u)
+	}
+	for _, bad := range []func(*systemd.Options){
+		func(o *systemd.Options) { o.New, o.Template = true, true },
+		func(o *systemd.Options) { o.CheckpointFallback = "again" },
+		func(o *systemd.Options) { o.Checkpoint, o.CheckpointFallback = false, systemd.FallbackFresh },
+	} {
+		o := options()
+		o.Checkpoint = true
+		bad(o)
+		if _, err := systemd.ContainerUnit(web("/usr/bin/podlite", "run", "--name", "web", "img"), o); err == nil {
+			t.Errorf("options %+v accepted", *o)
+		}
+	}
+}
+
+// joinLines undoes formatCommand's line continuations.
+func joinLines(text string) string { return strings.ReplaceAll(text, " \\\n\t", " ") }
+
+// A hibernating --new unit exports its checkpoint under %S at the stop
+// and restores from there at the start, or runs the fresh command.
+func TestCheckpointNewUnit(t *testing.T) {
+	o := options()
+	o.UseName, o.New, o.Checkpoint = true, true, true
+	u, err := systemd.ContainerUnit(web("/usr/bin/podlite", "--root", "/r", "run", "-d", "--name", "web", "img"), o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	text := joinLines(u.Text)
+	for _, line := range []string{
+		"ExecStartPre=/bin/mkdir -p %S/podlite/checkpoints\n",
+		"ExecStart=/usr/bin/podlite --root /r systemd start-or-restore --import=%S/podlite/checkpoints/%n.tar --cidfile=%t/%n.ctr-id -- --root /r run --cidfile=%t/%n.ctr-id --cgroups=no-conmon --rm --sdnotify=conmon -d --replace --name web img\n",
+		"ExecStop=/usr/bin/podlite --root /r container checkpoint --keep --export=%S/podlite/checkpoints/%n.tar web\n",
+		"SuccessExitStatus=137\n",
+		"Type=notify\n",
+	} {
+		if !strings.Contains(text, line) {
+			t.Errorf("the unit lacks %q:\n%s", line, text)
+		}
+	}
+	if _, err := systemd.ContainerUnit(web("/usr/bin/podlite", "run", "img"), o); err == nil {
+		t.Error("an unnamed container's checkpointing --new unit was generated")
+	}
+}

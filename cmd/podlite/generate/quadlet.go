@@ -7,8 +7,10 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/podlite/podlite/cmd/podlite/common"
+	"github.com/podlite/podlite/libpod"
 	"github.com/podlite/podlite/libpod/define"
 	"github.com/podlite/podlite/pkg/quadlet"
+	"github.com/podlite/podlite/pkg/rootless"
 	"github.com/podlite/podlite/pkg/systemd"
 )
 
@@ -30,8 +32,9 @@ func GeneratorArgs(user bool, args []string) []string {
 	return out
 }
 
-// registerSystemd adds `podlite systemd generate`.
-func registerSystemd(root *cobra.Command) {
+// registerSystemd adds `podlite systemd generate` and the hidden
+// `podlite systemd start-or-restore` of checkpointing units.
+func registerSystemd(root *cobra.Command, g *common.Globals) {
 	parent := &cobra.Command{
 		Use:               "systemd",
 		Short:             "Make systemd units from Quadlet files",
@@ -40,7 +43,7 @@ func registerSystemd(root *cobra.Command) {
 		Example:           "  podlite systemd generate --dryrun --user",
 		RunE:              func(cmd *cobra.Command, _ []string) error { return cmd.Help() },
 	}
-	parent.AddCommand(newQuadletCommand())
+	parent.AddCommand(newQuadletCommand(), newStartOrRestoreCommand(g))
 	root.AddCommand(parent)
 }
 
@@ -68,7 +71,8 @@ keys are warnings on stderr naming the file and line (docs/systemd.md).`,
 			if err := unitContext(cmd, &o); err != nil {
 				return err
 			}
-			c := &quadlet.Context{Executable: o.Executable, Version: o.Version, Systemd: o}
+			c := &quadlet.Context{Executable: o.Executable, Version: o.Version, Systemd: o,
+				CheckpointPossible: func() error { return libpod.CheckpointUnitsPossible(rootless.IsRootless()) }}
 			units, err := quadlet.Generate(quadlet.UnitDirs(user), c)
 			if err != nil {
 				return fmt.Errorf("%w: %w", err, define.ErrInvalidArg)

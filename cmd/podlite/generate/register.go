@@ -20,7 +20,7 @@ func Register(root *cobra.Command, g *common.Globals) {
 	}
 	parent.AddCommand(newSystemdCommand(g))
 	root.AddCommand(parent)
-	registerSystemd(root)
+	registerSystemd(root, g)
 }
 
 // containerAndPodNames lists every container's and pod's name, for
