@@ -1,6 +1,7 @@
 package e2e
 
 import (
+	"net"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -379,4 +380,60 @@ func requireRestored(e *Env, name string) {
 	if at := e.MustPodlite("inspect", "--format", "{{.State.RestoredAt}}", name).Stdout; !strings.HasPrefix(at, "20") {
 		e.T.Errorf("the unit's start did not restore %s: RestoredAt %q", name, at)
 	}
+}
+
+// TestSystemdUserHibernateStory is issue #13's hibernate story, as the
+// user types it: a counter serving HTTP on a port published through
+// pasta, its --new --checkpoint unit written with --files, installed,
+// enabled and started (the page served); the stop checkpoints (inactive,
+// success, no restart); a reboot; the start restores it: the counter
+// continues, the address seen inside is the same, the page is served.
+func TestSystemdUserHibernateStory(t *testing.T) {
+	e, m, img := criuMemberManager(t)
+	const unit = "container-web.service"
+	addr := freeAddr(t)
+	_, port, _ := net.SplitHostPort(addr)
+	e.MustPodlite("run", "-d", "--name", "web", "-p", port+":80", img, "sh", "-c",
+		"mkdir /www; echo served > /www/index.html; httpd -p 80 -h /www; "+counterScript)
+	waitFor(t, func() bool { return httpGet(addr) == "served\n" })
+
+	gen := append([]string{"generate", "systemd", "--new", "--name", "--checkpoint", "--files"}, unitEnv(e)...)
+	text, err := os.ReadFile(strings.TrimSpace(e.MustPodlite(append(gen, "web")...).Stdout))
+	if err != nil {
+		t.Fatal(err)
+	}
+	m.Install(map[string]string{unit: string(text)})
+	m.Systemctl("enable", "--now", unit)
+	m.RequireMain(e, unit, "web")
+	waitFor(t, func() bool { return httpGet(addr) == "served\n" && lastCount(t, e, "web") >= 5 })
+	// The address as the container sees it (pasta copies the host's).
+	inside := func() string {
+		return strings.TrimSpace(e.MustPodlite("exec", "web", "ip", "-o", "-4", "addr", "show", "scope", "global").Stdout)
+	}
+	before := inside()
+	if before == "" {
+		t.Fatal("the container has no global IPv4 address")
+	}
+
+	m.Systemctl("stop", unit)
+	m.RequireStopped(e, unit, "web", "")
+	if got := m.Show(unit, "NRestarts")["NRestarts"]; got != "0" {
+		t.Errorf("the checkpoint restarted the unit: NRestarts=%s", got)
+	}
+	if body := httpGet(addr); body != "" {
+		t.Errorf("after the stop %s still answers %q", addr, body)
+	}
+
+	m.reboot(e)
+	m.Systemctl("start", unit)
+	m.RequireMain(e, unit, "web")
+	requireRestored(e, "web")
+	waitFor(t, func() bool { return httpGet(addr) == "served\n" })
+	if after := inside(); after != before {
+		t.Errorf("the address inside after the restore: %q, want %q", after, before)
+	}
+	at := lastCount(t, e, "web")
+	waitFor(t, func() bool { return lastCount(t, e, "web") >= at+5 })
+	assertContinuous(t, e, "web")
+	m.Systemctl("disable", "--now", unit)
 }
