@@ -152,6 +152,7 @@ func startPause(runRoot string) (pid int, retErr error) {
 	if err := writeMaps(pid); err != nil {
 		return 0, err
 	}
+	moveToScope(pid)
 	tmp := PIDFile(runRoot) + ".tmp"
 	if err := os.WriteFile(tmp, []byte(strconv.Itoa(pid)+"\n"), 0o600); err != nil {
 		return 0, fmt.Errorf("writing the pause process's PID file: %w", err)

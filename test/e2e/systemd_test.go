@@ -294,6 +294,36 @@ func TestSystemdUserStory(t *testing.T) {
 	m.Systemctl("disable", "container-web.service")
 }
 
+// TestSystemdUserUnitLeavesPause: after a reboot the unit's start is the
+// user's first command and starts the rootless pause process; that goes
+// to a scope of its own, so the unit's stop (systemd kills what is left in
+// the unit's cgroup) does not end the user namespace of the user's other
+// containers, which stay manageable.
+func TestSystemdUserUnitLeavesPause(t *testing.T) {
+	e, m, img := newSystemdEnv(t)
+	const unit = "container-web.service"
+	e.MustPodlite(append([]string{"create", "--name", "web", "--network", "none", img}, loopCommand...)...)
+	m.Install(generateUnits(e, "--new", "--name", "web"))
+	e.MustPodlite("rm", "web")
+	m.reboot(e)
+	m.Systemctl("start", unit)
+	m.RequireMain(e, unit, "web")
+	pause, err := os.ReadFile(filepath.Join(e.RunRoot, "pause.pid"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	cgroup, err := os.ReadFile("/proc/" + strings.TrimSpace(string(pause)) + "/cgroup")
+	if err != nil || strings.Contains(string(cgroup), unit) {
+		t.Errorf("the pause process is in the unit's cgroup (%v):\n%s", err, cgroup)
+	}
+	e.MustPodlite(append([]string{"run", "-d", "--name", "other", "--network", "none", img}, loopCommand...)...)
+	m.Systemctl("stop", unit)
+	if r := e.Podlite("exec", "other", "true"); r.ExitCode != 0 {
+		t.Errorf("after the unit's stop, exec in the user's other container: exit %d, %q", r.ExitCode, r.Stderr)
+	}
+	e.MustPodlite("rm", "-f", "-t", "0", "other")
+}
+
 // TestSystemdUserForegroundConmon runs a hand-written Type=notify unit
 // whose podlite runs the container in the foreground (no -d): that
 // podlite is the supervisor and tells systemd it runs.
