@@ -26,6 +26,8 @@ var owners = map[string][]string{
 	"github.com/coreos/go-systemd/v22/journal":     {"libpod/logs"},
 	"github.com/coreos/go-systemd/v22/daemon":      {"libpod/supervisor"},
 	"github.com/coreos/go-systemd/v22/unit":        {"pkg/quadlet"},
+	"github.com/coreos/go-systemd/v22/dbus":        {"pkg/rootless"},
+	"github.com/godbus/dbus/":                      {"pkg/rootless"},
 }
 
 func TestImportRules(t *testing.T) {
