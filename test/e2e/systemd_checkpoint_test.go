@@ -437,3 +437,84 @@ func TestSystemdUserHibernateStory(t *testing.T) {
 	assertContinuous(t, e, "web")
 	m.Systemctl("disable", "--now", unit)
 }
+
+// TestSystemdRootCheckpointUnitUnderManager is the hibernate story for
+// root's --new --checkpoint unit under a real systemd (root's user
+// manager; the unit carries the env's global flags): a counter on the
+// env's bridge, the unit started (its supervisor the main process),
+// stopped (a checkpoint: inactive, success, no restart), a reboot, started
+// again: restored with the same address, the counter continues.
+func TestSystemdRootCheckpointUnitUnderManager(t *testing.T) {
+	e := NewEnv(t)
+	img := e.LoadBusybox()
+	m := startRootManager(t)
+	const unit = "container-counter.service"
+	// %S of root's manager (systemd 252) is /root/.config, and the
+	// generator has no other place for the archive: the test removes the
+	// directories the unit makes there.
+	archiveDir := filepath.Join("/root", ".config", "podlite", "checkpoints")
+	removeMade(t, archiveDir)
+	archive := filepath.Join(archiveDir, unit+".tar")
+	e.MustPodlite("run", "-d", "--name", "counter", img, "sh", "-c", counterScript)
+	file := strings.TrimSpace(e.MustPodlite("generate", "systemd", "--new", "--name", "--checkpoint", "--files", "counter").Stdout)
+	text, err := os.ReadFile(file)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Remove(file); err != nil {
+		t.Error(err)
+	}
+	e.MustPodlite("rm", "-f", "counter")
+	m.Install(map[string]string{unit: string(text)})
+
+	m.Systemctl("start", unit)
+	m.RequireMain(e, unit, "counter")
+	waitFor(t, func() bool { return lastCount(t, e, "counter") >= 5 })
+	before := netOf(e, "counter")
+	at := lastCount(t, e, "counter")
+	m.Systemctl("stop", unit)
+	m.RequireStopped(e, unit, "counter", "")
+	if got := m.Show(unit, "NRestarts")["NRestarts"]; got != "0" {
+		t.Errorf("the checkpoint restarted the unit: NRestarts=%s", got)
+	}
+	if !fileExists(archive) {
+		t.Fatalf("after the unit's stop there is no archive %s", archive)
+	}
+
+	m.reboot(e)
+	if out, err := exec.Command("ip", "link", "del", e.DefaultBridge).CombinedOutput(); err != nil {
+		t.Fatalf("deleting the bridge: %v: %s", err, out)
+	}
+	m.Systemctl("start", unit)
+	m.RequireMain(e, unit, "counter")
+	requireRestored(e, "counter")
+	if got := netOf(e, "counter"); got != before {
+		t.Errorf("after the reboot and the unit's start: %q, want %q", got, before)
+	}
+	waitFor(t, func() bool { return lastCount(t, e, "counter") >= at+5 })
+	assertContinuous(t, e, "counter")
+	m.Systemctl("stop", unit)
+	if err := os.Remove(archive); err != nil {
+		t.Errorf("the last stop's archive: %v", err)
+	}
+}
+
+// removeMade removes, when t ends, the highest of dir and its parents
+// that does not exist now: what the test will make there.
+func removeMade(t *testing.T, dir string) {
+	t.Helper()
+	top := ""
+	for d := dir; d != "/"; d = filepath.Dir(d) {
+		if _, err := os.Stat(d); !os.IsNotExist(err) {
+			break
+		}
+		top = d
+	}
+	if top != "" {
+		t.Cleanup(func() {
+			if err := os.RemoveAll(top); err != nil {
+				t.Error(err)
+			}
+		})
+	}
+}

@@ -25,13 +25,53 @@ type userManager struct {
 	u          *testUser
 	tool       string
 	runtimeDir string
-	// UnitDir is where the user's units go (~/.config/systemd/user).
+	// UnitDir is where the user's units go (~/.config/systemd/user, or
+	// root's runtime unit directory).
 	UnitDir string
 }
 
 // startUserManager starts u's user manager, stopped when t ends (before
 // the env's own cleanup, when called after NewRootlessEnv).
 func startUserManager(t *testing.T, u *testUser) *userManager {
+	t.Helper()
+	m := launchManager(t, u, filepath.Join(u.home, ".config", "systemd", "user"))
+	for _, d := range []string{filepath.Join(u.home, ".config"), filepath.Join(u.home, ".config", "systemd"), m.UnitDir} {
+		if err := os.MkdirAll(d, 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.Chown(d, u.uid, u.gid); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return m
+}
+
+// startRootManager starts root's user manager with its units in its
+// runtime unit directory (/run/user/0/systemd/user): root's home is not
+// touched. /run/user/0 and its log go at the end if the run made them.
+func startRootManager(t *testing.T) *userManager {
+	t.Helper()
+	rt := "/run/user/0"
+	if _, err := os.Stat(rt); os.IsNotExist(err) {
+		// Registered first, so it runs after the manager's stop.
+		t.Cleanup(func() {
+			for _, p := range []string{rt, rt + ".log"} {
+				if err := os.RemoveAll(p); err != nil {
+					t.Error(err)
+				}
+			}
+		})
+	}
+	m := launchManager(t, &testUser{name: "root", home: "/root"}, filepath.Join(rt, "systemd", "user"))
+	if err := os.MkdirAll(m.UnitDir, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	return m
+}
+
+// launchManager starts u's user manager with its units in unitDir; when
+// t ends the manager stops and unitDir is removed.
+func launchManager(t *testing.T, u *testUser, unitDir string) *userManager {
 	t.Helper()
 	tool := os.Getenv("PODLITE_USER_SYSTEMD")
 	if tool == "" {
@@ -43,8 +83,7 @@ func startUserManager(t *testing.T, u *testUser) *userManager {
 	if out, err := exec.Command(tool, "start", u.name).CombinedOutput(); err != nil {
 		t.Fatalf("starting the user manager of %s: %v\n%s", u.name, err, out)
 	}
-	m := &userManager{t: t, u: u, tool: tool, runtimeDir: fmt.Sprintf("/run/user/%d", u.uid),
-		UnitDir: filepath.Join(u.home, ".config", "systemd", "user")}
+	m := &userManager{t: t, u: u, tool: tool, runtimeDir: fmt.Sprintf("/run/user/%d", u.uid), UnitDir: unitDir}
 	t.Cleanup(func() {
 		if out, err := exec.Command(tool, "stop", u.name).CombinedOutput(); err != nil {
 			t.Errorf("stopping the user manager of %s: %v\n%s", u.name, err, out)
@@ -53,14 +92,6 @@ func startUserManager(t *testing.T, u *testUser) *userManager {
 			t.Error(err)
 		}
 	})
-	for _, d := range []string{filepath.Join(u.home, ".config"), filepath.Join(u.home, ".config", "systemd"), m.UnitDir} {
-		if err := os.MkdirAll(d, 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.Chown(d, u.uid, u.gid); err != nil {
-			t.Fatal(err)
-		}
-	}
 	return m
 }
 
