@@ -455,6 +455,14 @@ func TestSystemdRootCheckpointUnitUnderManager(t *testing.T) {
 	archiveDir := filepath.Join("/root", ".config", "podlite", "checkpoints")
 	removeMade(t, archiveDir)
 	archive := filepath.Join(archiveDir, unit+".tar")
+	if fileExists(archive) {
+		t.Fatalf("an archive %s from another run is there: the unit's start would restore it", archive)
+	}
+	t.Cleanup(func() {
+		if err := os.Remove(archive); err != nil && !os.IsNotExist(err) {
+			t.Error(err)
+		}
+	})
 	e.MustPodlite("run", "-d", "--name", "counter", img, "sh", "-c", counterScript)
 	file := strings.TrimSpace(e.MustPodlite("generate", "systemd", "--new", "--name", "--checkpoint", "--files", "counter").Stdout)
 	text, err := os.ReadFile(file)
@@ -494,8 +502,8 @@ func TestSystemdRootCheckpointUnitUnderManager(t *testing.T) {
 	waitFor(t, func() bool { return lastCount(t, e, "counter") >= at+5 })
 	assertContinuous(t, e, "counter")
 	m.Systemctl("stop", unit)
-	if err := os.Remove(archive); err != nil {
-		t.Errorf("the last stop's archive: %v", err)
+	if !fileExists(archive) {
+		t.Errorf("the last stop left no archive %s", archive)
 	}
 }
 
