@@ -360,6 +360,12 @@ func (sc *signalCatcher) forward(p *oci.Process, master *os.File, proxy bool) (s
 		}
 	}()
 	return func() {
+		// The process is gone: what is left is recording its exit and
+		// --rm's removal, which a stop signal must not cut short (a
+		// systemd unit's stop sends SIGTERM to this main process once
+		// ExecStop is done). Ignored before the catcher lets go, so none
+		// falls in between and takes the default action.
+		signal.Ignore(syscall.SIGTERM, syscall.SIGINT, syscall.SIGHUP)
 		sc.release()
 		close(done)
 	}
