@@ -56,13 +56,16 @@ func restoreRules(rules string) error {
 	return nil
 }
 
-// sbinTool finds tool in $PATH or the sbin directories an ordinary
-// user's $PATH may lack.
+// SbinDirs hold iptables and its kin, which an ordinary user's $PATH
+// often lacks.
+var SbinDirs = []string{"/usr/sbin", "/sbin"}
+
+// sbinTool finds tool in $PATH or SbinDirs.
 func sbinTool(tool string) (string, error) {
 	if p, err := exec.LookPath(tool); err == nil {
 		return p, nil
 	}
-	for _, dir := range []string{"/usr/sbin", "/sbin"} {
+	for _, dir := range SbinDirs {
 		if p, err := exec.LookPath(dir + "/" + tool); err == nil {
 			return p, nil
 		}

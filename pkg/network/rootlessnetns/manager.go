@@ -24,12 +24,12 @@ type Manager struct {
 var _ network.Manager = (*Manager)(nil)
 
 // NewManager wraps cni, a CNI manager whose RunDir is ns.RunDir(). It
-// adds /usr/sbin and /sbin to $PATH, as podman does for its rootless
+// adds network.SbinDirs to $PATH, as podman does for its rootless
 // netns: an ordinary user's PATH often lacks them, and podlite's firewall
 // and the plugins run iptables from there.
 func NewManager(cni network.Manager, ns *NS) *Manager {
 	path := os.Getenv("PATH")
-	for _, dir := range []string{"/usr/sbin", "/sbin"} {
+	for _, dir := range network.SbinDirs {
 		if !slices.Contains(filepath.SplitList(path), dir) {
 			path += string(os.PathListSeparator) + dir
 		}
